@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Shared set-up for the two quick-start commands: installs the Debian 12 packages that are
+# missing (nothing is downloaded when all are present), then configures and builds.
+#
+#   scripts/setup.sh [main|test] [BUILD_DIR] [extra cmake args...]
+#
+# `main` installs what the simulator, the command line and the viewer need; `test` adds the
+# tools the test suite drives (Xvfb for viewer screenshots, tshark for pcap checks, OpenMPI for
+# the distributed sweep).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+profile=${1:-main}
+build_dir=${2:-build}
+shift $(( $# > 2 ? 2 : $# ))
+
+core_pkgs=(build-essential cmake ninja-build pkg-config libboost-graph-dev libboost-program-options-dev
+           catch2 libyaml-cpp-dev libimgui-dev libglfw3-dev libstb-dev libgl1-mesa-dri)
+test_pkgs=(xvfb xauth tshark openmpi-bin libopenmpi-dev)
+
+pkgs=("${core_pkgs[@]}")
+[ "$profile" = test ] && pkgs+=("${test_pkgs[@]}")
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "lvsim set-up: installing ${missing[*]}" >&2
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  # tshark asks whether non-root users may capture; the default answer (no) is what we want.
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ ! -f "$build_dir/build.ninja" ]; then
+  cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
+fi
+cmake --build "$build_dir"

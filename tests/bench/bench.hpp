@@ -1,0 +1,19 @@
+// Shared helpers of lvsim-bench's modes.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace lvs::bench {
+
+using Clock = std::chrono::steady_clock;
+inline double seconds_since(Clock::time_point t0) {
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+// Peak resident set size of this process in MiB (from /proc/self/status VmHWM).
+double peak_rss_mb();
+
+int run_hold(const std::vector<std::string>& args);
+
+}  // namespace lvs::bench

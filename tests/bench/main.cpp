@@ -1,0 +1,45 @@
+// lvsim-bench MODE [options]: throughput benchmarks of the kernel and the models.
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "bench.hpp"
+
+namespace lvs::bench {
+
+double peak_rss_mb() {
+    std::ifstream in("/proc/self/status");
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
+    return 0;
+}
+
+}  // namespace lvs::bench
+
+namespace {
+void usage(std::FILE* out) {
+    std::fputs(
+        "usage: lvsim-bench MODE [options]\n"
+        "modes:\n"
+        "  hold [--n N] [--events E] [--seed S]\n"
+        "      the hold model: N pending events, each firing schedules one successor at\n"
+        "      now + Exp(1 s); default N in {1e3, 1e5, 1e6}, 10 million events each.\n",
+        out);
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    const std::string mode = argv[1];
+    const std::vector<std::string> args(argv + 2, argv + argc);
+    if (mode == "hold") return lvs::bench::run_hold(args);
+    std::fprintf(stderr, "lvsim-bench: unknown mode '%s'\n", mode.c_str());
+    usage(stderr);
+    return 2;
+}
