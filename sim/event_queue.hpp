@@ -61,7 +61,7 @@ struct EventId {
 
 class EventQueue {
 public:
-    static constexpr size_t kInlineBytes = 32;
+    static constexpr size_t kInlineBytes = 40;
 
     EventQueue();
     ~EventQueue();
@@ -166,7 +166,7 @@ private:
         uint32_t slot;         // kNoSlot: not cancellable
         uint32_t cause_delta;  // seq - cause (0: unknown), for trace records
     };
-    static_assert(sizeof(Entry) == 64);
+    static_assert(sizeof(Entry) == 72);
     static_assert(std::is_trivially_copyable_v<Entry>);
 
     template <class Fn>
@@ -188,13 +188,13 @@ private:
     }
 
     // ---- far tier storage: chains of chunks from a shared free list ----
-    static constexpr uint32_t kChunkEntries = 15;
+    static constexpr uint32_t kChunkEntries = 14;
     // The header comes first so that prefetching a chunk's first line also brings the link
     // to the chunk after it.
     struct Chunk {
         uint32_t next;
         uint32_t count;
-        unsigned char pad_[56];
+        unsigned char pad_[8];
         Entry entries[kChunkEntries];
     };
     void prefetch_chunk(uint32_t c) {

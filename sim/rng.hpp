@@ -74,13 +74,15 @@ public:
         return static_cast<uint64_t>(m >> 64);
     }
     bool chance(double p) { return uniform01() < p; }
+    // Standard exponential (mean 1) by the ziggurat method (Marsaglia & Tsang, 2000): one
+    // 64-bit draw and a table lookup in about 98 % of calls, a logarithm only in the tail.
+    double standard_exponential();
     // Exponential with the given mean, rounded to whole nanoseconds.
     Duration exponential(Duration mean) {
-        const double u = 1.0 - uniform01();  // (0, 1]
         // Non-negative, so adding 0.5 and truncating rounds to nearest (cheaper than llround).
-        return Duration::from_ns(static_cast<int64_t>(-std::log(u) * static_cast<double>(mean.ns()) + 0.5));
+        return Duration::from_ns(static_cast<int64_t>(standard_exponential() * static_cast<double>(mean.ns()) + 0.5));
     }
-    double exponential_real(double mean) { return -std::log(1.0 - uniform01()) * mean; }
+    double exponential_real(double mean) { return standard_exponential() * mean; }
     // Standard normal via Box-Muller (one value per call, deterministic).
     double normal(double mean, double sd) {
         const double u1 = 1.0 - uniform01();
@@ -89,8 +91,54 @@ public:
     }
 
 private:
+    struct ZigguratTables {
+        uint64_t k[256];
+        double w[256];
+        double f[256];
+        ZigguratTables();
+    };
+    static const ZigguratTables& ziggurat() {
+        static const ZigguratTables tables;
+        return tables;
+    }
     static constexpr uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
     uint64_t s_[4];
 };
+
+// Tables for 256 layers; the constants are the paper's (right edge of the base layer and the
+// common layer area). Computed once from exp/log, so identical wherever glibc's libm runs.
+inline Rng::ZigguratTables::ZigguratTables() {
+    constexpr double m = 9007199254740992.0;  // 2^53: the width of the uniform integer
+    double de = 7.697117470131487;
+    double te = de;
+    const double ve = 3.949659822581572e-3;
+    const double q = ve / std::exp(-de);
+    k[0] = static_cast<uint64_t>((de / q) * m);
+    k[1] = 0;
+    w[0] = q / m;
+    w[255] = de / m;
+    f[0] = 1.0;
+    f[255] = std::exp(-de);
+    for (int i = 254; i >= 1; --i) {
+        de = -std::log(ve / de + std::exp(-de));
+        k[i + 1] = static_cast<uint64_t>((de / te) * m);
+        te = de;
+        f[i] = std::exp(-de);
+        w[i] = de / m;
+    }
+}
+
+inline double Rng::standard_exponential() {
+    const ZigguratTables& z = ziggurat();
+    for (;;) {
+        const uint64_t u = next();
+        const unsigned i = static_cast<unsigned>(u & 0xFF);
+        const uint64_t j = u >> 11;  // 53 bits
+        const double x = static_cast<double>(j) * z.w[i];
+        if (j < z.k[i]) return x;  // inside the layer's rectangle: the common case
+        if (i == 0) return 7.697117470131487 - std::log(1.0 - uniform01());  // the tail
+        if (z.f[i] + uniform01() * (z.f[i - 1] - z.f[i]) < std::exp(-x)) return x;
+    }
+}
 
 }  // namespace lvs::sim

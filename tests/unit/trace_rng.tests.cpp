@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <functional>
 #include <sstream>
 
@@ -32,6 +33,30 @@ TEST_CASE("sim::Rng: different names and seeds give different streams", "[sim][r
     }
     CHECK(same_xy == 0);
     CHECK(same_xz == 0);
+}
+
+TEST_CASE("sim::Rng: the ziggurat exponential has the exponential's tail", "[sim][rng]") {
+    // P(X > x) = e^-x; checked at points in the body, near the base layer's edge and beyond it
+    // (the tail path), with n large enough that 4 standard errors are a few percent.
+    Rng r(77);
+    const int n = 2'000'000;
+    int over[5] = {};
+    const double points[5] = {0.1, 1.0, 3.0, 7.0, 9.0};
+    double sum = 0, sum2 = 0;
+    for (int i = 0; i < n; ++i) {
+        const double x = r.standard_exponential();
+        REQUIRE(x >= 0.0);
+        sum += x;
+        sum2 += x * x;
+        for (int k = 0; k < 5; ++k) over[k] += x > points[k];
+    }
+    for (int k = 0; k < 5; ++k) {
+        const double expected = std::exp(-points[k]) * n;
+        CAPTURE(points[k], over[k], expected);
+        CHECK(std::abs(over[k] - expected) <= 4.0 * std::sqrt(expected) + 2);
+    }
+    CHECK(sum / n == Approx(1.0).epsilon(0.005));
+    CHECK(sum2 / n == Approx(2.0).epsilon(0.01));  // E[X^2] = 2
 }
 
 TEST_CASE("sim::Rng: distributions are sane and reproducible", "[sim][rng]") {
