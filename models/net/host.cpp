@@ -1,0 +1,25 @@
+#include "models/net/host.hpp"
+
+#include <algorithm>
+
+namespace lvs::net {
+
+Host::Host(Network& net, std::string name, const tcp::TcpProfile& profile, NodeKind kind)
+    : net_(net), name_(name), node_(net.add_node(name, kind, this)), tcp_(net, node_, profile) {}
+
+void Host::add_address(Ipv4 a) {
+    addrs_.push_back(a);
+    net_.add_address(node_, a);
+}
+
+bool Host::has_address(Ipv4 a) const {
+    return std::find(addrs_.begin(), addrs_.end(), a) != addrs_.end() ||
+           std::find(local_only_.begin(), local_only_.end(), a) != local_only_.end();
+}
+
+void Host::receive(const Packet& p) {
+    if (!has_address(p.dst())) return;  // not ours (a host does not forward)
+    tcp_.receive(p);
+}
+
+}  // namespace lvs::net

@@ -1,0 +1,40 @@
+// A host: a node with addresses and a TCP stack (clients, realservers, the director's own
+// stack). A host that is down (crashed, powered off) neither sends nor receives.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "models/net/network.hpp"
+#include "models/tcp/tcp_stack.hpp"
+
+namespace lvs::net {
+
+class Host final : public Node {
+public:
+    Host(Network& net, std::string name, const tcp::TcpProfile& profile, NodeKind kind = NodeKind::Host);
+    // A routable address (packets for it are delivered here).
+    void add_address(Ipv4 a);
+    // An address the host answers for without the network routing it here (a DR/TUN
+    // realserver's VIP on a non-ARPing loopback).
+    void add_local_address(Ipv4 a) { local_only_.push_back(a); }
+    Ipv4 address() const { return addrs_.empty() ? Ipv4() : addrs_.front(); }
+    bool has_address(Ipv4 a) const;
+
+    void receive(const Packet& p) override;
+    tcp::TcpStack& tcp() { return tcp_; }
+    NodeId node() const { return node_; }
+    const std::string& name() const { return name_; }
+    void set_down(bool down) { tcp_.set_down(down); }
+    bool down() const { return tcp_.down(); }
+
+private:
+    Network& net_;
+    std::string name_;
+    NodeId node_;
+    tcp::TcpStack tcp_;
+    std::vector<Ipv4> addrs_;
+    std::vector<Ipv4> local_only_;
+};
+
+}  // namespace lvs::net

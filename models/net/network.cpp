@@ -1,0 +1,240 @@
+#include "models/net/network.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/dijkstra_shortest_paths.hpp>
+
+namespace lvs::net {
+
+const char* to_string(NodeKind k) {
+    switch (k) {
+        case NodeKind::Host: return "host";
+        case NodeKind::Router: return "router";
+        case NodeKind::Switch: return "switch";
+        case NodeKind::Director: return "director";
+    }
+    return "?";
+}
+
+const char* flag_letters(uint8_t f) {
+    // Enough combinations for traces; anything else prints its hex value through the caller.
+    switch (f) {
+        case tcpflag::kSyn: return "S";
+        case tcpflag::kSyn | tcpflag::kAck: return "SA";
+        case tcpflag::kAck: return ".";
+        case tcpflag::kAck | tcpflag::kPsh: return "P.";
+        case tcpflag::kFin | tcpflag::kAck: return "F.";
+        case tcpflag::kFin | tcpflag::kAck | tcpflag::kPsh: return "FP.";
+        case tcpflag::kRst: return "R";
+        case tcpflag::kRst | tcpflag::kAck: return "R.";
+        case tcpflag::kFin: return "F";
+        default: return "?";
+    }
+}
+
+uint32_t MessageTable::add(const AppMessage& m) {
+    if (!free_.empty()) {
+        const uint32_t id = free_.back();
+        free_.pop_back();
+        items_[id - 1] = m;
+        return id;
+    }
+    items_.push_back(m);
+    return static_cast<uint32_t>(items_.size());
+}
+
+void MessageTable::release(uint32_t id) {
+    if (id != 0) free_.push_back(id);
+}
+
+Network::Network(sim::Simulator& sim) : sim_(sim), entity_(sim.add_entity("network")) {}
+Network::~Network() = default;
+
+NodeId Network::add_node(std::string name, NodeKind kind, Node* handler) {
+    const auto id = static_cast<NodeId>(nodes_.size());
+    NodeRec rec;
+    rec.entity = sim_.add_entity(name);
+    rec.name = std::move(name);
+    rec.kind = kind;
+    rec.handler = handler;
+    nodes_.push_back(std::move(rec));
+    finalized_ = false;
+    return id;
+}
+
+void Network::set_handler(NodeId node, Node* handler) { nodes_.at(node).handler = handler; }
+
+void Network::add_link(NodeId a, NodeId b, const LinkSpec& spec) {
+    if (a >= nodes_.size() || b >= nodes_.size() || a == b) throw std::invalid_argument("add_link: bad endpoints");
+    if (spec.bandwidth_bps == 0) throw std::invalid_argument("add_link: bandwidth must be positive");
+    const auto id = static_cast<uint32_t>(links_.size());
+    links_.push_back(LinkRec{a, b, spec, {}, sim_.stream("link:" + nodes_[a].name + "-" + nodes_[b].name)});
+    nodes_[a].links.push_back(id);
+    nodes_[b].links.push_back(id);
+    finalized_ = false;
+}
+
+void Network::add_address(NodeId node, Ipv4 addr) {
+    const auto [it, inserted] = owners_.emplace(addr.value(), node);
+    if (!inserted && it->second != node)
+        throw std::invalid_argument("address " + addr.str() + " already belongs to " + nodes_[it->second].name);
+}
+
+void Network::set_gateway(NodeId node, NodeId gateway) { nodes_.at(node).gateway = gateway; }
+
+NodeId Network::owner(Ipv4 addr) const {
+    const auto it = owners_.find(addr.value());
+    return it == owners_.end() ? kNoNode : it->second;
+}
+
+NodeId Network::find(std::string_view name) const {
+    for (NodeId i = 0; i < nodes_.size(); ++i)
+        if (nodes_[i].name == name) return i;
+    return kNoNode;
+}
+
+std::vector<Network::LinkInfo> Network::links() const {
+    std::vector<LinkInfo> out;
+    for (const LinkRec& l : links_) out.push_back({l.a, l.b, l.spec});
+    return out;
+}
+
+void Network::finalize() {
+    using namespace boost;
+    using Graph = adjacency_list<vecS, vecS, undirectedS, no_property, property<edge_weight_t, int64_t>>;
+    Graph g(nodes_.size());
+    for (const LinkRec& l : links_) add_edge(l.a, l.b, l.spec.delay.ns() + 1, g);  // +1: fewer hops win ties
+    toward_.clear();
+    routes_.clear();
+    // Leaves (hosts on one link) reach everything through their neighbour, so Dijkstra only
+    // runs from the core: routers, switches, the director, multi-homed hosts.
+    for (NodeId c = 0; c < nodes_.size(); ++c) {
+        if (nodes_[c].links.size() < 2) continue;
+        std::vector<Graph::vertex_descriptor> pred(num_vertices(g));
+        std::vector<int64_t> dist(num_vertices(g));
+        dijkstra_shortest_paths(g, c, predecessor_map(&pred[0]).distance_map(&dist[0]));
+        std::vector<NodeId> next(nodes_.size(), kNoNode);
+        for (NodeId v = 0; v < nodes_.size(); ++v)
+            if (v != c && pred[v] != v) next[v] = static_cast<NodeId>(pred[v]);
+        toward_.emplace(c, std::move(next));
+    }
+    finalized_ = true;
+}
+
+std::vector<Network::Hop> Network::compute_route(NodeId from, NodeId to) {
+    std::vector<Hop> hops;
+    const auto link_between = [this](NodeId u, NodeId v) -> Hop {
+        uint32_t best = UINT32_MAX;
+        for (uint32_t l : nodes_[u].links) {
+            const LinkRec& rec = links_[l];
+            if ((rec.a == u && rec.b == v) || (rec.a == v && rec.b == u))
+                if (best == UINT32_MAX || rec.spec.delay < links_[best].spec.delay) best = l;
+        }
+        if (best == UINT32_MAX) throw std::logic_error("route through non-adjacent nodes");
+        return Hop{best, static_cast<uint8_t>(links_[best].a == u ? 0 : 1)};
+    };
+    const auto walk = [&](NodeId a, NodeId core) {
+        const auto it = toward_.find(core);
+        NodeId v = a;
+        while (v != core) {
+            const NodeId nxt = it->second[v];
+            if (nxt == kNoNode) throw std::runtime_error("no route from " + nodes_[from].name + " to " + nodes_[to].name);
+            hops.push_back(link_between(v, nxt));
+            v = nxt;
+        }
+    };
+    if (from == to) return hops;
+    if (toward_.count(to) != 0) {
+        walk(from, to);
+        return hops;
+    }
+    if (nodes_[to].links.empty()) throw std::runtime_error("no route to " + nodes_[to].name + " (no links)");
+    const LinkRec& last = links_[nodes_[to].links.front()];
+    const NodeId neighbour = last.a == to ? last.b : last.a;
+    if (neighbour != from) {
+        if (toward_.count(neighbour) == 0) throw std::runtime_error("no route from " + nodes_[from].name + " to " + nodes_[to].name);
+        walk(from, neighbour);
+    }
+    hops.push_back(link_between(neighbour, to));
+    return hops;
+}
+
+const std::vector<Network::Hop>& Network::route(NodeId from, NodeId to) {
+    if (!finalized_) finalize();
+    const uint64_t key = (uint64_t{from} << 32) | to;
+    auto it = routes_.find(key);
+    if (it == routes_.end()) it = routes_.emplace(key, compute_route(from, to)).first;
+    return it->second;
+}
+
+sim::Duration Network::path_delay(NodeId a, NodeId b) {
+    sim::Duration d;
+    for (const Hop& h : route(a, b)) d += links_[h.link].spec.delay;
+    return d;
+}
+
+void Network::send(NodeId from, const Packet& p) {
+    NodeId to = nodes_[from].gateway;
+    const NodeId dst = owner(p.dst());
+    if (to == kNoNode || dst == to) to = dst;
+    if (to == kNoNode) {
+        LVS_TRACE(sim_, nodes_[from].entity, "net.drop").f("reason", "no route").f("dst", p.dst().str());
+        ++packets_lost_;
+        return;
+    }
+    transmit(from, to, p);
+}
+
+void Network::send_to(NodeId from, NodeId to, const Packet& p) { transmit(from, to, p); }
+
+void Network::transmit(NodeId from, NodeId to, const Packet& p) {
+    ++packets_sent_;
+    const std::vector<Hop>& hops = route(from, to);
+    const uint64_t wire_bytes = uint64_t{p.len} + uint64_t{p.segs} * kHeaderBytes;
+    sim::Time t = sim_.now();
+    sim::Time first_bit;
+    sim::Duration seg_gap;
+    for (size_t i = 0; i < hops.size(); ++i) {
+        LinkRec& l = links_[hops[i].link];
+        sim::Time& busy = l.busy[hops[i].dir];
+        if (busy > t) t = busy;
+        const int64_t ser_ns = static_cast<int64_t>(wire_bytes * 8'000'000'000ull / l.spec.bandwidth_bps);
+        if (i == 0) {
+            first_bit = t;
+            seg_gap = sim::ns(static_cast<int64_t>(uint64_t{kMss + kHeaderBytes} * 8'000'000'000ull / l.spec.bandwidth_bps));
+        }
+        t += sim::ns(ser_ns);
+        busy = t;
+        if (l.spec.loss > 0 && l.rng.chance(l.spec.loss)) {
+            ++packets_lost_;
+            LVS_TRACE(sim_, nodes_[from].entity, "net.drop")
+                .f("reason", "loss")
+                .f("link", nodes_[l.a].name + "-" + nodes_[l.b].name)
+                .f("src", p.src_ep().str())
+                .f("dst", p.dst_ep().str())
+                .f("flags", flag_letters(static_cast<uint8_t>(p.flags)));
+            return;
+        }
+        t += l.spec.delay;
+    }
+    for (PacketTap* tap : taps_) tap->on_transmit(p, from, to, first_bit, seg_gap, t);
+    LVS_TRACE(sim_, nodes_[from].entity, "net.packet")
+        .f("to", nodes_[to].name)
+        .f("src", p.src_ep().str())
+        .f("dst", p.dst_ep().str())
+        .f("flags", p.is_icmp() ? "ICMP" : flag_letters(static_cast<uint8_t>(p.flags)))
+        .f("seq", static_cast<int64_t>(p.seq))
+        .f("ack", static_cast<int64_t>(p.ack))
+        .f("len", static_cast<int64_t>(p.len))
+        .f("segs", static_cast<int64_t>(p.segs))
+        .f("arrive", t);
+    Node* target = nodes_[to].handler;
+    if (target == nullptr) return;  // a router or switch as a final hop: nothing processes it
+    sim_.post_at(t, [target, p] { target->receive(p); });
+}
+
+void Network::remove_tap(PacketTap* tap) { taps_.erase(std::remove(taps_.begin(), taps_.end(), tap), taps_.end()); }
+
+}  // namespace lvs::net

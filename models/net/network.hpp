@@ -1,0 +1,167 @@
+// The network: nodes, links and routes (a Boost.Graph graph), and packet delivery.
+//
+// Nodes that process packets (hosts, the director) implement `Node::receive`; routers and
+// switches only forward. A packet sent by a node travels to the next *processing* node in one
+// kernel event: its route is a chain of links, each a FIFO with propagation delay and
+// bandwidth, reserved in order at send time (store-and-forward per link, serialisation of
+// every segment of a train). Which processing node comes next is decided the way hosts do
+// it: a node with a gateway (a NAT realserver whose default route is the director) sends
+// everything there; otherwise the packet goes to the node owning its destination address.
+// Routes between nodes are shortest paths (by delay) computed once with BGL's Dijkstra.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "models/net/address.hpp"
+#include "models/net/packet.hpp"
+#include "sim/rng.hpp"
+#include "sim/simulator.hpp"
+
+namespace lvs::net {
+
+using NodeId = uint32_t;
+constexpr NodeId kNoNode = UINT32_MAX;
+
+enum class NodeKind : uint8_t { Host, Router, Switch, Director };
+const char* to_string(NodeKind k);
+
+class Node {
+public:
+    virtual ~Node() = default;
+    virtual void receive(const Packet& p) = 0;
+};
+
+struct LinkSpec {
+    sim::Duration delay = sim::us(50);       // one-way propagation delay
+    uint64_t bandwidth_bps = 1'000'000'000;  // serialisation rate
+    double loss = 0.0;                       // probability that a segment train is lost
+};
+
+// Per-segment framing counted for serialisation: IPv4 (20) + TCP (20) + Ethernet (14).
+constexpr uint32_t kHeaderBytes = 54;
+constexpr uint32_t kMss = 1460;
+
+// Application messages carried by TCP: the bytes are simulated, so what they would say (which
+// object, how big, Connection: close) travels in this table, referenced by the packet that
+// carries the message's last byte. The sender frees an entry once it is acknowledged.
+struct AppMessage {
+    uint32_t bytes = 0;
+    uint16_t kind = 0;
+    uint16_t flags = 0;
+    uint32_t object = 0;
+    uint32_t reply_bytes = 0;
+    uint64_t tag = 0;
+};
+
+class MessageTable {
+public:
+    uint32_t add(const AppMessage& m);
+    const AppMessage& get(uint32_t id) const { return items_[id - 1]; }
+    void release(uint32_t id);
+    size_t live() const { return items_.size() - free_.size(); }
+
+private:
+    std::vector<AppMessage> items_;
+    std::vector<uint32_t> free_;
+};
+
+// Sees every packet transmission (for pcap files and the viewer's packets in flight).
+class PacketTap {
+public:
+    virtual ~PacketTap() = default;
+    // `first_bit` is when the first segment starts on the first link, `seg_gap` the
+    // serialisation time of one full segment there, `arrival` when the train reaches `to`.
+    virtual void on_transmit(const Packet& p, NodeId from, NodeId to, sim::Time first_bit, sim::Duration seg_gap,
+                             sim::Time arrival) = 0;
+};
+
+class Network {
+public:
+    explicit Network(sim::Simulator& sim);
+    ~Network();
+    Network(const Network&) = delete;
+    Network& operator=(const Network&) = delete;
+
+    NodeId add_node(std::string name, NodeKind kind, Node* handler = nullptr);
+    void set_handler(NodeId node, Node* handler);
+    void add_link(NodeId a, NodeId b, const LinkSpec& spec);
+    // A routable address owned by `node` (the network delivers packets for it there).
+    void add_address(NodeId node, Ipv4 addr);
+    // All traffic from `node` goes to `gateway` first (a NAT realserver's default route).
+    void set_gateway(NodeId node, NodeId gateway);
+    NodeId gateway(NodeId node) const { return nodes_[node].gateway; }
+    // Computes routes; called once after the topology is built (further sends call it lazily).
+    void finalize();
+
+    // Sends from `from` to the next processing node chosen by gateway and destination.
+    void send(NodeId from, const Packet& p);
+    // Sends to an explicit next processing node (IPVS direct routing and tunnelling).
+    void send_to(NodeId from, NodeId to, const Packet& p);
+
+    NodeId owner(Ipv4 addr) const;
+    std::string_view name(NodeId n) const { return nodes_[n].name; }
+    NodeKind kind(NodeId n) const { return nodes_[n].kind; }
+    size_t node_count() const { return nodes_.size(); }
+    NodeId find(std::string_view name) const;
+    sim::EntityId entity(NodeId n) const { return nodes_[n].entity; }
+    // Neighbours and links, for layouts and the viewer.
+    struct LinkInfo {
+        NodeId a, b;
+        LinkSpec spec;
+    };
+    std::vector<LinkInfo> links() const;
+    // One-way propagation delay along the route from a to b (for tests and reports).
+    sim::Duration path_delay(NodeId a, NodeId b);
+
+    MessageTable& messages() { return messages_; }
+    sim::Simulator& simulator() { return sim_; }
+    void add_tap(PacketTap* tap) { taps_.push_back(tap); }
+    void remove_tap(PacketTap* tap);
+
+    uint64_t packets_sent() const { return packets_sent_; }
+    uint64_t packets_lost() const { return packets_lost_; }
+
+private:
+    struct NodeRec {
+        std::string name;
+        NodeKind kind;
+        Node* handler = nullptr;
+        NodeId gateway = kNoNode;
+        sim::EntityId entity = 0;
+        std::vector<uint32_t> links;  // incident link ids
+    };
+    struct LinkRec {
+        NodeId a, b;
+        LinkSpec spec;
+        sim::Time busy[2];  // end of the last transmission, per direction (0: a->b)
+        sim::Rng rng;
+    };
+    struct Hop {
+        uint32_t link;
+        uint8_t dir;
+    };
+    const std::vector<Hop>& route(NodeId from, NodeId to);
+    std::vector<Hop> compute_route(NodeId from, NodeId to);
+    void transmit(NodeId from, NodeId to, const Packet& p);
+
+    sim::Simulator& sim_;
+    std::vector<NodeRec> nodes_;
+    std::vector<LinkRec> links_;
+    std::unordered_map<uint32_t, NodeId> owners_;
+    std::unordered_map<uint64_t, std::vector<Hop>> routes_;
+    // Next hop toward each "core" node (routers, switches: degree > 1), from BGL's Dijkstra.
+    std::unordered_map<NodeId, std::vector<NodeId>> toward_;
+    bool finalized_ = false;
+    MessageTable messages_;
+    std::vector<PacketTap*> taps_;
+    uint64_t packets_sent_ = 0;
+    uint64_t packets_lost_ = 0;
+    sim::EntityId entity_;
+};
+
+}  // namespace lvs::net

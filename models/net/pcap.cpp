@@ -1,0 +1,177 @@
+#include "models/net/pcap.hpp"
+
+#include <stdexcept>
+
+namespace lvs::net {
+
+namespace {
+
+void put16(std::vector<uint8_t>& b, uint16_t v) {
+    b.push_back(static_cast<uint8_t>(v >> 8));
+    b.push_back(static_cast<uint8_t>(v));
+}
+void put32(std::vector<uint8_t>& b, uint32_t v) {
+    put16(b, static_cast<uint16_t>(v >> 16));
+    put16(b, static_cast<uint16_t>(v));
+}
+template <class T>
+void write_le(std::ofstream& out, T v) {
+    for (size_t i = 0; i < sizeof(T); ++i) out.put(static_cast<char>((static_cast<uint64_t>(v) >> (8 * i)) & 0xFF));
+}
+
+// RFC 1071 one's-complement sum.
+uint32_t sum16(const uint8_t* data, size_t n, uint32_t acc = 0) {
+    for (size_t i = 0; i + 1 < n; i += 2) acc += (uint32_t{data[i]} << 8) | data[i + 1];
+    if (n % 2 == 1) acc += uint32_t{data[n - 1]} << 8;
+    return acc;
+}
+uint16_t fold(uint32_t acc) {
+    while (acc >> 16) acc = (acc & 0xFFFF) + (acc >> 16);
+    return static_cast<uint16_t>(~acc);
+}
+
+void mac_of(std::vector<uint8_t>& b, NodeId n) {
+    const uint8_t mac[6] = {0x02, 0x00, 0x00, static_cast<uint8_t>(n >> 16), static_cast<uint8_t>(n >> 8),
+                            static_cast<uint8_t>(n)};
+    b.insert(b.end(), mac, mac + 6);
+}
+
+}  // namespace
+
+PcapWriter::PcapWriter(Network& net, const std::string& path) : net_(net), out_(path, std::ios::binary) {
+    if (!out_) throw std::runtime_error("cannot create pcap file " + path);
+    write_le<uint32_t>(out_, 0xA1B23C4Du);  // nanosecond-resolution pcap
+    write_le<uint16_t>(out_, 2);
+    write_le<uint16_t>(out_, 4);
+    write_le<int32_t>(out_, 0);
+    write_le<uint32_t>(out_, 0);
+    write_le<uint32_t>(out_, 262144);  // snaplen
+    write_le<uint32_t>(out_, 1);       // LINKTYPE_ETHERNET
+    net_.add_tap(this);
+}
+
+PcapWriter::~PcapWriter() {
+    net_.remove_tap(this);
+    flush_all();
+}
+
+std::vector<uint8_t> PcapWriter::frame(const Packet& p, NodeId from, NodeId to, uint32_t seq, uint32_t len,
+                                       uint8_t flags) {
+    std::vector<uint8_t> b;
+    const bool icmp = p.is_icmp();
+    const size_t l4 = icmp ? 8 + 20 + 8 : 20 + len;
+    b.reserve(14 + 20 + l4);
+    mac_of(b, to);
+    mac_of(b, from);
+    put16(b, 0x0800);
+    const size_t ip = b.size();
+    b.push_back(0x45);
+    b.push_back(0);
+    put16(b, static_cast<uint16_t>(20 + l4));
+    put16(b, ++ip_id_);
+    put16(b, 0x4000);  // don't fragment
+    b.push_back(64);
+    b.push_back(icmp ? 1 : 6);
+    put16(b, 0);
+    put32(b, p.saddr);
+    put32(b, p.daddr);
+    const uint16_t ip_sum = fold(sum16(&b[ip], 20));
+    b[ip + 10] = static_cast<uint8_t>(ip_sum >> 8);
+    b[ip + 11] = static_cast<uint8_t>(ip_sum);
+    const size_t t = b.size();
+    if (icmp) {
+        // Destination unreachable / port unreachable, quoting the offending segment's IP
+        // header and first 8 bytes (ports and sequence number).
+        b.push_back(3);
+        b.push_back(3);
+        put16(b, 0);
+        put32(b, 0);
+        const size_t q = b.size();
+        b.push_back(0x45);
+        b.push_back(0);
+        put16(b, 40);
+        put16(b, 0);
+        put16(b, 0x4000);
+        b.push_back(64);
+        b.push_back(6);
+        put16(b, 0);
+        put32(b, p.daddr);  // the quoted segment went from the ICMP's destination ...
+        put32(b, p.saddr);  // ... to its sender
+        const uint16_t qsum = fold(sum16(&b[q], 20));
+        b[q + 10] = static_cast<uint8_t>(qsum >> 8);
+        b[q + 11] = static_cast<uint8_t>(qsum);
+        put16(b, p.sport);
+        put16(b, p.dport);
+        put32(b, p.seq);
+        const uint16_t isum = fold(sum16(&b[t], b.size() - t));
+        b[t + 2] = static_cast<uint8_t>(isum >> 8);
+        b[t + 3] = static_cast<uint8_t>(isum);
+        return b;
+    }
+    put16(b, p.sport);
+    put16(b, p.dport);
+    put32(b, seq);
+    put32(b, (flags & tcpflag::kAck) ? p.ack : 0);
+    b.push_back(0x50);  // 20-byte header
+    b.push_back(flags);
+    put16(b, 65535);
+    put16(b, 0);
+    put16(b, 0);
+    b.resize(b.size() + len, 0);
+    // Checksum over the pseudo-header and the segment.
+    uint8_t pseudo[12];
+    for (int i = 0; i < 4; ++i) {
+        pseudo[i] = static_cast<uint8_t>(p.saddr >> (24 - 8 * i));
+        pseudo[4 + i] = static_cast<uint8_t>(p.daddr >> (24 - 8 * i));
+    }
+    pseudo[8] = 0;
+    pseudo[9] = 6;
+    pseudo[10] = static_cast<uint8_t>((20 + len) >> 8);
+    pseudo[11] = static_cast<uint8_t>(20 + len);
+    const uint16_t tsum = fold(sum16(&b[t], 20 + len, sum16(pseudo, 12)));
+    b[t + 16] = static_cast<uint8_t>(tsum >> 8);
+    b[t + 17] = static_cast<uint8_t>(tsum);
+    return b;
+}
+
+void PcapWriter::on_transmit(const Packet& p, NodeId from, NodeId to, sim::Time first_bit, sim::Duration seg_gap,
+                             sim::Time) {
+    // Later transmissions never start before now, so everything stamped up to now is final.
+    flush_until(net_.simulator().now().ns());
+    if (p.is_icmp() || p.len == 0) {
+        add(first_bit.ns(), frame(p, from, to, p.seq, 0, static_cast<uint8_t>(p.flags)));
+        return;
+    }
+    uint32_t left = p.len;
+    uint32_t seq = p.seq;
+    for (uint16_t i = 0; left > 0; ++i) {
+        const uint32_t len = left < kMss ? left : kMss;
+        left -= len;
+        uint8_t flags = static_cast<uint8_t>(p.flags);
+        if (left > 0) flags &= static_cast<uint8_t>(~(tcpflag::kFin | tcpflag::kPsh));  // FIN/PSH on the last
+        add((first_bit + seg_gap * i).ns(), frame(p, from, to, seq, len, flags));
+        seq += len;
+    }
+}
+
+void PcapWriter::add(int64_t ts, std::vector<uint8_t> bytes) { pending_.push(Record{ts, order_++, std::move(bytes)}); }
+
+void PcapWriter::flush_until(int64_t ts) {
+    while (!pending_.empty() && pending_.top().ts <= ts) {
+        const Record& r = pending_.top();
+        write_le<uint32_t>(out_, static_cast<uint32_t>(r.ts / 1'000'000'000));
+        write_le<uint32_t>(out_, static_cast<uint32_t>(r.ts % 1'000'000'000));
+        write_le<uint32_t>(out_, static_cast<uint32_t>(r.bytes.size()));
+        write_le<uint32_t>(out_, static_cast<uint32_t>(r.bytes.size()));
+        out_.write(reinterpret_cast<const char*>(r.bytes.data()), static_cast<std::streamsize>(r.bytes.size()));
+        ++written_;
+        pending_.pop();
+    }
+}
+
+void PcapWriter::flush_all() {
+    flush_until(INT64_MAX);
+    out_.flush();
+}
+
+}  // namespace lvs::net

@@ -1,0 +1,121 @@
+// A host's TCP: listeners, the connection table, ephemeral ports, RSTs for strays.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/net/network.hpp"
+#include "models/tcp/conn_table.hpp"
+#include "models/tcp/tcp_conn.hpp"
+#include "models/tcp/tcp_profile.hpp"
+
+namespace lvs::tcp {
+
+class Listener {
+public:
+    Listener(TcpStack& stack, net::Endpoint local, uint32_t backlog, TcpApp* app);
+    // Takes the oldest established connection from the accept queue (nullptr when empty).
+    TcpConn* accept(TcpApp* app, uint64_t tag);
+    size_t queued() const { return queue_.size(); }
+    uint32_t backlog() const { return backlog_; }
+    const net::Endpoint& local() const { return local_; }
+    uint64_t overflows() const { return overflows_; }
+    // Stops listening (new SYNs are refused with RST); queued connections are reset.
+    void close();
+    bool open() const { return open_; }
+    TcpApp* app() const { return app_; }
+
+private:
+    friend class TcpConn;
+    friend class TcpStack;
+    TcpStack& stack_;
+    net::Endpoint local_;
+    uint32_t backlog_;
+    TcpApp* app_;
+    std::deque<TcpConn*> queue_;
+    uint64_t overflows_ = 0;
+    bool open_ = true;
+};
+
+struct TcpCounters {
+    uint64_t active_opens = 0;
+    uint64_t passive_opens = 0;
+    uint64_t resets_sent = 0;
+    uint64_t resets_received = 0;
+    uint64_t retransmits = 0;
+    uint64_t listen_overflows = 0;
+    uint64_t port_exhaustion = 0;
+    uint64_t time_wait_max = 0;  // most sockets in TIME_WAIT at one time
+};
+
+class TcpStack {
+public:
+    TcpStack(net::Network& net, net::NodeId node, const TcpProfile& profile);
+    ~TcpStack();
+    TcpStack(const TcpStack&) = delete;
+    TcpStack& operator=(const TcpStack&) = delete;
+
+    // Listens on `local` (address 0.0.0.0 = any of the host's addresses).
+    Listener& listen(net::Endpoint local, uint32_t backlog, TcpApp* app);
+    // Active open from `local_addr` to `remote`; nullptr with `error` set when no port is free.
+    TcpConn* connect(net::Ipv4 local_addr, net::Endpoint remote, TcpApp* app, uint64_t tag,
+                     SocketError* error = nullptr);
+    void receive(const net::Packet& p);
+    TcpConn* find(const net::FourTuple& t) const { return table_.find(t); }
+
+    // A host that is down neither sends nor receives (power-off, crash).
+    void set_down(bool down) { down_ = down; }
+    bool down() const { return down_; }
+    // Abortive close of every connection (a server killed with SO_LINGER 0): RST to peers.
+    void reset_all();
+    // Forgets every connection without a packet (a crash: the peer learns nothing).
+    void drop_all();
+
+    const TcpProfile& profile() const { return *profile_; }
+    sim::Simulator& sim() { return net_.simulator(); }
+    net::Network& network() { return net_; }
+    net::NodeId node() const { return node_; }
+    sim::EntityId entity() const { return entity_; }
+    uint64_t count(TcpState s) const { return in_state_[static_cast<size_t>(s)]; }
+    size_t connections() const { return table_.size(); }
+    const TcpCounters& counters() const { return counters_; }
+    // Memory held by connection objects and the table (for the benchmark).
+    size_t memory_bytes() const;
+
+private:
+    friend class TcpConn;
+    friend class Listener;
+    TcpConn* new_conn(const net::FourTuple& t);
+    void release(TcpConn* c);  // called when a connection reaches CLOSED for good
+    void on_state_change(TcpState from, TcpState to);
+    void send_rst_for(const net::Packet& p);
+    void transmit(const net::Packet& p) {
+        if (!down_) net_.send(node_, p);
+    }
+    Listener* find_listener(net::Endpoint local);
+    uint64_t next_conn_id() { return ++conn_ids_; }
+
+    net::Network& net_;
+    net::NodeId node_;
+    const TcpProfile* profile_;
+    sim::EntityId entity_;
+    sim::Rng rng_;
+    ConnTable table_;
+    std::vector<std::unique_ptr<Listener>> listeners_;
+    // Connections live in blocks that never move; freed ones are reused.
+    std::vector<std::unique_ptr<std::array<std::aligned_storage_t<sizeof(TcpConn), alignof(TcpConn)>, 256>>> blocks_;
+    std::vector<TcpConn*> free_;
+    size_t allocated_ = 0;
+    std::array<uint64_t, kTcpStateCount> in_state_{};
+    TcpCounters counters_;
+    uint32_t port_cursor_ = 0;
+    uint64_t conn_ids_ = 0;
+    bool down_ = false;
+    std::vector<TcpConn*> graveyard_;  // released during packet processing, freed after
+};
+
+}  // namespace lvs::tcp
