@@ -109,14 +109,19 @@ public:
     // Takes the earliest live event whose time is <= limit (tombstones met on the way are
     // discarded); false when there is none. run_popped() must follow a successful pop.
     bool pop_until(Time limit, Popped& out) {
-        // Fast path: the next event is the head of the sorted batch, nothing arrived late,
-        // and it cannot be a tombstone.
-        if (front_pos_ < front_sorted_.size() && late_.empty() && dead_ == 0) [[likely]] {
+        // Fast path: the next event is the head of the sorted batch and nothing arrived late.
+        while (front_pos_ < front_sorted_.size() && late_.empty()) [[likely]] {
             const FrontItem& item = front_sorted_[front_pos_];
             if (item.time > limit.ns()) return false;
             ++front_pos_;
             Entry& e = chunk(item.where >> 4).entries[item.where & 15];
-            if (e.slot != kNoSlot) meta_[e.slot].seq = 0;
+            if (e.slot != kNoSlot) {
+                if (dead_ != 0 && is_cancelled(e.slot)) {
+                    bury(e);
+                    continue;
+                }
+                meta_[e.slot].seq = 0;
+            }
             --live_;
             running_ = item.where;
             const uint64_t seq = e.key & kSeqMask;

@@ -8,11 +8,12 @@ Host::Host(Network& net, std::string name, const tcp::TcpProfile& profile, NodeK
     : net_(net), name_(name), node_(net.add_node(name, kind, this)), tcp_(net, node_, profile) {}
 
 void Host::add_address(Ipv4 a) {
+    if (addrs_.empty()) primary_ = a;
     addrs_.push_back(a);
     net_.add_address(node_, a);
 }
 
-bool Host::has_address(Ipv4 a) const {
+bool Host::has_other_address(Ipv4 a) const {
     return std::find(addrs_.begin(), addrs_.end(), a) != addrs_.end() ||
            std::find(local_only_.begin(), local_only_.end(), a) != local_only_.end();
 }

@@ -19,7 +19,7 @@ public:
     // realserver's VIP on a non-ARPing loopback).
     void add_local_address(Ipv4 a) { local_only_.push_back(a); }
     Ipv4 address() const { return addrs_.empty() ? Ipv4() : addrs_.front(); }
-    bool has_address(Ipv4 a) const;
+    bool has_address(Ipv4 a) const { return a == primary_ || has_other_address(a); }
 
     void receive(const Packet& p) override;
     tcp::TcpStack& tcp() { return tcp_; }
@@ -33,6 +33,8 @@ private:
     std::string name_;
     NodeId node_;
     tcp::TcpStack tcp_;
+    bool has_other_address(Ipv4 a) const;
+    Ipv4 primary_{0xFFFFFFFFu};  // checked first: most hosts have one address
     std::vector<Ipv4> addrs_;
     std::vector<Ipv4> local_only_;
 };

@@ -175,23 +175,28 @@ sim::Duration Network::path_delay(NodeId a, NodeId b) {
     return d;
 }
 
-void Network::send(NodeId from, const Packet& p) {
+Network::RouteRef Network::resolve(NodeId from, Ipv4 dst_addr) {
     NodeId to = nodes_[from].gateway;
-    const NodeId dst = owner(p.dst());
+    const NodeId dst = owner(dst_addr);
     if (to == kNoNode || dst == to) to = dst;
-    if (to == kNoNode) {
+    if (to == kNoNode) return RouteRef{};
+    return RouteRef{to, &route(from, to)};
+}
+
+void Network::send(NodeId from, const Packet& p) {
+    const RouteRef r = resolve(from, p.dst());
+    if (!r.valid()) {
         LVS_TRACE(sim_, nodes_[from].entity, "net.drop").f("reason", "no route").f("dst", p.dst().str());
         ++packets_lost_;
         return;
     }
-    transmit(from, to, p);
+    transmit(from, r.to, *r.hops, p);
 }
 
 void Network::send_to(NodeId from, NodeId to, const Packet& p) { transmit(from, to, p); }
 
-void Network::transmit(NodeId from, NodeId to, const Packet& p) {
+void Network::transmit(NodeId from, NodeId to, const std::vector<Hop>& hops, const Packet& p) {
     ++packets_sent_;
-    const std::vector<Hop>& hops = route(from, to);
     const uint64_t wire_bytes = uint64_t{p.len} + uint64_t{p.segs} * kHeaderBytes;
     sim::Time t = sim_.now();
     sim::Time first_bit;

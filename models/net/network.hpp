@@ -98,8 +98,25 @@ public:
     // Computes routes; called once after the topology is built (further sends call it lazily).
     void finalize();
 
+    struct Hop {
+        uint32_t link;
+        uint8_t dir;
+    };
+    // A resolved route from a node toward a destination address (next processing node and
+    // the links to it). Connections keep one so that sending needs no lookups.
+    struct RouteRef {
+        NodeId to = kNoNode;
+        const std::vector<Hop>* hops = nullptr;
+        bool valid() const { return hops != nullptr; }
+    };
+    RouteRef resolve(NodeId from, Ipv4 dst);
     // Sends from `from` to the next processing node chosen by gateway and destination.
     void send(NodeId from, const Packet& p);
+    // Sends along a route resolved before (same result as send(), without the lookups).
+    void send(NodeId from, const RouteRef& r, const Packet& p) {
+        if (r.valid()) transmit(from, r.to, *r.hops, p);
+        else send(from, p);
+    }
     // Sends to an explicit next processing node (IPVS direct routing and tunnelling).
     void send_to(NodeId from, NodeId to, const Packet& p);
 
@@ -141,13 +158,10 @@ private:
         sim::Time busy[2];  // end of the last transmission, per direction (0: a->b)
         sim::Rng rng;
     };
-    struct Hop {
-        uint32_t link;
-        uint8_t dir;
-    };
     const std::vector<Hop>& route(NodeId from, NodeId to);
     std::vector<Hop> compute_route(NodeId from, NodeId to);
-    void transmit(NodeId from, NodeId to, const Packet& p);
+    void transmit(NodeId from, NodeId to, const Packet& p) { transmit(from, to, route(from, to), p); }
+    void transmit(NodeId from, NodeId to, const std::vector<Hop>& hops, const Packet& p);
 
     sim::Simulator& sim_;
     std::vector<NodeRec> nodes_;

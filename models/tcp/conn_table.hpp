@@ -1,7 +1,9 @@
 // The connection table: an open-addressing hash map from a 4-tuple to its connection.
 //
-// O(1) lookups with tens of thousands of TIME_WAIT entries; linear probing with backward-shift
-// deletion (no tombstones), power-of-two capacity kept under 50 % load.
+// O(1) lookups with tens of thousands of TIME_WAIT entries. A slot is 8 bytes (32 bits of the
+// tuple's hash and the connection's index in its pool), so the table of a busy server stays
+// small enough for the CPU's cache; the full tuple is compared in the connection itself.
+// Linear probing with backward-shift deletion (no tombstones), capacity kept under 50 % load.
 #pragma once
 
 #include <cstdint>
@@ -11,36 +13,41 @@
 
 namespace lvs::tcp {
 
-class TcpConn;
-
+// `Pool` maps an index to an object with a `tuple()` (the TCP stack's connection pool).
+template <class Pool, class Conn>
 class ConnTable {
 public:
-    TcpConn* find(const net::FourTuple& t) const {
+    explicit ConnTable(const Pool& pool) : pool_(pool) {}
+
+    Conn* find(const net::FourTuple& t) const {
         if (slots_.empty()) return nullptr;
-        for (size_t i = index(t);; i = (i + 1) & mask_) {
+        const uint32_t tag = tag_of(t);
+        for (size_t i = tag & mask_;; i = (i + 1) & mask_) {
             const Slot& s = slots_[i];
-            if (s.conn == nullptr) return nullptr;
-            if (s.tuple == t) return s.conn;
+            if (s.tag == 0) return nullptr;
+            if (s.tag == tag) {
+                Conn* c = pool_.at(s.index);
+                if (c->tuple() == t) return c;
+            }
         }
     }
-    void insert(const net::FourTuple& t, TcpConn* c) {
+    void insert(const net::FourTuple& t, uint32_t index) {
         if ((size_ + 1) * 2 > slots_.size()) grow();
-        size_t i = index(t);
-        while (slots_[i].conn != nullptr) i = (i + 1) & mask_;
-        slots_[i] = Slot{t, c};
+        place(Slot{tag_of(t), index});
         ++size_;
     }
     bool erase(const net::FourTuple& t) {
         if (slots_.empty()) return false;
-        size_t i = index(t);
+        const uint32_t tag = tag_of(t);
+        size_t i = tag & mask_;
         for (;; i = (i + 1) & mask_) {
-            if (slots_[i].conn == nullptr) return false;
-            if (slots_[i].tuple == t) break;
+            if (slots_[i].tag == 0) return false;
+            if (slots_[i].tag == tag && pool_.at(slots_[i].index)->tuple() == t) break;
         }
         // Backward shift: pull later members of the probe run into the hole.
         size_t hole = i;
-        for (size_t j = (i + 1) & mask_; slots_[j].conn != nullptr; j = (j + 1) & mask_) {
-            const size_t home = index(slots_[j].tuple);
+        for (size_t j = (i + 1) & mask_; slots_[j].tag != 0; j = (j + 1) & mask_) {
+            const size_t home = slots_[j].tag & mask_;
             const bool movable = hole <= j ? (home <= hole || home > j) : (home <= hole && home > j);
             if (movable) {
                 slots_[hole] = slots_[j];
@@ -56,24 +63,29 @@ public:
     template <class F>
     void for_each(F&& f) const {
         for (const Slot& s : slots_)
-            if (s.conn != nullptr) f(s.conn);
+            if (s.tag != 0) f(pool_.at(s.index));
     }
 
 private:
     struct Slot {
-        net::FourTuple tuple{};
-        TcpConn* conn = nullptr;
+        uint32_t tag = 0;  // 0: empty
+        uint32_t index = 0;
     };
-    size_t index(const net::FourTuple& t) const { return static_cast<size_t>(t.hash() >> 20) & mask_; }
+    static uint32_t tag_of(const net::FourTuple& t) { return static_cast<uint32_t>(t.hash() >> 32) | 1u; }
+    void place(Slot s) {
+        size_t i = s.tag & mask_;
+        while (slots_[i].tag != 0) i = (i + 1) & mask_;
+        slots_[i] = s;
+    }
     void grow() {
         std::vector<Slot> old;
         old.swap(slots_);
-        slots_.assign(old.empty() ? 64 : old.size() * 2, Slot{});
+        slots_.assign(old.empty() ? 16 : old.size() * 2, Slot{});
         mask_ = slots_.size() - 1;
-        size_ = 0;
         for (const Slot& s : old)
-            if (s.conn != nullptr) insert(s.tuple, s.conn);
+            if (s.tag != 0) place(s);
     }
+    const Pool& pool_;
     std::vector<Slot> slots_;
     size_t mask_ = 0;
     size_t size_ = 0;

@@ -115,7 +115,7 @@ void TcpConn::emit(uint8_t flags, uint32_t seq, uint32_t len, uint16_t segs, uin
         acked_upto_ = rcv_nxt_;
     }
     if (flags & flag::kRst) ++stack_.counters_.resets_sent;
-    stack_.transmit(p);
+    stack_.transmit(route_, p);
 }
 
 void TcpConn::send_ack() { emit(flag::kAck, snd_nxt_); }
@@ -185,11 +185,12 @@ void TcpConn::output() {
     }
     if (sent && timer_mode_ != TimerMode::Rto && timer_mode_ != TimerMode::Probe) {
         // The first flight after idle: a tail-loss probe comes before the RTO once an RTT is
-        // known (Linux: PTO = 2*SRTT, plus TCP_RTO_MIN when one segment is out).
+        // known (Linux tcp_schedule_loss_probe: PTO = 2*SRTT, plus TCP_RTO_MIN when one
+        // segment is out, never later than the RTO would fire).
         const TcpProfile& p = stack_.profile();
         if (p.tail_loss_probe && srtt_ > sim::Duration{} && !probe_sent_) {
-            sim::Duration pto = srtt_ * 2 + (segments_in_flight() <= 1 ? p.rto_min : sim::ms(2));
-            arm_rtx(pto < rto_ ? TimerMode::Probe : TimerMode::Rto, std::min(pto, rto_));
+            const sim::Duration pto = srtt_ * 2 + (segments_in_flight() <= 1 ? p.rto_min : sim::ms(2));
+            arm_rtx(TimerMode::Probe, std::min(pto, rto_));
         } else {
             arm_rtx(TimerMode::Rto, rto_);
         }

@@ -128,6 +128,7 @@ private:
     TcpStack& stack_;
     net::FourTuple tuple_;
     uint64_t id_;
+    uint32_t pool_index_ = 0;
     TcpApp* app_ = nullptr;
     uint64_t app_tag_ = 0;
     Listener* parent_ = nullptr;  // while waiting to be accepted
@@ -174,9 +175,10 @@ private:
     std::array<OutMsg, kMaxOut> out_{};
     uint8_t out_head_ = 0;
     uint8_t out_count_ = 0;
-    // Messages that arrived before accept() (copied: the sender frees table entries once
-    // they are acknowledged).
-    std::array<net::AppMessage, 2> held_{};
+    net::Network::RouteRef route_;  // toward the peer, resolved at the first send
+    // A message that arrived before accept() (copied: the sender frees table entries once
+    // they are acknowledged). HTTP/1.1 clients send one request and wait.
+    std::array<net::AppMessage, 1> held_{};
     uint8_t held_count_ = 0;
     bool held_eof_ = false;
 

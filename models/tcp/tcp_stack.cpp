@@ -75,18 +75,22 @@ Listener* TcpStack::find_listener(net::Endpoint local) {
     return nullptr;
 }
 
-TcpConn* TcpStack::new_conn(const net::FourTuple& t) {
-    void* mem;
+uint32_t TcpStack::Pool::allocate() {
     if (!free_.empty()) {
-        mem = free_.back();
+        const uint32_t i = free_.back();
         free_.pop_back();
-    } else {
-        if (allocated_ % 256 == 0) blocks_.push_back(std::make_unique<std::array<std::aligned_storage_t<sizeof(TcpConn), alignof(TcpConn)>, 256>>());
-        mem = &(*blocks_.back())[allocated_ % 256];
-        ++allocated_;
+        return i;
     }
-    auto* c = new (mem) TcpConn(*this, t);
-    table_.insert(t, c);
+    if (allocated_ % kBlockConns == 0)
+        blocks_.push_back(std::make_unique<std::array<std::aligned_storage_t<sizeof(TcpConn), alignof(TcpConn)>, kBlockConns>>());
+    return allocated_++;
+}
+
+TcpConn* TcpStack::new_conn(const net::FourTuple& t) {
+    const uint32_t index = pool_.allocate();
+    auto* c = new (static_cast<void*>(pool_.at(index))) TcpConn(*this, t);
+    c->pool_index_ = index;
+    table_.insert(t, index);
     ++in_state_[static_cast<size_t>(TcpState::Closed)];
     return c;
 }
@@ -99,8 +103,9 @@ void TcpStack::release(TcpConn* c) {
         // Freed after the current event: the connection may still be on the call stack.
         sim().post_after(sim::Duration{}, [this] {
             for (TcpConn* dead : graveyard_) {
+                const uint32_t index = dead->pool_index_;
                 dead->~TcpConn();
-                free_.push_back(dead);
+                pool_.free(index);
             }
             graveyard_.clear();
         }, sim::Priority::Late);
@@ -221,7 +226,7 @@ void TcpStack::drop_all() {
 }
 
 size_t TcpStack::memory_bytes() const {
-    return allocated_ * sizeof(TcpConn) + table_.memory_bytes() + free_.capacity() * sizeof(void*);
+    return pool_.memory_bytes() + table_.memory_bytes();
 }
 
 }  // namespace lvs::tcp

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -96,20 +97,41 @@ private:
     void transmit(const net::Packet& p) {
         if (!down_) net_.send(node_, p);
     }
+    void transmit(net::Network::RouteRef& cached, const net::Packet& p) {
+        if (down_) return;
+        if (!cached.valid()) cached = net_.resolve(node_, p.dst());
+        net_.send(node_, cached, p);
+    }
     Listener* find_listener(net::Endpoint local);
     uint64_t next_conn_id() { return ++conn_ids_; }
+
+    // Connections live in blocks that never move; freed slots are reused.
+    class Pool {
+    public:
+        static constexpr size_t kBlockConns = 64;
+        TcpConn* at(uint32_t i) const {
+            return std::launder(reinterpret_cast<TcpConn*>(&(*blocks_[i / kBlockConns])[i % kBlockConns]));
+        }
+        uint32_t allocate();
+        void free(uint32_t i) { free_.push_back(i); }
+        size_t memory_bytes() const {
+            return blocks_.size() * kBlockConns * sizeof(TcpConn) + free_.capacity() * sizeof(uint32_t);
+        }
+
+    private:
+        std::vector<std::unique_ptr<std::array<std::aligned_storage_t<sizeof(TcpConn), alignof(TcpConn)>, kBlockConns>>> blocks_;
+        std::vector<uint32_t> free_;
+        uint32_t allocated_ = 0;
+    };
 
     net::Network& net_;
     net::NodeId node_;
     const TcpProfile* profile_;
     sim::EntityId entity_;
     sim::Rng rng_;
-    ConnTable table_;
+    Pool pool_;
+    ConnTable<Pool, TcpConn> table_{pool_};
     std::vector<std::unique_ptr<Listener>> listeners_;
-    // Connections live in blocks that never move; freed ones are reused.
-    std::vector<std::unique_ptr<std::array<std::aligned_storage_t<sizeof(TcpConn), alignof(TcpConn)>, 256>>> blocks_;
-    std::vector<TcpConn*> free_;
-    size_t allocated_ = 0;
     std::array<uint64_t, kTcpStateCount> in_state_{};
     TcpCounters counters_;
     uint32_t port_cursor_ = 0;

@@ -15,5 +15,6 @@ inline double seconds_since(Clock::time_point t0) {
 double peak_rss_mb();
 
 int run_hold(const std::vector<std::string>& args);
+int run_tcp(const std::vector<std::string>& args);
 
 }  // namespace lvs::bench

@@ -26,7 +26,10 @@ void usage(std::FILE* out) {
         "modes:\n"
         "  hold [--n N] [--events E] [--seed S]\n"
         "      the hold model: N pending events, each firing schedules one successor at\n"
-        "      now + Exp(1 s); default N in {1e3, 1e5, 1e6}, 10 million events each.\n",
+        "      now + Exp(1 s); default N in {1e3, 1e5, 1e6}, 10 million events each.\n"
+        "  tcp [--conns-per-client N] [--seconds S]\n"
+        "      10,000 keep-alive TCP connections (100 clients x 100, 10 servers, 20 ms RTT),\n"
+        "      a 200 B request and a 2 kB response per connection per second for 60 s.\n",
         out);
 }
 }  // namespace
@@ -39,6 +42,7 @@ int main(int argc, char** argv) {
     const std::string mode = argv[1];
     const std::vector<std::string> args(argv + 2, argv + argc);
     if (mode == "hold") return lvs::bench::run_hold(args);
+    if (mode == "tcp") return lvs::bench::run_tcp(args);
     std::fprintf(stderr, "lvsim-bench: unknown mode '%s'\n", mode.c_str());
     usage(stderr);
     return 2;
