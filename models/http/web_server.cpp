@@ -1,0 +1,273 @@
+#include "models/http/web_server.hpp"
+
+#include <algorithm>
+
+#include "models/http/http_message.hpp"
+
+namespace lvs::http {
+
+namespace {
+
+std::vector<ServerConfig> make_presets() {
+    std::vector<ServerConfig> v;
+    ServerConfig iis;
+    iis.preset = "iis";
+    iis.keepalive_timeout = sim::s(120);
+    iis.max_requests = 0;
+    iis.model = WorkerModel::Event;
+    iis.workers = 256;
+    iis.backlog = 1000;
+    iis.source = "IIS <limits connectionTimeout> 00:02:00; http.sys holds idle connections without a worker";
+    v.push_back(iis);
+    ServerConfig apache;
+    apache.preset = "apache";
+    apache.keepalive_timeout = sim::s(5);
+    apache.max_requests = 100;
+    apache.model = WorkerModel::Prefork;
+    apache.workers = 256;
+    apache.backlog = 511;
+    apache.source = "Apache httpd 2.4 httpd-default.conf: KeepAliveTimeout 5, MaxKeepAliveRequests 100; prefork MaxRequestWorkers 256, ListenBacklog 511";
+    v.push_back(apache);
+    ServerConfig nginx;
+    nginx.preset = "nginx";
+    nginx.keepalive_timeout = sim::s(75);
+    nginx.max_requests = 1000;
+    nginx.model = WorkerModel::Event;
+    nginx.workers = 512;
+    nginx.backlog = 511;
+    nginx.source = "nginx ngx_http_core_module: keepalive_timeout 75s, keepalive_requests 1000 (since 1.19.10); worker_connections 512";
+    v.push_back(nginx);
+    return v;
+}
+
+const std::vector<ServerConfig>& presets() {
+    static const std::vector<ServerConfig> p = make_presets();
+    return p;
+}
+
+}  // namespace
+
+const ServerConfig* find_server_preset(std::string_view name) {
+    for (const ServerConfig& p : presets())
+        if (p.preset == name) return &p;
+    return nullptr;
+}
+
+std::vector<std::string_view> server_preset_names() {
+    std::vector<std::string_view> out;
+    for (const ServerConfig& p : presets()) out.push_back(p.preset);
+    return out;
+}
+
+WebServer::WebServer(net::Host& host, const ServerConfig& config)
+    : host_(host),
+      sim_(host.tcp().sim()),
+      entity_(sim_.add_entity(host.name() + ":http")),
+      config_(config),
+      rng_(sim_.stream(host.name() + ":http")) {}
+
+WebServer::~WebServer() = default;
+
+void WebServer::start() {
+    if (running_) return;
+    host_.set_down(false);
+    running_ = true;
+    if (listener_ == nullptr || !listener_->open()) listener_ = &host_.tcp().listen({net::Ipv4(), config_.port}, config_.backlog, this);
+    LVS_TRACE(sim_, entity_, "http.server.start").f("model", config_.model == WorkerModel::Prefork ? "prefork" : "event");
+}
+
+uint32_t WebServer::alloc_conn() {
+    if (!free_conns_.empty()) {
+        const uint32_t i = free_conns_.back();
+        free_conns_.pop_back();
+        return i;
+    }
+    conns_.push_back(std::make_unique<Conn>(sim_));
+    conns_.back()->owner = this;
+    conns_.back()->index = static_cast<uint32_t>(conns_.size() - 1);
+    return conns_.back()->index;
+}
+
+void WebServer::on_acceptable(tcp::Listener&) { accept_ready(); }
+
+void WebServer::accept_ready() {
+    while (running_ && listener_ != nullptr && listener_->queued() > 0) {
+        // Prefork: accept() only when a worker is free; the rest wait in the backlog.
+        if (config_.model == WorkerModel::Prefork && held_ >= config_.workers) return;
+        const uint32_t i = alloc_conn();
+        Conn& c = *conns_[i];
+        c.tcp = nullptr;
+        c.requests = 0;
+        c.serving = c.waiting = c.close_after = false;
+        c.active = true;
+        c.has_worker = config_.model == WorkerModel::Prefork;
+        if (c.has_worker) ++held_;
+        ++open_;
+        ++stats_.connections_accepted;
+        // accept() hands over what arrived while the connection waited (its request, even
+        // its FIN), so the callbacks may run before it returns.
+        tcp::TcpConn* t = listener_->accept(this, i);
+        if (c.active && c.tcp == nullptr) c.tcp = t;
+    }
+}
+
+void WebServer::on_message(tcp::TcpConn& t, const net::AppMessage& m) {
+    if (m.kind != kRequest && m.kind != kHealthCheck) return;
+    Conn& c = conn_of(t);
+    c.tcp = &t;
+    c.request = m;
+    c.idle.disarm();
+    if (config_.model == WorkerModel::Prefork || busy_ < config_.workers) {
+        serve(c);
+    } else {
+        c.waiting = true;
+        waiting_.push_back(static_cast<uint32_t>(t.tag()));
+        stats_.queued_peak = std::max<uint64_t>(stats_.queued_peak, waiting_.size());
+    }
+}
+
+void WebServer::serve(Conn& c) {
+    c.serving = true;
+    ++busy_;
+    stats_.busy_peak = std::max<uint64_t>(stats_.busy_peak, busy_);
+    c.done.arm(sample_duration(config_.service, rng_));
+}
+
+void WebServer::on_served(Conn& c) {
+    c.serving = false;
+    --busy_;
+    ++c.requests;
+    ++stats_.requests;
+    const bool limit = config_.max_requests != 0 && c.requests >= config_.max_requests;
+    const bool close = !config_.keepalive || limit || c.close_after || !running_;
+    net::AppMessage r;
+    r.bytes = std::max<uint32_t>(c.request.reply_bytes, 1);
+    r.kind = c.request.kind == kHealthCheck ? kHealthCheck : kResponse;
+    r.object = c.request.object;
+    r.tag = c.request.tag;
+    r.flags = close ? kConnectionClose : 0;
+    LVS_TRACE(sim_, entity_, "http.response").f("conn", c.tcp->id()).f("bytes", r.bytes).f("close", close);
+    c.tcp->send(r);
+    if (close) {
+        if (limit) ++stats_.max_request_closes;
+        close_conn(c);
+    } else {
+        c.idle.arm(config_.keepalive_timeout);
+    }
+    free_worker();
+}
+
+void WebServer::free_worker() {
+    // Event model: the freed worker takes the oldest waiting request.
+    while (config_.model == WorkerModel::Event && !waiting_.empty() && busy_ < config_.workers) {
+        Conn& next = *conns_[waiting_.front()];
+        waiting_.pop_front();
+        next.waiting = false;
+        serve(next);
+    }
+}
+
+void WebServer::on_idle_timeout(Conn& c) {
+    if (c.tcp == nullptr || c.serving) return;
+    ++stats_.keepalive_closes;
+    LVS_TRACE(sim_, entity_, "http.keepalive-close").f("conn", c.tcp->id()).f("requests", c.requests);
+    close_conn(c);
+}
+
+void WebServer::on_eof(tcp::TcpConn& t) {
+    Conn& c = conn_of(t);
+    c.tcp = &t;
+    if (c.serving || c.waiting) {
+        c.close_after = true;  // answer, then close (the client may already be gone)
+        return;
+    }
+    close_conn(c);
+}
+
+void WebServer::on_error(tcp::TcpConn& t, tcp::SocketError) {
+    Conn& c = conn_of(t);
+    c.tcp = nullptr;
+    forget(c);
+}
+
+void WebServer::close_conn(Conn& c) {
+    if (c.tcp != nullptr) {
+        tcp::TcpConn* t = c.tcp;
+        c.tcp = nullptr;
+        t->close();
+    }
+    forget(c);
+}
+
+void WebServer::forget(Conn& c) {
+    if (!c.active) return;
+    c.idle.disarm();
+    c.done.disarm();
+    if (c.serving) {
+        c.serving = false;
+        --busy_;
+    }
+    if (c.waiting) {
+        waiting_.erase(std::remove(waiting_.begin(), waiting_.end(), c.index), waiting_.end());
+        c.waiting = false;
+    }
+    const bool had_worker = c.has_worker;
+    if (had_worker) {
+        c.has_worker = false;
+        --held_;
+    }
+    c.tcp = nullptr;
+    c.active = false;
+    --open_;
+    free_conns_.push_back(c.index);
+    if (had_worker) accept_ready();
+    free_worker();
+}
+
+void WebServer::graceful_stop() {
+    if (!running_) return;
+    running_ = false;
+    LVS_TRACE(sim_, entity_, "http.server.graceful-stop").f("open", open_).f("busy", busy_);
+    if (listener_ != nullptr) listener_->close();
+    for (auto& p : conns_) {
+        Conn& c = *p;
+        if (!c.active) continue;
+        if (c.serving || c.waiting) c.close_after = true;
+        else close_conn(c);
+    }
+}
+
+void WebServer::abrupt_stop() {
+    running_ = false;
+    LVS_TRACE(sim_, entity_, "http.server.abrupt-stop").f("open", open_);
+    host_.tcp().reset_all();
+    for (auto& p : conns_) forget(*p);
+    waiting_.clear();
+    listener_ = nullptr;
+}
+
+void WebServer::crash() {
+    running_ = false;
+    LVS_TRACE(sim_, entity_, "http.server.crash").f("open", open_);
+    host_.set_down(true);
+    host_.tcp().drop_all();
+    for (auto& p : conns_) forget(*p);
+    waiting_.clear();
+    listener_ = nullptr;
+}
+
+void WebServer::set_keepalive(bool on, sim::Duration timeout) {
+    config_.keepalive = on;
+    config_.keepalive_timeout = timeout;
+}
+
+uint32_t WebServer::workers_idle_keepalive() const {
+    return config_.model == WorkerModel::Prefork ? held_ - std::min(held_, busy_) : 0;
+}
+
+uint32_t WebServer::workers_free() const {
+    const uint32_t used = config_.model == WorkerModel::Prefork ? held_ : busy_;
+    return config_.workers > used ? config_.workers - used : 0;
+}
+
+}  // namespace lvs::http

@@ -1,0 +1,130 @@
+// An HTTP/1.1 web server on a realserver: keep-alive, a worker pool, an accept queue.
+//
+// Worker models: `prefork` (a connection holds a worker from accept() until it closes, idle
+// keep-alive time included, as Apache's prefork MPM does) and `event` (a worker is held only
+// while a request is served; idle connections cost none, as with Apache's event MPM, nginx
+// and IIS/http.sys). When every worker is busy, new connections wait in the listen backlog
+// (prefork) or requests wait in a FIFO (event).
+//
+// Presets (ipvs-tcp-http.md section 9.2): iis (idle timeout 120 s), apache (KeepAliveTimeout
+// 5 s, MaxKeepAliveRequests 100, prefork), nginx (keepalive_timeout 75 s,
+// keepalive_requests 1000, event).
+#pragma once
+
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/http/distribution.hpp"
+#include "models/net/host.hpp"
+#include "sim/timer.hpp"
+
+namespace lvs::http {
+
+enum class WorkerModel : uint8_t { Prefork, Event };
+
+struct ServerConfig {
+    std::string preset = "iis";
+    bool keepalive = true;
+    sim::Duration keepalive_timeout = sim::s(120);
+    uint32_t max_requests = 0;  // per connection, then `Connection: close` (0 = unlimited)
+    WorkerModel model = WorkerModel::Event;
+    uint32_t workers = 256;
+    uint32_t backlog = 511;
+    Distribution service = Distribution::fixed(1e6);  // ns per request
+    net::Port port = 80;
+    std::string source;
+};
+
+const ServerConfig* find_server_preset(std::string_view name);
+std::vector<std::string_view> server_preset_names();
+
+struct ServerStats {
+    uint64_t connections_accepted = 0;
+    uint64_t requests = 0;
+    uint64_t keepalive_closes = 0;    // idle connections the server closed
+    uint64_t max_request_closes = 0;  // closed after the per-connection request limit
+    uint64_t busy_peak = 0;
+    uint64_t queued_peak = 0;
+};
+
+class WebServer final : public tcp::TcpApp {
+public:
+    WebServer(net::Host& host, const ServerConfig& config);
+    ~WebServer() override;
+    WebServer(const WebServer&) = delete;
+    WebServer& operator=(const WebServer&) = delete;
+
+    void start();
+    // Stops accepting, finishes requests in flight, closes idle keep-alive connections.
+    void graceful_stop();
+    // RST to every connection (a killed server with SO_LINGER 0).
+    void abrupt_stop();
+    // Silence: the host stops sending and receiving (crash, power-off).
+    void crash();
+    void set_keepalive(bool on, sim::Duration timeout);
+    void set_max_requests(uint32_t n) { config_.max_requests = n; }
+
+    const ServerConfig& config() const { return config_; }
+    const ServerStats& stats() const { return stats_; }
+    net::Host& host() { return host_; }
+    bool running() const { return running_; }
+    // Worker occupancy now: serving a request, held by an idle keep-alive connection
+    // (prefork), free.
+    uint32_t workers_busy() const { return busy_; }
+    uint32_t workers_idle_keepalive() const;
+    uint32_t workers_free() const;
+    size_t requests_waiting() const { return waiting_.size(); }
+    uint32_t open_connections() const { return open_; }
+
+    // tcp::TcpApp
+    void on_acceptable(tcp::Listener& l) override;
+    void on_message(tcp::TcpConn& c, const net::AppMessage& m) override;
+    void on_eof(tcp::TcpConn& c) override;
+    void on_error(tcp::TcpConn& c, tcp::SocketError e) override;
+
+private:
+    struct Conn {
+        WebServer* owner = nullptr;
+        tcp::TcpConn* tcp = nullptr;
+        uint32_t index = 0;
+        bool active = false;
+        uint32_t requests = 0;
+        bool has_worker = false;  // prefork: held from accept to close
+        bool serving = false;
+        bool waiting = false;
+        bool close_after = false;
+        net::AppMessage request{};
+        sim::Timer idle;
+        sim::Timer done;
+        explicit Conn(sim::Simulator& sim)
+            : idle(sim, [this] { owner->on_idle_timeout(*this); }), done(sim, [this] { owner->on_served(*this); }) {}
+    };
+    void accept_ready();
+    void serve(Conn& c);
+    void on_served(Conn& c);
+    void on_idle_timeout(Conn& c);
+    void close_conn(Conn& c);
+    void forget(Conn& c);  // the TCP connection is gone
+    void free_worker();
+    Conn& conn_of(tcp::TcpConn& t) { return *conns_[t.tag()]; }
+    uint32_t alloc_conn();
+
+    net::Host& host_;
+    sim::Simulator& sim_;
+    sim::EntityId entity_;
+    ServerConfig config_;
+    ServerStats stats_;
+    sim::Rng rng_;
+    tcp::Listener* listener_ = nullptr;
+    bool running_ = false;
+    std::vector<std::unique_ptr<Conn>> conns_;
+    std::vector<uint32_t> free_conns_;
+    std::deque<uint32_t> waiting_;  // event model: connections whose request waits for a worker
+    uint32_t busy_ = 0;
+    uint32_t held_ = 0;  // prefork: workers held by connections
+    uint32_t open_ = 0;
+};
+
+}  // namespace lvs::http
