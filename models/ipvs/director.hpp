@@ -1,0 +1,256 @@
+// The director: a node running IPVS in front of the realservers.
+//
+// It holds the virtual services, their destinations and the connection table, and runs the
+// per-packet procedure of ip_vs_in / ip_vs_out (ipvs-tcp-http.md section 4.4) with the
+// behaviour of the selected kernel profile. Packets for a VIP go through IPVS; NAT replies
+// from realservers are translated back; anything else for the director's own addresses goes
+// to its own TCP stack (which answers stray segments with RST); the rest is routed on.
+//
+// One function, Director::transition(), applies IPVS's TCP state table and is the only code
+// that changes a connection's state, the ActiveConn/InActConn counters and the entry's
+// timeout; bind() and unbind() are the only code that change PersistConn, refcounts and the
+// OVERLOAD flag.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "models/ipvs/kernel_profile.hpp"
+#include "models/ipvs/scheduler.hpp"
+#include "models/ipvs/types.hpp"
+#include "models/net/network.hpp"
+#include "models/tcp/tcp_stack.hpp"
+#include "sim/timer.hpp"
+
+namespace lvs::ipvs {
+
+// Connection flags (include/uapi/linux/ip_vs.h).
+constexpr uint32_t kConnNoOutput = 0x0080;
+constexpr uint32_t kConnInactive = 0x0100;
+constexpr uint32_t kConnTemplate = 0x1000;
+
+class Director;
+
+// One entry of the connection table (struct ip_vs_conn).
+struct Conn {
+    Conn(Director& d, sim::Simulator& sim);
+    uint64_t id = 0;
+    Proto proto = Proto::Tcp;
+    net::Endpoint client;
+    net::Endpoint vip;
+    net::Endpoint dest_addr;  // realserver address:port as bound
+    Forward forward = Forward::Masq;
+    TcpState state = TcpState::None;
+    uint32_t flags = 0;
+    Dest* dest = nullptr;
+    Conn* control = nullptr;  // the persistence template this entry belongs to
+    uint32_t n_control = 0;   // entries controlled by this template
+    sim::Duration timeout;
+    bool has_conntrack = false;  // net.ipv4.vs.conntrack was 1 when the entry was made
+    // What conntrack saw of the flow: whether its SYN may reopen the tuple (see reuse).
+    bool saw_fin = false;
+    bool client_rst_last = false;
+    bool assured = false;        // templates: a connection through it got ESTABLISHED
+    bool hashed = true;
+    sim::Time created;
+    sim::Timer timer;
+    bool is_template() const { return (flags & kConnTemplate) != 0; }
+    bool inactive() const { return (flags & kConnInactive) != 0; }
+};
+
+// The address:port of a service as ipvsadm names it (-t/-u VIP:port or -f mark).
+struct ServiceKey {
+    Proto proto = Proto::Tcp;
+    net::Endpoint vip;
+    uint32_t fwmark = 0;
+    bool operator==(const ServiceKey&) const = default;
+    std::string str() const;
+};
+
+struct ServiceSpec {
+    ServiceKey key;
+    std::string scheduler = "wlc";
+    uint32_t sched_flags = 0;  // kSvcSched1..3
+    bool persistent = false;
+    uint32_t persistence_s = 300;
+    net::Ipv4 netmask{0xFFFFFFFFu};
+    bool one_packet = false;
+};
+
+struct DestSpec {
+    net::Endpoint addr;
+    Forward forward = Forward::Route;
+    int64_t weight = 1;
+    uint32_t u_threshold = 0;
+    uint32_t l_threshold = 0;
+};
+
+// Admin failures with ipvsadm's own words (libipvs ipvs_strerror: (operation, errno) table).
+enum class AdminOp : uint8_t { AddService, EditService, DelService, ZeroService, AddDest, EditDest, DelDest, SetTimeout, Flush };
+enum class AdminCode : uint8_t { Ok, Exists, NoService, NoDest, NoScheduler, Invalid };
+std::string admin_message(AdminOp op, AdminCode code);
+
+struct AdminResult {
+    AdminCode code = AdminCode::Ok;
+    std::string message;  // ipvsadm's words when code != Ok
+    bool ok() const { return code == AdminCode::Ok; }
+};
+
+// What the director counts about its own work (for reports and tests).
+struct DirectorCounters {
+    uint64_t packets_in = 0;
+    uint64_t packets_out = 0;
+    uint64_t scheduled = 0;
+    uint64_t no_dest_icmp = 0;
+    uint64_t dropped_nodest = 0;      // packets for entries whose destination was deleted
+    uint64_t dropped_conntrack = 0;   // SYNs dropped to redirect conntrack
+    uint64_t rescheduled_reuse = 0;   // SYNs that hit a reusable entry and were rescheduled
+    uint64_t stack_resets = 0;        // RSTs from the director's own stack
+    uint64_t expired = 0;
+};
+
+class Director final : public net::Node {
+public:
+    Director(net::Network& net, std::string name, net::Ipv4 own_address, const KernelProfile& kernel,
+             const tcp::TcpProfile& tcp);
+    ~Director() override;
+    Director(const Director&) = delete;
+    Director& operator=(const Director&) = delete;
+
+    // ---- administration (ipvsadm semantics) ----
+    AdminResult add_service(const ServiceSpec& s);
+    AdminResult edit_service(const ServiceSpec& s);
+    AdminResult del_service(const ServiceKey& k);
+    AdminResult flush();
+    AdminResult zero(const std::optional<ServiceKey>& k);
+    AdminResult add_dest(const ServiceKey& k, const DestSpec& d);
+    AdminResult edit_dest(const ServiceKey& k, const DestSpec& d);
+    AdminResult del_dest(const ServiceKey& k, net::Endpoint addr);
+    AdminResult set_timeouts(int64_t tcp_s, int64_t tcpfin_s, int64_t udp_s);
+    // net.ipv4.vs.NAME=VALUE; an error message (sysctl's words) or empty on success.
+    std::string set_sysctl(std::string_view name, int value);
+    std::optional<int> sysctl(std::string_view name) const;
+    static std::vector<std::string_view> sysctl_names();
+
+    // Where a realserver lives (DR/TUN frames go to its node) and what reports call it.
+    void add_realserver(net::Ipv4 addr, net::NodeId node, std::string name);
+    // Packets carrying this fwmark rule's VIP:port are matched by fwmark services.
+    void add_fwmark_rule(net::Endpoint vip, uint32_t mark);
+
+    // ---- the node ----
+    void receive(const net::Packet& p) override;
+    net::NodeId node() const { return node_; }
+    net::Ipv4 address() const { return own_address_; }
+    tcp::TcpStack& tcp() { return stack_; }
+    const std::string& name() const { return name_; }
+
+    // ---- views ----
+    const std::vector<std::unique_ptr<Service>>& services() const { return services_; }
+    Service* find_service(const ServiceKey& k) const;
+    const Dest* find_dest(const ServiceKey& k, net::Endpoint addr) const;
+    // All entries, templates included, in creation order.
+    std::vector<const Conn*> connections() const;
+    size_t connection_count() const { return conns_.size(); }
+    const Timeouts& timeouts() const { return timeouts_; }
+    const Sysctls& sysctls() const { return sysctls_; }
+    const KernelProfile& kernel() const { return kernel_; }
+    const DirectorCounters& counters() const { return counters_; }
+    sim::Simulator& sim() { return sim_; }
+    // Realserver name for an address (or the address text).
+    std::string dest_name(const Dest& d) const;
+    // Destinations removed with -d that still have entries (hidden from ipvsadm -Ln).
+    const std::vector<Dest*>& trash() const { return trash_; }
+
+    // Called after every admin command / state change that reports care about (drains).
+    std::function<void()> on_change;
+
+private:
+    friend struct Conn;
+    struct InKey {
+        Proto proto;
+        uint32_t caddr;
+        uint16_t cport;
+        uint32_t vaddr;
+        uint16_t vport;
+        bool operator==(const InKey&) const = default;
+    };
+    struct KeyHash {
+        size_t operator()(const InKey& k) const {
+            uint64_t h = (uint64_t{k.caddr} << 32 | k.vaddr) * 0x9E3779B97F4A7C15ull;
+            h ^= (uint64_t{k.cport} << 24 | uint64_t{k.vport} << 8 | static_cast<uint64_t>(k.proto)) + (h >> 29);
+            return static_cast<size_t>(h * 0xBF58476D1CE4E5B9ull);
+        }
+    };
+
+    // The packet procedure.
+    void ipvs_in(const net::Packet& p, Service* svc);
+    bool ipvs_out(const net::Packet& p);
+    Service* lookup_service(const net::Packet& p) const;
+    Conn* schedule(Service& svc, const net::Packet& p);
+    Conn* schedule_persistent(Service& svc, const net::Packet& p);
+    Dest* pick(Service& svc, const net::Packet& p);
+    bool reuse_reschedules(const Conn& cp) const;
+    void forward_to_dest(Conn& cp, const net::Packet& p);
+    void send_icmp_unreachable(const net::Packet& p);
+    void to_own_stack(const net::Packet& p, const char* why);
+
+    // The only code that changes state, counters and timeouts of an entry.
+    void transition(Conn& cp, Dir dir, const net::Packet& p);
+    bool state_active(TcpState s) const;
+
+    // Entries.
+    Conn* new_conn(Service& svc, Dest& d, const net::Packet& p, Conn* control);
+    Conn* new_template(Service& svc, Dest& d, const InKey& key);
+    void bind(Conn& cp, Dest& d);
+    void unbind(Conn& cp);
+    void expire_now(Conn& cp);
+    void on_expire(Conn& cp);
+    void free_conn(Conn& cp);
+    void arm(Conn& cp) { cp.timer.arm(cp.timeout); }
+    void update_overload_on_unbind(Dest& d);
+
+    // Destinations.
+    Dest* find_dest_in(Service& svc, net::Endpoint addr) const;
+    void unlink_dest(Service& svc, Dest* d);
+    void trash_scan();
+    void flush_nodest(Dest* d);
+    void rate_tick();
+    void changed() {
+        if (on_change) on_change();
+    }
+    void trace_admin(std::string_view what, const AdminResult& r);
+
+    net::Network& net_;
+    sim::Simulator& sim_;
+    std::string name_;
+    net::NodeId node_;
+    sim::EntityId entity_;
+    net::Ipv4 own_address_;
+    const KernelProfile& kernel_;
+    tcp::TcpStack stack_;
+    sim::Rng rng_;
+    std::vector<std::unique_ptr<Service>> services_;
+    std::vector<std::unique_ptr<Dest>> dest_store_;  // every destination, live or in the trash
+    std::vector<Dest*> trash_;
+    std::unordered_map<InKey, Conn*, KeyHash> in_;
+    std::unordered_map<InKey, Conn*, KeyHash> out_;  // (proto, client, realserver) for NAT replies
+    std::unordered_map<InKey, Conn*, KeyHash> templates_;
+    std::unordered_map<uint64_t, std::unique_ptr<Conn>> conns_;
+    // Freed entries are kept for reuse: an entry may be freed from inside its own timer.
+    std::vector<std::unique_ptr<Conn>> free_conns_;
+    std::vector<net::Ipv4> vips_;
+    std::unordered_map<uint32_t, std::pair<net::NodeId, std::string>> realservers_;
+    std::vector<std::pair<net::Endpoint, uint32_t>> fwmark_rules_;
+    Sysctls sysctls_;
+    Timeouts timeouts_;
+    DirectorCounters counters_;
+    uint64_t next_conn_id_ = 0;
+    sim::Timer trash_timer_;
+    sim::Timer rate_timer_;
+};
+
+}  // namespace lvs::ipvs

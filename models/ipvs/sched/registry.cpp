@@ -1,0 +1,44 @@
+#include <stdexcept>
+
+#include "models/ipvs/scheduler.hpp"
+
+namespace lvs::ipvs {
+
+void Scheduler::explain(const Service& svc, const ConnRequest&, std::vector<Considered>& out) const {
+    for (const Dest* d : svc.dests)
+        out.push_back({d, "weight=" + std::to_string(d->weight) + " active=" + std::to_string(d->activeconns) +
+                              " inactive=" + std::to_string(d->inactconns),
+                       usable(*d)});
+}
+
+SchedulerRegistry::SchedulerRegistry() { register_builtin_schedulers(*this); }
+
+SchedulerRegistry& SchedulerRegistry::instance() {
+    static SchedulerRegistry r;
+    return r;
+}
+
+void SchedulerRegistry::add(std::string name, SchedulerFactory f) {
+    if (factories_.count(name) != 0) throw std::logic_error("scheduler '" + name + "' registered twice");
+    factories_.emplace(std::move(name), std::move(f));
+}
+
+bool SchedulerRegistry::has(std::string_view name) const { return factories_.find(name) != factories_.end(); }
+
+std::unique_ptr<Scheduler> SchedulerRegistry::create(std::string_view name) const {
+    const auto it = factories_.find(name);
+    if (it == factories_.end()) {
+        std::string list;
+        for (const auto& [n, f] : factories_) list += (list.empty() ? "" : ", ") + n;
+        throw std::invalid_argument("unknown scheduler '" + std::string(name) + "' (known: " + list + ")");
+    }
+    return it->second();
+}
+
+std::vector<std::string> SchedulerRegistry::names() const {
+    std::vector<std::string> out;
+    for (const auto& [n, f] : factories_) out.push_back(n);
+    return out;
+}
+
+}  // namespace lvs::ipvs
