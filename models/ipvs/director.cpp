@@ -578,6 +578,12 @@ void Director::transition(Conn& cp, Dir dir, const Packet& p) {
     const TcpState from = cp.state;
     const TcpState to = ev ? next(from, dir, *ev, {kernel_.ack_from_none_establishes, sysctls_.secure_tcp >= 2})
                            : TcpState::Close;  // no SYN/FIN/ACK/RST: forced to CLOSE
+    (void)from;
+    enter_state(cp, to, ev ? to_string(*ev) : std::string_view("none"), to_string(dir));
+}
+
+void Director::enter_state(Conn& cp, TcpState to, std::string_view why, std::string_view dir) {
+    const TcpState from = cp.state;
     if (to != from) {
         // set_tcp_state: counters move only when the state changes, by the INACTIVE flag.
         Dest* d = cp.dest;
@@ -601,8 +607,8 @@ void Director::transition(Conn& cp, Dir dir, const Packet& p) {
             .f("conn", cp.id)
             .f("client", cp.client.str())
             .f("dest", d != nullptr ? dest_name(*d) : cp.dest_addr.str())
-            .f("dir", to_string(dir))
-            .f("event", ev ? to_string(*ev) : std::string_view("none"))
+            .f("dir", dir)
+            .f("event", why)
             .f("from", to_string(from))
             .f("to", to_string(to))
             .f("active", d != nullptr ? d->activeconns : 0u)
@@ -614,6 +620,13 @@ void Director::transition(Conn& cp, Dir dir, const Packet& p) {
     if (to == TcpState::Established) cp.timeout = timeouts_.tcp;
     else if (to == TcpState::FinWait) cp.timeout = timeouts_.tcp_fin;
     else cp.timeout = default_timeout(to);
+}
+
+void Director::force_state(uint64_t conn_id, TcpState s) {
+    const auto it = conns_.find(conn_id);
+    if (it == conns_.end()) return;
+    enter_state(*it->second, s, "forced");
+    arm(*it->second);
 }
 
 // ---- the packet procedure --------------------------------------------------------------------------

@@ -168,6 +168,10 @@ public:
     // Called after every admin command / state change that reports care about (drains).
     std::function<void()> on_change;
 
+    // For tests and teaching tools: puts an entry into a state as if a packet had moved it
+    // there (counters and timeout follow, through the same code as real transitions).
+    void force_state(uint64_t conn_id, TcpState s);
+
 private:
     friend struct Conn;
     struct InKey {
@@ -198,8 +202,10 @@ private:
     void send_icmp_unreachable(const net::Packet& p);
     void to_own_stack(const net::Packet& p, const char* why);
 
-    // The only code that changes state, counters and timeouts of an entry.
+    // The state table applied to one packet; enter_state is the only code that changes an
+    // entry's state, the ActiveConn/InActConn counters and the entry's timeout.
     void transition(Conn& cp, Dir dir, const net::Packet& p);
+    void enter_state(Conn& cp, TcpState to, std::string_view why, std::string_view dir = {});
     bool state_active(TcpState s) const;
 
     // Entries.

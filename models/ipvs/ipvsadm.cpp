@@ -380,6 +380,9 @@ std::optional<IpvsadmCommand> parse_ipvsadm(std::string_view line, IpvsadmError*
             exclusive = j;
         }
     }
+    if (c.cmd == IpvsadmCmd::List && (c.format.connections || c.format.timeout || (options & (1u << kDaemon))) &&
+        (c.format.stats || c.format.persistent_conn || c.format.rate || c.format.thresholds))
+        return fail("options conflicts in the list command", 0);
     if (c.cmd == IpvsadmCmd::SetTimeout) {
         if (positional.size() < 3) return fail("--set option requires 3 timeout values", 0);
         long v[3];

@@ -140,6 +140,18 @@ TcpConn* TcpStack::connect(net::Ipv4 local_addr, net::Endpoint remote, TcpApp* a
     return nullptr;
 }
 
+TcpConn* TcpStack::connect_from(net::Endpoint local, net::Endpoint remote, TcpApp* app, uint64_t tag, SocketError* error) {
+    const net::FourTuple t{local, remote};
+    if (table_.find(t) != nullptr) {
+        if (error != nullptr) *error = SocketError::AddrNotAvail;
+        return nullptr;
+    }
+    TcpConn* c = new_conn(t);
+    c->set_app(app, tag);
+    c->active_open();
+    return c;
+}
+
 void TcpStack::send_rst_for(const Packet& p) {
     if (p.rst()) return;  // never answer a RST
     Packet r;

@@ -65,6 +65,10 @@ public:
     // Active open from `local_addr` to `remote`; nullptr with `error` set when no port is free.
     TcpConn* connect(net::Ipv4 local_addr, net::Endpoint remote, TcpApp* app, uint64_t tag,
                      SocketError* error = nullptr);
+    // connect() after bind() to an explicit local port; nullptr (EADDRINUSE reported as
+    // AddrNotAvail) when that 4-tuple is taken, TIME_WAIT included.
+    TcpConn* connect_from(net::Endpoint local, net::Endpoint remote, TcpApp* app, uint64_t tag,
+                          SocketError* error = nullptr);
     void receive(const net::Packet& p);
     TcpConn* find(const net::FourTuple& t) const { return table_.find(t); }
 
