@@ -1,50 +1,257 @@
-// lvsim: the command line (a built-in kernel demo until the models land).
-#include <cstdio>
-#include <cstring>
-#include <functional>
-#include <iostream>
+// lvsim: run scenario files, compare them, check them, list the lessons.
+//
+// Exit status: 0 when every expectation holds, 1 when one fails, 2 on bad input (a wrong file
+// or command line), with a message naming file, line, column and the fix.
+#include <unistd.h>
 
-#include "sim/simulator.hpp"
-#include "sim/timer.hpp"
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include <boost/program_options.hpp>
+
+#include "cli/commands.hpp"
+#include "models/scenario/loader.hpp"
+#include "models/scenario/runtime.hpp"
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+using namespace lvs;
 
 namespace {
 
-// A toy: requests arrive at exponential intervals; an idle timer closes the "connection" after
-// 5 s without requests. Shows the kernel's ordering, timers, streams and trace records.
-struct Demo {
-    lvs::sim::Simulator sim{1};
-    lvs::sim::EntityId server = sim.add_entity("server");
-    lvs::sim::Rng arrivals = sim.stream("client");
-    int served = 0;
-    lvs::sim::Timer idle{sim, [this] { LVS_TRACE(sim, server, "idle-close").f("served", served); }};
+constexpr int kOk = 0;
+constexpr int kExpectationsFailed = 1;
+constexpr int kBadInput = 2;
 
-    void arrive() {
-        using namespace lvs::sim;
-        ++served;
-        LVS_TRACE(sim, server, "request").f("n", served);
-        idle.arm(s(5));
-        if (sim.now() < at(s(20))) sim.after(arrivals.exponential(s(3)), [this] { arrive(); });
+struct Usage : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+const char* kMainHelp =
+    "lvsim - a discrete-event simulator of Linux Virtual Server (IPVS) load balancing\n"
+    "\n"
+    "usage: lvsim COMMAND [options]\n"
+    "\n"
+    "commands:\n"
+    "  run FILE       run a scenario, print the report (exit 0 if every expectation holds, 1 if not)\n"
+    "  check FILE     validate a scenario file without running it\n"
+    "  compare A [B]  run scenarios (or variants of one) and print their key figures side by side\n"
+    "  lessons        list the lesson library (scenarios/)\n"
+    "\n"
+    "`lvsim COMMAND --help` shows a command's options. Exit status 2 means bad input.\n";
+
+std::vector<sim::Time> parse_times(const std::string& text) {
+    std::vector<sim::Time> out;
+    std::stringstream in(text);
+    std::string part;
+    while (std::getline(in, part, ',')) {
+        try {
+            out.push_back(sim::parse_time(part));
+        } catch (const sim::TimeParseError& e) {
+            throw Usage(std::string("--snapshot-at: ") + e.what() + " (" + e.hint() + ")");
+        }
+    }
+    return out;
+}
+
+std::string scenario_dir() {
+    if (const char* env = std::getenv("LVSIM_SCENARIOS")) return env;
+    return LVSIM_SCENARIO_DIR;
+}
+
+// Progress on stderr for runs longer than about two seconds, only on a terminal.
+struct Progress {
+    bool enabled;
+    std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+    std::chrono::steady_clock::time_point last = start;
+    uint64_t last_events = 0;
+    bool printed = false;
+    explicit Progress(bool on) : enabled(on && isatty(2) != 0) {}
+    void operator()(sim::Time t, uint64_t events, sim::Time end) {
+        if (!enabled) return;
+        const auto now = std::chrono::steady_clock::now();
+        if (now - start < std::chrono::seconds(2) || now - last < std::chrono::milliseconds(500)) return;
+        const double dt = std::chrono::duration<double>(now - last).count();
+        std::fprintf(stderr, "\r  simulated %s of %s, %.2fM events/s   ", sim::format_time(t).c_str(), sim::format_time(end).c_str(),
+                     static_cast<double>(events - last_events) / dt / 1e6);
+        last = now;
+        last_events = events;
+        printed = true;
+    }
+    ~Progress() {
+        if (printed) std::fputs("\r\033[K", stderr);
     }
 };
 
-int demo() {
-    using namespace lvs::sim;
-    Demo d;
-    TextSink text(std::cout);
-    CounterSink counter;
-    d.sim.trace().subscribe(text);
-    d.sim.trace().subscribe(counter);
-    d.sim.after(Duration{}, [&d] { d.arrive(); });
-    d.sim.run_until(at(s(60)));
-    std::cout << "demo: " << d.served << " requests, " << counter.total() << " trace records, "
-              << d.sim.events_executed() << " events, clock at " << format_time(d.sim.now()) << "\n";
-    return 0;
+int cmd_run(const std::vector<std::string>& args) {
+    po::options_description o("lvsim run FILE [options]");
+    o.add_options()("help,h", "show this help")("seed", po::value<uint64_t>(), "override the scenario's seed")(
+        "until", po::value<std::string>(), "stop at this simulated time (e.g. 90s) instead of the duration")(
+        "set", po::value<std::vector<std::string>>()->composing(), "KEY=VALUE: override a scenario value by key path (repeatable)")(
+        "snapshot-at", po::value<std::string>(), "T[,T...]: extra ipvsadm snapshots at these times")(
+        "json", po::value<std::string>(), "write the JSON report (lvsim-report/1) to PATH, or - for stdout")(
+        "csv", po::value<std::string>(), "write the time series (one row per sample and realserver) to PATH")(
+        "trace", po::value<std::string>(), "write every trace record as JSON Lines to PATH")(
+        "pcap", po::value<std::string>(), "write the simulated segments as a pcap file to PATH")(
+        "quiet,q", "no human report and no progress line")("list-keys", "print every settable key path with its value, then exit");
+    po::options_description hidden;
+    hidden.add_options()("file", po::value<std::string>());
+    po::options_description all;
+    all.add(o).add(hidden);
+    po::positional_options_description pos;
+    pos.add("file", 1);
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+    if (vm.count("help") != 0) {
+        std::cout << o << "\nKey paths are dotted paths through the scenario, list items addressed by name:\n"
+                  << "  --set clients.ie8.keepalive_timeout=30s --set realservers.rs1.keepalive_timeout=5s\n"
+                  << "  --set director.sysctl.expire_nodest_conn=1 --set network.rtt=200ms --set clients.ie8.count=100\n";
+        return kOk;
+    }
+    if (vm.count("file") == 0) throw Usage("lvsim run: which scenario file? (e.g. lvsim run scenarios/01-drain-zero-weight.yaml)");
+    const std::vector<std::string> sets = vm.count("set") != 0 ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
+    scenario::Scenario s = scenario::load_scenario_file(vm["file"].as<std::string>(), sets);
+    if (vm.count("seed") != 0) s.seed = vm["seed"].as<uint64_t>();
+    if (vm.count("list-keys") != 0) {
+        for (const auto& [k, v] : scenario::list_keys(s)) std::cout << k << " = " << v << "\n";
+        return kOk;
+    }
+    scenario::RunOptions opt;
+    if (vm.count("until") != 0) {
+        try {
+            opt.until = sim::parse_time(vm["until"].as<std::string>());
+        } catch (const sim::TimeParseError& e) {
+            throw Usage(std::string("--until: ") + e.what() + " (" + e.hint() + ")");
+        }
+    }
+    if (vm.count("snapshot-at") != 0) opt.snapshot_at = parse_times(vm["snapshot-at"].as<std::string>());
+    std::ofstream trace;
+    if (vm.count("trace") != 0) {
+        trace.open(vm["trace"].as<std::string>());
+        if (!trace) throw Usage("--trace: cannot create " + vm["trace"].as<std::string>());
+        opt.trace_jsonl = &trace;
+    }
+    if (vm.count("pcap") != 0) opt.pcap_path = vm["pcap"].as<std::string>();
+    const bool quiet = vm.count("quiet") != 0;
+    Progress progress(!quiet);
+    const sim::Time end = opt.until ? *opt.until : sim::at(s.duration);
+    opt.progress = [&](sim::Time t, uint64_t ev) { progress(t, ev, end); };
+    opt.progress_every = sim::s(1);
+    scenario::Run run(s, std::move(opt));
+    const scenario::Report report = run.run();
+    if (vm.count("json") != 0) {
+        const std::string path = vm["json"].as<std::string>();
+        if (path == "-") {
+            scenario::write_json_report(std::cout, report);
+        } else {
+            std::ofstream out(path);
+            if (!out) throw Usage("--json: cannot create " + path);
+            scenario::write_json_report(out, report);
+        }
+    }
+    if (vm.count("csv") != 0) {
+        std::ofstream out(vm["csv"].as<std::string>());
+        if (!out) throw Usage("--csv: cannot create " + vm["csv"].as<std::string>());
+        scenario::write_csv(out, report);
+    }
+    if (!quiet && !(vm.count("json") != 0 && vm["json"].as<std::string>() == "-")) scenario::write_text_report(std::cout, report);
+    return report.passed() ? kOk : kExpectationsFailed;
+}
+
+int cmd_check(const std::vector<std::string>& args) {
+    po::options_description o("lvsim check FILE [--set KEY=VALUE ...]");
+    o.add_options()("help,h", "show this help")("set", po::value<std::vector<std::string>>()->composing(), "KEY=VALUE override");
+    po::options_description hidden;
+    hidden.add_options()("file", po::value<std::string>());
+    po::options_description all;
+    all.add(o).add(hidden);
+    po::positional_options_description pos;
+    pos.add("file", 1);
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+    if (vm.count("help") != 0) {
+        std::cout << o << "\nValidates the file (YAML, keys, units, names, ipvsadm lines, times, conditions) and exits\n"
+                  << "0 when it is right, 2 with the first problem's file:line:column otherwise.\n";
+        return kOk;
+    }
+    if (vm.count("file") == 0) throw Usage("lvsim check: which scenario file?");
+    const auto sets = vm.count("set") != 0 ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
+    const scenario::Scenario s = scenario::load_scenario_file(vm["file"].as<std::string>(), sets);
+    std::cout << vm["file"].as<std::string>() << ": ok (" << s.name << ": " << s.realservers.size() << " realservers, "
+              << s.clients.size() << " client groups, " << s.timeline.size() << " timeline entries, " << s.expectations.size()
+              << " expectations)\n";
+    return kOk;
+}
+
+int cmd_lessons(const std::vector<std::string>& args) {
+    po::options_description o("lvsim lessons [--dir DIR]");
+    o.add_options()("help,h", "show this help")("dir", po::value<std::string>(), "where the lessons are (default: the source tree's scenarios/)");
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(o).run(), vm);
+    po::notify(vm);
+    if (vm.count("help") != 0) {
+        std::cout << o << "\nLists the lesson library, one line each.\n";
+        return kOk;
+    }
+    const std::string dir = vm.count("dir") != 0 ? vm["dir"].as<std::string>() : scenario_dir();
+    std::vector<fs::path> files;
+    for (const auto& e : fs::directory_iterator(dir))
+        if (e.path().extension() == ".yaml") files.push_back(e.path());
+    std::sort(files.begin(), files.end());
+    for (const fs::path& f : files) {
+        try {
+            const scenario::Scenario s = scenario::load_scenario_file(f.string());
+            std::string first = s.lesson.substr(0, s.lesson.find('\n'));
+            std::cout << std::left << std::setw(34) << f.filename().string() << " " << first << "\n";
+        } catch (const scenario::ConfigError& e) {
+            std::cout << std::left << std::setw(34) << f.filename().string() << " (invalid: " << e.what() << ")\n";
+        }
+    }
+    return kOk;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc >= 2 && std::strcmp(argv[1], "demo") == 0) return demo();
-    std::fputs("usage: lvsim demo\n", argc >= 2 && std::strcmp(argv[1], "--help") == 0 ? stdout : stderr);
-    return argc >= 2 && std::strcmp(argv[1], "--help") == 0 ? 0 : 2;
+    const std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty()) {
+        std::cerr << kMainHelp;
+        return kBadInput;
+    }
+    const std::string cmd = args[0];
+    const std::vector<std::string> rest(args.begin() + 1, args.end());
+    try {
+        if (cmd == "--help" || cmd == "-h" || cmd == "help") {
+            std::cout << kMainHelp;
+            return kOk;
+        }
+        if (cmd == "run") return cmd_run(rest);
+        if (cmd == "check") return cmd_check(rest);
+        if (cmd == "lessons") return cmd_lessons(rest);
+        if (cmd == "compare") return cli::cmd_compare(rest);
+        throw Usage("unknown command '" + cmd + "'; commands: run, check, compare, lessons (see lvsim --help)");
+    } catch (const scenario::ConfigError& e) {
+        std::cerr << e.format() << "\n";
+        return kBadInput;
+    } catch (const Usage& e) {
+        std::cerr << "lvsim: " << e.what() << "\n";
+        return kBadInput;
+    } catch (const po::error& e) {
+        std::cerr << "lvsim " << cmd << ": " << e.what() << " (see lvsim " << cmd << " --help)\n";
+        return kBadInput;
+    } catch (const std::filesystem::filesystem_error& e) {
+        std::cerr << "lvsim: " << e.what() << "\n";
+        return kBadInput;
+    } catch (const cli::CliError& e) {
+        std::cerr << "lvsim " << cmd << ": " << e.what() << "\n";
+        return kBadInput;
+    }
 }

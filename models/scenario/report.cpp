@@ -1,0 +1,216 @@
+// Report writers: the human report, the JSON report (format "lvsim-report/1") and the CSV
+// time series. No wall-clock value appears in any of them, so the same scenario and seed give
+// byte-identical files.
+#include <cstdio>
+#include <iomanip>
+#include <sstream>
+
+#include "models/scenario/runtime.hpp"
+#include "sim/trace.hpp"
+
+namespace lvs::scenario {
+
+namespace {
+
+// Exact decimal seconds from integer nanoseconds ("20", "20.5", "0.000001").
+std::string secs(int64_t ns) {
+    const bool neg = ns < 0;
+    if (neg) ns = -ns;
+    std::string out = std::to_string(ns / 1'000'000'000);
+    int64_t frac = ns % 1'000'000'000;
+    if (frac != 0) {
+        std::string f = std::to_string(frac);
+        f.insert(0, 9 - f.size(), '0');
+        while (!f.empty() && f.back() == '0') f.pop_back();
+        out += "." + f;
+    }
+    return neg ? "-" + out : out;
+}
+std::string secs(sim::Time t) { return secs(t.ns()); }
+std::string secs(sim::Duration d) { return secs(d.ns()); }
+
+std::string num(double v, int precision = 3) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", precision, v);
+    return buf;
+}
+
+void json_str(std::ostream& o, const std::string& s) { sim::write_json_string(o, s); }
+
+}  // namespace
+
+void write_text_report(std::ostream& o, const Report& r) {
+    o << "lvsim: " << r.scenario << " (" << r.file << ")\n";
+    o << "  seed " << r.seed << ", kernel profile " << r.kernel << ", " << secs(r.end) << " s simulated, " << r.events
+      << " events\n";
+    if (!r.lesson.empty()) {
+        o << "\nLesson\n";
+        std::istringstream in(r.lesson);
+        std::string line;
+        while (std::getline(in, line)) o << "  " << line << "\n";
+    }
+    const ClientReport& c = r.clients;
+    o << "\nClients (" << c.browsers << " browser" << (c.browsers == 1 ? "" : "s") << ")\n";
+    o << "  pages " << c.pages << " (completed " << c.pages_completed << ", aborted by a reload " << c.pages_aborted
+      << ", with broken objects " << c.pages_with_failures << ")\n";
+    o << "  objects ok " << c.objects_ok << ", failed " << c.objects_failed << ", aborted " << c.objects_aborted
+      << ", pending at the end " << c.objects_pending << ", retried " << c.retries << "\n";
+    o << "  errors: refused " << c.errors_refused << ", reset " << c.errors_reset << ", timeout " << c.errors_timeout;
+    if (c.errors_no_port != 0) o << ", no free port " << c.errors_no_port;
+    o << "\n";
+    o << "  page load ms: p50 " << num(c.page_load_p50, 1) << ", p95 " << num(c.page_load_p95, 1) << ", p99 "
+      << num(c.page_load_p99, 1) << "\n";
+    if (c.longest_stall_s > 0) o << "  longest stalled request before its abort: " << num(c.longest_stall_s, 1) << " s\n";
+    o << "  connections opened " << c.connections_opened << ", requests per connection " << num(c.requests_per_connection, 1)
+      << ", client TIME_WAIT max " << c.time_wait_max << "\n";
+    if (r.groups.size() > 1)
+        for (const ClientReport& g : r.groups)
+            o << "    " << g.name << ": pages " << g.pages << ", objects ok " << g.objects_ok << ", failed " << g.objects_failed
+              << ", p50 " << num(g.page_load_p50, 1) << " ms\n";
+
+    o << "\nRealservers\n";
+    o << "  " << std::left << std::setw(8) << "name" << std::setw(16) << "address" << std::right << std::setw(10) << "accepted"
+      << std::setw(10) << "requests" << std::setw(15) << "TIME_WAIT max" << std::setw(12) << "ka closes" << "\n";
+    for (const ServerReport& s : r.realservers)
+        o << "  " << std::left << std::setw(8) << s.name << std::setw(16) << s.address << std::right << std::setw(10)
+          << s.connections_accepted << std::setw(10) << s.requests << std::setw(15) << s.time_wait_max << std::setw(12)
+          << s.keepalive_closes << "\n";
+
+    if (!r.drains.empty()) {
+        o << "\nDrains\n";
+        for (const DrainResult& d : r.drains) {
+            o << "  " << d.realserver << ": " << d.command << " at " << secs(d.at) << " s\n";
+            o << "    no ActiveConn after " << (d.no_active_after ? num(d.no_active_after->seconds()) + " s" : "(not within the run)")
+              << ", no entries after " << (d.no_entries_after ? num(d.no_entries_after->seconds()) + " s" : "(not within the run)") << "\n";
+        }
+    }
+    if (!r.admin_log.empty()) {
+        o << "\nDirector commands\n";
+        for (const std::string& l : r.admin_log) o << "  " << l << "\n";
+    }
+    for (const Snapshot& s : r.snapshots) {
+        o << "\nSnapshot '" << s.label << "' at " << secs(s.at) << " s: ipvsadm -Ln\n";
+        std::istringstream in(s.ipvsadm_ln);
+        std::string line;
+        while (std::getline(in, line)) o << "  " << line << "\n";
+    }
+    if (!r.expectations.empty()) {
+        o << "\nExpectations\n";
+        size_t passed = 0;
+        for (const ExpectResult& e : r.expectations) {
+            passed += e.passed ? 1 : 0;
+            o << "  " << (e.passed ? "PASS" : "FAIL") << "  at " << (e.at ? secs(*e.at) + " s" : std::string("end")) << ": "
+              << e.text << "   (" << e.observed << ")\n";
+        }
+        o << "\nResult: " << passed << " of " << r.expectations.size() << " expectations hold"
+          << (passed == r.expectations.size() ? "" : " -- FAILED") << "\n";
+    }
+}
+
+void write_json_report(std::ostream& o, const Report& r) {
+    const auto opt = [](const std::optional<sim::Duration>& d) { return d ? secs(*d) : std::string("null"); };
+    o << "{\n  \"format\": \"lvsim-report/1\",\n  \"scenario\": {\"name\": ";
+    json_str(o, r.scenario);
+    o << ", \"seed\": " << r.seed << ", \"kernel\": ";
+    json_str(o, r.kernel);
+    o << "},\n  \"end_s\": " << secs(r.end) << ",\n  \"events\": " << r.events << ",\n";
+    const auto client = [&](const ClientReport& c, const std::string& indent) {
+        o << "{\"pages\": " << c.pages << ", \"pages_completed\": " << c.pages_completed << ", \"pages_aborted\": " << c.pages_aborted
+          << ", \"objects_ok\": " << c.objects_ok << ", \"objects_failed\": " << c.objects_failed << ", \"objects_aborted\": "
+          << c.objects_aborted << ", \"objects_pending\": " << c.objects_pending << ",\n" << indent << "\"retries\": " << c.retries
+          << ", \"connections_opened\": " << c.connections_opened << ", \"requests\": " << c.requests << ", \"time_wait_max\": "
+          << c.time_wait_max << ", \"errors\": {\"refused\": " << c.errors_refused << ", \"reset\": " << c.errors_reset
+          << ", \"timeout\": " << c.errors_timeout << "},\n" << indent << "\"page_load_ms\": {\"p50\": " << num(c.page_load_p50)
+          << ", \"p95\": " << num(c.page_load_p95) << ", \"p99\": " << num(c.page_load_p99) << "}}";
+    };
+    o << "  \"clients\": ";
+    client(r.clients, "    ");
+    o << ",\n  \"client_groups\": [";
+    for (size_t i = 0; i < r.groups.size(); ++i) {
+        o << (i ? ",\n    " : "\n    ") << "{\"name\": ";
+        json_str(o, r.groups[i].name);
+        o << ", \"stats\": ";
+        client(r.groups[i], "      ");
+        o << "}";
+    }
+    o << "],\n  \"realservers\": [";
+    for (size_t i = 0; i < r.realservers.size(); ++i) {
+        const ServerReport& s = r.realservers[i];
+        o << (i ? ",\n    " : "\n    ") << "{\"name\": ";
+        json_str(o, s.name);
+        o << ", \"address\": ";
+        json_str(o, s.address);
+        o << ", \"connections_accepted\": " << s.connections_accepted << ", \"requests\": " << s.requests
+          << ", \"time_wait_max\": " << s.time_wait_max << ", \"keepalive_closes\": " << s.keepalive_closes << "}";
+    }
+    o << "],\n  \"drains\": [";
+    for (size_t i = 0; i < r.drains.size(); ++i) {
+        const DrainResult& d = r.drains[i];
+        o << (i ? ",\n    " : "\n    ") << "{\"realserver\": ";
+        json_str(o, d.realserver);
+        o << ", \"command\": ";
+        json_str(o, d.command);
+        o << ", \"at_s\": " << secs(d.at) << ", \"no_active_after_s\": " << opt(d.no_active_after)
+          << ", \"no_entries_after_s\": " << opt(d.no_entries_after) << "}";
+    }
+    o << "],\n  \"snapshots\": [";
+    for (size_t i = 0; i < r.snapshots.size(); ++i) {
+        const Snapshot& s = r.snapshots[i];
+        o << (i ? ",\n    " : "\n    ") << "{\"label\": ";
+        json_str(o, s.label);
+        o << ", \"at_s\": " << secs(s.at) << ",\n     \"ipvsadm_ln\": ";
+        json_str(o, s.ipvsadm_ln);
+        o << ",\n     \"ipvsadm_lnc\": ";
+        json_str(o, s.ipvsadm_lnc);
+        o << ",\n     \"services\": [";
+        for (size_t k = 0; k < s.services.size(); ++k) {
+            const ServiceView& v = s.services[k];
+            o << (k ? ", " : "") << "{\"vip\": ";
+            json_str(o, v.vip);
+            o << ", \"scheduler\": ";
+            json_str(o, v.scheduler);
+            o << ", \"realservers\": [";
+            for (size_t j = 0; j < v.realservers.size(); ++j) {
+                const DestView& d = v.realservers[j];
+                o << (j ? ",\n        " : "\n        ") << "{\"name\": ";
+                json_str(o, d.name);
+                o << ", \"address\": ";
+                json_str(o, d.address);
+                o << ", \"forward\": ";
+                json_str(o, d.forward);
+                o << ", \"weight\": " << d.weight << ", \"active\": " << d.active << ", \"inactive\": " << d.inactive
+                  << ", \"persistent\": " << d.persistent << ", \"conns\": " << d.conns << ", \"states\": {";
+                size_t n = 0;
+                for (const auto& [state, count] : d.states) {
+                    o << (n++ ? ", " : "");
+                    json_str(o, state);
+                    o << ": " << count;
+                }
+                o << "}}";
+            }
+            o << "]}";
+        }
+        o << "]}";
+    }
+    o << "],\n  \"expectations\": [";
+    for (size_t i = 0; i < r.expectations.size(); ++i) {
+        const ExpectResult& e = r.expectations[i];
+        o << (i ? ",\n    " : "\n    ") << "{\"text\": ";
+        json_str(o, e.text);
+        o << ", \"at_s\": " << (e.at ? secs(*e.at) : std::string("null")) << ", \"passed\": " << (e.passed ? "true" : "false")
+          << ", \"observed\": ";
+        json_str(o, e.observed);
+        o << "}";
+    }
+    o << "],\n  \"passed\": " << (r.passed() ? "true" : "false") << "\n}\n";
+}
+
+void write_csv(std::ostream& o, const Report& r) {
+    o << "t_s,realserver,present,weight,active,inactive,conns,server_time_wait,workers_busy,workers_idle_keepalive,client_time_wait\n";
+    for (const SampleRow& s : r.samples)
+        o << secs(s.t) << ',' << s.realserver << ',' << (s.present ? 1 : 0) << ',' << s.weight << ',' << s.active << ',' << s.inactive
+          << ',' << s.conns << ',' << s.time_wait << ',' << s.workers_busy << ',' << s.workers_idle_keepalive << ','
+          << s.client_time_wait << '\n';
+}
+
+}  // namespace lvs::scenario

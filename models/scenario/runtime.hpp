@@ -1,0 +1,237 @@
+// The scenario runtime: builds the network, the director, the realservers and the browsers a
+// scenario describes, plays its timeline (a timeline action at T takes effect before any model
+// event at T), samples time series, follows drains, evaluates expectations, and reports.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "models/http/browser.hpp"
+#include "models/http/web_server.hpp"
+#include "models/ipvs/director.hpp"
+#include "models/net/host.hpp"
+#include "models/net/pcap.hpp"
+#include "models/scenario/scenario.hpp"
+#include "sim/simulator.hpp"
+
+namespace lvs::scenario {
+
+struct DestView {
+    std::string name;
+    std::string address;
+    std::string forward;
+    int weight = 0;
+    uint32_t active = 0;
+    uint32_t inactive = 0;
+    uint32_t persistent = 0;
+    uint64_t conns = 0;
+    std::map<std::string, uint64_t> states;  // entries bound to it, by IPVS state
+};
+
+struct ServiceView {
+    std::string vip;
+    std::string scheduler;
+    std::vector<DestView> realservers;
+};
+
+struct Snapshot {
+    std::string label;
+    sim::Time at;
+    std::string ipvsadm_ln;
+    std::string ipvsadm_lnc;
+    std::vector<ServiceView> services;
+};
+
+struct DrainResult {
+    std::string realserver;
+    std::string command;
+    sim::Time at;
+    std::optional<sim::Duration> no_active_after;
+    std::optional<sim::Duration> no_entries_after;
+};
+
+struct ExpectResult {
+    std::string text;
+    std::optional<sim::Time> at;
+    bool passed = false;
+    std::string observed;  // "rs1.active=3"
+    Mark mark;
+};
+
+struct ClientReport {
+    std::string name;  // "clients" for the total
+    uint64_t browsers = 0;
+    uint64_t pages = 0;
+    uint64_t pages_completed = 0;
+    uint64_t pages_aborted = 0;
+    uint64_t pages_with_failures = 0;
+    uint64_t objects_ok = 0;
+    uint64_t objects_failed = 0;
+    uint64_t objects_aborted = 0;
+    uint64_t objects_pending = 0;
+    uint64_t retries = 0;
+    uint64_t connections_opened = 0;
+    uint64_t requests = 0;
+    uint64_t errors_refused = 0;
+    uint64_t errors_reset = 0;
+    uint64_t errors_timeout = 0;
+    uint64_t errors_no_port = 0;
+    uint64_t time_wait_max = 0;
+    double page_load_p50 = 0, page_load_p95 = 0, page_load_p99 = 0, page_load_mean = 0;
+    double longest_stall_s = 0;
+    double requests_per_connection = 0;
+};
+
+struct ServerReport {
+    std::string name;
+    std::string address;
+    uint64_t connections_accepted = 0;
+    uint64_t requests = 0;
+    uint64_t time_wait_max = 0;
+    uint64_t keepalive_closes = 0;
+    uint64_t busy_peak = 0;
+    uint64_t idle_keepalive_peak = 0;
+};
+
+// One time-series row per sample time and realserver.
+struct SampleRow {
+    sim::Time t;
+    std::string realserver;
+    int weight = 0;
+    bool present = false;
+    uint32_t active = 0;
+    uint32_t inactive = 0;
+    uint64_t conns = 0;
+    uint64_t time_wait = 0;
+    uint32_t workers_busy = 0;
+    uint32_t workers_idle_keepalive = 0;
+    uint64_t client_time_wait = 0;
+};
+
+struct Report {
+    std::string scenario;
+    std::string lesson;
+    std::string file;
+    uint64_t seed = 0;
+    std::string kernel;
+    sim::Time end;
+    uint64_t events = 0;
+    ClientReport clients;
+    std::vector<ClientReport> groups;
+    std::vector<ServerReport> realservers;
+    std::vector<DrainResult> drains;
+    std::vector<Snapshot> snapshots;
+    std::vector<ExpectResult> expectations;
+    std::vector<SampleRow> samples;
+    std::vector<std::string> admin_log;  // "[20s] ipvsadm -e ... : ok" / errors
+    bool passed() const {
+        for (const auto& e : expectations)
+            if (!e.passed) return false;
+        return true;
+    }
+};
+
+struct RunOptions {
+    std::optional<sim::Time> until;            // stop earlier (or later) than the duration
+    std::vector<sim::Time> snapshot_at;
+    std::ostream* trace_jsonl = nullptr;       // JSON Lines trace
+    std::string pcap_path;
+    std::vector<sim::TraceSink*> extra_sinks;  // e.g. the viewer's recorder
+    // Called every `progress_every` of simulated time (for progress lines).
+    std::function<void(sim::Time, uint64_t events)> progress;
+    sim::Duration progress_every = sim::s(5);
+};
+
+class Run {
+public:
+    Run(const Scenario& s, RunOptions options = {});
+    ~Run();
+    Run(const Run&) = delete;
+    Run& operator=(const Run&) = delete;
+
+    // Advances to `t` (at most the end of the run). Returns false once the end is reached.
+    bool run_until(sim::Time t);
+    // Runs to the end and builds the report.
+    Report run();
+    // The report as of now (also valid mid-run, for stepping tools).
+    Report report();
+    sim::Time end() const { return end_; }
+
+    // A named quantity of the expectation language, now (see expr.hpp and the README).
+    double quantity(const std::string& name);
+    // Whether `name` names something the language knows (for checks before a run).
+    bool known_quantity(const std::string& name);
+
+    sim::Simulator& sim() { return sim_; }
+    net::Network& network() { return net_; }
+    ipvs::Director& director() { return *director_; }
+    const Scenario& scenario() const { return scenario_; }
+    struct RealServer {
+        std::string name;
+        std::unique_ptr<net::Host> host;
+        std::unique_ptr<http::WebServer> web;
+    };
+    std::vector<RealServer>& realservers() { return rs_; }
+    struct ClientGroup {
+        std::string name;
+        http::BrowserStats stats;
+        std::vector<std::unique_ptr<net::Host>> hosts;
+        std::vector<std::unique_ptr<http::Browser>> browsers;
+    };
+    std::vector<ClientGroup>& client_groups() { return groups_; }
+    Snapshot take_snapshot(const std::string& label);
+
+private:
+    void build();
+    void schedule_timeline();
+    void apply(const TimelineEntry& e);
+    void sample();
+    void watch_drains();
+    void start_drain(const std::string& rs, const std::string& command, const ipvs::Dest* dest);
+    void evaluate(size_t index);
+    ClientReport client_report(const std::string& name, const std::vector<const ClientGroup*>& groups) const;
+    const ipvs::Dest* dest_of(const std::string& rs_name) const;
+    std::string rs_name_of(net::Ipv4 addr) const;
+
+    Scenario scenario_;
+    RunOptions options_;
+    sim::Simulator sim_;
+    std::unique_ptr<sim::JsonLinesSink> jsonl_;
+    net::Network net_;
+    std::unique_ptr<ipvs::Director> director_;
+    std::vector<RealServer> rs_;
+    std::vector<ClientGroup> groups_;
+    std::unique_ptr<net::PcapWriter> pcap_;
+    sim::Time end_;
+    bool built_ = false;
+
+    std::vector<Snapshot> snapshots_;
+    struct Drain {
+        DrainResult result;
+        const ipvs::Dest* dest;
+        bool done = false;
+    };
+    std::vector<Drain> drains_;
+    std::vector<ExpectResult> results_;
+    std::map<std::string, double> at_values_;  // "rs1.conns@20s" -> value
+    std::vector<SampleRow> samples_;
+    std::vector<std::string> admin_log_;
+    std::map<std::string, uint64_t> rs_time_wait_max_;
+    std::map<std::string, uint64_t> rs_idle_peak_;
+    uint64_t client_time_wait_max_ = 0;
+    std::vector<uint64_t> group_time_wait_max_;
+    sim::Timer sampler_;
+    sim::Timer progress_timer_;
+};
+
+// Writers.
+void write_text_report(std::ostream& out, const Report& r);
+void write_json_report(std::ostream& out, const Report& r);
+void write_csv(std::ostream& out, const Report& r);
+
+}  // namespace lvs::scenario
