@@ -244,6 +244,7 @@ AdminResult Director::add_dest(const ServiceKey& k, const DestSpec& spec) {
         d->svc_proto = svc->proto;
         d->svc_vip = svc->vip;
         d->svc_fwmark = svc->fwmark;
+        d->last_weight = 0;  // a server added with weight 0 has no last weight (mh gives it no slots)
         const auto rs = realservers_.find(spec.addr.addr.value());
         if (rs != realservers_.end()) {
             d->node = rs->second.first;

@@ -223,7 +223,7 @@ const std::vector<std::string> kDirectorKeys{"address", "rules", "sysctl"};
 const std::vector<std::string> kServerKeys{"name",    "address", "tcp",     "server",  "keepalive", "keepalive_timeout",
                                            "max_requests", "workers", "model", "backlog", "service_time"};
 const std::vector<std::string> kClientKeys{"name",  "count", "tcp",  "browser", "keepalive_timeout", "max_connections",
-                                           "close", "request_timeout", "page", "schedule"};
+                                           "close", "request_timeout", "page", "schedule", "ports"};
 const std::vector<std::string> kPageKeys{"html", "objects", "object_size", "request"};
 const std::vector<std::string> kScheduleKeys{"reload_every", "think", "times", "start", "stop"};
 const std::vector<std::string> kTimelineKeys{"at", "ipvsadm", "sysctl", "server", "client", "action", "value", "snapshot"};
@@ -438,12 +438,16 @@ void apply_set(YAML::Node root, const std::string& assignment) {
             const std::string& name = parts[i + 1];
             std::vector<std::string> names;
             YAML::Node found;
+            bool have = false;
             for (auto item : list) {
                 if (!item["name"]) continue;
                 names.push_back(item["name"].as<std::string>());
-                if (names.back() == name) found.reset(item);
+                if (names.back() == name) {
+                    found.reset(item);
+                    have = true;
+                }
             }
-            if (!found) {
+            if (!have) {
                 const std::string near = did_you_mean(name, names);
                 fail(cols[i + 1], "no " + std::string(p == "clients" ? "client group" : "realserver") + " named '" + name + "'",
                      (near.empty() ? "" : "did you mean '" + near + "'? ") + "known: " + join(names));
@@ -585,6 +589,21 @@ Scenario parse(const YAML::Node& root, const std::string& origin) {
             if (c.name == "clients" || c.name == "director" || c.name == "drain") r.fail(n["name"], "'" + c.name + "' is reserved", "pick another name");
             if (n["count"]) c.count = static_cast<uint32_t>(r.integer(n["count"], "count", 1, 1'000'000));
             if (n["tcp"]) c.tcp = r.one_of(n["tcp"], "TCP profile", tcp_names);
+            if (n["ports"]) {
+                const std::string t = r.text(n["ports"], "ports");
+                const size_t dash = t.find('-');
+                int lo = 0, hi = 0;
+                try {
+                    lo = std::stoi(t.substr(0, dash));
+                    hi = dash == std::string::npos ? -1 : std::stoi(t.substr(dash + 1));
+                } catch (...) {
+                    hi = -1;
+                }
+                if (dash == std::string::npos || lo < 1024 || hi > 65535 || hi < lo)
+                    r.fail(n["ports"], "ports must be a range LOW-HIGH within 1024-65535", "e.g. ports: 40000-40079 (Linux's ip_local_port_range)");
+                c.port_low = static_cast<uint16_t>(lo);
+                c.port_high = static_cast<uint16_t>(hi);
+            }
             const std::string profile = n["browser"] ? r.one_of(n["browser"], "browser profile", to_strings(http::browser_profile_names())) : "ie8";
             c.browser.profile = *http::find_browser_profile(profile);
             if (n["keepalive_timeout"]) c.browser.profile.keepalive_timeout = r.duration(n["keepalive_timeout"], "keepalive_timeout");
@@ -708,7 +727,7 @@ Scenario parse(const YAML::Node& root, const std::string& origin) {
                     // The first part must name something that exists.
                     const std::string head = ref.name.substr(0, ref.name.find('.'));
                     const std::string tail = ref.name.find('.') == std::string::npos ? "" : ref.name.substr(ref.name.find('.') + 1);
-                    std::vector<std::string> heads = {"clients", "director", "drain", "time", "servers"};
+                    std::vector<std::string> heads = {"clients", "director", "drain", "time", "servers", "kernel"};
                     heads.insert(heads.end(), rs_names.begin(), rs_names.end());
                     heads.insert(heads.end(), client_names.begin(), client_names.end());
                     if (std::find(heads.begin(), heads.end(), head) == heads.end()) {
@@ -801,6 +820,7 @@ std::vector<std::pair<std::string, std::string>> list_keys(const Scenario& s) {
         const std::string p = "clients." + c.name + ".";
         add(p + "count", std::to_string(c.count));
         add(p + "tcp", c.tcp);
+        if (c.port_low != 0) add(p + "ports", std::to_string(c.port_low) + "-" + std::to_string(c.port_high));
         add(p + "browser", c.browser.profile.name);
         add(p + "keepalive_timeout", sim::format_duration(c.browser.profile.keepalive_timeout));
         add(p + "max_connections", std::to_string(c.browser.profile.max_connections));

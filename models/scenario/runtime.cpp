@@ -109,9 +109,16 @@ void Run::build() {
         g.name = spec.name;
         http::BrowserConfig cfg = spec.browser;
         if (!vips.empty()) cfg.server = {vips.front(), 80};
+        const tcp::TcpProfile* profile = tcp::find_tcp_profile(spec.tcp);
+        if (spec.port_low != 0) {
+            custom_profiles_.push_back(std::make_unique<tcp::TcpProfile>(*profile));
+            custom_profiles_.back()->ephemeral_low = spec.port_low;
+            custom_profiles_.back()->ephemeral_high = spec.port_high;
+            profile = custom_profiles_.back().get();
+        }
         for (uint32_t i = 0; i < spec.count; ++i) {
             const std::string name = spec.count == 1 ? spec.name : spec.name + "." + std::to_string(i + 1);
-            auto h = std::make_unique<net::Host>(net_, name, *tcp::find_tcp_profile(spec.tcp));
+            auto h = std::make_unique<net::Host>(net_, name, *profile);
             h->add_address(net::Ipv4(net::Ipv4::of(172, 16, 0, 0).value() + ++next_client));
             net_.add_link(h->node(), internet, {access, s.network.bandwidth_bps, s.network.loss});
             g.browsers.push_back(std::make_unique<http::Browser>(*h, name + ":browser", cfg, g.stats));
@@ -456,6 +463,16 @@ double Run::quantity(const std::string& name) {
         if (tail == "icmp") return static_cast<double>(k.no_dest_icmp);
         if (tail == "resets") return static_cast<double>(k.stack_resets);
         if (tail == "scheduled") return static_cast<double>(k.scheduled);
+        return bad();
+    }
+    if (head == "kernel") {
+        // The selected kernel profile's behaviours, so one file can state what each era does.
+        const ipvs::KernelProfile& k = director_->kernel();
+        if (tail == "syn_states_active") return k.syn_states_active ? 1 : 0;
+        if (tail == "has_conn_reuse_mode") return k.has_conn_reuse_mode ? 1 : 0;
+        if (tail == "conntrack_drop_only_if_confirmed") return k.conntrack_drop_only_if_confirmed ? 1 : 0;
+        if (tail == "nodest_reprocess") return k.nodest_reprocess ? 1 : 0;
+        if (tail == "nodest_flush") return k.nodest_flush ? 1 : 0;
         return bad();
     }
     if (head == "drain") {

@@ -207,6 +207,7 @@ private:
     std::vector<RealServer> rs_;
     std::vector<ClientGroup> groups_;
     std::unique_ptr<net::PcapWriter> pcap_;
+    std::vector<std::unique_ptr<tcp::TcpProfile>> custom_profiles_;  // hosts keep references
     sim::Time end_;
     bool built_ = false;
 

@@ -62,6 +62,9 @@ struct ClientGroupSpec {
     std::string name;
     uint32_t count = 1;
     std::string tcp = "linux-6";
+    // ip_local_port_range override ("40000-40079"); 0/0 = the TCP profile's range.
+    uint16_t port_low = 0;
+    uint16_t port_high = 0;
     http::BrowserConfig browser;  // profile, page, schedule, request timeout
     Mark mark;
 };

@@ -107,7 +107,8 @@ TEST_CASE("ipvs::sched sh: the same client always gets the same destination, by 
     }
 }
 
-TEST_CASE("ipvs::sched sh: a weight-0 bucket refuses its clients unless sh-fallback is set", "[ipvs][sched]") {
+TEST_CASE("ipvs::sched sh: a weight-0 bucket refuses its clients unless sh-fallback is set",
+          "[ipvs][sched]") {
     for (const uint32_t flags : {0u, ipvs::kSvcSched1}) {
         Rig r("sh", flags);
         r.add("C", 1, 3);
@@ -223,8 +224,10 @@ TEST_CASE("ipvs::sched mh: deleting a destination moves its own clients and few 
             Dest* now = r.pick(client(i));
             REQUIRE(now != nullptr);
             CHECK(now != &gone);
-            if (before[i] == &gone) ++own;
-            else if (now != before[i]) ++moved_others;
+            if (before[i] == &gone)
+                ++own;
+            else if (now != before[i])
+                ++moved_others;
         }
         CAPTURE(name, own, moved_others);
         CHECK(own > 200);
@@ -232,8 +235,10 @@ TEST_CASE("ipvs::sched mh: deleting a destination moves its own clients and few 
         // Maglev's promise is minimal, not zero, disruption: refilling 251 slots without C
         // lets a few of the others' slots change hands (48 of 1587 clients here, with our
         // substitute hash). sh's A B C D E buckets become A B D E: most change hands.
-        if (name == "mh") CHECK(moved_others * 10 < others);
-        else CHECK(moved_others * 2 > others);
+        if (name == "mh")
+            CHECK(moved_others * 10 < others);
+        else
+            CHECK(moved_others * 2 > others);
     }
 }
 
@@ -257,8 +262,10 @@ TEST_CASE("ipvs::sched mh: quiescing (weight 0, last_weight kept) leaves every o
                 continue;
             }
             ++quiesced;
-            if (flags == 0) CHECK(now == nullptr);  // refused: ICMP port unreachable
-            else CHECK((now != nullptr && now != &c));  // mh-fallback: spills elsewhere
+            if (flags == 0)
+                CHECK(now == nullptr);  // refused: ICMP port unreachable
+            else
+                CHECK((now != nullptr && now != &c));  // mh-fallback: spills elsewhere
         }
         CHECK(quiesced > 100);
         // Back to weight 1: everyone where they were.
@@ -283,7 +290,8 @@ TEST_CASE("ipvs::sched mh: mh-port spreads one client's ports", "[ipvs][sched]")
 // ---------------------------------------------------------------------------------------------
 // fo, ovf
 
-TEST_CASE("ipvs::sched fo: the heaviest wins, the most recently added on a tie, never weight 0", "[ipvs][sched]") {
+TEST_CASE("ipvs::sched fo: the heaviest wins, the most recently added on a tie, never weight 0",
+          "[ipvs][sched]") {
     Rig r("fo");
     Dest& c = r.add("C", 5, 3);
     Dest& b = r.add("B", 5, 2);
@@ -416,7 +424,7 @@ TEST_CASE("ipvs::sched lblcr: the set grows under load and sheds its most loaded
     CHECK(pick(sim::s(2)) == "B");  // the set's least loaded
     a.activeconns = 5;
     b.activeconns = 8;
-    CHECK(pick(sim::s(3)) == "A");  // 5/10 < 8/10
+    CHECK(pick(sim::s(3)) == "A");       // 5/10 < 8/10
     CHECK(pick(sim::hours(12)) == "A");  // keeps the entry in use
     // Unchanged for more than 24 h since 1 s: the most loaded member (B) leaves the set.
     CHECK(pick(sim::hours(24) + sim::s(2)) == "A");
@@ -480,7 +488,8 @@ TEST_CASE("ipvs::sched twos: draws in proportion to weight, deterministic for a 
 
 TEST_CASE("ipvs::sched: every scheduler named in the spec is registered", "[ipvs][sched]") {
     const auto names = ipvs::SchedulerRegistry::instance().names();
-    for (const char* n : {"rr", "wrr", "lc", "wlc", "sed", "nq", "sh", "dh", "lblc", "lblcr", "mh", "fo", "ovf", "twos"})
+    for (const char* n :
+         {"rr", "wrr", "lc", "wlc", "sed", "nq", "sh", "dh", "lblc", "lblcr", "mh", "fo", "ovf", "twos"})
         CHECK(std::find(names.begin(), names.end(), n) != names.end());
 }
 

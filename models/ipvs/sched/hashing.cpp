@@ -6,7 +6,6 @@
 // port unreachable) unless the service has the fallback flag (sh and mh only), which walks on
 // through the table. Tables are rebuilt on every destination change.
 #include <algorithm>
-#include <array>
 #include <bit>
 #include <numeric>
 
@@ -101,7 +100,8 @@ struct Sh final : Scheduler {
                                     [&](uint32_t offset) { return slot(svc, req, offset); });
     }
     void explain(const Service& svc, const ConnRequest& req, std::vector<Considered>& out) const override {
-        explain_table(svc, buckets, slot(svc, req, 0), [](const Dest& d) { return !hash_unavailable(d); }, out);
+        explain_table(
+            svc, buckets, slot(svc, req, 0), [](const Dest& d) { return !hash_unavailable(d); }, out);
     }
 };
 
@@ -257,7 +257,8 @@ struct Mh final : Scheduler {
                                     [&](uint32_t offset) { return slot(svc, req, offset); });
     }
     void explain(const Service& svc, const ConnRequest& req, std::vector<Considered>& out) const override {
-        explain_table(svc, lookup, slot(svc, req, 0), [](const Dest& d) { return !hash_unavailable(d); }, out);
+        explain_table(
+            svc, lookup, slot(svc, req, 0), [](const Dest& d) { return !hash_unavailable(d); }, out);
     }
 };
 

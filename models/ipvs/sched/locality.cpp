@@ -16,7 +16,7 @@
 namespace lvs::ipvs {
 namespace {
 
-constexpr unsigned kTabBits = 10;                         // CONFIG_IP_VS_LBLC(R)_TAB_BITS
+constexpr unsigned kTabBits = 10;  // CONFIG_IP_VS_LBLC(R)_TAB_BITS
 constexpr uint32_t kTabSize = 1u << kTabBits;
 constexpr uint32_t kTabMask = kTabSize - 1;
 constexpr size_t kMaxEntries = kTabSize * 16;             // tbl->max_size
@@ -199,8 +199,10 @@ struct Lblc final : Scheduler {
         Dest* d = least_weighted(svc);
         if (d == nullptr) return nullptr;
         // ip_vs_lblc_new: an entry already naming `d` stays as it is; otherwise it is replaced.
-        if (en == nullptr) cache.insert({daddr, d, req.now});
-        else if (en->dest != d) *en = {daddr, d, req.now};
+        if (en == nullptr)
+            cache.insert({daddr, d, req.now});
+        else if (en->dest != d)
+            *en = {daddr, d, req.now};
         return d;
     }
 
@@ -271,9 +273,8 @@ struct Lblcr final : Scheduler {
         cache.for_each([&](LblcrEntry& e) { std::erase(e.set, &d); });
     }
     void on_dests_changed(Service& svc) override {
-        cache.for_each([&](LblcrEntry& e) {
-            std::erase_if(e.set, [&](const Dest* d) { return !in_service(svc, d); });
-        });
+        cache.for_each(
+            [&](LblcrEntry& e) { std::erase_if(e.set, [&](const Dest* d) { return !in_service(svc, d); }); });
     }
 
     Dest* pick(Service& svc, const ConnRequest& req) override {
@@ -309,7 +310,8 @@ struct Lblcr final : Scheduler {
         const LblcrEntry* en = cache.find(req.vip.addr);
         for (const Dest* d : svc.dests) {
             std::string f = figures(*d);
-            if (en != nullptr && std::find(en->set.begin(), en->set.end(), d) != en->set.end()) f += " in_set";
+            if (en != nullptr && std::find(en->set.begin(), en->set.end(), d) != en->set.end())
+                f += " in_set";
             if (lblc_overloaded(*d, svc)) f += " lblc_overloaded";
             out.push_back({d, std::move(f), usable(*d)});
         }

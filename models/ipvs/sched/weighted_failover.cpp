@@ -42,8 +42,9 @@ struct Ovf final : Scheduler {
     }
     void explain(const Service& svc, const ConnRequest&, std::vector<Considered>& out) const override {
         for (const Dest* d : svc.dests)
-            out.push_back({d, "weight=" + std::to_string(d->weight) + " active=" + std::to_string(d->activeconns),
-                           ovf_eligible(*d)});
+            out.push_back(
+                {d, "weight=" + std::to_string(d->weight) + " active=" + std::to_string(d->activeconns),
+                 ovf_eligible(*d)});
     }
 };
 
@@ -91,7 +92,8 @@ struct Twos final : Scheduler {
     }
     void explain(const Service& svc, const ConnRequest&, std::vector<Considered>& out) const override {
         for (const Dest* d : svc.dests) {
-            std::string f = "overhead=" + std::to_string(d->overhead()) + " weight=" + std::to_string(d->weight);
+            std::string f =
+                "overhead=" + std::to_string(d->overhead()) + " weight=" + std::to_string(d->weight);
             if (d == first) f += " draw1=" + std::to_string(draw1) + "/" + std::to_string(range);
             if (d == second) f += " draw2=" + std::to_string(draw2) + "/" + std::to_string(range);
             out.push_back({d, std::move(f), usable(*d)});

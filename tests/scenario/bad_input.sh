@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# lvsim on bad input: exit status 2 and one message naming file:line:column.
+# usage: bad_input.sh LVSIM DATA_DIR
+set -uo pipefail
+lvsim=$1
+data=$2
+fail=0
+expect_bad() {  # expect_bad DESCRIPTION EXPECTED_LOCATION EXPECTED_TEXT -- lvsim args...
+  local what=$1 loc=$2 text=$3
+  shift 4
+  local out rc
+  out=$("$lvsim" "$@" 2>&1 >/dev/null)
+  rc=$?
+  if [ "$rc" -ne 2 ]; then echo "FAIL $what: exit $rc, want 2 ($out)"; fail=1; return; fi
+  case "$out" in *"$loc"*) ;; *) echo "FAIL $what: no '$loc' in: $out"; fail=1; return;; esac
+  case "$out" in *"$text"*) ;; *) echo "FAIL $what: no '$text' in: $out"; fail=1; return;; esac
+  echo "ok   $what: $(echo "$out" | head -1)"
+}
+expect_bad "yaml syntax"        "bad-yaml.yaml:5:4"     "YAML"                     -- run "$data/bad-yaml.yaml"
+expect_bad "unknown key"        "bad-key.yaml:3:1"     "did you mean 'duration'"  -- run "$data/bad-key.yaml"
+expect_bad "bad unit"           "bad-unit.yaml:3:17"   "unknown unit"             -- run "$data/bad-unit.yaml"
+expect_bad "weight too big"     "bad-weight.yaml:9:50"   "illegal weight specified" -- run "$data/bad-weight.yaml"
+expect_bad "unknown server"     "bad-name.yaml:15:13"  "did you mean 'rs1'"       -- run "$data/bad-name.yaml"
+expect_bad "past the end"       "bad-time.yaml:16:9"   "after the end of the run" -- run "$data/bad-time.yaml"
+expect_bad "missing file"       "nowhere.yaml"         "cannot open"              -- run "$data/nowhere.yaml"
+expect_bad "bad --set key"      "command line"         "did you mean 'keepalive_timeout'" -- run "$data/good.yaml" --set realservers.rs1.keepalive_timout=5s
+expect_bad "bad --set value"    "command line"         "unknown unit"             -- run "$data/good.yaml" --set duration=10parsecs
+expect_bad "bad --until"        "--until"              "unknown unit"             -- run "$data/good.yaml" --until 5x
+expect_bad "unknown option"     "lvsim run"            "unrecognised option"      -- run "$data/good.yaml" --frobnicate
+expect_bad "unknown command"    "lvsim"                "unknown command"          -- frobnicate
+exit $fail
