@@ -37,6 +37,7 @@ Run::Run(const Scenario& s, RunOptions options)
       net_(sim_),
       end_(options_.until ? *options_.until : sim::at(s.duration)),
       sampler_(sim_, [this] { sample(); }, sim::Priority::Late),
+      listing_timer_(sim_, [this] { trace_listings(); }, sim::Priority::Late),
       progress_timer_(sim_, [this] {
           if (options_.progress) options_.progress(sim_.now(), sim_.events_executed());
           progress_timer_.arm(options_.progress_every);
@@ -145,7 +146,8 @@ void Run::build() {
     schedule_timeline();
     sampler_.arm(sim::Duration{});
     if (options_.progress) progress_timer_.arm(options_.progress_every);
-    director_->on_change = [this] { watch_drains(); };
+    director_->on_change = [this] { on_director_change(); };
+    if (sim_.tracing()) trace_listings();
     built_ = true;
 }
 
@@ -265,6 +267,33 @@ void Run::start_drain(const std::string& rs, const std::string& command, const i
     }
     drains_.push_back(d);
     watch_drains();
+}
+
+void Run::on_director_change() {
+    watch_drains();
+    // At most one -Ln record per instant: the listing is taken after every event at it.
+    if (sim_.tracing() && !listing_due_) {
+        listing_due_ = true;
+        sim_.post_after(sim::Duration{}, [this] {
+            listing_due_ = false;
+            std::string ln = ipvs::ipvsadm_ln(*director_);
+            if (ln != last_listing_) {
+                last_listing_ = std::move(ln);
+                LVS_TRACE(sim_, net_.entity(director_->node()), "director.listing").f("ipvsadm_ln", last_listing_);
+            }
+        }, sim::Priority::Late);
+    }
+}
+
+void Run::trace_listings() {
+    if (!sim_.tracing()) return;
+    LVS_TRACE(sim_, net_.entity(director_->node()), "director.connections").f("ipvsadm_lnc", ipvs::ipvsadm_lnc(*director_));
+    std::string ln = ipvs::ipvsadm_ln(*director_);
+    if (ln != last_listing_) {
+        last_listing_ = std::move(ln);
+        LVS_TRACE(sim_, net_.entity(director_->node()), "director.listing").f("ipvsadm_ln", last_listing_);
+    }
+    if (sim_.now() + options_.listing_every <= end_) listing_timer_.arm(options_.listing_every);
 }
 
 void Run::watch_drains() {

@@ -145,6 +145,8 @@ struct RunOptions {
     // Called every `progress_every` of simulated time (for progress lines).
     std::function<void(sim::Time, uint64_t events)> progress;
     sim::Duration progress_every = sim::s(5);
+    // Period of the `director.connections` (-Lnc) records when tracing.
+    sim::Duration listing_every = sim::s(1);
 };
 
 class Run {
@@ -192,6 +194,8 @@ private:
     void apply(const TimelineEntry& e);
     void sample();
     void watch_drains();
+    void on_director_change();
+    void trace_listings();
     void start_drain(const std::string& rs, const std::string& command, const ipvs::Dest* dest);
     void evaluate(size_t index);
     ClientReport client_report(const std::string& name, const std::vector<const ClientGroup*>& groups) const;
@@ -228,6 +232,11 @@ private:
     std::vector<uint64_t> group_time_wait_max_;
     sim::Timer sampler_;
     sim::Timer progress_timer_;
+    // With tracing on, the director's listings go into the trace (for the viewer and for
+    // recorded traces): -Ln whenever it changes, -Lnc every `listing_every`.
+    sim::Timer listing_timer_;
+    std::string last_listing_;
+    bool listing_due_ = false;
 };
 
 // Writers.
