@@ -139,7 +139,8 @@ void WebServer::on_served(Conn& c) {
     ++c.requests;
     ++stats_.requests;
     const bool limit = config_.max_requests != 0 && c.requests >= config_.max_requests;
-    const bool close = !config_.keepalive || limit || c.close_after || !running_;
+    const bool asked = (c.request.flags & kConnectionClose) != 0;  // the client sent Connection: close
+    const bool close = !config_.keepalive || limit || c.close_after || !running_ || asked;
     net::AppMessage r;
     r.bytes = std::max<uint32_t>(c.request.reply_bytes, 1);
     r.kind = c.request.kind == kHealthCheck ? kHealthCheck : kResponse;

@@ -219,11 +219,12 @@ namespace {
 const std::vector<std::string> kRootKeys{"name", "lesson", "seed", "duration", "kernel", "sample_every", "network",
                                          "director", "realservers", "clients", "timeline", "expect"};
 const std::vector<std::string> kNetworkKeys{"rtt", "bandwidth", "lan_delay", "lan_bandwidth", "loss"};
-const std::vector<std::string> kDirectorKeys{"address", "rules", "sysctl"};
+const std::vector<std::string> kDirectorKeys{"address", "rules", "sysctl", "health_checks"};
+const std::vector<std::string> kHealthKeys{"name", "service", "interval", "timeout", "failures", "successes", "quiescent", "fallback"};
 const std::vector<std::string> kServerKeys{"name",    "address", "tcp",     "server",  "keepalive", "keepalive_timeout",
                                            "max_requests", "workers", "model", "backlog", "service_time"};
 const std::vector<std::string> kClientKeys{"name",  "count", "tcp",  "browser", "keepalive_timeout", "max_connections",
-                                           "close", "request_timeout", "page", "schedule", "ports"};
+                                           "close", "request_timeout", "page", "schedule", "ports", "target"};
 const std::vector<std::string> kPageKeys{"html", "objects", "object_size", "request"};
 const std::vector<std::string> kScheduleKeys{"reload_every", "think", "times", "start", "stop"};
 const std::vector<std::string> kTimelineKeys{"at", "ipvsadm", "sysctl", "server", "client", "action", "value", "snapshot"};
@@ -562,6 +563,36 @@ Scenario parse(const YAML::Node& root, const std::string& origin) {
                 s.rule_marks.push_back(m);
             }
         }
+        if (const YAML::Node hcs = d["health_checks"]) {
+            if (!hcs.IsSequence()) r.fail(hcs, "director.health_checks must be a list (lines starting with '- name:')");
+            for (const auto& n : hcs) {
+                r.check_keys(n, kHealthKeys, "a health check");
+                HealthCheckSpec h;
+                h.mark = mark_of(n);
+                if (!n["name"]) r.fail(n, "a health check needs a name", "add `name: ldirectord`");
+                h.name = r.name(n["name"], "health check name");
+                if (!names.insert(h.name).second) r.fail(n["name"], "the name '" + h.name + "' is used twice");
+                if (!n["service"]) r.fail(n, "health check " + h.name + " needs `service:` (VIP:port)");
+                h.service = r.text(n["service"], "service");
+                if (!net::Endpoint::parse(h.service)) r.fail(n["service"], "service must be VIP:port, e.g. 10.0.0.100:80");
+                if (n["interval"]) h.interval = r.duration(n["interval"], "interval");
+                if (h.interval <= sim::Duration{}) r.fail(n["interval"], "interval must be positive");
+                if (n["timeout"]) h.timeout = r.duration(n["timeout"], "timeout");
+                if (n["failures"]) h.failures = static_cast<uint32_t>(r.integer(n["failures"], "failures", 1, 100));
+                if (n["successes"]) h.successes = static_cast<uint32_t>(r.integer(n["successes"], "successes", 1, 100));
+                // ldirectord's manual and code disagree on quiescent's default (spec section 7):
+                // a scenario must say which it means.
+                if (!n["quiescent"])
+                    r.fail(n, "health check " + h.name + " needs `quiescent: yes` (weight 0 on failure) or `quiescent: no` (remove)",
+                           "ldirectord's manual says the default is yes, its code says no: state it");
+                h.quiescent = r.boolean(n["quiescent"], "quiescent");
+                if (n["fallback"]) {
+                    h.fallback = r.text(n["fallback"], "fallback");
+                    if (!net::Endpoint::parse(*h.fallback)) r.fail(n["fallback"], "fallback must be address:port, e.g. 127.0.0.1:80");
+                }
+                s.health_checks.push_back(std::move(h));
+            }
+        }
         if (const YAML::Node sc = d["sysctl"]) {
             if (!sc.IsMap()) r.fail(sc, "director.sysctl must map names to values, e.g. expire_nodest_conn: 1");
             const std::vector<std::string> known = to_strings(ipvs::Director::sysctl_names());
@@ -603,6 +634,11 @@ Scenario parse(const YAML::Node& root, const std::string& origin) {
                     r.fail(n["ports"], "ports must be a range LOW-HIGH within 1024-65535", "e.g. ports: 40000-40079 (Linux's ip_local_port_range)");
                 c.port_low = static_cast<uint16_t>(lo);
                 c.port_high = static_cast<uint16_t>(hi);
+            }
+            if (n["target"]) {
+                const auto ep = net::Endpoint::parse(r.text(n["target"], "target"));
+                if (!ep) r.fail(n["target"], "target must be VIP:port, e.g. 10.0.0.101:80");
+                c.target = *ep;
             }
             const std::string profile = n["browser"] ? r.one_of(n["browser"], "browser profile", to_strings(http::browser_profile_names())) : "ie8";
             c.browser.profile = *http::find_browser_profile(profile);
@@ -727,7 +763,7 @@ Scenario parse(const YAML::Node& root, const std::string& origin) {
                     // The first part must name something that exists.
                     const std::string head = ref.name.substr(0, ref.name.find('.'));
                     const std::string tail = ref.name.find('.') == std::string::npos ? "" : ref.name.substr(ref.name.find('.') + 1);
-                    std::vector<std::string> heads = {"clients", "director", "drain", "time", "servers", "kernel"};
+                    std::vector<std::string> heads = {"clients", "director", "drain", "time", "servers", "kernel", "health"};
                     heads.insert(heads.end(), rs_names.begin(), rs_names.end());
                     heads.insert(heads.end(), client_names.begin(), client_names.end());
                     if (std::find(heads.begin(), heads.end(), head) == heads.end()) {

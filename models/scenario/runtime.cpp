@@ -110,6 +110,7 @@ void Run::build() {
         g.name = spec.name;
         http::BrowserConfig cfg = spec.browser;
         if (!vips.empty()) cfg.server = {vips.front(), 80};
+        if (spec.target) cfg.server = *spec.target;
         const tcp::TcpProfile* profile = tcp::find_tcp_profile(spec.tcp);
         if (spec.port_low != 0) {
             custom_profiles_.push_back(std::make_unique<tcp::TcpProfile>(*profile));
@@ -140,6 +141,36 @@ void Run::build() {
         const auto c = ipvs::parse_ipvsadm(line, &err);
         const ipvs::AdminResult r = c ? ipvs::apply_ipvsadm(*director_, *c) : ipvs::AdminResult{ipvs::AdminCode::Invalid, err.message};
         admin_log_.push_back("[0s] ipvsadm " + line + (r.ok() ? "" : ": " + r.message));
+    }
+    for (const HealthCheckSpec& h : s.health_checks) {
+        ipvs::HealthCheckConfig cfg;
+        cfg.name = h.name;
+        cfg.service = {ipvs::Proto::Tcp, *net::Endpoint::parse(h.service), 0};
+        cfg.interval = h.interval;
+        cfg.timeout = h.timeout;
+        cfg.failures = h.failures;
+        cfg.successes = h.successes;
+        cfg.quiescent = h.quiescent;
+        if (h.fallback) cfg.fallback = *net::Endpoint::parse(*h.fallback);
+        // A removal or a quiescing by the health checker is a drain like an admin's.
+        auto hook = [this, cfg](const std::string& rs, const std::string& command, const std::string& why) {
+            admin_log_.push_back("[" + sim::format_time(sim_.now()) + "] " + cfg.name + ": " + command + " (" + why + ")");
+            const bool drains = command.find(" -w 0") != std::string::npos || command.rfind("ipvsadm -d ", 0) == 0;
+            if (!drains || rs == "fallback") return;
+            net::Ipv4 addr;
+            for (const RealServerSpec& r : scenario_.realservers)
+                if (r.name == rs) addr = r.address;
+            const ipvs::Service* svc = director_->find_service(cfg.service);
+            const ipvs::Dest* d = nullptr;
+            if (svc != nullptr)
+                for (const ipvs::Dest* x : svc->dests)
+                    if (x->addr.addr == addr) d = x;
+            for (const ipvs::Dest* x : director_->trash())
+                if (d == nullptr && x->addr.addr == addr && x->svc_vip == cfg.service.vip) d = x;
+            start_drain(rs, cfg.name + ": " + command, d != nullptr && d->refcnt > 0 ? d : nullptr);
+        };
+        health_.push_back(std::make_unique<ipvs::HealthChecker>(*director_, cfg, hook));
+        health_.back()->start();
     }
     for (ClientGroup& g : groups_)
         for (auto& b : g.browsers) b->start();
@@ -492,6 +523,27 @@ double Run::quantity(const std::string& name) {
         if (tail == "icmp") return static_cast<double>(k.no_dest_icmp);
         if (tail == "resets") return static_cast<double>(k.stack_resets);
         if (tail == "scheduled") return static_cast<double>(k.scheduled);
+        return bad();
+    }
+    if (head == "health") {
+        // health.NAME.RS.up / down_s / up_s / checks / failed_checks, health.NAME.fallback
+        const size_t d2 = tail.find('.');
+        const std::string hname = tail.substr(0, d2);
+        const std::string rest = d2 == std::string::npos ? "" : tail.substr(d2 + 1);
+        for (const auto& h : health_) {
+            if (h->config().name != hname) continue;
+            if (rest == "fallback") return h->fallback_active() ? 1 : 0;
+            const size_t d3 = rest.find('.');
+            const ipvs::HealthChecker::ServerState* st = h->server(rest.substr(0, d3));
+            if (st == nullptr) return bad();
+            const std::string what = d3 == std::string::npos ? "" : rest.substr(d3 + 1);
+            if (what == "up") return st->up ? 1 : 0;
+            if (what == "down_s") return st->down_at ? st->down_at->seconds() : -1;
+            if (what == "up_s") return st->up_at ? st->up_at->seconds() : -1;
+            if (what == "checks") return static_cast<double>(st->checks);
+            if (what == "failed_checks") return static_cast<double>(st->failed_checks);
+            return bad();
+        }
         return bad();
     }
     if (head == "kernel") {

@@ -14,6 +14,7 @@
 #include "models/http/browser.hpp"
 #include "models/http/web_server.hpp"
 #include "models/ipvs/director.hpp"
+#include "models/ipvs/health_checker.hpp"
 #include "models/net/host.hpp"
 #include "models/net/pcap.hpp"
 #include "models/scenario/scenario.hpp"
@@ -186,6 +187,7 @@ public:
         std::vector<std::unique_ptr<http::Browser>> browsers;
     };
     std::vector<ClientGroup>& client_groups() { return groups_; }
+    const std::vector<std::unique_ptr<ipvs::HealthChecker>>& health_checkers() const { return health_; }
     Snapshot take_snapshot(const std::string& label);
 
 private:
@@ -210,6 +212,7 @@ private:
     std::unique_ptr<ipvs::Director> director_;
     std::vector<RealServer> rs_;
     std::vector<ClientGroup> groups_;
+    std::vector<std::unique_ptr<ipvs::HealthChecker>> health_;
     std::unique_ptr<net::PcapWriter> pcap_;
     std::vector<std::unique_ptr<tcp::TcpProfile>> custom_profiles_;  // hosts keep references
     sim::Time end_;

@@ -65,7 +65,20 @@ struct ClientGroupSpec {
     // ip_local_port_range override ("40000-40079"); 0/0 = the TCP profile's range.
     uint16_t port_low = 0;
     uint16_t port_high = 0;
+    std::optional<net::Endpoint> target;  // the VIP:port it loads pages from (default: the first service)
     http::BrowserConfig browser;  // profile, page, schedule, request timeout
+    Mark mark;
+};
+
+struct HealthCheckSpec {
+    std::string name;
+    std::string service;  // "10.0.0.100:80"
+    sim::Duration interval = sim::s(10);
+    sim::Duration timeout = sim::s(5);
+    uint32_t failures = 1;
+    uint32_t successes = 1;
+    bool quiescent = false;
+    std::optional<std::string> fallback;  // "127.0.0.1:80"
     Mark mark;
 };
 
@@ -98,6 +111,7 @@ struct Scenario {
     std::vector<std::string> rules;  // ipvsadm-save lines
     std::vector<Mark> rule_marks;
     std::vector<std::pair<std::string, int>> sysctls;
+    std::vector<HealthCheckSpec> health_checks;
     std::vector<RealServerSpec> realservers;
     std::vector<ClientGroupSpec> clients;
     std::vector<TimelineEntry> timeline;

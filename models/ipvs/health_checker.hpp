@@ -1,0 +1,107 @@
+// Health checking in the manner of ldirectord and keepalived (ipvs-tcp-http.md section 7).
+//
+// From the director's own TCP stack, each realserver of a virtual service gets an HTTP check
+// every `interval`: a real connection, a request with `Connection: close`, a response within
+// `timeout` (connect included). `failures` consecutive failures mark it down; `successes`
+// consecutive successes mark it up again. Down means quiescent (weight 0, ldirectord
+// quiescent=yes / keepalived inhibit_on_failure) or removal (ipvsadm -d, ldirectord
+// quiescent=no); up restores the weight or re-adds it. An optional fallback server is added
+// with weight 1 while no realserver is up, and removed with -d when one returns.
+//
+// Every check result and every change it causes publishes a trace record ("health.check",
+// "health.state") saying why, so reports and the viewer can explain "ldirectord set rs1 to
+// weight 0 because 3 checks failed".
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/ipvs/director.hpp"
+#include "models/tcp/tcp_stack.hpp"
+#include "sim/timer.hpp"
+
+namespace lvs::ipvs {
+
+struct HealthCheckConfig {
+    std::string name = "ldirectord";
+    ServiceKey service;
+    sim::Duration interval = sim::s(10);  // ldirectord checkinterval (keepalived delay_loop)
+    sim::Duration timeout = sim::s(5);    // checktimeout (connect_timeout)
+    uint32_t failures = 1;                // failurecount (keepalived: retry + 1)
+    uint32_t successes = 1;               // one success restores, as in ldirectord
+    bool quiescent = false;               // must be explicit in scenarios (spec section 7, note)
+    std::optional<net::Endpoint> fallback;
+    uint32_t request_bytes = 120;
+    uint32_t response_bytes = 200;
+};
+
+class HealthChecker final : public tcp::TcpApp {
+public:
+    // `on_action(realserver, ipvsadm command, reason)` reports every table change it makes.
+    using ActionHook = std::function<void(const std::string& rs, const std::string& command, const std::string& why)>;
+
+    HealthChecker(Director& director, HealthCheckConfig config, ActionHook hook = {});
+    ~HealthChecker() override;
+    HealthChecker(const HealthChecker&) = delete;
+    HealthChecker& operator=(const HealthChecker&) = delete;
+
+    // Starts checking the realservers configured in the service now (first round at once,
+    // the next ones every interval).
+    void start();
+    const HealthCheckConfig& config() const { return config_; }
+
+    struct ServerState {
+        std::string name;
+        DestSpec spec;          // as configured (the weight to restore, the forwarding method)
+        bool up = true;
+        uint32_t consecutive_failures = 0;
+        uint32_t consecutive_successes = 0;
+        uint64_t checks = 0;
+        uint64_t failed_checks = 0;
+        std::optional<sim::Time> down_at;
+        std::optional<sim::Time> up_at;  // the last return to service
+    };
+    const std::vector<std::unique_ptr<ServerState>>& servers() const { return servers_; }
+    const ServerState* server(const std::string& name) const;
+    bool fallback_active() const { return fallback_active_; }
+
+    // tcp::TcpApp
+    void on_connected(tcp::TcpConn& c) override;
+    void on_message(tcp::TcpConn& c, const net::AppMessage& m) override;
+    void on_eof(tcp::TcpConn& c) override;
+    void on_error(tcp::TcpConn& c, tcp::SocketError e) override;
+
+private:
+    struct Probe {
+        HealthChecker* owner = nullptr;
+        size_t index = 0;
+        tcp::TcpConn* conn = nullptr;
+        bool in_flight = false;
+        sim::Timer next;
+        sim::Timer deadline;
+        explicit Probe(sim::Simulator& sim)
+            : next(sim, [this] { owner->begin_check(index); }), deadline(sim, [this] { owner->check_failed(index, "timeout"); }) {}
+    };
+    void begin_check(size_t i);
+    void check_ok(size_t i);
+    void check_failed(size_t i, const std::string& why);
+    void finish(size_t i);
+    void mark_down(size_t i);
+    void mark_up(size_t i);
+    void update_fallback();
+    std::string ipvsadm(const std::string& args);
+
+    Director& director_;
+    sim::Simulator& sim_;
+    sim::EntityId entity_;
+    HealthCheckConfig config_;
+    ActionHook hook_;
+    std::vector<std::unique_ptr<ServerState>> servers_;
+    std::vector<std::unique_ptr<Probe>> probes_;
+    bool fallback_active_ = false;
+};
+
+}  // namespace lvs::ipvs
