@@ -99,6 +99,14 @@ public:
 
     // Cancels a pending event; false if it already ran, is running, or was cancelled.
     bool cancel(EventId id);
+    // Cancels an event the caller knows to be pending (a timer tracks its own wakeup): skips
+    // the check against the slot table, a cache miss per cancel with many timers.
+    void cancel_pending(EventId id) {
+        cancelled_[id.slot >> 6] |= uint64_t{1} << (id.slot & 63);
+        --live_;
+        ++dead_;
+        maybe_compact();
+    }
     bool is_pending(EventId id) const;
 
     struct Popped {

@@ -63,6 +63,8 @@ public:
         return ok;
     }
     bool is_pending(EventId id) const { return queue_.is_pending(id); }
+    // For owners that know their event is still queued (sim::Timer).
+    void cancel_pending(EventId id) { queue_.cancel_pending(id); }
 
     // Runs the next event, if any. The clock moves to its time.
     bool step();

@@ -51,8 +51,8 @@ public:
 private:
     void cancel_wakeup() {
         if (wakeup_seq_ == 0) return;
-        EventId id{wakeup_slot_, wakeup_seq_};
-        sim_->cancel(id);
+        // wakeup_seq_ != 0 means queued: on_wakeup clears it before anything else.
+        sim_->cancel_pending(EventId{wakeup_slot_, wakeup_seq_});
         wakeup_seq_ = 0;
     }
     void schedule(Time t) {

@@ -480,9 +480,11 @@ Conn* Director::new_conn(Service& svc, Dest& d, const Packet& p, Conn* control) 
         cp.control = control;
         ++control->n_control;
     }
-    in_[InKey{cp.proto, cp.client.addr.value(), cp.client.port, cp.vip.addr.value(), cp.vip.port}] = &cp;
+    cp.to_dest = {};
+    cp.to_client = {};
+    in_.put(key(cp.proto, cp.client.addr.value(), cp.client.port, cp.vip.addr.value(), cp.vip.port), &cp);
     if (cp.forward == Forward::Masq)
-        out_[InKey{cp.proto, cp.client.addr.value(), cp.client.port, cp.dest_addr.addr.value(), cp.dest_addr.port}] = &cp;
+        out_.put(key(cp.proto, cp.client.addr.value(), cp.client.port, cp.dest_addr.addr.value(), cp.dest_addr.port), &cp);
     ++svc.stats.conns;
     ++d.stats.conns;
     ++counters_.scheduled;
@@ -492,7 +494,7 @@ Conn* Director::new_conn(Service& svc, Dest& d, const Packet& p, Conn* control) 
     return raw;
 }
 
-Conn* Director::new_template(Service& svc, Dest& d, const InKey& key) {
+Conn* Director::new_template(Service& svc, Dest& d, const InKey& k) {
     std::unique_ptr<Conn> owned;
     if (!free_conns_.empty()) {
         owned = std::move(free_conns_.back());
@@ -503,10 +505,10 @@ Conn* Director::new_template(Service& svc, Dest& d, const InKey& key) {
     Conn& ct = *owned;
     ct.id = ++next_conn_id_;
     ct.proto = svc.proto;
-    ct.client = {net::Ipv4(key.caddr), 0};
-    ct.vip = {net::Ipv4(key.vaddr), key.vport};
+    ct.client = {net::Ipv4(k.caddr), 0};
+    ct.vip = {net::Ipv4(k.vaddr), k.vport};
     ct.forward = d.forward;
-    ct.dest_addr = d.forward == Forward::Masq ? d.addr : net::Endpoint{d.addr.addr, key.vport};
+    ct.dest_addr = d.forward == Forward::Masq ? d.addr : net::Endpoint{d.addr.addr, k.vport};
     ct.state = TcpState::None;
     ct.flags = kConnTemplate;
     ct.control = nullptr;
@@ -517,7 +519,7 @@ Conn* Director::new_template(Service& svc, Dest& d, const InKey& key) {
     ct.timeout = sim::s(svc.persistence_s);
     ct.hashed = true;
     bind(ct, d);
-    templates_[key] = &ct;
+    templates_.put(k, &ct);
     Conn* raw = owned.get();
     conns_.emplace(ct.id, std::move(owned));
     arm(*raw);
@@ -527,16 +529,11 @@ Conn* Director::new_template(Service& svc, Dest& d, const InKey& key) {
 
 void Director::free_conn(Conn& cp) {
     if (cp.is_template()) {
-        templates_.erase(InKey{cp.proto, cp.client.addr.value(), 0, cp.vip.addr.value(), cp.vip.port});
+        templates_.erase(key(cp.proto, cp.client.addr.value(), 0, cp.vip.addr.value(), cp.vip.port), &cp);
     } else {
-        const InKey k{cp.proto, cp.client.addr.value(), cp.client.port, cp.vip.addr.value(), cp.vip.port};
-        const auto it = in_.find(k);
-        if (it != in_.end() && it->second == &cp) in_.erase(it);
-        if (cp.forward == Forward::Masq) {
-            const InKey o{cp.proto, cp.client.addr.value(), cp.client.port, cp.dest_addr.addr.value(), cp.dest_addr.port};
-            const auto jt = out_.find(o);
-            if (jt != out_.end() && jt->second == &cp) out_.erase(jt);
-        }
+        in_.erase(key(cp.proto, cp.client.addr.value(), cp.client.port, cp.vip.addr.value(), cp.vip.port), &cp);
+        if (cp.forward == Forward::Masq)
+            out_.erase(key(cp.proto, cp.client.addr.value(), cp.client.port, cp.dest_addr.addr.value(), cp.dest_addr.port), &cp);
     }
     LVS_TRACE(sim_, entity_, "ipvs.conn.expire")
         .f("conn", cp.id)
@@ -651,9 +648,10 @@ void Director::receive(const Packet& p) {
     const bool for_vip = std::find(vips_.begin(), vips_.end(), p.dst()) != vips_.end();
     if (for_vip && !services_.empty()) {
         // Entries are looked up before services: an entry outlives the service it came from.
-        const auto it = in_.find(InKey{Proto::Tcp, p.saddr, p.sport, p.daddr, p.dport});
-        Service* svc = lookup_service(p);
-        if (it != in_.end() || svc != nullptr) {
+        Conn* entry = in_.find(key(Proto::Tcp, p.saddr, p.sport, p.daddr, p.dport));
+        Service* svc = entry != nullptr ? nullptr : lookup_service(p);
+        if (entry != nullptr || svc != nullptr) {
+            if (svc == nullptr) svc = lookup_service(p);
             ++counters_.packets_in;
             ipvs_in(p, svc);
             return;
@@ -691,9 +689,7 @@ bool Director::reuse_reschedules(const Conn& cp) const {
 }
 
 void Director::ipvs_in(const Packet& p, Service* svc) {
-    const InKey key{Proto::Tcp, p.saddr, p.sport, p.daddr, p.dport};
-    const auto found = in_.find(key);
-    Conn* cp = found == in_.end() ? nullptr : found->second;
+    Conn* cp = in_.find(key(Proto::Tcp, p.saddr, p.sport, p.daddr, p.dport));
     const bool syn = p.syn() && !p.rst();
 
     if (cp != nullptr && syn) {
@@ -792,7 +788,8 @@ void Director::forward_to_dest(Conn& cp, const Packet& p) {
         Packet q = p;
         q.daddr = cp.dest_addr.addr.value();
         q.dport = cp.dest_addr.port;
-        net_.send(node_, q);
+        if (!cp.to_dest.valid()) cp.to_dest = net_.resolve(node_, cp.dest_addr.addr);
+        net_.send(node_, cp.to_dest, q);
         return;
     }
     // DR: the frame goes to the realserver's MAC with the IP header untouched; TUN wraps it
@@ -802,9 +799,9 @@ void Director::forward_to_dest(Conn& cp, const Packet& p) {
 }
 
 bool Director::ipvs_out(const Packet& p) {
-    const auto it = out_.find(InKey{Proto::Tcp, p.daddr, p.dport, p.saddr, p.sport});
-    if (it == out_.end()) return false;
-    Conn& cp = *it->second;
+    Conn* found = out_.find(key(Proto::Tcp, p.daddr, p.dport, p.saddr, p.sport));
+    if (found == nullptr) return false;
+    Conn& cp = *found;
     ++counters_.packets_out;
     cp.flags &= ~kConnNoOutput;
     if (cp.dest != nullptr && cp.dest->available()) {
@@ -820,7 +817,8 @@ bool Director::ipvs_out(const Packet& p) {
     Packet q = p;
     q.saddr = cp.vip.addr.value();
     q.sport = cp.vip.port;
-    net_.send(node_, q);
+    if (!cp.to_client.valid()) cp.to_client = net_.resolve(node_, cp.client.addr);
+    net_.send(node_, cp.to_client, q);
     arm(cp);
     return true;
 }
@@ -873,9 +871,8 @@ Conn* Director::schedule(Service& svc, const Packet& p) {
 
 Conn* Director::schedule_persistent(Service& svc, const Packet& p) {
     // ip_vs_sched_persist: the template for (client & netmask, VIP, vport) decides.
-    const InKey key{svc.proto, p.src().masked(svc.netmask).value(), 0, p.daddr, p.dport};
-    const auto it = templates_.find(key);
-    Conn* ct = it == templates_.end() ? nullptr : it->second;
+    const InKey tkey = key(svc.proto, p.src().masked(svc.netmask).value(), 0, p.daddr, p.dport);
+    Conn* ct = templates_.find(tkey);
     if (ct != nullptr) {
         // ip_vs_check_template: a deleted destination, or weight 0 with
         // expire_quiescent_template=1, invalidates the template.
@@ -886,7 +883,7 @@ Conn* Director::schedule_persistent(Service& svc, const Packet& p) {
                 .f("client", ct->client.addr.str())
                 .f("dest", td != nullptr ? dest_name(*td) : ct->dest_addr.str())
                 .f("rule", td == nullptr || !td->available() ? "destination deleted" : "weight 0 and expire_quiescent_template=1");
-            templates_.erase(key);
+            templates_.erase(tkey, ct);
             ct->hashed = false;
             // The kernel marks it with port 65535 and lets it expire; it no longer matches.
             ct->vip.port = 65535;
@@ -912,7 +909,7 @@ Conn* Director::schedule_persistent(Service& svc, const Packet& p) {
     } else {
         d = pick(svc, p);
         if (d == nullptr) return nullptr;
-        ct = new_template(svc, *d, key);
+        ct = new_template(svc, *d, tkey);
     }
     Conn* cp = new_conn(svc, *d, p, ct);
     // Every connection made through the template re-arms it to its current timeout.

@@ -19,6 +19,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "models/ipvs/conn_hash.hpp"
 #include "models/ipvs/kernel_profile.hpp"
 #include "models/ipvs/scheduler.hpp"
 #include "models/ipvs/types.hpp"
@@ -58,6 +59,9 @@ struct Conn {
     bool hashed = true;
     sim::Time created;
     sim::Timer timer;
+    // Routes resolved at the first packet each way (the director forwards without lookups).
+    net::Network::RouteRef to_dest;
+    net::Network::RouteRef to_client;
     bool is_template() const { return (flags & kConnTemplate) != 0; }
     bool inactive() const { return (flags & kConnInactive) != 0; }
 };
@@ -174,21 +178,10 @@ public:
 
 private:
     friend struct Conn;
-    struct InKey {
-        Proto proto;
-        uint32_t caddr;
-        uint16_t cport;
-        uint32_t vaddr;
-        uint16_t vport;
-        bool operator==(const InKey&) const = default;
-    };
-    struct KeyHash {
-        size_t operator()(const InKey& k) const {
-            uint64_t h = (uint64_t{k.caddr} << 32 | k.vaddr) * 0x9E3779B97F4A7C15ull;
-            h ^= (uint64_t{k.cport} << 24 | uint64_t{k.vport} << 8 | static_cast<uint64_t>(k.proto)) + (h >> 29);
-            return static_cast<size_t>(h * 0xBF58476D1CE4E5B9ull);
-        }
-    };
+    using InKey = FlowKey;
+    static InKey key(Proto p, uint32_t caddr, uint16_t cport, uint32_t vaddr, uint16_t vport) {
+        return InKey{caddr, vaddr, cport, vport, static_cast<uint8_t>(p)};
+    }
 
     // The packet procedure.
     void ipvs_in(const net::Packet& p, Service* svc);
@@ -242,9 +235,9 @@ private:
     std::vector<std::unique_ptr<Service>> services_;
     std::vector<std::unique_ptr<Dest>> dest_store_;  // every destination, live or in the trash
     std::vector<Dest*> trash_;
-    std::unordered_map<InKey, Conn*, KeyHash> in_;
-    std::unordered_map<InKey, Conn*, KeyHash> out_;  // (proto, client, realserver) for NAT replies
-    std::unordered_map<InKey, Conn*, KeyHash> templates_;
+    FlowTable<Conn> in_;         // (client, VIP) -> entry
+    FlowTable<Conn> out_;        // (client, realserver) -> entry, for NAT replies
+    FlowTable<Conn> templates_;  // (client & netmask, port 0, VIP) -> persistence template
     std::unordered_map<uint64_t, std::unique_ptr<Conn>> conns_;
     // Freed entries are kept for reuse: an entry may be freed from inside its own timer.
     std::vector<std::unique_ptr<Conn>> free_conns_;

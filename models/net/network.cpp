@@ -70,7 +70,8 @@ void Network::add_link(NodeId a, NodeId b, const LinkSpec& spec) {
     if (a >= nodes_.size() || b >= nodes_.size() || a == b) throw std::invalid_argument("add_link: bad endpoints");
     if (spec.bandwidth_bps == 0) throw std::invalid_argument("add_link: bandwidth must be positive");
     const auto id = static_cast<uint32_t>(links_.size());
-    links_.push_back(LinkRec{a, b, spec, {}, sim_.stream("link:" + nodes_[a].name + "-" + nodes_[b].name)});
+    links_.push_back(LinkRec{{}, spec.delay, spec.bandwidth_bps, spec.loss, a, b});
+    link_rng_.push_back(sim_.stream("link:" + nodes_[a].name + "-" + nodes_[b].name));
     nodes_[a].links.push_back(id);
     nodes_[b].links.push_back(id);
     finalized_ = false;
@@ -97,7 +98,7 @@ NodeId Network::find(std::string_view name) const {
 
 std::vector<Network::LinkInfo> Network::links() const {
     std::vector<LinkInfo> out;
-    for (const LinkRec& l : links_) out.push_back({l.a, l.b, l.spec});
+    for (const LinkRec& l : links_) out.push_back({l.a, l.b, LinkSpec{l.delay, l.bandwidth_bps, l.loss}});
     return out;
 }
 
@@ -105,7 +106,7 @@ void Network::finalize() {
     using namespace boost;
     using Graph = adjacency_list<vecS, vecS, undirectedS, no_property, property<edge_weight_t, int64_t>>;
     Graph g(nodes_.size());
-    for (const LinkRec& l : links_) add_edge(l.a, l.b, l.spec.delay.ns() + 1, g);  // +1: fewer hops win ties
+    for (const LinkRec& l : links_) add_edge(l.a, l.b, l.delay.ns() + 1, g);  // +1: fewer hops win ties
     toward_.clear();
     routes_.clear();
     // Leaves (hosts on one link) reach everything through their neighbour, so Dijkstra only
@@ -130,7 +131,7 @@ std::vector<Network::Hop> Network::compute_route(NodeId from, NodeId to) {
         for (uint32_t l : nodes_[u].links) {
             const LinkRec& rec = links_[l];
             if ((rec.a == u && rec.b == v) || (rec.a == v && rec.b == u))
-                if (best == UINT32_MAX || rec.spec.delay < links_[best].spec.delay) best = l;
+                if (best == UINT32_MAX || rec.delay < links_[best].delay) best = l;
         }
         if (best == UINT32_MAX) throw std::logic_error("route through non-adjacent nodes");
         return Hop{best, static_cast<uint8_t>(links_[best].a == u ? 0 : 1)};
@@ -171,7 +172,7 @@ const std::vector<Network::Hop>& Network::route(NodeId from, NodeId to) {
 
 sim::Duration Network::path_delay(NodeId a, NodeId b) {
     sim::Duration d;
-    for (const Hop& h : route(a, b)) d += links_[h.link].spec.delay;
+    for (const Hop& h : route(a, b)) d += links_[h.link].delay;
     return d;
 }
 
@@ -180,7 +181,17 @@ Network::RouteRef Network::resolve(NodeId from, Ipv4 dst_addr) {
     const NodeId dst = owner(dst_addr);
     if (to == kNoNode || dst == to) to = dst;
     if (to == kNoNode) return RouteRef{};
-    return RouteRef{to, &route(from, to)};
+    const std::vector<Hop>& hops = route(from, to);
+    RouteRef r;
+    r.to = to;
+    r.count = static_cast<uint8_t>(std::min<size_t>(hops.size(), 255));
+    if (hops.size() <= kInlineHops) {
+        r.inline_hops = true;
+        std::copy(hops.begin(), hops.end(), r.hops);
+    } else {
+        r.more = &hops;
+    }
+    return r;
 }
 
 void Network::send(NodeId from, const Packet& p) {
@@ -190,29 +201,29 @@ void Network::send(NodeId from, const Packet& p) {
         ++packets_lost_;
         return;
     }
-    transmit(from, r.to, *r.hops, p);
+    transmit(from, r.to, r.data(), r.count, p);
 }
 
 void Network::send_to(NodeId from, NodeId to, const Packet& p) { transmit(from, to, p); }
 
-void Network::transmit(NodeId from, NodeId to, const std::vector<Hop>& hops, const Packet& p) {
+void Network::transmit(NodeId from, NodeId to, const Hop* hops, size_t count, const Packet& p) {
     ++packets_sent_;
     const uint64_t wire_bytes = uint64_t{p.len} + uint64_t{p.segs} * kHeaderBytes;
     sim::Time t = sim_.now();
     sim::Time first_bit;
     sim::Duration seg_gap;
-    for (size_t i = 0; i < hops.size(); ++i) {
+    for (size_t i = 0; i < count; ++i) {
         LinkRec& l = links_[hops[i].link];
         sim::Time& busy = l.busy[hops[i].dir];
         if (busy > t) t = busy;
-        const int64_t ser_ns = static_cast<int64_t>(wire_bytes * 8'000'000'000ull / l.spec.bandwidth_bps);
+        const int64_t ser_ns = static_cast<int64_t>(wire_bytes * 8'000'000'000ull / l.bandwidth_bps);
         if (i == 0) {
             first_bit = t;
-            seg_gap = sim::ns(static_cast<int64_t>(uint64_t{kMss + kHeaderBytes} * 8'000'000'000ull / l.spec.bandwidth_bps));
+            seg_gap = sim::ns(static_cast<int64_t>(uint64_t{kMss + kHeaderBytes} * 8'000'000'000ull / l.bandwidth_bps));
         }
         t += sim::ns(ser_ns);
         busy = t;
-        if (l.spec.loss > 0 && l.rng.chance(l.spec.loss)) {
+        if (l.loss > 0 && link_rng_[hops[i].link].chance(l.loss)) {
             ++packets_lost_;
             LVS_TRACE(sim_, nodes_[from].entity, "net.drop")
                 .f("reason", "loss")
@@ -222,7 +233,7 @@ void Network::transmit(NodeId from, NodeId to, const std::vector<Hop>& hops, con
                 .f("flags", flag_letters(static_cast<uint8_t>(p.flags)));
             return;
         }
-        t += l.spec.delay;
+        t += l.delay;
     }
     for (PacketTap* tap : taps_) tap->on_transmit(p, from, to, first_bit, seg_gap, t);
     LVS_TRACE(sim_, nodes_[from].entity, "net.packet")

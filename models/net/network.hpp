@@ -103,18 +103,24 @@ public:
         uint8_t dir;
     };
     // A resolved route from a node toward a destination address (next processing node and
-    // the links to it). Connections keep one so that sending needs no lookups.
+    // the links to it). Connections keep one so that sending needs no lookups; routes of up
+    // to kInlineHops links (all of a standard LVS topology's) are held inline.
+    static constexpr size_t kInlineHops = 3;
     struct RouteRef {
         NodeId to = kNoNode;
-        const std::vector<Hop>* hops = nullptr;
-        bool valid() const { return hops != nullptr; }
+        uint8_t count = 0;
+        bool inline_hops = false;
+        Hop hops[kInlineHops]{};
+        const std::vector<Hop>* more = nullptr;
+        bool valid() const { return to != kNoNode; }
+        const Hop* data() const { return inline_hops ? hops : more->data(); }
     };
     RouteRef resolve(NodeId from, Ipv4 dst);
     // Sends from `from` to the next processing node chosen by gateway and destination.
     void send(NodeId from, const Packet& p);
     // Sends along a route resolved before (same result as send(), without the lookups).
     void send(NodeId from, const RouteRef& r, const Packet& p) {
-        if (r.valid()) transmit(from, r.to, *r.hops, p);
+        if (r.valid()) transmit(from, r.to, r.data(), r.count, p);
         else send(from, p);
     }
     // Sends to an explicit next processing node (IPVS direct routing and tunnelling).
@@ -152,20 +158,26 @@ private:
         sim::EntityId entity = 0;
         std::vector<uint32_t> links;  // incident link ids
     };
+    // What every packet touches, kept small: 48 bytes per link.
     struct LinkRec {
-        NodeId a, b;
-        LinkSpec spec;
         sim::Time busy[2];  // end of the last transmission, per direction (0: a->b)
-        sim::Rng rng;
+        sim::Duration delay;
+        uint64_t bandwidth_bps;
+        double loss;
+        NodeId a, b;
     };
     const std::vector<Hop>& route(NodeId from, NodeId to);
     std::vector<Hop> compute_route(NodeId from, NodeId to);
-    void transmit(NodeId from, NodeId to, const Packet& p) { transmit(from, to, route(from, to), p); }
-    void transmit(NodeId from, NodeId to, const std::vector<Hop>& hops, const Packet& p);
+    void transmit(NodeId from, NodeId to, const Packet& p) {
+        const std::vector<Hop>& hops = route(from, to);
+        transmit(from, to, hops.data(), hops.size(), p);
+    }
+    void transmit(NodeId from, NodeId to, const Hop* hops, size_t count, const Packet& p);
 
     sim::Simulator& sim_;
     std::vector<NodeRec> nodes_;
     std::vector<LinkRec> links_;
+    std::vector<sim::Rng> link_rng_;  // per link, drawn only when the link is lossy
     std::unordered_map<uint32_t, NodeId> owners_;
     std::unordered_map<uint64_t, std::vector<Hop>> routes_;
     // Next hop toward each "core" node (routers, switches: degree > 1), from BGL's Dijkstra.

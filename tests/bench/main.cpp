@@ -29,7 +29,10 @@ void usage(std::FILE* out) {
         "      now + Exp(1 s); default N in {1e3, 1e5, 1e6}, 10 million events each.\n"
         "  tcp [--conns-per-client N] [--seconds S]\n"
         "      10,000 keep-alive TCP connections (100 clients x 100, 10 servers, 20 ms RTT),\n"
-        "      a 200 B request and a 2 kB response per connection per second for 60 s.\n",
+        "      a 200 B request and a 2 kB response per connection per second for 60 s.\n"
+        "  farm [--clients N] [--seconds S]\n"
+        "      N browsers (20 kB HTML + 40 x 10 kB images, think Exp(30 s)) behind a NAT\n"
+        "      director (wlc) and 10 event-MPM realservers, 20 ms RTT, 600 s.\n",
         out);
 }
 }  // namespace
@@ -43,6 +46,7 @@ int main(int argc, char** argv) {
     const std::vector<std::string> args(argv + 2, argv + argc);
     if (mode == "hold") return lvs::bench::run_hold(args);
     if (mode == "tcp") return lvs::bench::run_tcp(args);
+    if (mode == "farm") return lvs::bench::run_farm(args);
     std::fprintf(stderr, "lvsim-bench: unknown mode '%s'\n", mode.c_str());
     usage(stderr);
     return 2;
