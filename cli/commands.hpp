@@ -13,5 +13,6 @@ struct CliError : std::runtime_error {
 };
 
 int cmd_compare(const std::vector<std::string>& args);
+int cmd_sweep(const std::vector<std::string>& args);
 
 }  // namespace lvs::cli

@@ -42,6 +42,7 @@ const char* kMainHelp =
     "  run FILE       run a scenario, print the report (exit 0 if every expectation holds, 1 if not)\n"
     "  check FILE     validate a scenario file without running it\n"
     "  compare A [B]  run scenarios (or variants of one) and print their key figures side by side\n"
+    "  sweep FILE     run a scenario over varied values, replicated, on all cores (or MPI ranks): mean ± 95% CI\n"
     "  lessons        list the lesson library (scenarios/)\n"
     "\n"
     "`lvsim COMMAND --help` shows a command's options. Exit status 2 means bad input.\n";
@@ -237,7 +238,8 @@ int main(int argc, char** argv) {
         if (cmd == "check") return cmd_check(rest);
         if (cmd == "lessons") return cmd_lessons(rest);
         if (cmd == "compare") return cli::cmd_compare(rest);
-        throw Usage("unknown command '" + cmd + "'; commands: run, check, compare, lessons (see lvsim --help)");
+        if (cmd == "sweep") return cli::cmd_sweep(rest);
+        throw Usage("unknown command '" + cmd + "'; commands: run, check, compare, sweep, lessons (see lvsim --help)");
     } catch (const scenario::ConfigError& e) {
         std::cerr << e.format() << "\n";
         return kBadInput;
@@ -253,5 +255,9 @@ int main(int argc, char** argv) {
     } catch (const cli::CliError& e) {
         std::cerr << "lvsim " << cmd << ": " << e.what() << "\n";
         return kBadInput;
+    } catch (const std::exception& e) {
+        // A failure inside the simulator, not the user's input: say so plainly.
+        std::cerr << "lvsim " << cmd << ": internal error: " << e.what() << "\n";
+        return 3;
     }
 }

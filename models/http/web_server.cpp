@@ -90,16 +90,29 @@ uint32_t WebServer::alloc_conn() {
 
 void WebServer::on_acceptable(tcp::Listener&) { accept_ready(); }
 
-void WebServer::accept_ready() {
+void WebServer::account() {
+    const sim::Time now = sim_.now();
+    const auto dt = static_cast<uint64_t>((now - accounted_).ns());
+    accounted_ = now;
+    const uint32_t held = config_.model == WorkerModel::Prefork ? held_ : busy_;
+    stats_.busy_ns += busy_ * dt;
+    stats_.held_ns += held * dt;
+    stats_.open_ns += open_ * dt;
+}
+
+void WebServer::accept_ready(bool after_wait) {
     while (running_ && listener_ != nullptr && listener_->queued() > 0) {
         // Prefork: accept() only when a worker is free; the rest wait in the backlog.
         if (config_.model == WorkerModel::Prefork && held_ >= config_.workers) return;
+        account();
+        if (after_wait) ++stats_.connections_waited;
         const uint32_t i = alloc_conn();
         Conn& c = *conns_[i];
         c.tcp = nullptr;
         c.requests = 0;
         c.serving = c.waiting = c.close_after = false;
         c.active = true;
+        c.accepted_at = sim_.now();
         c.has_worker = config_.model == WorkerModel::Prefork;
         if (c.has_worker) ++held_;
         ++open_;
@@ -121,19 +134,24 @@ void WebServer::on_message(tcp::TcpConn& t, const net::AppMessage& m) {
         serve(c);
     } else {
         c.waiting = true;
+        ++stats_.requests_waited;
         waiting_.push_back(static_cast<uint32_t>(t.tag()));
         stats_.queued_peak = std::max<uint64_t>(stats_.queued_peak, waiting_.size());
     }
 }
 
 void WebServer::serve(Conn& c) {
+    account();
     c.serving = true;
     ++busy_;
     stats_.busy_peak = std::max<uint64_t>(stats_.busy_peak, busy_);
-    c.done.arm(sample_duration(config_.service, rng_));
+    const sim::Duration service = sample_duration(config_.service, rng_);
+    stats_.service_time += service;
+    c.done.arm(service);
 }
 
 void WebServer::on_served(Conn& c) {
+    account();
     c.serving = false;
     --busy_;
     ++c.requests;
@@ -202,6 +220,9 @@ void WebServer::close_conn(Conn& c) {
 
 void WebServer::forget(Conn& c) {
     if (!c.active) return;
+    account();
+    ++stats_.connections_closed;
+    stats_.connection_time += sim_.now() - c.accepted_at;
     c.idle.disarm();
     c.done.disarm();
     if (c.serving) {
@@ -221,7 +242,7 @@ void WebServer::forget(Conn& c) {
     c.active = false;
     --open_;
     free_conns_.push_back(c.index);
-    if (had_worker) accept_ready();
+    if (had_worker) accept_ready(true);
     free_worker();
 }
 

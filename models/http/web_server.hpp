@@ -47,6 +47,18 @@ struct ServerStats {
     uint64_t max_request_closes = 0;  // closed after the per-connection request limit
     uint64_t busy_peak = 0;
     uint64_t queued_peak = 0;
+    // For the capacity cross-check (Erlang C and Little's law next to the simulation).
+    uint64_t requests_waited = 0;     // event model: the request waited for a free worker
+    uint64_t connections_waited = 0;  // prefork: the connection waited in the backlog for a worker
+    uint64_t connections_closed = 0;
+    sim::Duration connection_time{};  // accept() to close, summed over closed connections
+    sim::Duration service_time{};     // service times drawn, summed over requests
+    // Time integrals in worker-nanoseconds (occupancy = integral / elapsed time): workers
+    // serving a request; workers held (prefork: by a connection, busy or idle; event: busy);
+    // connections open.
+    uint64_t busy_ns = 0;
+    uint64_t held_ns = 0;
+    uint64_t open_ns = 0;
 };
 
 class WebServer final : public tcp::TcpApp {
@@ -67,6 +79,11 @@ public:
     void set_max_requests(uint32_t n) { config_.max_requests = n; }
 
     const ServerConfig& config() const { return config_; }
+    // The statistics with the occupancy integrals brought up to now.
+    const ServerStats& stats_now() {
+        account();
+        return stats_;
+    }
     const ServerStats& stats() const { return stats_; }
     net::Host& host() { return host_; }
     bool running() const { return running_; }
@@ -95,13 +112,15 @@ private:
         bool serving = false;
         bool waiting = false;
         bool close_after = false;
+        sim::Time accepted_at{};
         net::AppMessage request{};
         sim::Timer idle;
         sim::Timer done;
         explicit Conn(sim::Simulator& sim)
             : idle(sim, [this] { owner->on_idle_timeout(*this); }), done(sim, [this] { owner->on_served(*this); }) {}
     };
-    void accept_ready();
+    void accept_ready(bool after_wait = false);
+    void account();  // adds occupancy since the last change to the integrals
     void serve(Conn& c);
     void on_served(Conn& c);
     void on_idle_timeout(Conn& c);
@@ -125,6 +144,7 @@ private:
     uint32_t busy_ = 0;
     uint32_t held_ = 0;  // prefork: workers held by connections
     uint32_t open_ = 0;
+    sim::Time accounted_{};
 };
 
 }  // namespace lvs::http

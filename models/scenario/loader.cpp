@@ -216,8 +216,8 @@ namespace {
 
 // ---- the schema: which keys each kind of map allows ----------------------------------------------
 
-const std::vector<std::string> kRootKeys{"name", "lesson", "seed", "duration", "kernel", "sample_every", "network",
-                                         "director", "realservers", "clients", "timeline", "expect"};
+const std::vector<std::string> kRootKeys{"name", "lesson", "seed", "duration", "kernel", "sample_every", "capacity_check",
+                                         "network", "director", "realservers", "clients", "timeline", "expect"};
 const std::vector<std::string> kNetworkKeys{"rtt", "bandwidth", "lan_delay", "lan_bandwidth", "loss"};
 const std::vector<std::string> kDirectorKeys{"address", "rules", "sysctl", "health_checks"};
 const std::vector<std::string> kHealthKeys{"name", "service", "interval", "timeout", "failures", "successes", "quiescent", "fallback"};
@@ -488,6 +488,7 @@ Scenario parse(const YAML::Node& root, const std::string& origin) {
     if (s.duration <= sim::Duration{}) r.fail(root["duration"], "duration must be positive");
     if (root["sample_every"]) s.sample_every = r.duration(root["sample_every"], "sample_every");
     if (s.sample_every < sim::ms(1)) r.fail(root["sample_every"], "sample_every must be at least 1ms");
+    if (root["capacity_check"]) s.capacity_check = r.boolean(root["capacity_check"], "capacity_check");
     if (root["kernel"]) s.kernel = r.one_of(root["kernel"], "kernel profile", to_strings(ipvs::kernel_profile_names()));
     const std::vector<std::string> tcp_names = to_strings(tcp::tcp_profile_names());
 
@@ -823,6 +824,7 @@ std::vector<std::pair<std::string, std::string>> list_keys(const Scenario& s) {
     add("duration", sim::format_duration(s.duration));
     add("kernel", s.kernel);
     add("sample_every", sim::format_duration(s.sample_every));
+    add("capacity_check", s.capacity_check ? "true" : "false");
     add("network.rtt", sim::format_duration(s.network.rtt));
     add("network.bandwidth", format_bandwidth(s.network.bandwidth_bps));
     add("network.lan_delay", sim::format_duration(s.network.lan_delay));

@@ -37,6 +37,30 @@ std::string num(double v, int precision = 3) {
 
 void json_str(std::ostream& o, const std::string& s) { sim::write_json_string(o, s); }
 
+// The queueing cross-check: the formula's view of each worker pool next to the simulation's.
+void write_capacity(std::ostream& o, const Report& r) {
+    o << "\nCapacity cross-check (Erlang C and Little's law for the offered load, next to the simulation)\n";
+    for (const ServerReport& s : r.realservers) {
+        const CapacityInput& in = s.capacity;
+        const CapacityCheck k = capacity_check(in);
+        o << "  " << s.name << " (" << (in.prefork ? "prefork" : "event") << ", " << in.workers << " workers): offered "
+          << num(k.arrival_rate, 1) << " req/s x " << num(k.service_mean_s * 1e3, 2) << " ms = " << num(k.offered_erlangs, 2)
+          << " erlangs\n";
+        o << "    Erlang C, a worker busy only while serving: " << num(k.erlang_busy, 2) << " workers busy, P(wait) "
+          << num(k.erlang_c_wait, 3) << "\n";
+        o << "    simulated: " << num(k.busy_mean, 2) << " busy, " << num(k.held_mean, 2) << " held on average; "
+          << in.waited << " " << (in.prefork ? "connections" : "requests") << " (" << num(k.waited_fraction * 100, 1)
+          << "%) waited for a worker\n";
+        o << "    Little's law on connections: " << num(k.connection_rate, 2) << " conn/s x " << num(k.hold_mean_s, 2)
+          << " s open = " << num(k.little_held, 1) << " connections open on average\n";
+        if (in.prefork && k.under_count > 1 && k.held_mean > 2 * k.erlang_busy)
+            o << "    -> the formula under-counts by " << num(k.under_count, 1)
+              << " workers: idle keep-alive connections hold prefork workers between requests\n";
+        else if (!in.prefork)
+            o << "    -> idle keep-alive connections hold no worker here (event model): the formula applies\n";
+    }
+}
+
 }  // namespace
 
 void write_text_report(std::ostream& o, const Report& r) {
@@ -75,6 +99,8 @@ void write_text_report(std::ostream& o, const Report& r) {
         o << "  " << std::left << std::setw(8) << s.name << std::setw(16) << s.address << std::right << std::setw(10)
           << s.connections_accepted << std::setw(10) << s.requests << std::setw(15) << s.time_wait_max << std::setw(12)
           << s.keepalive_closes << "\n";
+
+    if (r.capacity_check) write_capacity(o, r);
 
     if (!r.drains.empty()) {
         o << "\nDrains\n";
@@ -141,7 +167,12 @@ void write_json_report(std::ostream& o, const Report& r) {
         o << ", \"address\": ";
         json_str(o, s.address);
         o << ", \"connections_accepted\": " << s.connections_accepted << ", \"requests\": " << s.requests
-          << ", \"time_wait_max\": " << s.time_wait_max << ", \"keepalive_closes\": " << s.keepalive_closes << "}";
+          << ", \"time_wait_max\": " << s.time_wait_max << ", \"keepalive_closes\": " << s.keepalive_closes;
+        const CapacityCheck k = capacity_check(s.capacity);
+        o << ",\n     \"capacity\": {\"offered_erlangs\": " << num(k.offered_erlangs, 6) << ", \"erlang_c_wait\": "
+          << num(k.erlang_c_wait, 6) << ", \"workers_busy_mean\": " << num(k.busy_mean, 6) << ", \"workers_held_mean\": "
+          << num(k.held_mean, 6) << ", \"waited_fraction\": " << num(k.waited_fraction, 6) << ", \"connection_hold_s\": "
+          << num(k.hold_mean_s, 6) << "}}";
     }
     o << "],\n  \"drains\": [";
     for (size_t i = 0; i < r.drains.size(); ++i) {

@@ -37,11 +37,7 @@ Run::Run(const Scenario& s, RunOptions options)
       net_(sim_),
       end_(options_.until ? *options_.until : sim::at(s.duration)),
       sampler_(sim_, [this] { sample(); }, sim::Priority::Late),
-      listing_timer_(sim_, [this] { trace_listings(); }, sim::Priority::Late),
-      progress_timer_(sim_, [this] {
-          if (options_.progress) options_.progress(sim_.now(), sim_.events_executed());
-          progress_timer_.arm(options_.progress_every);
-      }, sim::Priority::Late) {
+      listing_timer_(sim_, [this] { trace_listings(); }, sim::Priority::Late) {
     if (options_.trace_jsonl != nullptr) {
         jsonl_ = std::make_unique<sim::JsonLinesSink>(*options_.trace_jsonl);
         sim_.trace().subscribe(*jsonl_);
@@ -176,7 +172,6 @@ void Run::build() {
         for (auto& b : g.browsers) b->start();
     schedule_timeline();
     sampler_.arm(sim::Duration{});
-    if (options_.progress) progress_timer_.arm(options_.progress_every);
     director_->on_change = [this] { on_director_change(); };
     if (sim_.tracing()) trace_listings();
     built_ = true;
@@ -453,6 +448,18 @@ double Run::quantity(const std::string& name) {
         if (tail == "workers_idle_keepalive") return rs.web->workers_idle_keepalive();
         if (tail == "workers_free") return rs.web->workers_free();
         if (tail == "keepalive_closes") return static_cast<double>(rs.web->stats().keepalive_closes);
+        // The queueing cross-check (capacity.hpp), over the run so far.
+        if (tail == "offered_erlangs" || tail == "erlang_c_wait" || tail == "workers_busy_mean" || tail == "workers_held_mean" ||
+            tail == "waited_fraction" || tail == "connection_hold_s" || tail == "under_count") {
+            const CapacityCheck k = capacity_check(capacity_input(rs));
+            if (tail == "offered_erlangs") return k.offered_erlangs;
+            if (tail == "erlang_c_wait") return k.erlang_c_wait;
+            if (tail == "workers_busy_mean") return k.busy_mean;
+            if (tail == "workers_held_mean") return k.held_mean;
+            if (tail == "waited_fraction") return k.waited_fraction;
+            if (tail == "connection_hold_s") return k.hold_mean_s;
+            return k.under_count;
+        }
         return bad();
     }
     // Clients: all of them, or one group.
@@ -608,7 +615,17 @@ void Run::evaluate(size_t i) {
 
 bool Run::run_until(sim::Time t) {
     const sim::Time target = std::min(t, end_);
-    sim_.run_until(target);
+    // Progress is reported between slices of the run, never by an event of its own, so the
+    // event count (and so the report) is the same with or without it.
+    if (options_.progress) {
+        while (sim_.now() < target) {
+            const sim::StopReason why = sim_.run_until(std::min(target, sim_.now() + options_.progress_every));
+            options_.progress(sim_.now(), sim_.events_executed());
+            if (why == sim::StopReason::Requested) break;
+        }
+    } else {
+        sim_.run_until(target);
+    }
     return target < end_;
 }
 
@@ -676,6 +693,7 @@ Report Run::report() {
         s.keepalive_closes = rs.web->stats().keepalive_closes;
         s.busy_peak = rs.web->stats().busy_peak;
         s.idle_keepalive_peak = rs_idle_peak_[rs.name];
+        s.capacity = capacity_input(rs);
         r.realservers.push_back(s);
     }
     for (const Drain& d : drains_) r.drains.push_back(d.result);
@@ -683,7 +701,25 @@ Report Run::report() {
     r.expectations = results_;
     r.samples = samples_;
     r.admin_log = admin_log_;
+    r.capacity_check = scenario_.capacity_check;
     return r;
+}
+
+CapacityInput Run::capacity_input(RealServer& rs) {
+    const http::ServerStats& st = rs.web->stats_now();
+    CapacityInput c;
+    c.prefork = rs.web->config().model == http::WorkerModel::Prefork;
+    c.workers = rs.web->config().workers;
+    c.elapsed_s = sim_.now().seconds();
+    c.requests = st.requests;
+    c.service_total_s = st.service_time.seconds();
+    c.connections_accepted = st.connections_accepted;
+    c.connections_closed = st.connections_closed;
+    c.connection_total_s = st.connection_time.seconds();
+    c.busy_integral_s = static_cast<double>(st.busy_ns) * 1e-9;
+    c.held_integral_s = static_cast<double>(st.held_ns) * 1e-9;
+    c.waited = c.prefork ? st.connections_waited : st.requests_waited;
+    return c;
 }
 
 Report Run::run() {

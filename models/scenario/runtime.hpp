@@ -17,6 +17,7 @@
 #include "models/ipvs/health_checker.hpp"
 #include "models/net/host.hpp"
 #include "models/net/pcap.hpp"
+#include "models/scenario/capacity.hpp"
 #include "models/scenario/scenario.hpp"
 #include "sim/simulator.hpp"
 
@@ -97,6 +98,7 @@ struct ServerReport {
     uint64_t keepalive_closes = 0;
     uint64_t busy_peak = 0;
     uint64_t idle_keepalive_peak = 0;
+    CapacityInput capacity;  // for the queueing cross-check
 };
 
 // One time-series row per sample time and realserver.
@@ -130,6 +132,7 @@ struct Report {
     std::vector<ExpectResult> expectations;
     std::vector<SampleRow> samples;
     std::vector<std::string> admin_log;  // "[20s] ipvsadm -e ... : ok" / errors
+    bool capacity_check = false;         // print the queueing cross-check
     bool passed() const {
         for (const auto& e : expectations)
             if (!e.passed) return false;
@@ -203,6 +206,7 @@ private:
     ClientReport client_report(const std::string& name, const std::vector<const ClientGroup*>& groups) const;
     const ipvs::Dest* dest_of(const std::string& rs_name) const;
     std::string rs_name_of(net::Ipv4 addr) const;
+    CapacityInput capacity_input(RealServer& rs);
 
     Scenario scenario_;
     RunOptions options_;
@@ -234,7 +238,6 @@ private:
     uint64_t client_time_wait_max_ = 0;
     std::vector<uint64_t> group_time_wait_max_;
     sim::Timer sampler_;
-    sim::Timer progress_timer_;
     // With tracing on, the director's listings go into the trace (for the viewer and for
     // recorded traces): -Ln whenever it changes, -Lnc every `listing_every`.
     sim::Timer listing_timer_;

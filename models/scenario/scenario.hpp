@@ -117,6 +117,7 @@ struct Scenario {
     std::vector<TimelineEntry> timeline;
     std::vector<Expectation> expectations;
     sim::Duration sample_every = sim::s(1);
+    bool capacity_check = false;  // the report's queueing cross-check (Erlang C, Little's law)
     std::vector<sim::Time> snapshots_at;  // extra snapshots (--snapshot-at)
 };
 
