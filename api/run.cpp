@@ -1,0 +1,344 @@
+// Runs for the library face (lvsim/run.hpp): a thin layer over scenario::Run.
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "api/internal.hpp"
+#include "lvsim/run.hpp"
+#include "models/ipvs/ipvsadm.hpp"
+#include "models/ipvs/scheduler.hpp"
+#include "models/scenario/expr.hpp"
+#include "models/scenario/runtime.hpp"
+#include "sim/trace.hpp"
+
+namespace lvsim {
+
+namespace sc = lvs::scenario;
+
+// ---- TraceRecord -------------------------------------------------------------------------------
+
+namespace {
+const lvs::sim::TraceRecord& rec(const void* p) { return *static_cast<const lvs::sim::TraceRecord*>(p); }
+}  // namespace
+
+Time TraceRecord::time() const { return from_sim(rec(record_).time); }
+uint64_t TraceRecord::seq() const { return rec(record_).seq; }
+uint64_t TraceRecord::cause() const { return rec(record_).cause; }
+std::string_view TraceRecord::entity() const { return rec(record_).entity_name; }
+std::string_view TraceRecord::kind() const { return rec(record_).kind; }
+size_t TraceRecord::field_count() const { return rec(record_).fields.size(); }
+std::string_view TraceRecord::key(size_t i) const { return rec(record_).fields.at(i).key; }
+std::string TraceRecord::value(size_t i) const { return lvs::sim::format_field_value(rec(record_).fields.at(i)); }
+bool TraceRecord::has(std::string_view key) const { return rec(record_).find(key) != nullptr; }
+std::string TraceRecord::field(std::string_view key) const {
+    const lvs::sim::TraceField* f = rec(record_).find(key);
+    return f != nullptr ? lvs::sim::format_field_value(*f) : std::string();
+}
+std::string_view TraceRecord::text(std::string_view key) const { return rec(record_).get_text(key); }
+int64_t TraceRecord::integer(std::string_view key, int64_t fallback) const { return rec(record_).get_int(key, fallback); }
+std::string TraceRecord::line() const {
+    std::ostringstream out;
+    lvs::sim::TextSink(out).on_record(rec(record_));
+    std::string s = out.str();
+    if (!s.empty() && s.back() == '\n') s.pop_back();
+    return s;
+}
+
+// ---- Report ------------------------------------------------------------------------------------
+
+struct Report::Data {
+    sc::Report report;
+};
+
+bool Report::passed() const {
+    return std::all_of(expectations.begin(), expectations.end(), [](const ExpectationResult& e) { return e.passed; });
+}
+
+const Drain* Report::drain(std::string_view realserver) const {
+    for (const Drain& d : drains)
+        if (d.realserver == realserver) return &d;
+    return nullptr;
+}
+
+std::string Report::text() const {
+    if (!data_) return {};
+    std::ostringstream out;
+    sc::write_text_report(out, data_->report);
+    return out.str();
+}
+
+std::string Report::json() const {
+    if (!data_) return {};
+    std::ostringstream out;
+    sc::write_json_report(out, data_->report);
+    return out.str();
+}
+
+std::string Report::csv() const {
+    if (!data_) return {};
+    std::ostringstream out;
+    sc::write_csv(out, data_->report);
+    return out.str();
+}
+
+namespace {
+
+ClientStats client_stats(const sc::ClientReport& c) {
+    ClientStats s;
+    s.name = c.name;
+    s.browsers = c.browsers;
+    s.pages = c.pages;
+    s.pages_completed = c.pages_completed;
+    s.pages_aborted = c.pages_aborted;
+    s.objects_ok = c.objects_ok;
+    s.objects_failed = c.objects_failed;
+    s.objects_aborted = c.objects_aborted;
+    s.objects_pending = c.objects_pending;
+    s.retries = c.retries;
+    s.connections_opened = c.connections_opened;
+    s.requests = c.requests;
+    s.errors_refused = c.errors_refused;
+    s.errors_reset = c.errors_reset;
+    s.errors_timeout = c.errors_timeout;
+    s.time_wait_max = c.time_wait_max;
+    s.page_load_p50_ms = c.page_load_p50;
+    s.page_load_p95_ms = c.page_load_p95;
+    s.page_load_p99_ms = c.page_load_p99;
+    s.page_load_mean_ms = c.page_load_mean;
+    s.longest_stall_s = c.longest_stall_s;
+    s.requests_per_connection = c.requests_per_connection;
+    return s;
+}
+
+std::vector<ServiceTable> service_tables(const std::vector<sc::ServiceView>& views) {
+    std::vector<ServiceTable> out;
+    for (const sc::ServiceView& v : views) {
+        ServiceTable t;
+        t.address = v.vip;
+        t.scheduler = v.scheduler;
+        for (const sc::DestView& d : v.realservers)
+            t.realservers.push_back({d.name, d.address, d.forward, d.weight, d.active, d.inactive, d.persistent, d.conns, d.states});
+        out.push_back(std::move(t));
+    }
+    return out;
+}
+
+Snapshot snapshot(const sc::Snapshot& s) { return {s.label, from_sim(s.at), s.ipvsadm_ln, s.ipvsadm_lnc, service_tables(s.services)}; }
+
+// Every `-s NAME` of the scenario's rules and timeline must name a known scheduler: say so
+// before the run (the director would only log "Scheduler not found" and run without it).
+void check_schedulers(const sc::Scenario& s) {
+    const auto& registry = lvs::ipvs::SchedulerRegistry::instance();
+    std::vector<std::string> lines = s.rules;
+    for (const sc::TimelineEntry& e : s.timeline)
+        if (e.kind == sc::TimelineEntry::Kind::Ipvsadm) lines.push_back(e.text);
+    for (const std::string& line : lines) {
+        lvs::ipvs::IpvsadmError err;
+        const auto c = lvs::ipvs::parse_ipvsadm(line, &err);
+        if (!c || (c->cmd != lvs::ipvs::IpvsadmCmd::AddService && c->cmd != lvs::ipvs::IpvsadmCmd::EditService)) continue;
+        if (registry.has(c->service.scheduler)) continue;
+        std::string known;
+        for (const std::string& n : registry.names()) known += (known.empty() ? "" : ", ") + n;
+        throw Error(s.file + ": error: no scheduler named '" + c->service.scheduler + "' (in `" + line + "`)\n  hint: known: " + known +
+                    "; register yours with lvsim::register_scheduler(\"" + c->service.scheduler + "\", ...) before creating the Run");
+    }
+}
+
+}  // namespace
+
+// ---- Run ---------------------------------------------------------------------------------------
+
+struct Run::Impl {
+    // Hands the simulator's records to the subscribers, as views.
+    struct Dispatch final : lvs::sim::TraceSink {
+        std::vector<TraceCallback> callbacks;
+        void on_record(const lvs::sim::TraceRecord& r) override {
+            const TraceRecord view(&r);
+            for (size_t i = 0; i < callbacks.size(); ++i) callbacks[i](view);  // by index: a callback may subscribe
+        }
+    };
+
+    sc::Scenario scenario;
+    RunOptions options;
+    Dispatch dispatch;
+    bool dispatching = false;
+    std::unique_ptr<std::ofstream> trace_out;
+    std::unique_ptr<sc::Run> run;
+    std::optional<sc::Report> final_report;
+
+    // The models, built on first use.
+    sc::Run& get() {
+        if (run) return *run;
+        sc::RunOptions o;
+        if (options.until) o.until = to_sim_time(*options.until);
+        for (Time t : options.snapshot_at) o.snapshot_at.push_back(to_sim_time(t));
+        if (!options.trace_path.empty()) {
+            trace_out = std::make_unique<std::ofstream>(options.trace_path);
+            if (!*trace_out) throw Error(options.trace_path + ": error: cannot write the trace file");
+            o.trace_jsonl = trace_out.get();
+        }
+        o.pcap_path = options.pcap_path;
+        if (!dispatch.callbacks.empty()) {
+            o.extra_sinks.push_back(&dispatch);
+            dispatching = true;
+        }
+        run = std::make_unique<sc::Run>(scenario, std::move(o));
+        return *run;
+    }
+
+    Report convert(const sc::Report& r) const {
+        Report out;
+        out.scenario = r.scenario;
+        out.seed = r.seed;
+        out.kernel = r.kernel;
+        out.end = from_sim(r.end);
+        out.events = r.events;
+        out.clients = client_stats(r.clients);
+        for (const auto& g : r.groups) out.groups.push_back(client_stats(g));
+        for (const auto& s : r.realservers)
+            out.realservers.push_back({s.name, s.address, s.connections_accepted, s.requests, s.time_wait_max, s.keepalive_closes});
+        for (const auto& d : r.drains) {
+            Drain x{d.realserver, d.command, from_sim(d.at), std::nullopt, std::nullopt};
+            if (d.no_active_after) x.no_active_after = from_sim(*d.no_active_after);
+            if (d.no_entries_after) x.no_entries_after = from_sim(*d.no_entries_after);
+            out.drains.push_back(std::move(x));
+        }
+        for (const auto& s : r.snapshots) out.snapshots.push_back(snapshot(s));
+        for (const auto& e : r.expectations) {
+            ExpectationResult x{e.text, std::nullopt, e.passed, e.observed};
+            if (e.at) x.at = from_sim(*e.at);
+            out.expectations.push_back(std::move(x));
+        }
+        out.admin_log = r.admin_log;
+        auto data = std::make_shared<Report::Data>();
+        data->report = r;
+        out.data_ = std::move(data);
+        return out;
+    }
+};
+
+Run::Run(const Scenario& scenario, RunOptions options) : impl_(std::make_unique<Impl>()) {
+    impl_->scenario = scenario.impl_->parsed;
+    impl_->options = std::move(options);
+    check_schedulers(impl_->scenario);
+}
+
+Run::~Run() = default;
+Run::Run(Run&&) noexcept = default;
+Run& Run::operator=(Run&&) noexcept = default;
+
+void Run::subscribe(TraceCallback fn) {
+    if (!fn) return;
+    impl_->dispatch.callbacks.push_back(std::move(fn));
+    if (impl_->run && !impl_->dispatching) {
+        impl_->run->sim().trace().subscribe(impl_->dispatch);
+        impl_->dispatching = true;
+    }
+}
+
+bool Run::run_until(Time t) {
+    sc::Run& r = impl_->get();
+    if (impl_->final_report) return false;
+    return r.run_until(to_sim_time(t));
+}
+
+bool Run::step() {
+    sc::Run& r = impl_->get();
+    if (impl_->final_report) return false;
+    lvs::sim::Simulator& sim = r.sim();
+    if (sim.events_pending() == 0 || sim.next_event_time() > r.end()) return false;
+    return sim.step();
+}
+
+Report Run::run() {
+    sc::Run& r = impl_->get();
+    if (!impl_->final_report) impl_->final_report = r.run();
+    return impl_->convert(*impl_->final_report);
+}
+
+Report Run::report() {
+    if (impl_->final_report) return impl_->convert(*impl_->final_report);
+    return impl_->convert(impl_->get().report());
+}
+
+Time Run::now() { return impl_->run ? from_sim(impl_->run->sim().now()) : Time{}; }
+
+Time Run::end() {
+    if (impl_->options.until) return *impl_->options.until;
+    return from_sim(impl_->scenario.duration);
+}
+
+double Run::quantity(const std::string& name) {
+    try {
+        return impl_->get().quantity(name);
+    } catch (const std::invalid_argument& e) {
+        throw Error(std::string(e.what()) + "\n  hint: the names of the expectation language (README): rs1.active, clients.objects_failed, ...");
+    }
+}
+
+double Run::evaluate(const std::string& expression) {
+    sc::Expr e;
+    try {
+        e = sc::Expr::parse(expression);
+    } catch (const sc::ExprError& x) {
+        throw Error("evaluate(\"" + expression + "\"): error at column " + std::to_string(x.column + 1) + ": " + x.what());
+    }
+    return e.eval([this, &expression](const sc::Expr::Ref& ref) {
+        if (ref.at) throw Error("evaluate(\"" + expression + "\"): " + ref.name + "@T looks back in time; only expectations can");
+        return quantity(ref.name);
+    });
+}
+
+DirectorTables Run::tables() {
+    sc::Run& r = impl_->get();
+    DirectorTables t;
+    t.at = from_sim(r.sim().now());
+    const lvs::ipvs::Director& d = r.director();
+    // Read directly rather than through Run::take_snapshot, which also puts a "snapshot"
+    // record into the trace: reading must not change what subscribers and trace files see.
+    std::map<const lvs::ipvs::Dest*, std::map<std::string, uint64_t>> states;
+    for (const lvs::ipvs::Conn* c : d.connections())
+        if (!c->is_template() && c->dest != nullptr) ++states[c->dest][std::string(lvs::ipvs::to_string(c->state))];
+    for (const auto& svc : d.services()) {
+        ServiceTable st;
+        st.address = svc->fwmark != 0 ? "FWM " + std::to_string(svc->fwmark) : svc->vip.str();
+        st.scheduler = svc->sched_name;
+        std::vector<const lvs::ipvs::Dest*> dests(svc->dests.begin(), svc->dests.end());
+        std::sort(dests.begin(), dests.end(), [](const auto* a, const auto* b) { return a->addr < b->addr; });  // ipvsadm sorts
+        for (const lvs::ipvs::Dest* x : dests)
+            st.realservers.push_back({d.dest_name(*x), x->addr.str(), std::string(lvs::ipvs::to_string(x->forward)), x->weight,
+                                      x->activeconns, x->inactconns, x->persistconns, x->stats.conns - x->zero_point.conns, states[x]});
+        t.services.push_back(std::move(st));
+    }
+    for (const lvs::ipvs::Conn* c : d.connections()) {
+        ConnectionEntry e;
+        e.id = c->id;
+        e.protocol = c->proto == lvs::ipvs::Proto::Tcp ? "TCP" : "UDP";
+        e.state = c->is_template() && c->assured ? "ASSURED" : std::string(lvs::ipvs::to_string(c->state));
+        e.client = c->client.str();
+        e.virtual_address = c->vip.str();
+        e.destination = c->dest_addr.str();
+        e.realserver = c->dest != nullptr ? d.dest_name(*c->dest) : c->dest_addr.str();
+        e.expires_in = std::max(Time{}, from_sim(c->timer.deadline() - r.sim().now()));
+        e.is_template = c->is_template();
+        t.connections.push_back(std::move(e));
+    }
+    return t;
+}
+
+std::string Run::ipvsadm(const std::string& listing_command) {
+    lvs::ipvs::IpvsadmError err;
+    const auto c = lvs::ipvs::parse_ipvsadm(listing_command, &err);
+    if (!c) throw Error("ipvsadm " + listing_command + ": " + err.message);
+    if (c->cmd != lvs::ipvs::IpvsadmCmd::List && c->cmd != lvs::ipvs::IpvsadmCmd::Save)
+        throw Error("ipvsadm " + listing_command + ": only listings (-L, -S) here\n  hint: put changes in the scenario's timeline "
+                    "(Scenario::ipvsadm_at), where the report follows them");
+    std::string out;
+    const lvs::ipvs::AdminResult r = lvs::ipvs::apply_ipvsadm(impl_->get().director(), *c, &out);
+    if (!r.ok()) throw Error("ipvsadm " + listing_command + ": " + r.message);
+    return out;
+}
+
+}  // namespace lvsim
