@@ -31,18 +31,20 @@ class TraceRecord {
 public:
     /// When it happened.
     Time time() const;
-    /// The number of the event that made it, and of the event that scheduled that one, so a
-    /// reader can walk back from a record to its cause.
+    /// The number of the event that made it.
     uint64_t seq() const;
+    /// The number of the event that scheduled that one: walk back from a record to its cause.
     uint64_t cause() const;
     /// Who made it: "director", a realserver ("rs1"), a browser ("ie8", "users.3").
     std::string_view entity() const;
     /// What it is: "ipvs.sched", "ipvs.state", "tcp.state", "http.request", ...
     std::string_view kind() const;
 
-    /// Number of fields, and each field's key and value as text, in the order they were made.
+    /// Number of fields.
     size_t field_count() const;
+    /// The i-th field's key, in the order the fields were made.
     std::string_view key(size_t i) const;
+    /// The i-th field's value as text.
     std::string value(size_t i) const;
     /// Whether a field named `key` exists.
     bool has(std::string_view key) const;
@@ -114,33 +116,43 @@ struct DirectorTables {
 
 /// What a group of browsers (or all of them, name "clients") experienced.
 struct ClientStats {
-    std::string name;
-    uint64_t browsers = 0;
-    uint64_t pages = 0, pages_completed = 0, pages_aborted = 0;
-    uint64_t objects_ok = 0, objects_failed = 0, objects_aborted = 0, objects_pending = 0;
+    std::string name;                 ///< the client group's name, or "clients" for all
+    uint64_t browsers = 0;            ///< browsers in the group
+    uint64_t pages = 0;               ///< page loads started
+    uint64_t pages_completed = 0;     ///< page loads with every object in
+    uint64_t pages_aborted = 0;       ///< page loads cut short by the next reload
+    uint64_t objects_ok = 0;          ///< objects received
+    uint64_t objects_failed = 0;      ///< objects given up on (refused, reset, timed out)
+    uint64_t objects_aborted = 0;     ///< objects abandoned by a reload while waiting
+    uint64_t objects_pending = 0;     ///< objects still awaited when the report was made
     uint64_t retries = 0;             ///< transparent browser retries
     uint64_t connections_opened = 0;  ///< TCP connections the browsers opened
-    uint64_t requests = 0;
-    uint64_t errors_refused = 0, errors_reset = 0, errors_timeout = 0;
+    uint64_t requests = 0;            ///< HTTP requests sent
+    uint64_t errors_refused = 0;      ///< connections refused (RST to the SYN)
+    uint64_t errors_reset = 0;        ///< connections reset, or closed before the response
+    uint64_t errors_timeout = 0;      ///< requests that timed out (only with a request timeout)
     uint64_t time_wait_max = 0;       ///< most client sockets in TIME_WAIT at one time
-    double page_load_p50_ms = 0, page_load_p95_ms = 0, page_load_p99_ms = 0, page_load_mean_ms = 0;
-    double longest_stall_s = 0;       ///< the longest wait for one object
-    double requests_per_connection = 0;
+    double page_load_p50_ms = 0;      ///< page load time, median (ms)
+    double page_load_p95_ms = 0;      ///< page load time, 95th percentile (ms)
+    double page_load_p99_ms = 0;      ///< page load time, 99th percentile (ms)
+    double page_load_mean_ms = 0;     ///< page load time, mean (ms)
+    double longest_stall_s = 0;       ///< the longest wait for one object (s)
+    double requests_per_connection = 0;  ///< requests carried per connection, on average
 };
 
 /// What a realserver's web server saw.
 struct ServerStats {
-    std::string name;
-    std::string address;
-    uint64_t connections_accepted = 0;
-    uint64_t requests = 0;
+    std::string name;                 ///< the realserver's name ("rs1")
+    std::string address;              ///< its address ("192.168.10.11")
+    uint64_t connections_accepted = 0;  ///< connections its web server accepted
+    uint64_t requests = 0;            ///< requests it answered
     uint64_t time_wait_max = 0;       ///< most server sockets in TIME_WAIT at one time
     uint64_t keepalive_closes = 0;    ///< idle keep-alive connections the server closed
 };
 
 /// The first drain of a realserver (`-w 0` or `-d` in the timeline, or a health checker's).
 struct Drain {
-    std::string realserver;
+    std::string realserver;                ///< its name ("rs1")
     std::string command;                   ///< what started it
     Time at{};                             ///< when
     std::optional<Time> no_active_after;   ///< ActiveConn reached 0 this long after (none: not in the run)
@@ -149,16 +161,16 @@ struct Drain {
 
 /// A snapshot of the director's listings.
 struct Snapshot {
-    std::string label;
-    Time at{};
+    std::string label;         ///< the timeline's label, "at 60s" for --snapshot-at, or "end"
+    Time at{};                 ///< when it was taken
     std::string ipvsadm_ln;    ///< `ipvsadm -Ln` text
     std::string ipvsadm_lnc;   ///< `ipvsadm -Lnc` text
-    std::vector<ServiceTable> services;
+    std::vector<ServiceTable> services;  ///< the same as data
 };
 
 /// One expectation of the scenario, checked.
 struct ExpectationResult {
-    std::string text;
+    std::string text;          ///< the condition as written
     std::optional<Time> at;    ///< none: at the end
     bool passed = false;
     std::string observed;      ///< the values it saw ("rs1.active=3")
@@ -168,16 +180,16 @@ struct ExpectationResult {
 class Report {
 public:
     std::string scenario;      ///< the scenario's name
-    uint64_t seed = 0;
+    uint64_t seed = 0;         ///< the run's seed
     std::string kernel;        ///< the kernel profile
     Time end{};                ///< simulated time the report covers
     uint64_t events = 0;       ///< events executed
     ClientStats clients;       ///< all browsers together
-    std::vector<ClientStats> groups;
-    std::vector<ServerStats> realservers;
-    std::vector<Drain> drains;
-    std::vector<Snapshot> snapshots;
-    std::vector<ExpectationResult> expectations;
+    std::vector<ClientStats> groups;            ///< each client group
+    std::vector<ServerStats> realservers;       ///< each realserver
+    std::vector<Drain> drains;                  ///< each drained realserver's first drain
+    std::vector<Snapshot> snapshots;            ///< in time order; run() adds one at the end
+    std::vector<ExpectationResult> expectations;  ///< the scenario's, checked so far
     std::vector<std::string> admin_log;  ///< "[20s] ipvsadm -e ...", with ipvsadm's words on failure
 
     /// True when every expectation held.
@@ -215,11 +227,12 @@ struct RunOptions {
 ///     lvsim::Report r = run.run();
 ///
 /// The models are built on first use (the first step, table or report), so subscribe()
-/// before that sees the run from its very first record. Not copyable; movable.
+/// before that sees the run from its very first record.
 class Run {
 public:
     /// Prepares a run. Throws lvsim::Error when a service names a scheduler nobody registered.
     explicit Run(const Scenario& scenario, RunOptions options = {});
+    /// Not copyable (a run is one simulation in progress); movable.
     ~Run();
     Run(Run&&) noexcept;
     Run& operator=(Run&&) noexcept;
@@ -242,8 +255,9 @@ public:
     /// The report as of now (valid mid-run: expectations not yet due are left out).
     Report report();
 
-    /// The simulated clock now, and the end of the run.
+    /// The simulated clock now (0 before the first step).
     Time now();
+    /// The end of the run: the scenario's duration, or RunOptions::until.
     Time end();
 
     /// A named quantity of the expectation language, now: "rs1.active", "rs2.conns",

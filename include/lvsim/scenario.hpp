@@ -33,6 +33,7 @@ public:
     static Scenario parse(const std::string& yaml, const std::string& origin = "(text)",
                           const std::vector<std::string>& sets = {});
 
+    /// Scenarios are values: copies are independent, moves are cheap.
     Scenario(const Scenario&);
     Scenario& operator=(const Scenario&);
     Scenario(Scenario&&) noexcept;
@@ -75,7 +76,8 @@ public:
     Time duration() const;
     /// Every settable key path with its current value, in file order (`lvsim run --list-keys`).
     std::vector<std::pair<std::string, std::string>> keys() const;
-    /// The scenario as YAML text, additions in code included (what a file for it would say).
+    /// The scenario as YAML text, additions in code included (what a file for it would say;
+    /// `--set` overrides are not written in, keys() shows the values in effect).
     std::string yaml() const;
 
 private:
@@ -93,6 +95,7 @@ class ScenarioBuilder {
 public:
     /// A scenario named `name` (reports and errors use it).
     explicit ScenarioBuilder(std::string name);
+    /// Copies are independent (build variants from a common start).
     ScenarioBuilder(const ScenarioBuilder&);
     ScenarioBuilder& operator=(const ScenarioBuilder&);
     ~ScenarioBuilder();
