@@ -34,7 +34,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# Optional parts (the viewer, the MPI sweep) are found at configure time: configure again,
+# from scratch, whenever the packages they need appeared or went since the last configure.
+optional_state=$(dpkg-query -W -f='${Package} ${Status}\n' libopenmpi-dev libimgui-dev libglfw3-dev 2>/dev/null | sort || true)
+stamp="$build_dir/.lvsim-optional-packages"
 if [ ! -f "$build_dir/build.ninja" ]; then
   cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
+  echo "$optional_state" > "$stamp"
+elif [ "$(cat "$stamp" 2>/dev/null)" != "$optional_state" ]; then
+  echo "lvsim set-up: optional packages changed, configuring $build_dir again" >&2
+  cmake --fresh -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
+  echo "$optional_state" > "$stamp"
 fi
 cmake --build "$build_dir"

@@ -213,6 +213,14 @@ Axis parse_axis(const std::string& text) {
                          "--vary clients.users.count=100..10000x10)");
     Axis a;
     a.key = trim(text.substr(0, eq));
+    for (size_t start = 0; start <= a.key.size();) {
+        size_t comma = a.key.find(',', start);
+        if (comma == std::string::npos) comma = a.key.size();
+        const std::string k = trim(a.key.substr(start, comma - start));
+        if (k.empty()) throw SweepError("--vary " + text + ": an empty key between commas (write K1,K2=V1,V2 to set two keys together)");
+        a.keys.push_back(k);
+        start = comma + 1;
+    }
     const std::string values = text.substr(eq + 1);
     size_t start = 0;
     while (start <= values.size()) {
@@ -340,7 +348,8 @@ SweepPlan plan_sweep(const std::string& file, const std::vector<std::string>& ba
     if (replications == 0) throw SweepError("--replications must be at least 1");
     std::set<std::string> keys;
     for (const Axis& a : axes)
-        if (!keys.insert(a.key).second) throw SweepError("--vary " + a.key + " appears twice; give all its values in one --vary");
+        for (const std::string& k : a.keys)
+            if (!keys.insert(k).second) throw SweepError("--vary " + k + " appears twice; give all its values in one --vary");
     SweepPlan p;
     p.file = file;
     p.base_sets = base_sets;
@@ -365,7 +374,8 @@ SweepPlan plan_sweep(const std::string& file, const std::vector<std::string>& ba
     }
     for (size_t i = 0; i < p.points.size(); ++i) {
         std::vector<std::string> sets = base_sets;
-        for (size_t k = 0; k < axes.size(); ++k) sets.push_back(axes[k].key + "=" + p.points[i][k]);
+        for (size_t k = 0; k < axes.size(); ++k)
+            for (const std::string& key : axes[k].keys) sets.push_back(key + "=" + p.points[i][k]);
         // Every point is loaded (and so checked) before anything runs.
         const Scenario s = load_scenario_file(file, sets);
         if (i == 0) check_metrics(s, p.metrics);

@@ -25,8 +25,10 @@ struct SweepError : std::invalid_argument {
 // One `--vary KEY=...`: a key path (as for --set) and its values in order. Values are a comma
 // list whose items are plain values or ranges: "A..B+S" (A, A+S, ... up to B) or "A..BxF"
 // (A, A·F, A·F², ... up to B, log steps). A range's ends and step share one unit ("5s..60s+5s").
+// "K1,K2=V..." sets several keys to the same value at each point (both realservers' keep-alive).
 struct Axis {
-    std::string key;
+    std::string key;                // as written: "K" or "K1,K2"
+    std::vector<std::string> keys;  // the key paths it sets
     std::vector<std::string> values;
 };
 Axis parse_axis(const std::string& text);

@@ -144,3 +144,12 @@ TEST_CASE("sweep: unknown metrics and keys are refused before anything runs", "[
     CHECK_THROWS_WITH(plan_sweep(kCapacity, {}, {parse_axis("network.rtt=1ms"), parse_axis("network.rtt=2ms")}, 1, {}, std::nullopt),
                       Catch::Contains("twice"));
 }
+
+TEST_CASE("sweep: K1,K2=values sets both keys at each point", "[sweep]") {
+    const Axis a = parse_axis("realservers.rs1.keepalive_timeout,realservers.rs2.keepalive_timeout=5s,15s");
+    CHECK(a.keys == Values{"realservers.rs1.keepalive_timeout", "realservers.rs2.keepalive_timeout"});
+    const SweepPlan plan = plan_sweep(kCapacity, {}, {a}, 1, {"events"}, std::nullopt);
+    REQUIRE(plan.jobs.size() == 2);
+    CHECK(plan.jobs[0].sets == Values{"realservers.rs1.keepalive_timeout=5s", "realservers.rs2.keepalive_timeout=5s"});
+    CHECK(plan.jobs[1].sets == Values{"realservers.rs1.keepalive_timeout=15s", "realservers.rs2.keepalive_timeout=15s"});
+}
