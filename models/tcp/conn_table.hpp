@@ -22,7 +22,7 @@ public:
     Conn* find(const net::FourTuple& t) const {
         if (slots_.empty()) return nullptr;
         const uint32_t tag = tag_of(t);
-        for (size_t i = tag & mask_;; i = (i + 1) & mask_) {
+        for (size_t i = home_of(tag);; i = (i + 1) & mask_) {
             const Slot& s = slots_[i];
             if (s.tag == 0) return nullptr;
             if (s.tag == tag) {
@@ -39,7 +39,7 @@ public:
     bool erase(const net::FourTuple& t) {
         if (slots_.empty()) return false;
         const uint32_t tag = tag_of(t);
-        size_t i = tag & mask_;
+        size_t i = home_of(tag);
         for (;; i = (i + 1) & mask_) {
             if (slots_[i].tag == 0) return false;
             if (slots_[i].tag == tag && pool_.at(slots_[i].index)->tuple() == t) break;
@@ -47,7 +47,7 @@ public:
         // Backward shift: pull later members of the probe run into the hole.
         size_t hole = i;
         for (size_t j = (i + 1) & mask_; slots_[j].tag != 0; j = (j + 1) & mask_) {
-            const size_t home = slots_[j].tag & mask_;
+            const size_t home = home_of(slots_[j].tag);
             const bool movable = hole <= j ? (home <= hole || home > j) : (home <= hole && home > j);
             if (movable) {
                 slots_[hole] = slots_[j];
@@ -72,8 +72,11 @@ private:
         uint32_t index = 0;
     };
     static uint32_t tag_of(const net::FourTuple& t) { return static_cast<uint32_t>(t.hash() >> 32) | 1u; }
+    // The home slot comes from the tag's upper bits: its lowest bit is the always-set "used"
+    // mark, and homing on it would leave every even slot empty and double the probe runs.
+    size_t home_of(uint32_t tag) const { return (tag >> 1) & mask_; }
     void place(Slot s) {
-        size_t i = s.tag & mask_;
+        size_t i = home_of(s.tag);
         while (slots_[i].tag != 0) i = (i + 1) & mask_;
         slots_[i] = s;
     }
