@@ -112,7 +112,7 @@ private:
     // Connections live in blocks that never move; freed slots are reused.
     class Pool {
     public:
-        static constexpr size_t kBlockConns = 64;
+        static constexpr size_t kBlockConns = 8;  // small: a browser host uses about a dozen
         TcpConn* at(uint32_t i) const {
             return std::launder(reinterpret_cast<TcpConn*>(&(*blocks_[i / kBlockConns])[i % kBlockConns]));
         }
