@@ -1,7 +1,27 @@
-// lvsim-view: the timeline viewer (skeleton until the viewer issue lands).
+// lvsim-view: the timeline viewer. Parses the command line and picks the mode; everything else
+// lives in viz/ (the viewer) and viz/app/ (window, modes).
 #include <cstdio>
+#include <exception>
 
-int main() {
-    std::puts("lvsim-view: the timeline viewer is not built yet (see the viewer issue).");
-    return 0;
+#include "viz/app/modes.hpp"
+#include "viz/source/loader.hpp"
+
+int main(int argc, char** argv) {
+    using namespace lvs::viz;
+    try {
+        const auto options = parse_options(argc, argv);
+        if (!options) return kExitOk;  // --help
+        if (options->benchmark_frames > 0) return run_benchmark(*options);
+        if (!options->screenshot.empty()) return run_screenshot(*options);
+        return run_interactive(*options);
+    } catch (const std::invalid_argument& e) {
+        std::fprintf(stderr, "lvsim-view: %s\n", e.what());
+        return kExitBadInput;
+    } catch (const InputError& e) {
+        std::fprintf(stderr, "%s\n", e.what());
+        return kExitBadInput;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "lvsim-view: %s\n", e.what());
+        return kExitFailure;
+    }
 }

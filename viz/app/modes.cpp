@@ -1,0 +1,178 @@
+#include "viz/app/modes.hpp"
+
+#include <imgui.h>
+
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+
+#include "viz/app/window.hpp"
+#include "viz/source/loader.hpp"
+#include "viz/viewer.hpp"
+
+namespace lvs::viz {
+
+namespace {
+
+struct Loading {
+    std::unique_ptr<RunLoader> loader;
+    std::unique_ptr<RunData> data;
+};
+
+// Opens the inputs (bad input throws InputError before any window exists).
+std::vector<Loading> open_inputs(const Options& o) {
+    std::vector<Loading> out;
+    out.push_back({open_run(o.file, o.sets), nullptr});
+    if (!o.compare.empty()) out.push_back({open_run(o.compare, o.compare_sets), nullptr});
+    return out;
+}
+
+std::unique_ptr<Viewer> make_viewer(std::vector<Loading>& inputs, const Options& o, Window& w, bool headless) {
+    std::vector<std::unique_ptr<RunData>> runs;
+    for (Loading& l : inputs) runs.push_back(std::move(l.data));
+    auto v = std::make_unique<Viewer>(std::move(runs), o.at);
+    v->set_fonts(w.normal_font(), w.large_font());
+    ViewerState& st = v->state();
+    st.headless = headless;
+    st.view.set_compressed(o.compressed);
+    if (o.zoom) st.view.show(o.zoom->first, o.zoom->second);
+    st.playback.set_speed(o.speed);
+    if (o.presentation) v->apply(Action::TogglePresentation);
+    return v;
+}
+
+std::unique_ptr<Window> open_window(const Options& o, bool visible, bool headless, int& status) {
+    std::string error;
+    auto w = Window::open(o.width, o.height, visible, headless, error);
+    if (!w) {
+        std::fprintf(stderr, "lvsim-view: no display: %s\n  (run it under a desktop session, or headless with xvfb-run)\n",
+                     error.c_str());
+        status = kExitNoDisplay;
+    }
+    return w;
+}
+
+}  // namespace
+
+int run_screenshot(const Options& o) {
+    std::vector<Loading> inputs = open_inputs(o);
+    for (Loading& l : inputs) l.data = l.loader->finish();
+    int status = kExitOk;
+    auto w = open_window(o, false, true, status);
+    if (!w) return status;
+    auto viewer = make_viewer(inputs, o, *w, true);
+    for (int f = 0; f < o.frames; ++f) {
+        w->begin_frame();
+        viewer->frame(0.0);  // no wall time: the same command gives the same image
+        const bool last = f + 1 == o.frames;
+        if (!w->end_frame(last ? o.screenshot : std::string())) {
+            std::fprintf(stderr, "lvsim-view: cannot write %s\n", o.screenshot.c_str());
+            return kExitFailure;
+        }
+    }
+    std::printf("lvsim-view: wrote %s (%dx%d) at %.6f s\n", o.screenshot.c_str(), o.width, o.height,
+                static_cast<double>(viewer->state().cursor.t) / 1e9);
+    return kExitOk;
+}
+
+int run_benchmark(const Options& o) {
+    using clock = std::chrono::steady_clock;
+    std::vector<Loading> inputs = open_inputs(o);
+    const auto l0 = clock::now();
+    for (Loading& l : inputs) l.data = l.loader->finish();
+    const double load_s = std::chrono::duration<double>(clock::now() - l0).count();
+    size_t records = 0, connections = 0;
+    for (const Loading& l : inputs) records += l.data->model.size(), connections += l.data->conns.connections().size();
+    int status = kExitOk;
+    auto w = open_window(o, false, true, status);
+    if (!w) return status;
+    auto viewer = make_viewer(inputs, o, *w, true);
+    viewer->state().playback.set_playing(true);
+    w->set_measuring(true);
+    // Warm-up frames (font atlas upload, first layout) are not measured.
+    for (int f = 0; f < 3; ++f) {
+        w->begin_frame();
+        viewer->frame(1.0 / 60.0);
+        w->end_frame({});
+    }
+    // CPU time of the whole process (the UI thread and llvmpipe's rendering threads): a
+    // steadier figure than wall time on a shared machine.
+    const auto cpu_now = [] {
+        rusage u{};
+        getrusage(RUSAGE_SELF, &u);
+        return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+    };
+    const double cpu0 = cpu_now();
+    double worst = 0, gl = 0;
+    long vertices = 0, calls = 0;
+    const auto t0 = clock::now();
+    for (int f = 0; f < o.benchmark_frames; ++f) {
+        const auto f0 = clock::now();
+        w->begin_frame();
+        // Simulated time moves as it would at 60 frames per second.
+        viewer->frame(1.0 / 60.0);
+        w->end_frame({});
+        worst = std::max(worst, std::chrono::duration<double>(clock::now() - f0).count());
+        gl += w->last_gl_seconds();
+        vertices += w->last_vertices();
+        calls += w->last_draw_calls();
+    }
+    const double secs = std::chrono::duration<double>(clock::now() - t0).count();
+    const double cpu = cpu_now() - cpu0;
+    const int n = std::max(1, o.benchmark_frames);
+    std::printf("lvsim-view benchmark: %zu records, %zu connections, loaded and indexed in %.2f s\n", records, connections, load_s);
+    std::printf("  %d frames at %dx%d in %.3f s: %.1f frames per second (mean %.2f ms, worst %.2f ms), cursor %.3f s\n",
+                o.benchmark_frames, o.width, o.height, secs, n / secs, secs * 1000 / n, worst * 1000,
+                static_cast<double>(viewer->state().cursor.t) / 1e9);
+    std::printf("  per frame: %.2f ms building the UI, %.2f ms rendering (OpenGL), %ld vertices, %ld draw calls\n",
+                (secs - gl) * 1000 / n, gl * 1000 / n, vertices / n, calls / n);
+    std::printf("  CPU time %.2f ms per frame over all threads (%.0f%% of one core at 60 frames per second)\n", cpu * 1000 / n,
+                cpu / n * 60 * 100);
+    return kExitOk;
+}
+
+int run_interactive(const Options& o) {
+    std::vector<Loading> inputs = open_inputs(o);
+    int status = kExitOk;
+    auto w = open_window(o, true, false, status);
+    if (!w) return status;
+    // Load with a progress bar: a slice of simulation (or of the trace) per frame.
+    bool loading = true;
+    while (loading && !w->should_close()) {
+        loading = false;
+        for (Loading& l : inputs)
+            if (!l.data && l.loader->step(0.03)) loading = true;
+        w->begin_frame();
+        const ImGuiIO& io = ImGui::GetIO();
+        ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.5f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+        ImGui::SetNextWindowSize(ImVec2(io.DisplaySize.x * 0.6f, 0));
+        ImGui::Begin("Loading", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings);
+        for (Loading& l : inputs) {
+            ImGui::TextUnformatted(l.loader->status().c_str());
+            ImGui::ProgressBar(static_cast<float>(l.loader->progress()));
+        }
+        if (!loading) ImGui::TextUnformatted("indexing the trace ...");
+        ImGui::End();
+        w->end_frame({});
+    }
+    if (w->should_close()) return kExitOk;
+    for (Loading& l : inputs) l.data = l.loader->finish();
+    auto viewer = make_viewer(inputs, o, *w, false);
+    w->set_title("lvsim-view: " + o.file + (o.compare.empty() ? "" : " vs " + o.compare));
+    double last = w->now();
+    while (!w->should_close() && !viewer->quit_requested()) {
+        const double now = w->now();
+        w->begin_frame();
+        viewer->frame(now - last);
+        last = now;
+        std::string png;
+        std::swap(png, viewer->state().export_path);
+        if (!w->end_frame(png)) std::fprintf(stderr, "lvsim-view: cannot write %s\n", png.c_str());
+        else if (!png.empty()) std::fprintf(stderr, "lvsim-view: wrote %s\n", png.c_str());
+    }
+    return kExitOk;
+}
+
+}  // namespace lvs::viz

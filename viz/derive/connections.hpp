@@ -1,0 +1,89 @@
+// TCP connections rebuilt from the trace: each has up to three sides, each a run of states.
+//
+//  client   tcp.state records of the browser's host (active open: CLOSED -> SYN_SENT ...)
+//  director the IPVS entry (ipvs.state ... ipvs.conn.expire)
+//  server   tcp.state records of the realserver (passive open: LISTEN -> SYN_RECEIVED ...)
+//
+// The sides are paired by the client's address:port, which every side sees unchanged (NAT
+// rewrites the destination only; with direct routing the server's local address is the VIP,
+// so only the client's endpoint is common), taking the latest client endpoint opened at or
+// before the other side appeared, because ports are reused over a long run.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "viz/theme.hpp"
+#include "viz/trace_model.hpp"
+
+namespace lvs::viz {
+
+enum class Side : uint8_t { Client, Director, Server };
+constexpr int kSideCount = 3;
+
+struct StateSpan {
+    int64_t t0 = 0;
+    int64_t t1 = 0;  // end (exclusive); the run's end when still open
+    ConnState state = ConnState::Unknown;
+};
+
+struct Endpoint {
+    Side side = Side::Client;
+    StrId host = kNoStr;    // client or realserver host; the realserver's name for an entry
+    int64_t id = 0;         // tcp conn id on the host, or the IPVS entry id
+    StrId local = kNoStr;   // addr:port; for an IPVS entry the client's
+    StrId remote = kNoStr;
+    uint32_t first_span = 0;
+    uint32_t span_count = 0;
+    int64_t t0 = 0;
+    int64_t t1 = 0;
+    bool open_at_end = false;
+};
+
+struct Connection {
+    std::array<int32_t, kSideCount> side{-1, -1, -1};  // endpoint indices
+    StrId client_host = kNoStr;
+    StrId server = kNoStr;  // realserver (host name, or the entry's dest)
+    StrId client_addr = kNoStr;
+    int64_t t0 = 0;
+    int64_t t1 = 0;
+};
+
+// Per-state counts over time (a step function), for the stacked overview rows.
+struct StateCounts {
+    std::vector<int64_t> t;
+    std::vector<std::array<int32_t, kStateCount>> counts;
+    std::array<int32_t, kStateCount> at(int64_t time) const;
+    int32_t max_total = 0;
+};
+
+class ConnectionSet {
+public:
+    void build(const TraceModel& m);
+
+    const std::vector<Connection>& connections() const { return conns_; }  // ordered by start
+    const std::vector<Endpoint>& endpoints() const { return endpoints_; }
+    const Endpoint& endpoint(int32_t i) const { return endpoints_[static_cast<size_t>(i)]; }
+    const StateSpan* spans_begin(const Endpoint& e) const { return spans_.data() + e.first_span; }
+    const StateSpan* spans_end(const Endpoint& e) const { return spans_.data() + e.first_span + e.span_count; }
+    // State of an endpoint at t (Closed before it opened / after it ended).
+    ConnState state_at(const Endpoint& e, int64_t t) const;
+    // Connections with any side open at t (indices into connections()).
+    void alive_at(int64_t t, std::vector<uint32_t>& out) const;
+    const StateCounts& counts(Side s) const { return counts_[static_cast<int>(s)]; }
+    // Realserver names seen on connections, in order of first appearance.
+    const std::vector<StrId>& servers() const { return servers_; }
+    // Client endpoint index by host and conn id (-1 when unknown), for the page waterfall.
+    int32_t client_endpoint(StrId host, int64_t conn) const;
+
+private:
+    std::vector<Endpoint> endpoints_;
+    std::vector<StateSpan> spans_;
+    std::vector<Connection> conns_;
+    std::array<StateCounts, kSideCount> counts_;
+    std::vector<StrId> servers_;
+    std::vector<std::pair<uint64_t, int32_t>> client_index_;  // (host<<32 | conn) sorted
+};
+
+}  // namespace lvs::viz

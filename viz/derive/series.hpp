@@ -1,0 +1,70 @@
+// Step functions over time, and the per-realserver series the timeline plots: weight,
+// ActiveConn, InActConn (exactly as the director listed them), the server's TIME_WAIT count and
+// its workers.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "viz/trace_model.hpp"
+
+namespace lvs::viz {
+
+// A right-continuous step function: v[i] holds from t[i] until t[i+1]. NaN means "absent"
+// (a realserver deleted from the service), drawn as a gap.
+class StepSeries {
+public:
+    void push(int64_t t, double v);
+    double at(int64_t time, double before = std::nan("")) const;
+    bool empty() const { return t_.empty(); }
+    double max() const { return max_; }
+    const std::vector<int64_t>& times() const { return t_; }
+    const std::vector<double>& values() const { return v_; }
+    // Index of the step in force at `time` (-1 before the first).
+    int64_t index_at(int64_t time) const;
+
+private:
+    std::vector<int64_t> t_;
+    std::vector<double> v_;
+    double max_ = 0;
+};
+
+struct RealServerSeries {
+    std::string name;     // "rs1" (or the address when the trace does not say)
+    std::string address;  // "192.168.10.11:80" as listed by ipvsadm
+    StepSeries weight, active, inactive, time_wait, workers_busy, workers_idle;
+    bool has_workers = false;
+};
+
+// What the in-process source knows beyond the trace: names and addresses from the scenario,
+// and the runtime's worker samples.
+struct RealServerHint {
+    std::string name;
+    std::string ip;  // "192.168.10.11"
+};
+struct WorkerSample {
+    std::string realserver;
+    int64_t t = 0;
+    double busy = 0;
+    double idle_keepalive = 0;
+};
+
+std::vector<RealServerSeries> build_realserver_series(const TraceModel& m, const std::vector<RealServerHint>& hints,
+                                                      const std::vector<WorkerSample>& workers);
+
+// One realserver line of an `ipvsadm -Ln` listing.
+struct ListedDest {
+    std::string address;  // "192.168.10.11:80"
+    std::string forward;
+    int64_t weight = 0, active = 0, inactive = 0;
+};
+struct ListedService {
+    std::string line;     // "TCP  10.0.0.100:80 wlc"
+    std::string address;  // "10.0.0.100:80"
+    std::vector<ListedDest> dests;
+};
+std::vector<ListedService> parse_ipvsadm_ln(std::string_view text);
+
+}  // namespace lvs::viz

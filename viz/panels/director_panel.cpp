@@ -1,0 +1,134 @@
+#include "viz/panels/director_panel.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "viz/derive/event_text.hpp"
+#include "viz/panels/panel_util.hpp"
+
+namespace lvs::viz {
+
+float DirectorPanel::listing_height(int64_t t) const {
+    const TraceModel& m = run_.model;
+    const int64_t rec = m.latest(m.of_kind(m.kinds().listing), t);
+    int lines = 1;
+    if (rec >= 0)
+        for (char c : m.get_text(m.at(static_cast<size_t>(rec)), m.keys().ipvsadm_ln)) lines += c == '\n' ? 1 : 0;
+    return static_cast<float>(lines + 2) * ImGui::GetTextLineHeightWithSpacing();
+}
+
+float DirectorPanel::listing_width(int64_t t) const {
+    const TraceModel& m = run_.model;
+    const int64_t rec = m.latest(m.of_kind(m.kinds().listing), t);
+    float w = ImGui::CalcTextSize("# ipvsadm -Ln (listed at 000.000000 s)").x;
+    if (rec >= 0) {
+        const std::string_view text = m.get_text(m.at(static_cast<size_t>(rec)), m.keys().ipvsadm_ln);
+        size_t pos = 0;
+        while (pos < text.size()) {
+            size_t nl = text.find('\n', pos);
+            if (nl == std::string_view::npos) nl = text.size();
+            w = std::max(w, ImGui::CalcTextSize(text.data() + pos, text.data() + nl).x);
+            pos = nl + 1;
+        }
+    }
+    return w + ImGui::GetStyle().WindowPadding.x * 2 + 4;
+}
+
+void DirectorPanel::draw_listing(const ViewerState& st, float width, float height) {
+    const TraceModel& m = run_.model;
+    const int64_t rec = m.latest(m.of_kind(m.kinds().listing), st.cursor.t);
+    char detail[96] = "";
+    if (rec >= 0) std::snprintf(detail, sizeof detail, "(listed at %s)", format_seconds(m.at(static_cast<size_t>(rec)).t).c_str());
+    ImGui::BeginChild("##ln", ImVec2(width, height), false, ImGuiWindowFlags_HorizontalScrollbar);
+    panel_title("# ipvsadm -Ln", detail);
+    if (rec < 0) {
+        ImGui::TextColored(to_vec4(colours::kDimText), "(no listing yet: the run has no director records)");
+    } else {
+        const std::string_view text = m.get_text(m.at(static_cast<size_t>(rec)), m.keys().ipvsadm_ln);
+        ImGui::TextUnformatted(text.data(), text.data() + text.size());
+    }
+    ImGui::EndChild();
+}
+
+void DirectorPanel::refresh(int64_t record) {
+    if (record == parsed_record_) return;
+    parsed_record_ = record;
+    entries_.clear();
+    if (record >= 0) {
+        const std::string_view text = run_.model.get_text(run_.model.at(static_cast<size_t>(record)), run_.model.keys().ipvsadm_lnc);
+        size_t pos = 0;
+        int line_no = 0;
+        while (pos < text.size()) {
+            size_t nl = text.find('\n', pos);
+            if (nl == std::string_view::npos) nl = text.size();
+            const std::string_view line = text.substr(pos, nl - pos);
+            pos = nl + 1;
+            if (line_no++ < 2 || line.empty()) continue;  // "IPVS connection entries" and the header
+            Entry e;
+            e.line = line;
+            size_t i = 0;
+            for (int c = 0; c < 6; ++c) {
+                while (i < line.size() && line[i] == ' ') ++i;
+                size_t j = i;
+                while (j < line.size() && line[j] != ' ') ++j;
+                e.cols[c] = line.substr(i, j - i);
+                i = j;
+            }
+            e.state = state_from_name(e.cols[2]);
+            entries_.push_back(std::move(e));
+        }
+    }
+    refilter();
+}
+
+void DirectorPanel::refilter() {
+    shown_.clear();
+    for (uint32_t i = 0; i < entries_.size(); ++i)
+        if (filter_.PassFilter(entries_[i].line.data(), entries_[i].line.data() + entries_[i].line.size())) shown_.push_back(i);
+}
+
+void DirectorPanel::draw_connections(const ViewerState& st, float width, float height) {
+    const TraceModel& m = run_.model;
+    const int64_t rec = m.latest(m.of_kind(m.kinds().connections), st.cursor.t);
+    refresh(rec);
+    ImGui::BeginChild("##lnc", ImVec2(width, height), false);
+    char detail[128];
+    std::snprintf(detail, sizeof detail, "%zu entries, %zu shown%s%s", entries_.size(), shown_.size(),
+                  rec >= 0 ? ", listed at " : "", rec >= 0 ? format_seconds(m.at(static_cast<size_t>(rec)).t, 0).c_str() : "");
+    panel_title("# ipvsadm -Lnc", detail);
+    ImGui::SetNextItemWidth(-1);
+    if (filter_.Draw("##lncfilter", -1)) refilter();
+    if (!filter_.IsActive() && !st.headless) {
+        // A hint inside the empty box.
+        const ImVec2 r = ImGui::GetItemRectMin();
+        ImGui::GetWindowDrawList()->AddText(ImVec2(r.x + 6, r.y + 3), colours::kDimText.abgr(110), "filter: state, address...  (-exclude, a,b)");
+    }
+    // No alternating row backgrounds: full-width blended rows cost the software renderer.
+    const ImGuiTableFlags flags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingFixedFit |
+                                  ImGuiTableFlags_BordersInnerV;
+    if (ImGui::BeginTable("##lnctable", 6, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) {
+        ImGui::TableSetupScrollFreeze(0, 1);
+        const char* names[6] = {"pro", "expire", "state", "source", "virtual", "destination"};
+        for (const char* n : names) ImGui::TableSetupColumn(n);
+        ImGui::TableHeadersRow();
+        ImGuiListClipper clip;
+        clip.Begin(static_cast<int>(shown_.size()));
+        while (clip.Step()) {
+            for (int row = clip.DisplayStart; row < clip.DisplayEnd; ++row) {
+                const Entry& e = entries_[shown_[static_cast<size_t>(row)]];
+                ImGui::TableNextRow();
+                for (int c = 0; c < 6; ++c) {
+                    ImGui::TableSetColumnIndex(c);
+                    const std::string_view v = e.cols[c];
+                    if (c == 2) ImGui::PushStyleColor(ImGuiCol_Text, to_vec4(state_colour(e.state)));
+                    ImGui::TextUnformatted(v.data(), v.data() + v.size());
+                    if (c == 2) ImGui::PopStyleColor();
+                }
+            }
+        }
+        ImGui::EndTable();
+    }
+    ImGui::EndChild();
+}
+
+}  // namespace lvs::viz

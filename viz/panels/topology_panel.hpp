@@ -1,0 +1,52 @@
+// The network at the cursor: nodes placed by the BGL layout, each open connection drawn along
+// its path (client side coloured by the client's TCP state, server side by the server's),
+// the director's connection table as a grid of entries, and packets in flight moving along
+// their links.
+#pragma once
+
+#include <unordered_map>
+#include <vector>
+
+#include "viz/run_data.hpp"
+#include "viz/viewer_state.hpp"
+
+struct ImDrawList;
+
+namespace lvs::viz {
+
+class TopologyPanel {
+public:
+    explicit TopologyPanel(const RunData& run);
+    void draw(const ViewerState& st, float width, float height);
+
+    // Above this many open connections, lines are bundled per path and state.
+    static constexpr size_t kMaxSingleLines = 48;
+    static constexpr size_t kMaxPackets = 160;
+
+private:
+    struct P {
+        float x, y;
+    };
+    P node_pos(uint32_t n) const;
+    void draw_connections(ImDrawList* dl, int64_t t);
+    void draw_entries(ImDrawList* dl, int64_t t);
+    void draw_packets(ImDrawList* dl, int64_t t);
+    void draw_nodes(ImDrawList* dl, int64_t t);
+    // A point at distance `f` (0..1) along the polyline through `nodes`, offset sideways.
+    P along(const std::vector<uint32_t>& nodes, float f, float offset) const;
+    void polyline(ImDrawList* dl, const std::vector<uint32_t>& nodes, float offset, uint32_t colour, float thickness) const;
+
+    int32_t node_of(StrId name) const;
+
+    const RunData& run_;
+    // Topology nodes of every connection's client and server, and of every entity name,
+    // resolved once (thousands of connections are drawn per frame).
+    std::vector<std::pair<int32_t, int32_t>> conn_nodes_;
+    mutable std::unordered_map<StrId, int32_t> node_cache_;
+    int64_t max_flight_ = 0;  // longest packet flight, bounds the in-flight scan
+    std::vector<uint32_t> alive_;
+    float ox_ = 0, oy_ = 0, w_ = 1, h_ = 1;
+    float entries_x_ = 0, entries_y_ = 0;
+};
+
+}  // namespace lvs::viz

@@ -1,0 +1,14 @@
+#include "viz/run_data.hpp"
+
+namespace lvs::viz {
+
+void derive(RunData& run, const TopologyInput* topology, const std::vector<RealServerHint>& hints,
+            const std::vector<WorkerSample>& workers) {
+    run.conns.build(run.model);
+    run.series = build_realserver_series(run.model, hints, workers);
+    run.pages.build(run.model, run.conns);
+    if (topology != nullptr) run.topology.build(*topology);
+    else run.topology.build(Topology::infer(run.model));
+}
+
+}  // namespace lvs::viz

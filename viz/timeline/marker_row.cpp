@@ -1,0 +1,95 @@
+#include "viz/timeline/marker_row.hpp"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace lvs::viz {
+
+std::vector<Marker> collect_markers(const RunData& run) {
+    const TraceModel& m = run.model;
+    const auto& K = m.keys();
+    const auto& k = m.kinds();
+    std::vector<Marker> out;
+    for (uint32_t i = 0; i < m.size(); ++i) {
+        const Record& r = m.at(i);
+        Marker mk;
+        mk.t = r.t;
+        mk.record = i;
+        if (r.kind == k.timeline_ipvsadm) mk.label = "ipvsadm " + std::string(m.get_text(r, K.command));
+        else if (r.kind == k.timeline_sysctl) mk.label = "sysctl " + std::string(m.get_text(r, K.setting));
+        else if (r.kind == k.timeline_server)
+            mk.label = std::string(m.get_text(r, K.server)) + " " + std::string(m.get_text(r, K.action));
+        else if (r.kind == k.timeline_client) mk.label = "client " + std::string(m.get_text(r, K.action));
+        else if (r.kind == k.snapshot) mk.kind = Marker::Kind::Snapshot, mk.label = "snapshot " + std::string(m.get_text(r, K.label));
+        else if (r.kind == k.expectation) {
+            mk.kind = m.get_int(r, K.passed) != 0 ? Marker::Kind::Pass : Marker::Kind::Fail;
+            mk.label = std::string(m.get_text(r, K.that));
+        } else {
+            continue;
+        }
+        out.push_back(std::move(mk));
+    }
+    return out;
+}
+
+Rgb marker_colour(Marker::Kind k) {
+    switch (k) {
+        case Marker::Kind::Action: return colours::kMarkerAdmin;
+        case Marker::Kind::Snapshot: return colours::kMarkerSnapshot;
+        case Marker::Kind::Pass: return colours::kPass;
+        case Marker::Kind::Fail: return colours::kFail;
+    }
+    return colours::kText;
+}
+
+float MarkerRow::height() const { return ImGui::GetTextLineHeight() + 8.0f; }
+
+void MarkerRow::prepare(const ViewTransform& view, float x0, float x1, int64_t cursor) {
+    (void)cursor;
+    placed_.clear();
+    const int64_t ta = view.t_of(x0, x0, x1), tb = view.t_of(x1, x0, x1);
+    const auto it = std::lower_bound(markers_.begin(), markers_.end(), ta, [](const Marker& m, int64_t t) { return m.t < t; });
+    for (auto m = it; m != markers_.end() && m->t <= tb; ++m) placed_.push_back({view.x_of(m->t, x0, x1), static_cast<size_t>(m - markers_.begin())});
+}
+
+void MarkerRow::draw(ImDrawList* dl, const RowGeometry& g) {
+    const float h = g.y1 - g.y0;
+    const float lh = ImGui::GetTextLineHeight();
+    dl->AddText(ImVec2(g.label_x + 4, g.y0 + (h - lh) * 0.5f), colours::kDimText.abgr(), "timeline");
+    // Actions get their text where there is room; expectations and snapshots are glyphs.
+    float text_end = -1e9f;
+    for (const Placed& p : placed_) {
+        const Marker& m = markers_[p.index];
+        const float x = std::floor(p.x) + 0.5f;
+        const uint32_t col = marker_colour(m.kind).abgr();
+        const float cy = g.y0 + h * 0.5f;
+        if (m.kind == Marker::Kind::Action) {
+            dl->AddTriangleFilled(ImVec2(x - 5, g.y0 + 2), ImVec2(x + 5, g.y0 + 2), ImVec2(x, g.y0 + 10), col);
+            dl->AddLine(ImVec2(x, g.y0 + 2), ImVec2(x, g.y1), col);
+            if (x + 4 > text_end) {
+                dl->PushClipRect(ImVec2(x + 4, g.y0), ImVec2(g.x1, g.y1), true);
+                dl->AddText(ImVec2(x + 6, g.y0 + (h - lh) * 0.5f + 2), col, m.label.c_str());
+                dl->PopClipRect();
+                text_end = x + 10 + ImGui::CalcTextSize(m.label.c_str()).x;
+            }
+        } else if (m.kind == Marker::Kind::Snapshot) {
+            dl->AddQuadFilled(ImVec2(x, cy - 5), ImVec2(x + 5, cy), ImVec2(x, cy + 5), ImVec2(x - 5, cy), col);
+        } else {
+            dl->AddCircleFilled(ImVec2(x, cy), 4.0f, col, 12);
+        }
+    }
+}
+
+int MarkerRow::hit(float x) const {
+    int best = -1;
+    float best_d = 6.0f;
+    for (const Placed& p : placed_) {
+        const float d = std::fabs(p.x - x);
+        if (d < best_d) best_d = d, best = static_cast<int>(p.index);
+    }
+    return best;
+}
+
+}  // namespace lvs::viz

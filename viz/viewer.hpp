@@ -1,0 +1,71 @@
+// The viewer: one run (or two side by side in compare mode) laid out in panels under one
+// playback bar, all on one cursor. Knows nothing of windows or GL (app/ does that).
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "viz/panels/director_panel.hpp"
+#include "viz/panels/event_log_panel.hpp"
+#include "viz/panels/report_panel.hpp"
+#include "viz/panels/timeline_panel.hpp"
+#include "viz/panels/topology_panel.hpp"
+#include "viz/panels/transport_panel.hpp"
+#include "viz/panels/waterfall_panel.hpp"
+#include "viz/run_data.hpp"
+#include "viz/shortcuts.hpp"
+#include "viz/viewer_state.hpp"
+
+struct ImFont;
+
+namespace lvs::viz {
+
+// The panels of one run.
+struct RunView {
+    explicit RunView(const RunData& run);
+    const RunData& run;
+    std::vector<Marker> markers;
+    TopologyPanel topology;
+    DirectorPanel director;
+    TimelinePanel timeline;
+    EventLogPanel log;
+    WaterfallPanel waterfall;
+    ReportPanel report;
+};
+
+class Viewer {
+public:
+    // `runs`: one, or two for compare mode. The cursor starts at `at` (clamped to the run).
+    Viewer(std::vector<std::unique_ptr<RunData>> runs, int64_t at);
+    ViewerState& state() { return st_; }
+    // Builds one frame of UI for `wall_dt` seconds since the last one.
+    void frame(double wall_dt);
+    bool quit_requested() const { return quit_; }
+    // Fonts: the normal one and the large one for presentation mode.
+    void set_fonts(ImFont* normal, ImFont* large) { font_normal_ = normal, font_large_ = large; }
+    int64_t begin() const { return begin_; }
+    int64_t end() const { return end_; }
+    void apply(Action a);
+
+private:
+    void handle_keys();
+    void header(const RunView& v) const;
+    void layout_single(RunView& v, float x, float y, float w, float h);
+    void layout_presentation(RunView& v, float x, float y, float w, float h);
+    void layout_compare(float x, float y, float w, float h);
+    void compare_column(RunView& v, int index, float x, float y, float w, float h);
+    void set_presentation(bool on);
+
+    std::vector<std::unique_ptr<RunData>> runs_;
+    std::vector<std::unique_ptr<RunView>> views_;
+    ViewerState st_;
+    TransportPanel transport_;
+    Navigator nav_;
+    std::vector<Marker> all_markers_;  // every run's, by time (PageUp/PageDown)
+    int64_t begin_ = 0, end_ = 0;
+    bool quit_ = false;
+    ImFont* font_normal_ = nullptr;
+    ImFont* font_large_ = nullptr;
+};
+
+}  // namespace lvs::viz
