@@ -44,6 +44,7 @@ const char* kMainHelp =
     "  compare A [B]  run scenarios (or variants of one) and print their key figures side by side\n"
     "  sweep FILE     run a scenario over varied values, replicated, on all cores (or MPI ranks): mean ± 95% CI\n"
     "  lessons        list the lesson library (scenarios/)\n"
+    "  view FILE      open a scenario or a recorded trace in the timeline viewer (lvsim-view)\n"
     "\n"
     "`lvsim COMMAND --help` shows a command's options. Exit status 2 means bad input.\n";
 
@@ -239,7 +240,19 @@ int main(int argc, char** argv) {
         if (cmd == "lessons") return cmd_lessons(rest);
         if (cmd == "compare") return cli::cmd_compare(rest);
         if (cmd == "sweep") return cli::cmd_sweep(rest);
-        throw Usage("unknown command '" + cmd + "'; commands: run, check, compare, sweep, lessons (see lvsim --help)");
+        if (cmd == "view") {
+#ifdef LVSIM_VIEWER_PATH
+            std::vector<char*> argv_view{const_cast<char*>(LVSIM_VIEWER_PATH)};
+            for (const std::string& a : rest) argv_view.push_back(const_cast<char*>(a.c_str()));
+            argv_view.push_back(nullptr);
+            execv(LVSIM_VIEWER_PATH, argv_view.data());
+            throw Usage(std::string("view: cannot start ") + LVSIM_VIEWER_PATH + " (build it: cmake --build build --target lvsim-view)");
+#else
+            throw Usage("view: this build has no viewer; install libglfw3-dev libimgui-dev libstb-dev and configure again "
+                        "(scripts/setup.sh does both)");
+#endif
+        }
+        throw Usage("unknown command '" + cmd + "'; commands: run, check, compare, sweep, lessons, view (see lvsim --help)");
     } catch (const scenario::ConfigError& e) {
         std::cerr << e.format() << "\n";
         return kBadInput;
