@@ -149,7 +149,7 @@ AdminResult Director::edit_service(const ServiceSpec& s) {
     return r;
 }
 
-void Director::unlink_dest(Service& svc, Dest* d) {
+bool Director::unlink_dest(Service& svc, Dest* d) {
     const auto it = std::find(svc.dests.begin(), svc.dests.end(), d);
     svc.scheduler->on_dest_removed(svc, *d, static_cast<size_t>(it - svc.dests.begin()));
     svc.dests.erase(it);
@@ -161,9 +161,10 @@ void Director::unlink_dest(Service& svc, Dest* d) {
         d->idle_start = sim::Time::max();
         trash_.push_back(d);
         if (!trash_timer_.armed()) trash_timer_.arm(sim::s(60));
-    } else {
-        dest_store_.erase(std::find_if(dest_store_.begin(), dest_store_.end(), [d](const auto& p) { return p.get() == d; }));
+        return true;
     }
+    dest_store_.erase(std::find_if(dest_store_.begin(), dest_store_.end(), [d](const auto& p) { return p.get() == d; }));
+    return false;
 }
 
 AdminResult Director::del_service(const ServiceKey& k) {
@@ -308,9 +309,9 @@ AdminResult Director::del_dest(const ServiceKey& k, net::Endpoint addr) {
         trace_admin("delete-server", r);
         return r;
     }
-    unlink_dest(*svc, d);
+    const bool trashed = unlink_dest(*svc, d);  // d is gone unless trashed
     svc->scheduler->on_dests_changed(*svc);
-    if (d->in_trash && sysctls_.expire_nodest_conn != 0 && kernel_.nodest_flush) {
+    if (trashed && sysctls_.expire_nodest_conn != 0 && kernel_.nodest_flush) {
         // 5.9+: a delayed work flushes the deleted destination's entries about a jiffy later.
         sim_.post_after(sim::ms(1), [this, d] { flush_nodest(d); });
     }

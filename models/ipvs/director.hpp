@@ -214,7 +214,8 @@ private:
 
     // Destinations.
     Dest* find_dest_in(Service& svc, net::Endpoint addr) const;
-    void unlink_dest(Service& svc, Dest* d);
+    // True when `d` went to the trash (still referenced); false when it was freed.
+    bool unlink_dest(Service& svc, Dest* d);
     void trash_scan();
     void flush_nodest(Dest* d);
     void rate_tick();
