@@ -102,15 +102,7 @@ int cmd_run(const std::vector<std::string>& args) {
         "trace", po::value<std::string>(), "write every trace record as JSON Lines to PATH")(
         "pcap", po::value<std::string>(), "write the simulated segments as a pcap file to PATH")(
         "quiet,q", "no human report and no progress line")("list-keys", "print every settable key path with its value, then exit");
-    po::options_description hidden;
-    hidden.add_options()("file", po::value<std::string>());
-    po::options_description all;
-    all.add(o).add(hidden);
-    po::positional_options_description pos;
-    pos.add("file", 1);
-    po::variables_map vm;
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
+    const po::variables_map vm = cli::parse_file_command(args, o);
     if (vm.count("help") != 0) {
         std::cout << o << "\nKey paths are dotted paths through the scenario, list items addressed by name:\n"
                   << "  --set clients.ie8.keepalive_timeout=30s --set realservers.rs1.keepalive_timeout=5s\n"
@@ -170,15 +162,7 @@ int cmd_run(const std::vector<std::string>& args) {
 int cmd_check(const std::vector<std::string>& args) {
     po::options_description o("lvsim check FILE [--set KEY=VALUE ...]");
     o.add_options()("help,h", "show this help")("set", po::value<std::vector<std::string>>()->composing(), "KEY=VALUE override");
-    po::options_description hidden;
-    hidden.add_options()("file", po::value<std::string>());
-    po::options_description all;
-    all.add(o).add(hidden);
-    po::positional_options_description pos;
-    pos.add("file", 1);
-    po::variables_map vm;
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
+    const po::variables_map vm = cli::parse_file_command(args, o);
     if (vm.count("help") != 0) {
         std::cout << o << "\nValidates the file (YAML, keys, units, names, ipvsadm lines, times, conditions) and exits\n"
                   << "0 when it is right, 2 with the first problem's file:line:column otherwise.\n";

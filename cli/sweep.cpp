@@ -204,19 +204,11 @@ int cmd_sweep(const std::vector<std::string>& args) {
         "csv", po::value<std::string>(), "write the table (means, CI half-widths, n) as CSV to PATH")(
         "json", po::value<std::string>(), "write every run's values and seed as JSON (lvsim-sweep/1) to PATH, or - for stdout")(
         "quiet,q", "no table on stdout, no progress line");
-    po::options_description hidden;
-    hidden.add_options()("file", po::value<std::string>());
-    po::options_description all;
-    all.add(o).add(hidden);
-    po::positional_options_description pos;
-    pos.add("file", 1);
-    po::variables_map vm;
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
+    const po::variables_map vm = parse_file_command(args, o);
     if (vm.count("help") != 0) {
         std::cout << o << "\nExamples:\n"
                   << "  lvsim sweep scenarios/10-capacity-prefork.yaml --vary clients.users.count=10,20,40,80 -r 5\n"
-                  << "  lvsim sweep scenarios/06-keepalive-off.yaml --vary network.rtt=20ms,200ms --vary realservers.rs1.keepalive=true,false\n"
+                  << "  lvsim sweep scenarios/06-keepalive-off.yaml --vary network.rtt=20ms,200ms --vary realservers.rs1.keepalive,realservers.rs2.keepalive=false,true\n"
                   << "  lvsim sweep scenarios/01-drain-zero-weight.yaml --vary clients.ie8.keepalive_timeout=30s..120s+30s -m drain.rs1.no_active_s\n"
                   << "  mpirun -np 4 lvsim sweep ... (spreads the runs over MPI ranks; the table is the same)\n"
                   << "\nMetrics: any quantity of the expectation language at the end of the run (clients.page_load_p95,\n"

@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "sim/linear_probing.hpp"
+
 namespace lvs::ipvs {
 
 struct FlowKey {
@@ -58,16 +60,8 @@ public:
             if (slots_[i].key == k) break;
         }
         if (v != nullptr && slots_[i].value != v) return false;
-        size_t hole = i;
-        for (size_t j = (i + 1) & mask_; slots_[j].value != nullptr; j = (j + 1) & mask_) {
-            const size_t home = index(slots_[j].key);
-            const bool movable = hole <= j ? (home <= hole || home > j) : (home <= hole && home > j);
-            if (movable) {
-                slots_[hole] = slots_[j];
-                hole = j;
-            }
-        }
-        slots_[hole] = Slot{};
+        sim::backward_shift_erase(
+            slots_, mask_, i, [](const Slot& s) { return s.value == nullptr; }, [this](const Slot& s) { return index(s.key); });
         --size_;
         return true;
     }

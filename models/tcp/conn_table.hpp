@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "models/net/address.hpp"
+#include "sim/linear_probing.hpp"
 
 namespace lvs::tcp {
 
@@ -44,17 +45,8 @@ public:
             if (slots_[i].tag == 0) return false;
             if (slots_[i].tag == tag && pool_.at(slots_[i].index)->tuple() == t) break;
         }
-        // Backward shift: pull later members of the probe run into the hole.
-        size_t hole = i;
-        for (size_t j = (i + 1) & mask_; slots_[j].tag != 0; j = (j + 1) & mask_) {
-            const size_t home = home_of(slots_[j].tag);
-            const bool movable = hole <= j ? (home <= hole || home > j) : (home <= hole && home > j);
-            if (movable) {
-                slots_[hole] = slots_[j];
-                hole = j;
-            }
-        }
-        slots_[hole] = Slot{};
+        sim::backward_shift_erase(
+            slots_, mask_, i, [](const Slot& s) { return s.tag == 0; }, [this](const Slot& s) { return home_of(s.tag); });
         --size_;
         return true;
     }
