@@ -121,7 +121,7 @@ void Browser::load_page() {
     page_active_ = true;
     page_failed_ = 0;
     objects_.clear();
-    objects_.push_back(Object{config_.page.html_bytes, 0, 0, false, {}});
+    objects_.push_back(Object{config_.page.html_bytes, 0, 0, false, false, {}});
     outstanding_ = 1;
     queue_.push_back(0);
     LVS_TRACE(sim_, entity_, "http.page.start").f("page", page_);
@@ -317,7 +317,7 @@ void Browser::object_ok(int32_t object) {
         const PageSpec& p = config_.page;
         for (uint32_t i = 1; i <= p.objects; ++i) {
             const double v = p.object_bytes.sample(rng_);
-            objects_.push_back(Object{static_cast<uint32_t>(std::max(1.0, v)), static_cast<uint16_t>(i), 0, false, {}});
+            objects_.push_back(Object{static_cast<uint32_t>(std::max(1.0, v)), static_cast<uint16_t>(i), 0, false, false, {}});
             queue_.push_back(static_cast<int32_t>(objects_.size() - 1));
             ++outstanding_;
         }

@@ -280,11 +280,12 @@ AdminResult Director::edit_dest(const ServiceKey& k, const DestSpec& spec) {
         trace_admin("edit-server", r);
         return r;
     }
-    if (d->forward != spec.forward)
+    if (d->forward != spec.forward) {
         LVS_TRACE(sim_, entity_, "ipvs.warning")
             .f("dest", spec.addr.str())
             .f("text", std::string("forwarding method changed from ") + std::string(to_string(d->forward)) + " to " +
                            std::string(to_string(spec.forward)) + " (an ipvsadm -e restates every option)");
+    }
     // ip_vs_ctl.c __ip_vs_update_dest: a new upper threshold of 0, or a larger one, clears
     // OVERLOAD.
     if (spec.u_threshold == 0 || spec.u_threshold > d->u_threshold) d->flags &= ~kDestOverload;
@@ -855,10 +856,11 @@ Dest* Director::pick(Service& svc, const Packet& p) {
             .f("chosen", d != nullptr ? dest_name(*d) : std::string("none"))
             .f("candidates", figures);
     }
-    if (d == nullptr)
+    if (d == nullptr) {
         LVS_TRACE(sim_, entity_, "ipvs.no-dest")
             .f("text", "IPVS: " + svc.sched_name + ": TCP " + svc.vip.str() + " - no destination available")
             .f("client", p.src_ep().str());
+    }
     return d;
 }
 
