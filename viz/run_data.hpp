@@ -38,7 +38,6 @@ struct RunData {
 };
 
 // Builds the derived views (connections, series, pages, topology) from the model.
-void derive(RunData& run, const TopologyInput* topology, const std::vector<RealServerHint>& hints,
-            const std::vector<WorkerSample>& workers);
+void derive(RunData& run, const TopologyInput* topology, const std::vector<RealServerHint>& hints);
 
 }  // namespace lvs::viz

@@ -106,7 +106,8 @@ void TraceModel::build_indexes() {
                  s.find("passed"),   s.find("observed"),   s.find("op"),         s.find("ok"),
                  s.find("error"),    s.find("server"),     s.find("action"),     s.find("state"),
                  s.find("aborted"),  s.find("seq"),        s.find("ack"),        s.find("segs"),
-                 s.find("method"),   s.find("bytes"),      s.find("name"),       s.find("value")};
+                 s.find("method"),   s.find("bytes"),      s.find("name"),       s.find("value"),
+                 s.find("busy"),     s.find("idle_keepalive"), s.find("address")};
     kinds_ = Kinds{s.find("tcp.state"),        s.find("ipvs.state"),       s.find("ipvs.sched"),
                    s.find("ipvs.conn.new"),    s.find("ipvs.conn.expire"), s.find("net.packet"),
                    s.find("net.drop"),         s.find("director.listing"), s.find("director.connections"),
@@ -114,7 +115,8 @@ void TraceModel::build_indexes() {
                    s.find("http.page.done"),   s.find("http.page.abort"),  s.find("http.request"),
                    s.find("http.response"),    s.find("http.object.failed"), s.find("http.retry"),
                    s.find("timeline.ipvsadm"), s.find("timeline.sysctl"),  s.find("timeline.server"),
-                   s.find("timeline.client"),  s.find("ipvs.admin")};
+                   s.find("timeline.client"),  s.find("ipvs.admin"),       s.find("http.server.workers"),
+                   s.find("director.realserver")};
 
     by_kind_.clear();
     by_entity_.clear();

@@ -74,6 +74,7 @@ void WebServer::start() {
     running_ = true;
     if (listener_ == nullptr || !listener_->open()) listener_ = &host_.tcp().listen({net::Ipv4(), config_.port}, config_.backlog, this);
     LVS_TRACE(sim_, entity_, "http.server.start").f("model", config_.model == WorkerModel::Prefork ? "prefork" : "event");
+    trace_workers();
 }
 
 uint32_t WebServer::alloc_conn() {
@@ -88,7 +89,10 @@ uint32_t WebServer::alloc_conn() {
     return conns_.back()->index;
 }
 
-void WebServer::on_acceptable(tcp::Listener&) { accept_ready(); }
+void WebServer::on_acceptable(tcp::Listener&) {
+    accept_ready();
+    trace_workers();
+}
 
 void WebServer::account() {
     const sim::Time now = sim_.now();
@@ -138,6 +142,7 @@ void WebServer::on_message(tcp::TcpConn& t, const net::AppMessage& m) {
         waiting_.push_back(static_cast<uint32_t>(t.tag()));
         stats_.queued_peak = std::max<uint64_t>(stats_.queued_peak, waiting_.size());
     }
+    trace_workers();
 }
 
 void WebServer::serve(Conn& c) {
@@ -174,6 +179,7 @@ void WebServer::on_served(Conn& c) {
         c.idle.arm(config_.keepalive_timeout);
     }
     free_worker();
+    trace_workers();
 }
 
 void WebServer::free_worker() {
@@ -191,6 +197,7 @@ void WebServer::on_idle_timeout(Conn& c) {
     ++stats_.keepalive_closes;
     LVS_TRACE(sim_, entity_, "http.keepalive-close").f("conn", c.tcp->id()).f("requests", c.requests);
     close_conn(c);
+    trace_workers();
 }
 
 void WebServer::on_eof(tcp::TcpConn& t) {
@@ -201,12 +208,14 @@ void WebServer::on_eof(tcp::TcpConn& t) {
         return;
     }
     close_conn(c);
+    trace_workers();
 }
 
 void WebServer::on_error(tcp::TcpConn& t, tcp::SocketError) {
     Conn& c = conn_of(t);
     c.tcp = nullptr;
     forget(c);
+    trace_workers();
 }
 
 void WebServer::close_conn(Conn& c) {
@@ -257,6 +266,7 @@ void WebServer::graceful_stop() {
         if (c.serving || c.waiting) c.close_after = true;
         else close_conn(c);
     }
+    trace_workers();
 }
 
 void WebServer::abrupt_stop() {
@@ -266,6 +276,7 @@ void WebServer::abrupt_stop() {
     for (auto& p : conns_) forget(*p);
     waiting_.clear();
     listener_ = nullptr;
+    trace_workers();
 }
 
 void WebServer::crash() {
@@ -276,11 +287,21 @@ void WebServer::crash() {
     for (auto& p : conns_) forget(*p);
     waiting_.clear();
     listener_ = nullptr;
+    trace_workers();
 }
 
 void WebServer::set_keepalive(bool on, sim::Duration timeout) {
     config_.keepalive = on;
     config_.keepalive_timeout = timeout;
+}
+
+void WebServer::publish_workers() {
+    const uint32_t idle = workers_idle_keepalive();
+    if (workers_traced_ && busy_ == traced_busy_ && idle == traced_idle_) return;
+    workers_traced_ = true;
+    traced_busy_ = busy_;
+    traced_idle_ = idle;
+    LVS_TRACE(sim_, entity_, "http.server.workers").f("busy", busy_).f("idle_keepalive", idle).f("workers", config_.workers);
 }
 
 uint32_t WebServer::workers_idle_keepalive() const {

@@ -18,6 +18,7 @@
 
 #include "models/http/distribution.hpp"
 #include "models/net/host.hpp"
+#include "sim/simulator.hpp"
 #include "sim/timer.hpp"
 
 namespace lvs::http {
@@ -127,6 +128,13 @@ private:
     void close_conn(Conn& c);
     void forget(Conn& c);  // the TCP connection is gone
     void free_worker();
+    // Ends every handler that may change the occupancy: an `http.server.workers` record when
+    // the (busy, idle keep-alive) pair differs from the last one recorded. One branch when
+    // tracing is off.
+    void trace_workers() {
+        if (sim_.tracing()) publish_workers();
+    }
+    void publish_workers();
     Conn& conn_of(tcp::TcpConn& t) { return *conns_[t.tag()]; }
     uint32_t alloc_conn();
 
@@ -145,6 +153,10 @@ private:
     uint32_t held_ = 0;  // prefork: workers held by connections
     uint32_t open_ = 0;
     sim::Time accounted_{};
+    // The occupancy last recorded (none yet: the first check always records).
+    bool workers_traced_ = false;
+    uint32_t traced_busy_ = 0;
+    uint32_t traced_idle_ = 0;
 };
 
 }  // namespace lvs::http

@@ -91,6 +91,16 @@ void Run::build() {
         if (f.count(ipvs::Forward::Route) != 0 || f.count(ipvs::Forward::Tunnel) != 0)
             for (net::Ipv4 v : vips) rs.host->add_local_address(v);
         director_->add_realserver(spec.address, rs.host->node(), spec.name);
+        if (sim_.tracing()) {
+            // Which name goes with which address, for readers of the trace (with direct
+            // routing the realserver's connections carry the VIP, not its address).
+            std::string methods;
+            for (ipvs::Forward m : f) methods += (methods.empty() ? "" : ",") + std::string(ipvs::to_string(m));
+            LVS_TRACE(sim_, net_.entity(director_->node()), "director.realserver")
+                .f("name", spec.name)
+                .f("address", spec.address.str())
+                .f("forward", methods);
+        }
         rs.web = std::make_unique<http::WebServer>(*rs.host, spec.server);
         rs.web->start();
         rs_.push_back(std::move(rs));

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -204,16 +205,88 @@ TEST_CASE("viz: failed objects carry their cause into the waterfall", "[viz][les
     CHECK(failed == 3);
 }
 
-TEST_CASE("viz: direct routing traces still name the realservers", "[viz][source]") {
-    const RunData& run = lesson("09-dr-vs-nat", true);
-    std::set<std::string> names;
-    for (const auto& s : run.series) {
-        names.insert(s.name);
-        CHECK(!s.address.empty());
+TEST_CASE("viz: a recorded trace plots the workers the runtime counts, step by step", "[viz][source]") {
+    // Lesson 10: prefork workers held by idle keep-alive connections.
+    const RunData& rec = lesson("10-capacity-prefork", true);
+    const RunData& live = lesson("10-capacity-prefork", false);
+    lvs::scenario::Run run(lvs::scenario::load_scenario_file(kLessons + "/10-capacity-prefork.yaml"));
+    run.run_until(lvs::sim::Time::from_ns(60 * kSec));
+    for (const std::string name : {"rs1", "rs2"}) {
+        INFO(name);
+        const RealServerSeries& r = rs(rec, name);
+        REQUIRE(r.has_workers);
+        CHECK(r.workers_idle.at(60 * kSec) == run.quantity(name + ".workers_idle_keepalive"));
+        CHECK(r.workers_busy.at(60 * kSec) == run.quantity(name + ".workers_busy"));
+        // The in-process source reads the same records.
+        CHECK(rs(live, name).workers_idle.times() == r.workers_idle.times());
+        CHECK(rs(live, name).workers_idle.values() == r.workers_idle.values());
+        CHECK(rs(live, name).workers_busy.values() == r.workers_busy.values());
     }
-    CHECK(names.count("rs1") == 1);
-    CHECK(names.count("rs2") == 1);
-    CHECK(run.series.size() == 2);
+    CHECK(rs(rec, "rs1").workers_idle.at(60 * kSec) > 0);
+    // Every one of the runtime's samples (once a second, after the events of that instant)
+    // lies on the steps.
+    const lvs::scenario::Report report = run.run();
+    REQUIRE(report.samples.size() > 200);
+    for (const lvs::scenario::SampleRow& row : report.samples) {
+        INFO(row.realserver << " at " << row.t.ns());
+        CHECK(rs(rec, row.realserver).workers_idle.at(row.t.ns()) == row.workers_idle_keepalive);
+        CHECK(rs(rec, row.realserver).workers_busy.at(row.t.ns()) == row.workers_busy);
+    }
+}
+
+namespace {
+
+// A copy of trace `from` with each line passed through `edit` (an empty result drops it).
+std::string edited_trace(const std::string& from, const std::string& name,
+                         const std::function<std::string(std::string)>& edit) {
+    const std::string path = (std::filesystem::temp_directory_path() / ("lvsim-view-test-" + name + ".jsonl")).string();
+    std::ifstream in(from);
+    std::ofstream out(path);
+    for (std::string line; std::getline(in, line);) {
+        line = edit(line);
+        if (!line.empty()) out << line << "\n";
+    }
+    return path;
+}
+
+void replace_all(std::string& s, const std::string& a, const std::string& b) {
+    for (size_t at = s.find(a); at != std::string::npos; at = s.find(a, at + b.size())) s.replace(at, a.size(), b);
+}
+
+}  // namespace
+
+TEST_CASE("viz: direct routing traces name the realservers by their director.realserver records", "[viz][source]") {
+    const std::string trace = recorded_trace("09-dr-vs-nat");
+    const RunData& run = lesson("09-dr-vs-nat", true);
+    REQUIRE(run.model.of_kind("director.realserver").size() == 2);
+    REQUIRE(run.series.size() == 2);
+    CHECK(rs(run, "rs1").address == "192.168.10.11:80");
+    CHECK(rs(run, "rs2").address == "192.168.10.12:80");
+    CHECK(rs(run, "rs1").weight.at(21 * kSec) == 0);
+
+    // The records decide: with the names swapped in them, so are the addresses.
+    const auto swapped = load_run(edited_trace(trace, "09-swapped", [](std::string line) {
+                                      if (line.find("\"director.realserver\"") == std::string::npos) return line;
+                                      replace_all(line, "\"rs1\"", "\"tmp\"");
+                                      replace_all(line, "\"rs2\"", "\"rs1\"");
+                                      replace_all(line, "\"tmp\"", "\"rs2\"");
+                                      return line;
+                                  }),
+                                  {});
+    CHECK(rs(*swapped, "rs1").address == "192.168.10.12:80");
+    CHECK(rs(*swapped, "rs2").address == "192.168.10.11:80");
+
+    // A trace written before the record: the counters in ipvs.state records still place them.
+    const auto older = load_run(edited_trace(trace, "09-older", [](std::string line) {
+                                    const bool new_kind = line.find("\"director.realserver\"") != std::string::npos ||
+                                                          line.find("\"http.server.workers\"") != std::string::npos;
+                                    return new_kind ? std::string() : line;
+                                }),
+                                {});
+    REQUIRE(older->series.size() == 2);
+    CHECK(rs(*older, "rs1").address == "192.168.10.11:80");
+    CHECK(rs(*older, "rs2").address == "192.168.10.12:80");
+    CHECK(!rs(*older, "rs1").has_workers);  // the timeline says "workers (n/a)"
 }
 
 TEST_CASE("viz::Navigator: steps and jumps by kind, both ways", "[viz][playback]") {

@@ -88,8 +88,7 @@ std::vector<ListedService> parse_ipvsadm_ln(std::string_view text) {
     return out;
 }
 
-std::vector<RealServerSeries> build_realserver_series(const TraceModel& m, const std::vector<RealServerHint>& hints,
-                                                      const std::vector<WorkerSample>& workers) {
+std::vector<RealServerSeries> build_realserver_series(const TraceModel& m, const std::vector<RealServerHint>& hints) {
     const auto& K = m.keys();
     const auto& kinds = m.kinds();
     std::vector<RealServerSeries> out;
@@ -116,10 +115,18 @@ std::vector<RealServerSeries> build_realserver_series(const TraceModel& m, const
     for (const Listing& l : listings)
         for (const ListedService& s : l.services) vips.insert(ip_of(s.address));
 
-    // Realserver hosts: those with a listening socket. In NAT their address is the local
-    // address of their connections; with direct routing that is the VIP, and the address is
-    // found by matching the counters an ipvs.state record gives for the realserver's name
-    // against the listing written at the same instant.
+    // The names the runtime recorded with their addresses (`director.realserver`).
+    for (uint32_t ri : m.of_kind(kinds.realserver)) {
+        const Record& r = m.at(ri);
+        const std::string name(m.get_text(r, K.name));
+        const std::string ip = ip_of(m.get_text(r, K.address));
+        if (!name.empty() && !ip.empty() && by_name.count(name) == 0 && by_ip.count(ip) == 0) add(name, ip);
+    }
+
+    // Traces written before that record: realserver hosts are those with a listening socket.
+    // In NAT their address is the local address of their connections; with direct routing that
+    // is the VIP, and the address is found by matching the counters an ipvs.state record gives
+    // for the realserver's name against the listing written at the same instant.
     const StrId listen = m.find_str("LISTEN");
     std::vector<StrId> rs_hosts;
     for (uint32_t ri : m.of_kind(kinds.tcp_state)) {
@@ -219,12 +226,21 @@ std::vector<RealServerSeries> build_realserver_series(const TraceModel& m, const
         }
     }
 
-    for (const WorkerSample& w : workers) {
-        if (by_name.count(w.realserver) == 0) continue;
-        RealServerSeries& rs = out[by_name[w.realserver]];
+    // Worker occupancy, step by step: the web server ("rs1:http") records every change.
+    std::map<StrId, size_t> server_of;  // web server entity -> series (out.size(): none)
+    for (uint32_t ri : m.of_kind(kinds.server_workers)) {
+        const Record& r = m.at(ri);
+        auto it = server_of.find(r.entity);
+        if (it == server_of.end()) {
+            const std::string_view entity = m.str(r.entity);
+            const auto host = by_name.find(std::string(entity.substr(0, entity.rfind(':'))));
+            it = server_of.emplace(r.entity, host == by_name.end() ? out.size() : host->second).first;
+        }
+        if (it->second == out.size()) continue;
+        RealServerSeries& rs = out[it->second];
         rs.has_workers = true;
-        rs.workers_busy.push(w.t, w.busy);
-        rs.workers_idle.push(w.t, w.idle_keepalive);
+        rs.workers_busy.push(r.t, m.get_real(r, K.busy));
+        rs.workers_idle.push(r.t, m.get_real(r, K.idle_keepalive));
     }
     return out;
 }

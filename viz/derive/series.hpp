@@ -38,21 +38,15 @@ struct RealServerSeries {
     bool has_workers = false;
 };
 
-// What the in-process source knows beyond the trace: names and addresses from the scenario,
-// and the runtime's worker samples.
+// What the in-process source knows beyond the trace: names and addresses from the scenario.
 struct RealServerHint {
     std::string name;
     std::string ip;  // "192.168.10.11"
 };
-struct WorkerSample {
-    std::string realserver;
-    int64_t t = 0;
-    double busy = 0;
-    double idle_keepalive = 0;
-};
 
-std::vector<RealServerSeries> build_realserver_series(const TraceModel& m, const std::vector<RealServerHint>& hints,
-                                                      const std::vector<WorkerSample>& workers);
+// Names come from the hints, then from `director.realserver` records, and for older traces
+// from the realserver hosts' connections; workers come from `http.server.workers` records.
+std::vector<RealServerSeries> build_realserver_series(const TraceModel& m, const std::vector<RealServerHint>& hints);
 
 // One realserver line of an `ipvsadm -Ln` listing.
 struct ListedDest {

@@ -104,10 +104,6 @@ public:
 
         std::vector<RealServerHint> hints;
         for (const auto& rs : scenario_.realservers) hints.push_back({rs.name, rs.address.str()});
-        std::vector<WorkerSample> workers;
-        for (const auto& s : report.samples)
-            workers.push_back({s.realserver, s.t.ns(), static_cast<double>(s.workers_busy),
-                               static_cast<double>(s.workers_idle_keepalive)});
         TopologyInput topo;
         net::Network& net = run_->network();
         for (net::NodeId n = 0; n < net.node_count(); ++n) {
@@ -126,7 +122,7 @@ public:
             topo.nodes.push_back({name, role});
         }
         for (const auto& l : net.links()) topo.links.emplace_back(l.a, l.b);
-        derive(*data_, &topo, hints, workers);
+        derive(*data_, &topo, hints);
         return std::move(data_);
     }
 

@@ -40,7 +40,7 @@ public:
     std::unique_ptr<RunData> finish() override {
         while (step(1.0)) {
         }
-        derive(*data_, nullptr, {}, {});
+        derive(*data_, nullptr, {});
         return std::move(data_);
     }
 

@@ -11,12 +11,17 @@ namespace lvs::viz {
 float CounterRow::row_height() { return std::max(20.0f, ImGui::GetTextLineHeight() + 7.0f); }
 
 void CounterRow::prepare(const ViewTransform& view, float x0, float x1, int64_t cursor) {
-    cols_.clear();
     value_ = series_ == nullptr ? std::nan("") : series_->at(cursor);
     if (series_ == nullptr || series_->empty()) return;
     const auto& t = series_->times();
     const auto& v = series_->values();
     const int64_t ta = view.t_of(x0, x0, x1), tb = view.t_of(x1, x0, x1);
+    // The columns depend on the view alone, not on the cursor: while playing over an unzoomed
+    // axis they are the same every frame, and a series may have tens of thousands of steps.
+    const Span span{ta, tb, x0, x1, view.compressed()};
+    if (span == span_) return;
+    span_ = span;
+    cols_.clear();
     int64_t k = std::max<int64_t>(0, series_->index_at(ta));
     for (; k < static_cast<int64_t>(t.size()) && t[static_cast<size_t>(k)] <= tb; ++k) {
         const size_t i = static_cast<size_t>(k);

@@ -30,7 +30,15 @@ private:
     const StepSeries* series_;
     Rgb colour_;
     double scale_;
+    // The view the columns were folded for.
+    struct Span {
+        int64_t ta = 0, tb = -1;
+        float x0 = 0, x1 = 0;
+        bool compressed = false;
+        bool operator==(const Span&) const = default;
+    };
     std::vector<Column> cols_;
+    Span span_;
     double value_ = 0;
 };
 
