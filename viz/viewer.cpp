@@ -26,6 +26,15 @@ bool begin_region(const char* id, float x, float y, float w, float h, ImGuiWindo
     return ImGui::BeginChild(id, ImVec2(w, h), true, flags);
 }
 
+// One tab of a tab bar, its panel drawn in the space the tab leaves.
+template <class Draw>
+void tab(const char* label, Draw&& draw) {
+    if (!ImGui::BeginTabItem(label)) return;
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+    draw(avail.x, avail.y);
+    ImGui::EndTabItem();
+}
+
 }  // namespace
 
 RunView::RunView(const RunData& r)
@@ -197,14 +206,8 @@ void Viewer::layout_single(RunView& v, float x, float y, float w, float h) {
     ImGui::EndChild();
     if (begin_region("##outcomes", rx + log_w + gap, by, right_w - log_w - gap, bh, ImGuiWindowFlags_NoScrollbar)) {
         if (ImGui::BeginTabBar("##outtabs")) {
-            if (ImGui::BeginTabItem("Client outcomes")) {
-                v.waterfall.draw(st_, ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y);
-                ImGui::EndTabItem();
-            }
-            if (ImGui::BeginTabItem("Report")) {
-                v.report.draw(st_, ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y);
-                ImGui::EndTabItem();
-            }
+            tab("Client outcomes", [&](float tw, float th) { v.waterfall.draw(st_, tw, th); });
+            tab("Report", [&](float tw, float th) { v.report.draw(st_, tw, th); });
             ImGui::EndTabBar();
         }
     }
@@ -226,26 +229,11 @@ void Viewer::layout_presentation(RunView& v, float x, float y, float w, float h)
     ImGui::EndChild();
     if (begin_region("##pbottom", x, y + top_h + gap, w, h - top_h - gap, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {
         if (ImGui::BeginTabBar("##ptabs")) {
-            if (ImGui::BeginTabItem("Timeline")) {
-                v.timeline.draw(st_, ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y);
-                ImGui::EndTabItem();
-            }
-            if (ImGui::BeginTabItem("Event log")) {
-                v.log.draw(st_, ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y);
-                ImGui::EndTabItem();
-            }
-            if (ImGui::BeginTabItem("ipvsadm -Lnc")) {
-                v.director.draw_connections(st_, ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y);
-                ImGui::EndTabItem();
-            }
-            if (ImGui::BeginTabItem("Client outcomes")) {
-                v.waterfall.draw(st_, ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y);
-                ImGui::EndTabItem();
-            }
-            if (ImGui::BeginTabItem("Report")) {
-                v.report.draw(st_, ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y);
-                ImGui::EndTabItem();
-            }
+            tab("Timeline", [&](float tw, float th) { v.timeline.draw(st_, tw, th); });
+            tab("Event log", [&](float tw, float th) { v.log.draw(st_, tw, th); });
+            tab("ipvsadm -Lnc", [&](float tw, float th) { v.director.draw_connections(st_, tw, th); });
+            tab("Client outcomes", [&](float tw, float th) { v.waterfall.draw(st_, tw, th); });
+            tab("Report", [&](float tw, float th) { v.report.draw(st_, tw, th); });
             ImGui::EndTabBar();
         }
     }
@@ -286,22 +274,10 @@ void Viewer::compare_column(RunView& v, int index, float x, float y, float w, fl
     const float by = tl_y + tl_h + gap;
     if (begin_region("##cbottom", x, by, w, y + h - by, ImGuiWindowFlags_NoScrollbar)) {
         if (ImGui::BeginTabBar("##ctabs")) {
-            if (ImGui::BeginTabItem("Event log")) {
-                v.log.draw(st_, ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y);
-                ImGui::EndTabItem();
-            }
-            if (ImGui::BeginTabItem("Client outcomes")) {
-                v.waterfall.draw(st_, ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y);
-                ImGui::EndTabItem();
-            }
-            if (ImGui::BeginTabItem("-Lnc")) {
-                v.director.draw_connections(st_, ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y);
-                ImGui::EndTabItem();
-            }
-            if (ImGui::BeginTabItem("Report")) {
-                v.report.draw(st_, ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y);
-                ImGui::EndTabItem();
-            }
+            tab("Event log", [&](float tw, float th) { v.log.draw(st_, tw, th); });
+            tab("Client outcomes", [&](float tw, float th) { v.waterfall.draw(st_, tw, th); });
+            tab("-Lnc", [&](float tw, float th) { v.director.draw_connections(st_, tw, th); });
+            tab("Report", [&](float tw, float th) { v.report.draw(st_, tw, th); });
             ImGui::EndTabBar();
         }
     }
