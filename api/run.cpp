@@ -1,6 +1,7 @@
 // Runs for the library face (lvsim/run.hpp): a thin layer over scenario::Run.
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -167,6 +168,16 @@ struct Run::Impl {
     std::unique_ptr<std::ofstream> trace_out;
     std::unique_ptr<sc::Run> run;
     std::optional<sc::Report> final_report;
+    // LVSIM_FINGERPRINTS=FILE: every run appends its trace fingerprint there when it ends
+    // (how ctest pins the examples' behaviour; see tests/golden/).
+    const char* fingerprint_file = std::getenv("LVSIM_FINGERPRINTS");
+
+    ~Impl() {
+        if (fingerprint_file == nullptr || !run) return;
+        std::ofstream out(fingerprint_file, std::ios::app);
+        out << scenario.name << " seed " << scenario.seed << " at " << lvs::sim::format_time(run->sim().now()) << ": "
+            << sc::format_fingerprint(*run->fingerprint()) << "\n";
+    }
 
     // The models, built on first use.
     sc::Run& get() {
@@ -180,6 +191,7 @@ struct Run::Impl {
             o.trace_jsonl = trace_out.get();
         }
         o.pcap_path = options.pcap_path;
+        o.fingerprint = fingerprint_file != nullptr;
         if (!dispatch.callbacks.empty()) {
             o.extra_sinks.push_back(&dispatch);
             dispatching = true;

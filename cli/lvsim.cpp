@@ -101,7 +101,8 @@ int cmd_run(const std::vector<std::string>& args) {
         "csv", po::value<std::string>(), "write the time series (one row per sample and realserver) to PATH")(
         "trace", po::value<std::string>(), "write every trace record as JSON Lines to PATH")(
         "pcap", po::value<std::string>(), "write the simulated segments as a pcap file to PATH")(
-        "quiet,q", "no human report and no progress line")("list-keys", "print every settable key path with its value, then exit");
+        "quiet,q", "no human report and no progress line")(
+        "fingerprint", "digest every trace record into a fingerprint and print it (alone with --quiet)")("list-keys", "print every settable key path with its value, then exit");
     const po::variables_map vm = cli::parse_file_command(args, o);
     if (vm.count("help") != 0) {
         std::cout << o << "\nKey paths are dotted paths through the scenario, list items addressed by name:\n"
@@ -133,6 +134,7 @@ int cmd_run(const std::vector<std::string>& args) {
         opt.trace_jsonl = &trace;
     }
     if (vm.count("pcap") != 0) opt.pcap_path = vm["pcap"].as<std::string>();
+    opt.fingerprint = vm.count("fingerprint") != 0;
     const bool quiet = vm.count("quiet") != 0;
     Progress progress(!quiet);
     const sim::Time end = opt.until ? *opt.until : sim::at(s.duration);
@@ -156,6 +158,7 @@ int cmd_run(const std::vector<std::string>& args) {
         scenario::write_csv(out, report);
     }
     if (!quiet && !(vm.count("json") != 0 && vm["json"].as<std::string>() == "-")) scenario::write_text_report(std::cout, report);
+    else if (quiet && report.fingerprint) std::cout << scenario::format_fingerprint(*report.fingerprint) << "\n";
     return report.passed() ? kOk : kExpectationsFailed;
 }
 

@@ -120,6 +120,11 @@ void FingerprintSink::on_record(const TraceRecord& r) {
     mix(static_cast<uint64_t>(r.time.ns()));
     mix(r.entity);
     mix(fnv1a64(r.kind));
+    // The fields as a trace file shows them: a change of vocabulary or of any value shows.
+    for (const TraceField& f : r.fields) {
+        mix(fnv1a64(f.key));
+        mix(fnv1a64(format_field_value(f)));
+    }
 }
 
 }  // namespace lvs::sim

@@ -142,7 +142,8 @@ private:
     std::vector<TraceRecord> records_;
 };
 
-// A running hash over (seq, time, entity, kind) that summarises a run for regression checks.
+// A running hash over every record (seq, time, entity, kind and the fields as the JSON Lines
+// trace prints them) that summarises a run for regression checks, as OMNeT++'s fingerprints.
 class FingerprintSink final : public TraceSink {
 public:
     void on_record(const TraceRecord& r) override;

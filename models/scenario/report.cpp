@@ -131,6 +131,13 @@ void write_text_report(std::ostream& o, const Report& r) {
         o << "\nResult: " << passed << " of " << r.expectations.size() << " expectations hold"
           << (passed == r.expectations.size() ? "" : " -- FAILED") << "\n";
     }
+    if (r.fingerprint) o << "\nTrace fingerprint: " << format_fingerprint(*r.fingerprint) << "\n";
+}
+
+std::string format_fingerprint(uint64_t f) {
+    char buf[20];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(f));
+    return buf;
 }
 
 void write_json_report(std::ostream& o, const Report& r) {
@@ -233,7 +240,9 @@ void write_json_report(std::ostream& o, const Report& r) {
         json_str(o, e.observed);
         o << "}";
     }
-    o << "],\n  \"passed\": " << (r.passed() ? "true" : "false") << "\n}\n";
+    o << "],\n";
+    if (r.fingerprint) o << "  \"fingerprint\": \"" << format_fingerprint(*r.fingerprint) << "\",\n";
+    o << "  \"passed\": " << (r.passed() ? "true" : "false") << "\n}\n";
 }
 
 void write_csv(std::ostream& o, const Report& r) {

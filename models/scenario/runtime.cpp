@@ -43,6 +43,10 @@ Run::Run(const Scenario& s, RunOptions options)
         sim_.trace().subscribe(*jsonl_);
     }
     for (sim::TraceSink* t : options_.extra_sinks) sim_.trace().subscribe(*t);
+    if (options_.fingerprint) {
+        fingerprint_ = std::make_unique<sim::FingerprintSink>();
+        sim_.trace().subscribe(*fingerprint_);
+    }
     build();
 }
 
@@ -712,6 +716,7 @@ Report Run::report() {
     r.samples = samples_;
     r.admin_log = admin_log_;
     r.capacity_check = scenario_.capacity_check;
+    if (fingerprint_) r.fingerprint = fingerprint_->value();
     return r;
 }
 

@@ -133,6 +133,7 @@ struct Report {
     std::vector<SampleRow> samples;
     std::vector<std::string> admin_log;  // "[20s] ipvsadm -e ... : ok" / errors
     bool capacity_check = false;         // print the queueing cross-check
+    std::optional<uint64_t> fingerprint;  // the trace's digest, when asked for (RunOptions)
     bool passed() const {
         for (const auto& e : expectations)
             if (!e.passed) return false;
@@ -146,6 +147,8 @@ struct RunOptions {
     std::ostream* trace_jsonl = nullptr;       // JSON Lines trace
     std::string pcap_path;
     std::vector<sim::TraceSink*> extra_sinks;  // e.g. the viewer's recorder
+    // Digest every trace record into Report::fingerprint (turns tracing on).
+    bool fingerprint = false;
     // Called every `progress_every` of simulated time (for progress lines).
     std::function<void(sim::Time, uint64_t events)> progress;
     sim::Duration progress_every = sim::s(5);
@@ -167,6 +170,10 @@ public:
     // The report as of now (also valid mid-run, for stepping tools).
     Report report();
     sim::Time end() const { return end_; }
+    // The trace fingerprint so far (RunOptions::fingerprint).
+    std::optional<uint64_t> fingerprint() const {
+        return fingerprint_ ? std::optional<uint64_t>(fingerprint_->value()) : std::nullopt;
+    }
 
     // A named quantity of the expectation language, now (see expr.hpp and the README).
     double quantity(const std::string& name);
@@ -212,6 +219,7 @@ private:
     RunOptions options_;
     sim::Simulator sim_;
     std::unique_ptr<sim::JsonLinesSink> jsonl_;
+    std::unique_ptr<sim::FingerprintSink> fingerprint_;
     net::Network net_;
     std::unique_ptr<ipvs::Director> director_;
     std::vector<RealServer> rs_;
@@ -249,5 +257,7 @@ private:
 void write_text_report(std::ostream& out, const Report& r);
 void write_json_report(std::ostream& out, const Report& r);
 void write_csv(std::ostream& out, const Report& r);
+// A trace fingerprint as 16 hex digits.
+std::string format_fingerprint(uint64_t fingerprint);
 
 }  // namespace lvs::scenario
