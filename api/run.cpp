@@ -11,6 +11,7 @@
 #include "models/ipvs/ipvsadm.hpp"
 #include "models/ipvs/scheduler.hpp"
 #include "models/scenario/expr.hpp"
+#include "models/scenario/quantity.hpp"
 #include "models/scenario/runtime.hpp"
 #include "sim/trace.hpp"
 
@@ -128,25 +129,6 @@ std::vector<ServiceTable> service_tables(const std::vector<sc::ServiceView>& vie
 
 Snapshot snapshot(const sc::Snapshot& s) { return {s.label, from_sim(s.at), s.ipvsadm_ln, s.ipvsadm_lnc, service_tables(s.services)}; }
 
-// Every `-s NAME` of the scenario's rules and timeline must name a known scheduler: say so
-// before the run (the director would only log "Scheduler not found" and run without it).
-void check_schedulers(const sc::Scenario& s) {
-    const auto& registry = lvs::ipvs::SchedulerRegistry::instance();
-    std::vector<std::string> lines = s.rules;
-    for (const sc::TimelineEntry& e : s.timeline)
-        if (e.kind == sc::TimelineEntry::Kind::Ipvsadm) lines.push_back(e.text);
-    for (const std::string& line : lines) {
-        lvs::ipvs::IpvsadmError err;
-        const auto c = lvs::ipvs::parse_ipvsadm(line, &err);
-        if (!c || (c->cmd != lvs::ipvs::IpvsadmCmd::AddService && c->cmd != lvs::ipvs::IpvsadmCmd::EditService)) continue;
-        if (registry.has(c->service.scheduler)) continue;
-        std::string known;
-        for (const std::string& n : registry.names()) known += (known.empty() ? "" : ", ") + n;
-        throw Error(s.file + ": error: no scheduler named '" + c->service.scheduler + "' (in `" + line + "`)\n  hint: known: " + known +
-                    "; register yours with lvsim::register_scheduler(\"" + c->service.scheduler + "\", ...) before creating the Run");
-    }
-}
-
 }  // namespace
 
 // ---- Run ---------------------------------------------------------------------------------------
@@ -234,7 +216,6 @@ struct Run::Impl {
 Run::Run(const Scenario& scenario, RunOptions options) : impl_(std::make_unique<Impl>()) {
     impl_->scenario = scenario.impl_->parsed;
     impl_->options = std::move(options);
-    check_schedulers(impl_->scenario);
 }
 
 Run::~Run() = default;
@@ -293,14 +274,15 @@ double Run::quantity(const std::string& name) {
 double Run::evaluate(const std::string& expression) {
     sc::Expr e;
     try {
-        e = sc::Expr::parse(expression);
+        e = sc::Expr::compile(expression, impl_->scenario);
     } catch (const sc::ExprError& x) {
-        throw Error("evaluate(\"" + expression + "\"): error at column " + std::to_string(x.column + 1) + ": " + x.what());
+        throw Error("evaluate(\"" + expression + "\"): error at column " + std::to_string(x.column + 1) + ": " + x.what() +
+                    (x.hint.empty() ? "" : "\n  hint: " + x.hint));
     }
-    return e.eval([this, &expression](const sc::Expr::Ref& ref) {
+    for (const sc::Expr::Ref& ref : e.refs())
         if (ref.at) throw Error("evaluate(\"" + expression + "\"): " + ref.name + "@T looks back in time; only expectations can");
-        return quantity(ref.name);
-    });
+    sc::Run& run = impl_->get();
+    return e.eval([&run](const sc::Expr::Ref& ref) { return sc::read_quantity(run, ref.quantity); });
 }
 
 DirectorTables Run::tables() {

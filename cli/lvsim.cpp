@@ -17,6 +17,7 @@
 
 #include "cli/commands.hpp"
 #include "models/scenario/loader.hpp"
+#include "models/scenario/quantity.hpp"
 #include "models/scenario/runtime.hpp"
 
 namespace po = boost::program_options;
@@ -102,6 +103,7 @@ int cmd_run(const std::vector<std::string>& args) {
         "trace", po::value<std::string>(), "write every trace record as JSON Lines to PATH")(
         "pcap", po::value<std::string>(), "write the simulated segments as a pcap file to PATH")(
         "quiet,q", "no human report and no progress line")(
+        "list-quantities", "print every quantity conditions and sweep metrics can name, with its unit, then exit")(
         "fingerprint", "digest every trace record into a fingerprint and print it (alone with --quiet)")("list-keys", "print every settable key path with its value, then exit");
     const po::variables_map vm = cli::parse_file_command(args, o);
     if (vm.count("help") != 0) {
@@ -116,6 +118,10 @@ int cmd_run(const std::vector<std::string>& args) {
     if (vm.count("seed") != 0) s.seed = vm["seed"].as<uint64_t>();
     if (vm.count("list-keys") != 0) {
         for (const auto& [k, v] : scenario::list_keys(s)) std::cout << k << " = " << v << "\n";
+        return kOk;
+    }
+    if (vm.count("list-quantities") != 0) {
+        std::cout << scenario::quantity_listing(s);
         return kOk;
     }
     scenario::RunOptions opt;
@@ -167,13 +173,16 @@ int cmd_check(const std::vector<std::string>& args) {
     o.add_options()("help,h", "show this help")("set", po::value<std::vector<std::string>>()->composing(), "KEY=VALUE override");
     const po::variables_map vm = cli::parse_file_command(args, o);
     if (vm.count("help") != 0) {
-        std::cout << o << "\nValidates the file (YAML, keys, units, names, ipvsadm lines, times, conditions) and exits\n"
-                  << "0 when it is right, 2 with the first problem's file:line:column otherwise.\n";
+        std::cout << o << "\nValidates the file (YAML, keys, units, names, ipvsadm lines applied in order, realserver\n"
+                  << "addresses, client targets, sysctls, times, conditions and their units) and exits 0 when it is\n"
+                  << "right (printing any warnings), 2 with the first problem's file:line:column otherwise.\n";
         return kOk;
     }
     if (vm.count("file") == 0) throw Usage("lvsim check: which scenario file?");
     const auto sets = vm.count("set") != 0 ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
     const scenario::Scenario s = scenario::load_scenario_file(vm["file"].as<std::string>(), sets);
+    for (const scenario::Warning& w : s.warnings)
+        std::cout << s.file << ":" << w.mark.line << ":" << w.mark.column << ": warning: " << w.text << "\n";
     std::cout << vm["file"].as<std::string>() << ": ok (" << s.name << ": " << s.realservers.size() << " realservers, "
               << s.clients.size() << " client groups, " << s.timeline.size() << " timeline entries, " << s.expectations.size()
               << " expectations)\n";

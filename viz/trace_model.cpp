@@ -42,6 +42,7 @@ uint16_t categorize(std::string_view kind, std::string_view event, std::string_v
     if (kind == "director.listing" || kind == "director.connections") c |= kCatListing;
     if (starts("http.")) c |= kCatHttp;
     if (kind == "expectation") c |= kCatCheck;
+    if (kind == "scenario.warning") c |= kCatAdmin | kCatCheck;
     return c;
 }
 
@@ -107,7 +108,7 @@ void TraceModel::build_indexes() {
                  s.find("error"),    s.find("server"),     s.find("action"),     s.find("state"),
                  s.find("aborted"),  s.find("seq"),        s.find("ack"),        s.find("segs"),
                  s.find("method"),   s.find("bytes"),      s.find("name"),       s.find("value"),
-                 s.find("busy"),     s.find("idle_keepalive"), s.find("address")};
+                 s.find("busy"),     s.find("idle_keepalive"), s.find("address"),  s.find("line")};
     kinds_ = Kinds{s.find("tcp.state"),        s.find("ipvs.state"),       s.find("ipvs.sched"),
                    s.find("ipvs.conn.new"),    s.find("ipvs.conn.expire"), s.find("net.packet"),
                    s.find("net.drop"),         s.find("director.listing"), s.find("director.connections"),
@@ -116,7 +117,7 @@ void TraceModel::build_indexes() {
                    s.find("http.response"),    s.find("http.object.failed"), s.find("http.retry"),
                    s.find("timeline.ipvsadm"), s.find("timeline.sysctl"),  s.find("timeline.server"),
                    s.find("timeline.client"),  s.find("ipvs.admin"),       s.find("http.server.workers"),
-                   s.find("director.realserver")};
+                   s.find("director.realserver"), s.find("scenario.warning")};
 
     by_kind_.clear();
     by_entity_.clear();

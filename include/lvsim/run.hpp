@@ -230,7 +230,7 @@ struct RunOptions {
 /// before that sees the run from its very first record.
 class Run {
 public:
-    /// Prepares a run. Throws lvsim::Error when a service names a scheduler nobody registered.
+    /// Prepares a run (the scenario was checked when it was loaded or built).
     explicit Run(const Scenario& scenario, RunOptions options = {});
     /// Not copyable (a run is one simulation in progress); movable.
     ~Run();

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "models/ipvs/sysctl.hpp"
+
 namespace lvs::ipvs {
 
 using net::Packet;
@@ -346,38 +348,21 @@ AdminResult Director::set_timeouts(int64_t tcp_s, int64_t tcpfin_s, int64_t udp_
     return r;
 }
 
-std::vector<std::string_view> Director::sysctl_names() {
-    return {"expire_nodest_conn", "expire_quiescent_template", "conn_reuse_mode", "sloppy_tcp", "conntrack",
-            "secure_tcp", "nat_icmp_send"};
-}
-
 std::optional<int> Director::sysctl(std::string_view name) const {
-    if (name == "expire_nodest_conn") return sysctls_.expire_nodest_conn;
-    if (name == "expire_quiescent_template") return sysctls_.expire_quiescent_template;
-    if (name == "conn_reuse_mode" && kernel_.has_conn_reuse_mode) return sysctls_.conn_reuse_mode;
-    if (name == "sloppy_tcp") return sysctls_.sloppy_tcp;
-    if (name == "conntrack") return sysctls_.conntrack;
-    if (name == "secure_tcp") return sysctls_.secure_tcp;
-    if (name == "nat_icmp_send") return sysctls_.nat_icmp_send;
-    return std::nullopt;
+    const SysctlDef* def = find_sysctl(name);
+    if (def == nullptr || !def->exists_on(kernel_)) return std::nullopt;
+    return sysctls_.*(def->field);
 }
 
 std::string Director::set_sysctl(std::string_view name, int value) {
     const std::string path = "net.ipv4.vs." + std::string(name);
-    int* target = nullptr;
-    int max = 1;
-    if (name == "expire_nodest_conn") target = &sysctls_.expire_nodest_conn;
-    else if (name == "expire_quiescent_template") target = &sysctls_.expire_quiescent_template;
-    else if (name == "conn_reuse_mode" && kernel_.has_conn_reuse_mode) target = &sysctls_.conn_reuse_mode, max = 3;
-    else if (name == "sloppy_tcp") target = &sysctls_.sloppy_tcp;
-    else if (name == "conntrack") target = &sysctls_.conntrack;
-    else if (name == "secure_tcp") target = &sysctls_.secure_tcp, max = 3;
-    else if (name == "nat_icmp_send") target = &sysctls_.nat_icmp_send;
+    const SysctlDef* def = find_sysctl(name);
     std::string error;
-    if (target == nullptr) error = "sysctl: cannot stat /proc/sys/" + path + ": No such file or directory" +
-                                   (name == "conn_reuse_mode" ? " (absent before Linux 4.2: kernel profile " + kernel_.name + ")" : "");
-    else if (value < 0 || value > max) error = "sysctl: setting key \"" + path + "\": Invalid argument";
-    else *target = value;
+    if (def == nullptr || !def->exists_on(kernel_))
+        error = "sysctl: cannot stat /proc/sys/" + path + ": No such file or directory" +
+                (def != nullptr ? " (absent before Linux 4.2: kernel profile " + kernel_.name + ")" : "");
+    else if (value < 0 || value > def->max) error = "sysctl: setting key \"" + path + "\": Invalid argument";
+    else sysctls_.*(def->field) = value;
     LVS_TRACE(sim_, entity_, "ipvs.sysctl").f("name", name).f("value", value).f("error", error);
     if (error.empty()) changed();
     return error;

@@ -135,10 +135,10 @@ public:
     AdminResult edit_dest(const ServiceKey& k, const DestSpec& d);
     AdminResult del_dest(const ServiceKey& k, net::Endpoint addr);
     AdminResult set_timeouts(int64_t tcp_s, int64_t tcpfin_s, int64_t udp_s);
-    // net.ipv4.vs.NAME=VALUE; an error message (sysctl's words) or empty on success.
+    // net.ipv4.vs.NAME=VALUE (the names and ranges of sysctl.hpp); an error message (sysctl's
+    // words) or empty on success.
     std::string set_sysctl(std::string_view name, int value);
     std::optional<int> sysctl(std::string_view name) const;
-    static std::vector<std::string_view> sysctl_names();
 
     // Where a realserver lives (DR/TUN frames go to its node) and what reports call it.
     void add_realserver(net::Ipv4 addr, net::NodeId node, std::string name);

@@ -127,32 +127,32 @@ void HealthChecker::check_failed(size_t i, const std::string& why) {
     if (s.up && s.consecutive_failures >= config_.failures) mark_down(i);
 }
 
-std::string HealthChecker::ipvsadm(const std::string& args) {
-    IpvsadmError err;
-    const auto cmd = parse_ipvsadm(args, &err);
-    if (!cmd) return err.message;
-    const AdminResult r = apply_ipvsadm(director_, *cmd);
-    return r.ok() ? "" : r.message;
+void HealthChecker::change(const std::string& realserver, HealthAction action, const IpvsadmCommand& command, const std::string& why,
+                           const std::function<void(const std::string&)>& record) {
+    const AdminResult r = apply_ipvsadm(director_, command);
+    record(r.ok() ? "" : r.message);
+    if (hook_) hook_(HealthChange{realserver, action, command, why});
 }
 
 void HealthChecker::mark_down(size_t i) {
     ServerState& s = *servers_[i];
     s.up = false;
     s.down_at = sim_.now();
-    const std::string svc = (config_.service.fwmark != 0 ? "-f " + std::to_string(config_.service.fwmark) : "-t " + config_.service.vip.str());
-    const std::string cmd = config_.quiescent
-                                ? "-e " + svc + " -r " + s.spec.addr.str() + " " + std::string(switch_of(s.spec.forward)) + " -w 0"
-                                : "-d " + svc + " -r " + s.spec.addr.str();
+    DestSpec quiet = s.spec;
+    quiet.weight = 0;
+    const IpvsadmCommand cmd = config_.quiescent ? dest_command(IpvsadmCmd::EditDest, config_.service, quiet)
+                                                 : dest_command(IpvsadmCmd::DelDest, config_.service, s.spec);
     const std::string why = std::to_string(s.consecutive_failures) + " check" + (s.consecutive_failures == 1 ? "" : "s") + " failed";
-    const std::string err = ipvsadm(cmd);
-    LVS_TRACE(sim_, entity_, "health.state")
-        .f("server", s.name)
-        .f("state", "down")
-        .f("command", "ipvsadm " + cmd)
-        .f("because", why)
-        .f("text", config_.name + (config_.quiescent ? " set " + s.name + " to weight 0" : " removed " + s.name) + " because " + why)
-        .f("error", err);
-    if (hook_) hook_(s.name, "ipvsadm " + cmd, why);
+    const auto record = [&](const std::string& err) {
+        LVS_TRACE(sim_, entity_, "health.state")
+            .f("server", s.name)
+            .f("state", "down")
+            .f("command", "ipvsadm " + cmd.text)
+            .f("because", why)
+            .f("text", config_.name + (config_.quiescent ? " set " + s.name + " to weight 0" : " removed " + s.name) + " because " + why)
+            .f("error", err);
+    };
+    change(s.name, config_.quiescent ? HealthAction::Quiesce : HealthAction::Remove, cmd, why, record);
     update_fallback();
 }
 
@@ -160,44 +160,45 @@ void HealthChecker::mark_up(size_t i) {
     ServerState& s = *servers_[i];
     s.up = true;
     s.up_at = sim_.now();
-    const std::string svc = (config_.service.fwmark != 0 ? "-f " + std::to_string(config_.service.fwmark) : "-t " + config_.service.vip.str());
     const bool listed = director_.find_dest(config_.service, s.spec.addr) != nullptr;
-    const std::string cmd = std::string(listed ? "-e " : "-a ") + svc + " -r " + s.spec.addr.str() + " " +
-                            std::string(switch_of(s.spec.forward)) + " -w " + std::to_string(s.spec.weight);
+    const IpvsadmCommand cmd = dest_command(listed ? IpvsadmCmd::EditDest : IpvsadmCmd::AddDest, config_.service, s.spec);
     const std::string why = std::to_string(s.consecutive_successes) + " check" + (s.consecutive_successes == 1 ? "" : "s") + " succeeded";
-    const std::string err = ipvsadm(cmd);
-    LVS_TRACE(sim_, entity_, "health.state")
-        .f("server", s.name)
-        .f("state", "up")
-        .f("command", "ipvsadm " + cmd)
-        .f("because", why)
-        .f("text", config_.name + (listed ? " restored " + s.name + "'s weight " : " re-added " + s.name + " with weight ") +
-                       std::to_string(s.spec.weight) + " because " + why)
-        .f("error", err);
-    if (hook_) hook_(s.name, "ipvsadm " + cmd, why);
+    const auto record = [&](const std::string& err) {
+        LVS_TRACE(sim_, entity_, "health.state")
+            .f("server", s.name)
+            .f("state", "up")
+            .f("command", "ipvsadm " + cmd.text)
+            .f("because", why)
+            .f("text", config_.name + (listed ? " restored " + s.name + "'s weight " : " re-added " + s.name + " with weight ") +
+                           std::to_string(s.spec.weight) + " because " + why)
+            .f("error", err);
+    };
+    change(s.name, listed ? HealthAction::Restore : HealthAction::Readd, cmd, why, record);
     update_fallback();
 }
 
 void HealthChecker::update_fallback() {
     if (!config_.fallback) return;
     const bool any_up = std::any_of(servers_.begin(), servers_.end(), [](const auto& s) { return s->up; });
-    const std::string svc = (config_.service.fwmark != 0 ? "-f " + std::to_string(config_.service.fwmark) : "-t " + config_.service.vip.str());
+    const DestSpec fallback{*config_.fallback, Forward::Masq, 1, 0, 0};
     if (!any_up && !fallback_active_) {
         // ldirectord: the fallback server is added with weight 1 when no realserver is up.
         fallback_active_ = true;
-        const std::string cmd = "-a " + svc + " -r " + config_.fallback->str() + " -m -w 1";
-        const std::string err = ipvsadm(cmd);
-        LVS_TRACE(sim_, entity_, "health.state").f("server", "fallback").f("state", "up").f("command", "ipvsadm " + cmd)
-            .f("because", "no realserver is up").f("text", config_.name + " added the fallback server because no realserver is up").f("error", err);
-        if (hook_) hook_("fallback", "ipvsadm " + cmd, "no realserver is up");
+        const IpvsadmCommand cmd = dest_command(IpvsadmCmd::AddDest, config_.service, fallback);
+        const auto record = [&](const std::string& err) {
+            LVS_TRACE(sim_, entity_, "health.state").f("server", "fallback").f("state", "up").f("command", "ipvsadm " + cmd.text)
+                .f("because", "no realserver is up").f("text", config_.name + " added the fallback server because no realserver is up").f("error", err);
+        };
+        change("fallback", HealthAction::FallbackAdd, cmd, "no realserver is up", record);
     } else if (any_up && fallback_active_) {
         // ... and removed with -d (never quiesced) as soon as one is back.
         fallback_active_ = false;
-        const std::string cmd = "-d " + svc + " -r " + config_.fallback->str();
-        const std::string err = ipvsadm(cmd);
-        LVS_TRACE(sim_, entity_, "health.state").f("server", "fallback").f("state", "down").f("command", "ipvsadm " + cmd)
-            .f("because", "a realserver is back").f("text", config_.name + " removed the fallback server because a realserver is back").f("error", err);
-        if (hook_) hook_("fallback", "ipvsadm " + cmd, "a realserver is back");
+        const IpvsadmCommand cmd = dest_command(IpvsadmCmd::DelDest, config_.service, fallback);
+        const auto record = [&](const std::string& err) {
+            LVS_TRACE(sim_, entity_, "health.state").f("server", "fallback").f("state", "down").f("command", "ipvsadm " + cmd.text)
+                .f("because", "a realserver is back").f("text", config_.name + " removed the fallback server because a realserver is back").f("error", err);
+        };
+        change("fallback", HealthAction::FallbackRemove, cmd, "a realserver is back", record);
     }
 }
 

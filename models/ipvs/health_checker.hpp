@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "models/ipvs/director.hpp"
+#include "models/ipvs/ipvsadm.hpp"
 #include "models/tcp/tcp_stack.hpp"
 #include "sim/timer.hpp"
 
@@ -38,10 +39,27 @@ struct HealthCheckConfig {
     uint32_t response_bytes = 200;
 };
 
+// What a health checker did to the service's table, and why.
+enum class HealthAction : uint8_t {
+    Quiesce,         // -e ... -w 0 (quiescent: the realserver drains)
+    Remove,          // -d (its entries lose their destination)
+    Restore,         // -e ... -w W, the configured weight again
+    Readd,           // -a ... -w W after a removal
+    FallbackAdd,     // the fallback server, while no realserver is up
+    FallbackRemove,
+};
+struct HealthChange {
+    std::string realserver;  // "fallback" for the fallback server
+    HealthAction action;
+    IpvsadmCommand command;  // as applied
+    std::string why;         // "3 checks failed"
+    bool drains() const { return action == HealthAction::Quiesce || action == HealthAction::Remove; }
+};
+
 class HealthChecker final : public tcp::TcpApp {
 public:
-    // `on_action(realserver, ipvsadm command, reason)` reports every table change it makes.
-    using ActionHook = std::function<void(const std::string& rs, const std::string& command, const std::string& why)>;
+    // Called for every table change the checker makes.
+    using ActionHook = std::function<void(const HealthChange&)>;
 
     HealthChecker(Director& director, HealthCheckConfig config, ActionHook hook = {});
     ~HealthChecker() override;
@@ -92,7 +110,10 @@ private:
     void mark_down(size_t i);
     void mark_up(size_t i);
     void update_fallback();
-    std::string ipvsadm(const std::string& args);
+    // Applies one change to the table, has `record` trace it (given the table's answer, "" when
+    // ok), then tells the hook.
+    void change(const std::string& realserver, HealthAction action, const IpvsadmCommand& command, const std::string& why,
+                const std::function<void(const std::string&)>& record);
 
     Director& director_;
     sim::Simulator& sim_;

@@ -275,12 +275,14 @@ std::optional<IpvsadmCommand> parse_ipvsadm(std::string_view line, IpvsadmError*
         } else if (is('s', "scheduler")) {
             if (!opt(kScheduler)) return std::nullopt;
             c.service.scheduler = arg;
+            c.has_scheduler = true;
         } else if (is('b', "sched-flags")) {
             if (!opt(kSchedFlags)) return std::nullopt;
             if (!parse_sched_flags(arg, &c.service.sched_flags)) return fail("invalid scheduler flags `" + arg + "' specified", it.tok);
         } else if (is('p', "persistent")) {
             if (!opt(kPersistent)) return std::nullopt;
             c.service.persistent = true;
+            c.has_persistent = true;
             c.service.persistence_s = 300;  // IPVS_SVC_PERSISTENT_TIMEOUT
             if (it.arg) {
                 long v = 0;
@@ -299,18 +301,22 @@ std::optional<IpvsadmCommand> parse_ipvsadm(std::string_view line, IpvsadmError*
             if (parsed == 1) c.dest.addr.port = 0xFFFF;  // "copy vport to dport" once the service is known
         } else if (is('g', "gatewaying")) {
             if (!opt(kForward)) return std::nullopt;
+            c.has_forward = true;
             c.dest.forward = Forward::Route;
         } else if (is('i', "ipip")) {
             if (!opt(kForward)) return std::nullopt;
+            c.has_forward = true;
             c.dest.forward = Forward::Tunnel;
         } else if (is('m', "masquerading")) {
             if (!opt(kForward)) return std::nullopt;
+            c.has_forward = true;
             c.dest.forward = Forward::Masq;
         } else if (is('w', "weight")) {
             if (!opt(kWeight)) return std::nullopt;
             long v = 0;
             if (!to_number(arg, 0, 65535, &v)) return fail("illegal weight specified", it.tok);
             c.dest.weight = v;
+            c.has_weight = true;
         } else if (is('x', "u-threshold")) {
             if (!opt(kUThreshold)) return std::nullopt;
             long v = 0;
@@ -410,6 +416,23 @@ std::optional<IpvsadmCommand> parse_ipvsadm(std::string_view line, IpvsadmError*
         if ((c.cmd != IpvsadmCmd::DelDest) && c.service.key.fwmark == 0 &&
             (c.dest.forward == Forward::Tunnel || c.dest.forward == Forward::Route))
             c.dest.addr.port = c.service.key.vip.port;
+    }
+    return c;
+}
+
+IpvsadmCommand dest_command(IpvsadmCmd cmd, const ServiceKey& service, const DestSpec& dest) {
+    IpvsadmCommand c;
+    c.cmd = cmd;
+    c.has_service = true;
+    c.service.key = service;
+    c.dest = dest;
+    const char* letter = cmd == IpvsadmCmd::AddDest ? "-a " : cmd == IpvsadmCmd::EditDest ? "-e " : "-d ";
+    const std::string svc = service.fwmark != 0 ? "-f " + std::to_string(service.fwmark)
+                                                : std::string(service.proto == Proto::Udp ? "-u " : "-t ") + service.vip.str();
+    c.text = letter + svc + " -r " + dest.addr.str();
+    if (cmd != IpvsadmCmd::DelDest) {
+        c.has_forward = c.has_weight = true;
+        c.text += " " + std::string(switch_of(dest.forward)) + " -w " + std::to_string(dest.weight);
     }
     return c;
 }

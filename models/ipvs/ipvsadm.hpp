@@ -54,6 +54,12 @@ struct IpvsadmCommand {
     DestSpec dest;
     ListFormat format;
     int64_t tcp = 0, tcpfin = 0, udp = 0;  // --set
+    // Which options the line gave; the rest hold ipvsadm's defaults (an -e without -w or
+    // without a forwarding switch restates them: the loader warns).
+    bool has_scheduler = false;
+    bool has_persistent = false;
+    bool has_forward = false;
+    bool has_weight = false;
     std::string text;                      // the command line as given
 };
 
@@ -66,6 +72,10 @@ struct IpvsadmError {
 // Parses one command line ("ipvsadm -A -t 10.0.0.100:80 -s wlc", the leading "ipvsadm" is
 // optional). Returns the command or ipvsadm's error message.
 std::optional<IpvsadmCommand> parse_ipvsadm(std::string_view line, IpvsadmError* error);
+
+// A destination command (-a, -e, -d) built in code, as if parsed from the line ipvsadm-save
+// style would print (its `text`): "-e -t 10.0.0.100:80 -r 192.168.10.11:80 -m -w 0".
+IpvsadmCommand dest_command(IpvsadmCmd cmd, const ServiceKey& service, const DestSpec& dest);
 
 // Applies a parsed command. Mutating commands change the director and return the kernel's
 // answer (ipvsadm's words); listing commands render into `output`.

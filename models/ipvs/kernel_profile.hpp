@@ -8,9 +8,17 @@
 
 namespace lvs::ipvs {
 
+// A kernel release as MAJOR.MINOR, ordered (5.4 < 5.16).
+struct KernelRelease {
+    int major = 0;
+    int minor = 0;
+    auto operator<=>(const KernelRelease&) const = default;
+};
+
 struct KernelProfile {
     std::string name;
     std::string releases;  // for reports: "3.10-4.1"
+    KernelRelease first;   // the oldest release the profile stands for ({0, 0}: any older)
     // ActiveConn counts SYN_SENT/SYN_RECV/SYNACK too (commit be2cef49904b, 4.8); before,
     // only ESTABLISHED is active.
     bool syn_states_active = true;
@@ -40,6 +48,9 @@ struct KernelProfile {
 // "current" (>= 5.16, the default), "5.9-5.15", "4.8-5.8", "4.2-4.7", "3.10-4.1" (the 2013
 // seed era), "<=3.9". nullptr for an unknown name.
 const KernelProfile* find_kernel_profile(std::string_view name);
+// The profile of a release written as `uname -r` starts ("5.4", "6.1.0-18-amd64", "4.19.0");
+// nullptr when the text is no release number.
+const KernelProfile* kernel_profile_for_release(std::string_view release);
 std::vector<std::string_view> kernel_profile_names();
 const KernelProfile& current_kernel();
 

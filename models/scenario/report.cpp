@@ -65,8 +65,12 @@ void write_capacity(std::ostream& o, const Report& r) {
 
 void write_text_report(std::ostream& o, const Report& r) {
     o << "lvsim: " << r.scenario << " (" << r.file << ")\n";
-    o << "  seed " << r.seed << ", kernel profile " << r.kernel << ", " << secs(r.end) << " s simulated, " << r.events
-      << " events\n";
+    o << "  seed " << r.seed << ", kernel profile " << r.kernel << (r.kernel_asked.empty() ? "" : " (for kernel " + r.kernel_asked + ")")
+      << ", " << secs(r.end) << " s simulated, " << r.events << " events\n";
+    if (!r.warnings.empty()) {
+        o << "\nWarnings\n";
+        for (const Warning& w : r.warnings) o << "  " << r.file << ":" << w.mark.line << ": " << w.text << "\n";
+    }
     if (!r.lesson.empty()) {
         o << "\nLesson\n";
         std::istringstream in(r.lesson);
@@ -146,7 +150,17 @@ void write_json_report(std::ostream& o, const Report& r) {
     json_str(o, r.scenario);
     o << ", \"seed\": " << r.seed << ", \"kernel\": ";
     json_str(o, r.kernel);
-    o << "},\n  \"end_s\": " << secs(r.end) << ",\n  \"events\": " << r.events << ",\n";
+    if (!r.kernel_asked.empty()) {
+        o << ", \"kernel_asked\": ";
+        json_str(o, r.kernel_asked);
+    }
+    o << "},\n  \"warnings\": [";
+    for (size_t i = 0; i < r.warnings.size(); ++i) {
+        o << (i ? ",\n    " : "\n    ") << "{\"text\": ";
+        json_str(o, r.warnings[i].text);
+        o << ", \"line\": " << r.warnings[i].mark.line << ", \"column\": " << r.warnings[i].mark.column << "}";
+    }
+    o << "],\n  \"end_s\": " << secs(r.end) << ",\n  \"events\": " << r.events << ",\n";
     const auto client = [&](const ClientReport& c, const std::string& indent) {
         o << "{\"pages\": " << c.pages << ", \"pages_completed\": " << c.pages_completed << ", \"pages_aborted\": " << c.pages_aborted
           << ", \"objects_ok\": " << c.objects_ok << ", \"objects_failed\": " << c.objects_failed << ", \"objects_aborted\": "

@@ -7,6 +7,7 @@
 
 #include "models/ipvs/ipvsadm.hpp"
 #include "models/scenario/expr.hpp"
+#include "models/scenario/quantity.hpp"
 #include "models/tcp/tcp_profile.hpp"
 
 namespace lvs::scenario {
@@ -68,22 +69,14 @@ void Run::build() {
     // path (the realserver's gateway); -g/-i put the VIP on the realserver's loopback.
     std::map<uint32_t, std::set<ipvs::Forward>> forwards;
     std::vector<net::Ipv4> vips;
-    for (const std::string& line : s.rules) {
-        ipvs::IpvsadmError err;
-        const auto c = ipvs::parse_ipvsadm(line, &err);
-        if (!c) continue;
-        if (c->cmd == ipvs::IpvsadmCmd::AddDest || c->cmd == ipvs::IpvsadmCmd::EditDest)
-            forwards[c->dest.addr.addr.value()].insert(c->dest.forward);
-        if (c->has_service && c->service.key.fwmark == 0 && std::find(vips.begin(), vips.end(), c->service.key.vip.addr) == vips.end())
-            vips.push_back(c->service.key.vip.addr);
-    }
-    for (const TimelineEntry& e : s.timeline) {
-        if (e.kind != TimelineEntry::Kind::Ipvsadm) continue;
-        ipvs::IpvsadmError err;
-        const auto c = ipvs::parse_ipvsadm(e.text, &err);
-        if (c && (c->cmd == ipvs::IpvsadmCmd::AddDest || c->cmd == ipvs::IpvsadmCmd::EditDest))
-            forwards[c->dest.addr.addr.value()].insert(c->dest.forward);
-    }
+    const auto note = [&](const ipvs::IpvsadmCommand& c, bool rule) {
+        if (c.cmd == ipvs::IpvsadmCmd::AddDest || c.cmd == ipvs::IpvsadmCmd::EditDest) forwards[c.dest.addr.addr.value()].insert(c.dest.forward);
+        if (rule && c.has_service && c.service.key.fwmark == 0 && std::find(vips.begin(), vips.end(), c.service.key.vip.addr) == vips.end())
+            vips.push_back(c.service.key.vip.addr);
+    };
+    for (const Rule& r : s.rules) note(r.command, true);
+    for (const TimelineEntry& e : s.timeline)
+        if (const auto* a = std::get_if<IpvsadmAction>(&e.action)) note(a->command, false);
     for (const RealServerSpec& spec : s.realservers) {
         RealServer rs;
         rs.name = spec.name;
@@ -119,8 +112,7 @@ void Run::build() {
         ClientGroup& g = groups_.back();
         g.name = spec.name;
         http::BrowserConfig cfg = spec.browser;
-        if (!vips.empty()) cfg.server = {vips.front(), 80};
-        if (spec.target) cfg.server = *spec.target;
+        cfg.server = spec.target;
         const tcp::TcpProfile* profile = tcp::find_tcp_profile(spec.tcp);
         if (spec.port_low != 0) {
             custom_profiles_.push_back(std::make_unique<tcp::TcpProfile>(*profile));
@@ -142,46 +134,47 @@ void Run::build() {
     if (!options_.pcap_path.empty()) pcap_ = std::make_unique<net::PcapWriter>(net_, options_.pcap_path);
 
     // The director's configuration at t = 0, before anything else happens.
-    for (const auto& [name, value] : s.sysctls) {
-        const std::string err = director_->set_sysctl(name, value);
-        admin_log_.push_back("[0s] sysctl net.ipv4.vs." + name + "=" + std::to_string(value) + (err.empty() ? "" : ": " + err));
+    for (const SysctlSetting& x : s.sysctls) {
+        const std::string err = director_->set_sysctl(x.sysctl->name, x.value);
+        admin_log_.push_back("[0s] sysctl net.ipv4.vs." + std::string(x.sysctl->name) + "=" + std::to_string(x.value) +
+                             (err.empty() ? "" : ": " + err));
     }
-    for (const std::string& line : s.rules) {
-        ipvs::IpvsadmError err;
-        const auto c = ipvs::parse_ipvsadm(line, &err);
-        const ipvs::AdminResult r = c ? ipvs::apply_ipvsadm(*director_, *c) : ipvs::AdminResult{ipvs::AdminCode::Invalid, err.message};
-        admin_log_.push_back("[0s] ipvsadm " + line + (r.ok() ? "" : ": " + r.message));
+    for (const Rule& rule : s.rules) {
+        const ipvs::AdminResult r = ipvs::apply_ipvsadm(*director_, rule.command);
+        admin_log_.push_back("[0s] ipvsadm " + rule.command.text + (r.ok() ? "" : ": " + r.message));
     }
     for (const HealthCheckSpec& h : s.health_checks) {
         ipvs::HealthCheckConfig cfg;
         cfg.name = h.name;
-        cfg.service = {ipvs::Proto::Tcp, *net::Endpoint::parse(h.service), 0};
+        cfg.service = {ipvs::Proto::Tcp, h.service, 0};
         cfg.interval = h.interval;
         cfg.timeout = h.timeout;
         cfg.failures = h.failures;
         cfg.successes = h.successes;
         cfg.quiescent = h.quiescent;
-        if (h.fallback) cfg.fallback = *net::Endpoint::parse(*h.fallback);
+        cfg.fallback = h.fallback;
         // A removal or a quiescing by the health checker is a drain like an admin's.
-        auto hook = [this, cfg](const std::string& rs, const std::string& command, const std::string& why) {
-            admin_log_.push_back("[" + sim::format_time(sim_.now()) + "] " + cfg.name + ": " + command + " (" + why + ")");
-            const bool drains = command.find(" -w 0") != std::string::npos || command.rfind("ipvsadm -d ", 0) == 0;
-            if (!drains || rs == "fallback") return;
-            net::Ipv4 addr;
-            for (const RealServerSpec& r : scenario_.realservers)
-                if (r.name == rs) addr = r.address;
+        auto hook = [this, cfg](const ipvs::HealthChange& c) {
+            const std::string command = "ipvsadm " + c.command.text;
+            admin_log_.push_back("[" + sim::format_time(sim_.now()) + "] " + cfg.name + ": " + command + " (" + c.why + ")");
+            if (!c.drains()) return;
+            const RealServerSpec* rs = scenario_.find_realserver(c.realserver);
+            if (rs == nullptr) return;
             const ipvs::Service* svc = director_->find_service(cfg.service);
             const ipvs::Dest* d = nullptr;
             if (svc != nullptr)
                 for (const ipvs::Dest* x : svc->dests)
-                    if (x->addr.addr == addr) d = x;
+                    if (x->addr.addr == rs->address) d = x;
             for (const ipvs::Dest* x : director_->trash())
-                if (d == nullptr && x->addr.addr == addr && x->svc_vip == cfg.service.vip) d = x;
-            start_drain(rs, cfg.name + ": " + command, d != nullptr && d->refcnt > 0 ? d : nullptr);
+                if (d == nullptr && x->addr.addr == rs->address && x->svc_vip == cfg.service.vip) d = x;
+            start_drain(rs->name, cfg.name + ": " + command, d != nullptr && d->refcnt > 0 ? d : nullptr);
         };
         health_.push_back(std::make_unique<ipvs::HealthChecker>(*director_, cfg, hook));
         health_.back()->start();
     }
+    // What the loader warned about (timeline entries say theirs when they are applied).
+    for (const Warning& w : s.warnings)
+        if (!w.timeline_entry) trace_warning(w);
     for (ClientGroup& g : groups_)
         for (auto& b : g.browsers) b->start();
     schedule_timeline();
@@ -193,104 +186,94 @@ void Run::build() {
 
 void Run::schedule_timeline() {
     for (size_t i = 0; i < scenario_.timeline.size(); ++i)
-        sim_.at(scenario_.timeline[i].at, [this, i] { apply(scenario_.timeline[i]); }, sim::Priority::Timeline);
+        sim_.at(scenario_.timeline[i].at, [this, i] { apply(i); }, sim::Priority::Timeline);
     for (sim::Time t : options_.snapshot_at)
         if (t <= end_) sim_.at(t, [this] { snapshots_.push_back(take_snapshot("at " + sim::format_time(sim_.now()))); }, sim::Priority::Late);
     results_.resize(scenario_.expectations.size());
+    at_values_.resize(scenario_.expectations.size());
     for (size_t i = 0; i < scenario_.expectations.size(); ++i) {
         const Expectation& x = scenario_.expectations[i];
         results_[i].text = x.text;
         results_[i].at = x.at;
         results_[i].mark = x.mark;
-        const Expr e = Expr::parse(x.text);
         // Values at earlier times (`name@T`) are captured when T comes.
-        for (const Expr::Ref& ref : e.refs()) {
-            if (!ref.at || *ref.at > end_) continue;
-            const std::string key = ref.name + "@" + sim::format_time(*ref.at);
-            sim_.at(*ref.at, [this, key, name = ref.name] {
-                try {
-                    at_values_[key] = quantity(name);
-                } catch (const std::exception&) {
-                    at_values_[key] = NAN;
-                }
-            }, sim::Priority::Late);
+        const std::vector<Expr::Ref>& refs = x.condition.refs();
+        at_values_[i].assign(refs.size(), NAN);
+        for (size_t k = 0; k < refs.size(); ++k) {
+            if (!refs[k].at || *refs[k].at > end_) continue;
+            sim_.at(*refs[k].at, [this, i, k] { at_values_[i][k] = read_quantity(*this, scenario_.expectations[i].condition.refs()[k].quantity); },
+                    sim::Priority::Late);
         }
         if (x.at && *x.at <= end_) sim_.at(*x.at, [this, i] { evaluate(i); }, sim::Priority::Late);
     }
 }
 
-void Run::apply(const TimelineEntry& e) {
-    const std::string when = "[" + sim::format_time(sim_.now()) + "] ";
-    switch (e.kind) {
-        case TimelineEntry::Kind::Ipvsadm: {
-            ipvs::IpvsadmError err;
-            const auto c = ipvs::parse_ipvsadm(e.text, &err);
-            if (!c) {
-                admin_log_.push_back(when + "ipvsadm " + e.text + ": " + err.message);
-                return;
-            }
-            // A weight of 0 or a deletion starts a drain of that realserver.
-            const bool drain = (c->cmd == ipvs::IpvsadmCmd::EditDest && c->dest.weight == 0) || c->cmd == ipvs::IpvsadmCmd::DelDest;
-            const ipvs::Dest* before = director_->find_dest(c->service.key, c->dest.addr);
-            const bool vanishes = c->cmd == ipvs::IpvsadmCmd::DelDest && before != nullptr && before->refcnt == 0;
-            const ipvs::AdminResult r = ipvs::apply_ipvsadm(*director_, *c);
-            admin_log_.push_back(when + "ipvsadm " + e.text + (r.ok() ? "" : ": " + r.message));
-            LVS_TRACE(sim_, net_.entity(director_->node()), "timeline.ipvsadm").f("command", e.text).f("result", r.ok() ? "ok" : r.message);
-            if (r.ok() && drain && before != nullptr) start_drain(rs_name_of(c->dest.addr.addr), "ipvsadm " + e.text, vanishes ? nullptr : before);
-            return;
-        }
-        case TimelineEntry::Kind::Sysctl: {
-            const size_t eq = e.text.find('=');
-            std::string name = e.text.substr(0, eq);
-            if (name.rfind("net.ipv4.vs.", 0) == 0) name = name.substr(12);
-            int value = 0;
-            try {
-                value = std::stoi(e.text.substr(eq + 1));
-            } catch (...) {
-                value = -1;
-            }
-            const std::string err = director_->set_sysctl(name, value);
-            admin_log_.push_back(when + "sysctl " + e.text + (err.empty() ? "" : ": " + err));
-            LVS_TRACE(sim_, net_.entity(director_->node()), "timeline.sysctl").f("setting", e.text).f("result", err.empty() ? "ok" : err);
-            return;
-        }
-        case TimelineEntry::Kind::Server: {
-            for (RealServer& rs : rs_) {
-                if (rs.name != e.target) continue;
-                if (e.text == "stop") rs.web->abrupt_stop();
-                else if (e.text == "graceful-stop") rs.web->graceful_stop();
-                else if (e.text == "crash") rs.web->crash();
-                else if (e.text == "start") rs.web->start();
-                else if (e.text == "keepalive-on") rs.web->set_keepalive(true, rs.web->config().keepalive_timeout);
-                else if (e.text == "keepalive-off") rs.web->set_keepalive(false, rs.web->config().keepalive_timeout);
-                else if (e.text == "keepalive-timeout") rs.web->set_keepalive(rs.web->config().keepalive, *e.duration_arg);
-                admin_log_.push_back(when + "server " + rs.name + " " + e.text);
-                LVS_TRACE(sim_, rs.host->tcp().entity(), "timeline.server").f("server", rs.name).f("action", e.text);
-            }
-            return;
-        }
-        case TimelineEntry::Kind::Client: {
-            for (ClientGroup& g : groups_) {
-                if (g.name != e.target) continue;
-                for (auto& b : g.browsers) {
-                    if (e.text == "stop-reloading") b->stop_reloading();
-                    else if (e.text == "start-reloading") b->start_reloading(sim_.now());
-                    else if (e.text == "keepalive-timeout") b->set_keepalive_timeout(*e.duration_arg);
-                }
-                admin_log_.push_back(when + "client " + g.name + " " + e.text);
-            }
-            return;
-        }
-        case TimelineEntry::Kind::Snapshot:
-            snapshots_.push_back(take_snapshot(e.text));
-            return;
-    }
+void Run::trace_warning(const Warning& w) {
+    LVS_TRACE(sim_, net_.entity(director_->node()), "scenario.warning").f("text", w.text).f("line", w.mark.line);
 }
 
+void Run::apply(size_t index) {
+    const TimelineEntry& e = scenario_.timeline[index];
+    for (const Warning& w : scenario_.warnings)
+        if (w.timeline_entry == index) trace_warning(w);
+    const std::string when = "[" + sim::format_time(sim_.now()) + "] ";
+    std::visit([&](const auto& a) { apply_action(a, when); }, e.action);
+}
+
+void Run::apply_action(const IpvsadmAction& a, const std::string& when) {
+    const ipvs::IpvsadmCommand& c = a.command;
+    // A weight of 0 or a deletion starts a drain of that realserver.
+    const bool drain = (c.cmd == ipvs::IpvsadmCmd::EditDest && c.dest.weight == 0) || c.cmd == ipvs::IpvsadmCmd::DelDest;
+    const ipvs::Dest* before = director_->find_dest(c.service.key, c.dest.addr);
+    const bool vanishes = c.cmd == ipvs::IpvsadmCmd::DelDest && before != nullptr && before->refcnt == 0;
+    const ipvs::AdminResult r = ipvs::apply_ipvsadm(*director_, c);
+    admin_log_.push_back(when + "ipvsadm " + c.text + (r.ok() ? "" : ": " + r.message));
+    LVS_TRACE(sim_, net_.entity(director_->node()), "timeline.ipvsadm").f("command", c.text).f("result", r.ok() ? "ok" : r.message);
+    if (r.ok() && drain && before != nullptr) start_drain(rs_name_of(c.dest.addr.addr), "ipvsadm " + c.text, vanishes ? nullptr : before);
+}
+
+void Run::apply_action(const SysctlAction& a, const std::string& when) {
+    const std::string setting = "net.ipv4.vs." + std::string(a.sysctl->name) + "=" + std::to_string(a.value);
+    const std::string err = director_->set_sysctl(a.sysctl->name, a.value);
+    admin_log_.push_back(when + "sysctl " + setting + (err.empty() ? "" : ": " + err));
+    LVS_TRACE(sim_, net_.entity(director_->node()), "timeline.sysctl").f("setting", setting).f("result", err.empty() ? "ok" : err);
+}
+
+void Run::apply_action(const ServerAction& a, const std::string& when) {
+    RealServer& rs = rs_[a.realserver];
+    http::WebServer& web = *rs.web;
+    switch (a.verb) {
+        case ServerVerb::Stop: web.abrupt_stop(); break;
+        case ServerVerb::GracefulStop: web.graceful_stop(); break;
+        case ServerVerb::Crash: web.crash(); break;
+        case ServerVerb::Start: web.start(); break;
+        case ServerVerb::KeepaliveOn: web.set_keepalive(true, web.config().keepalive_timeout); break;
+        case ServerVerb::KeepaliveOff: web.set_keepalive(false, web.config().keepalive_timeout); break;
+        case ServerVerb::KeepaliveTimeout: web.set_keepalive(web.config().keepalive, a.value); break;
+        case ServerVerb::Count: break;
+    }
+    admin_log_.push_back(when + "server " + rs.name + " " + std::string(to_string(a.verb)));
+    LVS_TRACE(sim_, rs.host->tcp().entity(), "timeline.server").f("server", rs.name).f("action", to_string(a.verb));
+}
+
+void Run::apply_action(const ClientAction& a, const std::string& when) {
+    ClientGroup& g = groups_[a.group];
+    for (auto& b : g.browsers) {
+        switch (a.verb) {
+            case ClientVerb::StopReloading: b->stop_reloading(); break;
+            case ClientVerb::StartReloading: b->start_reloading(sim_.now()); break;
+            case ClientVerb::KeepaliveTimeout: b->set_keepalive_timeout(a.value); break;
+            case ClientVerb::Count: break;
+        }
+    }
+    admin_log_.push_back(when + "client " + g.name + " " + std::string(to_string(a.verb)));
+}
+
+void Run::apply_action(const SnapshotAction& a, const std::string&) { snapshots_.push_back(take_snapshot(a.label)); }
+
 std::string Run::rs_name_of(net::Ipv4 addr) const {
-    for (const RealServerSpec& s : scenario_.realservers)
-        if (s.address == addr) return s.name;
-    return addr.str();
+    const RealServerSpec* rs = scenario_.realserver_at(addr);
+    return rs != nullptr ? rs->name : addr.str();
 }
 
 void Run::start_drain(const std::string& rs, const std::string& command, const ipvs::Dest* dest) {
@@ -357,11 +340,12 @@ void Run::sample() {
         client_tw += g;
     }
     client_time_wait_max_ = std::max(client_time_wait_max_, client_tw);
-    for (RealServer& rs : rs_) {
+    for (size_t i = 0; i < rs_.size(); ++i) {
+        RealServer& rs = rs_[i];
         SampleRow row;
         row.t = sim_.now();
         row.realserver = rs.name;
-        const ipvs::Dest* d = dest_of(rs.name);
+        const ipvs::Dest* d = dest_of(i);
         if (d != nullptr) {
             row.present = d->available();
             row.weight = d->available() ? d->weight : 0;
@@ -379,10 +363,8 @@ void Run::sample() {
     if (sim_.now() + scenario_.sample_every <= end_) sampler_.arm(scenario_.sample_every);
 }
 
-const ipvs::Dest* Run::dest_of(const std::string& rs_name) const {
-    net::Ipv4 addr;
-    for (const RealServerSpec& s : scenario_.realservers)
-        if (s.name == rs_name) addr = s.address;
+const ipvs::Dest* Run::dest_of(size_t realserver) const {
+    const net::Ipv4 addr = scenario_.realservers[realserver].address;
     for (const auto& svc : director_->services())
         for (const ipvs::Dest* d : svc->dests)
             if (d->addr.addr == addr) return d;
@@ -428,201 +410,41 @@ Snapshot Run::take_snapshot(const std::string& label) {
 }
 
 double Run::quantity(const std::string& name) {
-    const auto bad = [&]() -> double { throw std::invalid_argument("unknown quantity '" + name + "'"); };
-    if (name == "time") return sim_.now().seconds();
-    const size_t dot = name.find('.');
-    const std::string head = name.substr(0, dot);
-    const std::string tail = dot == std::string::npos ? "" : name.substr(dot + 1);
-    // A realserver.
-    for (RealServer& rs : rs_) {
-        if (rs.name != head) continue;
-        const ipvs::Dest* d = dest_of(rs.name);
-        if (tail == "weight") return d != nullptr && d->available() ? d->weight : 0;
-        if (tail == "present") return d != nullptr && d->available() ? 1 : 0;
-        if (tail == "active") return d != nullptr ? d->activeconns : 0;
-        if (tail == "inactive") return d != nullptr ? d->inactconns : 0;
-        if (tail == "persistent") return d != nullptr ? d->persistconns : 0;
-        if (tail == "conns") return d != nullptr ? static_cast<double>(d->stats.conns - d->zero_point.conns) : 0;
-        if (tail == "inpkts") return d != nullptr ? static_cast<double>(d->stats.inpkts) : 0;
-        if (tail == "outpkts") return d != nullptr ? static_cast<double>(d->stats.outpkts) : 0;
-        if (tail == "entries" || tail.rfind("state.", 0) == 0) {
-            const std::string want = tail == "entries" ? "" : tail.substr(6);
-            if (!want.empty() && !ipvs::state_from_string(want)) bad();
-            double n = 0;
-            for (const ipvs::Conn* c : director_->connections())
-                if (!c->is_template() && c->dest_addr.addr == rs.host->address() && (want.empty() || ipvs::to_string(c->state) == want)) ++n;
-            return n;
-        }
-        if (tail == "time_wait") return static_cast<double>(rs.host->tcp().count(tcp::TcpState::TimeWait));
-        if (tail == "time_wait_max") return static_cast<double>(rs.host->tcp().counters().time_wait_max);
-        if (tail == "established") return static_cast<double>(rs.host->tcp().count(tcp::TcpState::Established));
-        if (tail == "requests") return static_cast<double>(rs.web->stats().requests);
-        if (tail == "connections") return static_cast<double>(rs.web->stats().connections_accepted);
-        if (tail == "workers_busy") return rs.web->workers_busy();
-        if (tail == "workers_idle_keepalive") return rs.web->workers_idle_keepalive();
-        if (tail == "workers_free") return rs.web->workers_free();
-        if (tail == "keepalive_closes") return static_cast<double>(rs.web->stats().keepalive_closes);
-        // The queueing cross-check (capacity.hpp), over the run so far.
-        if (tail == "offered_erlangs" || tail == "erlang_c_wait" || tail == "workers_busy_mean" || tail == "workers_held_mean" ||
-            tail == "waited_fraction" || tail == "connection_hold_s" || tail == "under_count") {
-            const CapacityCheck k = capacity_check(capacity_input(rs));
-            if (tail == "offered_erlangs") return k.offered_erlangs;
-            if (tail == "erlang_c_wait") return k.erlang_c_wait;
-            if (tail == "workers_busy_mean") return k.busy_mean;
-            if (tail == "workers_held_mean") return k.held_mean;
-            if (tail == "waited_fraction") return k.waited_fraction;
-            if (tail == "connection_hold_s") return k.hold_mean_s;
-            return k.under_count;
-        }
-        return bad();
-    }
-    // Clients: all of them, or one group.
-    std::vector<const ClientGroup*> groups;
-    if (head == "clients")
-        for (const ClientGroup& g : groups_) groups.push_back(&g);
-    for (const ClientGroup& g : groups_)
-        if (g.name == head) groups.push_back(&g);
-    if (!groups.empty()) {
-        const ClientReport c = client_report(head, groups);
-        uint64_t tw_now = 0;
-        for (const ClientGroup* g : groups)
-            for (const auto& h : g->hosts) tw_now += h->tcp().count(tcp::TcpState::TimeWait);
-        const std::map<std::string, double> m{
-            {"pages", static_cast<double>(c.pages)},
-            {"pages_completed", static_cast<double>(c.pages_completed)},
-            {"pages_aborted", static_cast<double>(c.pages_aborted)},
-            {"pages_with_failures", static_cast<double>(c.pages_with_failures)},
-            {"objects_ok", static_cast<double>(c.objects_ok)},
-            {"objects_failed", static_cast<double>(c.objects_failed)},
-            {"objects_aborted", static_cast<double>(c.objects_aborted)},
-            {"objects_pending", static_cast<double>(c.objects_pending)},
-            {"retries", static_cast<double>(c.retries)},
-            {"connections_opened", static_cast<double>(c.connections_opened)},
-            {"requests", static_cast<double>(c.requests)},
-            {"errors.refused", static_cast<double>(c.errors_refused)},
-            {"errors.reset", static_cast<double>(c.errors_reset)},
-            {"errors.timeout", static_cast<double>(c.errors_timeout)},
-            {"time_wait", static_cast<double>(tw_now)},
-            {"time_wait_max", static_cast<double>(c.time_wait_max)},
-            {"page_load_p50", c.page_load_p50},
-            {"page_load_p95", c.page_load_p95},
-            {"page_load_p99", c.page_load_p99},
-            {"page_load_mean", c.page_load_mean},
-            {"longest_stall_s", c.longest_stall_s},
-            {"requests_per_connection", c.requests_per_connection},
-        };
-        const auto it = m.find(tail);
-        return it == m.end() ? bad() : it->second;
-    }
-    if (head == "servers") {
-        double sum = 0, mx = 0;
-        for (RealServer& rs : rs_) {
-            if (tail == "time_wait") sum += static_cast<double>(rs.host->tcp().count(tcp::TcpState::TimeWait));
-            else if (tail == "time_wait_max") mx = std::max(mx, static_cast<double>(rs.host->tcp().counters().time_wait_max));
-            else if (tail == "requests") sum += static_cast<double>(rs.web->stats().requests);
-            else return bad();
-        }
-        return tail == "time_wait_max" ? mx : sum;
-    }
-    if (head == "director") {
-        const ipvs::DirectorCounters& k = director_->counters();
-        if (tail == "entries" || tail.rfind("state.", 0) == 0) {
-            const std::string want = tail == "entries" ? "" : tail.substr(6);
-            double n = 0;
-            for (const ipvs::Conn* c : director_->connections())
-                if (!c->is_template() && (want.empty() || ipvs::to_string(c->state) == want)) ++n;
-            return n;
-        }
-        if (tail == "templates") {
-            double n = 0;
-            for (const ipvs::Conn* c : director_->connections()) n += c->is_template() ? 1 : 0;
-            return n;
-        }
-        if (tail == "dropped_nodest") return static_cast<double>(k.dropped_nodest);
-        if (tail == "dropped_conntrack") return static_cast<double>(k.dropped_conntrack);
-        if (tail == "rescheduled") return static_cast<double>(k.rescheduled_reuse);
-        if (tail == "icmp") return static_cast<double>(k.no_dest_icmp);
-        if (tail == "resets") return static_cast<double>(k.stack_resets);
-        if (tail == "scheduled") return static_cast<double>(k.scheduled);
-        return bad();
-    }
-    if (head == "health") {
-        // health.NAME.RS.up / down_s / up_s / checks / failed_checks, health.NAME.fallback
-        const size_t d2 = tail.find('.');
-        const std::string hname = tail.substr(0, d2);
-        const std::string rest = d2 == std::string::npos ? "" : tail.substr(d2 + 1);
-        for (const auto& h : health_) {
-            if (h->config().name != hname) continue;
-            if (rest == "fallback") return h->fallback_active() ? 1 : 0;
-            const size_t d3 = rest.find('.');
-            const ipvs::HealthChecker::ServerState* st = h->server(rest.substr(0, d3));
-            if (st == nullptr) return bad();
-            const std::string what = d3 == std::string::npos ? "" : rest.substr(d3 + 1);
-            if (what == "up") return st->up ? 1 : 0;
-            if (what == "down_s") return st->down_at ? st->down_at->seconds() : -1;
-            if (what == "up_s") return st->up_at ? st->up_at->seconds() : -1;
-            if (what == "checks") return static_cast<double>(st->checks);
-            if (what == "failed_checks") return static_cast<double>(st->failed_checks);
-            return bad();
-        }
-        return bad();
-    }
-    if (head == "kernel") {
-        // The selected kernel profile's behaviours, so one file can state what each era does.
-        const ipvs::KernelProfile& k = director_->kernel();
-        if (tail == "syn_states_active") return k.syn_states_active ? 1 : 0;
-        if (tail == "has_conn_reuse_mode") return k.has_conn_reuse_mode ? 1 : 0;
-        if (tail == "conntrack_drop_only_if_confirmed") return k.conntrack_drop_only_if_confirmed ? 1 : 0;
-        if (tail == "nodest_reprocess") return k.nodest_reprocess ? 1 : 0;
-        if (tail == "nodest_flush") return k.nodest_flush ? 1 : 0;
-        return bad();
-    }
-    if (head == "drain") {
-        // drain.rs1.no_active_s / no_entries_s / started_s: seconds, or -1 (not (yet)).
-        const size_t d2 = tail.find('.');
-        const std::string rs = tail.substr(0, d2);
-        const std::string what = d2 == std::string::npos ? "" : tail.substr(d2 + 1);
-        const Drain* found = nullptr;
-        for (const Drain& d : drains_)
-            if (d.result.realserver == rs && found == nullptr) found = &d;
-        if (what == "started_s") return found != nullptr ? found->result.at.seconds() : -1;
-        if (what == "no_active_s") return found != nullptr && found->result.no_active_after ? found->result.no_active_after->seconds() : -1;
-        if (what == "no_entries_s") return found != nullptr && found->result.no_entries_after ? found->result.no_entries_after->seconds() : -1;
-        return bad();
-    }
-    return bad();
+    QuantityError err;
+    const auto q = resolve_quantity(name, scenario_, &err);
+    if (!q) throw std::invalid_argument(err.message + " (" + err.hint + ")");
+    return read_quantity(*this, *q);
 }
 
-bool Run::known_quantity(const std::string& name) {
-    try {
-        (void)quantity(name);
-        return true;
-    } catch (const std::invalid_argument&) {
-        return false;
-    }
+ClientReport Run::client_report_now(std::optional<size_t> group) const {
+    std::vector<const ClientGroup*> groups;
+    for (size_t i = 0; i < groups_.size(); ++i)
+        if (!group || *group == i) groups.push_back(&groups_[i]);
+    return client_report(group ? groups_[*group].name : "clients", groups);
+}
+
+const DrainResult* Run::first_drain(size_t realserver) const {
+    for (const Drain& d : drains_)
+        if (d.result.realserver == scenario_.realservers[realserver].name) return &d.result;
+    return nullptr;
 }
 
 void Run::evaluate(size_t i) {
     ExpectResult& r = results_[i];
-    const Expr e = Expr::parse(r.text);
+    const Expr& e = scenario_.expectations[i].condition;
     std::string observed;
-    try {
-        const double v = e.eval([&](const Expr::Ref& ref) {
-            double x = 0;
-            if (ref.at) {
-                const auto it = at_values_.find(ref.name + "@" + sim::format_time(*ref.at));
-                x = it == at_values_.end() ? NAN : it->second;
-            } else {
-                x = quantity(ref.name);
-            }
-            observed += (observed.empty() ? "" : ", ") + ref.name + (ref.at ? "@" + sim::format_time(*ref.at) : "") + "=" + fmt_num(x);
-            return x;
-        });
-        r.passed = v != 0 && !std::isnan(v);
-    } catch (const std::invalid_argument& ex) {
-        r.passed = false;
-        observed = ex.what();
-    }
+    const double v = e.eval([&](const Expr::Ref& ref) {
+        double x = 0;
+        if (ref.at) {
+            const size_t k = static_cast<size_t>(&ref - e.refs().data());
+            x = at_values_[i][k];
+        } else {
+            x = read_quantity(*this, ref.quantity);
+        }
+        observed += (observed.empty() ? "" : ", ") + ref.name + (ref.at ? "@" + sim::format_time(*ref.at) : "") + "=" + fmt_num(x);
+        return x;
+    });
+    r.passed = v != 0 && !std::isnan(v);
     r.observed = observed;
     LVS_TRACE(sim_, sim::kNoEntity, "expectation").f("that", r.text).f("passed", r.passed).f("observed", observed);
 }
@@ -691,6 +513,8 @@ Report Run::report() {
     r.file = scenario_.file;
     r.seed = scenario_.seed;
     r.kernel = scenario_.kernel;
+    r.kernel_asked = scenario_.kernel_asked;
+    r.warnings = scenario_.warnings;
     r.end = sim_.now();
     r.events = sim_.events_executed();
     std::vector<const ClientGroup*> all;

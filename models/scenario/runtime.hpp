@@ -121,7 +121,9 @@ struct Report {
     std::string lesson;
     std::string file;
     uint64_t seed = 0;
-    std::string kernel;
+    std::string kernel;        // the kernel profile
+    std::string kernel_asked;  // the release the file named, when it named one ("5.4")
+    std::vector<Warning> warnings;
     sim::Time end;
     uint64_t events = 0;
     ClientReport clients;
@@ -175,10 +177,9 @@ public:
         return fingerprint_ ? std::optional<uint64_t>(fingerprint_->value()) : std::nullopt;
     }
 
-    // A named quantity of the expectation language, now (see expr.hpp and the README).
+    // A named quantity of the expectation language, now (quantity.hpp); throws
+    // std::invalid_argument for a name the scenario does not know.
     double quantity(const std::string& name);
-    // Whether `name` names something the language knows (for checks before a run).
-    bool known_quantity(const std::string& name);
 
     sim::Simulator& sim() { return sim_; }
     net::Network& network() { return net_; }
@@ -200,10 +201,22 @@ public:
     const std::vector<std::unique_ptr<ipvs::HealthChecker>>& health_checkers() const { return health_; }
     Snapshot take_snapshot(const std::string& label);
 
+    // What the quantity table reads.
+    const ipvs::Dest* dest_of(size_t realserver) const;  // listed, or in the trash; nullptr once gone
+    ClientReport client_report_now(std::optional<size_t> group) const;  // nullopt: all groups
+    const DrainResult* first_drain(size_t realserver) const;
+    CapacityInput capacity_input(RealServer& rs);
+
 private:
     void build();
     void schedule_timeline();
-    void apply(const TimelineEntry& e);
+    void apply(size_t timeline_entry);
+    void apply_action(const IpvsadmAction& a, const std::string& when);
+    void apply_action(const SysctlAction& a, const std::string& when);
+    void apply_action(const ServerAction& a, const std::string& when);
+    void apply_action(const ClientAction& a, const std::string& when);
+    void apply_action(const SnapshotAction& a, const std::string& when);
+    void trace_warning(const Warning& w);
     void sample();
     void watch_drains();
     void on_director_change();
@@ -211,9 +224,7 @@ private:
     void start_drain(const std::string& rs, const std::string& command, const ipvs::Dest* dest);
     void evaluate(size_t index);
     ClientReport client_report(const std::string& name, const std::vector<const ClientGroup*>& groups) const;
-    const ipvs::Dest* dest_of(const std::string& rs_name) const;
     std::string rs_name_of(net::Ipv4 addr) const;
-    CapacityInput capacity_input(RealServer& rs);
 
     Scenario scenario_;
     RunOptions options_;
@@ -238,7 +249,7 @@ private:
     };
     std::vector<Drain> drains_;
     std::vector<ExpectResult> results_;
-    std::map<std::string, double> at_values_;  // "rs1.conns@20s" -> value
+    std::vector<std::vector<double>> at_values_;  // per expectation, per reference: `name@T`'s value
     std::vector<SampleRow> samples_;
     std::vector<std::string> admin_log_;
     std::map<std::string, uint64_t> rs_time_wait_max_;

@@ -1,18 +1,25 @@
 // A scenario: one case and its timeline, as written in a scenario file (YAML).
 //
-// Plain data with every default filled in; `load_scenario` reads it from YAML with precise
-// errors, `scenario_to_yaml` writes the full normalised form (every settable key), which is
-// what `--set KEY=VALUE` and `--list-keys` work on.
+// Plain data with every default filled in and every value typed: the loader is the only code
+// that reads the file's text (ipvsadm lines become commands, timeline entries a closed set of
+// actions, expectations conditions compiled against the quantity table), and everything after
+// it (the runtime, the command line, the API, the viewer) takes these types.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <variant>
 #include <vector>
 
 #include "models/http/browser.hpp"
 #include "models/http/web_server.hpp"
+#include "models/ipvs/ipvsadm.hpp"
+#include "models/ipvs/sysctl.hpp"
+#include "models/scenario/expr.hpp"
 #include "sim/time.hpp"
 
 namespace lvs::scenario {
@@ -65,37 +72,90 @@ struct ClientGroupSpec {
     // ip_local_port_range override ("40000-40079"); 0/0 = the TCP profile's range.
     uint16_t port_low = 0;
     uint16_t port_high = 0;
-    std::optional<net::Endpoint> target;  // the VIP:port it loads pages from (default: the first service)
+    net::Endpoint target;  // the VIP:port (or realserver address:port) it loads pages from
+    bool target_given = false;  // `target:` in the file (else the first TCP service)
     http::BrowserConfig browser;  // profile, page, schedule, request timeout
     Mark mark;
 };
 
 struct HealthCheckSpec {
     std::string name;
-    std::string service;  // "10.0.0.100:80"
+    net::Endpoint service;  // the TCP virtual service it checks
     sim::Duration interval = sim::s(10);
     sim::Duration timeout = sim::s(5);
     uint32_t failures = 1;
     uint32_t successes = 1;
     bool quiescent = false;
-    std::optional<std::string> fallback;  // "127.0.0.1:80"
+    std::optional<net::Endpoint> fallback;  // 127.0.0.1:80
     Mark mark;
 };
+
+// ---- the timeline: a closed set of actions, each parsed once by the loader ----------------------
+
+struct IpvsadmAction {
+    ipvs::IpvsadmCommand command;  // parsed with ipvsadm's rules; `command.text` as written
+};
+struct SysctlAction {
+    const ipvs::SysctlDef* sysctl = nullptr;  // from ipvs::sysctl_table()
+    int value = 0;
+};
+enum class ServerVerb : uint8_t { Stop, GracefulStop, Crash, Start, KeepaliveOn, KeepaliveOff, KeepaliveTimeout, Count };
+struct ServerAction {
+    size_t realserver = 0;  // index into Scenario::realservers
+    ServerVerb verb = ServerVerb::Stop;
+    sim::Duration value;  // KeepaliveTimeout's new timeout
+};
+enum class ClientVerb : uint8_t { StartReloading, StopReloading, KeepaliveTimeout, Count };
+struct ClientAction {
+    size_t group = 0;  // index into Scenario::clients
+    ClientVerb verb = ClientVerb::StartReloading;
+    sim::Duration value;
+};
+struct SnapshotAction {
+    std::string label;
+};
+using TimelineAction = std::variant<IpvsadmAction, SysctlAction, ServerAction, ClientAction, SnapshotAction>;
+
+// The words a scenario file uses for the verbs (`action: graceful-stop`), indexed by the enums.
+constexpr std::array<std::string_view, static_cast<size_t>(ServerVerb::Count)> kServerVerbNames{
+    "stop", "graceful-stop", "crash", "start", "keepalive-on", "keepalive-off", "keepalive-timeout"};
+constexpr std::array<std::string_view, static_cast<size_t>(ClientVerb::Count)> kClientVerbNames{
+    "start-reloading", "stop-reloading", "keepalive-timeout"};
+inline std::string_view to_string(ServerVerb v) { return kServerVerbNames[static_cast<size_t>(v)]; }
+inline std::string_view to_string(ClientVerb v) { return kClientVerbNames[static_cast<size_t>(v)]; }
 
 struct TimelineEntry {
-    enum class Kind : uint8_t { Ipvsadm, Sysctl, Server, Client, Snapshot };
     sim::Time at;
-    Kind kind = Kind::Ipvsadm;
-    std::string text;    // ipvsadm line, "name=value" sysctl, action name, snapshot label
-    std::string target;  // realserver or client group name
-    std::string arg;     // action argument (a duration, "on"/"off", ...)
-    std::optional<sim::Duration> duration_arg;
+    TimelineAction action;
+    Mark mark;        // the entry (`- at: ...`)
+    Mark value_mark;  // its action's value (the ipvsadm line, the sysctl, the server's name)
+};
+
+// ---- expectations: conditions compiled against the quantity table ---------------------------
+
+struct Expectation {
+    std::string text;             // the condition as written
+    std::optional<sim::Time> at;  // nullopt: at the end of the run
+    Expr condition;               // parsed, its quantities resolved and units checked
     Mark mark;
 };
 
-struct Expectation {
-    std::string text;   // the condition
-    std::optional<sim::Time> at;  // nullopt: at the end of the run
+// Something lvsim does that a user may not expect: said in the report, the JSON and the trace.
+struct Warning {
+    std::string text;
+    Mark mark;
+    std::optional<size_t> timeline_entry;  // said when that entry is applied; otherwise at 0 s
+};
+
+// An ipvsadm line of `director.rules`, applied at 0 s in file order.
+struct Rule {
+    ipvs::IpvsadmCommand command;
+    Mark mark;
+};
+
+struct SysctlSetting {
+    const ipvs::SysctlDef* sysctl = nullptr;
+    int value = 0;
     Mark mark;
 };
 
@@ -105,20 +165,23 @@ struct Scenario {
     std::string lesson;
     uint64_t seed = 1;
     sim::Duration duration = sim::s(60);
-    std::string kernel = "current";
+    std::string kernel = "current";  // the kernel profile's name
+    std::string kernel_asked;        // as the file wrote it ("5.4"), when that differs
     NetworkSpec network;
     net::Ipv4 director_address = net::Ipv4::of(10, 0, 0, 1);
-    std::vector<std::string> rules;  // ipvsadm-save lines
-    std::vector<Mark> rule_marks;
-    std::vector<std::pair<std::string, int>> sysctls;
+    std::vector<Rule> rules;
+    std::vector<SysctlSetting> sysctls;
     std::vector<HealthCheckSpec> health_checks;
     std::vector<RealServerSpec> realservers;
     std::vector<ClientGroupSpec> clients;
-    std::vector<TimelineEntry> timeline;
+    std::vector<TimelineEntry> timeline;  // in time order (stable for equal times)
     std::vector<Expectation> expectations;
+    std::vector<Warning> warnings;
     sim::Duration sample_every = sim::s(1);
     bool capacity_check = false;  // the report's queueing cross-check (Erlang C, Little's law)
-    std::vector<sim::Time> snapshots_at;  // extra snapshots (--snapshot-at)
+
+    const RealServerSpec* find_realserver(std::string_view name) const;
+    const RealServerSpec* realserver_at(net::Ipv4 address) const;
 };
 
 }  // namespace lvs::scenario

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "models/scenario/loader.hpp"
+#include "models/scenario/quantity.hpp"
 #include "models/scenario/runtime.hpp"
 #include "sim/trace.hpp"
 
@@ -262,7 +263,6 @@ bool metric_may_be_missing(const std::string& metric) { return metric.rfind("dra
 void check_metrics(const Scenario& s, const std::vector<std::string>& metrics) {
     std::vector<std::string> names{"clients", "servers"};
     for (const RealServerSpec& rs : s.realservers) names.push_back(rs.name);
-    std::unique_ptr<Run> probe;
     for (const std::string& m : metrics) {
         if (m == "events") continue;
         if (is_sample_metric(m)) {
@@ -281,9 +281,9 @@ void check_metrics(const Scenario& s, const std::vector<std::string>& metrics) {
                                                    : "active, inactive, conns, time_wait, workers_busy or workers_idle_keepalive"));
             continue;
         }
-        if (!probe) probe = std::make_unique<Run>(s);
-        if (!probe->known_quantity(m))
-            throw SweepError("--metrics " + m + ": unknown metric; use a quantity of the expectation language (e.g. "
+        QuantityError err;
+        if (!resolve_quantity(m, s, &err))
+            throw SweepError("--metrics " + m + ": unknown metric: " + err.message + " (" + err.hint + "); use a quantity of the expectation language (e.g. "
                              "clients.page_load_p95, rs1.time_wait_max, drain.rs1.no_active_s, rs1.workers_held_mean), "
                              "peak.X or mean.X over the samples (e.g. peak.rs1.active, mean.servers.workers_busy), or events");
     }
@@ -301,7 +301,7 @@ JobResult run_job(const std::string& file, const SweepJob& job, const std::vecto
         double v = 0;
         if (m == "events") v = static_cast<double>(rep.events);
         else if (is_sample_metric(m)) v = sample_metric(rep, m);
-        else v = run.quantity(m);
+        else v = read_quantity(run, *resolve_quantity(m, s));
         if (metric_may_be_missing(m) && v < 0) v = NAN;
         out.values.push_back(v);
     }

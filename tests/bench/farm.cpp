@@ -7,43 +7,32 @@
 #include <vector>
 
 #include "bench.hpp"
+#include "models/scenario/loader.hpp"
 #include "models/scenario/runtime.hpp"
 
 namespace lvs::bench {
 
+// Built as a scenario file would be, and read by the loader (which checks it like any file).
 scenario::Scenario farm_scenario(uint32_t clients, sim::Duration duration) {
-    scenario::Scenario s;
-    s.name = "farm";
-    s.file = "(lvsim-bench farm)";
-    s.seed = 1;
-    s.duration = duration;
-    s.sample_every = sim::s(10);
-    // A 10 Gbit/s LAN: at 10,000 users the responses alone exceed 1 Gbit/s through the NAT
-    // director, which would turn the benchmark into a congestion study.
-    s.network.lan_bandwidth_bps = 10'000'000'000;
-    s.rules.push_back("-A -t 10.0.0.100:80 -s wlc");
+    std::string rules = "    -A -t 10.0.0.100:80 -s wlc\n";
+    std::string realservers;
     for (int i = 0; i < 10; ++i) {
-        scenario::RealServerSpec rs;
-        rs.name = "rs" + std::to_string(i + 1);
-        rs.address = net::Ipv4::of(192, 168, 10, static_cast<uint8_t>(11 + i));
-        rs.server = *http::find_server_preset("nginx");  // event MPM
-        rs.server.service = http::Distribution::fixed(1e6);
-        s.realservers.push_back(rs);
-        s.rules.push_back("-a -t 10.0.0.100:80 -r " + rs.address.str() + ":80 -m -w 1");
+        const std::string name = "rs" + std::to_string(i + 1), address = "192.168.10." + std::to_string(11 + i);
+        rules += "    -a -t 10.0.0.100:80 -r " + address + ":80 -m -w 1\n";
+        // Event MPM (nginx-like), 1 ms per request.
+        realservers += "  - {name: " + name + ", address: " + address + ", server: nginx, service_time: 1ms}\n";
     }
-    scenario::ClientGroupSpec g;
-    g.name = "users";
-    g.count = clients;
-    g.browser.profile = *http::find_browser_profile("ie8");
-    g.browser.page.html_bytes = 20'000;
-    g.browser.page.objects = 40;
-    g.browser.page.object_bytes = http::Distribution::fixed(10'000);
-    g.browser.schedule.kind = http::LoadSchedule::Kind::Think;
-    g.browser.schedule.think = http::Distribution::exponential(30e9);
-    // Start times spread over the first think time so that the farm does not load in lockstep.
-    g.browser.schedule.start = sim::Time{};
-    s.clients.push_back(g);
-    return s;
+    const std::string yaml = "name: farm\nseed: 1\nduration: " + sim::format_duration(duration) +
+                             "\nsample_every: 10s\n"
+                             // A 10 Gbit/s LAN: at 10,000 users the responses alone exceed 1 Gbit/s through
+                             // the NAT director, which would turn the benchmark into a congestion study.
+                             "network: {lan_bandwidth: 10Gbit}\n"
+                             "director:\n  rules: |\n" +
+                             rules + "realservers:\n" + realservers +
+                             "clients:\n  - name: users\n    count: " + std::to_string(clients) +
+                             "\n    browser: ie8\n    page: {html: 20kB, objects: 40, object_size: 10kB}\n"
+                             "    schedule: {think: exp(30s), start: 0s}\n";
+    return scenario::load_scenario_text(yaml, "(lvsim-bench farm)");
 }
 
 int run_farm(const std::vector<std::string>& args) {

@@ -30,8 +30,10 @@ SCENARIO("a crashed realserver is detected after `failures` checks and quiesced 
             RecorderSink rec;
             f.sim.trace().subscribe(rec);
             std::vector<std::string> actions;
-            ipvs::HealthChecker hc(*f.director, config(quiescent), [&](const std::string& rs, const std::string& cmd, const std::string&) {
-                actions.push_back(rs + ": " + cmd);
+            std::vector<ipvs::HealthAction> kinds;
+            ipvs::HealthChecker hc(*f.director, config(quiescent), [&](const ipvs::HealthChange& c) {
+                actions.push_back(c.realserver + ": ipvsadm " + c.command.text);
+                kinds.push_back(c.action);
             });
             hc.start();
             f.run_until(at(s(25)));
@@ -47,6 +49,7 @@ SCENARIO("a crashed realserver is detected after `failures` checks and quiesced 
                 CHECK(st->down_at->seconds() - 25 >= 2 * 10 + 5);
                 CHECK(st->down_at->seconds() - 25 <= 3 * 10 + 5);
                 REQUIRE(actions.size() == 1);
+                CHECK(kinds[0] == (quiescent ? ipvs::HealthAction::Quiesce : ipvs::HealthAction::Remove));
                 if (quiescent) {
                     CHECK(actions[0] == "rs1: ipvsadm -e -t 10.0.0.100:80 -r 192.168.10.11:80 -m -w 0");
                     CHECK(f.dest(1).weight == 0);

@@ -4,6 +4,7 @@
 
 #include "models/scenario/expr.hpp"
 #include "models/scenario/loader.hpp"
+#include "support/scenario_harness.hpp"
 #include "models/scenario/runtime.hpp"
 
 using namespace lvs;
@@ -24,16 +25,6 @@ clients:
   - name: ie8
     schedule: {times: [1s]}
 )";
-
-ConfigError error_of(const std::string& text, const std::vector<std::string>& sets = {}) {
-    try {
-        (void)load_scenario_text(text, "t.yaml", sets);
-    } catch (const ConfigError& e) {
-        return e;
-    }
-    FAIL("no error for:\n" << text);
-    return ConfigError("", 0, 0, "");
-}
 
 }  // namespace
 
@@ -56,7 +47,7 @@ TEST_CASE("scenario: each kind of bad input names file, line, column and a fix",
         Row{"bad address", "name: t\nduration: 60s\nrealservers:\n  - name: rs1\n    address: 192.168.10.300\n", 5, 14, "IPv4 address"},
     }));
     CAPTURE(what);
-    const ConfigError e = error_of(text);
+    const ConfigError e = lvs::testing::load_error(text);
     CHECK(e.file() == "t.yaml");
     CHECK(e.line() == line);
     CHECK(e.column() == column);
@@ -76,12 +67,13 @@ TEST_CASE("scenario: --set overrides by key path, list items by name", "[scenari
     CHECK(s.realservers[0].server.model == http::WorkerModel::Prefork);  // the apache preset took effect
     CHECK(s.network.rtt == sim::ms(200));
     REQUIRE(s.sysctls.size() == 1);
-    CHECK(s.sysctls[0] == std::pair<std::string, int>{"expire_nodest_conn", 1});
-    const ConfigError e = error_of(kBase, {"clients.ie9.count=2"});
+    CHECK(s.sysctls[0].sysctl->name == "expire_nodest_conn");
+    CHECK(s.sysctls[0].value == 1);
+    const ConfigError e = lvs::testing::load_error(kBase, {"clients.ie9.count=2"});
     CHECK(e.file() == "command line");
     CHECK_THAT(e.what(), Catch::Contains("no client group named 'ie9'"));
     CHECK_THAT(e.hint(), Catch::Contains("did you mean 'ie8'"));
-    const ConfigError v = error_of(kBase, {"clients.ie8.count=-4"});
+    const ConfigError v = lvs::testing::load_error(kBase, {"clients.ie8.count=-4"});
     CHECK_THAT(v.what(), Catch::Contains("out of range"));
 }
 

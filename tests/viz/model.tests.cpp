@@ -464,3 +464,28 @@ TEST_CASE("viz::Viewer: compare mode shares one cursor over two runs", "[viz][vi
     CHECK(v.state().cursor.t < 21 * kSec);
     ui.frame(v);
 }
+
+TEST_CASE("viz: the loader's warnings appear in the event log when their entry is applied", "[viz][source]") {
+    const std::string path = (std::filesystem::temp_directory_path() / "lvsim-view-test-warning.yaml").string();
+    {
+        std::ofstream out(path);
+        out << "name: w\nduration: 30s\ndirector:\n  rules: |\n    -A -t 10.0.0.100:80 -s wlc\n"
+               "    -a -t 10.0.0.100:80 -r 192.168.10.11:80 -m -w 1\nrealservers:\n  - {name: rs1, address: 192.168.10.11}\n"
+               "clients:\n  - {name: ie8, schedule: {times: [1s]}}\n"
+               "timeline:\n  - at: 20s\n    ipvsadm: -e -t 10.0.0.100:80 -r 192.168.10.11:80 -w 0\n";
+    }
+    const auto run = load_run(path, {});
+    std::vector<std::pair<int64_t, std::string>> warnings;
+    for (size_t i = 0; i < run->model.size(); ++i) {
+        const Record& r = run->model.at(i);
+        if (r.kind == run->model.kinds().warning) warnings.emplace_back(r.t, event_summary(run->model, r));
+    }
+    REQUIRE(warnings.size() == 1);
+    CHECK(warnings[0].first == 20 * kSec);
+    CHECK_THAT(warnings[0].second, Catch::Contains("warning (scenario line 13)") && Catch::Contains("rs1 changes from Masq to Route"));
+    CHECK((run->model.at(0).category & kCatAdmin) == 0);  // a plain record is not an admin one...
+    bool admin = false;
+    for (size_t i = 0; i < run->model.size(); ++i)
+        if (run->model.at(i).kind == run->model.kinds().warning) admin = (run->model.at(i).category & kCatAdmin) != 0;
+    CHECK(admin);  // ...the warning is, so jumping between admin events stops at it
+}

@@ -63,6 +63,7 @@ std::string event_summary(const TraceModel& m, const Record& r) {
     if (r.kind == k.snapshot) return "snapshot '" + t(K.label) + "'";
     if (r.kind == k.expectation)
         return std::string(m.get_int(r, K.passed) != 0 ? "PASS " : "FAIL ") + t(K.that) + "  [" + t(K.observed) + "]";
+    if (r.kind == k.warning) return "warning (scenario line " + i(K.line) + "): " + t(K.text);
     if (r.kind == k.timeline_ipvsadm) return "ipvsadm " + t(K.command) + " : " + t(K.result);
     if (r.kind == k.timeline_sysctl) return "sysctl " + t(K.setting) + " : " + t(K.result);
     if (r.kind == k.page_start) return "page " + i(K.page) + " starts";

@@ -1,0 +1,32 @@
+// The net.ipv4.vs.* sysctls the director models, as one table: name, range, default, and the
+// kernels that have it (Documentation/networking/ipvs-sysctl.rst; ipvs-tcp-http.md section 4).
+// The loader validates scenario files against it, the director sets values through it, and
+// `--list-keys` lists it.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "models/ipvs/kernel_profile.hpp"
+#include "models/ipvs/types.hpp"
+
+namespace lvs::ipvs {
+
+struct SysctlDef {
+    std::string_view name;  // without the net.ipv4.vs. prefix
+    int max = 1;            // values run from 0 to max
+    int default_value = 0;
+    int Sysctls::*field = nullptr;
+    // conn_reuse_mode appeared with Linux 4.2 (commit d752c3645717): absent before.
+    bool needs_conn_reuse_mode = false;
+    std::string_view meaning;
+
+    bool exists_on(const KernelProfile& k) const { return !needs_conn_reuse_mode || k.has_conn_reuse_mode; }
+};
+
+std::span<const SysctlDef> sysctl_table();
+// The entry for NAME, with or without the net.ipv4.vs. prefix; nullptr if unknown.
+const SysctlDef* find_sysctl(std::string_view name);
+
+}  // namespace lvs::ipvs

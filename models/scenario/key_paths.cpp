@@ -1,0 +1,167 @@
+// --set KEY=VALUE on the file's tree before it is read, and the list of every key path.
+#include "models/scenario/key_paths.hpp"
+
+#include <algorithm>
+#include <sstream>
+
+#include "models/ipvs/sysctl.hpp"
+#include "models/scenario/loader.hpp"
+#include "models/scenario/schema.hpp"
+#include "models/scenario/yaml_reader.hpp"
+
+namespace lvs::scenario {
+
+void apply_set(YAML::Node root, const std::string& assignment) {
+    const auto fail = [&](size_t col, const std::string& msg, const std::string& hint = {}) {
+        throw ConfigError("command line", 1, static_cast<int>(col) + 1, "--set " + assignment + ": " + msg, hint);
+    };
+    const size_t eq = assignment.find('=');
+    if (eq == std::string::npos || eq == 0) fail(0, "expected KEY=VALUE", "e.g. --set clients.ie8.keepalive_timeout=30s");
+    const std::string key = assignment.substr(0, eq);
+    const std::string value = assignment.substr(eq + 1);
+    std::vector<std::string> parts;
+    std::vector<size_t> cols;
+    size_t start = 0;
+    for (;;) {
+        const size_t dot = key.find('.', start);
+        parts.push_back(key.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
+        cols.push_back(start);
+        if (dot == std::string::npos) break;
+        start = dot + 1;
+    }
+    YAML::Node node = root;
+    const std::vector<std::string>* allowed = &schema::kRoot;
+    std::string context = "the scenario";
+    for (size_t i = 0; i < parts.size(); ++i) {
+        const std::string& p = parts[i];
+        const bool last = i + 1 == parts.size();
+        if (allowed != nullptr && std::find(allowed->begin(), allowed->end(), p) == allowed->end()) {
+            const std::string near = did_you_mean(p, *allowed);
+            fail(cols[i], "unknown key '" + p + "' in " + context, near.empty() ? "allowed: " + join(*allowed) : "did you mean '" + near + "'?");
+        }
+        if (last) {
+            YAML::Node v;
+            try {
+                v = YAML::Load(value);
+            } catch (const YAML::Exception&) {
+                v = YAML::Node(value);
+            }
+            if (v.IsNull()) v = YAML::Node(value);
+            node[p] = v;
+            return;
+        }
+        if (p == "realservers" || p == "clients") {
+            YAML::Node list = node[p];
+            if (!list || !list.IsSequence()) fail(cols[i], "the scenario has no " + p);
+            if (i + 2 >= parts.size()) fail(cols[i], "name a " + std::string(p == "clients" ? "client group" : "realserver") + " and a key, e.g. " + p + ".NAME.KEY");
+            const std::string& name = parts[i + 1];
+            std::vector<std::string> names;
+            YAML::Node found;
+            bool have = false;
+            for (auto item : list) {
+                if (!item.IsMap() || !item["name"] || !item["name"].IsScalar()) continue;
+                names.push_back(item["name"].as<std::string>());
+                if (names.back() == name) {
+                    found.reset(item);
+                    have = true;
+                }
+            }
+            if (!have) {
+                const std::string near = did_you_mean(name, names);
+                fail(cols[i + 1], "no " + std::string(p == "clients" ? "client group" : "realserver") + " named '" + name + "'",
+                     (near.empty() ? "" : "did you mean '" + near + "'? ") + "known: " + join(names));
+            }
+            node.reset(found);
+            allowed = p == "clients" ? &schema::kClientGroup : &schema::kRealserver;
+            context = p + "." + name;
+            ++i;
+            continue;
+        }
+        YAML::Node child = node[p];
+        if (child && !child.IsMap() && !child.IsNull())
+            fail(cols[i], "'" + key.substr(0, cols[i] + p.size()) + "' is a single value, not a section with keys",
+                 "set it as a whole: --set " + key.substr(0, cols[i] + p.size()) + "=VALUE");
+        if (!child || child.IsNull()) {
+            node[p] = YAML::Node(YAML::NodeType::Map);
+            child = node[p];
+        }
+        node.reset(child);
+        context = key.substr(0, cols[i] + p.size());
+        if (p == "network") allowed = &schema::kNetwork;
+        else if (p == "director") allowed = &schema::kDirector;
+        else if (p == "page") allowed = &schema::kPage;
+        else if (p == "schedule") allowed = &schema::kSchedule;
+        else allowed = nullptr;  // director.sysctl.NAME: checked when the scenario is read
+    }
+}
+
+std::vector<std::pair<std::string, std::string>> list_keys(const Scenario& s) {
+    std::vector<std::pair<std::string, std::string>> out;
+    const auto add = [&](std::string k, std::string v) { out.emplace_back(std::move(k), std::move(v)); };
+    add("name", s.name);
+    add("seed", std::to_string(s.seed));
+    add("duration", sim::format_duration(s.duration));
+    add("kernel", s.kernel_asked.empty() ? s.kernel : s.kernel_asked);
+    add("sample_every", sim::format_duration(s.sample_every));
+    add("capacity_check", s.capacity_check ? "true" : "false");
+    add("network.rtt", sim::format_duration(s.network.rtt));
+    add("network.bandwidth", format_bandwidth(s.network.bandwidth_bps));
+    add("network.lan_delay", sim::format_duration(s.network.lan_delay));
+    add("network.lan_bandwidth", format_bandwidth(s.network.lan_bandwidth_bps));
+    {
+        std::ostringstream o;
+        o << s.network.loss;
+        add("network.loss", o.str());
+    }
+    add("director.address", s.director_address.str());
+    for (const ipvs::SysctlDef& def : ipvs::sysctl_table()) {
+        int v = def.default_value;
+        for (const SysctlSetting& x : s.sysctls)
+            if (x.sysctl == &def) v = x.value;
+        add("director.sysctl." + std::string(def.name), std::to_string(v));
+    }
+    for (const auto& rs : s.realservers) {
+        const std::string p = "realservers." + rs.name + ".";
+        add(p + "address", rs.address.str());
+        add(p + "tcp", rs.tcp);
+        add(p + "server", rs.server.preset);
+        add(p + "keepalive", rs.server.keepalive ? "true" : "false");
+        add(p + "keepalive_timeout", sim::format_duration(rs.server.keepalive_timeout));
+        add(p + "max_requests", std::to_string(rs.server.max_requests));
+        add(p + "workers", std::to_string(rs.server.workers));
+        add(p + "model", rs.server.model == http::WorkerModel::Prefork ? "prefork" : "event");
+        add(p + "backlog", std::to_string(rs.server.backlog));
+        add(p + "service_time", format_distribution(rs.server.service, false));
+    }
+    for (const auto& c : s.clients) {
+        const std::string p = "clients." + c.name + ".";
+        add(p + "count", std::to_string(c.count));
+        add(p + "tcp", c.tcp);
+        if (c.port_low != 0) add(p + "ports", std::to_string(c.port_low) + "-" + std::to_string(c.port_high));
+        add(p + "browser", c.browser.profile.name);
+        add(p + "keepalive_timeout", sim::format_duration(c.browser.profile.keepalive_timeout));
+        add(p + "max_connections", std::to_string(c.browser.profile.max_connections));
+        add(p + "close", c.browser.profile.close == http::CloseMethod::Fin ? "fin" : "rst");
+        add(p + "request_timeout", c.browser.request_timeout ? sim::format_duration(*c.browser.request_timeout) : "off");
+        add(p + "page.html", format_size(c.browser.page.html_bytes));
+        add(p + "page.objects", std::to_string(c.browser.page.objects));
+        add(p + "page.object_size", format_distribution(c.browser.page.object_bytes, true));
+        add(p + "page.request", format_size(c.browser.page.request_bytes));
+        const auto& sch = c.browser.schedule;
+        switch (sch.kind) {
+            case http::LoadSchedule::Kind::Interval: add(p + "schedule.reload_every", sim::format_duration(sch.interval)); break;
+            case http::LoadSchedule::Kind::Think: add(p + "schedule.think", format_distribution(sch.think, false)); break;
+            case http::LoadSchedule::Kind::Times: {
+                std::string t = "[";
+                for (size_t i = 0; i < sch.times.size(); ++i) t += (i ? ", " : "") + sim::format_time(sch.times[i]);
+                add(p + "schedule.times", t + "]");
+                break;
+            }
+        }
+        add(p + "schedule.start", sim::format_time(sch.start));
+        add(p + "schedule.stop", sch.stop == sim::Time::max() ? "never" : sim::format_time(sch.stop));
+    }
+    return out;
+}
+
+}  // namespace lvs::scenario

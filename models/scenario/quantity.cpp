@@ -1,0 +1,451 @@
+#include "models/scenario/quantity.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+#include "models/scenario/loader.hpp"
+#include "models/scenario/runtime.hpp"
+
+namespace lvs::scenario {
+
+namespace {
+
+double n(uint64_t v) { return static_cast<double>(v); }
+
+// ---- readers: one per kind of subject ---------------------------------------------------------
+
+Run::RealServer& rs_of(Run& r, const QuantityRef& q) { return r.realservers()[q.subject]; }
+const ipvs::Dest* dest_of(Run& r, const QuantityRef& q) { return r.dest_of(q.subject); }
+
+// Connection entries (not templates) bound to the realserver `only` (or any), in `state` (or any).
+double entries(Run& r, std::optional<size_t> only, std::optional<ipvs::TcpState> state) {
+    const net::Ipv4 addr = only ? r.scenario().realservers[*only].address : net::Ipv4{};
+    double count = 0;
+    for (const ipvs::Conn* c : r.director().connections())
+        if (!c->is_template() && (!only || c->dest_addr.addr == addr) && (!state || c->state == *state)) ++count;
+    return count;
+}
+
+ClientReport clients_of(Run& r, const QuantityRef& q) {
+    return r.client_report_now(q.all_groups ? std::nullopt : std::optional<size_t>(q.subject));
+}
+
+double client_time_wait(Run& r, const QuantityRef& q) {
+    uint64_t tw = 0;
+    const auto& groups = r.client_groups();
+    for (size_t i = 0; i < groups.size(); ++i)
+        if (q.all_groups || i == q.subject)
+            for (const auto& h : groups[i].hosts) tw += h->tcp().count(tcp::TcpState::TimeWait);
+    return n(tw);
+}
+
+CapacityCheck capacity_of(Run& r, const QuantityRef& q) { return capacity_check(r.capacity_input(rs_of(r, q))); }
+
+const ipvs::HealthChecker::ServerState* health_of(Run& r, const QuantityRef& q) {
+    return r.health_checkers()[q.subject]->server(r.scenario().realservers[q.realserver].name);
+}
+// A health figure, or NaN (the check fails visibly) when the checker never knew the realserver.
+template <class F>
+double health(Run& r, const QuantityRef& q, F f) {
+    const auto* st = health_of(r, q);
+    return st == nullptr ? NAN : f(*st);
+}
+
+double drain(Run& r, const QuantityRef& q, std::optional<sim::Duration> DrainResult::*field) {
+    const DrainResult* d = r.first_drain(q.subject);
+    if (d == nullptr) return -1;
+    if (field == nullptr) return d->at.seconds();
+    return d->*field ? (d->*field)->seconds() : -1;
+}
+
+double servers_sum(Run& r, double (*one)(Run::RealServer&)) {
+    double sum = 0;
+    for (Run::RealServer& rs : r.realservers()) sum += one(rs);
+    return sum;
+}
+
+using U = Unit;
+using R = Run&;
+using Q = const QuantityRef&;
+
+// The table. Patterns are matched part by part; the first match wins.
+const std::array kQuantities{
+    // A realserver's row in ipvsadm -Ln and its --stats.
+    QuantityDef{"RS.weight", U::Count, "Weight in ipvsadm -Ln (0 once deleted)",
+                [](R r, Q q) { const auto* d = dest_of(r, q); return d != nullptr && d->available() ? double(d->weight) : 0.0; }},
+    QuantityDef{"RS.present", U::Flag, "1 while the realserver is listed in its service, 0 once deleted",
+                [](R r, Q q) { const auto* d = dest_of(r, q); return d != nullptr && d->available() ? 1.0 : 0.0; }},
+    QuantityDef{"RS.active", U::Count, "ActiveConn in ipvsadm -Ln",
+                [](R r, Q q) { const auto* d = dest_of(r, q); return d != nullptr ? double(d->activeconns) : 0.0; }},
+    QuantityDef{"RS.inactive", U::Count, "InActConn in ipvsadm -Ln",
+                [](R r, Q q) { const auto* d = dest_of(r, q); return d != nullptr ? double(d->inactconns) : 0.0; }},
+    QuantityDef{"RS.persistent", U::Count, "PersistConn in ipvsadm -Ln --persistent-conn",
+                [](R r, Q q) { const auto* d = dest_of(r, q); return d != nullptr ? double(d->persistconns) : 0.0; }},
+    QuantityDef{"RS.conns", U::Count, "Conns in ipvsadm -Ln --stats (since the last -Z)",
+                [](R r, Q q) { const auto* d = dest_of(r, q); return d != nullptr ? n(d->stats.conns - d->zero_point.conns) : 0.0; }},
+    QuantityDef{"RS.inpkts", U::Count, "InPkts in ipvsadm -Ln --stats",
+                [](R r, Q q) { const auto* d = dest_of(r, q); return d != nullptr ? n(d->stats.inpkts) : 0.0; }},
+    QuantityDef{"RS.outpkts", U::Count, "OutPkts in ipvsadm -Ln --stats",
+                [](R r, Q q) { const auto* d = dest_of(r, q); return d != nullptr ? n(d->stats.outpkts) : 0.0; }},
+    QuantityDef{"RS.entries", U::Count, "connection entries bound to the realserver (ipvsadm -Lnc)",
+                [](R r, Q q) { return entries(r, q.subject, std::nullopt); }},
+    QuantityDef{"RS.state.STATE", U::Count, "its connection entries in one IPVS state (TIME_WAIT, FIN_WAIT, ...)",
+                [](R r, Q q) { return entries(r, q.subject, q.state); }},
+    // The realserver host's TCP sockets and its web server.
+    QuantityDef{"RS.time_wait", U::Count, "TCP sockets in TIME_WAIT on the realserver host",
+                [](R r, Q q) { return n(rs_of(r, q).host->tcp().count(tcp::TcpState::TimeWait)); }},
+    QuantityDef{"RS.time_wait_max", U::Count, "the most sockets in TIME_WAIT there at one time",
+                [](R r, Q q) { return n(rs_of(r, q).host->tcp().counters().time_wait_max); }},
+    QuantityDef{"RS.established", U::Count, "TCP sockets in ESTABLISHED on the realserver host",
+                [](R r, Q q) { return n(rs_of(r, q).host->tcp().count(tcp::TcpState::Established)); }},
+    QuantityDef{"RS.requests", U::Count, "requests its web server answered",
+                [](R r, Q q) { return n(rs_of(r, q).web->stats().requests); }},
+    QuantityDef{"RS.connections", U::Count, "connections its web server accepted",
+                [](R r, Q q) { return n(rs_of(r, q).web->stats().connections_accepted); }},
+    QuantityDef{"RS.keepalive_closes", U::Count, "connections its web server closed at the keep-alive timeout",
+                [](R r, Q q) { return n(rs_of(r, q).web->stats().keepalive_closes); }},
+    QuantityDef{"RS.workers_busy", U::Count, "workers serving a request now",
+                [](R r, Q q) { return double(rs_of(r, q).web->workers_busy()); }},
+    QuantityDef{"RS.workers_idle_keepalive", U::Count, "workers held by an idle keep-alive connection now (prefork)",
+                [](R r, Q q) { return double(rs_of(r, q).web->workers_idle_keepalive()); }},
+    QuantityDef{"RS.workers_free", U::Count, "workers free now",
+                [](R r, Q q) { return double(rs_of(r, q).web->workers_free()); }},
+    // The capacity cross-check over the run so far (capacity.hpp).
+    QuantityDef{"RS.offered_erlangs", U::Erlangs, "offered load: request rate x mean service time",
+                [](R r, Q q) { return capacity_of(r, q).offered_erlangs; }},
+    QuantityDef{"RS.erlang_c_wait", U::Ratio, "Erlang C's probability that a request waits for a worker",
+                [](R r, Q q) { return capacity_of(r, q).erlang_c_wait; }},
+    QuantityDef{"RS.workers_busy_mean", U::Count, "mean workers busy serving (time average)",
+                [](R r, Q q) { return capacity_of(r, q).busy_mean; }},
+    QuantityDef{"RS.workers_held_mean", U::Count, "mean workers held, serving or idle in keep-alive (time average)",
+                [](R r, Q q) { return capacity_of(r, q).held_mean; }},
+    QuantityDef{"RS.waited_fraction", U::Ratio, "share of connections (prefork) or requests (event) that waited for a worker",
+                [](R r, Q q) { return capacity_of(r, q).waited_fraction; }},
+    QuantityDef{"RS.connection_hold_s", U::Seconds, "mean time a connection stays open",
+                [](R r, Q q) { return capacity_of(r, q).hold_mean_s; }},
+    QuantityDef{"RS.under_count", U::Count, "workers held beyond what Erlang C predicts busy",
+                [](R r, Q q) { return capacity_of(r, q).under_count; }},
+
+    // Clients: all of them (`clients`) or one group.
+    QuantityDef{"GROUP.pages", U::Count, "pages started", [](R r, Q q) { return n(clients_of(r, q).pages); }},
+    QuantityDef{"GROUP.pages_completed", U::Count, "pages whose every object arrived or failed",
+                [](R r, Q q) { return n(clients_of(r, q).pages_completed); }},
+    QuantityDef{"GROUP.pages_aborted", U::Count, "pages a reload abandoned", [](R r, Q q) { return n(clients_of(r, q).pages_aborted); }},
+    QuantityDef{"GROUP.pages_with_failures", U::Count, "pages with a broken object",
+                [](R r, Q q) { return n(clients_of(r, q).pages_with_failures); }},
+    QuantityDef{"GROUP.objects_ok", U::Count, "objects received", [](R r, Q q) { return n(clients_of(r, q).objects_ok); }},
+    QuantityDef{"GROUP.objects_failed", U::Count, "objects that failed (broken images)",
+                [](R r, Q q) { return n(clients_of(r, q).objects_failed); }},
+    QuantityDef{"GROUP.objects_aborted", U::Count, "objects abandoned by a reload",
+                [](R r, Q q) { return n(clients_of(r, q).objects_aborted); }},
+    QuantityDef{"GROUP.objects_pending", U::Count, "objects still outstanding", [](R r, Q q) { return n(clients_of(r, q).objects_pending); }},
+    QuantityDef{"GROUP.retries", U::Count, "requests retried on a new connection", [](R r, Q q) { return n(clients_of(r, q).retries); }},
+    QuantityDef{"GROUP.connections_opened", U::Count, "TCP connections the browsers opened",
+                [](R r, Q q) { return n(clients_of(r, q).connections_opened); }},
+    QuantityDef{"GROUP.requests", U::Count, "requests sent", [](R r, Q q) { return n(clients_of(r, q).requests); }},
+    QuantityDef{"GROUP.errors.refused", U::Count, "connections refused (RST to the SYN)",
+                [](R r, Q q) { return n(clients_of(r, q).errors_refused); }},
+    QuantityDef{"GROUP.errors.reset", U::Count, "connections reset", [](R r, Q q) { return n(clients_of(r, q).errors_reset); }},
+    QuantityDef{"GROUP.errors.timeout", U::Count, "connections or requests timed out",
+                [](R r, Q q) { return n(clients_of(r, q).errors_timeout); }},
+    QuantityDef{"GROUP.time_wait", U::Count, "client sockets in TIME_WAIT now", client_time_wait},
+    QuantityDef{"GROUP.time_wait_max", U::Count, "the most client sockets in TIME_WAIT at one sample",
+                [](R r, Q q) { return n(clients_of(r, q).time_wait_max); }},
+    QuantityDef{"GROUP.page_load_p50", U::Milliseconds, "median page load time", [](R r, Q q) { return clients_of(r, q).page_load_p50; }},
+    QuantityDef{"GROUP.page_load_p95", U::Milliseconds, "95th percentile page load time",
+                [](R r, Q q) { return clients_of(r, q).page_load_p95; }},
+    QuantityDef{"GROUP.page_load_p99", U::Milliseconds, "99th percentile page load time",
+                [](R r, Q q) { return clients_of(r, q).page_load_p99; }},
+    QuantityDef{"GROUP.page_load_mean", U::Milliseconds, "mean page load time", [](R r, Q q) { return clients_of(r, q).page_load_mean; }},
+    QuantityDef{"GROUP.longest_stall_s", U::Seconds, "the longest a request waited before a reload aborted it",
+                [](R r, Q q) { return clients_of(r, q).longest_stall_s; }},
+    QuantityDef{"GROUP.requests_per_connection", U::Ratio, "requests per closed connection",
+                [](R r, Q q) { return clients_of(r, q).requests_per_connection; }},
+
+    // All realservers together.
+    QuantityDef{"servers.time_wait", U::Count, "TCP sockets in TIME_WAIT on all realservers now",
+                [](R r, Q) { return servers_sum(r, [](Run::RealServer& s) { return n(s.host->tcp().count(tcp::TcpState::TimeWait)); }); }},
+    QuantityDef{"servers.time_wait_max", U::Count, "the largest RS.time_wait_max",
+                [](R r, Q) {
+                    double mx = 0;
+                    for (Run::RealServer& s : r.realservers()) mx = std::max(mx, n(s.host->tcp().counters().time_wait_max));
+                    return mx;
+                }},
+    QuantityDef{"servers.requests", U::Count, "requests answered by all realservers",
+                [](R r, Q) { return servers_sum(r, [](Run::RealServer& s) { return n(s.web->stats().requests); }); }},
+
+    // The director.
+    QuantityDef{"director.entries", U::Count, "connection entries (ipvsadm -Lnc, templates left out)",
+                [](R r, Q) { return entries(r, std::nullopt, std::nullopt); }},
+    QuantityDef{"director.state.STATE", U::Count, "connection entries in one IPVS state", [](R r, Q q) { return entries(r, std::nullopt, q.state); }},
+    QuantityDef{"director.templates", U::Count, "persistence templates",
+                [](R r, Q) {
+                    double k = 0;
+                    for (const ipvs::Conn* c : r.director().connections()) k += c->is_template() ? 1 : 0;
+                    return k;
+                }},
+    QuantityDef{"director.dropped_nodest", U::Count, "packets dropped because their realserver was deleted",
+                [](R r, Q) { return n(r.director().counters().dropped_nodest); }},
+    QuantityDef{"director.dropped_conntrack", U::Count, "SYNs dropped to redirect a conntrack (conntrack=1)",
+                [](R r, Q) { return n(r.director().counters().dropped_conntrack); }},
+    QuantityDef{"director.rescheduled", U::Count, "SYNs that reused an entry's tuple and were scheduled anew",
+                [](R r, Q) { return n(r.director().counters().rescheduled_reuse); }},
+    QuantityDef{"director.icmp", U::Count, "ICMP errors for services with no realserver",
+                [](R r, Q) { return n(r.director().counters().no_dest_icmp); }},
+    QuantityDef{"director.resets", U::Count, "RSTs from the director's own TCP stack",
+                [](R r, Q) { return n(r.director().counters().stack_resets); }},
+    QuantityDef{"director.scheduled", U::Count, "connections the schedulers placed", [](R r, Q) { return n(r.director().counters().scheduled); }},
+
+    // The first drain (-w 0 or -d, by an admin or a health check) of a realserver.
+    QuantityDef{"drain.RS.started_s", U::Seconds, "when the drain command came (-1: none yet)",
+                [](R r, Q q) { return drain(r, q, nullptr); }},
+    QuantityDef{"drain.RS.no_active_s", U::Seconds, "seconds from the command until ActiveConn was 0 (-1: not yet)",
+                [](R r, Q q) { return drain(r, q, &DrainResult::no_active_after); }},
+    QuantityDef{"drain.RS.no_entries_s", U::Seconds, "seconds from the command until no entry was bound to it (-1: not yet)",
+                [](R r, Q q) { return drain(r, q, &DrainResult::no_entries_after); }},
+
+    // Health checks.
+    QuantityDef{"health.CHECK.fallback", U::Flag, "1 while the check's fallback server is in the service",
+                [](R r, Q q) { return r.health_checkers()[q.subject]->fallback_active() ? 1.0 : 0.0; }},
+    QuantityDef{"health.CHECK.RS.up", U::Flag, "1 while the check holds the realserver up",
+                [](R r, Q q) { return health(r, q, [](const auto& st) { return st.up ? 1.0 : 0.0; }); }},
+    QuantityDef{"health.CHECK.RS.down_s", U::Seconds, "when the check last marked it down (-1: never)",
+                [](R r, Q q) { return health(r, q, [](const auto& st) { return st.down_at ? st.down_at->seconds() : -1.0; }); }},
+    QuantityDef{"health.CHECK.RS.up_s", U::Seconds, "when the check last brought it back (-1: never)",
+                [](R r, Q q) { return health(r, q, [](const auto& st) { return st.up_at ? st.up_at->seconds() : -1.0; }); }},
+    QuantityDef{"health.CHECK.RS.checks", U::Count, "checks made", [](R r, Q q) { return health(r, q, [](const auto& st) { return n(st.checks); }); }},
+    QuantityDef{"health.CHECK.RS.failed_checks", U::Count, "checks failed",
+                [](R r, Q q) { return health(r, q, [](const auto& st) { return n(st.failed_checks); }); }},
+
+    // The kernel profile's behaviours, so one file can state what each era does.
+    QuantityDef{"kernel.syn_states_active", U::Flag, "ActiveConn counts SYN states too (4.8+)",
+                [](R r, Q) { return r.director().kernel().syn_states_active ? 1.0 : 0.0; }},
+    QuantityDef{"kernel.has_conn_reuse_mode", U::Flag, "net.ipv4.vs.conn_reuse_mode exists (4.2+)",
+                [](R r, Q) { return r.director().kernel().has_conn_reuse_mode ? 1.0 : 0.0; }},
+    QuantityDef{"kernel.conntrack_drop_only_if_confirmed", U::Flag, "conntrack=1 drops a rescheduled SYN only with a confirmed conntrack (5.9+)",
+                [](R r, Q) { return r.director().kernel().conntrack_drop_only_if_confirmed ? 1.0 : 0.0; }},
+    QuantityDef{"kernel.nodest_reprocess", U::Flag, "expire_nodest_conn=1 reschedules the packet at once (5.9+)",
+                [](R r, Q) { return r.director().kernel().nodest_reprocess ? 1.0 : 0.0; }},
+    QuantityDef{"kernel.nodest_flush", U::Flag, "expire_nodest_conn=1 flushes a deleted realserver's entries (5.9+)",
+                [](R r, Q) { return r.director().kernel().nodest_flush ? 1.0 : 0.0; }},
+
+    QuantityDef{"time", U::Seconds, "the simulated clock", [](R r, Q) { return r.sim().now().seconds(); }},
+};
+
+std::vector<std::string_view> split(std::string_view s) {
+    std::vector<std::string_view> parts;
+    size_t start = 0;
+    for (;;) {
+        const size_t dot = s.find('.', start);
+        parts.push_back(s.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start));
+        if (dot == std::string_view::npos) return parts;
+        start = dot + 1;
+    }
+}
+
+bool is_placeholder(std::string_view p) { return p == "RS" || p == "GROUP" || p == "STATE" || p == "CHECK"; }
+
+std::optional<size_t> index_of(const std::vector<std::string>& names, std::string_view name) {
+    for (size_t i = 0; i < names.size(); ++i)
+        if (names[i] == name) return i;
+    return std::nullopt;
+}
+
+std::vector<std::string> rs_names(const Scenario& s) {
+    std::vector<std::string> v;
+    for (const auto& r : s.realservers) v.push_back(r.name);
+    return v;
+}
+std::vector<std::string> group_names(const Scenario& s) {
+    std::vector<std::string> v;
+    for (const auto& c : s.clients) v.push_back(c.name);
+    return v;
+}
+std::vector<std::string> check_names(const Scenario& s) {
+    std::vector<std::string> v;
+    for (const auto& h : s.health_checks) v.push_back(h.name);
+    return v;
+}
+std::vector<std::string> state_names() {
+    std::vector<std::string> v;
+    for (size_t i = 0; i < ipvs::kStateCount; ++i) v.emplace_back(ipvs::to_string(static_cast<ipvs::TcpState>(i)));
+    return v;
+}
+
+// Whether the rules put realserver `rs` into the service health check `hc` watches.
+bool checked_by(const Scenario& s, size_t hc, size_t rs) {
+    for (const Rule& r : s.rules)
+        if (r.command.cmd == ipvs::IpvsadmCmd::AddDest && r.command.service.key.fwmark == 0 &&
+            r.command.service.key.vip == s.health_checks[hc].service && r.command.dest.addr.addr == s.realservers[rs].address)
+            return true;
+    return false;
+}
+
+enum class Miss : uint8_t { None, Literal, Subject, State, NotChecked };
+
+// Matches `parts` against one pattern; on a match fills `q`.
+Miss match(const Scenario& s, std::string_view pattern, const std::vector<std::string_view>& parts, QuantityRef* q) {
+    const std::vector<std::string_view> pat = split(pattern);
+    if (pat.size() != parts.size()) return Miss::Literal;
+    Miss miss = Miss::None;
+    // Literals first: a name that differs in a literal part is no candidate at all.
+    for (size_t i = 0; i < pat.size(); ++i)
+        if (!is_placeholder(pat[i]) && pat[i] != parts[i]) return Miss::Literal;
+    for (size_t i = 0; i < pat.size(); ++i) {
+        const std::string_view p = pat[i];
+        if (p == "RS") {
+            const auto k = index_of(rs_names(s), parts[i]);
+            if (!k) return Miss::Subject;
+            if (pattern.substr(0, 7) == "health.") q->realserver = *k;
+            else q->subject = *k;
+        } else if (p == "GROUP") {
+            if (parts[i] == "clients") {
+                q->all_groups = true;
+            } else {
+                const auto k = index_of(group_names(s), parts[i]);
+                if (!k) return Miss::Subject;
+                q->subject = *k;
+            }
+        } else if (p == "CHECK") {
+            const auto k = index_of(check_names(s), parts[i]);
+            if (!k) return Miss::Subject;
+            q->subject = *k;
+        } else if (p == "STATE") {
+            const auto st = ipvs::state_from_string(parts[i]);
+            if (!st) miss = Miss::State;
+            else q->state = *st;
+        }
+    }
+    if (miss == Miss::None && pattern.substr(0, 7) == "health." && pat.size() == 4 && !checked_by(s, q->subject, q->realserver))
+        return Miss::NotChecked;
+    return miss;
+}
+
+std::string join(const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& x : v) out += (out.empty() ? "" : ", ") + x;
+    return out;
+}
+
+}  // namespace
+
+std::string_view to_string(Unit u) {
+    switch (u) {
+        case Unit::Count: return "count";
+        case Unit::Milliseconds: return "ms";
+        case Unit::Seconds: return "s";
+        case Unit::Ratio: return "ratio";
+        case Unit::Erlangs: return "erlangs";
+        case Unit::Flag: return "0/1";
+    }
+    return "?";
+}
+
+std::span<const QuantityDef> quantity_table() { return kQuantities; }
+
+std::optional<QuantityRef> resolve_quantity(std::string_view name, const Scenario& s, QuantityError* error) {
+    const std::vector<std::string_view> parts = split(name);
+    std::optional<Miss> closest;
+    std::string state_word, unchecked;
+    for (size_t i = 0; i < kQuantities.size(); ++i) {
+        QuantityRef q;
+        q.def = static_cast<uint16_t>(i);
+        const Miss m = match(s, kQuantities[i].pattern, parts, &q);
+        if (m == Miss::None) return q;
+        if (m == Miss::State) state_word = std::string(parts[split(kQuantities[i].pattern).size() - 1]);
+        if (m == Miss::NotChecked) unchecked = std::string(kQuantities[i].pattern);
+    }
+    if (error == nullptr) return std::nullopt;
+    const std::string what(name);
+    if (!state_word.empty()) {
+        *error = {"unknown IPVS state '" + state_word + "' in '" + what + "'", "states as ipvsadm -Lnc prints them: " + join(state_names())};
+        return std::nullopt;
+    }
+    if (!unchecked.empty()) {
+        *error = {"'" + what + "': that health check does not watch this realserver",
+                  "a health check watches the realservers the rules put in its service"};
+        return std::nullopt;
+    }
+    std::vector<std::string> heads = rs_names(s);
+    for (const auto& g : group_names(s)) heads.push_back(g);
+    for (const char* h : {"clients", "servers", "director", "drain", "health", "kernel", "time"}) heads.emplace_back(h);
+    const std::string head(parts[0]);
+    if (!index_of(heads, head)) {
+        const std::string near_head = did_you_mean(head, heads);
+        *error = {"unknown name '" + head + "' in '" + what + "'",
+                  (near_head.empty() ? std::string() : "did you mean '" + near_head + "'? ") +
+                      "a quantity starts with a realserver, a client group, clients, servers, director, drain, health, kernel or time"};
+        return std::nullopt;
+    }
+    const std::string near = did_you_mean(what, quantity_names(s));
+    if (!near.empty()) {
+        *error = {"unknown quantity '" + what + "'", "did you mean '" + near + "'? (lvsim run FILE --list-quantities lists them all)"};
+        return std::nullopt;
+    }
+    *error = {"unknown quantity '" + what + "'", "lvsim run FILE --list-quantities lists every quantity of this scenario"};
+    return std::nullopt;
+}
+
+double read_quantity(Run& run, const QuantityRef& q) { return kQuantities[q.def].read(run, q); }
+
+std::vector<std::string> quantity_names(const Scenario& s) {
+    std::vector<std::string> out;
+    const std::vector<std::string> rs = rs_names(s), checks = check_names(s), states = state_names();
+    std::vector<std::string> groups{"clients"};
+    using Binding = std::pair<std::string_view, const std::vector<std::string>*>;
+    for (const auto& g : group_names(s)) groups.push_back(g);
+    for (const QuantityDef& d : kQuantities) {
+        // Expand each placeholder in turn.
+        std::vector<std::string> names{std::string(d.pattern)};
+        for (const auto& [word, values] : {Binding{"RS", &rs}, Binding{"GROUP", &groups}, Binding{"CHECK", &checks}, Binding{"STATE", &states}}) {
+            std::vector<std::string> next;
+            for (const std::string& nm : names) {
+                std::vector<std::string_view> parts = split(nm);
+                const auto it = std::find(parts.begin(), parts.end(), word);
+                if (it == parts.end()) {
+                    next.push_back(nm);
+                    continue;
+                }
+                const size_t at = static_cast<size_t>(it - parts.begin());
+                for (const std::string& v : *values) {
+                    std::string built;
+                    for (size_t i = 0; i < parts.size(); ++i) built += (i ? "." : "") + std::string(i == at ? std::string_view(v) : parts[i]);
+                    next.push_back(built);
+                }
+            }
+            names = std::move(next);
+        }
+        out.insert(out.end(), names.begin(), names.end());
+    }
+    return out;
+}
+
+std::string quantity_listing(const Scenario& s) {
+    const auto names = [](const std::vector<std::string>& v) { return v.empty() ? std::string("(none)") : join(v); };
+    std::vector<std::string> groups{"clients"};
+    for (const auto& g : group_names(s)) groups.push_back(g);
+    std::string out = "Quantities of " + s.name + " (expectations, sweep metrics, lvsim::Run::quantity)\n";
+    out += "  RS = " + names(rs_names(s)) + "; GROUP = " + join(groups) + "; CHECK = " + names(check_names(s)) +
+           "; STATE = an IPVS state as ipvsadm -Lnc prints it (" + join(state_names()) + ")\n\n";
+    size_t width = 0;
+    for (const QuantityDef& d : kQuantities) width = std::max(width, d.pattern.size());
+    for (const QuantityDef& d : kQuantities) {
+        std::string line = "  " + std::string(d.pattern);
+        line.resize(width + 4, ' ');
+        std::string unit(to_string(d.unit));
+        unit.resize(9, ' ');
+        out += line + unit + std::string(d.meaning) + "\n";
+    }
+    out += "\nA bare number is in the quantity's unit; a number with a time unit is converted (page_load_p50 < 1s).\n";
+    return out;
+}
+
+std::string quantity_markdown() {
+    std::string out = "| quantity | unit | meaning |\n|---|---|---|\n";
+    for (const QuantityDef& d : kQuantities)
+        out += "| `" + std::string(d.pattern) + "` | " + std::string(to_string(d.unit)) + " | " + std::string(d.meaning) + " |\n";
+    return out;
+}
+
+}  // namespace lvs::scenario
