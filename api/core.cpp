@@ -9,7 +9,8 @@ Time parse_time(std::string_view text) {
     try {
         return from_sim(lvs::sim::parse_duration(text));
     } catch (const lvs::sim::TimeParseError& e) {
-        std::string msg = "bad time '" + std::string(text) + "' at column " + std::to_string(e.column() + 1) + ": " + e.what();
+        std::string msg = "bad time '" + std::string(text) + "' at column " + std::to_string(e.column() + 1) +
+                          ": " + e.what();
         if (!e.hint().empty()) msg += "\n  hint: " + e.hint();
         throw Error(msg);
     }

@@ -1,4 +1,6 @@
 // Runs for the library face (lvsim/run.hpp): a thin layer over scenario::Run.
+#include "lvsim/run.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -7,7 +9,6 @@
 #include <sstream>
 
 #include "api/internal.hpp"
-#include "lvsim/run.hpp"
 #include "models/ipvs/ipvsadm.hpp"
 #include "models/ipvs/scheduler.hpp"
 #include "models/scenario/expr.hpp"
@@ -32,14 +33,18 @@ std::string_view TraceRecord::entity() const { return rec(record_).entity_name; 
 std::string_view TraceRecord::kind() const { return rec(record_).kind; }
 size_t TraceRecord::field_count() const { return rec(record_).fields.size(); }
 std::string_view TraceRecord::key(size_t i) const { return rec(record_).fields.at(i).key; }
-std::string TraceRecord::value(size_t i) const { return lvs::sim::format_field_value(rec(record_).fields.at(i)); }
+std::string TraceRecord::value(size_t i) const {
+    return lvs::sim::format_field_value(rec(record_).fields.at(i));
+}
 bool TraceRecord::has(std::string_view key) const { return rec(record_).find(key) != nullptr; }
 std::string TraceRecord::field(std::string_view key) const {
     const lvs::sim::TraceField* f = rec(record_).find(key);
     return f != nullptr ? lvs::sim::format_field_value(*f) : std::string();
 }
 std::string_view TraceRecord::text(std::string_view key) const { return rec(record_).get_text(key); }
-int64_t TraceRecord::integer(std::string_view key, int64_t fallback) const { return rec(record_).get_int(key, fallback); }
+int64_t TraceRecord::integer(std::string_view key, int64_t fallback) const {
+    return rec(record_).get_int(key, fallback);
+}
 std::string TraceRecord::line() const {
     std::ostringstream out;
     lvs::sim::TextSink(out).on_record(rec(record_));
@@ -55,7 +60,8 @@ struct Report::Data {
 };
 
 bool Report::passed() const {
-    return std::all_of(expectations.begin(), expectations.end(), [](const ExpectationResult& e) { return e.passed; });
+    return std::all_of(expectations.begin(), expectations.end(),
+                       [](const ExpectationResult& e) { return e.passed; });
 }
 
 const Drain* Report::drain(std::string_view realserver) const {
@@ -121,13 +127,16 @@ std::vector<ServiceTable> service_tables(const std::vector<sc::ServiceView>& vie
         t.address = v.vip;
         t.scheduler = v.scheduler;
         for (const sc::DestView& d : v.realservers)
-            t.realservers.push_back({d.name, d.address, d.forward, d.weight, d.active, d.inactive, d.persistent, d.conns, d.states});
+            t.realservers.push_back({d.name, d.address, d.forward, d.weight, d.active, d.inactive,
+                                     d.persistent, d.conns, d.states});
         out.push_back(std::move(t));
     }
     return out;
 }
 
-Snapshot snapshot(const sc::Snapshot& s) { return {s.label, from_sim(s.at), s.ipvsadm_ln, s.ipvsadm_lnc, service_tables(s.services)}; }
+Snapshot snapshot(const sc::Snapshot& s) {
+    return {s.label, from_sim(s.at), s.ipvsadm_ln, s.ipvsadm_lnc, service_tables(s.services)};
+}
 
 }  // namespace
 
@@ -139,7 +148,8 @@ struct Run::Impl {
         std::vector<TraceCallback> callbacks;
         void on_record(const lvs::sim::TraceRecord& r) override {
             const TraceRecord view(&r);
-            for (size_t i = 0; i < callbacks.size(); ++i) callbacks[i](view);  // by index: a callback may subscribe
+            for (size_t i = 0; i < callbacks.size(); ++i)
+                callbacks[i](view);  // by index: a callback may subscribe
         }
     };
 
@@ -157,8 +167,8 @@ struct Run::Impl {
     ~Impl() {
         if (fingerprint_file == nullptr || !run) return;
         std::ofstream out(fingerprint_file, std::ios::app);
-        out << scenario.name << " seed " << scenario.seed << " at " << lvs::sim::format_time(run->sim().now()) << ": "
-            << sc::format_fingerprint(*run->fingerprint()) << "\n";
+        out << scenario.name << " seed " << scenario.seed << " at " << lvs::sim::format_time(run->sim().now())
+            << ": " << sc::format_fingerprint(*run->fingerprint()) << "\n";
     }
 
     // The models, built on first use.
@@ -192,7 +202,8 @@ struct Run::Impl {
         out.clients = client_stats(r.clients);
         for (const auto& g : r.groups) out.groups.push_back(client_stats(g));
         for (const auto& s : r.realservers)
-            out.realservers.push_back({s.name, s.address, s.connections_accepted, s.requests, s.time_wait_max, s.keepalive_closes});
+            out.realservers.push_back(
+                {s.name, s.address, s.connections_accepted, s.requests, s.time_wait_max, s.keepalive_closes});
         for (const auto& d : r.drains) {
             Drain x{d.realserver, d.command, from_sim(d.at), std::nullopt, std::nullopt};
             if (d.no_active_after) x.no_active_after = from_sim(*d.no_active_after);
@@ -267,7 +278,9 @@ double Run::quantity(const std::string& name) {
     try {
         return impl_->get().quantity(name);
     } catch (const std::invalid_argument& e) {
-        throw Error(std::string(e.what()) + "\n  hint: the names of the expectation language (README): rs1.active, clients.objects_failed, ...");
+        throw Error(std::string(e.what()) +
+                    "\n  hint: the names of the expectation language (README): rs1.active, "
+                    "clients.objects_failed, ...");
     }
 }
 
@@ -276,11 +289,13 @@ double Run::evaluate(const std::string& expression) {
     try {
         e = sc::Expr::compile(expression, impl_->scenario);
     } catch (const sc::ExprError& x) {
-        throw Error("evaluate(\"" + expression + "\"): error at column " + std::to_string(x.column + 1) + ": " + x.what() +
-                    (x.hint.empty() ? "" : "\n  hint: " + x.hint));
+        throw Error("evaluate(\"" + expression + "\"): error at column " + std::to_string(x.column + 1) +
+                    ": " + x.what() + (x.hint.empty() ? "" : "\n  hint: " + x.hint));
     }
     for (const sc::Expr::Ref& ref : e.refs())
-        if (ref.at) throw Error("evaluate(\"" + expression + "\"): " + ref.name + "@T looks back in time; only expectations can");
+        if (ref.at)
+            throw Error("evaluate(\"" + expression + "\"): " + ref.name +
+                        "@T looks back in time; only expectations can");
     sc::Run& run = impl_->get();
     return e.eval([&run](const sc::Expr::Ref& ref) { return sc::read_quantity(run, ref.quantity); });
 }
@@ -294,16 +309,20 @@ DirectorTables Run::tables() {
     // record into the trace: reading must not change what subscribers and trace files see.
     std::map<const lvs::ipvs::Dest*, std::map<std::string, uint64_t>> states;
     for (const lvs::ipvs::Conn* c : d.connections())
-        if (!c->is_template() && c->dest != nullptr) ++states[c->dest][std::string(lvs::ipvs::to_string(c->state))];
+        if (!c->is_template() && c->dest != nullptr)
+            ++states[c->dest][std::string(lvs::ipvs::to_string(c->state))];
     for (const auto& svc : d.services()) {
         ServiceTable st;
         st.address = svc->fwmark != 0 ? "FWM " + std::to_string(svc->fwmark) : svc->vip.str();
         st.scheduler = svc->sched_name;
         std::vector<const lvs::ipvs::Dest*> dests(svc->dests.begin(), svc->dests.end());
-        std::sort(dests.begin(), dests.end(), [](const auto* a, const auto* b) { return a->addr < b->addr; });  // ipvsadm sorts
+        std::sort(dests.begin(), dests.end(),
+                  [](const auto* a, const auto* b) { return a->addr < b->addr; });  // ipvsadm sorts
         for (const lvs::ipvs::Dest* x : dests)
-            st.realservers.push_back({d.dest_name(*x), x->addr.str(), std::string(lvs::ipvs::to_string(x->forward)), x->weight,
-                                      x->activeconns, x->inactconns, x->persistconns, x->stats.conns - x->zero_point.conns, states[x]});
+            st.realservers.push_back({d.dest_name(*x), x->addr.str(),
+                                      std::string(lvs::ipvs::to_string(x->forward)), x->weight,
+                                      x->activeconns, x->inactconns, x->persistconns,
+                                      x->stats.conns - x->zero_point.conns, states[x]});
         t.services.push_back(std::move(st));
     }
     for (const lvs::ipvs::Conn* c : d.connections()) {
@@ -327,7 +346,8 @@ std::string Run::ipvsadm(const std::string& listing_command) {
     const auto c = lvs::ipvs::parse_ipvsadm(listing_command, &err);
     if (!c) throw Error("ipvsadm " + listing_command + ": " + err.message);
     if (c->cmd != lvs::ipvs::IpvsadmCmd::List && c->cmd != lvs::ipvs::IpvsadmCmd::Save)
-        throw Error("ipvsadm " + listing_command + ": only listings (-L, -S) here\n  hint: put changes in the scenario's timeline "
+        throw Error("ipvsadm " + listing_command +
+                    ": only listings (-L, -S) here\n  hint: put changes in the scenario's timeline "
                     "(Scenario::ipvsadm_at), where the report follows them");
     std::string out;
     const lvs::ipvs::AdminResult r = lvs::ipvs::apply_ipvsadm(impl_->get().director(), *c, &out);

@@ -3,10 +3,10 @@
 // Everything goes through the scenario loader, so a scenario made in code is checked exactly
 // like a file: ScenarioBuilder writes the YAML a file would hold, and additions to a loaded
 // scenario are appended to its YAML and the whole is read again.
+#include <yaml-cpp/yaml.h>
+
 #include <fstream>
 #include <sstream>
-
-#include <yaml-cpp/yaml.h>
 
 #include "api/internal.hpp"
 #include "models/scenario/loader.hpp"
@@ -20,7 +20,8 @@ void set_path(YAML::Node node, const std::string& key, const std::string& value)
     size_t start = 0;
     for (;;) {
         const size_t dot = key.find('.', start);
-        const std::string part = key.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+        const std::string part =
+            key.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
         if (part.empty()) throw Error("setting '" + key + "': empty key part");
         if (dot == std::string::npos) {
             node[part] = value;
@@ -62,7 +63,8 @@ Addition expectation(const std::string& condition, std::optional<Time> at) {
     return a;
 }
 
-Addition action(Time at, const char* who, const std::string& target, const std::string& what, const std::string& value) {
+Addition action(Time at, const char* who, const std::string& target, const std::string& what,
+                const std::string& value) {
     std::vector<std::pair<std::string, std::string>> f{{who, target}, {"action", what}};
     if (!value.empty()) f.emplace_back("value", value);
     return timeline(at, std::move(f));
@@ -85,7 +87,9 @@ std::string Scenario::Impl::merged_text() const {
     return emit(root);
 }
 
-void Scenario::Impl::materialize() { parsed = lvs::scenario::load_scenario_text(merged_text(), origin, sets); }
+void Scenario::Impl::materialize() {
+    parsed = lvs::scenario::load_scenario_text(merged_text(), origin, sets);
+}
 
 void Scenario::Impl::add(Addition a, const std::string& context) {
     additions.push_back(std::move(a));
@@ -109,7 +113,8 @@ Scenario::Scenario(Scenario&&) noexcept = default;
 Scenario& Scenario::operator=(Scenario&&) noexcept = default;
 Scenario::~Scenario() = default;
 
-Scenario Scenario::parse(const std::string& yaml, const std::string& origin, const std::vector<std::string>& sets) {
+Scenario Scenario::parse(const std::string& yaml, const std::string& origin,
+                         const std::vector<std::string>& sets) {
     auto impl = std::make_unique<Impl>();
     impl->text = yaml;
     impl->origin = origin;
@@ -124,7 +129,10 @@ Scenario Scenario::parse(const std::string& yaml, const std::string& origin, con
 
 Scenario Scenario::load(const std::string& path, const std::vector<std::string>& sets) {
     std::ifstream in(path);
-    if (!in) throw Error(path + ": error: cannot open the scenario file\n  hint: check the path (lessons live in scenarios/)");
+    if (!in)
+        throw Error(
+            path +
+            ": error: cannot open the scenario file\n  hint: check the path (lessons live in scenarios/)");
     std::stringstream buf;
     buf << in.rdbuf();
     return parse(buf.str(), path, sets);
@@ -142,27 +150,34 @@ Scenario Scenario::with(const std::vector<std::string>& sets) const {
 }
 
 Scenario& Scenario::ipvsadm_at(Time at, const std::string& command) {
-    impl_->add(timeline(at, {{"ipvsadm", command}}), "ipvsadm_at(" + format_time(at) + ", " + quoted(command) + ")");
+    impl_->add(timeline(at, {{"ipvsadm", command}}),
+               "ipvsadm_at(" + format_time(at) + ", " + quoted(command) + ")");
     return *this;
 }
 
 Scenario& Scenario::sysctl_at(Time at, const std::string& setting) {
-    impl_->add(timeline(at, {{"sysctl", setting}}), "sysctl_at(" + format_time(at) + ", " + quoted(setting) + ")");
+    impl_->add(timeline(at, {{"sysctl", setting}}),
+               "sysctl_at(" + format_time(at) + ", " + quoted(setting) + ")");
     return *this;
 }
 
-Scenario& Scenario::server_at(Time at, const std::string& realserver, const std::string& what, const std::string& value) {
-    impl_->add(action(at, "server", realserver, what, value), "server_at(" + format_time(at) + ", " + quoted(realserver) + ", " + quoted(what) + ")");
+Scenario& Scenario::server_at(Time at, const std::string& realserver, const std::string& what,
+                              const std::string& value) {
+    impl_->add(action(at, "server", realserver, what, value),
+               "server_at(" + format_time(at) + ", " + quoted(realserver) + ", " + quoted(what) + ")");
     return *this;
 }
 
-Scenario& Scenario::client_at(Time at, const std::string& group, const std::string& what, const std::string& value) {
-    impl_->add(action(at, "client", group, what, value), "client_at(" + format_time(at) + ", " + quoted(group) + ", " + quoted(what) + ")");
+Scenario& Scenario::client_at(Time at, const std::string& group, const std::string& what,
+                              const std::string& value) {
+    impl_->add(action(at, "client", group, what, value),
+               "client_at(" + format_time(at) + ", " + quoted(group) + ", " + quoted(what) + ")");
     return *this;
 }
 
 Scenario& Scenario::snapshot_at(Time at, const std::string& label) {
-    impl_->add(timeline(at, {{"snapshot", label}}), "snapshot_at(" + format_time(at) + ", " + quoted(label) + ")");
+    impl_->add(timeline(at, {{"snapshot", label}}),
+               "snapshot_at(" + format_time(at) + ", " + quoted(label) + ")");
     return *this;
 }
 
@@ -175,7 +190,9 @@ std::string Scenario::name() const { return impl_->parsed.name; }
 std::string Scenario::lesson() const { return impl_->parsed.lesson; }
 uint64_t Scenario::seed() const { return impl_->parsed.seed; }
 Time Scenario::duration() const { return from_sim(impl_->parsed.duration); }
-std::vector<std::pair<std::string, std::string>> Scenario::keys() const { return lvs::scenario::list_keys(impl_->parsed); }
+std::vector<std::pair<std::string, std::string>> Scenario::keys() const {
+    return lvs::scenario::list_keys(impl_->parsed);
+}
 std::string Scenario::yaml() const { return impl_->merged_text(); }
 
 // ---- ScenarioBuilder ---------------------------------------------------------------------------
@@ -242,7 +259,8 @@ ScenarioBuilder& ScenarioBuilder::sysctl(const std::string& name, int value) {
     d["sysctl"][name] = std::to_string(value);
     return *this;
 }
-ScenarioBuilder& ScenarioBuilder::realserver(const std::string& name, const std::string& address, const Settings& settings) {
+ScenarioBuilder& ScenarioBuilder::realserver(const std::string& name, const std::string& address,
+                                             const Settings& settings) {
     std::vector<std::pair<std::string, std::string>> f{{"name", name}, {"address", address}};
     f.insert(f.end(), settings.begin(), settings.end());
     impl_->list("realservers").push_back(flow_map(f));
@@ -262,11 +280,13 @@ ScenarioBuilder& ScenarioBuilder::sysctl_at(Time at, const std::string& setting)
     impl_->list("timeline").push_back(flow_map(timeline(at, {{"sysctl", setting}}).fields));
     return *this;
 }
-ScenarioBuilder& ScenarioBuilder::server_at(Time at, const std::string& realserver, const std::string& what, const std::string& value) {
+ScenarioBuilder& ScenarioBuilder::server_at(Time at, const std::string& realserver, const std::string& what,
+                                            const std::string& value) {
     impl_->list("timeline").push_back(flow_map(action(at, "server", realserver, what, value).fields));
     return *this;
 }
-ScenarioBuilder& ScenarioBuilder::client_at(Time at, const std::string& group, const std::string& what, const std::string& value) {
+ScenarioBuilder& ScenarioBuilder::client_at(Time at, const std::string& group, const std::string& what,
+                                            const std::string& value) {
     impl_->list("timeline").push_back(flow_map(action(at, "client", group, what, value).fields));
     return *this;
 }

@@ -1,9 +1,8 @@
 // Subcommands of lvsim that have their own files.
 #pragma once
 
-#include <stdexcept>
-
 #include <boost/program_options.hpp>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -15,8 +14,8 @@ struct CliError : std::runtime_error {
 };
 
 // Parses `args` against `options` plus one positional FILE (stored as "file").
-inline boost::program_options::variables_map parse_file_command(const std::vector<std::string>& args,
-                                                                const boost::program_options::options_description& options) {
+inline boost::program_options::variables_map parse_file_command(
+    const std::vector<std::string>& args, const boost::program_options::options_description& options) {
     namespace po = boost::program_options;
     po::options_description hidden;
     hidden.add_options()("file", po::value<std::string>());

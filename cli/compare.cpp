@@ -1,9 +1,8 @@
 // lvsim compare: scenarios (or variants of one) side by side, drains included.
+#include <boost/program_options.hpp>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
-
-#include <boost/program_options.hpp>
 
 #include "cli/commands.hpp"
 #include "models/scenario/loader.hpp"
@@ -31,8 +30,8 @@ int cmd_compare(const std::vector<std::string>& args) {
     po::options_description o("lvsim compare A [B ...] [options]");
     o.add_options()("help,h", "show this help")("set", po::value<std::vector<std::string>>()->composing(),
                                                 "KEY=VALUE applied to every run")(
-        "vary", po::value<std::string>(), "KEY=V1,V2,...: one file, one run per value")("json", po::value<std::string>(),
-                                                                                           "also write each run's JSON report to PATH.N.json");
+        "vary", po::value<std::string>(), "KEY=V1,V2,...: one file, one run per value")(
+        "json", po::value<std::string>(), "also write each run's JSON report to PATH.N.json");
     po::options_description hidden;
     hidden.add_options()("files", po::value<std::vector<std::string>>());
     po::options_description all;
@@ -43,12 +42,17 @@ int cmd_compare(const std::vector<std::string>& args) {
     po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
     po::notify(vm);
     if (vm.count("help") != 0) {
-        std::cout << o << "\nExamples:\n  lvsim compare scenarios/01-drain-zero-weight.yaml scenarios/02-delete-server.yaml\n"
-                  << "  lvsim compare scenarios/01-drain-zero-weight.yaml --vary clients.ie8.keepalive_timeout=30s,60s,115s\n";
+        std::cout << o
+                  << "\nExamples:\n  lvsim compare scenarios/01-drain-zero-weight.yaml "
+                     "scenarios/02-delete-server.yaml\n"
+                  << "  lvsim compare scenarios/01-drain-zero-weight.yaml --vary "
+                     "clients.ie8.keepalive_timeout=30s,60s,115s\n";
         return 0;
     }
-    const auto files = vm.count("files") != 0 ? vm["files"].as<std::vector<std::string>>() : std::vector<std::string>{};
-    const auto sets = vm.count("set") != 0 ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
+    const auto files =
+        vm.count("files") != 0 ? vm["files"].as<std::vector<std::string>>() : std::vector<std::string>{};
+    const auto sets =
+        vm.count("set") != 0 ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
     struct Variant {
         std::string title;
         std::string file;
@@ -59,7 +63,8 @@ int cmd_compare(const std::vector<std::string>& args) {
         if (files.size() != 1) throw CliError("--vary takes exactly one scenario file");
         const std::string v = vm["vary"].as<std::string>();
         const size_t eq = v.find('=');
-        if (eq == std::string::npos) throw CliError("--vary needs KEY=V1,V2,... (e.g. clients.ie8.keepalive_timeout=30s,60s)");
+        if (eq == std::string::npos)
+            throw CliError("--vary needs KEY=V1,V2,... (e.g. clients.ie8.keepalive_timeout=30s,60s)");
         std::stringstream in(v.substr(eq + 1));
         std::string value;
         while (std::getline(in, value, ',')) {
@@ -68,7 +73,10 @@ int cmd_compare(const std::vector<std::string>& args) {
             variants.push_back(x);
         }
     } else {
-        if (files.empty()) throw CliError("which scenarios? (e.g. lvsim compare scenarios/01-drain-zero-weight.yaml scenarios/02-delete-server.yaml)");
+        if (files.empty())
+            throw CliError(
+                "which scenarios? (e.g. lvsim compare scenarios/01-drain-zero-weight.yaml "
+                "scenarios/02-delete-server.yaml)");
         for (const std::string& f : files) variants.push_back({f, f, sets});
     }
     std::vector<scenario::Report> reports;
@@ -87,16 +95,19 @@ int cmd_compare(const std::vector<std::string>& args) {
     const auto u = [](uint64_t v) { return std::to_string(v); };
     row("scenario", [](const scenario::Report& r) { return r.scenario; });
     row("kernel profile", [](const scenario::Report& r) { return r.kernel; });
-    row("pages loaded / started", [&](const scenario::Report& r) { return u(r.clients.pages_completed) + " / " + u(r.clients.pages); });
+    row("pages loaded / started",
+        [&](const scenario::Report& r) { return u(r.clients.pages_completed) + " / " + u(r.clients.pages); });
     row("objects ok", [&](const scenario::Report& r) { return u(r.clients.objects_ok); });
     row("objects failed (broken)", [&](const scenario::Report& r) { return u(r.clients.objects_failed); });
     row("objects aborted by reload", [&](const scenario::Report& r) { return u(r.clients.objects_aborted); });
     row("objects pending at end", [&](const scenario::Report& r) { return u(r.clients.objects_pending); });
     row("requests retried", [&](const scenario::Report& r) { return u(r.clients.retries); });
     row("errors refused/reset/timeout", [&](const scenario::Report& r) {
-        return u(r.clients.errors_refused) + "/" + u(r.clients.errors_reset) + "/" + u(r.clients.errors_timeout);
+        return u(r.clients.errors_refused) + "/" + u(r.clients.errors_reset) + "/" +
+               u(r.clients.errors_timeout);
     });
-    row("longest stalled request", [](const scenario::Report& r) { return fixed(r.clients.longest_stall_s, 1) + " s"; });
+    row("longest stalled request",
+        [](const scenario::Report& r) { return fixed(r.clients.longest_stall_s, 1) + " s"; });
     row("page load p50 / p95 (ms)", [](const scenario::Report& r) {
         return fixed(r.clients.page_load_p50, 0) + " / " + fixed(r.clients.page_load_p95, 0);
     });
@@ -105,31 +116,45 @@ int cmd_compare(const std::vector<std::string>& args) {
     if (!reports.empty())
         for (size_t i = 0; i < reports[0].realservers.size(); ++i) {
             const std::string name = reports[0].realservers[i].name;
-            row(name + " requests served", [&](const scenario::Report& r) { return i < r.realservers.size() ? u(r.realservers[i].requests) : "-"; });
-            row(name + " TIME_WAIT max", [&](const scenario::Report& r) { return i < r.realservers.size() ? u(r.realservers[i].time_wait_max) : "-"; });
+            row(name + " requests served", [&](const scenario::Report& r) {
+                return i < r.realservers.size() ? u(r.realservers[i].requests) : "-";
+            });
+            row(name + " TIME_WAIT max", [&](const scenario::Report& r) {
+                return i < r.realservers.size() ? u(r.realservers[i].time_wait_max) : "-";
+            });
         }
     row("drain command", [](const scenario::Report& r) {
-        return r.drains.empty() ? std::string("-") : r.drains[0].realserver + " at " + fixed(r.drains[0].at.seconds(), 0) + " s";
+        return r.drains.empty() ? std::string("-")
+                                : r.drains[0].realserver + " at " + fixed(r.drains[0].at.seconds(), 0) + " s";
     });
-    row("  ActiveConn reaches 0 after", [](const scenario::Report& r) { return r.drains.empty() ? std::string("-") : drain_text(r.drains[0].no_active_after); });
-    row("  all entries gone after", [](const scenario::Report& r) { return r.drains.empty() ? std::string("-") : drain_text(r.drains[0].no_entries_after); });
+    row("  ActiveConn reaches 0 after", [](const scenario::Report& r) {
+        return r.drains.empty() ? std::string("-") : drain_text(r.drains[0].no_active_after);
+    });
+    row("  all entries gone after", [](const scenario::Report& r) {
+        return r.drains.empty() ? std::string("-") : drain_text(r.drains[0].no_entries_after);
+    });
     row("expectations", [](const scenario::Report& r) {
         size_t ok = 0;
         for (const auto& e : r.expectations) ok += e.passed ? 1 : 0;
-        return std::to_string(ok) + "/" + std::to_string(r.expectations.size()) + (ok == r.expectations.size() ? " hold" : " FAIL");
+        return std::to_string(ok) + "/" + std::to_string(r.expectations.size()) +
+               (ok == r.expectations.size() ? " hold" : " FAIL");
     });
     size_t label_w = 0;
     for (const auto& [l, c] : rows) label_w = std::max(label_w, l.size());
     std::vector<size_t> col_w(reports.size(), 0);
     for (const auto& [l, c] : rows)
         for (size_t i = 0; i < c.size(); ++i) col_w[i] = std::max(col_w[i], c[i].size());
-    for (size_t i = 0; i < variants.size(); ++i) std::cout << "[" << i + 1 << "] " << variants[i].title << "\n";
+    for (size_t i = 0; i < variants.size(); ++i)
+        std::cout << "[" << i + 1 << "] " << variants[i].title << "\n";
     std::cout << "\n" << std::left << std::setw(static_cast<int>(label_w)) << "";
-    for (size_t i = 0; i < reports.size(); ++i) std::cout << "  " << std::left << std::setw(static_cast<int>(col_w[i])) << "[" + std::to_string(i + 1) + "]";
+    for (size_t i = 0; i < reports.size(); ++i)
+        std::cout << "  " << std::left << std::setw(static_cast<int>(col_w[i]))
+                  << "[" + std::to_string(i + 1) + "]";
     std::cout << "\n";
     for (const auto& [l, c] : rows) {
         std::cout << std::left << std::setw(static_cast<int>(label_w)) << l;
-        for (size_t i = 0; i < c.size(); ++i) std::cout << "  " << std::left << std::setw(static_cast<int>(col_w[i])) << c[i];
+        for (size_t i = 0; i < c.size(); ++i)
+            std::cout << "  " << std::left << std::setw(static_cast<int>(col_w[i])) << c[i];
         std::cout << "\n";
     }
     bool ok = true;

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <boost/program_options.hpp>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -12,8 +13,6 @@
 #include <iomanip>
 #include <iostream>
 #include <sstream>
-
-#include <boost/program_options.hpp>
 
 #include "cli/commands.hpp"
 #include "models/scenario/loader.hpp"
@@ -43,7 +42,8 @@ const char* kMainHelp =
     "  run FILE       run a scenario, print the report (exit 0 if every expectation holds, 1 if not)\n"
     "  check FILE     validate a scenario file without running it\n"
     "  compare A [B]  run scenarios (or variants of one) and print their key figures side by side\n"
-    "  sweep FILE     run a scenario over varied values, replicated, on all cores (or MPI ranks): mean ± 95% CI\n"
+    "  sweep FILE     run a scenario over varied values, replicated, on all cores (or MPI ranks): mean ± 95% "
+    "CI\n"
     "  lessons        list the lesson library (scenarios/)\n"
     "  view FILE      open a scenario or a recorded trace in the timeline viewer (lvsim-view)\n"
     "\n"
@@ -81,8 +81,8 @@ struct Progress {
         const auto now = std::chrono::steady_clock::now();
         if (now - start < std::chrono::seconds(2) || now - last < std::chrono::milliseconds(500)) return;
         const double dt = std::chrono::duration<double>(now - last).count();
-        std::fprintf(stderr, "\r  simulated %s of %s, %.2fM events/s   ", sim::format_time(t).c_str(), sim::format_time(end).c_str(),
-                     static_cast<double>(events - last_events) / dt / 1e6);
+        std::fprintf(stderr, "\r  simulated %s of %s, %.2fM events/s   ", sim::format_time(t).c_str(),
+                     sim::format_time(end).c_str(), static_cast<double>(events - last_events) / dt / 1e6);
         last = now;
         last_events = events;
         printed = true;
@@ -94,26 +94,33 @@ struct Progress {
 
 int cmd_run(const std::vector<std::string>& args) {
     po::options_description o("lvsim run FILE [options]");
-    o.add_options()("help,h", "show this help")("seed", po::value<uint64_t>(), "override the scenario's seed")(
+    o.add_options()("help,h", "show this help")("seed", po::value<uint64_t>(),
+                                                "override the scenario's seed")(
         "until", po::value<std::string>(), "stop at this simulated time (e.g. 90s) instead of the duration")(
-        "set", po::value<std::vector<std::string>>()->composing(), "KEY=VALUE: override a scenario value by key path (repeatable)")(
+        "set", po::value<std::vector<std::string>>()->composing(),
+        "KEY=VALUE: override a scenario value by key path (repeatable)")(
         "snapshot-at", po::value<std::string>(), "T[,T...]: extra ipvsadm snapshots at these times")(
         "json", po::value<std::string>(), "write the JSON report (lvsim-report/1) to PATH, or - for stdout")(
         "csv", po::value<std::string>(), "write the time series (one row per sample and realserver) to PATH")(
         "trace", po::value<std::string>(), "write every trace record as JSON Lines to PATH")(
         "pcap", po::value<std::string>(), "write the simulated segments as a pcap file to PATH")(
         "quiet,q", "no human report and no progress line")(
-        "list-quantities", "print every quantity conditions and sweep metrics can name, with its unit, then exit")(
-        "fingerprint", "digest every trace record into a fingerprint and print it (alone with --quiet)")("list-keys", "print every settable key path with its value, then exit");
+        "list-quantities",
+        "print every quantity conditions and sweep metrics can name, with its unit, then exit")(
+        "fingerprint", "digest every trace record into a fingerprint and print it (alone with --quiet)")(
+        "list-keys", "print every settable key path with its value, then exit");
     const po::variables_map vm = cli::parse_file_command(args, o);
     if (vm.count("help") != 0) {
         std::cout << o << "\nKey paths are dotted paths through the scenario, list items addressed by name:\n"
                   << "  --set clients.ie8.keepalive_timeout=30s --set realservers.rs1.keepalive_timeout=5s\n"
-                  << "  --set director.sysctl.expire_nodest_conn=1 --set network.rtt=200ms --set clients.ie8.count=100\n";
+                  << "  --set director.sysctl.expire_nodest_conn=1 --set network.rtt=200ms --set "
+                     "clients.ie8.count=100\n";
         return kOk;
     }
-    if (vm.count("file") == 0) throw Usage("lvsim run: which scenario file? (e.g. lvsim run scenarios/01-drain-zero-weight.yaml)");
-    const std::vector<std::string> sets = vm.count("set") != 0 ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
+    if (vm.count("file") == 0)
+        throw Usage("lvsim run: which scenario file? (e.g. lvsim run scenarios/01-drain-zero-weight.yaml)");
+    const std::vector<std::string> sets =
+        vm.count("set") != 0 ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
     scenario::Scenario s = scenario::load_scenario_file(vm["file"].as<std::string>(), sets);
     if (vm.count("seed") != 0) s.seed = vm["seed"].as<uint64_t>();
     if (vm.count("list-keys") != 0) {
@@ -163,35 +170,43 @@ int cmd_run(const std::vector<std::string>& args) {
         if (!out) throw Usage("--csv: cannot create " + vm["csv"].as<std::string>());
         scenario::write_csv(out, report);
     }
-    if (!quiet && !(vm.count("json") != 0 && vm["json"].as<std::string>() == "-")) scenario::write_text_report(std::cout, report);
-    else if (quiet && report.fingerprint) std::cout << scenario::format_fingerprint(*report.fingerprint) << "\n";
+    if (!quiet && !(vm.count("json") != 0 && vm["json"].as<std::string>() == "-"))
+        scenario::write_text_report(std::cout, report);
+    else if (quiet && report.fingerprint)
+        std::cout << scenario::format_fingerprint(*report.fingerprint) << "\n";
     return report.passed() ? kOk : kExpectationsFailed;
 }
 
 int cmd_check(const std::vector<std::string>& args) {
     po::options_description o("lvsim check FILE [--set KEY=VALUE ...]");
-    o.add_options()("help,h", "show this help")("set", po::value<std::vector<std::string>>()->composing(), "KEY=VALUE override");
+    o.add_options()("help,h", "show this help")("set", po::value<std::vector<std::string>>()->composing(),
+                                                "KEY=VALUE override");
     const po::variables_map vm = cli::parse_file_command(args, o);
     if (vm.count("help") != 0) {
-        std::cout << o << "\nValidates the file (YAML, keys, units, names, ipvsadm lines applied in order, realserver\n"
-                  << "addresses, client targets, sysctls, times, conditions and their units) and exits 0 when it is\n"
-                  << "right (printing any warnings), 2 with the first problem's file:line:column otherwise.\n";
+        std::cout
+            << o
+            << "\nValidates the file (YAML, keys, units, names, ipvsadm lines applied in order, realserver\n"
+            << "addresses, client targets, sysctls, times, conditions and their units) and exits 0 when it "
+               "is\n"
+            << "right (printing any warnings), 2 with the first problem's file:line:column otherwise.\n";
         return kOk;
     }
     if (vm.count("file") == 0) throw Usage("lvsim check: which scenario file?");
-    const auto sets = vm.count("set") != 0 ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
+    const auto sets =
+        vm.count("set") != 0 ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
     const scenario::Scenario s = scenario::load_scenario_file(vm["file"].as<std::string>(), sets);
     for (const scenario::Warning& w : s.warnings)
         std::cout << s.file << ":" << w.mark.line << ":" << w.mark.column << ": warning: " << w.text << "\n";
-    std::cout << vm["file"].as<std::string>() << ": ok (" << s.name << ": " << s.realservers.size() << " realservers, "
-              << s.clients.size() << " client groups, " << s.timeline.size() << " timeline entries, " << s.expectations.size()
-              << " expectations)\n";
+    std::cout << vm["file"].as<std::string>() << ": ok (" << s.name << ": " << s.realservers.size()
+              << " realservers, " << s.clients.size() << " client groups, " << s.timeline.size()
+              << " timeline entries, " << s.expectations.size() << " expectations)\n";
     return kOk;
 }
 
 int cmd_lessons(const std::vector<std::string>& args) {
     po::options_description o("lvsim lessons [--dir DIR]");
-    o.add_options()("help,h", "show this help")("dir", po::value<std::string>(), "where the lessons are (default: the source tree's scenarios/)");
+    o.add_options()("help,h", "show this help")(
+        "dir", po::value<std::string>(), "where the lessons are (default: the source tree's scenarios/)");
     po::variables_map vm;
     po::store(po::command_line_parser(args).options(o).run(), vm);
     po::notify(vm);
@@ -210,7 +225,8 @@ int cmd_lessons(const std::vector<std::string>& args) {
             std::string first = s.lesson.substr(0, s.lesson.find('\n'));
             std::cout << std::left << std::setw(34) << f.filename().string() << " " << first << "\n";
         } catch (const scenario::ConfigError& e) {
-            std::cout << std::left << std::setw(34) << f.filename().string() << " (invalid: " << e.what() << ")\n";
+            std::cout << std::left << std::setw(34) << f.filename().string() << " (invalid: " << e.what()
+                      << ")\n";
         }
     }
     return kOk;
@@ -242,13 +258,17 @@ int main(int argc, char** argv) {
             for (const std::string& a : rest) argv_view.push_back(const_cast<char*>(a.c_str()));
             argv_view.push_back(nullptr);
             execv(LVSIM_VIEWER_PATH, argv_view.data());
-            throw Usage(std::string("view: cannot start ") + LVSIM_VIEWER_PATH + " (build it: cmake --build build --target lvsim-view)");
+            throw Usage(std::string("view: cannot start ") + LVSIM_VIEWER_PATH +
+                        " (build it: cmake --build build --target lvsim-view)");
 #else
-            throw Usage("view: this build has no viewer; install libglfw3-dev libimgui-dev libstb-dev and configure again "
-                        "(scripts/setup.sh does both)");
+            throw Usage(
+                "view: this build has no viewer; install libglfw3-dev libimgui-dev libstb-dev and configure "
+                "again "
+                "(scripts/setup.sh does both)");
 #endif
         }
-        throw Usage("unknown command '" + cmd + "'; commands: run, check, compare, sweep, lessons, view (see lvsim --help)");
+        throw Usage("unknown command '" + cmd +
+                    "'; commands: run, check, compare, sweep, lessons, view (see lvsim --help)");
     } catch (const scenario::ConfigError& e) {
         std::cerr << e.format() << "\n";
         return kBadInput;

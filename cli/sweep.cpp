@@ -4,10 +4,13 @@
 // Every run is independent and its result depends only on its scenario, its values and its
 // seed, so the jobs are dealt out round-robin (to MPI ranks, then to threads) and the results
 // are put back in plan order: the output is the same whatever --jobs or -np is.
+#include "models/scenario/sweep.hpp"
+
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <boost/program_options.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -18,12 +21,9 @@
 #include <mutex>
 #include <thread>
 
-#include <boost/program_options.hpp>
-
 #include "cli/commands.hpp"
 #include "models/ipvs/scheduler.hpp"
 #include "models/scenario/loader.hpp"
-#include "models/scenario/sweep.hpp"
 
 #ifdef LVSIM_WITH_MPI
 #include <mpi.h>
@@ -64,8 +64,9 @@ public:
         MPI_Comm_size(MPI_COMM_WORLD, &size_);
 #else
         if (launcher_world_size() > 1)
-            throw CliError("started by mpirun, but this lvsim was built without MPI; install libopenmpi-dev and "
-                           "rebuild (scripts/setup.sh test does both)");
+            throw CliError(
+                "started by mpirun, but this lvsim was built without MPI; install libopenmpi-dev and "
+                "rebuild (scripts/setup.sh test does both)");
 #endif
     }
     ~MpiSession() {
@@ -85,22 +86,26 @@ public:
             std::vector<int> counts(static_cast<size_t>(size_)), displs(static_cast<size_t>(size_));
             int offset = 0;
             for (int r = 0; r < size_; ++r) {
-                const size_t n = jobs > static_cast<size_t>(r) ? (jobs - static_cast<size_t>(r) + static_cast<size_t>(size_) - 1) / static_cast<size_t>(size_) : 0;
+                const size_t n = jobs > static_cast<size_t>(r)
+                                     ? (jobs - static_cast<size_t>(r) + static_cast<size_t>(size_) - 1) /
+                                           static_cast<size_t>(size_)
+                                     : 0;
                 counts[static_cast<size_t>(r)] = static_cast<int>(n * stride);
                 displs[static_cast<size_t>(r)] = offset;
                 offset += counts[static_cast<size_t>(r)];
             }
             std::vector<double> flat(rank_ == 0 ? static_cast<size_t>(offset) : 0);
-            MPI_Gatherv(mine.data(), static_cast<int>(mine.size()), MPI_DOUBLE, flat.data(), counts.data(), displs.data(),
-                        MPI_DOUBLE, 0, MPI_COMM_WORLD);
+            MPI_Gatherv(mine.data(), static_cast<int>(mine.size()), MPI_DOUBLE, flat.data(), counts.data(),
+                        displs.data(), MPI_DOUBLE, 0, MPI_COMM_WORLD);
             if (rank_ != 0) return;
             // Back into job order: rank r's k-th row is job r + k*size.
             all.assign(jobs * stride, 0);
             for (int r = 0; r < size_; ++r)
                 for (size_t k = 0; k * stride < static_cast<size_t>(counts[static_cast<size_t>(r)]); ++k) {
                     const size_t job = static_cast<size_t>(r) + k * static_cast<size_t>(size_);
-                    std::copy_n(flat.begin() + displs[static_cast<size_t>(r)] + static_cast<std::ptrdiff_t>(k * stride), stride,
-                                all.begin() + static_cast<std::ptrdiff_t>(job * stride));
+                    std::copy_n(flat.begin() + displs[static_cast<size_t>(r)] +
+                                    static_cast<std::ptrdiff_t>(k * stride),
+                                stride, all.begin() + static_cast<std::ptrdiff_t>(job * stride));
                 }
             return;
         }
@@ -124,7 +129,9 @@ public:
         if (!enabled_) return;
         const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
         std::fprintf(stderr, "\r  sweep: %zu/%zu runs done, %zu running, %.0f s", done, total_, running, t);
-        if (done > 0 && done < total_) std::fprintf(stderr, ", about %.0f s left", t / static_cast<double>(done) * static_cast<double>(total_ - done));
+        if (done > 0 && done < total_)
+            std::fprintf(stderr, ", about %.0f s left",
+                         t / static_cast<double>(done) * static_cast<double>(total_ - done));
         std::fputs("   ", stderr);
         printed_ = true;
     }
@@ -159,7 +166,8 @@ void run_local(const SweepPlan& plan, const std::vector<size_t>& indices, unsign
             cv.notify_one();
         }
     };
-    threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(std::max<size_t>(indices.size(), 1))));
+    threads =
+        std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(std::max<size_t>(indices.size(), 1))));
     std::vector<std::thread> pool;
     for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker);
     SweepProgress progress(progress_on, indices.size());
@@ -192,33 +200,49 @@ std::vector<std::string> split_commas(const std::string& text) {
 
 int cmd_sweep(const std::vector<std::string>& args) {
     po::options_description o("lvsim sweep FILE --vary KEY=VALUES [--vary ...] [options]");
-    o.add_options()("help,h", "show this help")(
-        "vary", po::value<std::vector<std::string>>()->composing(),
-        "KEY=V1,V2,... | KEY=A..B+S (linear) | KEY=A..BxF (log steps): values of a key path (repeatable: cross product)")(
+    o.add_options()("help,h", "show this help")("vary", po::value<std::vector<std::string>>()->composing(),
+                                                "KEY=V1,V2,... | KEY=A..B+S (linear) | KEY=A..BxF (log "
+                                                "steps): values of a key path (repeatable: cross product)")(
         "set", po::value<std::vector<std::string>>()->composing(), "KEY=VALUE applied to every run")(
-        "replications,r", po::value<uint32_t>()->default_value(1), "runs per point, with distinct recorded seeds")(
+        "replications,r", po::value<uint32_t>()->default_value(1),
+        "runs per point, with distinct recorded seeds")(
         "seed", po::value<uint64_t>(), "base seed (default: the scenario's); replication 0 uses it as is")(
-        "metrics,m", po::value<std::string>(), "M1,M2,...: what to tabulate (default: page load p50/p95, failed objects, drain times, "
-                                               "peak TIME_WAIT, worker occupancy, events)")(
-        "jobs,j", po::value<unsigned>(), "runs at once on this machine (default: all cores; per rank under mpirun)")(
+        "metrics,m", po::value<std::string>(),
+        "M1,M2,...: what to tabulate (default: page load p50/p95, failed objects, drain times, "
+        "peak TIME_WAIT, worker occupancy, events)")(
+        "jobs,j", po::value<unsigned>(),
+        "runs at once on this machine (default: all cores; per rank under mpirun)")(
         "csv", po::value<std::string>(), "write the table (means, CI half-widths, n) as CSV to PATH")(
-        "json", po::value<std::string>(), "write every run's values and seed as JSON (lvsim-sweep/1) to PATH, or - for stdout")(
+        "json", po::value<std::string>(),
+        "write every run's values and seed as JSON (lvsim-sweep/1) to PATH, or - for stdout")(
         "quiet,q", "no table on stdout, no progress line");
     const po::variables_map vm = parse_file_command(args, o);
     if (vm.count("help") != 0) {
-        std::cout << o << "\nExamples:\n"
-                  << "  lvsim sweep scenarios/10-capacity-prefork.yaml --vary clients.users.count=10,20,40,80 -r 5\n"
-                  << "  lvsim sweep scenarios/06-keepalive-off.yaml --vary network.rtt=20ms,200ms --vary realservers.rs1.keepalive,realservers.rs2.keepalive=false,true\n"
-                  << "  lvsim sweep scenarios/01-drain-zero-weight.yaml --vary clients.ie8.keepalive_timeout=30s..120s+30s -m drain.rs1.no_active_s\n"
-                  << "  mpirun -np 4 lvsim sweep ... (spreads the runs over MPI ranks; the table is the same)\n"
-                  << "\nMetrics: any quantity of the expectation language at the end of the run (clients.page_load_p95,\n"
-                  << "rs1.time_wait_max, drain.rs1.no_active_s, rs1.workers_held_mean, ...), peak.X or mean.X over the samples\n"
-                  << "for X = RS.active, RS.inactive, RS.conns, RS.time_wait, RS.workers_busy, RS.workers_idle_keepalive,\n"
-                  << "servers.* (summed over realservers) or clients.time_wait, and events.\n";
+        std::cout
+            << o << "\nExamples:\n"
+            << "  lvsim sweep scenarios/10-capacity-prefork.yaml --vary clients.users.count=10,20,40,80 -r "
+               "5\n"
+            << "  lvsim sweep scenarios/06-keepalive-off.yaml --vary network.rtt=20ms,200ms --vary "
+               "realservers.rs1.keepalive,realservers.rs2.keepalive=false,true\n"
+            << "  lvsim sweep scenarios/01-drain-zero-weight.yaml --vary "
+               "clients.ie8.keepalive_timeout=30s..120s+30s -m drain.rs1.no_active_s\n"
+            << "  mpirun -np 4 lvsim sweep ... (spreads the runs over MPI ranks; the table is the same)\n"
+            << "\nMetrics: any quantity of the expectation language at the end of the run "
+               "(clients.page_load_p95,\n"
+            << "rs1.time_wait_max, drain.rs1.no_active_s, rs1.workers_held_mean, ...), peak.X or mean.X over "
+               "the samples\n"
+            << "for X = RS.active, RS.inactive, RS.conns, RS.time_wait, RS.workers_busy, "
+               "RS.workers_idle_keepalive,\n"
+            << "servers.* (summed over realservers) or clients.time_wait, and events.\n";
         return 0;
     }
-    if (vm.count("file") == 0) throw CliError("which scenario file? (e.g. lvsim sweep scenarios/10-capacity-prefork.yaml --vary clients.users.count=10,40)");
-    if (vm.count("vary") == 0) throw CliError("what to vary? (e.g. --vary clients.users.count=10,20,40 or --vary network.rtt=20ms,200ms)");
+    if (vm.count("file") == 0)
+        throw CliError(
+            "which scenario file? (e.g. lvsim sweep scenarios/10-capacity-prefork.yaml --vary "
+            "clients.users.count=10,40)");
+    if (vm.count("vary") == 0)
+        throw CliError(
+            "what to vary? (e.g. --vary clients.users.count=10,20,40 or --vary network.rtt=20ms,200ms)");
     if (vm.count("jobs") != 0 && vm["jobs"].as<unsigned>() == 0) throw CliError("--jobs must be at least 1");
 
     MpiSession mpi;
@@ -229,27 +253,35 @@ int cmd_sweep(const std::vector<std::string>& args) {
 
     std::vector<scenario::Axis> axes;
     try {
-        for (const std::string& v : vm["vary"].as<std::vector<std::string>>()) axes.push_back(scenario::parse_axis(v));
+        for (const std::string& v : vm["vary"].as<std::vector<std::string>>())
+            axes.push_back(scenario::parse_axis(v));
     } catch (const scenario::SweepError& e) {
         throw CliError(e.what());
     }
-    const auto sets = vm.count("set") != 0 ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
-    const std::vector<std::string> metrics = vm.count("metrics") != 0 ? split_commas(vm["metrics"].as<std::string>()) : std::vector<std::string>{};
-    const std::optional<uint64_t> seed = vm.count("seed") != 0 ? std::optional<uint64_t>(vm["seed"].as<uint64_t>()) : std::nullopt;
+    const auto sets =
+        vm.count("set") != 0 ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
+    const std::vector<std::string> metrics =
+        vm.count("metrics") != 0 ? split_commas(vm["metrics"].as<std::string>()) : std::vector<std::string>{};
+    const std::optional<uint64_t> seed =
+        vm.count("seed") != 0 ? std::optional<uint64_t>(vm["seed"].as<uint64_t>()) : std::nullopt;
     (void)ipvs::SchedulerRegistry::instance();  // built once, before any thread reads it
     SweepPlan plan;
     try {
-        plan = scenario::plan_sweep(vm["file"].as<std::string>(), sets, axes, vm["replications"].as<uint32_t>(), metrics, seed);
+        plan = scenario::plan_sweep(vm["file"].as<std::string>(), sets, axes,
+                                    vm["replications"].as<uint32_t>(), metrics, seed);
     } catch (const scenario::SweepError& e) {
         throw CliError(e.what());
     }
 
     // This rank's share, round-robin, then threads.
     std::vector<size_t> mine;
-    for (size_t i = static_cast<size_t>(mpi.rank()); i < plan.jobs.size(); i += static_cast<size_t>(mpi.size())) mine.push_back(i);
+    for (size_t i = static_cast<size_t>(mpi.rank()); i < plan.jobs.size();
+         i += static_cast<size_t>(mpi.size()))
+        mine.push_back(i);
     const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-    const unsigned threads = vm.count("jobs") != 0 ? vm["jobs"].as<unsigned>()
-                                                    : std::max(1u, cores / static_cast<unsigned>(launcher_local_size()));
+    const unsigned threads = vm.count("jobs") != 0
+                                 ? vm["jobs"].as<unsigned>()
+                                 : std::max(1u, cores / static_cast<unsigned>(launcher_local_size()));
     const bool quiet = vm.count("quiet") != 0;
     const auto start = std::chrono::steady_clock::now();
     std::vector<JobResult> results(plan.jobs.size());
@@ -261,7 +293,8 @@ int cmd_sweep(const std::vector<std::string>& args) {
     std::vector<double> rows;
     for (size_t job : mine) {
         const JobResult& r = results[job];
-        for (size_t m = 0; m < plan.metrics.size(); ++m) rows.push_back(m < r.values.size() ? r.values[m] : 0);
+        for (size_t m = 0; m < plan.metrics.size(); ++m)
+            rows.push_back(m < r.values.size() ? r.values[m] : 0);
         rows.push_back(r.expectations_hold ? 1 : 0);
         rows.push_back(errors[job] ? 1 : 0);
     }
@@ -277,7 +310,8 @@ int cmd_sweep(const std::vector<std::string>& args) {
     for (size_t j = 0; j < plan.jobs.size(); ++j) {
         const double* row = &gathered[j * stride];
         if (row[stride - 1] != 0)
-            throw std::runtime_error("run " + std::to_string(j) + " (seed " + std::to_string(plan.jobs[j].seed) + ") failed on rank " +
+            throw std::runtime_error("run " + std::to_string(j) + " (seed " +
+                                     std::to_string(plan.jobs[j].seed) + ") failed on rank " +
                                      std::to_string(j % static_cast<size_t>(mpi.size())));
         results[j].values.assign(row, row + plan.metrics.size());
         results[j].expectations_hold = row[stride - 2] != 0;
@@ -302,8 +336,9 @@ int cmd_sweep(const std::vector<std::string>& args) {
     std::cout.flush();
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!quiet)
-        std::fprintf(stderr, "lvsim sweep: %zu runs on %d rank%s x %u thread%s, %.1f s wall\n", plan.jobs.size(), mpi.size(),
-                     mpi.size() == 1 ? "" : "s", threads, threads == 1 ? "" : "s", wall);
+        std::fprintf(stderr, "lvsim sweep: %zu runs on %d rank%s x %u thread%s, %.1f s wall\n",
+                     plan.jobs.size(), mpi.size(), mpi.size() == 1 ? "" : "s", threads,
+                     threads == 1 ? "" : "s", wall);
     return 0;
 }
 

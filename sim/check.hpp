@@ -32,8 +32,8 @@ private:
 
 }  // namespace lvs::sim
 
-#define LVS_CHECK(simref, entity, cond, message)                                                   \
-    do {                                                                                           \
-        if (!(cond)) [[unlikely]]                                                                  \
+#define LVS_CHECK(simref, entity, cond, message)                                                    \
+    do {                                                                                            \
+        if (!(cond)) [[unlikely]]                                                                   \
             ::lvs::sim::invariant_failed((simref), (entity), #cond, (message), __FILE__, __LINE__); \
     } while (0)

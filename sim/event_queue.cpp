@@ -16,8 +16,10 @@ EventQueue::~EventQueue() {
     // Boxed callables own heap memory; inline ones are trivially destructible.
     for (const Bucket& b : buckets_)
         for (uint32_t c = b.head; c != kNil; c = chunk(c).next)
-            for (uint32_t k = 0; k < chunk(c).count; ++k) chunk(c).entries[k].ops(Op::Destroy, chunk(c).entries[k]);
-    for (size_t i = front_pos_; i < front_sorted_.size(); ++i) entry_at(front_sorted_[i].where).ops(Op::Destroy, entry_at(front_sorted_[i].where));
+            for (uint32_t k = 0; k < chunk(c).count; ++k)
+                chunk(c).entries[k].ops(Op::Destroy, chunk(c).entries[k]);
+    for (size_t i = front_pos_; i < front_sorted_.size(); ++i)
+        entry_at(front_sorted_[i].where).ops(Op::Destroy, entry_at(front_sorted_[i].where));
     for (const FrontItem& f : late_) entry_at(f.where).ops(Op::Destroy, entry_at(f.where));
 }
 
@@ -148,7 +150,8 @@ void EventQueue::sort_batch(uint32_t head) {
     for (uint32_t c = head; c != kNil; c = chunk(c).next) {
         const Chunk& ch = chunk(c);
         if (ch.next != kNil) prefetch_chunk(ch.next);
-        for (uint32_t k = 0; k < ch.count; ++k) front_sorted_.push_back(FrontItem{ch.entries[k].time, ch.entries[k].key, c * 16 + k});
+        for (uint32_t k = 0; k < ch.count; ++k)
+            front_sorted_.push_back(FrontItem{ch.entries[k].time, ch.entries[k].key, c * 16 + k});
     }
     auto& v = front_sorted_;
     if (v.size() > 24) {
@@ -255,10 +258,12 @@ Time EventQueue::peek_time() {
 }
 
 size_t EventQueue::memory_bytes() const {
-    return size_t{chunks_in_use_} * sizeof(Chunk) + (front_sorted_.capacity() + late_.capacity()) * sizeof(FrontItem) +
-           (late_blocks_.size() << kFrontBlockBits) * sizeof(Entry) + late_free_.capacity() * sizeof(uint32_t) +
-           meta_.capacity() * sizeof(SlotMeta) + free_slots_.capacity() * sizeof(uint32_t) +
-           cancelled_.capacity() * sizeof(uint64_t) + sizeof(*this);
+    return size_t{chunks_in_use_} * sizeof(Chunk) +
+           (front_sorted_.capacity() + late_.capacity()) * sizeof(FrontItem) +
+           (late_blocks_.size() << kFrontBlockBits) * sizeof(Entry) +
+           late_free_.capacity() * sizeof(uint32_t) + meta_.capacity() * sizeof(SlotMeta) +
+           free_slots_.capacity() * sizeof(uint32_t) + cancelled_.capacity() * sizeof(uint64_t) +
+           sizeof(*this);
 }
 
 }  // namespace lvs::sim

@@ -119,25 +119,25 @@ public:
     bool pop_until(Time limit, Popped& out) {
         // Fast path: the next event is the head of the sorted batch and nothing arrived late.
         while (front_pos_ < front_sorted_.size() && late_.empty()) [[likely]] {
-            const FrontItem& item = front_sorted_[front_pos_];
-            if (item.time > limit.ns()) return false;
-            ++front_pos_;
-            Entry& e = chunk(item.where >> 4).entries[item.where & 15];
-            if (e.slot != kNoSlot) {
-                if (dead_ != 0 && is_cancelled(e.slot)) {
-                    bury(e);
-                    continue;
+                const FrontItem& item = front_sorted_[front_pos_];
+                if (item.time > limit.ns()) return false;
+                ++front_pos_;
+                Entry& e = chunk(item.where >> 4).entries[item.where & 15];
+                if (e.slot != kNoSlot) {
+                    if (dead_ != 0 && is_cancelled(e.slot)) {
+                        bury(e);
+                        continue;
+                    }
+                    meta_[e.slot].seq = 0;
                 }
-                meta_[e.slot].seq = 0;
+                --live_;
+                running_ = item.where;
+                const uint64_t seq = e.key & kSeqMask;
+                out.time = Time::from_ns(e.time);
+                out.seq = seq;
+                out.cause = e.cause_delta == 0 ? 0 : seq - e.cause_delta;
+                return true;
             }
-            --live_;
-            running_ = item.where;
-            const uint64_t seq = e.key & kSeqMask;
-            out.time = Time::from_ns(e.time);
-            out.seq = seq;
-            out.cause = e.cause_delta == 0 ? 0 : seq - e.cause_delta;
-            return true;
-        }
         return pop_slow(limit, out);
     }
     // Runs the callable of the event just popped, in place, and releases it. Chunks and the
@@ -149,7 +149,8 @@ public:
         e.ops(Op::Invoke, e);
         if (e.slot != kNoSlot) free_slots_.push_back(e.slot);
         running_ = kNil;
-        if ((where & kLateBit) != 0 || retired_chain_ != kNil) [[unlikely]] after_run(where);
+        if ((where & kLateBit) != 0 || retired_chain_ != kNil) [[unlikely]]
+            after_run(where);
     }
     // Time of the earliest pending live event, or Time::max() when empty.
     Time peek_time();
@@ -226,10 +227,13 @@ private:
     struct FreeBlock {
         void operator()(void* p) const { std::free(p); }
     };
-    Chunk& chunk(uint32_t i) { return chunk_blocks_[i >> kChunkBlockBits].get()[i & ((1u << kChunkBlockBits) - 1)]; }
+    Chunk& chunk(uint32_t i) {
+        return chunk_blocks_[i >> kChunkBlockBits].get()[i & ((1u << kChunkBlockBits) - 1)];
+    }
     uint32_t alloc_chunk() {
         uint32_t c = free_chunk_;
-        if (c != kNil) [[likely]] free_chunk_ = chunk(c).next;
+        if (c != kNil) [[likely]]
+            free_chunk_ = chunk(c).next;
         else c = new_chunk();
         chunk(c).next = kNil;
         chunk(c).count = 0;
@@ -301,13 +305,16 @@ private:
         }
     };
     static constexpr uint32_t kFrontBlockBits = 8;
-    Entry& front_entry(uint32_t i) { return late_blocks_[i >> kFrontBlockBits][i & ((1u << kFrontBlockBits) - 1)]; }
+    Entry& front_entry(uint32_t i) {
+        return late_blocks_[i >> kFrontBlockBits][i & ((1u << kFrontBlockBits) - 1)];
+    }
     Entry& entry_at(uint32_t where) {
         if (where & kLateBit) return front_entry(where & ~kLateBit);
         return chunk(where >> 4).entries[where & 15];
     }
     uint32_t late_store_index() {
-        if (late_free_.empty()) [[unlikely]] grow_late();
+        if (late_free_.empty()) [[unlikely]]
+            grow_late();
         pending_late_ = late_free_.back();
         late_free_.pop_back();
         return pending_late_;
@@ -335,7 +342,8 @@ private:
         uint64_t seq;  // 0: free, or popped and running
     };
     uint32_t alloc_slot(uint64_t seq) {
-        if (free_slots_.empty()) [[unlikely]] grow_slots();
+        if (free_slots_.empty()) [[unlikely]]
+            grow_slots();
         const uint32_t s = free_slots_.back();
         free_slots_.pop_back();
         meta_[s].seq = seq;

@@ -80,7 +80,8 @@ public:
     // Exponential with the given mean, rounded to whole nanoseconds.
     Duration exponential(Duration mean) {
         // Non-negative, so adding 0.5 and truncating rounds to nearest (cheaper than llround).
-        return Duration::from_ns(static_cast<int64_t>(standard_exponential() * static_cast<double>(mean.ns()) + 0.5));
+        return Duration::from_ns(
+            static_cast<int64_t>(standard_exponential() * static_cast<double>(mean.ns()) + 0.5));
     }
     double exponential_real(double mean) { return standard_exponential() * mean; }
     // Standard normal via Box-Muller (one value per call, deterministic).

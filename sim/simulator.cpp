@@ -17,9 +17,10 @@ const char* to_string(StopReason r) {
 Simulator::Simulator(uint64_t seed) : seed_(seed) { names_.emplace_back("kernel"); }
 
 void Simulator::past_error(Time t) const {
-    invariant_failed(*this, kNoEntity, "t >= now()",
-                     "event scheduled into the past at " + format_time(t) + " (now " + format_time(now_) + ")",
-                     __FILE__, __LINE__);
+    invariant_failed(
+        *this, kNoEntity, "t >= now()",
+        "event scheduled into the past at " + format_time(t) + " (now " + format_time(now_) + ")", __FILE__,
+        __LINE__);
 }
 
 StopReason Simulator::loop(Time limit, uint64_t max_events) {
@@ -27,7 +28,8 @@ StopReason Simulator::loop(Time limit, uint64_t max_events) {
     uint64_t ran = 0;
     EventQueue::Popped ev;
     while (ran < max_events) {
-        if (!queue_.pop_until(limit, ev)) return queue_.pending() == 0 ? StopReason::Drained : StopReason::TimeLimit;
+        if (!queue_.pop_until(limit, ev))
+            return queue_.pending() == 0 ? StopReason::Drained : StopReason::TimeLimit;
         now_ = ev.time;
         current_seq_ = ev.seq;
         current_cause_ = ev.cause;
@@ -72,8 +74,8 @@ EntityId Simulator::find_entity(std::string_view name) const {
     return it == by_name_.end() ? kNoEntity : it->second;
 }
 
-void invariant_failed(const Simulator& sim, EntityId entity, const char* condition, const std::string& message,
-                      const char* file, int line) {
+void invariant_failed(const Simulator& sim, EntityId entity, const char* condition,
+                      const std::string& message, const char* file, int line) {
     const std::string who(sim.entity_name(entity));
     throw InvariantError("invariant failed at t=" + format_time(sim.now()) + " event #" +
                              std::to_string(sim.current_seq()) + " entity " + who + ": " + message + " (" +

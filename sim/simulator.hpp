@@ -38,7 +38,8 @@ public:
     // the order they were scheduled. Scheduling into the past is an invariant failure.
     template <class F>
     EventId at(Time t, F&& fn, Priority priority = Priority::Normal) {
-        if (t < now_) [[unlikely]] past_error(t);
+        if (t < now_) [[unlikely]]
+            past_error(t);
         return queue_.push(t, priority, current_seq_, true, std::forward<F>(fn));
     }
     template <class F>
@@ -49,7 +50,8 @@ public:
     // they skip the cancellation bookkeeping, which saves a cache miss per event.
     template <class F>
     void post_at(Time t, F&& fn, Priority priority = Priority::Normal) {
-        if (t < now_) [[unlikely]] past_error(t);
+        if (t < now_) [[unlikely]]
+            past_error(t);
         queue_.push(t, priority, current_seq_, false, std::forward<F>(fn));
     }
     template <class F>

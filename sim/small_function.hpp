@@ -26,7 +26,9 @@ public:
         static_assert(alignof(Fn) <= alignof(std::max_align_t));
         static_assert(std::is_nothrow_move_constructible_v<Fn>);
         ::new (static_cast<void*>(buf_)) Fn(std::forward<F>(f));
-        call_ = [](void* p, Args... args) -> R { return (*static_cast<Fn*>(p))(std::forward<Args>(args)...); };
+        call_ = [](void* p, Args... args) -> R {
+            return (*static_cast<Fn*>(p))(std::forward<Args>(args)...);
+        };
         manage_ = [](void* dst, void* src) {
             if (dst != nullptr) ::new (dst) Fn(std::move(*static_cast<Fn*>(src)));
             static_cast<Fn*>(src)->~Fn();
@@ -46,7 +48,9 @@ public:
     ~SmallFunction() { reset(); }
 
     explicit operator bool() const { return call_ != nullptr; }
-    R operator()(Args... args) const { return call_(const_cast<unsigned char*>(buf_), std::forward<Args>(args)...); }
+    R operator()(Args... args) const {
+        return call_(const_cast<unsigned char*>(buf_), std::forward<Args>(args)...);
+    }
 
     void reset() {
         if (manage_ != nullptr) manage_(nullptr, buf_);

@@ -28,7 +28,8 @@ constexpr std::array<Unit, 11> kUnits{{
     {"mins", 60'000'000'000},
 }};
 
-constexpr std::string_view kUnitHint = "write a number with a unit: ns, us, ms, s, min or h (e.g. \"1.5s\", \"120ms\", \"2min\")";
+constexpr std::string_view kUnitHint =
+    "write a number with a unit: ns, us, ms, s, min or h (e.g. \"1.5s\", \"120ms\", \"2min\")";
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -52,7 +53,8 @@ Duration parse_duration(std::string_view text, DurationParseOptions options) {
     bool any_digit = false;
     while (i < text.size() && (is_digit(text[i]) || text[i] == '_' || text[i] == '\'')) {
         if (text[i] != '_' && text[i] != '\'') {
-            if (whole > (std::numeric_limits<int64_t>::max() - 9) / 10) return fail("number too large", number_start);
+            if (whole > (std::numeric_limits<int64_t>::max() - 9) / 10)
+                return fail("number too large", number_start);
             whole = whole * 10 + (text[i] - '0');
             any_digit = true;
         }

@@ -31,8 +31,14 @@ public:
     constexpr Duration operator*(int64_t k) const { return Duration(ns_ * k); }
     constexpr Duration operator/(int64_t k) const { return Duration(ns_ / k); }
     constexpr int64_t operator/(Duration o) const { return ns_ / o.ns_; }
-    constexpr Duration& operator+=(Duration o) { ns_ += o.ns_; return *this; }
-    constexpr Duration& operator-=(Duration o) { ns_ -= o.ns_; return *this; }
+    constexpr Duration& operator+=(Duration o) {
+        ns_ += o.ns_;
+        return *this;
+    }
+    constexpr Duration& operator-=(Duration o) {
+        ns_ -= o.ns_;
+        return *this;
+    }
     constexpr auto operator<=>(const Duration&) const = default;
 
 private:
@@ -61,7 +67,10 @@ public:
     constexpr Time operator+(Duration d) const { return Time(ns_ + d.ns()); }
     constexpr Time operator-(Duration d) const { return Time(ns_ - d.ns()); }
     constexpr Duration operator-(Time o) const { return Duration::from_ns(ns_ - o.ns_); }
-    constexpr Time& operator+=(Duration d) { ns_ += d.ns(); return *this; }
+    constexpr Time& operator+=(Duration d) {
+        ns_ += d.ns();
+        return *this;
+    }
     constexpr auto operator<=>(const Time&) const = default;
 
 private:

@@ -22,7 +22,8 @@ namespace lvs::sim {
 class Timer {
 public:
     template <class F>
-    Timer(Simulator& sim, F on_expire, Priority priority = Priority::Normal) : sim_(&sim), priority_(priority) {
+    Timer(Simulator& sim, F on_expire, Priority priority = Priority::Normal)
+        : sim_(&sim), priority_(priority) {
         static_assert(sizeof(F) <= sizeof(buf_) && alignof(F) <= 8 && std::is_trivially_copyable_v<F>,
                       "a timer callback captures at most two pointers");
         ::new (static_cast<void*>(buf_)) F(on_expire);
@@ -57,7 +58,8 @@ private:
     }
     void schedule(Time t) {
         wakeup_time_ = t;
-        const EventId id = sim_->at(t, [this] { on_wakeup(); }, priority_);
+        const EventId id = sim_->at(
+            t, [this] { on_wakeup(); }, priority_);
         wakeup_slot_ = id.slot;
         wakeup_seq_ = id.seq;
     }

@@ -73,14 +73,23 @@ public:
     TraceBuilder(const TraceBuilder&) = delete;
     TraceBuilder& operator=(const TraceBuilder&) = delete;
 
-    TraceBuilder& f(std::string_view key, int64_t v) { rec_.fields.push_back({key, v}); return *this; }
+    TraceBuilder& f(std::string_view key, int64_t v) {
+        rec_.fields.push_back({key, v});
+        return *this;
+    }
     TraceBuilder& f(std::string_view key, int v) { return f(key, static_cast<int64_t>(v)); }
     TraceBuilder& f(std::string_view key, unsigned v) { return f(key, static_cast<int64_t>(v)); }
     TraceBuilder& f(std::string_view key, uint64_t v) { return f(key, static_cast<int64_t>(v)); }
     TraceBuilder& f(std::string_view key, long long v) { return f(key, static_cast<int64_t>(v)); }
     TraceBuilder& f(std::string_view key, bool v) { return f(key, static_cast<int64_t>(v ? 1 : 0)); }
-    TraceBuilder& f(std::string_view key, double v) { rec_.fields.push_back({key, v}); return *this; }
-    TraceBuilder& f(std::string_view key, std::string_view v) { rec_.fields.push_back({key, std::string(v)}); return *this; }
+    TraceBuilder& f(std::string_view key, double v) {
+        rec_.fields.push_back({key, v});
+        return *this;
+    }
+    TraceBuilder& f(std::string_view key, std::string_view v) {
+        rec_.fields.push_back({key, std::string(v)});
+        return *this;
+    }
     TraceBuilder& f(std::string_view key, const char* v) { return f(key, std::string_view(v)); }
     TraceBuilder& f(std::string_view key, const std::string& v) { return f(key, std::string_view(v)); }
     TraceBuilder& f(std::string_view key, Duration d) { return f(key, d.ns()); }
@@ -94,8 +103,7 @@ private:
 // Usage: LVS_TRACE(sim_, id_, "tcp.state").f("from", a).f("to", b);
 #define LVS_TRACE(simref, entity, kind) \
     if (!(simref).tracing()) {          \
-    } else                              \
-        ::lvs::sim::TraceBuilder((simref), (entity), (kind))
+    } else ::lvs::sim::TraceBuilder((simref), (entity), (kind))
 
 // ---- sinks ---------------------------------------------------------------------------------
 
@@ -121,7 +129,10 @@ private:
 
 class CounterSink final : public TraceSink {
 public:
-    void on_record(const TraceRecord& r) override { ++counts_[std::string(r.kind)]; ++total_; }
+    void on_record(const TraceRecord& r) override {
+        ++counts_[std::string(r.kind)];
+        ++total_;
+    }
     uint64_t count(std::string_view kind) const;
     uint64_t total() const { return total_; }
     const std::map<std::string, uint64_t>& counts() const { return counts_; }

@@ -6,11 +6,8 @@
 namespace lvs::viz {
 
 const JumpKind kJumpKinds[kJumpCategoryCount] = {
-    {"admin command", kCatAdmin},
-    {"scheduling decision", kCatSched},
-    {"state change", kCatState},
-    {"RST / drop", kCatFault},
-    {"timer expiry", kCatTimer},
+    {"admin command", kCatAdmin}, {"scheduling decision", kCatSched}, {"state change", kCatState},
+    {"RST / drop", kCatFault},    {"timer expiry", kCatTimer},
 };
 
 void Playback::set_speed(double s) { speed_ = std::clamp(s, kMinSpeed, kMaxSpeed); }

@@ -39,7 +39,8 @@ struct Rgb {
     uint8_t r, g, b;
     // ImGui's packed colour (IM_COL32 layout: A B G R from the high byte).
     constexpr uint32_t abgr(uint8_t a = 255) const {
-        return (static_cast<uint32_t>(a) << 24) | (static_cast<uint32_t>(b) << 16) | (static_cast<uint32_t>(g) << 8) | r;
+        return (static_cast<uint32_t>(a) << 24) | (static_cast<uint32_t>(b) << 16) |
+               (static_cast<uint32_t>(g) << 8) | r;
     }
 };
 

@@ -27,12 +27,14 @@ StrId StringPool::find(std::string_view s) const {
 uint16_t categorize(std::string_view kind, std::string_view event, std::string_view to_state) {
     const auto starts = [&](std::string_view p) { return kind.substr(0, p.size()) == p; };
     uint16_t c = 0;
-    if (starts("timeline.") || kind == "ipvs.admin" || kind == "ipvs.sysctl" || kind == "snapshot") c |= kCatAdmin;
+    if (starts("timeline.") || kind == "ipvs.admin" || kind == "ipvs.sysctl" || kind == "snapshot")
+        c |= kCatAdmin;
     if (kind == "ipvs.sched" || kind == "ipvs.no-dest") c |= kCatSched;
     if (kind == "tcp.state" || kind == "ipvs.state") c |= kCatState;
-    if (kind == "ipvs.rst" || kind == "tcp.rst" || kind == "ipvs.drop" || kind == "net.drop" || kind == "tcp.drop" ||
-        kind == "tcp.error" || kind == "http.conn.error" || kind == "http.object.failed" || kind == "ipvs.no-dest" ||
-        kind == "ipvs.nodest.flush" || (kind == "tcp.state" && event == "recv-RST"))
+    if (kind == "ipvs.rst" || kind == "tcp.rst" || kind == "ipvs.drop" || kind == "net.drop" ||
+        kind == "tcp.drop" || kind == "tcp.error" || kind == "http.conn.error" ||
+        kind == "http.object.failed" || kind == "ipvs.no-dest" || kind == "ipvs.nodest.flush" ||
+        (kind == "tcp.state" && event == "recv-RST"))
         c |= kCatFault;
     if (kind == "ipvs.conn.expire" || kind == "http.idle-close" || kind == "http.keepalive-close" ||
         kind == "http.request-timeout" || kind == "ipvs.template.expire" ||
@@ -46,7 +48,8 @@ uint16_t categorize(std::string_view kind, std::string_view event, std::string_v
     return c;
 }
 
-void TraceModelBuilder::begin(int64_t t, uint64_t seq, uint64_t cause, std::string_view entity, std::string_view kind) {
+void TraceModelBuilder::begin(int64_t t, uint64_t seq, uint64_t cause, std::string_view entity,
+                              std::string_view kind) {
     cur_ = Record{};
     cur_.t = t;
     cur_.seq = seq;
@@ -92,32 +95,55 @@ void TraceModel::build_indexes() {
     const bool sorted = std::is_sorted(records_.begin(), records_.end(),
                                        [](const Record& a, const Record& b) { return a.t < b.t; });
     if (!sorted)
-        std::stable_sort(records_.begin(), records_.end(), [](const Record& a, const Record& b) { return a.t < b.t; });
+        std::stable_sort(records_.begin(), records_.end(),
+                         [](const Record& a, const Record& b) { return a.t < b.t; });
 
     StringPool& s = strings_;
-    keys_ = Keys{s.find("conn"),     s.find("local"),      s.find("remote"),     s.find("from"),
-                 s.find("to"),       s.find("event"),      s.find("client"),     s.find("dest"),
-                 s.find("dir"),      s.find("active"),     s.find("inactive"),   s.find("chosen"),
-                 s.find("candidates"), s.find("scheduler"), s.find("service"),  s.find("rule"),
-                 s.find("text"),     s.find("reason"),     s.find("flags"),      s.find("src"),
-                 s.find("dst"),      s.find("arrive"),     s.find("len"),        s.find("page"),
-                 s.find("object"),   s.find("reused"),     s.find("load_ms"),    s.find("failed"),
-                 s.find("why"),      s.find("command"),    s.find("result"),     s.find("setting"),
-                 s.find("label"),    s.find("ipvsadm_ln"), s.find("ipvsadm_lnc"), s.find("that"),
-                 s.find("passed"),   s.find("observed"),   s.find("op"),         s.find("ok"),
-                 s.find("error"),    s.find("server"),     s.find("action"),     s.find("state"),
-                 s.find("aborted"),  s.find("seq"),        s.find("ack"),        s.find("segs"),
-                 s.find("method"),   s.find("bytes"),      s.find("name"),       s.find("value"),
-                 s.find("busy"),     s.find("idle_keepalive"), s.find("address"),  s.find("line")};
-    kinds_ = Kinds{s.find("tcp.state"),        s.find("ipvs.state"),       s.find("ipvs.sched"),
-                   s.find("ipvs.conn.new"),    s.find("ipvs.conn.expire"), s.find("net.packet"),
-                   s.find("net.drop"),         s.find("director.listing"), s.find("director.connections"),
-                   s.find("snapshot"),         s.find("expectation"),      s.find("http.page.start"),
-                   s.find("http.page.done"),   s.find("http.page.abort"),  s.find("http.request"),
-                   s.find("http.response"),    s.find("http.object.failed"), s.find("http.retry"),
-                   s.find("timeline.ipvsadm"), s.find("timeline.sysctl"),  s.find("timeline.server"),
-                   s.find("timeline.client"),  s.find("ipvs.admin"),       s.find("http.server.workers"),
-                   s.find("director.realserver"), s.find("scenario.warning")};
+    keys_ = Keys{s.find("conn"),       s.find("local"),       s.find("remote"),
+                 s.find("from"),       s.find("to"),          s.find("event"),
+                 s.find("client"),     s.find("dest"),        s.find("dir"),
+                 s.find("active"),     s.find("inactive"),    s.find("chosen"),
+                 s.find("candidates"), s.find("scheduler"),   s.find("service"),
+                 s.find("rule"),       s.find("text"),        s.find("reason"),
+                 s.find("flags"),      s.find("src"),         s.find("dst"),
+                 s.find("arrive"),     s.find("len"),         s.find("page"),
+                 s.find("object"),     s.find("reused"),      s.find("load_ms"),
+                 s.find("failed"),     s.find("why"),         s.find("command"),
+                 s.find("result"),     s.find("setting"),     s.find("label"),
+                 s.find("ipvsadm_ln"), s.find("ipvsadm_lnc"), s.find("that"),
+                 s.find("passed"),     s.find("observed"),    s.find("op"),
+                 s.find("ok"),         s.find("error"),       s.find("server"),
+                 s.find("action"),     s.find("state"),       s.find("aborted"),
+                 s.find("seq"),        s.find("ack"),         s.find("segs"),
+                 s.find("method"),     s.find("bytes"),       s.find("name"),
+                 s.find("value"),      s.find("busy"),        s.find("idle_keepalive"),
+                 s.find("address"),    s.find("line")};
+    kinds_ = Kinds{s.find("tcp.state"),
+                   s.find("ipvs.state"),
+                   s.find("ipvs.sched"),
+                   s.find("ipvs.conn.new"),
+                   s.find("ipvs.conn.expire"),
+                   s.find("net.packet"),
+                   s.find("net.drop"),
+                   s.find("director.listing"),
+                   s.find("director.connections"),
+                   s.find("snapshot"),
+                   s.find("expectation"),
+                   s.find("http.page.start"),
+                   s.find("http.page.done"),
+                   s.find("http.page.abort"),
+                   s.find("http.request"),
+                   s.find("http.response"),
+                   s.find("http.object.failed"),
+                   s.find("http.retry"),
+                   s.find("timeline.ipvsadm"),
+                   s.find("timeline.sysctl"),
+                   s.find("timeline.server"),
+                   s.find("timeline.client"),
+                   s.find("ipvs.admin"),
+                   s.find("http.server.workers"),
+                   s.find("director.realserver"),
+                   s.find("scenario.warning")};
 
     by_kind_.clear();
     by_entity_.clear();
@@ -226,7 +252,8 @@ size_t TraceModel::lower_bound(const std::vector<uint32_t>& idx, int64_t t) cons
 }
 
 int64_t TraceModel::latest(const std::vector<uint32_t>& idx, int64_t t) const {
-    const auto it = std::upper_bound(idx.begin(), idx.end(), t, [this](int64_t v, uint32_t i) { return v < times_[i]; });
+    const auto it =
+        std::upper_bound(idx.begin(), idx.end(), t, [this](int64_t v, uint32_t i) { return v < times_[i]; });
     return it == idx.begin() ? -1 : static_cast<int64_t>(*(it - 1));
 }
 

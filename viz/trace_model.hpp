@@ -49,15 +49,15 @@ struct Field {
 
 // Groups of record kinds the playback can jump between (bit flags: a record may be in several).
 enum Category : uint16_t {
-    kCatAdmin = 1 << 0,     // ipvsadm and sysctl commands, server/client actions, snapshots
-    kCatSched = 1 << 1,     // scheduling decisions (and "no destination")
-    kCatState = 1 << 2,     // TCP and IPVS state transitions
-    kCatFault = 1 << 3,     // RSTs, drops, connection errors, failed objects
-    kCatTimer = 1 << 4,     // timer expiries: TIME_WAIT ends, entry expiry, keep-alive closes
-    kCatPacket = 1 << 5,    // packets on links
-    kCatListing = 1 << 6,   // the director's periodic ipvsadm listings
-    kCatHttp = 1 << 7,      // page loads, requests, responses
-    kCatCheck = 1 << 8,     // expectations
+    kCatAdmin = 1 << 0,    // ipvsadm and sysctl commands, server/client actions, snapshots
+    kCatSched = 1 << 1,    // scheduling decisions (and "no destination")
+    kCatState = 1 << 2,    // TCP and IPVS state transitions
+    kCatFault = 1 << 3,    // RSTs, drops, connection errors, failed objects
+    kCatTimer = 1 << 4,    // timer expiries: TIME_WAIT ends, entry expiry, keep-alive closes
+    kCatPacket = 1 << 5,   // packets on links
+    kCatListing = 1 << 6,  // the director's periodic ipvsadm listings
+    kCatHttp = 1 << 7,     // page loads, requests, responses
+    kCatCheck = 1 << 8,    // expectations
 };
 constexpr int kJumpCategoryCount = 5;  // the first five are the playback's jump targets
 
@@ -137,17 +137,17 @@ public:
 
     // Interned ids of the keys and kinds the viewer reads (kNoStr when absent from the run).
     struct Keys {
-        StrId conn, local, remote, from, to, event, client, dest, dir, active, inactive, chosen,
-            candidates, scheduler, service, rule, text, reason, flags, src, dst, arrive, len, page,
-            object, reused, load_ms, failed, why, command, result, setting, label, ipvsadm_ln,
-            ipvsadm_lnc, that, passed, observed, op, ok, error, server, action, state, aborted, seq,
-            ack, segs, method, bytes, name, value, busy, idle_keepalive, address, line;
+        StrId conn, local, remote, from, to, event, client, dest, dir, active, inactive, chosen, candidates,
+            scheduler, service, rule, text, reason, flags, src, dst, arrive, len, page, object, reused,
+            load_ms, failed, why, command, result, setting, label, ipvsadm_ln, ipvsadm_lnc, that, passed,
+            observed, op, ok, error, server, action, state, aborted, seq, ack, segs, method, bytes, name,
+            value, busy, idle_keepalive, address, line;
     };
     struct Kinds {
         StrId tcp_state, ipvs_state, ipvs_sched, ipvs_conn_new, ipvs_conn_expire, net_packet, net_drop,
-            listing, connections, snapshot, expectation, page_start, page_done, page_abort, request,
-            response, object_failed, retry, timeline_ipvsadm, timeline_sysctl, timeline_server,
-            timeline_client, ipvs_admin, server_workers, realserver, warning;
+            listing, connections, snapshot, expectation, page_start, page_done, page_abort, request, response,
+            object_failed, retry, timeline_ipvsadm, timeline_sysctl, timeline_server, timeline_client,
+            ipvs_admin, server_workers, realserver, warning;
     };
     const Keys& keys() const { return keys_; }
     const Kinds& kinds() const { return kinds_; }

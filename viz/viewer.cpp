@@ -38,9 +38,17 @@ void tab(const char* label, Draw&& draw) {
 }  // namespace
 
 RunView::RunView(const RunData& r)
-    : run(r), markers(collect_markers(r)), topology(r), director(r), timeline(r, markers), log(r), waterfall(r), report(r) {}
+    : run(r),
+      markers(collect_markers(r)),
+      topology(r),
+      director(r),
+      timeline(r, markers),
+      log(r),
+      waterfall(r),
+      report(r) {}
 
-Viewer::Viewer(std::vector<std::unique_ptr<RunData>> runs, int64_t at) : runs_(std::move(runs)), nav_(models_of(runs_)) {
+Viewer::Viewer(std::vector<std::unique_ptr<RunData>> runs, int64_t at)
+    : runs_(std::move(runs)), nav_(models_of(runs_)) {
     begin_ = INT64_MAX;
     end_ = INT64_MIN;
     for (const auto& r : runs_) {
@@ -49,8 +57,10 @@ Viewer::Viewer(std::vector<std::unique_ptr<RunData>> runs, int64_t at) : runs_(s
     }
     st_.view.set_extent(begin_, end_, models_of(runs_));
     for (const auto& r : runs_) views_.push_back(std::make_unique<RunView>(*r));
-    for (const auto& v : views_) all_markers_.insert(all_markers_.end(), v->markers.begin(), v->markers.end());
-    std::stable_sort(all_markers_.begin(), all_markers_.end(), [](const Marker& a, const Marker& b) { return a.t < b.t; });
+    for (const auto& v : views_)
+        all_markers_.insert(all_markers_.end(), v->markers.begin(), v->markers.end());
+    std::stable_sort(all_markers_.begin(), all_markers_.end(),
+                     [](const Marker& a, const Marker& b) { return a.t < b.t; });
     st_.cursor.t = std::clamp(at, begin_, end_);
 }
 
@@ -77,12 +87,14 @@ void Viewer::apply(Action a) {
         case Action::Start: st_.cursor.t = begin_; break;
         case Action::End: st_.cursor.t = end_; break;
         case Action::NextMarker: {
-            const auto it = std::upper_bound(all_markers_.begin(), all_markers_.end(), t, [](int64_t v, const Marker& m) { return v < m.t; });
+            const auto it = std::upper_bound(all_markers_.begin(), all_markers_.end(), t,
+                                             [](int64_t v, const Marker& m) { return v < m.t; });
             if (it != all_markers_.end()) st_.cursor.t = it->t;
             break;
         }
         case Action::PrevMarker: {
-            const auto it = std::lower_bound(all_markers_.begin(), all_markers_.end(), t, [](const Marker& m, int64_t v) { return m.t < v; });
+            const auto it = std::lower_bound(all_markers_.begin(), all_markers_.end(), t,
+                                             [](const Marker& m, int64_t v) { return m.t < v; });
             if (it != all_markers_.begin()) st_.cursor.t = (it - 1)->t;
             break;
         }
@@ -126,7 +138,8 @@ void Viewer::header(const RunView& v) const {
     ImGui::SameLine();
     std::string lesson = r.lesson.substr(0, r.lesson.find('\n'));
     ImGui::TextColored(to_vec4(colours::kDimText), "%s  [%s, %zu records, %zu connections]", lesson.c_str(),
-                       r.in_process ? "simulated in-process" : "recorded trace", r.model.size(), r.conns.connections().size());
+                       r.in_process ? "simulated in-process" : "recorded trace", r.model.size(),
+                       r.conns.connections().size());
 }
 
 void Viewer::frame(double wall_dt) {
@@ -147,7 +160,8 @@ void Viewer::frame(double wall_dt) {
     else {
         ImGui::TextColored(to_vec4(colours::kDirector), "compare:");
         ImGui::SameLine();
-        ImGui::TextColored(to_vec4(colours::kText), "%s  |  %s", views_[0]->run.title.c_str(), views_[1]->run.title.c_str());
+        ImGui::TextColored(to_vec4(colours::kText), "%s  |  %s", views_[0]->run.title.c_str(),
+                           views_[1]->run.title.c_str());
     }
     TransportRequests req;
     std::vector<const std::vector<Marker>*> markers;
@@ -189,14 +203,16 @@ void Viewer::layout_single(RunView& v, float x, float y, float w, float h) {
     if (begin_region("##director", x, y + topo_h + gap, left_w, ln_h, ImGuiWindowFlags_NoScrollbar))
         v.director.draw_listing(st_, ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y);
     ImGui::EndChild();
-    if (begin_region("##lncregion", x, y + topo_h + ln_h + 2 * gap, left_w, lnc_h, ImGuiWindowFlags_NoScrollbar))
+    if (begin_region("##lncregion", x, y + topo_h + ln_h + 2 * gap, left_w, lnc_h,
+                     ImGuiWindowFlags_NoScrollbar))
         v.director.draw_connections(st_, ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y);
     ImGui::EndChild();
 
     // Right column: the timeline, then the log and the client outcomes.
     const float rx = x + left_w + gap;
     const float tl_h = std::floor(h * 0.60f);
-    if (begin_region("##timeline", rx, y, right_w, tl_h, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse))
+    if (begin_region("##timeline", rx, y, right_w, tl_h,
+                     ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse))
         v.timeline.draw(st_, ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y);
     ImGui::EndChild();
     const float by = y + tl_h + gap, bh = h - tl_h - gap;
@@ -204,7 +220,8 @@ void Viewer::layout_single(RunView& v, float x, float y, float w, float h) {
     if (begin_region("##log", rx, by, log_w, bh, ImGuiWindowFlags_NoScrollbar))
         v.log.draw(st_, ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y);
     ImGui::EndChild();
-    if (begin_region("##outcomes", rx + log_w + gap, by, right_w - log_w - gap, bh, ImGuiWindowFlags_NoScrollbar)) {
+    if (begin_region("##outcomes", rx + log_w + gap, by, right_w - log_w - gap, bh,
+                     ImGuiWindowFlags_NoScrollbar)) {
         if (ImGui::BeginTabBar("##outtabs")) {
             tab("Client outcomes", [&](float tw, float th) { v.waterfall.draw(st_, tw, th); });
             tab("Report", [&](float tw, float th) { v.report.draw(st_, tw, th); });
@@ -227,7 +244,8 @@ void Viewer::layout_presentation(RunView& v, float x, float y, float w, float h)
     if (begin_region("##pdir", x + topo_w + gap, y, ln_w, top_h, ImGuiWindowFlags_NoScrollbar))
         v.director.draw_listing(st_, ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y);
     ImGui::EndChild();
-    if (begin_region("##pbottom", x, y + top_h + gap, w, h - top_h - gap, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {
+    if (begin_region("##pbottom", x, y + top_h + gap, w, h - top_h - gap,
+                     ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {
         if (ImGui::BeginTabBar("##ptabs")) {
             tab("Timeline", [&](float tw, float th) { v.timeline.draw(st_, tw, th); });
             tab("Event log", [&](float tw, float th) { v.log.draw(st_, tw, th); });
@@ -268,7 +286,8 @@ void Viewer::compare_column(RunView& v, int index, float x, float y, float w, fl
     ImGui::EndChild();
     const float tl_y = y + top_h + gap;
     const float tl_h = std::floor(h * 0.43f);
-    if (begin_region("##ctimeline", x, tl_y, w, tl_h, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse))
+    if (begin_region("##ctimeline", x, tl_y, w, tl_h,
+                     ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse))
         v.timeline.draw(st_, ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y);
     ImGui::EndChild();
     const float by = tl_y + tl_h + gap;

@@ -14,12 +14,12 @@ struct ViewerState {
     Cursor cursor;
     Playback playback;
     ViewTransform view;
-    int jump_kind = 0;         // index into kJumpKinds
-    bool follow = true;        // keep the cursor inside the zoomed view while playing
+    int jump_kind = 0;   // index into kJumpKinds
+    bool follow = true;  // keep the cursor inside the zoomed view while playing
     bool presentation = false;
     bool show_help = false;
-    bool headless = false;     // screenshot or benchmark: no hover effects, fixed content
-    std::string export_path;   // non-empty: write the next frame to this PNG
+    bool headless = false;    // screenshot or benchmark: no hover effects, fixed content
+    std::string export_path;  // non-empty: write the next frame to this PNG
 };
 
 }  // namespace lvs::viz

@@ -4,9 +4,8 @@
 // IIS-like realservers. At 20 s the admin takes RS1 out, once by quiescing it (`-w 0`) and
 // once by deleting it (`-d`). The program runs both and prints what differs.
 #include <cstdio>
-#include <string>
-
 #include <lvsim/lvsim.hpp>
+#include <string>
 
 using namespace std::chrono_literals;
 
@@ -20,8 +19,11 @@ lvsim::Scenario drain_or_delete(const std::string& name, const std::string& comm
         .realserver("rs1", "192.168.10.11", {{"server", "iis"}})  // idle keep-alive timeout 120 s
         .realserver("rs2", "192.168.10.12", {{"server", "iis"}})
         .clients("ie8", {{"browser", "ie8"},  // keep-alive 60 s, 6 connections
-                         {"page.html", "20kB"}, {"page.objects", "40"}, {"page.object_size", "10kB"},
-                         {"schedule.reload_every", "5s"}, {"schedule.stop", "150s"}})
+                         {"page.html", "20kB"},
+                         {"page.objects", "40"},
+                         {"page.object_size", "10kB"},
+                         {"schedule.reload_every", "5s"},
+                         {"schedule.stop", "150s"}})
         .ipvsadm_at(20s, command)
         .build();  // checked like a file: a typo here throws lvsim::Error with a hint
 }
@@ -37,7 +39,9 @@ std::string after(const lvsim::Drain* d, std::optional<lvsim::Time> lvsim::Drain
 std::string rs1_row(lvsim::Run& run) {
     for (const lvsim::ServiceTable& svc : run.tables().services)
         for (const lvsim::RealServerRow& rs : svc.realservers)
-            if (rs.name == "rs1") return "w=" + std::to_string(rs.weight) + " A=" + std::to_string(rs.active) + " I=" + std::to_string(rs.inactive);
+            if (rs.name == "rs1")
+                return "w=" + std::to_string(rs.weight) + " A=" + std::to_string(rs.active) +
+                       " I=" + std::to_string(rs.inactive);
     return "(no row)";
 }
 
@@ -71,12 +75,15 @@ int main() {
     }
     // Then to the end, and compare the reports.
     const lvsim::Report a = drain.run(), b = del.run();
-    row("RS1 ActiveConn 0 after", after(a.drain("rs1"), &lvsim::Drain::no_active_after), after(b.drain("rs1"), &lvsim::Drain::no_active_after));
+    row("RS1 ActiveConn 0 after", after(a.drain("rs1"), &lvsim::Drain::no_active_after),
+        after(b.drain("rs1"), &lvsim::Drain::no_active_after));
     row("RS1's last entry gone after", after(a.drain("rs1"), &lvsim::Drain::no_entries_after),
         after(b.drain("rs1"), &lvsim::Drain::no_entries_after));
-    row("objects aborted by a reload", num(double(a.clients.objects_aborted)), num(double(b.clients.objects_aborted)));
+    row("objects aborted by a reload", num(double(a.clients.objects_aborted)),
+        num(double(b.clients.objects_aborted)));
     row("pages aborted", num(a.clients.pages_aborted), num(b.clients.pages_aborted));
-    row("longest wait for an object (s)", num(a.clients.longest_stall_s, 1), num(b.clients.longest_stall_s, 1));
+    row("longest wait for an object (s)", num(a.clients.longest_stall_s, 1),
+        num(b.clients.longest_stall_s, 1));
     row("page load p95 (ms)", num(a.clients.page_load_p95_ms), num(b.clients.page_load_p95_ms));
     row("client TIME_WAIT sockets (most)", num(a.clients.time_wait_max), num(b.clients.time_wait_max));
     std::printf("(- : not within the %s run)\n", lvsim::format_time(a.end).c_str());

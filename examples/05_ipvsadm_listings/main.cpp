@@ -4,9 +4,8 @@
 // ipvsadm shows then: the row vanishes from -Ln at once, while -Lnc still lists the entries
 // that point at RS1 (with expire_nodest_conn=0 the director black-holes their packets).
 #include <cstdio>
-#include <string>
-
 #include <lvsim/lvsim.hpp>
+#include <string>
 
 using namespace std::chrono_literals;
 

@@ -73,14 +73,14 @@ using TraceCallback = std::function<void(const TraceRecord&)>;
 
 /// One realserver row of a virtual service, as `ipvsadm -Ln` (and `--stats`) show it.
 struct RealServerRow {
-    std::string name;       ///< the scenario's name for it ("rs1")
-    std::string address;    ///< "192.168.10.11:80"
-    std::string forward;    ///< Masq, Route, Tunnel or Local
-    int weight = 0;         ///< Weight
-    uint32_t active = 0;    ///< ActiveConn
-    uint32_t inactive = 0;  ///< InActConn
+    std::string name;         ///< the scenario's name for it ("rs1")
+    std::string address;      ///< "192.168.10.11:80"
+    std::string forward;      ///< Masq, Route, Tunnel or Local
+    int weight = 0;           ///< Weight
+    uint32_t active = 0;      ///< ActiveConn
+    uint32_t inactive = 0;    ///< InActConn
     uint32_t persistent = 0;  ///< PersistConn (persistence templates bound to it)
-    uint64_t conns = 0;     ///< Conns of `ipvsadm -Ln --stats`: connections scheduled to it
+    uint64_t conns = 0;       ///< Conns of `ipvsadm -Ln --stats`: connections scheduled to it
     /// Connection entries bound to it, by IPVS state ("ESTABLISHED", "TIME_WAIT", ...).
     std::map<std::string, uint64_t> states;
 };
@@ -94,60 +94,60 @@ struct ServiceTable {
 
 /// One entry of the connection table, as `ipvsadm -Lnc` shows it.
 struct ConnectionEntry {
-    uint64_t id = 0;                ///< the director's number for it (trace field "conn")
-    std::string protocol;           ///< "TCP" or "UDP"
-    std::string state;              ///< IPVS state: SYN_RECV, ESTABLISHED, FIN_WAIT, TIME_WAIT, NONE (template)...
-    std::string client;             ///< source "172.16.0.1:45261" (port 0 for a template)
-    std::string virtual_address;    ///< "10.0.0.100:80"
-    std::string destination;        ///< realserver "192.168.10.11:80"
-    std::string realserver;         ///< the scenario's name for it ("rs1")
-    Time expires_in{};              ///< time left on its timer (the `expire` column)
-    bool is_template = false;       ///< a persistence template
+    uint64_t id = 0;       ///< the director's number for it (trace field "conn")
+    std::string protocol;  ///< "TCP" or "UDP"
+    std::string state;     ///< IPVS state: SYN_RECV, ESTABLISHED, FIN_WAIT, TIME_WAIT, NONE (template)...
+    std::string client;    ///< source "172.16.0.1:45261" (port 0 for a template)
+    std::string virtual_address;  ///< "10.0.0.100:80"
+    std::string destination;      ///< realserver "192.168.10.11:80"
+    std::string realserver;       ///< the scenario's name for it ("rs1")
+    Time expires_in{};            ///< time left on its timer (the `expire` column)
+    bool is_template = false;     ///< a persistence template
 };
 
 /// The director's tables at one moment.
 struct DirectorTables {
-    Time at{};                                ///< when they were read
-    std::vector<ServiceTable> services;       ///< `ipvsadm -Ln`
-    std::vector<ConnectionEntry> connections; ///< `ipvsadm -Lnc`, in creation order
+    Time at{};                                 ///< when they were read
+    std::vector<ServiceTable> services;        ///< `ipvsadm -Ln`
+    std::vector<ConnectionEntry> connections;  ///< `ipvsadm -Lnc`, in creation order
 };
 
 // ---- the report ------------------------------------------------------------------------------
 
 /// What a group of browsers (or all of them, name "clients") experienced.
 struct ClientStats {
-    std::string name;                 ///< the client group's name, or "clients" for all
-    uint64_t browsers = 0;            ///< browsers in the group
-    uint64_t pages = 0;               ///< page loads started
-    uint64_t pages_completed = 0;     ///< page loads with every object in
-    uint64_t pages_aborted = 0;       ///< page loads cut short by the next reload
-    uint64_t objects_ok = 0;          ///< objects received
-    uint64_t objects_failed = 0;      ///< objects given up on (refused, reset, timed out)
-    uint64_t objects_aborted = 0;     ///< objects abandoned by a reload while waiting
-    uint64_t objects_pending = 0;     ///< objects still awaited when the report was made
-    uint64_t retries = 0;             ///< transparent browser retries
-    uint64_t connections_opened = 0;  ///< TCP connections the browsers opened
-    uint64_t requests = 0;            ///< HTTP requests sent
-    uint64_t errors_refused = 0;      ///< connections refused (RST to the SYN)
-    uint64_t errors_reset = 0;        ///< connections reset, or closed before the response
-    uint64_t errors_timeout = 0;      ///< requests that timed out (only with a request timeout)
-    uint64_t time_wait_max = 0;       ///< most client sockets in TIME_WAIT at one time
-    double page_load_p50_ms = 0;      ///< page load time, median (ms)
-    double page_load_p95_ms = 0;      ///< page load time, 95th percentile (ms)
-    double page_load_p99_ms = 0;      ///< page load time, 99th percentile (ms)
-    double page_load_mean_ms = 0;     ///< page load time, mean (ms)
-    double longest_stall_s = 0;       ///< the longest wait for one object (s)
+    std::string name;                    ///< the client group's name, or "clients" for all
+    uint64_t browsers = 0;               ///< browsers in the group
+    uint64_t pages = 0;                  ///< page loads started
+    uint64_t pages_completed = 0;        ///< page loads with every object in
+    uint64_t pages_aborted = 0;          ///< page loads cut short by the next reload
+    uint64_t objects_ok = 0;             ///< objects received
+    uint64_t objects_failed = 0;         ///< objects given up on (refused, reset, timed out)
+    uint64_t objects_aborted = 0;        ///< objects abandoned by a reload while waiting
+    uint64_t objects_pending = 0;        ///< objects still awaited when the report was made
+    uint64_t retries = 0;                ///< transparent browser retries
+    uint64_t connections_opened = 0;     ///< TCP connections the browsers opened
+    uint64_t requests = 0;               ///< HTTP requests sent
+    uint64_t errors_refused = 0;         ///< connections refused (RST to the SYN)
+    uint64_t errors_reset = 0;           ///< connections reset, or closed before the response
+    uint64_t errors_timeout = 0;         ///< requests that timed out (only with a request timeout)
+    uint64_t time_wait_max = 0;          ///< most client sockets in TIME_WAIT at one time
+    double page_load_p50_ms = 0;         ///< page load time, median (ms)
+    double page_load_p95_ms = 0;         ///< page load time, 95th percentile (ms)
+    double page_load_p99_ms = 0;         ///< page load time, 99th percentile (ms)
+    double page_load_mean_ms = 0;        ///< page load time, mean (ms)
+    double longest_stall_s = 0;          ///< the longest wait for one object (s)
     double requests_per_connection = 0;  ///< requests carried per connection, on average
 };
 
 /// What a realserver's web server saw.
 struct ServerStats {
-    std::string name;                 ///< the realserver's name ("rs1")
-    std::string address;              ///< its address ("192.168.10.11")
+    std::string name;                   ///< the realserver's name ("rs1")
+    std::string address;                ///< its address ("192.168.10.11")
     uint64_t connections_accepted = 0;  ///< connections its web server accepted
-    uint64_t requests = 0;            ///< requests it answered
-    uint64_t time_wait_max = 0;       ///< most server sockets in TIME_WAIT at one time
-    uint64_t keepalive_closes = 0;    ///< idle keep-alive connections the server closed
+    uint64_t requests = 0;              ///< requests it answered
+    uint64_t time_wait_max = 0;         ///< most server sockets in TIME_WAIT at one time
+    uint64_t keepalive_closes = 0;      ///< idle keep-alive connections the server closed
 };
 
 /// The first drain of a realserver (`-w 0` or `-d` in the timeline, or a health checker's).
@@ -161,36 +161,36 @@ struct Drain {
 
 /// A snapshot of the director's listings.
 struct Snapshot {
-    std::string label;         ///< the timeline's label, "at 60s" for --snapshot-at, or "end"
-    Time at{};                 ///< when it was taken
-    std::string ipvsadm_ln;    ///< `ipvsadm -Ln` text
-    std::string ipvsadm_lnc;   ///< `ipvsadm -Lnc` text
+    std::string label;                   ///< the timeline's label, "at 60s" for --snapshot-at, or "end"
+    Time at{};                           ///< when it was taken
+    std::string ipvsadm_ln;              ///< `ipvsadm -Ln` text
+    std::string ipvsadm_lnc;             ///< `ipvsadm -Lnc` text
     std::vector<ServiceTable> services;  ///< the same as data
 };
 
 /// One expectation of the scenario, checked.
 struct ExpectationResult {
-    std::string text;          ///< the condition as written
-    std::optional<Time> at;    ///< none: at the end
+    std::string text;        ///< the condition as written
+    std::optional<Time> at;  ///< none: at the end
     bool passed = false;
-    std::string observed;      ///< the values it saw ("rs1.active=3")
+    std::string observed;  ///< the values it saw ("rs1.active=3")
 };
 
 /// A run's report: the figures of `lvsim run`, as data and as its text, JSON and CSV forms.
 class Report {
 public:
-    std::string scenario;      ///< the scenario's name
-    uint64_t seed = 0;         ///< the run's seed
-    std::string kernel;        ///< the kernel profile
-    Time end{};                ///< simulated time the report covers
-    uint64_t events = 0;       ///< events executed
-    ClientStats clients;       ///< all browsers together
-    std::vector<ClientStats> groups;            ///< each client group
-    std::vector<ServerStats> realservers;       ///< each realserver
-    std::vector<Drain> drains;                  ///< each drained realserver's first drain
-    std::vector<Snapshot> snapshots;            ///< in time order; run() adds one at the end
+    std::string scenario;                         ///< the scenario's name
+    uint64_t seed = 0;                            ///< the run's seed
+    std::string kernel;                           ///< the kernel profile
+    Time end{};                                   ///< simulated time the report covers
+    uint64_t events = 0;                          ///< events executed
+    ClientStats clients;                          ///< all browsers together
+    std::vector<ClientStats> groups;              ///< each client group
+    std::vector<ServerStats> realservers;         ///< each realserver
+    std::vector<Drain> drains;                    ///< each drained realserver's first drain
+    std::vector<Snapshot> snapshots;              ///< in time order; run() adds one at the end
     std::vector<ExpectationResult> expectations;  ///< the scenario's, checked so far
-    std::vector<std::string> admin_log;  ///< "[20s] ipvsadm -e ...", with ipvsadm's words on failure
+    std::vector<std::string> admin_log;           ///< "[20s] ipvsadm -e ...", with ipvsadm's words on failure
 
     /// True when every expectation held.
     bool passed() const;
@@ -213,10 +213,10 @@ private:
 
 /// Options of one run.
 struct RunOptions {
-    std::optional<Time> until;       ///< stop earlier (or later) than the scenario's duration
-    std::vector<Time> snapshot_at;   ///< extra snapshots (`--snapshot-at`)
-    std::string trace_path;          ///< write the JSON Lines trace here (`--trace`)
-    std::string pcap_path;           ///< write a pcap capture here (`--pcap`)
+    std::optional<Time> until;      ///< stop earlier (or later) than the scenario's duration
+    std::vector<Time> snapshot_at;  ///< extra snapshots (`--snapshot-at`)
+    std::string trace_path;         ///< write the JSON Lines trace here (`--trace`)
+    std::string pcap_path;          ///< write a pcap capture here (`--pcap`)
 };
 
 /// One run of a scenario: build it, step it, watch it, read it.

@@ -105,7 +105,8 @@ void Browser::load_page() {
             Slot& s = *sp;
             if (s.tcp == nullptr || s.object < 0) continue;
             const Object& o = objects_[static_cast<size_t>(s.object)];
-            stats_.longest_outstanding_s = std::max(stats_.longest_outstanding_s, (sim_.now() - o.sent).seconds());
+            stats_.longest_outstanding_s =
+                std::max(stats_.longest_outstanding_s, (sim_.now() - o.sent).seconds());
             close_slot(s, false);
         }
         for (const Object& o : objects_) aborted += o.done ? 0 : 1;
@@ -199,7 +200,11 @@ void Browser::send_request(Slot& s, int32_t object) {
     req.reply_bytes = o.bytes;
     req.tag = page_;
     ++stats_.requests;
-    LVS_TRACE(sim_, entity_, "http.request").f("page", page_).f("object", object).f("conn", s.tcp->id()).f("reused", s.requests > 0);
+    LVS_TRACE(sim_, entity_, "http.request")
+        .f("page", page_)
+        .f("object", object)
+        .f("conn", s.tcp->id())
+        .f("reused", s.requests > 0);
     if (config_.request_timeout) s.request_timer.arm(*config_.request_timeout);
     if (s.tcp->send(req) != tcp::SocketError::None) connection_lost(s, Failure::Reset, true);
 }
@@ -215,7 +220,8 @@ void Browser::on_bytes(tcp::TcpConn& c, uint32_t) { slot_of(c).got_bytes = true;
 
 void Browser::on_message(tcp::TcpConn& c, const net::AppMessage& m) {
     Slot& s = slot_of(c);
-    if (m.kind != kResponse || s.object < 0 || static_cast<uint32_t>(s.object) != m.object || m.tag != page_) return;
+    if (m.kind != kResponse || s.object < 0 || static_cast<uint32_t>(s.object) != m.object || m.tag != page_)
+        return;
     const int32_t o = s.object;
     s.object = -1;
     s.request_timer.disarm();
@@ -239,7 +245,10 @@ void Browser::on_eof(tcp::TcpConn& c) {
 void Browser::on_error(tcp::TcpConn& c, tcp::SocketError e) {
     Slot& s = slot_of(c);
     s.tcp = nullptr;  // the connection is gone already
-    LVS_TRACE(sim_, entity_, "http.conn.error").f("conn", c.id()).f("error", tcp::to_string(e)).f("object", s.object);
+    LVS_TRACE(sim_, entity_, "http.conn.error")
+        .f("conn", c.id())
+        .f("error", tcp::to_string(e))
+        .f("object", s.object);
     if (s.object >= 0) {
         switch (e) {
             case tcp::SocketError::Refused: connection_lost(s, Failure::Refused, false); break;
@@ -272,7 +281,9 @@ void Browser::connection_lost(Slot& s, Failure why, bool retryable) {
 
 void Browser::on_idle_timeout(Slot& s) {
     if (s.tcp == nullptr || s.object >= 0) return;
-    LVS_TRACE(sim_, entity_, "http.idle-close").f("conn", s.tcp->id()).f("method", config_.profile.close == CloseMethod::Fin ? "fin" : "rst");
+    LVS_TRACE(sim_, entity_, "http.idle-close")
+        .f("conn", s.tcp->id())
+        .f("method", config_.profile.close == CloseMethod::Fin ? "fin" : "rst");
     close_slot(s, config_.profile.close == CloseMethod::Rst);
 }
 
@@ -317,7 +328,8 @@ void Browser::object_ok(int32_t object) {
         const PageSpec& p = config_.page;
         for (uint32_t i = 1; i <= p.objects; ++i) {
             const double v = p.object_bytes.sample(rng_);
-            objects_.push_back(Object{static_cast<uint32_t>(std::max(1.0, v)), static_cast<uint16_t>(i), 0, false, false, {}});
+            objects_.push_back(Object{
+                static_cast<uint32_t>(std::max(1.0, v)), static_cast<uint16_t>(i), 0, false, false, {}});
             queue_.push_back(static_cast<int32_t>(objects_.size() - 1));
             ++outstanding_;
         }
@@ -338,7 +350,10 @@ void Browser::object_failed(int32_t object, Failure why) {
         case Failure::NoPort: ++stats_.failed_no_port; break;
     }
     static constexpr const char* kWhy[] = {"refused", "reset", "timeout", "no-port"};
-    LVS_TRACE(sim_, entity_, "http.object.failed").f("page", page_).f("object", object).f("why", kWhy[static_cast<int>(why)]);
+    LVS_TRACE(sim_, entity_, "http.object.failed")
+        .f("page", page_)
+        .f("object", object)
+        .f("why", kWhy[static_cast<int>(why)]);
     --outstanding_;
     if (object == 0) {
         // Without the HTML there is nothing more to load on this page.

@@ -50,11 +50,11 @@ struct PageSpec {
 struct LoadSchedule {
     enum class Kind : uint8_t { Interval, Think, Times };
     Kind kind = Kind::Interval;
-    sim::Duration interval = sim::s(5);       // Interval: a reload every `interval` from `start`
+    sim::Duration interval = sim::s(5);                    // Interval: a reload every `interval` from `start`
     Distribution think = Distribution::exponential(30e9);  // Think: ns after a page completes
-    std::vector<sim::Time> times;             // Times: explicit load times
+    std::vector<sim::Time> times;                          // Times: explicit load times
     sim::Time start;
-    sim::Time stop = sim::Time::max();        // "the user stops clicking": no load after this
+    sim::Time stop = sim::Time::max();  // "the user stops clicking": no load after this
 };
 
 struct BrowserConfig {
@@ -62,7 +62,7 @@ struct BrowserConfig {
     PageSpec page;
     LoadSchedule schedule;
     std::optional<sim::Duration> request_timeout;  // off by default, as in browsers
-    net::Endpoint server;                           // the VIP
+    net::Endpoint server;                          // the VIP
 };
 
 // Counters shared by every browser of a client group.
@@ -76,7 +76,7 @@ struct BrowserStats {
     uint64_t objects_aborted = 0;
     uint64_t retries = 0;
     uint64_t failed_refused = 0;
-    uint64_t failed_reset = 0;    // RST, or closed before the response
+    uint64_t failed_reset = 0;  // RST, or closed before the response
     uint64_t failed_timeout = 0;
     uint64_t failed_no_port = 0;  // EADDRNOTAVAIL
     uint64_t connections_opened = 0;
@@ -125,11 +125,11 @@ private:
     struct Slot {
         Browser* owner = nullptr;
         tcp::TcpConn* tcp = nullptr;
-        int32_t object = -1;      // object being fetched (or waiting for the connection)
-        uint32_t requests = 0;    // completed on this connection
+        int32_t object = -1;    // object being fetched (or waiting for the connection)
+        uint32_t requests = 0;  // completed on this connection
         bool connected = false;
         bool got_bytes = false;
-        bool no_reuse = false;    // the server said Connection: close
+        bool no_reuse = false;  // the server said Connection: close
         sim::Timer idle;
         sim::Timer request_timer;
         explicit Slot(sim::Simulator& sim)
@@ -167,7 +167,7 @@ private:
     sim::Time page_start_;
     bool page_active_ = false;
     uint32_t page_failed_ = 0;
-    uint32_t outstanding_ = 0;   // objects not done on the current page
+    uint32_t outstanding_ = 0;  // objects not done on the current page
     size_t next_time_ = 0;
     bool reloading_ = true;
     sim::Timer next_load_;

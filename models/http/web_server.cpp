@@ -26,7 +26,9 @@ std::vector<ServerConfig> make_presets() {
     apache.model = WorkerModel::Prefork;
     apache.workers = 256;
     apache.backlog = 511;
-    apache.source = "Apache httpd 2.4 httpd-default.conf: KeepAliveTimeout 5, MaxKeepAliveRequests 100; prefork MaxRequestWorkers 256, ListenBacklog 511";
+    apache.source =
+        "Apache httpd 2.4 httpd-default.conf: KeepAliveTimeout 5, MaxKeepAliveRequests 100; prefork "
+        "MaxRequestWorkers 256, ListenBacklog 511";
     v.push_back(apache);
     ServerConfig nginx;
     nginx.preset = "nginx";
@@ -35,7 +37,9 @@ std::vector<ServerConfig> make_presets() {
     nginx.model = WorkerModel::Event;
     nginx.workers = 512;
     nginx.backlog = 511;
-    nginx.source = "nginx ngx_http_core_module: keepalive_timeout 75s, keepalive_requests 1000 (since 1.19.10); worker_connections 512";
+    nginx.source =
+        "nginx ngx_http_core_module: keepalive_timeout 75s, keepalive_requests 1000 (since 1.19.10); "
+        "worker_connections 512";
     v.push_back(nginx);
     return v;
 }
@@ -72,8 +76,10 @@ void WebServer::start() {
     if (running_) return;
     host_.set_down(false);
     running_ = true;
-    if (listener_ == nullptr || !listener_->open()) listener_ = &host_.tcp().listen({net::Ipv4(), config_.port}, config_.backlog, this);
-    LVS_TRACE(sim_, entity_, "http.server.start").f("model", config_.model == WorkerModel::Prefork ? "prefork" : "event");
+    if (listener_ == nullptr || !listener_->open())
+        listener_ = &host_.tcp().listen({net::Ipv4(), config_.port}, config_.backlog, this);
+    LVS_TRACE(sim_, entity_, "http.server.start")
+        .f("model", config_.model == WorkerModel::Prefork ? "prefork" : "event");
     trace_workers();
 }
 
@@ -301,7 +307,10 @@ void WebServer::publish_workers() {
     workers_traced_ = true;
     traced_busy_ = busy_;
     traced_idle_ = idle;
-    LVS_TRACE(sim_, entity_, "http.server.workers").f("busy", busy_).f("idle_keepalive", idle).f("workers", config_.workers);
+    LVS_TRACE(sim_, entity_, "http.server.workers")
+        .f("busy", busy_)
+        .f("idle_keepalive", idle)
+        .f("workers", config_.workers);
 }
 
 uint32_t WebServer::workers_idle_keepalive() const {

@@ -118,7 +118,8 @@ private:
         sim::Timer idle;
         sim::Timer done;
         explicit Conn(sim::Simulator& sim)
-            : idle(sim, [this] { owner->on_idle_timeout(*this); }), done(sim, [this] { owner->on_served(*this); }) {}
+            : idle(sim, [this] { owner->on_idle_timeout(*this); }),
+              done(sim, [this] { owner->on_served(*this); }) {}
     };
     void accept_ready(bool after_wait = false);
     void account();  // adds occupancy since the last change to the integrals

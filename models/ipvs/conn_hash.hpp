@@ -61,7 +61,8 @@ public:
         }
         if (v != nullptr && slots_[i].value != v) return false;
         sim::backward_shift_erase(
-            slots_, mask_, i, [](const Slot& s) { return s.value == nullptr; }, [this](const Slot& s) { return index(s.key); });
+            slots_, mask_, i, [](const Slot& s) { return s.value == nullptr; },
+            [this](const Slot& s) { return index(s.key); });
         --size_;
         return true;
     }

@@ -40,11 +40,13 @@ std::string admin_message(AdminOp op, AdminCode code) {
         case AdminCode::Exists:
             return op == AdminOp::AddService ? "Service already exists" : "Destination already exists";
         case AdminCode::NoService:
-            return (op == AdminOp::AddDest || op == AdminOp::EditDest || op == AdminOp::DelDest) ? "Service not defined"
-                                                                                              : "No such service";
+            return (op == AdminOp::AddDest || op == AdminOp::EditDest || op == AdminOp::DelDest)
+                       ? "Service not defined"
+                       : "No such service";
         case AdminCode::NoDest: return "No such destination";
         case AdminCode::NoScheduler: return "Scheduler not found";
-        case AdminCode::Invalid: return "Invalid operation.  Possibly wrong module version, address not unicast, ...";
+        case AdminCode::Invalid:
+            return "Invalid operation.  Possibly wrong module version, address not unicast, ...";
     }
     return "?";
 }
@@ -74,7 +76,9 @@ Director::~Director() = default;
 
 Service* Director::find_service(const ServiceKey& k) const {
     for (const auto& s : services_) {
-        if (k.fwmark != 0 ? s->fwmark == k.fwmark : (s->fwmark == 0 && s->proto == k.proto && s->vip == k.vip)) return s.get();
+        if (k.fwmark != 0 ? s->fwmark == k.fwmark
+                          : (s->fwmark == 0 && s->proto == k.proto && s->vip == k.vip))
+            return s.get();
     }
     return nullptr;
 }
@@ -96,7 +100,8 @@ void Director::trace_admin(std::string_view what, const AdminResult& r) {
 
 AdminResult Director::add_service(const ServiceSpec& s) {
     AdminResult r;
-    if (find_service(s.key) != nullptr) r = {AdminCode::Exists, admin_message(AdminOp::AddService, AdminCode::Exists)};
+    if (find_service(s.key) != nullptr)
+        r = {AdminCode::Exists, admin_message(AdminOp::AddService, AdminCode::Exists)};
     else if (!SchedulerRegistry::instance().has(s.scheduler))
         r = {AdminCode::NoScheduler, admin_message(AdminOp::AddService, AdminCode::NoScheduler)};
     if (!r.ok()) {
@@ -165,13 +170,15 @@ bool Director::unlink_dest(Service& svc, Dest* d) {
         if (!trash_timer_.armed()) trash_timer_.arm(sim::s(60));
         return true;
     }
-    dest_store_.erase(std::find_if(dest_store_.begin(), dest_store_.end(), [d](const auto& p) { return p.get() == d; }));
+    dest_store_.erase(
+        std::find_if(dest_store_.begin(), dest_store_.end(), [d](const auto& p) { return p.get() == d; }));
     return false;
 }
 
 AdminResult Director::del_service(const ServiceKey& k) {
     AdminResult r;
-    const auto it = std::find_if(services_.begin(), services_.end(), [&](const auto& s) { return s.get() == find_service(k); });
+    const auto it = std::find_if(services_.begin(), services_.end(),
+                                 [&](const auto& s) { return s.get() == find_service(k); });
     if (it == services_.end()) {
         r = {AdminCode::NoService, admin_message(AdminOp::DelService, AdminCode::NoService)};
         trace_admin("delete-service", r);
@@ -208,7 +215,8 @@ AdminResult Director::zero(const std::optional<ServiceKey>& k) {
     };
     if (k) {
         Service* s = find_service(*k);
-        if (s == nullptr) r = {AdminCode::NoService, admin_message(AdminOp::ZeroService, AdminCode::NoService)};
+        if (s == nullptr)
+            r = {AdminCode::NoService, admin_message(AdminOp::ZeroService, AdminCode::NoService)};
         else zero_svc(*s);
     } else {
         for (auto& s : services_) zero_svc(*s);
@@ -221,7 +229,8 @@ AdminResult Director::add_dest(const ServiceKey& k, const DestSpec& spec) {
     AdminResult r;
     Service* svc = find_service(k);
     if (svc == nullptr) r = {AdminCode::NoService, admin_message(AdminOp::AddDest, AdminCode::NoService)};
-    else if (find_dest_in(*svc, spec.addr) != nullptr) r = {AdminCode::Exists, admin_message(AdminOp::AddDest, AdminCode::Exists)};
+    else if (find_dest_in(*svc, spec.addr) != nullptr)
+        r = {AdminCode::Exists, admin_message(AdminOp::AddDest, AdminCode::Exists)};
     else if (spec.weight < 0) r = {AdminCode::Invalid, admin_message(AdminOp::AddDest, AdminCode::Invalid)};
     if (!r.ok()) {
         trace_admin("add-server", r);
@@ -232,7 +241,8 @@ AdminResult Director::add_dest(const ServiceKey& k, const DestSpec& spec) {
     Dest* d = nullptr;
     for (auto it = trash_.begin(); it != trash_.end(); ++it) {
         Dest* t = *it;
-        if (t->addr == spec.addr && t->svc_proto == svc->proto && t->svc_vip == svc->vip && t->svc_fwmark == svc->fwmark) {
+        if (t->addr == spec.addr && t->svc_proto == svc->proto && t->svc_vip == svc->vip &&
+            t->svc_fwmark == svc->fwmark) {
             d = t;
             trash_.erase(it);
             d->in_trash = false;
@@ -285,8 +295,9 @@ AdminResult Director::edit_dest(const ServiceKey& k, const DestSpec& spec) {
     if (d->forward != spec.forward) {
         LVS_TRACE(sim_, entity_, "ipvs.warning")
             .f("dest", spec.addr.str())
-            .f("text", std::string("forwarding method changed from ") + std::string(to_string(d->forward)) + " to " +
-                           std::string(to_string(spec.forward)) + " (an ipvsadm -e restates every option)");
+            .f("text", std::string("forwarding method changed from ") + std::string(to_string(d->forward)) +
+                           " to " + std::string(to_string(spec.forward)) +
+                           " (an ipvsadm -e restates every option)");
     }
     // ip_vs_ctl.c __ip_vs_update_dest: a new upper threshold of 0, or a larger one, clears
     // OVERLOAD.
@@ -394,7 +405,8 @@ std::vector<const Conn*> Director::connections() const {
 
 bool Director::state_active(TcpState s) const {
     if (s == TcpState::Established) return true;
-    return kernel_.syn_states_active && (s == TcpState::SynSent || s == TcpState::SynRecv || s == TcpState::SynAck);
+    return kernel_.syn_states_active &&
+           (s == TcpState::SynSent || s == TcpState::SynRecv || s == TcpState::SynAck);
 }
 
 void Director::bind(Conn& cp, Dest& d) {
@@ -471,7 +483,9 @@ Conn* Director::new_conn(Service& svc, Dest& d, const Packet& p, Conn* control) 
     cp.to_client = {};
     in_.put(key(cp.proto, cp.client.addr.value(), cp.client.port, cp.vip.addr.value(), cp.vip.port), &cp);
     if (cp.forward == Forward::Masq)
-        out_.put(key(cp.proto, cp.client.addr.value(), cp.client.port, cp.dest_addr.addr.value(), cp.dest_addr.port), &cp);
+        out_.put(key(cp.proto, cp.client.addr.value(), cp.client.port, cp.dest_addr.addr.value(),
+                     cp.dest_addr.port),
+                 &cp);
     ++svc.stats.conns;
     ++d.stats.conns;
     ++counters_.scheduled;
@@ -510,7 +524,10 @@ Conn* Director::new_template(Service& svc, Dest& d, const InKey& k) {
     Conn* raw = owned.get();
     conns_.emplace(ct.id, std::move(owned));
     arm(*raw);
-    LVS_TRACE(sim_, entity_, "ipvs.template.new").f("client", ct.client.addr.str()).f("dest", dest_name(d)).f("timeout_s", svc.persistence_s);
+    LVS_TRACE(sim_, entity_, "ipvs.template.new")
+        .f("client", ct.client.addr.str())
+        .f("dest", dest_name(d))
+        .f("timeout_s", svc.persistence_s);
     return raw;
 }
 
@@ -518,9 +535,12 @@ void Director::free_conn(Conn& cp) {
     if (cp.is_template()) {
         templates_.erase(key(cp.proto, cp.client.addr.value(), 0, cp.vip.addr.value(), cp.vip.port), &cp);
     } else {
-        in_.erase(key(cp.proto, cp.client.addr.value(), cp.client.port, cp.vip.addr.value(), cp.vip.port), &cp);
+        in_.erase(key(cp.proto, cp.client.addr.value(), cp.client.port, cp.vip.addr.value(), cp.vip.port),
+                  &cp);
         if (cp.forward == Forward::Masq)
-            out_.erase(key(cp.proto, cp.client.addr.value(), cp.client.port, cp.dest_addr.addr.value(), cp.dest_addr.port), &cp);
+            out_.erase(key(cp.proto, cp.client.addr.value(), cp.client.port, cp.dest_addr.addr.value(),
+                           cp.dest_addr.port),
+                       &cp);
     }
     LVS_TRACE(sim_, entity_, "ipvs.conn.expire")
         .f("conn", cp.id)
@@ -561,8 +581,9 @@ void Director::transition(Conn& cp, Dir dir, const Packet& p) {
     if (p.fin()) cp.saw_fin = true;
     if (p.rst()) cp.client_rst_last = dir != Dir::Output;
     const TcpState from = cp.state;
-    const TcpState to = ev ? next(from, dir, *ev, {kernel_.ack_from_none_establishes, sysctls_.secure_tcp >= 2})
-                           : TcpState::Close;  // no SYN/FIN/ACK/RST: forced to CLOSE
+    const TcpState to =
+        ev ? next(from, dir, *ev, {kernel_.ack_from_none_establishes, sysctls_.secure_tcp >= 2})
+           : TcpState::Close;  // no SYN/FIN/ACK/RST: forced to CLOSE
     (void)from;
     enter_state(cp, to, ev ? to_string(*ev) : std::string_view("none"), to_string(dir));
 }
@@ -587,7 +608,8 @@ void Director::enter_state(Conn& cp, TcpState to, std::string_view why, std::str
             }
         }
         cp.state = to;
-        if (to == TcpState::Established && cp.control != nullptr && kernel_.template_assured) cp.control->assured = true;
+        if (to == TcpState::Established && cp.control != nullptr && kernel_.template_assured)
+            cp.control->assured = true;
         LVS_TRACE(sim_, entity_, "ipvs.state")
             .f("conn", cp.id)
             .f("client", cp.client.str())
@@ -628,7 +650,8 @@ Service* Director::lookup_service(const Packet& p) const {
 
 void Director::receive(const Packet& p) {
     if (p.is_icmp()) {
-        if (p.dst() == own_address_ || std::find(vips_.begin(), vips_.end(), p.dst()) != vips_.end()) stack_.receive(p);
+        if (p.dst() == own_address_ || std::find(vips_.begin(), vips_.end(), p.dst()) != vips_.end())
+            stack_.receive(p);
         else net_.send(node_, p);
         return;
     }
@@ -672,7 +695,8 @@ bool Director::reuse_reschedules(const Conn& cp) const {
     // ip_vs_core.c is_new_conn_expected: never for a controlled entry (persistence, FTP).
     if (cp.control != nullptr) return false;
     if (cp.state == TcpState::TimeWait || cp.state == TcpState::Close) return true;
-    return (sysctls_.conn_reuse_mode & 2) != 0 && cp.state == TcpState::FinWait && (cp.flags & kConnNoOutput) != 0;
+    return (sysctls_.conn_reuse_mode & 2) != 0 && cp.state == TcpState::FinWait &&
+           (cp.flags & kConnNoOutput) != 0;
 }
 
 void Director::ipvs_in(const Packet& p, Service* svc) {
@@ -684,7 +708,8 @@ void Director::ipvs_in(const Packet& p, Service* svc) {
         const bool w0 = cp->dest != nullptr && cp->dest->weight == 0 && sysctls_.expire_nodest_conn != 0 &&
                         kernel_.weight0_reschedule &&
                         (!kernel_.weight0_reschedule_needs_reuse_mode || sysctls_.conn_reuse_mode != 0);
-        const bool reuse = kernel_.has_conn_reuse_mode && sysctls_.conn_reuse_mode != 0 && reuse_reschedules(*cp);
+        const bool reuse =
+            kernel_.has_conn_reuse_mode && sysctls_.conn_reuse_mode != 0 && reuse_reschedules(*cp);
         if (w0 || reuse) {
             ++counters_.rescheduled_reuse;
             // When conntrack is on, which conntrack rides on this SYN decides (ip_vs_in_hook,
@@ -708,8 +733,9 @@ void Director::ipvs_in(const Packet& p, Service* svc) {
                 ++counters_.dropped_conntrack;
                 LVS_TRACE(sim_, entity_, "ipvs.drop")
                     .f("client", p.src_ep().str())
-                    .f("rule", kernel_.conntrack_drop_only_if_confirmed ? "conntrack=1 and the old conntrack is confirmed"
-                                                                         : "conntrack=1: drop the first SYN to redirect conntrack")
+                    .f("rule", kernel_.conntrack_drop_only_if_confirmed
+                                   ? "conntrack=1 and the old conntrack is confirmed"
+                                   : "conntrack=1: drop the first SYN to redirect conntrack")
                     .f("text", "SYN dropped; the client retransmits after its RTO (~1 s)");
                 return;
             }
@@ -853,7 +879,10 @@ Conn* Director::schedule(Service& svc, const Packet& p) {
     Dest* d = pick(svc, p);
     if (d == nullptr) return nullptr;
     Conn* cp = new_conn(svc, *d, p, nullptr);
-    LVS_TRACE(sim_, entity_, "ipvs.conn.new").f("conn", cp->id).f("client", cp->client.str()).f("dest", dest_name(*d));
+    LVS_TRACE(sim_, entity_, "ipvs.conn.new")
+        .f("conn", cp->id)
+        .f("client", cp->client.str())
+        .f("dest", dest_name(*d));
     return cp;
 }
 
@@ -865,12 +894,14 @@ Conn* Director::schedule_persistent(Service& svc, const Packet& p) {
         // ip_vs_check_template: a deleted destination, or weight 0 with
         // expire_quiescent_template=1, invalidates the template.
         Dest* td = ct->dest;
-        const bool valid = td != nullptr && td->available() && !(sysctls_.expire_quiescent_template != 0 && td->weight == 0);
+        const bool valid =
+            td != nullptr && td->available() && !(sysctls_.expire_quiescent_template != 0 && td->weight == 0);
         if (!valid) {
             LVS_TRACE(sim_, entity_, "ipvs.template.invalid")
                 .f("client", ct->client.addr.str())
                 .f("dest", td != nullptr ? dest_name(*td) : ct->dest_addr.str())
-                .f("rule", td == nullptr || !td->available() ? "destination deleted" : "weight 0 and expire_quiescent_template=1");
+                .f("rule", td == nullptr || !td->available() ? "destination deleted"
+                                                             : "weight 0 and expire_quiescent_template=1");
             templates_.erase(tkey, ct);
             ct->hashed = false;
             // The kernel marks it with port 65535 and lets it expire; it no longer matches.
@@ -892,8 +923,9 @@ Conn* Director::schedule_persistent(Service& svc, const Packet& p) {
             .f("scheduler", "persistence template")
             .f("client", p.src_ep().str())
             .f("chosen", dest_name(*d))
-            .f("candidates", "template of " + ct->client.addr.str() + " (the scheduler is not consulted; weight " +
-                                 std::to_string(d->weight) + ")");
+            .f("candidates", "template of " + ct->client.addr.str() +
+                                 " (the scheduler is not consulted; weight " + std::to_string(d->weight) +
+                                 ")");
     } else {
         d = pick(svc, p);
         if (d == nullptr) return nullptr;
@@ -902,7 +934,11 @@ Conn* Director::schedule_persistent(Service& svc, const Packet& p) {
     Conn* cp = new_conn(svc, *d, p, ct);
     // Every connection made through the template re-arms it to its current timeout.
     arm(*ct);
-    LVS_TRACE(sim_, entity_, "ipvs.conn.new").f("conn", cp->id).f("client", cp->client.str()).f("dest", dest_name(*d)).f("template", ct->id);
+    LVS_TRACE(sim_, entity_, "ipvs.conn.new")
+        .f("conn", cp->id)
+        .f("client", cp->client.str())
+        .f("dest", dest_name(*d))
+        .f("template", ct->id);
     return cp;
 }
 
@@ -922,7 +958,8 @@ void Director::trash_scan() {
         if (now - d->idle_start >= sim::s(120)) {
             LVS_TRACE(sim_, entity_, "ipvs.dest.freed").f("dest", d->addr.str());
             it = trash_.erase(it);
-            dest_store_.erase(std::find_if(dest_store_.begin(), dest_store_.end(), [d](const auto& p) { return p.get() == d; }));
+            dest_store_.erase(std::find_if(dest_store_.begin(), dest_store_.end(),
+                                           [d](const auto& p) { return p.get() == d; }));
             continue;
         }
         ++it;

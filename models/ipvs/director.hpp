@@ -55,7 +55,7 @@ struct Conn {
     // What conntrack saw of the flow: whether its SYN may reopen the tuple (see reuse).
     bool saw_fin = false;
     bool client_rst_last = false;
-    bool assured = false;        // templates: a connection through it got ESTABLISHED
+    bool assured = false;  // templates: a connection through it got ESTABLISHED
     bool hashed = true;
     sim::Time created;
     sim::Timer timer;
@@ -94,7 +94,17 @@ struct DestSpec {
 };
 
 // Admin failures with ipvsadm's own words (libipvs ipvs_strerror: (operation, errno) table).
-enum class AdminOp : uint8_t { AddService, EditService, DelService, ZeroService, AddDest, EditDest, DelDest, SetTimeout, Flush };
+enum class AdminOp : uint8_t {
+    AddService,
+    EditService,
+    DelService,
+    ZeroService,
+    AddDest,
+    EditDest,
+    DelDest,
+    SetTimeout,
+    Flush
+};
 enum class AdminCode : uint8_t { Ok, Exists, NoService, NoDest, NoScheduler, Invalid };
 std::string admin_message(AdminOp op, AdminCode code);
 
@@ -110,10 +120,10 @@ struct DirectorCounters {
     uint64_t packets_out = 0;
     uint64_t scheduled = 0;
     uint64_t no_dest_icmp = 0;
-    uint64_t dropped_nodest = 0;      // packets for entries whose destination was deleted
-    uint64_t dropped_conntrack = 0;   // SYNs dropped to redirect conntrack
-    uint64_t rescheduled_reuse = 0;   // SYNs that hit a reusable entry and were rescheduled
-    uint64_t stack_resets = 0;        // RSTs from the director's own stack
+    uint64_t dropped_nodest = 0;     // packets for entries whose destination was deleted
+    uint64_t dropped_conntrack = 0;  // SYNs dropped to redirect conntrack
+    uint64_t rescheduled_reuse = 0;  // SYNs that hit a reusable entry and were rescheduled
+    uint64_t stack_resets = 0;       // RSTs from the director's own stack
     uint64_t expired = 0;
 };
 

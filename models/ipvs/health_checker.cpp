@@ -88,7 +88,7 @@ void HealthChecker::on_eof(tcp::TcpConn& c) {
 void HealthChecker::on_error(tcp::TcpConn& c, tcp::SocketError e) {
     const size_t i = static_cast<size_t>(c.tag());
     if (probes_[i]->conn != &c) return;  // a finished check's connection ending
-    probes_[i]->conn = nullptr;           // gone already
+    probes_[i]->conn = nullptr;          // gone already
     if (probes_[i]->in_flight) check_failed(i, std::string(tcp::to_string(e)));
 }
 
@@ -108,7 +108,10 @@ void HealthChecker::check_ok(size_t i) {
     finish(i);
     s.consecutive_failures = 0;
     ++s.consecutive_successes;
-    LVS_TRACE(sim_, entity_, "health.check").f("server", s.name).f("result", "ok").f("consecutive", s.consecutive_successes);
+    LVS_TRACE(sim_, entity_, "health.check")
+        .f("server", s.name)
+        .f("result", "ok")
+        .f("consecutive", s.consecutive_successes);
     if (!s.up && s.consecutive_successes >= config_.successes) mark_up(i);
 }
 
@@ -127,8 +130,8 @@ void HealthChecker::check_failed(size_t i, const std::string& why) {
     if (s.up && s.consecutive_failures >= config_.failures) mark_down(i);
 }
 
-void HealthChecker::change(const std::string& realserver, HealthAction action, const IpvsadmCommand& command, const std::string& why,
-                           const std::function<void(const std::string&)>& record) {
+void HealthChecker::change(const std::string& realserver, HealthAction action, const IpvsadmCommand& command,
+                           const std::string& why, const std::function<void(const std::string&)>& record) {
     const AdminResult r = apply_ipvsadm(director_, command);
     record(r.ok() ? "" : r.message);
     if (hook_) hook_(HealthChange{realserver, action, command, why});
@@ -142,14 +145,17 @@ void HealthChecker::mark_down(size_t i) {
     quiet.weight = 0;
     const IpvsadmCommand cmd = config_.quiescent ? dest_command(IpvsadmCmd::EditDest, config_.service, quiet)
                                                  : dest_command(IpvsadmCmd::DelDest, config_.service, s.spec);
-    const std::string why = std::to_string(s.consecutive_failures) + " check" + (s.consecutive_failures == 1 ? "" : "s") + " failed";
+    const std::string why = std::to_string(s.consecutive_failures) + " check" +
+                            (s.consecutive_failures == 1 ? "" : "s") + " failed";
     const auto record = [&](const std::string& err) {
         LVS_TRACE(sim_, entity_, "health.state")
             .f("server", s.name)
             .f("state", "down")
             .f("command", "ipvsadm " + cmd.text)
             .f("because", why)
-            .f("text", config_.name + (config_.quiescent ? " set " + s.name + " to weight 0" : " removed " + s.name) + " because " + why)
+            .f("text", config_.name +
+                           (config_.quiescent ? " set " + s.name + " to weight 0" : " removed " + s.name) +
+                           " because " + why)
             .f("error", err);
     };
     change(s.name, config_.quiescent ? HealthAction::Quiesce : HealthAction::Remove, cmd, why, record);
@@ -161,16 +167,20 @@ void HealthChecker::mark_up(size_t i) {
     s.up = true;
     s.up_at = sim_.now();
     const bool listed = director_.find_dest(config_.service, s.spec.addr) != nullptr;
-    const IpvsadmCommand cmd = dest_command(listed ? IpvsadmCmd::EditDest : IpvsadmCmd::AddDest, config_.service, s.spec);
-    const std::string why = std::to_string(s.consecutive_successes) + " check" + (s.consecutive_successes == 1 ? "" : "s") + " succeeded";
+    const IpvsadmCommand cmd =
+        dest_command(listed ? IpvsadmCmd::EditDest : IpvsadmCmd::AddDest, config_.service, s.spec);
+    const std::string why = std::to_string(s.consecutive_successes) + " check" +
+                            (s.consecutive_successes == 1 ? "" : "s") + " succeeded";
     const auto record = [&](const std::string& err) {
         LVS_TRACE(sim_, entity_, "health.state")
             .f("server", s.name)
             .f("state", "up")
             .f("command", "ipvsadm " + cmd.text)
             .f("because", why)
-            .f("text", config_.name + (listed ? " restored " + s.name + "'s weight " : " re-added " + s.name + " with weight ") +
-                           std::to_string(s.spec.weight) + " because " + why)
+            .f("text",
+               config_.name +
+                   (listed ? " restored " + s.name + "'s weight " : " re-added " + s.name + " with weight ") +
+                   std::to_string(s.spec.weight) + " because " + why)
             .f("error", err);
     };
     change(s.name, listed ? HealthAction::Restore : HealthAction::Readd, cmd, why, record);
@@ -186,8 +196,13 @@ void HealthChecker::update_fallback() {
         fallback_active_ = true;
         const IpvsadmCommand cmd = dest_command(IpvsadmCmd::AddDest, config_.service, fallback);
         const auto record = [&](const std::string& err) {
-            LVS_TRACE(sim_, entity_, "health.state").f("server", "fallback").f("state", "up").f("command", "ipvsadm " + cmd.text)
-                .f("because", "no realserver is up").f("text", config_.name + " added the fallback server because no realserver is up").f("error", err);
+            LVS_TRACE(sim_, entity_, "health.state")
+                .f("server", "fallback")
+                .f("state", "up")
+                .f("command", "ipvsadm " + cmd.text)
+                .f("because", "no realserver is up")
+                .f("text", config_.name + " added the fallback server because no realserver is up")
+                .f("error", err);
         };
         change("fallback", HealthAction::FallbackAdd, cmd, "no realserver is up", record);
     } else if (any_up && fallback_active_) {
@@ -195,8 +210,13 @@ void HealthChecker::update_fallback() {
         fallback_active_ = false;
         const IpvsadmCommand cmd = dest_command(IpvsadmCmd::DelDest, config_.service, fallback);
         const auto record = [&](const std::string& err) {
-            LVS_TRACE(sim_, entity_, "health.state").f("server", "fallback").f("state", "down").f("command", "ipvsadm " + cmd.text)
-                .f("because", "a realserver is back").f("text", config_.name + " removed the fallback server because a realserver is back").f("error", err);
+            LVS_TRACE(sim_, entity_, "health.state")
+                .f("server", "fallback")
+                .f("state", "down")
+                .f("command", "ipvsadm " + cmd.text)
+                .f("because", "a realserver is back")
+                .f("text", config_.name + " removed the fallback server because a realserver is back")
+                .f("error", err);
         };
         change("fallback", HealthAction::FallbackRemove, cmd, "a realserver is back", record);
     }

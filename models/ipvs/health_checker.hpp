@@ -41,11 +41,11 @@ struct HealthCheckConfig {
 
 // What a health checker did to the service's table, and why.
 enum class HealthAction : uint8_t {
-    Quiesce,         // -e ... -w 0 (quiescent: the realserver drains)
-    Remove,          // -d (its entries lose their destination)
-    Restore,         // -e ... -w W, the configured weight again
-    Readd,           // -a ... -w W after a removal
-    FallbackAdd,     // the fallback server, while no realserver is up
+    Quiesce,      // -e ... -w 0 (quiescent: the realserver drains)
+    Remove,       // -d (its entries lose their destination)
+    Restore,      // -e ... -w W, the configured weight again
+    Readd,        // -a ... -w W after a removal
+    FallbackAdd,  // the fallback server, while no realserver is up
     FallbackRemove,
 };
 struct HealthChange {
@@ -73,7 +73,7 @@ public:
 
     struct ServerState {
         std::string name;
-        DestSpec spec;          // as configured (the weight to restore, the forwarding method)
+        DestSpec spec;  // as configured (the weight to restore, the forwarding method)
         bool up = true;
         uint32_t consecutive_failures = 0;
         uint32_t consecutive_successes = 0;
@@ -101,7 +101,8 @@ private:
         sim::Timer next;
         sim::Timer deadline;
         explicit Probe(sim::Simulator& sim)
-            : next(sim, [this] { owner->begin_check(index); }), deadline(sim, [this] { owner->check_failed(index, "timeout"); }) {}
+            : next(sim, [this] { owner->begin_check(index); }),
+              deadline(sim, [this] { owner->check_failed(index, "timeout"); }) {}
     };
     void begin_check(size_t i);
     void check_ok(size_t i);
@@ -112,8 +113,8 @@ private:
     void update_fallback();
     // Applies one change to the table, has `record` trace it (given the table's answer, "" when
     // ok), then tells the hook.
-    void change(const std::string& realserver, HealthAction action, const IpvsadmCommand& command, const std::string& why,
-                const std::function<void(const std::string&)>& record);
+    void change(const std::string& realserver, HealthAction action, const IpvsadmCommand& command,
+                const std::string& why, const std::function<void(const std::string&)>& record);
 
     Director& director_;
     sim::Simulator& sim_;

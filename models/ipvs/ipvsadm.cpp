@@ -14,6 +14,8 @@ namespace {
 // ---- the command/option legality table (ipvsadm.c commands_v_options) -----------------------
 // '+' compulsory, 'x' illegal, '1' exclusive (one of the '1's at most), ' ' optional.
 
+// Laid out as ipvsadm.c lays the table out, column by column: kept out of clang-format.
+// clang-format off
 enum Opt : int {
     kNumeric, kConnection, kService, kScheduler, kPersistent, kNetmask, kServer, kForward, kWeight,
     kUThreshold, kLThreshold, kMcast, kTimeout, kDaemon, kStats, kRate, kThresholds, kPersistentConn,
@@ -50,6 +52,7 @@ constexpr const char* kLegal[14] = {
     /*ZERO    */ "xx xxxxxxxxxxxxxxxxxxxx",
 };
 static_assert(sizeof("xx+   xxxxxxxxxxxxxxx  ") - 1 == kOptCount);
+// clang-format on
 
 struct Token {
     std::string text;
@@ -79,7 +82,8 @@ bool to_number(std::string_view s, long min, long max, long* out) {
 
 // Port names ipvsadm would resolve through /etc/services (the ones lessons use).
 const std::map<std::string, uint16_t, std::less<>>& port_names() {
-    static const std::map<std::string, uint16_t, std::less<>> m{{"http", 80}, {"https", 443}, {"ftp", 21}, {"smtp", 25}, {"domain", 53}};
+    static const std::map<std::string, uint16_t, std::less<>> m{
+        {"http", 80}, {"https", 443}, {"ftp", 21}, {"smtp", 25}, {"domain", 53}};
     return m;
 }
 
@@ -108,7 +112,8 @@ bool parse_sched_flags(std::string_view text, uint32_t* flags) {
     size_t i = 0;
     while (i <= text.size()) {
         const size_t comma = text.find(',', i);
-        const std::string_view f = text.substr(i, comma == std::string_view::npos ? std::string_view::npos : comma - i);
+        const std::string_view f =
+            text.substr(i, comma == std::string_view::npos ? std::string_view::npos : comma - i);
         if (f == "flag-1" || f == "sh-fallback" || f == "mh-fallback") *flags |= kSvcSched1;
         else if (f == "flag-2" || f == "sh-port" || f == "mh-port") *flags |= kSvcSched2;
         else if (f == "flag-3") *flags |= kSvcSched3;
@@ -175,10 +180,10 @@ std::optional<IpvsadmCommand> parse_ipvsadm(std::string_view line, IpvsadmError*
         size_t tok;
     };
     static const std::string takes_arg_short = "tufsMrwxybI";
-    static const std::vector<std::string> takes_arg_long{"tcp-service", "udp-service", "fwmark-service", "scheduler",
-                                                         "netmask", "real-server", "weight", "u-threshold",
-                                                         "l-threshold", "mcast-interface", "syncid", "sched-flags",
-                                                         "start-daemon", "stop-daemon"};
+    static const std::vector<std::string> takes_arg_long{
+        "tcp-service", "udp-service", "fwmark-service", "scheduler",   "netmask",
+        "real-server", "weight",      "u-threshold",    "l-threshold", "mcast-interface",
+        "syncid",      "sched-flags", "start-daemon",   "stop-daemon"};
     std::vector<Item> items;
     for (at = 0; at < tokens.size(); ++at) {
         const std::string& t = tokens[at].text;
@@ -190,7 +195,8 @@ std::optional<IpvsadmCommand> parse_ipvsadm(std::string_view line, IpvsadmError*
                 arg = name.substr(eq + 1);
                 name = name.substr(0, eq);
             }
-            const bool needs = std::find(takes_arg_long.begin(), takes_arg_long.end(), name) != takes_arg_long.end();
+            const bool needs =
+                std::find(takes_arg_long.begin(), takes_arg_long.end(), name) != takes_arg_long.end();
             if (needs && !arg) {
                 if (at + 1 >= tokens.size()) return fail("option `--" + name + "' requires an argument", at);
                 arg = tokens[++at].text;
@@ -215,7 +221,8 @@ std::optional<IpvsadmCommand> parse_ipvsadm(std::string_view line, IpvsadmError*
                     // -p takes an optional timeout: the rest of the token, or the next token
                     // when it is not an option.
                     if (k + 1 < t.size()) arg = t.substr(k + 1);
-                    else if (at + 1 < tokens.size() && !tokens[at + 1].text.empty() && tokens[at + 1].text[0] != '-')
+                    else if (at + 1 < tokens.size() && !tokens[at + 1].text.empty() &&
+                             tokens[at + 1].text[0] != '-')
                         arg = tokens[++at].text;
                     items.push_back({"p", false, arg, tok});
                     break;
@@ -230,7 +237,9 @@ std::optional<IpvsadmCommand> parse_ipvsadm(std::string_view line, IpvsadmError*
 
     for (const Item& it : items) {
         const std::string& n = it.name;
-        const auto is = [&](char s, const char* l) { return it.is_long ? n == l : n.size() == 1 && n[0] == s; };
+        const auto is = [&](char s, const char* l) {
+            return it.is_long ? n == l : n.size() == 1 && n[0] == s;
+        };
         const auto cmd = [&](IpvsadmCmd which) -> bool {
             if (!set_cmd(which)) {
                 fail("multiple commands specified", it.tok);
@@ -240,36 +249,55 @@ std::optional<IpvsadmCommand> parse_ipvsadm(std::string_view line, IpvsadmError*
         };
         const auto opt = [&](int o) -> bool {
             if (!set_opt(o)) {
-                fail(std::string("multiple '") + kOptNames[static_cast<size_t>(o)] + "' options specified", it.tok);
+                fail(std::string("multiple '") + kOptNames[static_cast<size_t>(o)] + "' options specified",
+                     it.tok);
                 return false;
             }
             return true;
         };
         const std::string arg = it.arg.value_or("");
-        if (is('A', "add-service")) { if (!cmd(IpvsadmCmd::AddService)) return std::nullopt; }
-        else if (is('E', "edit-service")) { if (!cmd(IpvsadmCmd::EditService)) return std::nullopt; }
-        else if (is('D', "delete-service")) { if (!cmd(IpvsadmCmd::DelService)) return std::nullopt; }
-        else if (is('C', "clear")) { if (!cmd(IpvsadmCmd::Flush)) return std::nullopt; }
-        else if (is('L', "list") || is('l', "list")) { if (!cmd(IpvsadmCmd::List)) return std::nullopt; }
-        else if (is('Z', "zero")) { if (!cmd(IpvsadmCmd::Zero)) return std::nullopt; }
-        else if (is('a', "add-server")) { if (!cmd(IpvsadmCmd::AddDest)) return std::nullopt; }
-        else if (is('e', "edit-server")) { if (!cmd(IpvsadmCmd::EditDest)) return std::nullopt; }
-        else if (is('d', "delete-server")) { if (!cmd(IpvsadmCmd::DelDest)) return std::nullopt; }
-        else if (is('R', "restore")) { if (!cmd(IpvsadmCmd::Restore)) return std::nullopt; }
-        else if (is('S', "save")) { if (!cmd(IpvsadmCmd::Save)) return std::nullopt; c.format.rule = true; }
-        else if (it.is_long && n == "set") { if (!cmd(IpvsadmCmd::SetTimeout)) return std::nullopt; }
-        else if (it.is_long && n == "start-daemon") { if (!cmd(IpvsadmCmd::StartDaemon)) return std::nullopt; }
-        else if (it.is_long && n == "stop-daemon") { if (!cmd(IpvsadmCmd::StopDaemon)) return std::nullopt; }
-        else if (is('h', "help") || is('v', "version")) return fail("-h/-v print help: not a command for a scenario", it.tok);
+        if (is('A', "add-service")) {
+            if (!cmd(IpvsadmCmd::AddService)) return std::nullopt;
+        } else if (is('E', "edit-service")) {
+            if (!cmd(IpvsadmCmd::EditService)) return std::nullopt;
+        } else if (is('D', "delete-service")) {
+            if (!cmd(IpvsadmCmd::DelService)) return std::nullopt;
+        } else if (is('C', "clear")) {
+            if (!cmd(IpvsadmCmd::Flush)) return std::nullopt;
+        } else if (is('L', "list") || is('l', "list")) {
+            if (!cmd(IpvsadmCmd::List)) return std::nullopt;
+        } else if (is('Z', "zero")) {
+            if (!cmd(IpvsadmCmd::Zero)) return std::nullopt;
+        } else if (is('a', "add-server")) {
+            if (!cmd(IpvsadmCmd::AddDest)) return std::nullopt;
+        } else if (is('e', "edit-server")) {
+            if (!cmd(IpvsadmCmd::EditDest)) return std::nullopt;
+        } else if (is('d', "delete-server")) {
+            if (!cmd(IpvsadmCmd::DelDest)) return std::nullopt;
+        } else if (is('R', "restore")) {
+            if (!cmd(IpvsadmCmd::Restore)) return std::nullopt;
+        } else if (is('S', "save")) {
+            if (!cmd(IpvsadmCmd::Save)) return std::nullopt;
+            c.format.rule = true;
+        } else if (it.is_long && n == "set") {
+            if (!cmd(IpvsadmCmd::SetTimeout)) return std::nullopt;
+        } else if (it.is_long && n == "start-daemon") {
+            if (!cmd(IpvsadmCmd::StartDaemon)) return std::nullopt;
+        } else if (it.is_long && n == "stop-daemon") {
+            if (!cmd(IpvsadmCmd::StopDaemon)) return std::nullopt;
+        } else if (is('h', "help") || is('v', "version"))
+            return fail("-h/-v print help: not a command for a scenario", it.tok);
         else if (is('t', "tcp-service") || is('u', "udp-service")) {
             if (!opt(kService)) return std::nullopt;
             c.has_service = true;
             c.service.key.proto = (n == "t" || n == "tcp-service") ? Proto::Tcp : Proto::Udp;
-            if (parse_service(arg, &c.service.key.vip) == 0) return fail("illegal virtual server address[:port] specified", it.tok);
+            if (parse_service(arg, &c.service.key.vip) == 0)
+                return fail("illegal virtual server address[:port] specified", it.tok);
         } else if (is('f', "fwmark-service")) {
             if (!opt(kService)) return std::nullopt;
             long v = 0;
-            if (!to_number(arg, 1, 4294967295L, &v)) return fail("invalid fwmark value `" + arg + "' specified", it.tok);
+            if (!to_number(arg, 1, 4294967295L, &v))
+                return fail("invalid fwmark value `" + arg + "' specified", it.tok);
             c.has_service = true;
             c.service.key.fwmark = static_cast<uint32_t>(v);
         } else if (is('s', "scheduler")) {
@@ -278,7 +306,8 @@ std::optional<IpvsadmCommand> parse_ipvsadm(std::string_view line, IpvsadmError*
             c.has_scheduler = true;
         } else if (is('b', "sched-flags")) {
             if (!opt(kSchedFlags)) return std::nullopt;
-            if (!parse_sched_flags(arg, &c.service.sched_flags)) return fail("invalid scheduler flags `" + arg + "' specified", it.tok);
+            if (!parse_sched_flags(arg, &c.service.sched_flags))
+                return fail("invalid scheduler flags `" + arg + "' specified", it.tok);
         } else if (is('p', "persistent")) {
             if (!opt(kPersistent)) return std::nullopt;
             c.service.persistent = true;
@@ -286,7 +315,8 @@ std::optional<IpvsadmCommand> parse_ipvsadm(std::string_view line, IpvsadmError*
             c.service.persistence_s = 300;  // IPVS_SVC_PERSISTENT_TIMEOUT
             if (it.arg) {
                 long v = 0;
-                if (!to_number(arg, 1, 86400L * 31, &v)) return fail("invalid timeout value `" + arg + "' specified", it.tok);
+                if (!to_number(arg, 1, 86400L * 31, &v))
+                    return fail("invalid timeout value `" + arg + "' specified", it.tok);
                 c.service.persistence_s = static_cast<uint32_t>(v);
             }
         } else if (is('M', "netmask")) {
@@ -376,17 +406,23 @@ std::optional<IpvsadmCommand> parse_ipvsadm(std::string_view line, IpvsadmError*
         const char rule = kLegal[ci][j];
         const bool given = (options & (1u << j)) != 0;
         if (!given && rule == '+')
-            return fail(std::string("You need to supply the '") + kOptNames[j] + "' option for the '" + kCmdNames[ci] + "' command", 0);
+            return fail(std::string("You need to supply the '") + kOptNames[j] + "' option for the '" +
+                            kCmdNames[ci] + "' command",
+                        0);
         if (given && rule == 'x')
-            return fail(std::string("Illegal '") + kOptNames[j] + "' option with the '" + kCmdNames[ci] + "' command", 0);
+            return fail(
+                std::string("Illegal '") + kOptNames[j] + "' option with the '" + kCmdNames[ci] + "' command",
+                0);
         if (given && rule == '1') {
             if (exclusive >= 0)
-                return fail(std::string("The option '") + kOptNames[j] + "' conflicts with the '" + kOptNames[exclusive] +
-                                "' option in the '" + kCmdNames[ci] + "' command", 0);
+                return fail(std::string("The option '") + kOptNames[j] + "' conflicts with the '" +
+                                kOptNames[exclusive] + "' option in the '" + kCmdNames[ci] + "' command",
+                            0);
             exclusive = j;
         }
     }
-    if (c.cmd == IpvsadmCmd::List && (c.format.connections || c.format.timeout || (options & (1u << kDaemon))) &&
+    if (c.cmd == IpvsadmCmd::List &&
+        (c.format.connections || c.format.timeout || (options & (1u << kDaemon))) &&
         (c.format.stats || c.format.persistent_conn || c.format.rate || c.format.thresholds))
         return fail("options conflicts in the list command", 0);
     if (c.cmd == IpvsadmCmd::SetTimeout) {
@@ -394,7 +430,8 @@ std::optional<IpvsadmCommand> parse_ipvsadm(std::string_view line, IpvsadmError*
         long v[3];
         for (int k = 0; k < 3; ++k)
             if (!to_number(positional[static_cast<size_t>(k)], 0, 86400L * 31, &v[k]))
-                return fail("invalid timeout value `" + positional[static_cast<size_t>(k)] + "' specified", positional_tok[static_cast<size_t>(k)]);
+                return fail("invalid timeout value `" + positional[static_cast<size_t>(k)] + "' specified",
+                            positional_tok[static_cast<size_t>(k)]);
         c.tcp = v[0];
         c.tcpfin = v[1];
         c.udp = v[2];
@@ -427,8 +464,9 @@ IpvsadmCommand dest_command(IpvsadmCmd cmd, const ServiceKey& service, const Des
     c.service.key = service;
     c.dest = dest;
     const char* letter = cmd == IpvsadmCmd::AddDest ? "-a " : cmd == IpvsadmCmd::EditDest ? "-e " : "-d ";
-    const std::string svc = service.fwmark != 0 ? "-f " + std::to_string(service.fwmark)
-                                                : std::string(service.proto == Proto::Udp ? "-u " : "-t ") + service.vip.str();
+    const std::string svc =
+        service.fwmark != 0 ? "-f " + std::to_string(service.fwmark)
+                            : std::string(service.proto == Proto::Udp ? "-u " : "-t ") + service.vip.str();
     c.text = letter + svc + " -r " + dest.addr.str();
     if (cmd != IpvsadmCmd::DelDest) {
         c.has_forward = c.has_weight = true;
@@ -443,7 +481,8 @@ AdminResult apply_ipvsadm(Director& d, const IpvsadmCommand& c, std::string* out
         case IpvsadmCmd::EditService: return d.edit_service(c.service);
         case IpvsadmCmd::DelService: return d.del_service(c.service.key);
         case IpvsadmCmd::Flush: return d.flush();
-        case IpvsadmCmd::Zero: return d.zero(c.has_service ? std::optional<ServiceKey>(c.service.key) : std::nullopt);
+        case IpvsadmCmd::Zero:
+            return d.zero(c.has_service ? std::optional<ServiceKey>(c.service.key) : std::nullopt);
         case IpvsadmCmd::AddDest: return d.add_dest(c.service.key, c.dest);
         case IpvsadmCmd::EditDest: return d.edit_dest(c.service.key, c.dest);
         case IpvsadmCmd::DelDest: return d.del_dest(c.service.key, c.dest.addr);
@@ -453,7 +492,8 @@ AdminResult apply_ipvsadm(Director& d, const IpvsadmCommand& c, std::string* out
                 if (c.format.connections) *output = render_connections(d, c.format);
                 else if (c.format.timeout) *output = render_timeout(d);
                 else if (c.has_service) {
-                    if (d.find_service(c.service.key) == nullptr) return {AdminCode::NoService, "No such service"};
+                    if (d.find_service(c.service.key) == nullptr)
+                        return {AdminCode::NoService, "No such service"};
                     *output = render_list(d, c.format, c.service.key);
                 } else *output = render_list(d, c.format);
             }
@@ -494,7 +534,8 @@ std::string fmt(const char* f, ...) {
 std::string largenum(uint64_t i, bool exact) {
     if (exact) {
         const std::string s = std::to_string(i);
-        return fmt("%*llu", static_cast<int>(s.size() <= 8 ? 9 : s.size() + 1), static_cast<unsigned long long>(i));
+        return fmt("%*llu", static_cast<int>(s.size() <= 8 ? 9 : s.size() + 1),
+                   static_cast<unsigned long long>(i));
     }
     if (i < 100000000ULL) return fmt("%9llu", static_cast<unsigned long long>(i));
     if (i < 1000000000ULL) return fmt("%8lluK", static_cast<unsigned long long>(i / 1000));
@@ -504,7 +545,8 @@ std::string largenum(uint64_t i, bool exact) {
 }
 
 DestStats since_zero(const DestStats& s, const DestStats& z) {
-    return {s.conns - z.conns, s.inpkts - z.inpkts, s.outpkts - z.outpkts, s.inbytes - z.inbytes, s.outbytes - z.outbytes};
+    return {s.conns - z.conns, s.inpkts - z.inpkts, s.outpkts - z.outpkts, s.inbytes - z.inbytes,
+            s.outbytes - z.outbytes};
 }
 
 std::string service_name(const Service& s, bool numeric, bool rule) {
@@ -548,28 +590,32 @@ std::string render_list(const Director& d, const ListFormat& f, const std::optio
     std::string out;
     if (!only) out += "IP Virtual Server version 1.2.1 (size=4096)\n";
     if (f.stats)
-        out += fmt("%-33s %8s %8s %8s %8s %8s\n  -> RemoteAddress:Port\n", "Prot LocalAddress:Port", "Conns", "InPkts",
-                   "OutPkts", "InBytes", "OutBytes");
+        out += fmt("%-33s %8s %8s %8s %8s %8s\n  -> RemoteAddress:Port\n", "Prot LocalAddress:Port", "Conns",
+                   "InPkts", "OutPkts", "InBytes", "OutBytes");
     else if (f.rate)
-        out += fmt("%-33s %8s %8s %8s %8s %8s\n  -> RemoteAddress:Port\n", "Prot LocalAddress:Port", "CPS", "InPPS",
-                   "OutPPS", "InBPS", "OutBPS");
+        out += fmt("%-33s %8s %8s %8s %8s %8s\n  -> RemoteAddress:Port\n", "Prot LocalAddress:Port", "CPS",
+                   "InPPS", "OutPPS", "InBPS", "OutBPS");
     else if (f.thresholds)
-        out += fmt("%-33s %-10s %-10s %-10s %-10s\n  -> RemoteAddress:Port\n", "Prot LocalAddress:Port", "Uthreshold",
-                   "Lthreshold", "ActiveConn", "InActConn");
+        out += fmt("%-33s %-10s %-10s %-10s %-10s\n  -> RemoteAddress:Port\n", "Prot LocalAddress:Port",
+                   "Uthreshold", "Lthreshold", "ActiveConn", "InActConn");
     else if (f.persistent_conn)
-        out += fmt("%-33s %-9s %-11s %-10s %-10s\n  -> RemoteAddress:Port\n", "Prot LocalAddress:Port", "Weight",
-                   "PersistConn", "ActiveConn", "InActConn");
+        out += fmt("%-33s %-9s %-11s %-10s %-10s\n  -> RemoteAddress:Port\n", "Prot LocalAddress:Port",
+                   "Weight", "PersistConn", "ActiveConn", "InActConn");
     else
-        out += "Prot LocalAddress:Port Scheduler Flags\n  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n";
+        out +=
+            "Prot LocalAddress:Port Scheduler Flags\n  -> RemoteAddress:Port           Forward Weight "
+            "ActiveConn InActConn\n";
     for (const Service* s : sorted_services(d, f.nosort)) {
         if (only && !(ServiceKey{s->proto, s->vip, s->fwmark} == *only)) continue;
         const std::string name = service_name(*s, f.numeric, false);
         if (f.stats) {
             const DestStats st = since_zero(s->stats, s->zero_point);
             out += fmt("%-33s", name.c_str()) + largenum(st.conns, f.exact) + largenum(st.inpkts, f.exact) +
-                   largenum(st.outpkts, f.exact) + largenum(st.inbytes, f.exact) + largenum(st.outbytes, f.exact);
+                   largenum(st.outpkts, f.exact) + largenum(st.inbytes, f.exact) +
+                   largenum(st.outbytes, f.exact);
         } else if (f.rate) {
-            out += fmt("%-33s", name.c_str()) + largenum(static_cast<uint64_t>(rate_value(s->rate.cps, 10)), f.exact) +
+            out += fmt("%-33s", name.c_str()) +
+                   largenum(static_cast<uint64_t>(rate_value(s->rate.cps, 10)), f.exact) +
                    largenum(static_cast<uint64_t>(rate_value(s->rate.inpps, 10)), f.exact) +
                    largenum(static_cast<uint64_t>(rate_value(s->rate.outpps, 10)), f.exact) +
                    largenum(static_cast<uint64_t>(rate_value(s->rate.inbps, 5)), f.exact) +
@@ -590,23 +636,26 @@ std::string render_list(const Director& d, const ListFormat& f, const std::optio
             if (dname.size() > 28) dname.resize(28);
             if (f.stats) {
                 const DestStats st = since_zero(e->stats, e->zero_point);
-                out += fmt("  -> %-28s", dname.c_str()) + largenum(st.conns, f.exact) + largenum(st.inpkts, f.exact) +
-                       largenum(st.outpkts, f.exact) + largenum(st.inbytes, f.exact) + largenum(st.outbytes, f.exact) + "\n";
+                out += fmt("  -> %-28s", dname.c_str()) + largenum(st.conns, f.exact) +
+                       largenum(st.inpkts, f.exact) + largenum(st.outpkts, f.exact) +
+                       largenum(st.inbytes, f.exact) + largenum(st.outbytes, f.exact) + "\n";
             } else if (f.rate) {
-                out += fmt("  -> %-28s %8u %8u %8u", dname.c_str(), static_cast<unsigned>(rate_value(e->rate.cps, 10)),
+                out += fmt("  -> %-28s %8u %8u %8u", dname.c_str(),
+                           static_cast<unsigned>(rate_value(e->rate.cps, 10)),
                            static_cast<unsigned>(rate_value(e->rate.inpps, 10)),
                            static_cast<unsigned>(rate_value(e->rate.outpps, 10))) +
                        largenum(static_cast<uint64_t>(rate_value(e->rate.inbps, 5)), f.exact) +
                        largenum(static_cast<uint64_t>(rate_value(e->rate.outbps, 5)), f.exact) + "\n";
             } else if (f.thresholds) {
-                out += fmt("  -> %-28s %-10u %-10u %-10u %-10u\n", dname.c_str(), e->u_threshold, e->l_threshold,
-                           e->activeconns, e->inactconns);
+                out += fmt("  -> %-28s %-10u %-10u %-10u %-10u\n", dname.c_str(), e->u_threshold,
+                           e->l_threshold, e->activeconns, e->inactconns);
             } else if (f.persistent_conn) {
-                out += fmt("  -> %-28s %-9u %-11u %-10u %-10u\n", dname.c_str(), static_cast<unsigned>(e->weight),
-                           e->persistconns, e->activeconns, e->inactconns);
+                out += fmt("  -> %-28s %-9u %-11u %-10u %-10u\n", dname.c_str(),
+                           static_cast<unsigned>(e->weight), e->persistconns, e->activeconns, e->inactconns);
             } else {
-                out += fmt("  -> %-28s %-7s %-6d %-10u %-10u\n", dname.c_str(), std::string(to_string(e->forward)).c_str(),
-                           e->weight, e->activeconns, e->inactconns);
+                out +=
+                    fmt("  -> %-28s %-7s %-6d %-10u %-10u\n", dname.c_str(),
+                        std::string(to_string(e->forward)).c_str(), e->weight, e->activeconns, e->inactconns);
             }
         }
     }
@@ -621,11 +670,12 @@ std::string render_connections(const Director& d, const ListFormat& f) {
         // Whole seconds until the entry's timer fires, truncated (ip_vs_conn_seq_show).
         const int64_t left_ns = std::max<int64_t>(0, (c->timer.deadline() - now).ns());
         const int64_t secs = left_ns / 1'000'000'000;
-        const std::string expire = fmt("%02lld:%02lld", static_cast<long long>(secs / 60), static_cast<long long>(secs % 60));
+        const std::string expire =
+            fmt("%02lld:%02lld", static_cast<long long>(secs / 60), static_cast<long long>(secs % 60));
         std::string state = std::string(to_string(c->state));
         if (c->is_template() && c->assured) state = "ASSURED";
-        out += fmt("%-3s %-6s %-11s %-18s %-18s %s\n", c->proto == Proto::Tcp ? "TCP" : "UDP", expire.c_str(), state.c_str(),
-                   addrport(c->client, f.numeric).c_str(), addrport(c->vip, f.numeric).c_str(),
+        out += fmt("%-3s %-6s %-11s %-18s %-18s %s\n", c->proto == Proto::Tcp ? "TCP" : "UDP", expire.c_str(),
+                   state.c_str(), addrport(c->client, f.numeric).c_str(), addrport(c->vip, f.numeric).c_str(),
                    addrport(c->dest_addr, f.numeric).c_str());
     }
     return out;
@@ -633,8 +683,10 @@ std::string render_connections(const Director& d, const ListFormat& f) {
 
 std::string render_timeout(const Director& d) {
     const Timeouts& t = d.timeouts();
-    return fmt("Timeout (tcp tcpfin udp): %lld %lld %lld\n", static_cast<long long>(t.tcp.ns() / 1'000'000'000),
-               static_cast<long long>(t.tcp_fin.ns() / 1'000'000'000), static_cast<long long>(t.udp.ns() / 1'000'000'000));
+    return fmt("Timeout (tcp tcpfin udp): %lld %lld %lld\n",
+               static_cast<long long>(t.tcp.ns() / 1'000'000'000),
+               static_cast<long long>(t.tcp_fin.ns() / 1'000'000'000),
+               static_cast<long long>(t.udp.ns() / 1'000'000'000));
 }
 
 std::string render_save(const Director& d, bool numeric) {
@@ -651,8 +703,8 @@ std::string render_save(const Director& d, bool numeric) {
         if (s->one_packet) out += " -o";
         out += "\n";
         for (const Dest* e : sorted_dests(*s, false))
-            out += "-a " + name + " -r " + addrport(e->addr, numeric) + " " + std::string(switch_of(e->forward)) + " -w " +
-                   std::to_string(e->weight) + "\n";
+            out += "-a " + name + " -r " + addrport(e->addr, numeric) + " " +
+                   std::string(switch_of(e->forward)) + " -w " + std::to_string(e->weight) + "\n";
     }
     return out;
 }

@@ -60,7 +60,7 @@ struct IpvsadmCommand {
     bool has_persistent = false;
     bool has_forward = false;
     bool has_weight = false;
-    std::string text;                      // the command line as given
+    std::string text;  // the command line as given
 };
 
 struct IpvsadmError {
@@ -82,7 +82,8 @@ IpvsadmCommand dest_command(IpvsadmCmd cmd, const ServiceKey& service, const Des
 AdminResult apply_ipvsadm(Director& d, const IpvsadmCommand& c, std::string* output = nullptr);
 
 // ---- listings ----
-std::string render_list(const Director& d, const ListFormat& f, const std::optional<ServiceKey>& only = std::nullopt);
+std::string render_list(const Director& d, const ListFormat& f,
+                        const std::optional<ServiceKey>& only = std::nullopt);
 std::string render_connections(const Director& d, const ListFormat& f);
 std::string render_timeout(const Director& d);
 // ipvsadm -S -n: the rules as commands (what ipvsadm-save writes).

@@ -73,7 +73,8 @@ const KernelProfile* kernel_profile_for_release(std::string_view text) {
     size_t i = 0;
     const auto number = [&](int* out) {
         const size_t start = i;
-        while (i < text.size() && text[i] >= '0' && text[i] <= '9' && i - start < 4) *out = *out * 10 + (text[i++] - '0');
+        while (i < text.size() && text[i] >= '0' && text[i] <= '9' && i - start < 4)
+            *out = *out * 10 + (text[i++] - '0');
         return i > start;
     };
     if (!number(&r.major) || i >= text.size() || text[i] != '.') return nullptr;

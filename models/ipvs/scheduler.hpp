@@ -21,8 +21,8 @@ namespace lvs::ipvs {
 // What a scheduler may look at for one new connection.
 struct ConnRequest {
     net::Endpoint client;
-    net::Endpoint vip;   // the packet's destination (dh, lblc use the address)
-    sim::Rng* rng;       // for randomised schedulers (twos)
+    net::Endpoint vip;  // the packet's destination (dh, lblc use the address)
+    sim::Rng* rng;      // for randomised schedulers (twos)
     sim::Time now;
 };
 

@@ -54,8 +54,8 @@ constexpr Block kInputOnlyDos{
 };
 
 constexpr std::array<std::string_view, kStateCount> kNames{
-    "NONE", "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT", "TIME_WAIT",
-    "CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "SYNACK",
+    "NONE",  "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT", "TIME_WAIT",
+    "CLOSE", "CLOSE_WAIT",  "LAST_ACK", "LISTEN",   "SYNACK",
 };
 
 constexpr std::array<int64_t, kStateCount> kTimeoutSeconds{2, 900, 120, 60, 120, 120, 10, 60, 30, 120, 120};

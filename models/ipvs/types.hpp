@@ -85,10 +85,10 @@ struct Dest {
     Proto svc_proto = Proto::Tcp;
     net::Endpoint svc_vip;
     uint32_t svc_fwmark = 0;
-    std::string name;        // the scenario's name for it ("rs1"), for reports
-    net::NodeId node = 0;    // the realserver's node (DR/TUN forwarding)
+    std::string name;      // the scenario's name for it ("rs1"), for reports
+    net::NodeId node = 0;  // the realserver's node (DR/TUN forwarding)
     bool in_trash = false;
-    sim::Time idle_start;    // trash: when it was first seen unreferenced
+    sim::Time idle_start;  // trash: when it was first seen unreferenced
     bool available() const { return (flags & kDestAvailable) != 0; }
     bool overloaded() const { return (flags & kDestOverload) != 0; }
     uint32_t overhead() const { return activeconns * 256 + inactconns; }  // ip_vs_dest_conn_overhead

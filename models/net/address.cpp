@@ -25,8 +25,8 @@ std::optional<Ipv4> Ipv4::parse(std::string_view text) {
 }
 
 std::string Ipv4::str() const {
-    return std::to_string(v_ >> 24) + '.' + std::to_string((v_ >> 16) & 0xFF) + '.' + std::to_string((v_ >> 8) & 0xFF) +
-           '.' + std::to_string(v_ & 0xFF);
+    return std::to_string(v_ >> 24) + '.' + std::to_string((v_ >> 16) & 0xFF) + '.' +
+           std::to_string((v_ >> 8) & 0xFF) + '.' + std::to_string(v_ & 0xFF);
 }
 
 std::string Endpoint::str() const { return addr.str() + ':' + std::to_string(port); }

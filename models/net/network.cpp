@@ -1,10 +1,9 @@
 #include "models/net/network.hpp"
 
 #include <algorithm>
-#include <stdexcept>
-
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/dijkstra_shortest_paths.hpp>
+#include <stdexcept>
 
 namespace lvs::net {
 
@@ -67,7 +66,8 @@ NodeId Network::add_node(std::string name, NodeKind kind, Node* handler) {
 void Network::set_handler(NodeId node, Node* handler) { nodes_.at(node).handler = handler; }
 
 void Network::add_link(NodeId a, NodeId b, const LinkSpec& spec) {
-    if (a >= nodes_.size() || b >= nodes_.size() || a == b) throw std::invalid_argument("add_link: bad endpoints");
+    if (a >= nodes_.size() || b >= nodes_.size() || a == b)
+        throw std::invalid_argument("add_link: bad endpoints");
     if (spec.bandwidth_bps == 0) throw std::invalid_argument("add_link: bandwidth must be positive");
     const auto id = static_cast<uint32_t>(links_.size());
     links_.push_back(LinkRec{{}, spec.delay, spec.bandwidth_bps, spec.loss, a, b});
@@ -80,7 +80,8 @@ void Network::add_link(NodeId a, NodeId b, const LinkSpec& spec) {
 void Network::add_address(NodeId node, Ipv4 addr) {
     const auto [it, inserted] = owners_.emplace(addr.value(), node);
     if (!inserted && it->second != node)
-        throw std::invalid_argument("address " + addr.str() + " already belongs to " + nodes_[it->second].name);
+        throw std::invalid_argument("address " + addr.str() + " already belongs to " +
+                                    nodes_[it->second].name);
 }
 
 void Network::set_gateway(NodeId node, NodeId gateway) { nodes_.at(node).gateway = gateway; }
@@ -141,7 +142,8 @@ std::vector<Network::Hop> Network::compute_route(NodeId from, NodeId to) {
         NodeId v = a;
         while (v != core) {
             const NodeId nxt = it->second[v];
-            if (nxt == kNoNode) throw std::runtime_error("no route from " + nodes_[from].name + " to " + nodes_[to].name);
+            if (nxt == kNoNode)
+                throw std::runtime_error("no route from " + nodes_[from].name + " to " + nodes_[to].name);
             hops.push_back(link_between(v, nxt));
             v = nxt;
         }
@@ -155,7 +157,8 @@ std::vector<Network::Hop> Network::compute_route(NodeId from, NodeId to) {
     const LinkRec& last = links_[nodes_[to].links.front()];
     const NodeId neighbour = last.a == to ? last.b : last.a;
     if (neighbour != from) {
-        if (toward_.count(neighbour) == 0) throw std::runtime_error("no route from " + nodes_[from].name + " to " + nodes_[to].name);
+        if (toward_.count(neighbour) == 0)
+            throw std::runtime_error("no route from " + nodes_[from].name + " to " + nodes_[to].name);
         walk(from, neighbour);
     }
     hops.push_back(link_between(neighbour, to));
@@ -219,7 +222,8 @@ void Network::transmit(NodeId from, NodeId to, const Hop* hops, size_t count, co
         const int64_t ser_ns = static_cast<int64_t>(wire_bytes * 8'000'000'000ull / l.bandwidth_bps);
         if (i == 0) {
             first_bit = t;
-            seg_gap = sim::ns(static_cast<int64_t>(uint64_t{kMss + kHeaderBytes} * 8'000'000'000ull / l.bandwidth_bps));
+            seg_gap = sim::ns(
+                static_cast<int64_t>(uint64_t{kMss + kHeaderBytes} * 8'000'000'000ull / l.bandwidth_bps));
         }
         t += sim::ns(ser_ns);
         busy = t;
@@ -251,6 +255,8 @@ void Network::transmit(NodeId from, NodeId to, const Hop* hops, size_t count, co
     sim_.post_at(t, [target, p] { target->receive(p); });
 }
 
-void Network::remove_tap(PacketTap* tap) { taps_.erase(std::remove(taps_.begin(), taps_.end(), tap), taps_.end()); }
+void Network::remove_tap(PacketTap* tap) {
+    taps_.erase(std::remove(taps_.begin(), taps_.end(), tap), taps_.end());
+}
 
 }  // namespace lvs::net

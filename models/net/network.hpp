@@ -76,8 +76,8 @@ public:
     virtual ~PacketTap() = default;
     // `first_bit` is when the first segment starts on the first link, `seg_gap` the
     // serialisation time of one full segment there, `arrival` when the train reaches `to`.
-    virtual void on_transmit(const Packet& p, NodeId from, NodeId to, sim::Time first_bit, sim::Duration seg_gap,
-                             sim::Time arrival) = 0;
+    virtual void on_transmit(const Packet& p, NodeId from, NodeId to, sim::Time first_bit,
+                             sim::Duration seg_gap, sim::Time arrival) = 0;
 };
 
 class Network {

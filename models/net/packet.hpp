@@ -33,8 +33,8 @@ struct Packet {
     uint32_t ack = 0;
     uint32_t len : 24 = 0;  // payload bytes of the whole train
     uint32_t flags : 8 = 0;
-    uint32_t msg = 0;        // id of the application message whose last byte this train carries
-    uint16_t segs = 1;       // segments in the train (1 for control packets)
+    uint32_t msg = 0;   // id of the application message whose last byte this train carries
+    uint16_t segs = 1;  // segments in the train (1 for control packets)
     Proto proto = Proto::Tcp;
     uint8_t icmp_quote_flags = 0;  // for ICMP: the flags of the quoted segment
 

@@ -16,7 +16,8 @@ void put32(std::vector<uint8_t>& b, uint32_t v) {
 }
 template <class T>
 void write_le(std::ofstream& out, T v) {
-    for (size_t i = 0; i < sizeof(T); ++i) out.put(static_cast<char>((static_cast<uint64_t>(v) >> (8 * i)) & 0xFF));
+    for (size_t i = 0; i < sizeof(T); ++i)
+        out.put(static_cast<char>((static_cast<uint64_t>(v) >> (8 * i)) & 0xFF));
 }
 
 // RFC 1071 one's-complement sum.
@@ -31,7 +32,11 @@ uint16_t fold(uint32_t acc) {
 }
 
 void mac_of(std::vector<uint8_t>& b, NodeId n) {
-    const uint8_t mac[6] = {0x02, 0x00, 0x00, static_cast<uint8_t>(n >> 16), static_cast<uint8_t>(n >> 8),
+    const uint8_t mac[6] = {0x02,
+                            0x00,
+                            0x00,
+                            static_cast<uint8_t>(n >> 16),
+                            static_cast<uint8_t>(n >> 8),
                             static_cast<uint8_t>(n)};
     b.insert(b.end(), mac, mac + 6);
 }
@@ -134,8 +139,8 @@ std::vector<uint8_t> PcapWriter::frame(const Packet& p, NodeId from, NodeId to, 
     return b;
 }
 
-void PcapWriter::on_transmit(const Packet& p, NodeId from, NodeId to, sim::Time first_bit, sim::Duration seg_gap,
-                             sim::Time) {
+void PcapWriter::on_transmit(const Packet& p, NodeId from, NodeId to, sim::Time first_bit,
+                             sim::Duration seg_gap, sim::Time) {
     // Later transmissions never start before now, so everything stamped up to now is final.
     flush_until(net_.simulator().now().ns());
     if (p.is_icmp() || p.len == 0) {
@@ -154,7 +159,9 @@ void PcapWriter::on_transmit(const Packet& p, NodeId from, NodeId to, sim::Time 
     }
 }
 
-void PcapWriter::add(int64_t ts, std::vector<uint8_t> bytes) { pending_.push(Record{ts, order_++, std::move(bytes)}); }
+void PcapWriter::add(int64_t ts, std::vector<uint8_t> bytes) {
+    pending_.push(Record{ts, order_++, std::move(bytes)});
+}
 
 void PcapWriter::flush_until(int64_t ts) {
     while (!pending_.empty() && pending_.top().ts <= ts) {
@@ -163,7 +170,8 @@ void PcapWriter::flush_until(int64_t ts) {
         write_le<uint32_t>(out_, static_cast<uint32_t>(r.ts % 1'000'000'000));
         write_le<uint32_t>(out_, static_cast<uint32_t>(r.bytes.size()));
         write_le<uint32_t>(out_, static_cast<uint32_t>(r.bytes.size()));
-        out_.write(reinterpret_cast<const char*>(r.bytes.data()), static_cast<std::streamsize>(r.bytes.size()));
+        out_.write(reinterpret_cast<const char*>(r.bytes.data()),
+                   static_cast<std::streamsize>(r.bytes.size()));
         ++written_;
         pending_.pop();
     }

@@ -35,7 +35,8 @@ private:
     };
     void add(int64_t ts, std::vector<uint8_t> bytes);
     void flush_until(int64_t ts);
-    std::vector<uint8_t> frame(const Packet& p, NodeId from, NodeId to, uint32_t seq, uint32_t len, uint8_t flags);
+    std::vector<uint8_t> frame(const Packet& p, NodeId from, NodeId to, uint32_t seq, uint32_t len,
+                               uint8_t flags);
 
     Network& net_;
     std::ofstream out_;

@@ -24,7 +24,8 @@ CapacityCheck capacity_check(const CapacityInput& in) {
     const uint64_t base = in.prefork ? in.connections_accepted : in.requests;
     r.waited_fraction = base != 0 ? static_cast<double>(in.waited) / static_cast<double>(base) : 0;
     r.connection_rate = static_cast<double>(in.connections_accepted) / in.elapsed_s;
-    r.hold_mean_s = in.connections_closed != 0 ? in.connection_total_s / static_cast<double>(in.connections_closed) : 0;
+    r.hold_mean_s =
+        in.connections_closed != 0 ? in.connection_total_s / static_cast<double>(in.connections_closed) : 0;
     r.little_held = r.connection_rate * r.hold_mean_s;
     r.under_count = r.held_mean - r.erlang_busy;
     return r;

@@ -41,14 +41,16 @@ public:
         : s_(s),
           r_(r),
           net_(sim_),
-          director_(net_, "director", s.director_address, *ipvs::find_kernel_profile(s.kernel), tcp::linux6_profile()) {}
+          director_(net_, "director", s.director_address, *ipvs::find_kernel_profile(s.kernel),
+                    tcp::linux6_profile()) {}
 
     void rules() {
         for (const Rule& rule : s_.rules) apply(rule.command, rule.mark, std::nullopt);
     }
     void timeline() {
         for (size_t i = 0; i < s_.timeline.size(); ++i)
-            if (const auto* a = std::get_if<IpvsadmAction>(&s_.timeline[i].action)) apply(a->command, s_.timeline[i].value_mark, i);
+            if (const auto* a = std::get_if<IpvsadmAction>(&s_.timeline[i].action))
+                apply(a->command, s_.timeline[i].value_mark, i);
     }
     const ipvs::Director& director() const { return director_; }
 
@@ -60,54 +62,67 @@ private:
         const std::string scheduler_before = svc_before != nullptr ? svc_before->sched_name : "";
         const ipvs::Dest* d = c.has_service ? director_.find_dest(c.service.key, c.dest.addr) : nullptr;
         const std::optional<ipvs::DestSpec> before =
-            d != nullptr ? std::optional<ipvs::DestSpec>(ipvs::DestSpec{d->addr, d->forward, d->weight, d->u_threshold, d->l_threshold})
+            d != nullptr ? std::optional<ipvs::DestSpec>(
+                               ipvs::DestSpec{d->addr, d->forward, d->weight, d->u_threshold, d->l_threshold})
                          : std::nullopt;
         const ipvs::AdminResult result = ipvs::apply_ipvsadm(director_, c);
         if (!result.ok()) fail(c, result, at);
         if (c.cmd == ipvs::IpvsadmCmd::EditDest && before) restated_dest(c, *before, at, entry);
         if (c.cmd == ipvs::IpvsadmCmd::EditService) {
             if (was_persistent && !c.has_persistent)
-                warn("ipvsadm -E without -p: the service " + c.service.key.str() + " loses its persistence (ipvsadm restates every option)",
+                warn("ipvsadm -E without -p: the service " + c.service.key.str() +
+                         " loses its persistence (ipvsadm restates every option)",
                      at, entry);
             if (!c.has_scheduler && scheduler_before != c.service.scheduler)
-                warn("ipvsadm -E without -s: the scheduler of " + c.service.key.str() + " goes from " + scheduler_before + " to " +
-                         c.service.scheduler + " (ipvsadm's default)",
+                warn("ipvsadm -E without -s: the scheduler of " + c.service.key.str() + " goes from " +
+                         scheduler_before + " to " + c.service.scheduler + " (ipvsadm's default)",
                      at, entry);
         }
     }
 
     // `-e` restates what it does not say: ipvsadm starts every command from its defaults.
-    void restated_dest(const ipvs::IpvsadmCommand& c, const ipvs::DestSpec& before, Mark at, std::optional<size_t> entry) {
+    void restated_dest(const ipvs::IpvsadmCommand& c, const ipvs::DestSpec& before, Mark at,
+                       std::optional<size_t> entry) {
         const RealServerSpec* rs = s_.realserver_at(c.dest.addr.addr);
         const std::string who = rs != nullptr ? rs->name : c.dest.addr.str();
         if (!c.has_forward && before.forward != c.dest.forward)
-            warn("ipvsadm -e without a forwarding switch: " + who + " changes from " + std::string(ipvs::to_string(before.forward)) + " to " +
+            warn("ipvsadm -e without a forwarding switch: " + who + " changes from " +
+                     std::string(ipvs::to_string(before.forward)) + " to " +
                      std::string(ipvs::to_string(c.dest.forward)) + " (ipvsadm's default is -g); repeat " +
                      std::string(ipvs::switch_of(before.forward)) + " to keep it",
                  at, entry);
         if (!c.has_weight && before.weight != c.dest.weight)
-            warn("ipvsadm -e without -w: " + who + "'s weight goes from " + std::to_string(before.weight) + " to " +
-                     std::to_string(c.dest.weight) + " (ipvsadm's default); repeat -w " + std::to_string(before.weight) + " to keep it",
+            warn("ipvsadm -e without -w: " + who + "'s weight goes from " + std::to_string(before.weight) +
+                     " to " + std::to_string(c.dest.weight) + " (ipvsadm's default); repeat -w " +
+                     std::to_string(before.weight) + " to keep it",
                  at, entry);
     }
 
     void check_address(const ipvs::IpvsadmCommand& c, Mark at) {
         if (!is_dest_command(c) || s_.realserver_at(c.dest.addr.addr) != nullptr) return;
         r_.fail_at(shifted(at, column_of(c.text, "-r")),
-                   "ipvsadm: " + c.dest.addr.addr.str() + " is no realserver's address: connections scheduled to it would go nowhere",
-                   "add a realservers: entry with address: " + c.dest.addr.addr.str() + ", or correct the address (" + realserver_list(s_) + ")");
+                   "ipvsadm: " + c.dest.addr.addr.str() +
+                       " is no realserver's address: connections scheduled to it would go nowhere",
+                   "add a realservers: entry with address: " + c.dest.addr.addr.str() +
+                       ", or correct the address (" + realserver_list(s_) + ")");
     }
 
     [[noreturn]] void fail(const ipvs::IpvsadmCommand& c, const ipvs::AdminResult& result, Mark at) {
         if (result.code == ipvs::AdminCode::NoScheduler) {
             std::string known;
-            for (const std::string& n : ipvs::SchedulerRegistry::instance().names()) known += (known.empty() ? "" : ", ") + n;
-            r_.fail_at(shifted(at, column_of(c.text, "-s")), "ipvsadm: " + result.message + ": no scheduler named '" + c.service.scheduler + "'",
-                       "known: " + known + " (a scheduler of your own must be registered, lvsim::register_scheduler, before the scenario is loaded)");
+            for (const std::string& n : ipvs::SchedulerRegistry::instance().names())
+                known += (known.empty() ? "" : ", ") + n;
+            r_.fail_at(shifted(at, column_of(c.text, "-s")),
+                       "ipvsadm: " + result.message + ": no scheduler named '" + c.service.scheduler + "'",
+                       "known: " + known +
+                           " (a scheduler of your own must be registered, lvsim::register_scheduler, before "
+                           "the scenario is loaded)");
         }
         std::string hint = "the run's director would refuse this command";
         if (result.code == ipvs::AdminCode::NoService)
-            hint = "define the service first (-A -t VIP:port -s wlc) in director.rules or earlier in the timeline";
+            hint =
+                "define the service first (-A -t VIP:port -s wlc) in director.rules or earlier in the "
+                "timeline";
         else if (result.code == ipvs::AdminCode::NoDest)
             hint = "add the realserver first (-a ... -r ADDRESS:PORT), or check the address and port";
         else if (result.code == ipvs::AdminCode::Exists)
@@ -115,7 +130,9 @@ private:
         r_.fail_at(at, "ipvsadm: " + result.message, hint);
     }
 
-    void warn(std::string text, Mark at, std::optional<size_t> entry) { s_.warnings.push_back({std::move(text), at, entry}); }
+    void warn(std::string text, Mark at, std::optional<size_t> entry) {
+        s_.warnings.push_back({std::move(text), at, entry});
+    }
 
     Scenario& s_;
     const Reader& r_;
@@ -137,7 +154,8 @@ std::optional<net::Endpoint> first_service(const Scenario& s) {
 std::vector<net::Endpoint> services(const Scenario& s) {
     std::vector<net::Endpoint> out;
     const auto add = [&](const ipvs::IpvsadmCommand& c) {
-        if (c.cmd == ipvs::IpvsadmCmd::AddService && c.service.key.fwmark == 0 && c.service.key.proto == ipvs::Proto::Tcp)
+        if (c.cmd == ipvs::IpvsadmCmd::AddService && c.service.key.fwmark == 0 &&
+            c.service.key.proto == ipvs::Proto::Tcp)
             out.push_back(c.service.key.vip);
     };
     for (const Rule& r : s.rules) add(r.command);
@@ -153,8 +171,11 @@ void client_targets(Scenario& s, const Reader& r, const YAML::Node& root) {
         ClientGroupSpec& c = s.clients[i];
         if (!c.target_given) {
             if (!first)
-                r.fail_at(c.mark, "client group " + c.name + " has nothing to load pages from: the rules define no TCP service",
-                          "add a service to director.rules (-A -t VIP:port -s wlc) or give the group `target: ADDRESS:PORT`");
+                r.fail_at(c.mark,
+                          "client group " + c.name +
+                              " has nothing to load pages from: the rules define no TCP service",
+                          "add a service to director.rules (-A -t VIP:port -s wlc) or give the group "
+                          "`target: ADDRESS:PORT`");
             c.target = *first;
             continue;
         }
@@ -163,8 +184,10 @@ void client_targets(Scenario& s, const Reader& r, const YAML::Node& root) {
         if (rs != nullptr && rs->server.port == c.target.port) continue;
         std::vector<std::string> known;
         for (const net::Endpoint& v : vips) known.push_back(v.str());
-        for (const RealServerSpec& x : s.realservers) known.push_back(x.address.str() + ":" + std::to_string(x.server.port) + " (" + x.name + ")");
-        r.fail(root["clients"][i]["target"], "target " + c.target.str() + " is neither a virtual service nor a realserver's web server",
+        for (const RealServerSpec& x : s.realservers)
+            known.push_back(x.address.str() + ":" + std::to_string(x.server.port) + " (" + x.name + ")");
+        r.fail(root["clients"][i]["target"],
+               "target " + c.target.str() + " is neither a virtual service nor a realserver's web server",
                known.empty() ? "define a service in director.rules" : "known: " + join(known));
     }
 }
@@ -172,8 +195,11 @@ void client_targets(Scenario& s, const Reader& r, const YAML::Node& root) {
 void health_services(const Scenario& s, const Reader& r, const ipvs::Director& d) {
     for (const HealthCheckSpec& h : s.health_checks)
         if (d.find_service({ipvs::Proto::Tcp, h.service, 0}) == nullptr)
-            r.fail_at(h.mark, "health check " + h.name + " watches " + h.service.str() + ", which director.rules does not define",
-                      "service: must be a TCP virtual service of the rules, e.g. " + (first_service(s) ? first_service(s)->str() : "10.0.0.100:80"));
+            r.fail_at(h.mark,
+                      "health check " + h.name + " watches " + h.service.str() +
+                          ", which director.rules does not define",
+                      "service: must be a TCP virtual service of the rules, e.g. " +
+                          (first_service(s) ? first_service(s)->str() : "10.0.0.100:80"));
 }
 
 void unused_realservers(const Scenario& s, const Reader& r) {
@@ -184,15 +210,19 @@ void unused_realservers(const Scenario& s, const Reader& r) {
     for (const Rule& rule : s.rules) use(rule.command);
     for (const TimelineEntry& e : s.timeline) {
         if (const auto* a = std::get_if<IpvsadmAction>(&e.action)) use(a->command);
-        if (const auto* a = std::get_if<ServerAction>(&e.action)) used.insert(s.realservers[a->realserver].address.value());
+        if (const auto* a = std::get_if<ServerAction>(&e.action))
+            used.insert(s.realservers[a->realserver].address.value());
     }
     for (const ClientGroupSpec& c : s.clients) used.insert(c.target.addr.value());
     for (const HealthCheckSpec& h : s.health_checks)
         if (h.fallback) used.insert(h.fallback->addr.value());
     for (const RealServerSpec& rs : s.realservers)
         if (used.count(rs.address.value()) == 0)
-            r.fail_at(rs.mark, "realserver " + rs.name + " (" + rs.address.str() + ") is used by no rule, timeline entry or client",
-                      "add it to a service, e.g. -a -t " + (first_service(s) ? first_service(s)->str() : std::string("VIP:80")) + " -r " +
+            r.fail_at(rs.mark,
+                      "realserver " + rs.name + " (" + rs.address.str() +
+                          ") is used by no rule, timeline entry or client",
+                      "add it to a service, e.g. -a -t " +
+                          (first_service(s) ? first_service(s)->str() : std::string("VIP:80")) + " -r " +
                           rs.address.str() + ":" + std::to_string(rs.server.port) + " -m -w 1, or remove it");
 }
 
@@ -206,22 +236,29 @@ void static_warnings(Scenario& s) {
         if (!x.sysctl->exists_on(kernel)) s.warnings.push_back({missing(x.sysctl), x.mark, std::nullopt});
     for (size_t i = 0; i < s.timeline.size(); ++i) {
         const TimelineEntry& e = s.timeline[i];
-        if (const auto* a = std::get_if<SysctlAction>(&e.action); a != nullptr && !a->sysctl->exists_on(kernel))
+        if (const auto* a = std::get_if<SysctlAction>(&e.action);
+            a != nullptr && !a->sysctl->exists_on(kernel))
             s.warnings.push_back({missing(a->sysctl), e.value_mark, i});
         if (const auto* a = std::get_if<ServerAction>(&e.action)) {
             const std::string& rs = s.realservers[a->realserver].name;
             if (a->verb == ServerVerb::KeepaliveTimeout)
-                s.warnings.push_back({rs + "'s new keep-alive timeout applies to connections that go idle after " + sim::format_time(e.at) +
-                                          "; those idle already keep the timer they armed with the old one",
-                                      e.value_mark, i});
+                s.warnings.push_back(
+                    {rs + "'s new keep-alive timeout applies to connections that go idle after " +
+                         sim::format_time(e.at) +
+                         "; those idle already keep the timer they armed with the old one",
+                     e.value_mark, i});
             if (a->verb == ServerVerb::KeepaliveOff)
-                s.warnings.push_back({rs + " answers with Connection: close from " + sim::format_time(e.at) +
-                                          " on; connections idle in keep-alive then stay open until their timer",
-                                      e.value_mark, i});
+                s.warnings.push_back(
+                    {rs + " answers with Connection: close from " + sim::format_time(e.at) +
+                         " on; connections idle in keep-alive then stay open until their timer",
+                     e.value_mark, i});
         }
-        if (const auto* a = std::get_if<ClientAction>(&e.action); a != nullptr && a->verb == ClientVerb::KeepaliveTimeout)
-            s.warnings.push_back({s.clients[a->group].name + "'s new keep-alive timeout applies to connections that go idle after " +
-                                      sim::format_time(e.at) + "; those idle already keep the timer they armed with the old one",
+        if (const auto* a = std::get_if<ClientAction>(&e.action);
+            a != nullptr && a->verb == ClientVerb::KeepaliveTimeout)
+            s.warnings.push_back({s.clients[a->group].name +
+                                      "'s new keep-alive timeout applies to connections that go idle after " +
+                                      sim::format_time(e.at) +
+                                      "; those idle already keep the timer they armed with the old one",
                                   e.value_mark, i});
     }
 }
@@ -236,7 +273,8 @@ void cross_check(Scenario& s, const Reader& r, const YAML::Node& root) {
     client_targets(s, r, root);
     unused_realservers(s, r);
     static_warnings(s);
-    std::stable_sort(s.warnings.begin(), s.warnings.end(), [](const Warning& a, const Warning& b) { return a.mark.line < b.mark.line; });
+    std::stable_sort(s.warnings.begin(), s.warnings.end(),
+                     [](const Warning& a, const Warning& b) { return a.mark.line < b.mark.line; });
 }
 
 }  // namespace lvs::scenario

@@ -11,8 +11,8 @@ public:
     ExprParser(Expr& e) : e_(e), t_(e.text_) {}
     void parse() {
         if (t_.size() > Expr::kMaxLength)
-            throw ExprError("the condition is " + std::to_string(t_.size()) + " characters long; the limit is " +
-                                std::to_string(Expr::kMaxLength),
+            throw ExprError("the condition is " + std::to_string(t_.size()) +
+                                " characters long; the limit is " + std::to_string(Expr::kMaxLength),
                             Expr::kMaxLength, "split it into several expectations");
         parse_or();
         skip();
@@ -34,8 +34,8 @@ private:
     }
     uint32_t add(Expr::Node n) {
         if (e_.nodes_.size() >= Expr::kMaxNodes)
-            throw ExprError("the condition has more than " + std::to_string(Expr::kMaxNodes) + " terms", n.column,
-                            "split it into several expectations");
+            throw ExprError("the condition has more than " + std::to_string(Expr::kMaxNodes) + " terms",
+                            n.column, "split it into several expectations");
         e_.nodes_.push_back(n);
         return static_cast<uint32_t>(e_.nodes_.size() - 1);
     }
@@ -52,7 +52,8 @@ private:
         ExprParser& p;
         explicit Deeper(ExprParser& parser, size_t column) : p(parser) {
             if (++p.depth_ > Expr::kMaxDepth)
-                throw ExprError("the condition nests deeper than " + std::to_string(Expr::kMaxDepth) + " levels", column);
+                throw ExprError(
+                    "the condition nests deeper than " + std::to_string(Expr::kMaxDepth) + " levels", column);
         }
         ~Deeper() { --p.depth_; }
     };
@@ -116,7 +117,9 @@ private:
             return add(n);
         }
         if (std::isdigit(static_cast<unsigned char>(t_[i_])) || t_[i_] == '.') {
-            while (i_ < t_.size() && (std::isalnum(static_cast<unsigned char>(t_[i_])) || t_[i_] == '.' || t_[i_] == '_')) ++i_;
+            while (i_ < t_.size() &&
+                   (std::isalnum(static_cast<unsigned char>(t_[i_])) || t_[i_] == '.' || t_[i_] == '_'))
+                ++i_;
             const std::string word = t_.substr(start, i_ - start);
             Expr::Node n;
             n.column = start;
@@ -140,14 +143,17 @@ private:
             return add(n);
         }
         if (std::isalpha(static_cast<unsigned char>(t_[i_])) || t_[i_] == '_') {
-            while (i_ < t_.size() && (std::isalnum(static_cast<unsigned char>(t_[i_])) || t_[i_] == '_' || t_[i_] == '.')) ++i_;
+            while (i_ < t_.size() &&
+                   (std::isalnum(static_cast<unsigned char>(t_[i_])) || t_[i_] == '_' || t_[i_] == '.'))
+                ++i_;
             while (i_ > start && t_[i_ - 1] == '.') --i_;
             Expr::Ref ref;
             ref.name = t_.substr(start, i_ - start);
             ref.column = start;
             if (i_ < t_.size() && t_[i_] == '@') {
                 const size_t at = ++i_;
-                while (i_ < t_.size() && (std::isalnum(static_cast<unsigned char>(t_[i_])) || t_[i_] == '.')) ++i_;
+                while (i_ < t_.size() && (std::isalnum(static_cast<unsigned char>(t_[i_])) || t_[i_] == '.'))
+                    ++i_;
                 try {
                     ref.at = sim::parse_time(t_.substr(at, i_ - at));
                 } catch (const sim::TimeParseError& e) {
@@ -191,7 +197,9 @@ public:
 
 private:
     using Op = Expr::Op;
-    static bool is_time_kind(const Kind& k) { return k.is == Kind::Is::TimeLiteral || (k.is == Kind::Is::Quantity && is_time(k.unit)); }
+    static bool is_time_kind(const Kind& k) {
+        return k.is == Kind::Is::TimeLiteral || (k.is == Kind::Is::Quantity && is_time(k.unit));
+    }
     static double unit_ns(Unit u) { return u == Unit::Milliseconds ? 1e6 : 1e9; }
 
     // Puts every time literal under node i into `unit`.
@@ -222,14 +230,18 @@ private:
             }
             case Op::Neg: return kinds[n.a];
             case Op::And:
-            case Op::Or: k.is = Kind::Is::Quantity; k.unit = Unit::Flag; return k;
+            case Op::Or:
+                k.is = Kind::Is::Quantity;
+                k.unit = Unit::Flag;
+                return k;
             case Op::Mul:
             case Op::Div: {
                 // Scaling: a bare factor keeps the other side's unit; anything else is a ratio
                 // (a time literal here counts in seconds, as parsed).
                 const Kind &a = kinds[n.a], &b = kinds[n.b];
                 if (b.is == Kind::Is::Bare) return a.is == Kind::Is::TimeLiteral ? seconds(k) : a;
-                if (a.is == Kind::Is::Bare && n.op == Op::Mul) return b.is == Kind::Is::TimeLiteral ? seconds(k) : b;
+                if (a.is == Kind::Is::Bare && n.op == Op::Mul)
+                    return b.is == Kind::Is::TimeLiteral ? seconds(k) : b;
                 k.is = Kind::Is::Quantity;
                 k.unit = Unit::Ratio;
                 return k;
@@ -256,10 +268,12 @@ private:
             } else {
                 result = lit;
             }
-        } else if (a.is == Kind::Is::Quantity && b.is == Kind::Is::Quantity && is_time(a.unit) != is_time(b.unit)) {
+        } else if (a.is == Kind::Is::Quantity && b.is == Kind::Is::Quantity &&
+                   is_time(a.unit) != is_time(b.unit)) {
             const Kind& t = is_time(a.unit) ? a : b;
             const Kind& c = is_time(a.unit) ? b : a;
-            throw ExprError(t.what + " is a time (" + std::string(to_string(t.unit)) + ") and " + c.what + " is " + phrase(c.unit),
+            throw ExprError(t.what + " is a time (" + std::string(to_string(t.unit)) + ") and " + c.what +
+                                " is " + phrase(c.unit),
                             n.column, "compare a time with a time, a count with a count");
         }
         if (n.op >= Op::Eq) {

@@ -27,7 +27,8 @@ namespace lvs::scenario {
 
 // A syntax, name or unit error at a 0-based column of the expression.
 struct ExprError : std::runtime_error {
-    ExprError(const std::string& m, size_t c, std::string h = {}) : std::runtime_error(m), column(c), hint(std::move(h)) {}
+    ExprError(const std::string& m, size_t c, std::string h = {})
+        : std::runtime_error(m), column(c), hint(std::move(h)) {}
     size_t column;
     std::string hint;
 };
@@ -63,12 +64,12 @@ public:
     enum class Op : uint8_t { Number, Ref, Neg, Add, Sub, Mul, Div, Eq, Ne, Lt, Le, Gt, Ge, And, Or };
     struct Node {
         Op op = Op::Number;
-        double number = 0;          // Number: the value (after unit conversion)
-        int64_t time_ns = 0;        // Number written with a time unit: its nanoseconds
+        double number = 0;    // Number: the value (after unit conversion)
+        int64_t time_ns = 0;  // Number written with a time unit: its nanoseconds
         bool time_literal = false;
-        uint32_t a = 0, b = 0;      // operands (node indices)
-        uint32_t ref = 0;           // Ref: index into refs()
-        double scale_b = 1;         // b's value is multiplied by this (s against ms)
+        uint32_t a = 0, b = 0;  // operands (node indices)
+        uint32_t ref = 0;       // Ref: index into refs()
+        double scale_b = 1;     // b's value is multiplied by this (s against ms)
         size_t column = 0;
     };
 

@@ -13,10 +13,12 @@ namespace lvs::scenario {
 
 void apply_set(YAML::Node root, const std::string& assignment) {
     const auto fail = [&](size_t col, const std::string& msg, const std::string& hint = {}) {
-        throw ConfigError("command line", 1, static_cast<int>(col) + 1, "--set " + assignment + ": " + msg, hint);
+        throw ConfigError("command line", 1, static_cast<int>(col) + 1, "--set " + assignment + ": " + msg,
+                          hint);
     };
     const size_t eq = assignment.find('=');
-    if (eq == std::string::npos || eq == 0) fail(0, "expected KEY=VALUE", "e.g. --set clients.ie8.keepalive_timeout=30s");
+    if (eq == std::string::npos || eq == 0)
+        fail(0, "expected KEY=VALUE", "e.g. --set clients.ie8.keepalive_timeout=30s");
     const std::string key = assignment.substr(0, eq);
     const std::string value = assignment.substr(eq + 1);
     std::vector<std::string> parts;
@@ -37,7 +39,8 @@ void apply_set(YAML::Node root, const std::string& assignment) {
         const bool last = i + 1 == parts.size();
         if (allowed != nullptr && std::find(allowed->begin(), allowed->end(), p) == allowed->end()) {
             const std::string near = did_you_mean(p, *allowed);
-            fail(cols[i], "unknown key '" + p + "' in " + context, near.empty() ? "allowed: " + join(*allowed) : "did you mean '" + near + "'?");
+            fail(cols[i], "unknown key '" + p + "' in " + context,
+                 near.empty() ? "allowed: " + join(*allowed) : "did you mean '" + near + "'?");
         }
         if (last) {
             YAML::Node v;
@@ -53,7 +56,9 @@ void apply_set(YAML::Node root, const std::string& assignment) {
         if (p == "realservers" || p == "clients") {
             YAML::Node list = node[p];
             if (!list || !list.IsSequence()) fail(cols[i], "the scenario has no " + p);
-            if (i + 2 >= parts.size()) fail(cols[i], "name a " + std::string(p == "clients" ? "client group" : "realserver") + " and a key, e.g. " + p + ".NAME.KEY");
+            if (i + 2 >= parts.size())
+                fail(cols[i], "name a " + std::string(p == "clients" ? "client group" : "realserver") +
+                                  " and a key, e.g. " + p + ".NAME.KEY");
             const std::string& name = parts[i + 1];
             std::vector<std::string> names;
             YAML::Node found;
@@ -68,7 +73,9 @@ void apply_set(YAML::Node root, const std::string& assignment) {
             }
             if (!have) {
                 const std::string near = did_you_mean(name, names);
-                fail(cols[i + 1], "no " + std::string(p == "clients" ? "client group" : "realserver") + " named '" + name + "'",
+                fail(cols[i + 1],
+                     "no " + std::string(p == "clients" ? "client group" : "realserver") + " named '" + name +
+                         "'",
                      (near.empty() ? "" : "did you mean '" + near + "'? ") + "known: " + join(names));
             }
             node.reset(found);
@@ -79,7 +86,8 @@ void apply_set(YAML::Node root, const std::string& assignment) {
         }
         YAML::Node child = node[p];
         if (child && !child.IsMap() && !child.IsNull())
-            fail(cols[i], "'" + key.substr(0, cols[i] + p.size()) + "' is a single value, not a section with keys",
+            fail(cols[i],
+                 "'" + key.substr(0, cols[i] + p.size()) + "' is a single value, not a section with keys",
                  "set it as a whole: --set " + key.substr(0, cols[i] + p.size()) + "=VALUE");
         if (!child || child.IsNull()) {
             node[p] = YAML::Node(YAML::NodeType::Map);
@@ -142,18 +150,24 @@ std::vector<std::pair<std::string, std::string>> list_keys(const Scenario& s) {
         add(p + "keepalive_timeout", sim::format_duration(c.browser.profile.keepalive_timeout));
         add(p + "max_connections", std::to_string(c.browser.profile.max_connections));
         add(p + "close", c.browser.profile.close == http::CloseMethod::Fin ? "fin" : "rst");
-        add(p + "request_timeout", c.browser.request_timeout ? sim::format_duration(*c.browser.request_timeout) : "off");
+        add(p + "request_timeout",
+            c.browser.request_timeout ? sim::format_duration(*c.browser.request_timeout) : "off");
         add(p + "page.html", format_size(c.browser.page.html_bytes));
         add(p + "page.objects", std::to_string(c.browser.page.objects));
         add(p + "page.object_size", format_distribution(c.browser.page.object_bytes, true));
         add(p + "page.request", format_size(c.browser.page.request_bytes));
         const auto& sch = c.browser.schedule;
         switch (sch.kind) {
-            case http::LoadSchedule::Kind::Interval: add(p + "schedule.reload_every", sim::format_duration(sch.interval)); break;
-            case http::LoadSchedule::Kind::Think: add(p + "schedule.think", format_distribution(sch.think, false)); break;
+            case http::LoadSchedule::Kind::Interval:
+                add(p + "schedule.reload_every", sim::format_duration(sch.interval));
+                break;
+            case http::LoadSchedule::Kind::Think:
+                add(p + "schedule.think", format_distribution(sch.think, false));
+                break;
             case http::LoadSchedule::Kind::Times: {
                 std::string t = "[";
-                for (size_t i = 0; i < sch.times.size(); ++i) t += (i ? ", " : "") + sim::format_time(sch.times[i]);
+                for (size_t i = 0; i < sch.times.size(); ++i)
+                    t += (i ? ", " : "") + sim::format_time(sch.times[i]);
                 add(p + "schedule.times", t + "]");
                 break;
             }

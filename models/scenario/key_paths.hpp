@@ -3,9 +3,9 @@
 // settable key with its value (`--list-keys`).
 #pragma once
 
-#include <string>
-
 #include <yaml-cpp/yaml.h>
+
+#include <string>
 
 namespace lvs::scenario {
 

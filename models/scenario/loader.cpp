@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <fstream>
 #include <set>
-#include <tuple>
 #include <sstream>
+#include <tuple>
 
 #include "models/ipvs/kernel_profile.hpp"
 #include "models/scenario/cross_check.hpp"
@@ -59,9 +59,12 @@ public:
 
     Scenario load() {
         const std::string& origin = r_.origin();
-        if (!root_ || root_.IsNull()) throw ConfigError(origin, 1, 1, "the scenario file is empty", "start with `name:` and `duration:`");
+        if (!root_ || root_.IsNull())
+            throw ConfigError(origin, 1, 1, "the scenario file is empty",
+                              "start with `name:` and `duration:`");
         r_.check_keys(root_, schema::kRoot, "the scenario");
-        if (!root_["name"]) throw ConfigError(origin, 1, 1, "the scenario has no name", "add a line `name: my-case`");
+        if (!root_["name"])
+            throw ConfigError(origin, 1, 1, "the scenario has no name", "add a line `name: my-case`");
         top_level();
         network();
         realservers();  // first: the rules, clients and timeline refer to them
@@ -82,7 +85,8 @@ private:
         if (s_.duration <= sim::Duration{}) r_.fail(root_["duration"], "duration must be positive");
         if (root_["sample_every"]) s_.sample_every = r_.duration(root_["sample_every"], "sample_every");
         if (s_.sample_every < sim::ms(1)) r_.fail(root_["sample_every"], "sample_every must be at least 1ms");
-        if (root_["capacity_check"]) s_.capacity_check = r_.boolean(root_["capacity_check"], "capacity_check");
+        if (root_["capacity_check"])
+            s_.capacity_check = r_.boolean(root_["capacity_check"], "capacity_check");
         if (const YAML::Node k = root_["kernel"]) kernel(k);
     }
 
@@ -101,7 +105,8 @@ private:
         const std::vector<std::string> names = to_strings(ipvs::kernel_profile_names());
         const std::string near = did_you_mean(t, names);
         r_.fail(k, "unknown kernel '" + t + "'",
-                (near.empty() ? "" : "did you mean '" + near + "'? ") + "write a release (5.4, 6.1) or a profile: " + join(names));
+                (near.empty() ? "" : "did you mean '" + near + "'? ") +
+                    "write a release (5.4, 6.1) or a profile: " + join(names));
     }
 
     void network() {
@@ -112,7 +117,8 @@ private:
         if (n["rtt"]) net.rtt = r_.duration(n["rtt"], "network.rtt");
         if (n["bandwidth"]) net.bandwidth_bps = r_.bandwidth(n["bandwidth"], "network.bandwidth");
         if (n["lan_delay"]) net.lan_delay = r_.duration(n["lan_delay"], "network.lan_delay");
-        if (n["lan_bandwidth"]) net.lan_bandwidth_bps = r_.bandwidth(n["lan_bandwidth"], "network.lan_bandwidth");
+        if (n["lan_bandwidth"])
+            net.lan_bandwidth_bps = r_.bandwidth(n["lan_bandwidth"], "network.lan_bandwidth");
         if (n["loss"]) net.loss = r_.real(n["loss"], "network.loss", 0.0, 0.5);
     }
 
@@ -120,8 +126,10 @@ private:
     // language reserves.
     std::string unique_name(const YAML::Node& n, const std::string& what) {
         const std::string name = r_.name(n, what);
-        if (std::find(schema::kReservedNames.begin(), schema::kReservedNames.end(), name) != schema::kReservedNames.end())
-            r_.fail(n, "'" + name + "' is reserved (conditions use it: " + join(schema::kReservedNames) + ")", "pick another name");
+        if (std::find(schema::kReservedNames.begin(), schema::kReservedNames.end(), name) !=
+            schema::kReservedNames.end())
+            r_.fail(n, "'" + name + "' is reserved (conditions use it: " + join(schema::kReservedNames) + ")",
+                    "pick another name");
         if (!names_.insert(name).second) r_.fail(n, "the name '" + name + "' is used twice");
         return name;
     }
@@ -138,22 +146,31 @@ private:
             rs.mark = mark_of(n);
             if (!n["name"]) r_.fail(n, "a realserver needs a name", "add `name: rs1`");
             rs.name = unique_name(n["name"], "realserver name");
-            if (!n["address"]) r_.fail(n, "realserver " + rs.name + " needs an address", "add `address: 192.168.10.11`");
+            if (!n["address"])
+                r_.fail(n, "realserver " + rs.name + " needs an address", "add `address: 192.168.10.11`");
             rs.address = r_.address(n["address"], "address");
-            if (!addresses.insert(rs.address.value()).second) r_.fail(n["address"], "the address " + rs.address.str() + " is used twice");
+            if (!addresses.insert(rs.address.value()).second)
+                r_.fail(n["address"], "the address " + rs.address.str() + " is used twice");
             if (n["tcp"]) rs.tcp = r_.one_of(n["tcp"], "TCP profile", tcp_names);
             const std::string preset =
-                n["server"] ? r_.one_of(n["server"], "server preset", to_strings(http::server_preset_names())) : "iis";
+                n["server"] ? r_.one_of(n["server"], "server preset", to_strings(http::server_preset_names()))
+                            : "iis";
             http::ServerConfig& web = rs.server;
             web = *http::find_server_preset(preset);
             if (n["keepalive"]) web.keepalive = r_.boolean(n["keepalive"], "keepalive");
-            if (n["keepalive_timeout"]) web.keepalive_timeout = r_.duration(n["keepalive_timeout"], "keepalive_timeout");
-            if (n["max_requests"]) web.max_requests = static_cast<uint32_t>(r_.integer(n["max_requests"], "max_requests", 0, 1'000'000));
-            if (n["workers"]) web.workers = static_cast<uint32_t>(r_.integer(n["workers"], "workers", 1, 1'000'000));
+            if (n["keepalive_timeout"])
+                web.keepalive_timeout = r_.duration(n["keepalive_timeout"], "keepalive_timeout");
+            if (n["max_requests"])
+                web.max_requests =
+                    static_cast<uint32_t>(r_.integer(n["max_requests"], "max_requests", 0, 1'000'000));
+            if (n["workers"])
+                web.workers = static_cast<uint32_t>(r_.integer(n["workers"], "workers", 1, 1'000'000));
             if (n["model"])
-                web.model = r_.one_of(n["model"], "worker model", {"prefork", "event"}) == "prefork" ? http::WorkerModel::Prefork
-                                                                                                     : http::WorkerModel::Event;
-            if (n["backlog"]) web.backlog = static_cast<uint32_t>(r_.integer(n["backlog"], "backlog", 1, 65535));
+                web.model = r_.one_of(n["model"], "worker model", {"prefork", "event"}) == "prefork"
+                                ? http::WorkerModel::Prefork
+                                : http::WorkerModel::Event;
+            if (n["backlog"])
+                web.backlog = static_cast<uint32_t>(r_.integer(n["backlog"], "backlog", 1, 65535));
             if (n["service_time"]) web.service = r_.distribution(n["service_time"], "service_time", false);
             s_.realservers.push_back(std::move(rs));
         }
@@ -163,7 +180,9 @@ private:
     ipvs::IpvsadmCommand ipvsadm(const std::string& line, Mark at, const std::string& hint) {
         ipvs::IpvsadmError err;
         const auto cmd = ipvs::parse_ipvsadm(line, &err);
-        if (!cmd) throw ConfigError(r_.origin(), at.line, at.column + static_cast<int>(err.column), "ipvsadm: " + err.message, hint);
+        if (!cmd)
+            throw ConfigError(r_.origin(), at.line, at.column + static_cast<int>(err.column),
+                              "ipvsadm: " + err.message, hint);
         return *cmd;
     }
 
@@ -175,11 +194,15 @@ private:
         if (const YAML::Node rules = d["rules"]) read_rules(rules);
         if (const YAML::Node hcs = d["health_checks"]) health_checks(hcs);
         if (const YAML::Node sc = d["sysctl"]) {
-            if (!sc.IsMap()) r_.fail(sc, "director.sysctl must map names to values, e.g. expire_nodest_conn: 1");
+            if (!sc.IsMap())
+                r_.fail(sc, "director.sysctl must map names to values, e.g. expire_nodest_conn: 1");
             for (const auto& kv : sc) {
-                if (!kv.first.IsScalar()) r_.fail(kv.first, "a sysctl name must be a plain word", "e.g. expire_nodest_conn: 1");
+                if (!kv.first.IsScalar())
+                    r_.fail(kv.first, "a sysctl name must be a plain word", "e.g. expire_nodest_conn: 1");
                 const ipvs::SysctlDef* def = sysctl_named(kv.first, kv.first.as<std::string>());
-                s_.sysctls.push_back({def, static_cast<int>(r_.integer(kv.second, "net.ipv4.vs." + std::string(def->name), 0, def->max)),
+                s_.sysctls.push_back({def,
+                                      static_cast<int>(r_.integer(
+                                          kv.second, "net.ipv4.vs." + std::string(def->name), 0, def->max)),
                                       mark_of(kv.first)});
             }
         }
@@ -191,13 +214,16 @@ private:
         for (const ipvs::SysctlDef& d : ipvs::sysctl_table()) known.emplace_back(d.name);
         std::string bare = name.rfind("net.ipv4.vs.", 0) == 0 ? name.substr(12) : name;
         const std::string near = did_you_mean(bare, known);
-        r_.fail(at, "unknown sysctl net.ipv4.vs." + bare, near.empty() ? "known: " + join(known) : "did you mean '" + near + "'?");
+        r_.fail(at, "unknown sysctl net.ipv4.vs." + bare,
+                near.empty() ? "known: " + join(known) : "did you mean '" + near + "'?");
     }
 
     void read_rules(const YAML::Node& rules) {
-        const std::string hint = "write the line as ipvsadm-save does, e.g. -a -t 10.0.0.100:80 -r 192.168.10.11:80 -m -w 1";
+        const std::string hint =
+            "write the line as ipvsadm-save does, e.g. -a -t 10.0.0.100:80 -r 192.168.10.11:80 -m -w 1";
         if (rules.IsSequence()) {
-            for (const auto& l : rules) s_.rules.push_back({ipvsadm(r_.text(l, "a rule"), mark_of(l), hint), mark_of(l)});
+            for (const auto& l : rules)
+                s_.rules.push_back({ipvsadm(r_.text(l, "a rule"), mark_of(l), hint), mark_of(l)});
             return;
         }
         // A block of ipvsadm-save lines: one command per line, each line on its own line of
@@ -217,14 +243,16 @@ private:
                 m.line = base.line + k;
                 const size_t file_line = static_cast<size_t>(m.line - 1);
                 const std::string raw = file_line < source_.size() ? source_[file_line] : std::string();
-                m.column = raw.size() >= line.size() ? static_cast<int>(raw.size() - line.size()) + 1 : base.column;
+                m.column =
+                    raw.size() >= line.size() ? static_cast<int>(raw.size() - line.size()) + 1 : base.column;
             }
             s_.rules.push_back({ipvsadm(line, m, hint), m});
         }
     }
 
     void health_checks(const YAML::Node& hcs) {
-        if (!hcs.IsSequence()) r_.fail(hcs, "director.health_checks must be a list (lines starting with '- name:')");
+        if (!hcs.IsSequence())
+            r_.fail(hcs, "director.health_checks must be a list (lines starting with '- name:')");
         for (const auto& n : hcs) {
             r_.check_keys(n, schema::kHealthCheck, "a health check");
             HealthCheckSpec h;
@@ -236,15 +264,20 @@ private:
             if (n["interval"]) h.interval = r_.duration(n["interval"], "interval");
             if (h.interval <= sim::Duration{}) r_.fail(n["interval"], "interval must be positive");
             if (n["timeout"]) h.timeout = r_.duration(n["timeout"], "timeout");
-            if (n["failures"]) h.failures = static_cast<uint32_t>(r_.integer(n["failures"], "failures", 1, 100));
-            if (n["successes"]) h.successes = static_cast<uint32_t>(r_.integer(n["successes"], "successes", 1, 100));
+            if (n["failures"])
+                h.failures = static_cast<uint32_t>(r_.integer(n["failures"], "failures", 1, 100));
+            if (n["successes"])
+                h.successes = static_cast<uint32_t>(r_.integer(n["successes"], "successes", 1, 100));
             // ldirectord's manual and code disagree on quiescent's default (spec section 7): a
             // scenario must say which it means.
             if (!n["quiescent"])
-                r_.fail(n, "health check " + h.name + " needs `quiescent: yes` (weight 0 on failure) or `quiescent: no` (remove)",
+                r_.fail(n,
+                        "health check " + h.name +
+                            " needs `quiescent: yes` (weight 0 on failure) or `quiescent: no` (remove)",
                         "ldirectord's manual says the default is yes, its code says no: state it");
             h.quiescent = r_.boolean(n["quiescent"], "quiescent");
-            if (n["fallback"]) h.fallback = endpoint(n["fallback"], "fallback", "address:port, e.g. 127.0.0.1:80");
+            if (n["fallback"])
+                h.fallback = endpoint(n["fallback"], "fallback", "address:port, e.g. 127.0.0.1:80");
             s_.health_checks.push_back(std::move(h));
         }
     }
@@ -274,14 +307,19 @@ private:
                 c.target_given = true;
             }
             http::BrowserConfig& b = c.browser;
-            const std::string profile =
-                n["browser"] ? r_.one_of(n["browser"], "browser profile", to_strings(http::browser_profile_names())) : "ie8";
+            const std::string profile = n["browser"] ? r_.one_of(n["browser"], "browser profile",
+                                                                 to_strings(http::browser_profile_names()))
+                                                     : "ie8";
             b.profile = *http::find_browser_profile(profile);
-            if (n["keepalive_timeout"]) b.profile.keepalive_timeout = r_.duration(n["keepalive_timeout"], "keepalive_timeout");
+            if (n["keepalive_timeout"])
+                b.profile.keepalive_timeout = r_.duration(n["keepalive_timeout"], "keepalive_timeout");
             if (n["max_connections"])
-                b.profile.max_connections = static_cast<uint32_t>(r_.integer(n["max_connections"], "max_connections", 1, 16));
+                b.profile.max_connections =
+                    static_cast<uint32_t>(r_.integer(n["max_connections"], "max_connections", 1, 16));
             if (n["close"])
-                b.profile.close = r_.one_of(n["close"], "close method", {"fin", "rst"}) == "fin" ? http::CloseMethod::Fin : http::CloseMethod::Rst;
+                b.profile.close = r_.one_of(n["close"], "close method", {"fin", "rst"}) == "fin"
+                                      ? http::CloseMethod::Fin
+                                      : http::CloseMethod::Rst;
             if (n["request_timeout"]) {
                 if (r_.text(n["request_timeout"], "request_timeout") == "off") b.request_timeout.reset();
                 else b.request_timeout = r_.duration(n["request_timeout"], "request_timeout");
@@ -307,7 +345,8 @@ private:
             hi = -1;
         }
         if (dash == std::string::npos || lo < 1024 || hi > 65535 || hi < lo)
-            r_.fail(n, "ports must be a range LOW-HIGH within 1024-65535", "e.g. ports: 40000-40079 (Linux's ip_local_port_range)");
+            r_.fail(n, "ports must be a range LOW-HIGH within 1024-65535",
+                    "e.g. ports: 40000-40079 (Linux's ip_local_port_range)");
         c.port_low = static_cast<uint16_t>(lo);
         c.port_high = static_cast<uint16_t>(hi);
     }
@@ -315,7 +354,8 @@ private:
     void page(const YAML::Node& n, http::PageSpec& p) {
         r_.check_keys(n, schema::kPage, "a client page");
         if (n["html"]) p.html_bytes = static_cast<uint32_t>(r_.size(n["html"], "page.html"));
-        if (n["objects"]) p.objects = static_cast<uint32_t>(r_.integer(n["objects"], "page.objects", 0, 1000));
+        if (n["objects"])
+            p.objects = static_cast<uint32_t>(r_.integer(n["objects"], "page.objects", 0, 1000));
         if (n["object_size"]) p.object_bytes = r_.distribution(n["object_size"], "page.object_size", true);
         if (n["request"]) p.request_bytes = static_cast<uint32_t>(r_.size(n["request"], "page.request"));
     }
@@ -326,7 +366,8 @@ private:
         if (n["reload_every"]) {
             s.kind = http::LoadSchedule::Kind::Interval;
             s.interval = r_.duration(n["reload_every"], "schedule.reload_every");
-            if (s.interval <= sim::Duration{}) r_.fail(n["reload_every"], "schedule.reload_every must be positive");
+            if (s.interval <= sim::Duration{})
+                r_.fail(n["reload_every"], "schedule.reload_every must be positive");
             ++kinds;
         }
         if (n["think"]) {
@@ -342,7 +383,8 @@ private:
             for (const auto& x : t) s.times.push_back(sim::at(r_.duration(x, "schedule.times")));
             ++kinds;
         }
-        if (kinds > 1) r_.fail(n, "a schedule has one of reload_every, think or times", "remove all but one of them");
+        if (kinds > 1)
+            r_.fail(n, "a schedule has one of reload_every, think or times", "remove all but one of them");
         if (n["start"]) s.start = sim::at(r_.duration(n["start"], "schedule.start"));
         if (n["stop"]) {
             if (r_.text(n["stop"], "schedule.stop") == "never") s.stop = sim::Time::max();
@@ -352,7 +394,9 @@ private:
 
     void check_time(const YAML::Node& n, sim::Time t, const std::string& what) {
         if (t > sim::at(s_.duration))
-            r_.fail(n, what + " at " + sim::format_time(t) + " is after the end of the run (duration " + sim::format_duration(s_.duration) + ")",
+            r_.fail(n,
+                    what + " at " + sim::format_time(t) + " is after the end of the run (duration " +
+                        sim::format_duration(s_.duration) + ")",
                     "make `duration:` longer or move the entry earlier");
     }
 
@@ -367,26 +411,31 @@ private:
         }
         const std::string near = did_you_mean(name, names);
         r_.fail(n, "no " + kind + " named '" + name + "'",
-                (near.empty() ? "" : "did you mean '" + near + "'? ") + (names.empty() ? "there is none" : "known: " + join(names)));
+                (near.empty() ? "" : "did you mean '" + near + "'? ") +
+                    (names.empty() ? "there is none" : "known: " + join(names)));
     }
 
     // A server or client entry: whom (`who`, an index into `list`), `action:` (one of `names`)
     // and, for the `timed` verb only, `value:` (a duration).
     template <class Verb, class List, size_t N>
-    std::tuple<size_t, Verb, sim::Duration> verb_entry(const YAML::Node& entry, const YAML::Node& who, const List& list,
-                                                       const std::array<std::string_view, N>& names, const std::string& kind,
-                                                       const std::string& what, Verb timed) {
+    std::tuple<size_t, Verb, sim::Duration> verb_entry(const YAML::Node& entry, const YAML::Node& who,
+                                                       const List& list,
+                                                       const std::array<std::string_view, N>& names,
+                                                       const std::string& kind, const std::string& what,
+                                                       Verb timed) {
         const size_t index = index_named(who, list, kind);
         const std::vector<std::string> allowed = to_strings(names);
         if (!entry["action"]) r_.fail(entry, "a " + what + " entry needs `action:`", join(allowed));
         const std::string word = r_.one_of(entry["action"], what + " action", allowed);
-        const Verb verb = static_cast<Verb>(std::find(allowed.begin(), allowed.end(), word) - allowed.begin());
+        const Verb verb =
+            static_cast<Verb>(std::find(allowed.begin(), allowed.end(), word) - allowed.begin());
         sim::Duration value;
         if (verb == timed) {
             if (!entry["value"]) r_.fail(entry, word + " needs `value:` (a duration)", "e.g. value: 30s");
             value = r_.duration(entry["value"], "value");
         } else if (entry["value"]) {
-            r_.fail(entry["value"], "only " + std::string(names[static_cast<size_t>(timed)]) + " takes `value:`");
+            r_.fail(entry["value"],
+                    "only " + std::string(names[static_cast<size_t>(timed)]) + " takes `value:`");
         }
         return {index, verb, value};
     }
@@ -394,16 +443,22 @@ private:
     TimelineAction action(const YAML::Node& n) {
         int actions = 0;
         for (const char* k : {"ipvsadm", "sysctl", "server", "client", "snapshot"}) actions += n[k] ? 1 : 0;
-        if (actions != 1) r_.fail(n, "a timeline entry does exactly one thing", "one of ipvsadm, sysctl, server, client or snapshot");
-        if (n["action"] && !n["server"] && !n["client"]) r_.fail(n["action"], "`action:` belongs to server or client entries");
-        if (n["value"] && !n["server"] && !n["client"]) r_.fail(n["value"], "`value:` belongs to server or client entries");
+        if (actions != 1)
+            r_.fail(n, "a timeline entry does exactly one thing",
+                    "one of ipvsadm, sysctl, server, client or snapshot");
+        if (n["action"] && !n["server"] && !n["client"])
+            r_.fail(n["action"], "`action:` belongs to server or client entries");
+        if (n["value"] && !n["server"] && !n["client"])
+            r_.fail(n["value"], "`value:` belongs to server or client entries");
         if (const YAML::Node v = n["ipvsadm"])
             return IpvsadmAction{ipvsadm(r_.text(v, "ipvsadm"), mark_of(v),
-                                         "ipvsadm options as on the command line, e.g. -e -t 10.0.0.100:80 -r 192.168.10.11:80 -m -w 0")};
+                                         "ipvsadm options as on the command line, e.g. -e -t 10.0.0.100:80 "
+                                         "-r 192.168.10.11:80 -m -w 0")};
         if (const YAML::Node v = n["sysctl"]) {
             const std::string text = r_.text(v, "sysctl");
             const size_t eq = text.find('=');
-            if (eq == std::string::npos) r_.fail(v, "sysctl needs NAME=VALUE", "e.g. net.ipv4.vs.expire_nodest_conn=1");
+            if (eq == std::string::npos)
+                r_.fail(v, "sysctl needs NAME=VALUE", "e.g. net.ipv4.vs.expire_nodest_conn=1");
             const ipvs::SysctlDef* def = sysctl_named(v, text.substr(0, eq));
             const std::string value = text.substr(eq + 1);
             int parsed = -1;
@@ -415,16 +470,21 @@ private:
                 parsed = -1;
             }
             if (parsed < 0 || parsed > def->max)
-                r_.fail(v, "net.ipv4.vs." + std::string(def->name) + " takes 0 to " + std::to_string(def->max) + ", not '" + value + "'",
-                        "values 0 to " + std::to_string(def->max) + "; " + std::string(def->meaning), static_cast<size_t>(eq + 1));
+                r_.fail(v,
+                        "net.ipv4.vs." + std::string(def->name) + " takes 0 to " + std::to_string(def->max) +
+                            ", not '" + value + "'",
+                        "values 0 to " + std::to_string(def->max) + "; " + std::string(def->meaning),
+                        static_cast<size_t>(eq + 1));
             return SysctlAction{def, parsed};
         }
         if (const YAML::Node v = n["server"]) {
-            const auto [who, what, value] = verb_entry(n, v, s_.realservers, kServerVerbNames, "realserver", "server", ServerVerb::KeepaliveTimeout);
+            const auto [who, what, value] = verb_entry(n, v, s_.realservers, kServerVerbNames, "realserver",
+                                                       "server", ServerVerb::KeepaliveTimeout);
             return ServerAction{who, what, value};
         }
         if (const YAML::Node v = n["client"]) {
-            const auto [who, what, value] = verb_entry(n, v, s_.clients, kClientVerbNames, "client group", "client", ClientVerb::KeepaliveTimeout);
+            const auto [who, what, value] = verb_entry(n, v, s_.clients, kClientVerbNames, "client group",
+                                                       "client", ClientVerb::KeepaliveTimeout);
             return ClientAction{who, what, value};
         }
         return SnapshotAction{r_.text(n["snapshot"], "snapshot")};
@@ -446,19 +506,22 @@ private:
                 if (n[k]) e.value_mark = mark_of(n[k]);
             s_.timeline.push_back(std::move(e));
         }
-        std::stable_sort(s_.timeline.begin(), s_.timeline.end(), [](const auto& a, const auto& b) { return a.at < b.at; });
+        std::stable_sort(s_.timeline.begin(), s_.timeline.end(),
+                         [](const auto& a, const auto& b) { return a.at < b.at; });
     }
 
     void expectations() {
         const YAML::Node list = root_["expect"];
         if (!list) return;
-        if (!list.IsSequence()) r_.fail(list, "expect must be a list of `- at: T` / `that: CONDITION` entries");
+        if (!list.IsSequence())
+            r_.fail(list, "expect must be a list of `- at: T` / `that: CONDITION` entries");
         const sim::Time end = sim::at(s_.duration);
         for (const auto& n : list) {
             r_.check_keys(n, schema::kExpectation, "an expectation");
             Expectation x;
             x.mark = mark_of(n);
-            if (!n["that"]) r_.fail(n, "an expectation needs `that:` (a condition)", "e.g. `that: rs1.active >= 1`");
+            if (!n["that"])
+                r_.fail(n, "an expectation needs `that:` (a condition)", "e.g. `that: rs1.active >= 1`");
             const YAML::Node that = n["that"];
             x.text = r_.text(that, "that");
             if (n["at"] && r_.text(n["at"], "at") != "end") {
@@ -471,12 +534,18 @@ private:
                 x.condition = Expr::compile(x.text, s_);
             } catch (const ExprError& e) {
                 r_.fail(that, "in the condition: " + std::string(e.what()),
-                        e.hint.empty() ? "conditions look like rs1.active >= 1 && clients.objects_failed == 0" : e.hint, e.column + quote);
+                        e.hint.empty() ? "conditions look like rs1.active >= 1 && clients.objects_failed == 0"
+                                       : e.hint,
+                        e.column + quote);
             }
-            if (!x.condition.is_condition()) r_.fail(that, "`that:` must be a condition (==, <, >=, &&, ...)", "e.g. rs1.active >= 1");
+            if (!x.condition.is_condition())
+                r_.fail(that, "`that:` must be a condition (==, <, >=, &&, ...)", "e.g. rs1.active >= 1");
             for (const Expr::Ref& ref : x.condition.refs())
                 if (ref.at && ((x.at && *ref.at > *x.at) || *ref.at > end))
-                    r_.fail(that, ref.name + "@" + sim::format_time(*ref.at) + " looks into the future of the check", "", ref.column + quote);
+                    r_.fail(
+                        that,
+                        ref.name + "@" + sim::format_time(*ref.at) + " looks into the future of the check",
+                        "", ref.column + quote);
             s_.expectations.push_back(std::move(x));
         }
     }
@@ -490,12 +559,14 @@ private:
 
 }  // namespace
 
-Scenario load_scenario_text(const std::string& text, const std::string& origin, const std::vector<std::string>& sets) {
+Scenario load_scenario_text(const std::string& text, const std::string& origin,
+                            const std::vector<std::string>& sets) {
     YAML::Node root;
     try {
         root = YAML::Load(text);
     } catch (const YAML::ParserException& e) {
-        throw ConfigError(origin, e.mark.line + 1, e.mark.column + 1, "YAML: " + e.msg, "check the indentation and the ':' after each key");
+        throw ConfigError(origin, e.mark.line + 1, e.mark.column + 1, "YAML: " + e.msg,
+                          "check the indentation and the ':' after each key");
     }
     const std::vector<std::string> source = lines_of(text);
     Scenario s = Loader(root, origin, source).load();  // the file itself must be right first
@@ -511,7 +582,9 @@ Scenario load_scenario_text(const std::string& text, const std::string& origin, 
 
 Scenario load_scenario_file(const std::string& path, const std::vector<std::string>& sets) {
     std::ifstream in(path);
-    if (!in) throw ConfigError(path, 0, 0, "cannot open the scenario file", "check the path (lessons live in scenarios/)");
+    if (!in)
+        throw ConfigError(path, 0, 0, "cannot open the scenario file",
+                          "check the path (lessons live in scenarios/)");
     std::stringstream buf;
     buf << in.rdbuf();
     return load_scenario_text(buf.str(), path, sets);

@@ -16,7 +16,8 @@ namespace lvs::scenario {
 // through the file's structure, list items addressed by their `name`).
 Scenario load_scenario_file(const std::string& path, const std::vector<std::string>& sets = {});
 // The same for text already in memory (`origin` names it in errors).
-Scenario load_scenario_text(const std::string& text, const std::string& origin, const std::vector<std::string>& sets = {});
+Scenario load_scenario_text(const std::string& text, const std::string& origin,
+                            const std::vector<std::string>& sets = {});
 
 // Every settable key path with its current value (defaults included), in file order.
 std::vector<std::pair<std::string, std::string>> list_keys(const Scenario& s);

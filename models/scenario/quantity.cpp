@@ -23,7 +23,8 @@ double entries(Run& r, std::optional<size_t> only, std::optional<ipvs::TcpState>
     const net::Ipv4 addr = only ? r.scenario().realservers[*only].address : net::Ipv4{};
     double count = 0;
     for (const ipvs::Conn* c : r.director().connections())
-        if (!c->is_template() && (!only || c->dest_addr.addr == addr) && (!state || c->state == *state)) ++count;
+        if (!c->is_template() && (!only || c->dest_addr.addr == addr) && (!state || c->state == *state))
+            ++count;
     return count;
 }
 
@@ -40,7 +41,9 @@ double client_time_wait(Run& r, const QuantityRef& q) {
     return n(tw);
 }
 
-CapacityCheck capacity_of(Run& r, const QuantityRef& q) { return capacity_check(r.capacity_input(rs_of(r, q))); }
+CapacityCheck capacity_of(Run& r, const QuantityRef& q) {
+    return capacity_check(r.capacity_input(rs_of(r, q)));
+}
 
 const ipvs::HealthChecker::ServerState* health_of(Run& r, const QuantityRef& q) {
     return r.health_checkers()[q.subject]->server(r.scenario().realservers[q.realserver].name);
@@ -73,24 +76,49 @@ using Q = const QuantityRef&;
 const std::array kQuantities{
     // A realserver's row in ipvsadm -Ln and its --stats.
     QuantityDef{"RS.weight", U::Count, "Weight in ipvsadm -Ln (0 once deleted)",
-                [](R r, Q q) { const auto* d = dest_of(r, q); return d != nullptr && d->available() ? double(d->weight) : 0.0; }},
+                [](R r, Q q) {
+                    const auto* d = dest_of(r, q);
+                    return d != nullptr && d->available() ? double(d->weight) : 0.0;
+                }},
     QuantityDef{"RS.present", U::Flag, "1 while the realserver is listed in its service, 0 once deleted",
-                [](R r, Q q) { const auto* d = dest_of(r, q); return d != nullptr && d->available() ? 1.0 : 0.0; }},
+                [](R r, Q q) {
+                    const auto* d = dest_of(r, q);
+                    return d != nullptr && d->available() ? 1.0 : 0.0;
+                }},
     QuantityDef{"RS.active", U::Count, "ActiveConn in ipvsadm -Ln",
-                [](R r, Q q) { const auto* d = dest_of(r, q); return d != nullptr ? double(d->activeconns) : 0.0; }},
+                [](R r, Q q) {
+                    const auto* d = dest_of(r, q);
+                    return d != nullptr ? double(d->activeconns) : 0.0;
+                }},
     QuantityDef{"RS.inactive", U::Count, "InActConn in ipvsadm -Ln",
-                [](R r, Q q) { const auto* d = dest_of(r, q); return d != nullptr ? double(d->inactconns) : 0.0; }},
+                [](R r, Q q) {
+                    const auto* d = dest_of(r, q);
+                    return d != nullptr ? double(d->inactconns) : 0.0;
+                }},
     QuantityDef{"RS.persistent", U::Count, "PersistConn in ipvsadm -Ln --persistent-conn",
-                [](R r, Q q) { const auto* d = dest_of(r, q); return d != nullptr ? double(d->persistconns) : 0.0; }},
+                [](R r, Q q) {
+                    const auto* d = dest_of(r, q);
+                    return d != nullptr ? double(d->persistconns) : 0.0;
+                }},
     QuantityDef{"RS.conns", U::Count, "Conns in ipvsadm -Ln --stats (since the last -Z)",
-                [](R r, Q q) { const auto* d = dest_of(r, q); return d != nullptr ? n(d->stats.conns - d->zero_point.conns) : 0.0; }},
+                [](R r, Q q) {
+                    const auto* d = dest_of(r, q);
+                    return d != nullptr ? n(d->stats.conns - d->zero_point.conns) : 0.0;
+                }},
     QuantityDef{"RS.inpkts", U::Count, "InPkts in ipvsadm -Ln --stats",
-                [](R r, Q q) { const auto* d = dest_of(r, q); return d != nullptr ? n(d->stats.inpkts) : 0.0; }},
+                [](R r, Q q) {
+                    const auto* d = dest_of(r, q);
+                    return d != nullptr ? n(d->stats.inpkts) : 0.0;
+                }},
     QuantityDef{"RS.outpkts", U::Count, "OutPkts in ipvsadm -Ln --stats",
-                [](R r, Q q) { const auto* d = dest_of(r, q); return d != nullptr ? n(d->stats.outpkts) : 0.0; }},
+                [](R r, Q q) {
+                    const auto* d = dest_of(r, q);
+                    return d != nullptr ? n(d->stats.outpkts) : 0.0;
+                }},
     QuantityDef{"RS.entries", U::Count, "connection entries bound to the realserver (ipvsadm -Lnc)",
                 [](R r, Q q) { return entries(r, q.subject, std::nullopt); }},
-    QuantityDef{"RS.state.STATE", U::Count, "its connection entries in one IPVS state (TIME_WAIT, FIN_WAIT, ...)",
+    QuantityDef{"RS.state.STATE", U::Count,
+                "its connection entries in one IPVS state (TIME_WAIT, FIN_WAIT, ...)",
                 [](R r, Q q) { return entries(r, q.subject, q.state); }},
     // The realserver host's TCP sockets and its web server.
     QuantityDef{"RS.time_wait", U::Count, "TCP sockets in TIME_WAIT on the realserver host",
@@ -103,11 +131,13 @@ const std::array kQuantities{
                 [](R r, Q q) { return n(rs_of(r, q).web->stats().requests); }},
     QuantityDef{"RS.connections", U::Count, "connections its web server accepted",
                 [](R r, Q q) { return n(rs_of(r, q).web->stats().connections_accepted); }},
-    QuantityDef{"RS.keepalive_closes", U::Count, "connections its web server closed at the keep-alive timeout",
+    QuantityDef{"RS.keepalive_closes", U::Count,
+                "connections its web server closed at the keep-alive timeout",
                 [](R r, Q q) { return n(rs_of(r, q).web->stats().keepalive_closes); }},
     QuantityDef{"RS.workers_busy", U::Count, "workers serving a request now",
                 [](R r, Q q) { return double(rs_of(r, q).web->workers_busy()); }},
-    QuantityDef{"RS.workers_idle_keepalive", U::Count, "workers held by an idle keep-alive connection now (prefork)",
+    QuantityDef{"RS.workers_idle_keepalive", U::Count,
+                "workers held by an idle keep-alive connection now (prefork)",
                 [](R r, Q q) { return double(rs_of(r, q).web->workers_idle_keepalive()); }},
     QuantityDef{"RS.workers_free", U::Count, "workers free now",
                 [](R r, Q q) { return double(rs_of(r, q).web->workers_free()); }},
@@ -118,9 +148,11 @@ const std::array kQuantities{
                 [](R r, Q q) { return capacity_of(r, q).erlang_c_wait; }},
     QuantityDef{"RS.workers_busy_mean", U::Count, "mean workers busy serving (time average)",
                 [](R r, Q q) { return capacity_of(r, q).busy_mean; }},
-    QuantityDef{"RS.workers_held_mean", U::Count, "mean workers held, serving or idle in keep-alive (time average)",
+    QuantityDef{"RS.workers_held_mean", U::Count,
+                "mean workers held, serving or idle in keep-alive (time average)",
                 [](R r, Q q) { return capacity_of(r, q).held_mean; }},
-    QuantityDef{"RS.waited_fraction", U::Ratio, "share of connections (prefork) or requests (event) that waited for a worker",
+    QuantityDef{"RS.waited_fraction", U::Ratio,
+                "share of connections (prefork) or requests (event) that waited for a worker",
                 [](R r, Q q) { return capacity_of(r, q).waited_fraction; }},
     QuantityDef{"RS.connection_hold_s", U::Seconds, "mean time a connection stays open",
                 [](R r, Q q) { return capacity_of(r, q).hold_mean_s; }},
@@ -131,54 +163,70 @@ const std::array kQuantities{
     QuantityDef{"GROUP.pages", U::Count, "pages started", [](R r, Q q) { return n(clients_of(r, q).pages); }},
     QuantityDef{"GROUP.pages_completed", U::Count, "pages whose every object arrived or failed",
                 [](R r, Q q) { return n(clients_of(r, q).pages_completed); }},
-    QuantityDef{"GROUP.pages_aborted", U::Count, "pages a reload abandoned", [](R r, Q q) { return n(clients_of(r, q).pages_aborted); }},
+    QuantityDef{"GROUP.pages_aborted", U::Count, "pages a reload abandoned",
+                [](R r, Q q) { return n(clients_of(r, q).pages_aborted); }},
     QuantityDef{"GROUP.pages_with_failures", U::Count, "pages with a broken object",
                 [](R r, Q q) { return n(clients_of(r, q).pages_with_failures); }},
-    QuantityDef{"GROUP.objects_ok", U::Count, "objects received", [](R r, Q q) { return n(clients_of(r, q).objects_ok); }},
+    QuantityDef{"GROUP.objects_ok", U::Count, "objects received",
+                [](R r, Q q) { return n(clients_of(r, q).objects_ok); }},
     QuantityDef{"GROUP.objects_failed", U::Count, "objects that failed (broken images)",
                 [](R r, Q q) { return n(clients_of(r, q).objects_failed); }},
     QuantityDef{"GROUP.objects_aborted", U::Count, "objects abandoned by a reload",
                 [](R r, Q q) { return n(clients_of(r, q).objects_aborted); }},
-    QuantityDef{"GROUP.objects_pending", U::Count, "objects still outstanding", [](R r, Q q) { return n(clients_of(r, q).objects_pending); }},
-    QuantityDef{"GROUP.retries", U::Count, "requests retried on a new connection", [](R r, Q q) { return n(clients_of(r, q).retries); }},
+    QuantityDef{"GROUP.objects_pending", U::Count, "objects still outstanding",
+                [](R r, Q q) { return n(clients_of(r, q).objects_pending); }},
+    QuantityDef{"GROUP.retries", U::Count, "requests retried on a new connection",
+                [](R r, Q q) { return n(clients_of(r, q).retries); }},
     QuantityDef{"GROUP.connections_opened", U::Count, "TCP connections the browsers opened",
                 [](R r, Q q) { return n(clients_of(r, q).connections_opened); }},
-    QuantityDef{"GROUP.requests", U::Count, "requests sent", [](R r, Q q) { return n(clients_of(r, q).requests); }},
+    QuantityDef{"GROUP.requests", U::Count, "requests sent",
+                [](R r, Q q) { return n(clients_of(r, q).requests); }},
     QuantityDef{"GROUP.errors.refused", U::Count, "connections refused (RST to the SYN)",
                 [](R r, Q q) { return n(clients_of(r, q).errors_refused); }},
-    QuantityDef{"GROUP.errors.reset", U::Count, "connections reset", [](R r, Q q) { return n(clients_of(r, q).errors_reset); }},
+    QuantityDef{"GROUP.errors.reset", U::Count, "connections reset",
+                [](R r, Q q) { return n(clients_of(r, q).errors_reset); }},
     QuantityDef{"GROUP.errors.timeout", U::Count, "connections or requests timed out",
                 [](R r, Q q) { return n(clients_of(r, q).errors_timeout); }},
     QuantityDef{"GROUP.time_wait", U::Count, "client sockets in TIME_WAIT now", client_time_wait},
     QuantityDef{"GROUP.time_wait_max", U::Count, "the most client sockets in TIME_WAIT at one sample",
                 [](R r, Q q) { return n(clients_of(r, q).time_wait_max); }},
-    QuantityDef{"GROUP.page_load_p50", U::Milliseconds, "median page load time", [](R r, Q q) { return clients_of(r, q).page_load_p50; }},
+    QuantityDef{"GROUP.page_load_p50", U::Milliseconds, "median page load time",
+                [](R r, Q q) { return clients_of(r, q).page_load_p50; }},
     QuantityDef{"GROUP.page_load_p95", U::Milliseconds, "95th percentile page load time",
                 [](R r, Q q) { return clients_of(r, q).page_load_p95; }},
     QuantityDef{"GROUP.page_load_p99", U::Milliseconds, "99th percentile page load time",
                 [](R r, Q q) { return clients_of(r, q).page_load_p99; }},
-    QuantityDef{"GROUP.page_load_mean", U::Milliseconds, "mean page load time", [](R r, Q q) { return clients_of(r, q).page_load_mean; }},
-    QuantityDef{"GROUP.longest_stall_s", U::Seconds, "the longest a request waited before a reload aborted it",
+    QuantityDef{"GROUP.page_load_mean", U::Milliseconds, "mean page load time",
+                [](R r, Q q) { return clients_of(r, q).page_load_mean; }},
+    QuantityDef{"GROUP.longest_stall_s", U::Seconds,
+                "the longest a request waited before a reload aborted it",
                 [](R r, Q q) { return clients_of(r, q).longest_stall_s; }},
     QuantityDef{"GROUP.requests_per_connection", U::Ratio, "requests per closed connection",
                 [](R r, Q q) { return clients_of(r, q).requests_per_connection; }},
 
     // All realservers together.
     QuantityDef{"servers.time_wait", U::Count, "TCP sockets in TIME_WAIT on all realservers now",
-                [](R r, Q) { return servers_sum(r, [](Run::RealServer& s) { return n(s.host->tcp().count(tcp::TcpState::TimeWait)); }); }},
+                [](R r, Q) {
+                    return servers_sum(r, [](Run::RealServer& s) {
+                        return n(s.host->tcp().count(tcp::TcpState::TimeWait));
+                    });
+                }},
     QuantityDef{"servers.time_wait_max", U::Count, "the largest RS.time_wait_max",
                 [](R r, Q) {
                     double mx = 0;
-                    for (Run::RealServer& s : r.realservers()) mx = std::max(mx, n(s.host->tcp().counters().time_wait_max));
+                    for (Run::RealServer& s : r.realservers())
+                        mx = std::max(mx, n(s.host->tcp().counters().time_wait_max));
                     return mx;
                 }},
-    QuantityDef{"servers.requests", U::Count, "requests answered by all realservers",
-                [](R r, Q) { return servers_sum(r, [](Run::RealServer& s) { return n(s.web->stats().requests); }); }},
+    QuantityDef{
+        "servers.requests", U::Count, "requests answered by all realservers",
+        [](R r, Q) { return servers_sum(r, [](Run::RealServer& s) { return n(s.web->stats().requests); }); }},
 
     // The director.
     QuantityDef{"director.entries", U::Count, "connection entries (ipvsadm -Lnc, templates left out)",
                 [](R r, Q) { return entries(r, std::nullopt, std::nullopt); }},
-    QuantityDef{"director.state.STATE", U::Count, "connection entries in one IPVS state", [](R r, Q q) { return entries(r, std::nullopt, q.state); }},
+    QuantityDef{"director.state.STATE", U::Count, "connection entries in one IPVS state",
+                [](R r, Q q) { return entries(r, std::nullopt, q.state); }},
     QuantityDef{"director.templates", U::Count, "persistence templates",
                 [](R r, Q) {
                     double k = 0;
@@ -195,14 +243,17 @@ const std::array kQuantities{
                 [](R r, Q) { return n(r.director().counters().no_dest_icmp); }},
     QuantityDef{"director.resets", U::Count, "RSTs from the director's own TCP stack",
                 [](R r, Q) { return n(r.director().counters().stack_resets); }},
-    QuantityDef{"director.scheduled", U::Count, "connections the schedulers placed", [](R r, Q) { return n(r.director().counters().scheduled); }},
+    QuantityDef{"director.scheduled", U::Count, "connections the schedulers placed",
+                [](R r, Q) { return n(r.director().counters().scheduled); }},
 
     // The first drain (-w 0 or -d, by an admin or a health check) of a realserver.
     QuantityDef{"drain.RS.started_s", U::Seconds, "when the drain command came (-1: none yet)",
                 [](R r, Q q) { return drain(r, q, nullptr); }},
-    QuantityDef{"drain.RS.no_active_s", U::Seconds, "seconds from the command until ActiveConn was 0 (-1: not yet)",
+    QuantityDef{"drain.RS.no_active_s", U::Seconds,
+                "seconds from the command until ActiveConn was 0 (-1: not yet)",
                 [](R r, Q q) { return drain(r, q, &DrainResult::no_active_after); }},
-    QuantityDef{"drain.RS.no_entries_s", U::Seconds, "seconds from the command until no entry was bound to it (-1: not yet)",
+    QuantityDef{"drain.RS.no_entries_s", U::Seconds,
+                "seconds from the command until no entry was bound to it (-1: not yet)",
                 [](R r, Q q) { return drain(r, q, &DrainResult::no_entries_after); }},
 
     // Health checks.
@@ -211,10 +262,16 @@ const std::array kQuantities{
     QuantityDef{"health.CHECK.RS.up", U::Flag, "1 while the check holds the realserver up",
                 [](R r, Q q) { return health(r, q, [](const auto& st) { return st.up ? 1.0 : 0.0; }); }},
     QuantityDef{"health.CHECK.RS.down_s", U::Seconds, "when the check last marked it down (-1: never)",
-                [](R r, Q q) { return health(r, q, [](const auto& st) { return st.down_at ? st.down_at->seconds() : -1.0; }); }},
+                [](R r, Q q) {
+                    return health(r, q,
+                                  [](const auto& st) { return st.down_at ? st.down_at->seconds() : -1.0; });
+                }},
     QuantityDef{"health.CHECK.RS.up_s", U::Seconds, "when the check last brought it back (-1: never)",
-                [](R r, Q q) { return health(r, q, [](const auto& st) { return st.up_at ? st.up_at->seconds() : -1.0; }); }},
-    QuantityDef{"health.CHECK.RS.checks", U::Count, "checks made", [](R r, Q q) { return health(r, q, [](const auto& st) { return n(st.checks); }); }},
+                [](R r, Q q) {
+                    return health(r, q, [](const auto& st) { return st.up_at ? st.up_at->seconds() : -1.0; });
+                }},
+    QuantityDef{"health.CHECK.RS.checks", U::Count, "checks made",
+                [](R r, Q q) { return health(r, q, [](const auto& st) { return n(st.checks); }); }},
     QuantityDef{"health.CHECK.RS.failed_checks", U::Count, "checks failed",
                 [](R r, Q q) { return health(r, q, [](const auto& st) { return n(st.failed_checks); }); }},
 
@@ -223,11 +280,14 @@ const std::array kQuantities{
                 [](R r, Q) { return r.director().kernel().syn_states_active ? 1.0 : 0.0; }},
     QuantityDef{"kernel.has_conn_reuse_mode", U::Flag, "net.ipv4.vs.conn_reuse_mode exists (4.2+)",
                 [](R r, Q) { return r.director().kernel().has_conn_reuse_mode ? 1.0 : 0.0; }},
-    QuantityDef{"kernel.conntrack_drop_only_if_confirmed", U::Flag, "conntrack=1 drops a rescheduled SYN only with a confirmed conntrack (5.9+)",
+    QuantityDef{"kernel.conntrack_drop_only_if_confirmed", U::Flag,
+                "conntrack=1 drops a rescheduled SYN only with a confirmed conntrack (5.9+)",
                 [](R r, Q) { return r.director().kernel().conntrack_drop_only_if_confirmed ? 1.0 : 0.0; }},
-    QuantityDef{"kernel.nodest_reprocess", U::Flag, "expire_nodest_conn=1 reschedules the packet at once (5.9+)",
+    QuantityDef{"kernel.nodest_reprocess", U::Flag,
+                "expire_nodest_conn=1 reschedules the packet at once (5.9+)",
                 [](R r, Q) { return r.director().kernel().nodest_reprocess ? 1.0 : 0.0; }},
-    QuantityDef{"kernel.nodest_flush", U::Flag, "expire_nodest_conn=1 flushes a deleted realserver's entries (5.9+)",
+    QuantityDef{"kernel.nodest_flush", U::Flag,
+                "expire_nodest_conn=1 flushes a deleted realserver's entries (5.9+)",
                 [](R r, Q) { return r.director().kernel().nodest_flush ? 1.0 : 0.0; }},
 
     QuantityDef{"time", U::Seconds, "the simulated clock", [](R r, Q) { return r.sim().now().seconds(); }},
@@ -238,7 +298,8 @@ std::vector<std::string_view> split(std::string_view s) {
     size_t start = 0;
     for (;;) {
         const size_t dot = s.find('.', start);
-        parts.push_back(s.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start));
+        parts.push_back(
+            s.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start));
         if (dot == std::string_view::npos) return parts;
         start = dot + 1;
     }
@@ -269,7 +330,8 @@ std::vector<std::string> check_names(const Scenario& s) {
 }
 std::vector<std::string> state_names() {
     std::vector<std::string> v;
-    for (size_t i = 0; i < ipvs::kStateCount; ++i) v.emplace_back(ipvs::to_string(static_cast<ipvs::TcpState>(i)));
+    for (size_t i = 0; i < ipvs::kStateCount; ++i)
+        v.emplace_back(ipvs::to_string(static_cast<ipvs::TcpState>(i)));
     return v;
 }
 
@@ -277,7 +339,8 @@ std::vector<std::string> state_names() {
 bool checked_by(const Scenario& s, size_t hc, size_t rs) {
     for (const Rule& r : s.rules)
         if (r.command.cmd == ipvs::IpvsadmCmd::AddDest && r.command.service.key.fwmark == 0 &&
-            r.command.service.key.vip == s.health_checks[hc].service && r.command.dest.addr.addr == s.realservers[rs].address)
+            r.command.service.key.vip == s.health_checks[hc].service &&
+            r.command.dest.addr.addr == s.realservers[rs].address)
             return true;
     return false;
 }
@@ -285,7 +348,8 @@ bool checked_by(const Scenario& s, size_t hc, size_t rs) {
 enum class Miss : uint8_t { None, Literal, Subject, State, NotChecked };
 
 // Matches `parts` against one pattern; on a match fills `q`.
-Miss match(const Scenario& s, std::string_view pattern, const std::vector<std::string_view>& parts, QuantityRef* q) {
+Miss match(const Scenario& s, std::string_view pattern, const std::vector<std::string_view>& parts,
+           QuantityRef* q) {
     const std::vector<std::string_view> pat = split(pattern);
     if (pat.size() != parts.size()) return Miss::Literal;
     Miss miss = Miss::None;
@@ -317,7 +381,8 @@ Miss match(const Scenario& s, std::string_view pattern, const std::vector<std::s
             else q->state = *st;
         }
     }
-    if (miss == Miss::None && pattern.substr(0, 7) == "health." && pat.size() == 4 && !checked_by(s, q->subject, q->realserver))
+    if (miss == Miss::None && pattern.substr(0, 7) == "health." && pat.size() == 4 &&
+        !checked_by(s, q->subject, q->realserver))
         return Miss::NotChecked;
     return miss;
 }
@@ -359,7 +424,8 @@ std::optional<QuantityRef> resolve_quantity(std::string_view name, const Scenari
     if (error == nullptr) return std::nullopt;
     const std::string what(name);
     if (!state_word.empty()) {
-        *error = {"unknown IPVS state '" + state_word + "' in '" + what + "'", "states as ipvsadm -Lnc prints them: " + join(state_names())};
+        *error = {"unknown IPVS state '" + state_word + "' in '" + what + "'",
+                  "states as ipvsadm -Lnc prints them: " + join(state_names())};
         return std::nullopt;
     }
     if (!unchecked.empty()) {
@@ -369,21 +435,25 @@ std::optional<QuantityRef> resolve_quantity(std::string_view name, const Scenari
     }
     std::vector<std::string> heads = rs_names(s);
     for (const auto& g : group_names(s)) heads.push_back(g);
-    for (const char* h : {"clients", "servers", "director", "drain", "health", "kernel", "time"}) heads.emplace_back(h);
+    for (const char* h : {"clients", "servers", "director", "drain", "health", "kernel", "time"})
+        heads.emplace_back(h);
     const std::string head(parts[0]);
     if (!index_of(heads, head)) {
         const std::string near_head = did_you_mean(head, heads);
         *error = {"unknown name '" + head + "' in '" + what + "'",
                   (near_head.empty() ? std::string() : "did you mean '" + near_head + "'? ") +
-                      "a quantity starts with a realserver, a client group, clients, servers, director, drain, health, kernel or time"};
+                      "a quantity starts with a realserver, a client group, clients, servers, director, "
+                      "drain, health, kernel or time"};
         return std::nullopt;
     }
     const std::string near = did_you_mean(what, quantity_names(s));
     if (!near.empty()) {
-        *error = {"unknown quantity '" + what + "'", "did you mean '" + near + "'? (lvsim run FILE --list-quantities lists them all)"};
+        *error = {"unknown quantity '" + what + "'",
+                  "did you mean '" + near + "'? (lvsim run FILE --list-quantities lists them all)"};
         return std::nullopt;
     }
-    *error = {"unknown quantity '" + what + "'", "lvsim run FILE --list-quantities lists every quantity of this scenario"};
+    *error = {"unknown quantity '" + what + "'",
+              "lvsim run FILE --list-quantities lists every quantity of this scenario"};
     return std::nullopt;
 }
 
@@ -398,7 +468,8 @@ std::vector<std::string> quantity_names(const Scenario& s) {
     for (const QuantityDef& d : kQuantities) {
         // Expand each placeholder in turn.
         std::vector<std::string> names{std::string(d.pattern)};
-        for (const auto& [word, values] : {Binding{"RS", &rs}, Binding{"GROUP", &groups}, Binding{"CHECK", &checks}, Binding{"STATE", &states}}) {
+        for (const auto& [word, values] : {Binding{"RS", &rs}, Binding{"GROUP", &groups},
+                                           Binding{"CHECK", &checks}, Binding{"STATE", &states}}) {
             std::vector<std::string> next;
             for (const std::string& nm : names) {
                 std::vector<std::string_view> parts = split(nm);
@@ -410,7 +481,8 @@ std::vector<std::string> quantity_names(const Scenario& s) {
                 const size_t at = static_cast<size_t>(it - parts.begin());
                 for (const std::string& v : *values) {
                     std::string built;
-                    for (size_t i = 0; i < parts.size(); ++i) built += (i ? "." : "") + std::string(i == at ? std::string_view(v) : parts[i]);
+                    for (size_t i = 0; i < parts.size(); ++i)
+                        built += (i ? "." : "") + std::string(i == at ? std::string_view(v) : parts[i]);
                     next.push_back(built);
                 }
             }
@@ -422,12 +494,15 @@ std::vector<std::string> quantity_names(const Scenario& s) {
 }
 
 std::string quantity_listing(const Scenario& s) {
-    const auto names = [](const std::vector<std::string>& v) { return v.empty() ? std::string("(none)") : join(v); };
+    const auto names = [](const std::vector<std::string>& v) {
+        return v.empty() ? std::string("(none)") : join(v);
+    };
     std::vector<std::string> groups{"clients"};
     for (const auto& g : group_names(s)) groups.push_back(g);
     std::string out = "Quantities of " + s.name + " (expectations, sweep metrics, lvsim::Run::quantity)\n";
-    out += "  RS = " + names(rs_names(s)) + "; GROUP = " + join(groups) + "; CHECK = " + names(check_names(s)) +
-           "; STATE = an IPVS state as ipvsadm -Lnc prints it (" + join(state_names()) + ")\n\n";
+    out += "  RS = " + names(rs_names(s)) + "; GROUP = " + join(groups) +
+           "; CHECK = " + names(check_names(s)) + "; STATE = an IPVS state as ipvsadm -Lnc prints it (" +
+           join(state_names()) + ")\n\n";
     size_t width = 0;
     for (const QuantityDef& d : kQuantities) width = std::max(width, d.pattern.size());
     for (const QuantityDef& d : kQuantities) {
@@ -437,14 +512,17 @@ std::string quantity_listing(const Scenario& s) {
         unit.resize(9, ' ');
         out += line + unit + std::string(d.meaning) + "\n";
     }
-    out += "\nA bare number is in the quantity's unit; a number with a time unit is converted (page_load_p50 < 1s).\n";
+    out +=
+        "\nA bare number is in the quantity's unit; a number with a time unit is converted (page_load_p50 < "
+        "1s).\n";
     return out;
 }
 
 std::string quantity_markdown() {
     std::string out = "| quantity | unit | meaning |\n|---|---|---|\n";
     for (const QuantityDef& d : kQuantities)
-        out += "| `" + std::string(d.pattern) + "` | " + std::string(to_string(d.unit)) + " | " + std::string(d.meaning) + " |\n";
+        out += "| `" + std::string(d.pattern) + "` | " + std::string(to_string(d.unit)) + " | " +
+               std::string(d.meaning) + " |\n";
     return out;
 }
 

@@ -30,10 +30,10 @@ inline bool is_time(Unit u) { return u == Unit::Milliseconds || u == Unit::Secon
 
 // A name resolved against a scenario: which table entry, and the names its placeholders bound.
 struct QuantityRef {
-    uint16_t def = 0;                // index into quantity_table()
-    size_t subject = 0;              // RS, GROUP or CHECK: its index in the scenario
-    bool all_groups = false;         // GROUP was `clients`
-    size_t realserver = 0;           // health.CHECK.RS: the realserver
+    uint16_t def = 0;                             // index into quantity_table()
+    size_t subject = 0;                           // RS, GROUP or CHECK: its index in the scenario
+    bool all_groups = false;                      // GROUP was `clients`
+    size_t realserver = 0;                        // health.CHECK.RS: the realserver
     ipvs::TcpState state = ipvs::TcpState::None;  // STATE
 };
 
@@ -54,7 +54,8 @@ struct QuantityError {
 };
 
 // Resolves `name` against the scenario's realservers, client groups and health checks.
-std::optional<QuantityRef> resolve_quantity(std::string_view name, const Scenario& s, QuantityError* error = nullptr);
+std::optional<QuantityRef> resolve_quantity(std::string_view name, const Scenario& s,
+                                            QuantityError* error = nullptr);
 
 // The value now.
 double read_quantity(Run& run, const QuantityRef& q);

@@ -43,21 +43,23 @@ void write_capacity(std::ostream& o, const Report& r) {
     for (const ServerReport& s : r.realservers) {
         const CapacityInput& in = s.capacity;
         const CapacityCheck k = capacity_check(in);
-        o << "  " << s.name << " (" << (in.prefork ? "prefork" : "event") << ", " << in.workers << " workers): offered "
-          << num(k.arrival_rate, 1) << " req/s x " << num(k.service_mean_s * 1e3, 2) << " ms = " << num(k.offered_erlangs, 2)
-          << " erlangs\n";
-        o << "    Erlang C, a worker busy only while serving: " << num(k.erlang_busy, 2) << " workers busy, P(wait) "
-          << num(k.erlang_c_wait, 3) << "\n";
-        o << "    simulated: " << num(k.busy_mean, 2) << " busy, " << num(k.held_mean, 2) << " held on average; "
-          << in.waited << " " << (in.prefork ? "connections" : "requests") << " (" << num(k.waited_fraction * 100, 1)
-          << "%) waited for a worker\n";
-        o << "    Little's law on connections: " << num(k.connection_rate, 2) << " conn/s x " << num(k.hold_mean_s, 2)
-          << " s open = " << num(k.little_held, 1) << " connections open on average\n";
+        o << "  " << s.name << " (" << (in.prefork ? "prefork" : "event") << ", " << in.workers
+          << " workers): offered " << num(k.arrival_rate, 1) << " req/s x " << num(k.service_mean_s * 1e3, 2)
+          << " ms = " << num(k.offered_erlangs, 2) << " erlangs\n";
+        o << "    Erlang C, a worker busy only while serving: " << num(k.erlang_busy, 2)
+          << " workers busy, P(wait) " << num(k.erlang_c_wait, 3) << "\n";
+        o << "    simulated: " << num(k.busy_mean, 2) << " busy, " << num(k.held_mean, 2)
+          << " held on average; " << in.waited << " " << (in.prefork ? "connections" : "requests") << " ("
+          << num(k.waited_fraction * 100, 1) << "%) waited for a worker\n";
+        o << "    Little's law on connections: " << num(k.connection_rate, 2) << " conn/s x "
+          << num(k.hold_mean_s, 2) << " s open = " << num(k.little_held, 1)
+          << " connections open on average\n";
         if (in.prefork && k.under_count > 1 && k.held_mean > 2 * k.erlang_busy)
             o << "    -> the formula under-counts by " << num(k.under_count, 1)
               << " workers: idle keep-alive connections hold prefork workers between requests\n";
         else if (!in.prefork)
-            o << "    -> idle keep-alive connections hold no worker here (event model): the formula applies\n";
+            o << "    -> idle keep-alive connections hold no worker here (event model): the formula "
+                 "applies\n";
     }
 }
 
@@ -65,11 +67,13 @@ void write_capacity(std::ostream& o, const Report& r) {
 
 void write_text_report(std::ostream& o, const Report& r) {
     o << "lvsim: " << r.scenario << " (" << r.file << ")\n";
-    o << "  seed " << r.seed << ", kernel profile " << r.kernel << (r.kernel_asked.empty() ? "" : " (for kernel " + r.kernel_asked + ")")
-      << ", " << secs(r.end) << " s simulated, " << r.events << " events\n";
+    o << "  seed " << r.seed << ", kernel profile " << r.kernel
+      << (r.kernel_asked.empty() ? "" : " (for kernel " + r.kernel_asked + ")") << ", " << secs(r.end)
+      << " s simulated, " << r.events << " events\n";
     if (!r.warnings.empty()) {
         o << "\nWarnings\n";
-        for (const Warning& w : r.warnings) o << "  " << r.file << ":" << w.mark.line << ": " << w.text << "\n";
+        for (const Warning& w : r.warnings)
+            o << "  " << r.file << ":" << w.mark.line << ": " << w.text << "\n";
     }
     if (!r.lesson.empty()) {
         o << "\nLesson\n";
@@ -79,30 +83,35 @@ void write_text_report(std::ostream& o, const Report& r) {
     }
     const ClientReport& c = r.clients;
     o << "\nClients (" << c.browsers << " browser" << (c.browsers == 1 ? "" : "s") << ")\n";
-    o << "  pages " << c.pages << " (completed " << c.pages_completed << ", aborted by a reload " << c.pages_aborted
-      << ", with broken objects " << c.pages_with_failures << ")\n";
-    o << "  objects ok " << c.objects_ok << ", failed " << c.objects_failed << ", aborted " << c.objects_aborted
-      << ", pending at the end " << c.objects_pending << ", retried " << c.retries << "\n";
-    o << "  errors: refused " << c.errors_refused << ", reset " << c.errors_reset << ", timeout " << c.errors_timeout;
+    o << "  pages " << c.pages << " (completed " << c.pages_completed << ", aborted by a reload "
+      << c.pages_aborted << ", with broken objects " << c.pages_with_failures << ")\n";
+    o << "  objects ok " << c.objects_ok << ", failed " << c.objects_failed << ", aborted "
+      << c.objects_aborted << ", pending at the end " << c.objects_pending << ", retried " << c.retries
+      << "\n";
+    o << "  errors: refused " << c.errors_refused << ", reset " << c.errors_reset << ", timeout "
+      << c.errors_timeout;
     if (c.errors_no_port != 0) o << ", no free port " << c.errors_no_port;
     o << "\n";
     o << "  page load ms: p50 " << num(c.page_load_p50, 1) << ", p95 " << num(c.page_load_p95, 1) << ", p99 "
       << num(c.page_load_p99, 1) << "\n";
-    if (c.longest_stall_s > 0) o << "  longest stalled request before its abort: " << num(c.longest_stall_s, 1) << " s\n";
-    o << "  connections opened " << c.connections_opened << ", requests per connection " << num(c.requests_per_connection, 1)
-      << ", client TIME_WAIT max " << c.time_wait_max << "\n";
+    if (c.longest_stall_s > 0)
+        o << "  longest stalled request before its abort: " << num(c.longest_stall_s, 1) << " s\n";
+    o << "  connections opened " << c.connections_opened << ", requests per connection "
+      << num(c.requests_per_connection, 1) << ", client TIME_WAIT max " << c.time_wait_max << "\n";
     if (r.groups.size() > 1)
         for (const ClientReport& g : r.groups)
-            o << "    " << g.name << ": pages " << g.pages << ", objects ok " << g.objects_ok << ", failed " << g.objects_failed
-              << ", p50 " << num(g.page_load_p50, 1) << " ms\n";
+            o << "    " << g.name << ": pages " << g.pages << ", objects ok " << g.objects_ok << ", failed "
+              << g.objects_failed << ", p50 " << num(g.page_load_p50, 1) << " ms\n";
 
     o << "\nRealservers\n";
-    o << "  " << std::left << std::setw(8) << "name" << std::setw(16) << "address" << std::right << std::setw(10) << "accepted"
-      << std::setw(10) << "requests" << std::setw(15) << "TIME_WAIT max" << std::setw(12) << "ka closes" << "\n";
+    o << "  " << std::left << std::setw(8) << "name" << std::setw(16) << "address" << std::right
+      << std::setw(10) << "accepted" << std::setw(10) << "requests" << std::setw(15) << "TIME_WAIT max"
+      << std::setw(12) << "ka closes"
+      << "\n";
     for (const ServerReport& s : r.realservers)
-        o << "  " << std::left << std::setw(8) << s.name << std::setw(16) << s.address << std::right << std::setw(10)
-          << s.connections_accepted << std::setw(10) << s.requests << std::setw(15) << s.time_wait_max << std::setw(12)
-          << s.keepalive_closes << "\n";
+        o << "  " << std::left << std::setw(8) << s.name << std::setw(16) << s.address << std::right
+          << std::setw(10) << s.connections_accepted << std::setw(10) << s.requests << std::setw(15)
+          << s.time_wait_max << std::setw(12) << s.keepalive_closes << "\n";
 
     if (r.capacity_check) write_capacity(o, r);
 
@@ -110,8 +119,11 @@ void write_text_report(std::ostream& o, const Report& r) {
         o << "\nDrains\n";
         for (const DrainResult& d : r.drains) {
             o << "  " << d.realserver << ": " << d.command << " at " << secs(d.at) << " s\n";
-            o << "    no ActiveConn after " << (d.no_active_after ? num(d.no_active_after->seconds()) + " s" : "(not within the run)")
-              << ", no entries after " << (d.no_entries_after ? num(d.no_entries_after->seconds()) + " s" : "(not within the run)") << "\n";
+            o << "    no ActiveConn after "
+              << (d.no_active_after ? num(d.no_active_after->seconds()) + " s" : "(not within the run)")
+              << ", no entries after "
+              << (d.no_entries_after ? num(d.no_entries_after->seconds()) + " s" : "(not within the run)")
+              << "\n";
         }
     }
     if (!r.admin_log.empty()) {
@@ -129,8 +141,9 @@ void write_text_report(std::ostream& o, const Report& r) {
         size_t passed = 0;
         for (const ExpectResult& e : r.expectations) {
             passed += e.passed ? 1 : 0;
-            o << "  " << (e.passed ? "PASS" : "FAIL") << "  at " << (e.at ? secs(*e.at) + " s" : std::string("end")) << ": "
-              << e.text << "   (" << e.observed << ")\n";
+            o << "  " << (e.passed ? "PASS" : "FAIL") << "  at "
+              << (e.at ? secs(*e.at) + " s" : std::string("end")) << ": " << e.text << "   (" << e.observed
+              << ")\n";
         }
         o << "\nResult: " << passed << " of " << r.expectations.size() << " expectations hold"
           << (passed == r.expectations.size() ? "" : " -- FAILED") << "\n";
@@ -158,16 +171,20 @@ void write_json_report(std::ostream& o, const Report& r) {
     for (size_t i = 0; i < r.warnings.size(); ++i) {
         o << (i ? ",\n    " : "\n    ") << "{\"text\": ";
         json_str(o, r.warnings[i].text);
-        o << ", \"line\": " << r.warnings[i].mark.line << ", \"column\": " << r.warnings[i].mark.column << "}";
+        o << ", \"line\": " << r.warnings[i].mark.line << ", \"column\": " << r.warnings[i].mark.column
+          << "}";
     }
     o << "],\n  \"end_s\": " << secs(r.end) << ",\n  \"events\": " << r.events << ",\n";
     const auto client = [&](const ClientReport& c, const std::string& indent) {
-        o << "{\"pages\": " << c.pages << ", \"pages_completed\": " << c.pages_completed << ", \"pages_aborted\": " << c.pages_aborted
-          << ", \"objects_ok\": " << c.objects_ok << ", \"objects_failed\": " << c.objects_failed << ", \"objects_aborted\": "
-          << c.objects_aborted << ", \"objects_pending\": " << c.objects_pending << ",\n" << indent << "\"retries\": " << c.retries
-          << ", \"connections_opened\": " << c.connections_opened << ", \"requests\": " << c.requests << ", \"time_wait_max\": "
-          << c.time_wait_max << ", \"errors\": {\"refused\": " << c.errors_refused << ", \"reset\": " << c.errors_reset
-          << ", \"timeout\": " << c.errors_timeout << "},\n" << indent << "\"page_load_ms\": {\"p50\": " << num(c.page_load_p50)
+        o << "{\"pages\": " << c.pages << ", \"pages_completed\": " << c.pages_completed
+          << ", \"pages_aborted\": " << c.pages_aborted << ", \"objects_ok\": " << c.objects_ok
+          << ", \"objects_failed\": " << c.objects_failed << ", \"objects_aborted\": " << c.objects_aborted
+          << ", \"objects_pending\": " << c.objects_pending << ",\n"
+          << indent << "\"retries\": " << c.retries << ", \"connections_opened\": " << c.connections_opened
+          << ", \"requests\": " << c.requests << ", \"time_wait_max\": " << c.time_wait_max
+          << ", \"errors\": {\"refused\": " << c.errors_refused << ", \"reset\": " << c.errors_reset
+          << ", \"timeout\": " << c.errors_timeout << "},\n"
+          << indent << "\"page_load_ms\": {\"p50\": " << num(c.page_load_p50)
           << ", \"p95\": " << num(c.page_load_p95) << ", \"p99\": " << num(c.page_load_p99) << "}}";
     };
     o << "  \"clients\": ";
@@ -190,10 +207,12 @@ void write_json_report(std::ostream& o, const Report& r) {
         o << ", \"connections_accepted\": " << s.connections_accepted << ", \"requests\": " << s.requests
           << ", \"time_wait_max\": " << s.time_wait_max << ", \"keepalive_closes\": " << s.keepalive_closes;
         const CapacityCheck k = capacity_check(s.capacity);
-        o << ",\n     \"capacity\": {\"offered_erlangs\": " << num(k.offered_erlangs, 6) << ", \"erlang_c_wait\": "
-          << num(k.erlang_c_wait, 6) << ", \"workers_busy_mean\": " << num(k.busy_mean, 6) << ", \"workers_held_mean\": "
-          << num(k.held_mean, 6) << ", \"waited_fraction\": " << num(k.waited_fraction, 6) << ", \"connection_hold_s\": "
-          << num(k.hold_mean_s, 6) << "}}";
+        o << ",\n     \"capacity\": {\"offered_erlangs\": " << num(k.offered_erlangs, 6)
+          << ", \"erlang_c_wait\": " << num(k.erlang_c_wait, 6)
+          << ", \"workers_busy_mean\": " << num(k.busy_mean, 6)
+          << ", \"workers_held_mean\": " << num(k.held_mean, 6)
+          << ", \"waited_fraction\": " << num(k.waited_fraction, 6)
+          << ", \"connection_hold_s\": " << num(k.hold_mean_s, 6) << "}}";
     }
     o << "],\n  \"drains\": [";
     for (size_t i = 0; i < r.drains.size(); ++i) {
@@ -230,8 +249,9 @@ void write_json_report(std::ostream& o, const Report& r) {
                 json_str(o, d.address);
                 o << ", \"forward\": ";
                 json_str(o, d.forward);
-                o << ", \"weight\": " << d.weight << ", \"active\": " << d.active << ", \"inactive\": " << d.inactive
-                  << ", \"persistent\": " << d.persistent << ", \"conns\": " << d.conns << ", \"states\": {";
+                o << ", \"weight\": " << d.weight << ", \"active\": " << d.active
+                  << ", \"inactive\": " << d.inactive << ", \"persistent\": " << d.persistent
+                  << ", \"conns\": " << d.conns << ", \"states\": {";
                 size_t n = 0;
                 for (const auto& [state, count] : d.states) {
                     o << (n++ ? ", " : "");
@@ -249,8 +269,8 @@ void write_json_report(std::ostream& o, const Report& r) {
         const ExpectResult& e = r.expectations[i];
         o << (i ? ",\n    " : "\n    ") << "{\"text\": ";
         json_str(o, e.text);
-        o << ", \"at_s\": " << (e.at ? secs(*e.at) : std::string("null")) << ", \"passed\": " << (e.passed ? "true" : "false")
-          << ", \"observed\": ";
+        o << ", \"at_s\": " << (e.at ? secs(*e.at) : std::string("null"))
+          << ", \"passed\": " << (e.passed ? "true" : "false") << ", \"observed\": ";
         json_str(o, e.observed);
         o << "}";
     }
@@ -260,11 +280,12 @@ void write_json_report(std::ostream& o, const Report& r) {
 }
 
 void write_csv(std::ostream& o, const Report& r) {
-    o << "t_s,realserver,present,weight,active,inactive,conns,server_time_wait,workers_busy,workers_idle_keepalive,client_time_wait\n";
+    o << "t_s,realserver,present,weight,active,inactive,conns,server_time_wait,workers_busy,workers_idle_"
+         "keepalive,client_time_wait\n";
     for (const SampleRow& s : r.samples)
-        o << secs(s.t) << ',' << s.realserver << ',' << (s.present ? 1 : 0) << ',' << s.weight << ',' << s.active << ',' << s.inactive
-          << ',' << s.conns << ',' << s.time_wait << ',' << s.workers_busy << ',' << s.workers_idle_keepalive << ','
-          << s.client_time_wait << '\n';
+        o << secs(s.t) << ',' << s.realserver << ',' << (s.present ? 1 : 0) << ',' << s.weight << ','
+          << s.active << ',' << s.inactive << ',' << s.conns << ',' << s.time_wait << ',' << s.workers_busy
+          << ',' << s.workers_idle_keepalive << ',' << s.client_time_wait << '\n';
 }
 
 }  // namespace lvs::scenario

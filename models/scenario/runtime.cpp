@@ -37,8 +37,10 @@ Run::Run(const Scenario& s, RunOptions options)
       sim_(s.seed),
       net_(sim_),
       end_(options_.until ? *options_.until : sim::at(s.duration)),
-      sampler_(sim_, [this] { sample(); }, sim::Priority::Late),
-      listing_timer_(sim_, [this] { trace_listings(); }, sim::Priority::Late) {
+      sampler_(
+          sim_, [this] { sample(); }, sim::Priority::Late),
+      listing_timer_(
+          sim_, [this] { trace_listings(); }, sim::Priority::Late) {
     if (options_.trace_jsonl != nullptr) {
         jsonl_ = std::make_unique<sim::JsonLinesSink>(*options_.trace_jsonl);
         sim_.trace().subscribe(*jsonl_);
@@ -62,7 +64,8 @@ void Run::build() {
     const net::NodeId lan = net_.add_node("lan", net::NodeKind::Switch);
     const net::LinkSpec lan_link{s.network.lan_delay, s.network.lan_bandwidth_bps, 0.0};
     net_.add_link(internet, lan, lan_link);
-    director_ = std::make_unique<ipvs::Director>(net_, "director", s.director_address, *kernel, tcp::linux6_profile());
+    director_ = std::make_unique<ipvs::Director>(net_, "director", s.director_address, *kernel,
+                                                 tcp::linux6_profile());
     net_.add_link(director_->node(), lan, lan_link);
 
     // Forwarding method per realserver, from the rules: -m puts the director on the reply
@@ -70,8 +73,10 @@ void Run::build() {
     std::map<uint32_t, std::set<ipvs::Forward>> forwards;
     std::vector<net::Ipv4> vips;
     const auto note = [&](const ipvs::IpvsadmCommand& c, bool rule) {
-        if (c.cmd == ipvs::IpvsadmCmd::AddDest || c.cmd == ipvs::IpvsadmCmd::EditDest) forwards[c.dest.addr.addr.value()].insert(c.dest.forward);
-        if (rule && c.has_service && c.service.key.fwmark == 0 && std::find(vips.begin(), vips.end(), c.service.key.vip.addr) == vips.end())
+        if (c.cmd == ipvs::IpvsadmCmd::AddDest || c.cmd == ipvs::IpvsadmCmd::EditDest)
+            forwards[c.dest.addr.addr.value()].insert(c.dest.forward);
+        if (rule && c.has_service && c.service.key.fwmark == 0 &&
+            std::find(vips.begin(), vips.end(), c.service.key.vip.addr) == vips.end())
             vips.push_back(c.service.key.vip.addr);
     };
     for (const Rule& r : s.rules) note(r.command, true);
@@ -92,7 +97,8 @@ void Run::build() {
             // Which name goes with which address, for readers of the trace (with direct
             // routing the realserver's connections carry the VIP, not its address).
             std::string methods;
-            for (ipvs::Forward m : f) methods += (methods.empty() ? "" : ",") + std::string(ipvs::to_string(m));
+            for (ipvs::Forward m : f)
+                methods += (methods.empty() ? "" : ",") + std::string(ipvs::to_string(m));
             LVS_TRACE(sim_, net_.entity(director_->node()), "director.realserver")
                 .f("name", spec.name)
                 .f("address", spec.address.str())
@@ -136,8 +142,8 @@ void Run::build() {
     // The director's configuration at t = 0, before anything else happens.
     for (const SysctlSetting& x : s.sysctls) {
         const std::string err = director_->set_sysctl(x.sysctl->name, x.value);
-        admin_log_.push_back("[0s] sysctl net.ipv4.vs." + std::string(x.sysctl->name) + "=" + std::to_string(x.value) +
-                             (err.empty() ? "" : ": " + err));
+        admin_log_.push_back("[0s] sysctl net.ipv4.vs." + std::string(x.sysctl->name) + "=" +
+                             std::to_string(x.value) + (err.empty() ? "" : ": " + err));
     }
     for (const Rule& rule : s.rules) {
         const ipvs::AdminResult r = ipvs::apply_ipvsadm(*director_, rule.command);
@@ -156,7 +162,8 @@ void Run::build() {
         // A removal or a quiescing by the health checker is a drain like an admin's.
         auto hook = [this, cfg](const ipvs::HealthChange& c) {
             const std::string command = "ipvsadm " + c.command.text;
-            admin_log_.push_back("[" + sim::format_time(sim_.now()) + "] " + cfg.name + ": " + command + " (" + c.why + ")");
+            admin_log_.push_back("[" + sim::format_time(sim_.now()) + "] " + cfg.name + ": " + command +
+                                 " (" + c.why + ")");
             if (!c.drains()) return;
             const RealServerSpec* rs = scenario_.find_realserver(c.realserver);
             if (rs == nullptr) return;
@@ -186,9 +193,13 @@ void Run::build() {
 
 void Run::schedule_timeline() {
     for (size_t i = 0; i < scenario_.timeline.size(); ++i)
-        sim_.at(scenario_.timeline[i].at, [this, i] { apply(i); }, sim::Priority::Timeline);
+        sim_.at(
+            scenario_.timeline[i].at, [this, i] { apply(i); }, sim::Priority::Timeline);
     for (sim::Time t : options_.snapshot_at)
-        if (t <= end_) sim_.at(t, [this] { snapshots_.push_back(take_snapshot("at " + sim::format_time(sim_.now()))); }, sim::Priority::Late);
+        if (t <= end_)
+            sim_.at(
+                t, [this] { snapshots_.push_back(take_snapshot("at " + sim::format_time(sim_.now()))); },
+                sim::Priority::Late);
     results_.resize(scenario_.expectations.size());
     at_values_.resize(scenario_.expectations.size());
     for (size_t i = 0; i < scenario_.expectations.size(); ++i) {
@@ -201,15 +212,24 @@ void Run::schedule_timeline() {
         at_values_[i].assign(refs.size(), NAN);
         for (size_t k = 0; k < refs.size(); ++k) {
             if (!refs[k].at || *refs[k].at > end_) continue;
-            sim_.at(*refs[k].at, [this, i, k] { at_values_[i][k] = read_quantity(*this, scenario_.expectations[i].condition.refs()[k].quantity); },
-                    sim::Priority::Late);
+            sim_.at(
+                *refs[k].at,
+                [this, i, k] {
+                    at_values_[i][k] =
+                        read_quantity(*this, scenario_.expectations[i].condition.refs()[k].quantity);
+                },
+                sim::Priority::Late);
         }
-        if (x.at && *x.at <= end_) sim_.at(*x.at, [this, i] { evaluate(i); }, sim::Priority::Late);
+        if (x.at && *x.at <= end_)
+            sim_.at(
+                *x.at, [this, i] { evaluate(i); }, sim::Priority::Late);
     }
 }
 
 void Run::trace_warning(const Warning& w) {
-    LVS_TRACE(sim_, net_.entity(director_->node()), "scenario.warning").f("text", w.text).f("line", w.mark.line);
+    LVS_TRACE(sim_, net_.entity(director_->node()), "scenario.warning")
+        .f("text", w.text)
+        .f("line", w.mark.line);
 }
 
 void Run::apply(size_t index) {
@@ -223,20 +243,26 @@ void Run::apply(size_t index) {
 void Run::apply_action(const IpvsadmAction& a, const std::string& when) {
     const ipvs::IpvsadmCommand& c = a.command;
     // A weight of 0 or a deletion starts a drain of that realserver.
-    const bool drain = (c.cmd == ipvs::IpvsadmCmd::EditDest && c.dest.weight == 0) || c.cmd == ipvs::IpvsadmCmd::DelDest;
+    const bool drain =
+        (c.cmd == ipvs::IpvsadmCmd::EditDest && c.dest.weight == 0) || c.cmd == ipvs::IpvsadmCmd::DelDest;
     const ipvs::Dest* before = director_->find_dest(c.service.key, c.dest.addr);
     const bool vanishes = c.cmd == ipvs::IpvsadmCmd::DelDest && before != nullptr && before->refcnt == 0;
     const ipvs::AdminResult r = ipvs::apply_ipvsadm(*director_, c);
     admin_log_.push_back(when + "ipvsadm " + c.text + (r.ok() ? "" : ": " + r.message));
-    LVS_TRACE(sim_, net_.entity(director_->node()), "timeline.ipvsadm").f("command", c.text).f("result", r.ok() ? "ok" : r.message);
-    if (r.ok() && drain && before != nullptr) start_drain(rs_name_of(c.dest.addr.addr), "ipvsadm " + c.text, vanishes ? nullptr : before);
+    LVS_TRACE(sim_, net_.entity(director_->node()), "timeline.ipvsadm")
+        .f("command", c.text)
+        .f("result", r.ok() ? "ok" : r.message);
+    if (r.ok() && drain && before != nullptr)
+        start_drain(rs_name_of(c.dest.addr.addr), "ipvsadm " + c.text, vanishes ? nullptr : before);
 }
 
 void Run::apply_action(const SysctlAction& a, const std::string& when) {
     const std::string setting = "net.ipv4.vs." + std::string(a.sysctl->name) + "=" + std::to_string(a.value);
     const std::string err = director_->set_sysctl(a.sysctl->name, a.value);
     admin_log_.push_back(when + "sysctl " + setting + (err.empty() ? "" : ": " + err));
-    LVS_TRACE(sim_, net_.entity(director_->node()), "timeline.sysctl").f("setting", setting).f("result", err.empty() ? "ok" : err);
+    LVS_TRACE(sim_, net_.entity(director_->node()), "timeline.sysctl")
+        .f("setting", setting)
+        .f("result", err.empty() ? "ok" : err);
 }
 
 void Run::apply_action(const ServerAction& a, const std::string& when) {
@@ -253,7 +279,9 @@ void Run::apply_action(const ServerAction& a, const std::string& when) {
         case ServerVerb::Count: break;
     }
     admin_log_.push_back(when + "server " + rs.name + " " + std::string(to_string(a.verb)));
-    LVS_TRACE(sim_, rs.host->tcp().entity(), "timeline.server").f("server", rs.name).f("action", to_string(a.verb));
+    LVS_TRACE(sim_, rs.host->tcp().entity(), "timeline.server")
+        .f("server", rs.name)
+        .f("action", to_string(a.verb));
 }
 
 void Run::apply_action(const ClientAction& a, const std::string& when) {
@@ -269,7 +297,9 @@ void Run::apply_action(const ClientAction& a, const std::string& when) {
     admin_log_.push_back(when + "client " + g.name + " " + std::string(to_string(a.verb)));
 }
 
-void Run::apply_action(const SnapshotAction& a, const std::string&) { snapshots_.push_back(take_snapshot(a.label)); }
+void Run::apply_action(const SnapshotAction& a, const std::string&) {
+    snapshots_.push_back(take_snapshot(a.label));
+}
 
 std::string Run::rs_name_of(net::Ipv4 addr) const {
     const RealServerSpec* rs = scenario_.realserver_at(addr);
@@ -297,20 +327,25 @@ void Run::on_director_change() {
     // At most one -Ln record per instant: the listing is taken after every event at it.
     if (sim_.tracing() && !listing_due_) {
         listing_due_ = true;
-        sim_.post_after(sim::Duration{}, [this] {
-            listing_due_ = false;
-            std::string ln = ipvs::ipvsadm_ln(*director_);
-            if (ln != last_listing_) {
-                last_listing_ = std::move(ln);
-                LVS_TRACE(sim_, net_.entity(director_->node()), "director.listing").f("ipvsadm_ln", last_listing_);
-            }
-        }, sim::Priority::Late);
+        sim_.post_after(
+            sim::Duration{},
+            [this] {
+                listing_due_ = false;
+                std::string ln = ipvs::ipvsadm_ln(*director_);
+                if (ln != last_listing_) {
+                    last_listing_ = std::move(ln);
+                    LVS_TRACE(sim_, net_.entity(director_->node()), "director.listing")
+                        .f("ipvsadm_ln", last_listing_);
+                }
+            },
+            sim::Priority::Late);
     }
 }
 
 void Run::trace_listings() {
     if (!sim_.tracing()) return;
-    LVS_TRACE(sim_, net_.entity(director_->node()), "director.connections").f("ipvsadm_lnc", ipvs::ipvsadm_lnc(*director_));
+    LVS_TRACE(sim_, net_.entity(director_->node()), "director.connections")
+        .f("ipvsadm_lnc", ipvs::ipvsadm_lnc(*director_));
     std::string ln = ipvs::ipvsadm_ln(*director_);
     if (ln != last_listing_) {
         last_listing_ = std::move(ln);
@@ -322,7 +357,8 @@ void Run::trace_listings() {
 void Run::watch_drains() {
     for (Drain& d : drains_) {
         if (d.done) continue;
-        if (!d.result.no_active_after && d.dest->activeconns == 0) d.result.no_active_after = sim_.now() - d.result.at;
+        if (!d.result.no_active_after && d.dest->activeconns == 0)
+            d.result.no_active_after = sim_.now() - d.result.at;
         if (d.dest->refcnt == 0) {
             if (!d.result.no_active_after) d.result.no_active_after = sim_.now() - d.result.at;
             d.result.no_entries_after = sim_.now() - d.result.at;
@@ -389,7 +425,8 @@ Snapshot Run::take_snapshot(const std::string& label) {
         v.vip = svc->fwmark != 0 ? "FWM " + std::to_string(svc->fwmark) : svc->vip.str();
         v.scheduler = svc->sched_name;
         std::vector<const ipvs::Dest*> dests(svc->dests.begin(), svc->dests.end());
-        std::sort(dests.begin(), dests.end(), [](const ipvs::Dest* a, const ipvs::Dest* b) { return a->addr < b->addr; });
+        std::sort(dests.begin(), dests.end(),
+                  [](const ipvs::Dest* a, const ipvs::Dest* b) { return a->addr < b->addr; });
         for (const ipvs::Dest* d : dests) {
             DestView dv;
             dv.name = director_->dest_name(*d);
@@ -405,7 +442,9 @@ Snapshot Run::take_snapshot(const std::string& label) {
         }
         s.services.push_back(std::move(v));
     }
-    LVS_TRACE(sim_, net_.entity(director_->node()), "snapshot").f("label", label).f("ipvsadm_ln", s.ipvsadm_ln);
+    LVS_TRACE(sim_, net_.entity(director_->node()), "snapshot")
+        .f("label", label)
+        .f("ipvsadm_ln", s.ipvsadm_ln);
     return s;
 }
 
@@ -441,12 +480,16 @@ void Run::evaluate(size_t i) {
         } else {
             x = read_quantity(*this, ref.quantity);
         }
-        observed += (observed.empty() ? "" : ", ") + ref.name + (ref.at ? "@" + sim::format_time(*ref.at) : "") + "=" + fmt_num(x);
+        observed += (observed.empty() ? "" : ", ") + ref.name +
+                    (ref.at ? "@" + sim::format_time(*ref.at) : "") + "=" + fmt_num(x);
         return x;
     });
     r.passed = v != 0 && !std::isnan(v);
     r.observed = observed;
-    LVS_TRACE(sim_, sim::kNoEntity, "expectation").f("that", r.text).f("passed", r.passed).f("observed", observed);
+    LVS_TRACE(sim_, sim::kNoEntity, "expectation")
+        .f("that", r.text)
+        .f("passed", r.passed)
+        .f("observed", observed);
 }
 
 bool Run::run_until(sim::Time t) {
@@ -455,7 +498,8 @@ bool Run::run_until(sim::Time t) {
     // event count (and so the report) is the same with or without it.
     if (options_.progress) {
         while (sim_.now() < target) {
-            const sim::StopReason why = sim_.run_until(std::min(target, sim_.now() + options_.progress_every));
+            const sim::StopReason why =
+                sim_.run_until(std::min(target, sim_.now() + options_.progress_every));
             options_.progress(sim_.now(), sim_.events_executed());
             if (why == sim::StopReason::Requested) break;
         }
@@ -465,7 +509,8 @@ bool Run::run_until(sim::Time t) {
     return target < end_;
 }
 
-ClientReport Run::client_report(const std::string& name, const std::vector<const ClientGroup*>& groups) const {
+ClientReport Run::client_report(const std::string& name,
+                                const std::vector<const ClientGroup*>& groups) const {
     ClientReport c;
     c.name = name;
     std::vector<double> loads;
@@ -502,7 +547,8 @@ ClientReport Run::client_report(const std::string& name, const std::vector<const
     double sum = 0;
     for (double v : loads) sum += v;
     c.page_load_mean = loads.empty() ? 0 : sum / static_cast<double>(loads.size());
-    c.requests_per_connection = closed == 0 ? 0 : static_cast<double>(closed_requests) / static_cast<double>(closed);
+    c.requests_per_connection =
+        closed == 0 ? 0 : static_cast<double>(closed_requests) / static_cast<double>(closed);
     return c;
 }
 

@@ -133,8 +133,8 @@ struct Report {
     std::vector<Snapshot> snapshots;
     std::vector<ExpectResult> expectations;
     std::vector<SampleRow> samples;
-    std::vector<std::string> admin_log;  // "[20s] ipvsadm -e ... : ok" / errors
-    bool capacity_check = false;         // print the queueing cross-check
+    std::vector<std::string> admin_log;   // "[20s] ipvsadm -e ... : ok" / errors
+    bool capacity_check = false;          // print the queueing cross-check
     std::optional<uint64_t> fingerprint;  // the trace's digest, when asked for (RunOptions)
     bool passed() const {
         for (const auto& e : expectations)
@@ -144,9 +144,9 @@ struct Report {
 };
 
 struct RunOptions {
-    std::optional<sim::Time> until;            // stop earlier (or later) than the duration
+    std::optional<sim::Time> until;  // stop earlier (or later) than the duration
     std::vector<sim::Time> snapshot_at;
-    std::ostream* trace_jsonl = nullptr;       // JSON Lines trace
+    std::ostream* trace_jsonl = nullptr;  // JSON Lines trace
     std::string pcap_path;
     std::vector<sim::TraceSink*> extra_sinks;  // e.g. the viewer's recorder
     // Digest every trace record into Report::fingerprint (turns tracing on).

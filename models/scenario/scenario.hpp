@@ -28,7 +28,11 @@ namespace lvs::scenario {
 class ConfigError : public std::runtime_error {
 public:
     ConfigError(std::string file, int line, int column, std::string message, std::string hint = {})
-        : std::runtime_error(message), file_(std::move(file)), line_(line), column_(column), hint_(std::move(hint)) {}
+        : std::runtime_error(message),
+          file_(std::move(file)),
+          line_(line),
+          column_(column),
+          hint_(std::move(hint)) {}
     const std::string& file() const { return file_; }
     int line() const { return line_; }      // 1-based, 0 when unknown
     int column() const { return column_; }  // 1-based, 0 when unknown
@@ -50,11 +54,11 @@ struct Mark {
 };
 
 struct NetworkSpec {
-    sim::Duration rtt = sim::ms(20);              // client <-> director round trip
-    uint64_t bandwidth_bps = 100'000'000;         // client access links
-    sim::Duration lan_delay = sim::us(50);        // director/realserver LAN, one way per link
+    sim::Duration rtt = sim::ms(20);        // client <-> director round trip
+    uint64_t bandwidth_bps = 100'000'000;   // client access links
+    sim::Duration lan_delay = sim::us(50);  // director/realserver LAN, one way per link
     uint64_t lan_bandwidth_bps = 1'000'000'000;
-    double loss = 0.0;                            // on the client access links
+    double loss = 0.0;  // on the client access links
 };
 
 struct RealServerSpec {
@@ -72,8 +76,8 @@ struct ClientGroupSpec {
     // ip_local_port_range override ("40000-40079"); 0/0 = the TCP profile's range.
     uint16_t port_low = 0;
     uint16_t port_high = 0;
-    net::Endpoint target;  // the VIP:port (or realserver address:port) it loads pages from
-    bool target_given = false;  // `target:` in the file (else the first TCP service)
+    net::Endpoint target;         // the VIP:port (or realserver address:port) it loads pages from
+    bool target_given = false;    // `target:` in the file (else the first TCP service)
     http::BrowserConfig browser;  // profile, page, schedule, request timeout
     Mark mark;
 };
@@ -99,7 +103,16 @@ struct SysctlAction {
     const ipvs::SysctlDef* sysctl = nullptr;  // from ipvs::sysctl_table()
     int value = 0;
 };
-enum class ServerVerb : uint8_t { Stop, GracefulStop, Crash, Start, KeepaliveOn, KeepaliveOff, KeepaliveTimeout, Count };
+enum class ServerVerb : uint8_t {
+    Stop,
+    GracefulStop,
+    Crash,
+    Start,
+    KeepaliveOn,
+    KeepaliveOff,
+    KeepaliveTimeout,
+    Count
+};
 struct ServerAction {
     size_t realserver = 0;  // index into Scenario::realservers
     ServerVerb verb = ServerVerb::Stop;

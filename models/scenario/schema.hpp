@@ -7,22 +7,37 @@
 
 namespace lvs::scenario::schema {
 
-inline const std::vector<std::string> kRoot{"name",    "lesson",   "seed",        "duration", "kernel",   "sample_every", "capacity_check",
-                                            "network", "director", "realservers", "clients",  "timeline", "expect"};
+inline const std::vector<std::string> kRoot{
+    "name",    "lesson",   "seed",        "duration", "kernel",   "sample_every", "capacity_check",
+    "network", "director", "realservers", "clients",  "timeline", "expect"};
 inline const std::vector<std::string> kNetwork{"rtt", "bandwidth", "lan_delay", "lan_bandwidth", "loss"};
 inline const std::vector<std::string> kDirector{"address", "rules", "sysctl", "health_checks"};
-inline const std::vector<std::string> kHealthCheck{"name", "service", "interval", "timeout", "failures", "successes", "quiescent", "fallback"};
-inline const std::vector<std::string> kRealserver{"name",         "address", "tcp",   "server",  "keepalive",   "keepalive_timeout",
-                                                  "max_requests", "workers", "model", "backlog", "service_time"};
-inline const std::vector<std::string> kClientGroup{"name",  "count",           "tcp",  "browser",  "keepalive_timeout", "max_connections",
-                                                   "close", "request_timeout", "page", "schedule", "ports",             "target"};
+inline const std::vector<std::string> kHealthCheck{"name",     "service",   "interval",  "timeout",
+                                                   "failures", "successes", "quiescent", "fallback"};
+inline const std::vector<std::string> kRealserver{"name",      "address",           "tcp",          "server",
+                                                  "keepalive", "keepalive_timeout", "max_requests", "workers",
+                                                  "model",     "backlog",           "service_time"};
+inline const std::vector<std::string> kClientGroup{"name",
+                                                   "count",
+                                                   "tcp",
+                                                   "browser",
+                                                   "keepalive_timeout",
+                                                   "max_connections",
+                                                   "close",
+                                                   "request_timeout",
+                                                   "page",
+                                                   "schedule",
+                                                   "ports",
+                                                   "target"};
 inline const std::vector<std::string> kPage{"html", "objects", "object_size", "request"};
 inline const std::vector<std::string> kSchedule{"reload_every", "think", "times", "start", "stop"};
-inline const std::vector<std::string> kTimelineEntry{"at", "ipvsadm", "sysctl", "server", "client", "action", "value", "snapshot"};
+inline const std::vector<std::string> kTimelineEntry{"at",     "ipvsadm", "sysctl", "server",
+                                                     "client", "action",  "value",  "snapshot"};
 inline const std::vector<std::string> kExpectation{"at", "that"};
 
 // Names a realserver, client group or health check cannot take: the expectation language
 // uses them as the first part of a quantity.
-inline const std::vector<std::string> kReservedNames{"clients", "servers", "director", "drain", "health", "kernel", "time"};
+inline const std::vector<std::string> kReservedNames{"clients", "servers", "director", "drain",
+                                                     "health",  "kernel",  "time"};
 
 }  // namespace lvs::scenario::schema

@@ -41,18 +41,21 @@ std::string format_value(double v, bool integral, const std::string& unit) {
     char buf[64];
     if (integral) std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(std::llround(v)));
     else std::snprintf(buf, sizeof buf, "%.6g", v);
-    if (!integral && std::string(buf).find('e') != std::string::npos) std::snprintf(buf, sizeof buf, "%.6f", v);
+    if (!integral && std::string(buf).find('e') != std::string::npos)
+        std::snprintf(buf, sizeof buf, "%.6f", v);
     return std::string(buf) + unit;
 }
 
 void expand_range(const std::string& key, const std::string& item, std::vector<std::string>& out) {
-    const std::string example = "e.g. " + key + "=100..10000x10 (log steps) or " + key + "=10..50+10 (linear steps)";
+    const std::string example =
+        "e.g. " + key + "=100..10000x10 (log steps) or " + key + "=10..50+10 (linear steps)";
     const size_t dots = item.find("..");
     const std::string lo_text = trim(item.substr(0, dots));
     std::string rest = trim(item.substr(dots + 2));
     size_t op = rest.find_last_of("x+");
     if (op == std::string::npos || op == 0)
-        throw SweepError("--vary " + key + "=" + item + ": a range needs a step, '+S' or 'xF' (" + example + ")");
+        throw SweepError("--vary " + key + "=" + item + ": a range needs a step, '+S' or 'xF' (" + example +
+                         ")");
     const char kind = rest[op];
     const std::string hi_text = trim(rest.substr(0, op));
     const std::string step_text = trim(rest.substr(op + 1));
@@ -61,28 +64,34 @@ void expand_range(const std::string& key, const std::string& item, std::vector<s
     bool lo_int = false, hi_int = false, step_int = false;
     if (!split_number(lo_text, lo, lo_unit, lo_int) || !split_number(hi_text, hi, hi_unit, hi_int) ||
         !split_number(step_text, step, step_unit, step_int))
-        throw SweepError("--vary " + key + "=" + item + ": a range's ends and step must be numbers (" + example + ")");
+        throw SweepError("--vary " + key + "=" + item + ": a range's ends and step must be numbers (" +
+                         example + ")");
     if (lo_unit != hi_unit || (kind == '+' && !step_unit.empty() && step_unit != lo_unit))
-        throw SweepError("--vary " + key + "=" + item + ": the range's ends" + (kind == '+' ? " and step" : "") +
-                         " must use one unit (e.g. 5s..60s+5s)");
+        throw SweepError("--vary " + key + "=" + item + ": the range's ends" +
+                         (kind == '+' ? " and step" : "") + " must use one unit (e.g. 5s..60s+5s)");
     if (kind == 'x' && !step_unit.empty())
-        throw SweepError("--vary " + key + "=" + item + ": the factor after 'x' is a plain number (e.g. 100..10000x10)");
-    if (lo > hi) throw SweepError("--vary " + key + "=" + item + ": the range runs from low to high (e.g. 10..50+10)");
-    if (kind == '+' && step <= 0) throw SweepError("--vary " + key + "=" + item + ": the step after '+' must be positive");
-    if (kind == 'x' && step <= 1) throw SweepError("--vary " + key + "=" + item + ": the factor after 'x' must be above 1");
+        throw SweepError("--vary " + key + "=" + item +
+                         ": the factor after 'x' is a plain number (e.g. 100..10000x10)");
+    if (lo > hi)
+        throw SweepError("--vary " + key + "=" + item + ": the range runs from low to high (e.g. 10..50+10)");
+    if (kind == '+' && step <= 0)
+        throw SweepError("--vary " + key + "=" + item + ": the step after '+' must be positive");
+    if (kind == 'x' && step <= 1)
+        throw SweepError("--vary " + key + "=" + item + ": the factor after 'x' must be above 1");
     // Integral ends give integral values (log steps are rounded, so counts stay counts).
     const bool integral = lo_int && hi_int && (kind == 'x' || step_int);
     const double tolerance = 1e-9 * std::max(1.0, std::abs(hi));
     std::string last;
     for (size_t k = 0;; ++k) {
-        const double v = kind == '+' ? lo + static_cast<double>(k) * step : lo * std::pow(step, static_cast<double>(k));
+        const double v =
+            kind == '+' ? lo + static_cast<double>(k) * step : lo * std::pow(step, static_cast<double>(k));
         if (v > hi + tolerance) break;
         const std::string text = format_value(v, integral, lo_unit);
         if (text != last) out.push_back(text);
         last = text;
         if (out.size() > kMaxValuesPerAxis)
-            throw SweepError("--vary " + key + "=" + item + ": more than " + std::to_string(kMaxValuesPerAxis) +
-                             " values; use a larger step");
+            throw SweepError("--vary " + key + "=" + item + ": more than " +
+                             std::to_string(kMaxValuesPerAxis) + " values; use a larger step");
         if (kind == 'x' && lo == 0) break;
     }
 }
@@ -95,7 +104,8 @@ uint64_t splitmix64(uint64_t x) {
     return x ^ (x >> 31);
 }
 
-const std::vector<std::string> kSampleFields{"active", "inactive", "conns", "time_wait", "workers_busy", "workers_idle_keepalive"};
+const std::vector<std::string> kSampleFields{"active",    "inactive",     "conns",
+                                             "time_wait", "workers_busy", "workers_idle_keepalive"};
 
 uint64_t sample_field(const SampleRow& r, const std::string& f) {
     if (f == "active") return r.active;
@@ -120,7 +130,8 @@ double sample_metric(const Report& rep, const std::string& metric) {
         for (const ServerReport& s : rep.realservers) {
             if (who != "servers" && s.name != who) continue;
             const CapacityCheck k = capacity_check(s.capacity);
-            sum += field == "workers_busy" ? k.busy_mean : (s.capacity.prefork ? k.held_mean - k.busy_mean : 0.0);
+            sum += field == "workers_busy" ? k.busy_mean
+                                           : (s.capacity.prefork ? k.held_mean - k.busy_mean : 0.0);
         }
         return sum;
     }
@@ -157,7 +168,9 @@ bool is_sample_metric(const std::string& m) { return m.rfind("peak.", 0) == 0 ||
 
 // Short column labels for the usual metrics (the table's legend names them in full).
 std::string label_of(const std::string& m) {
-    const auto ends = [&](const std::string& tail) { return m.size() > tail.size() && m.compare(m.size() - tail.size(), tail.size(), tail) == 0; };
+    const auto ends = [&](const std::string& tail) {
+        return m.size() > tail.size() && m.compare(m.size() - tail.size(), tail.size(), tail) == 0;
+    };
     const std::string head = m.substr(0, m.find('.'));
     if (ends(".page_load_p50")) return (head == "clients" ? std::string("page") : head) + " p50 ms";
     if (ends(".page_load_p95")) return (head == "clients" ? std::string("page") : head) + " p95 ms";
@@ -210,7 +223,8 @@ std::vector<size_t> shown_metrics(const SweepResult& r) {
 Axis parse_axis(const std::string& text) {
     const size_t eq = text.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == text.size())
-        throw SweepError("--vary '" + text + "': write KEY=V1,V2,... (e.g. --vary clients.users.count=10,20,40 or "
+        throw SweepError("--vary '" + text +
+                         "': write KEY=V1,V2,... (e.g. --vary clients.users.count=10,20,40 or "
                          "--vary clients.users.count=100..10000x10)");
     Axis a;
     a.key = trim(text.substr(0, eq));
@@ -218,7 +232,9 @@ Axis parse_axis(const std::string& text) {
         size_t comma = a.key.find(',', start);
         if (comma == std::string::npos) comma = a.key.size();
         const std::string k = trim(a.key.substr(start, comma - start));
-        if (k.empty()) throw SweepError("--vary " + text + ": an empty key between commas (write K1,K2=V1,V2 to set two keys together)");
+        if (k.empty())
+            throw SweepError("--vary " + text +
+                             ": an empty key between commas (write K1,K2=V1,V2 to set two keys together)");
         a.keys.push_back(k);
         start = comma + 1;
     }
@@ -271,21 +287,30 @@ void check_metrics(const Scenario& s, const std::vector<std::string>& metrics) {
             const std::string who = rest.substr(0, dot);
             const std::string field = dot == std::string::npos ? "" : rest.substr(dot + 1);
             if (std::find(names.begin(), names.end(), who) == names.end())
-                throw SweepError("--metrics " + m + ": '" + who + "' is no realserver; peak./mean. take a realserver name, servers or clients" +
-                                 (did_you_mean(who, names).empty() ? "" : " (did you mean " + did_you_mean(who, names) + "?)"));
+                throw SweepError(
+                    "--metrics " + m + ": '" + who +
+                    "' is no realserver; peak./mean. take a realserver name, servers or clients" +
+                    (did_you_mean(who, names).empty() ? ""
+                                                      : " (did you mean " + did_you_mean(who, names) + "?)"));
             const bool ok = who == "clients" ? field == "time_wait"
-                                             : std::find(kSampleFields.begin(), kSampleFields.end(), field) != kSampleFields.end();
+                                             : std::find(kSampleFields.begin(), kSampleFields.end(), field) !=
+                                                   kSampleFields.end();
             if (!ok)
-                throw SweepError("--metrics " + m + ": peak./mean. of " + who + " take " +
-                                 (who == "clients" ? std::string("time_wait")
-                                                   : "active, inactive, conns, time_wait, workers_busy or workers_idle_keepalive"));
+                throw SweepError(
+                    "--metrics " + m + ": peak./mean. of " + who + " take " +
+                    (who == "clients"
+                         ? std::string("time_wait")
+                         : "active, inactive, conns, time_wait, workers_busy or workers_idle_keepalive"));
             continue;
         }
         QuantityError err;
         if (!resolve_quantity(m, s, &err))
-            throw SweepError("--metrics " + m + ": unknown metric: " + err.message + " (" + err.hint + "); use a quantity of the expectation language (e.g. "
-                             "clients.page_load_p95, rs1.time_wait_max, drain.rs1.no_active_s, rs1.workers_held_mean), "
-                             "peak.X or mean.X over the samples (e.g. peak.rs1.active, mean.servers.workers_busy), or events");
+            throw SweepError(
+                "--metrics " + m + ": unknown metric: " + err.message + " (" + err.hint +
+                "); use a quantity of the expectation language (e.g. "
+                "clients.page_load_p95, rs1.time_wait_max, drain.rs1.no_active_s, rs1.workers_held_mean), "
+                "peak.X or mean.X over the samples (e.g. peak.rs1.active, mean.servers.workers_busy), or "
+                "events");
     }
 }
 
@@ -311,9 +336,10 @@ JobResult run_job(const std::string& file, const SweepJob& job, const std::vecto
 double student_t95(uint32_t df) {
     // Two-sided 95% quantiles of Student's t (any statistics table, e.g. NIST/SEMATECH
     // e-Handbook §1.3.6.7.2).
-    static constexpr double kTable[] = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
-                                        2.201,  2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
-                                        2.080,  2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
+    static constexpr double kTable[] = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306,
+                                        2.262,  2.228, 2.201, 2.179, 2.160, 2.145, 2.131, 2.120,
+                                        2.110,  2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064,
+                                        2.060,  2.056, 2.052, 2.048, 2.045, 2.042};
     if (df == 0) return 0;
     if (df <= 30) return kTable[df - 1];
     // Beyond the table, the Cornish-Fisher expansion around z = 1.96 (error < 0.001 here).
@@ -343,13 +369,15 @@ Estimate estimate(const std::vector<double>& xs) {
     return e;
 }
 
-SweepPlan plan_sweep(const std::string& file, const std::vector<std::string>& base_sets, const std::vector<Axis>& axes,
-                     uint32_t replications, std::vector<std::string> metrics, std::optional<uint64_t> seed) {
+SweepPlan plan_sweep(const std::string& file, const std::vector<std::string>& base_sets,
+                     const std::vector<Axis>& axes, uint32_t replications, std::vector<std::string> metrics,
+                     std::optional<uint64_t> seed) {
     if (replications == 0) throw SweepError("--replications must be at least 1");
     std::set<std::string> keys;
     for (const Axis& a : axes)
         for (const std::string& k : a.keys)
-            if (!keys.insert(k).second) throw SweepError("--vary " + k + " appears twice; give all its values in one --vary");
+            if (!keys.insert(k).second)
+                throw SweepError("--vary " + k + " appears twice; give all its values in one --vary");
     SweepPlan p;
     p.file = file;
     p.base_sets = base_sets;
@@ -380,25 +408,27 @@ SweepPlan plan_sweep(const std::string& file, const std::vector<std::string>& ba
         const Scenario s = load_scenario_file(file, sets);
         if (i == 0) check_metrics(s, p.metrics);
         const uint64_t point_seed = seed ? *seed : s.seed;  // a varied `seed` key moves the base
-        for (uint32_t r = 0; r < replications; ++r) p.jobs.push_back({i, r, sets, replication_seed(point_seed, r)});
+        for (uint32_t r = 0; r < replications; ++r)
+            p.jobs.push_back({i, r, sets, replication_seed(point_seed, r)});
     }
     return p;
 }
 
 void write_sweep_table(std::ostream& o, const SweepResult& r) {
     const SweepPlan& p = *r.plan;
-    o << "Sweep of " << p.scenario << " (" << p.file << "): " << p.points.size() << " point" << (p.points.size() == 1 ? "" : "s")
-      << " x " << p.replications << " replication" << (p.replications == 1 ? "" : "s") << " = " << p.jobs.size() << " run"
+    o << "Sweep of " << p.scenario << " (" << p.file << "): " << p.points.size() << " point"
+      << (p.points.size() == 1 ? "" : "s") << " x " << p.replications << " replication"
+      << (p.replications == 1 ? "" : "s") << " = " << p.jobs.size() << " run"
       << (p.jobs.size() == 1 ? "" : "s") << "\n";
     for (const std::string& s : p.base_sets) o << "  --set " << s << "\n";
     o << "  seeds, the same at every point:";
-    for (uint32_t k = 0; k < p.replications && k < p.jobs.size(); ++k) o << (k ? ", " : " ") << p.jobs[k].seed;
+    for (uint32_t k = 0; k < p.replications && k < p.jobs.size(); ++k)
+        o << (k ? ", " : " ") << p.jobs[k].seed;
     o << "\n";
     if (p.replications > 1)
         o << "  cells: mean ± half-width of the 95% confidence interval (Student's t, " << p.replications - 1
           << (p.replications == 2 ? " degree" : " degrees") << " of freedom)\n";
-    else
-        o << "  cells: the value of one run (no confidence interval; use --replications R for one)\n";
+    else o << "  cells: the value of one run (no confidence interval; use --replications R for one)\n";
     const std::vector<size_t> shown = shown_metrics(r);
     std::vector<std::string> header;
     for (const Axis& a : p.axes) header.push_back(a.key);
@@ -428,12 +458,14 @@ void write_sweep_table(std::ostream& o, const SweepResult& r) {
             } else {
                 cell = cell_number(e.mean, decimals[m]);
                 if (e.n > 1) cell += " ± " + cell_number(e.half_width, decimals[m]);
-                if (e.missing != 0) cell += " (" + std::to_string(e.n) + "/" + std::to_string(e.n + e.missing) + ")";
+                if (e.missing != 0)
+                    cell += " (" + std::to_string(e.n) + "/" + std::to_string(e.n + e.missing) + ")";
             }
             row.push_back(cell);
         }
         uint32_t hold = 0;
-        for (uint32_t k = 0; k < p.replications; ++k) hold += r.jobs[i * p.replications + k].expectations_hold ? 1 : 0;
+        for (uint32_t k = 0; k < p.replications; ++k)
+            hold += r.jobs[i * p.replications + k].expectations_hold ? 1 : 0;
         row.push_back(std::to_string(hold) + "/" + std::to_string(p.replications) + " hold");
         rows.push_back(std::move(row));
     }
@@ -464,11 +496,14 @@ void write_sweep_table(std::ostream& o, const SweepResult& r) {
     for (const auto& row : rows) line(row);
     o << "\n";
     for (size_t m : shown)
-        if (label_of(p.metrics[m]) != p.metrics[m]) o << "  " << label_of(p.metrics[m]) << ": " << p.metrics[m] << "\n";
+        if (label_of(p.metrics[m]) != p.metrics[m])
+            o << "  " << label_of(p.metrics[m]) << ": " << p.metrics[m] << "\n";
     bool partial = false;
     for (size_t m : shown)
-        for (size_t i = 0; i < p.points.size(); ++i) partial = partial || estimate(column(r, i, m)).missing != 0;
-    if (partial) o << "  (k/R): only k of R runs reached that point within the run; the figure is over those.\n";
+        for (size_t i = 0; i < p.points.size(); ++i)
+            partial = partial || estimate(column(r, i, m)).missing != 0;
+    if (partial)
+        o << "  (k/R): only k of R runs reached that point within the run; the figure is over those.\n";
 }
 
 void write_sweep_csv(std::ostream& o, const SweepResult& r) {
@@ -480,10 +515,12 @@ void write_sweep_csv(std::ostream& o, const SweepResult& r) {
         for (const std::string& v : p.points[i]) o << v << ",";
         for (size_t m = 0; m < p.metrics.size(); ++m) {
             const Estimate e = estimate(column(r, i, m));
-            o << (e.n ? exact(e.mean) : "") << "," << (e.n > 1 ? exact(e.half_width) : "") << "," << e.n << ",";
+            o << (e.n ? exact(e.mean) : "") << "," << (e.n > 1 ? exact(e.half_width) : "") << "," << e.n
+              << ",";
         }
         uint32_t hold = 0;
-        for (uint32_t k = 0; k < p.replications; ++k) hold += r.jobs[i * p.replications + k].expectations_hold ? 1 : 0;
+        for (uint32_t k = 0; k < p.replications; ++k)
+            hold += r.jobs[i * p.replications + k].expectations_hold ? 1 : 0;
         o << p.replications << "," << hold << "\n";
     }
 }

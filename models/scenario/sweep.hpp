@@ -89,8 +89,9 @@ struct SweepPlan {
 };
 // Expands the axes into points and jobs, loading every point's scenario once so a bad value is
 // reported before anything runs.
-SweepPlan plan_sweep(const std::string& file, const std::vector<std::string>& base_sets, const std::vector<Axis>& axes,
-                     uint32_t replications, std::vector<std::string> metrics, std::optional<uint64_t> seed);
+SweepPlan plan_sweep(const std::string& file, const std::vector<std::string>& base_sets,
+                     const std::vector<Axis>& axes, uint32_t replications, std::vector<std::string> metrics,
+                     std::optional<uint64_t> seed);
 
 struct SweepResult {
     const SweepPlan* plan = nullptr;

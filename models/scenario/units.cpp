@@ -15,7 +15,8 @@ bool split_number(const std::string& t, double* value, std::string* unit, size_t
     size_t i = 0;
     while (i < t.size() && t[i] == ' ') ++i;
     const size_t start = i;
-    while (i < t.size() && (std::isdigit(static_cast<unsigned char>(t[i])) || t[i] == '.' || t[i] == '_')) ++i;
+    while (i < t.size() && (std::isdigit(static_cast<unsigned char>(t[i])) || t[i] == '.' || t[i] == '_'))
+        ++i;
     if (i == start) return false;
     std::string num = t.substr(start, i - start);
     num.erase(std::remove(num.begin(), num.end(), '_'), num.end());
@@ -42,9 +43,9 @@ uint64_t parse_size_text(const std::string& text, size_t* error_column) {
         if (error_column != nullptr) *error_column = 0;
         throw std::invalid_argument("not a size: \"" + text + "\" (write e.g. 20kB, 10KiB, 400B)");
     }
-    static const std::map<std::string, double> units{{"", 1},         {"B", 1},          {"kB", 1e3},    {"KB", 1e3},
-                                                     {"KiB", 1024},    {"MB", 1e6},       {"MiB", 1048576}, {"GB", 1e9},
-                                                     {"bytes", 1},     {"byte", 1}};
+    static const std::map<std::string, double> units{
+        {"", 1},     {"B", 1},         {"kB", 1e3}, {"KB", 1e3},  {"KiB", 1024},
+        {"MB", 1e6}, {"MiB", 1048576}, {"GB", 1e9}, {"bytes", 1}, {"byte", 1}};
     const auto it = units.find(unit);
     if (it == units.end()) {
         if (error_column != nullptr) *error_column = col;
@@ -63,8 +64,9 @@ uint64_t parse_bandwidth_text(const std::string& text, size_t* error_column) {
     }
     if (unit.size() > 2 && unit.substr(unit.size() - 2) == "/s") unit.resize(unit.size() - 2);
     else if (unit.size() > 2 && unit.substr(unit.size() - 2) == "ps") unit.resize(unit.size() - 2);
-    static const std::map<std::string, double> units{{"", 1},       {"bit", 1},   {"b", 1},   {"kbit", 1e3}, {"kb", 1e3},
-                                                     {"Mbit", 1e6}, {"Mb", 1e6},  {"Gbit", 1e9}, {"Gb", 1e9}};
+    static const std::map<std::string, double> units{{"", 1},       {"bit", 1},    {"b", 1},
+                                                     {"kbit", 1e3}, {"kb", 1e3},   {"Mbit", 1e6},
+                                                     {"Mb", 1e6},   {"Gbit", 1e9}, {"Gb", 1e9}};
     const auto it = units.find(unit);
     if (it == units.end()) {
         if (error_column != nullptr) *error_column = col;
@@ -128,7 +130,8 @@ http::Distribution parse_distribution_text(const std::string& text, bool sizes, 
         return http::Distribution::lognormal(value(a, open + 1), sigma);
     }
     if (error_column != nullptr) *error_column = 0;
-    throw std::invalid_argument("unknown distribution \"" + fn + "\" (use exp(...), uniform(a, b) or lognormal(median, sigma))");
+    throw std::invalid_argument("unknown distribution \"" + fn +
+                                "\" (use exp(...), uniform(a, b) or lognormal(median, sigma))");
 }
 
 std::string format_size(uint64_t bytes) {
@@ -146,7 +149,8 @@ std::string format_bandwidth(uint64_t bps) {
 
 std::string format_distribution(const http::Distribution& d, bool sizes) {
     const auto v = [&](double x) {
-        return sizes ? format_size(static_cast<uint64_t>(std::llround(x))) : sim::format_duration(sim::ns(std::llround(x)));
+        return sizes ? format_size(static_cast<uint64_t>(std::llround(x)))
+                     : sim::format_duration(sim::ns(std::llround(x)));
     };
     switch (d.kind) {
         case http::Distribution::Kind::Fixed: return v(d.a);

@@ -9,10 +9,12 @@
 
 namespace lvs::scenario {
 
-uint64_t parse_size_text(const std::string& text, size_t* error_column = nullptr);       // "20kB", "10KiB", "400B"
-uint64_t parse_bandwidth_text(const std::string& text, size_t* error_column = nullptr);  // "100Mbit", "1Gbit/s"
+uint64_t parse_size_text(const std::string& text, size_t* error_column = nullptr);  // "20kB", "10KiB", "400B"
+uint64_t parse_bandwidth_text(const std::string& text,
+                              size_t* error_column = nullptr);  // "100Mbit", "1Gbit/s"
 // "10ms", "exp(30s)", "uniform(1ms, 3ms)", "lognormal(10ms, 0.5)"; durations in ns or sizes in bytes.
-http::Distribution parse_distribution_text(const std::string& text, bool sizes, size_t* error_column = nullptr);
+http::Distribution parse_distribution_text(const std::string& text, bool sizes,
+                                           size_t* error_column = nullptr);
 std::string format_size(uint64_t bytes);
 std::string format_bandwidth(uint64_t bps);
 std::string format_distribution(const http::Distribution& d, bool sizes);

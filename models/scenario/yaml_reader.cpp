@@ -26,7 +26,9 @@ std::string did_you_mean(const std::string& word, const std::vector<std::string>
         for (size_t i = 1; i <= word.size(); ++i) {
             cur[0] = i;
             for (size_t j = 1; j <= c.size(); ++j)
-                cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (std::tolower(word[i - 1]) == std::tolower(c[j - 1]) ? 0 : 1)});
+                cur[j] =
+                    std::min({prev[j] + 1, cur[j - 1] + 1,
+                              prev[j - 1] + (std::tolower(word[i - 1]) == std::tolower(c[j - 1]) ? 0 : 1)});
             std::swap(prev, cur);
         }
         if (prev[c.size()] < best_d) {
@@ -44,6 +46,5 @@ std::string join(const std::vector<std::string>& v) {
 }
 
 Mark mark_of(const YAML::Node& n) { return {n.Mark().line + 1, n.Mark().column + 1}; }
-
 
 }  // namespace lvs::scenario

@@ -2,10 +2,10 @@
 // which names file, line and column and a fix when the value is wrong (ConfigError).
 #pragma once
 
+#include <yaml-cpp/yaml.h>
+
 #include <string>
 #include <vector>
-
-#include <yaml-cpp/yaml.h>
 
 #include "models/http/distribution.hpp"
 #include "models/net/address.hpp"
@@ -25,7 +25,8 @@ class Reader {
 public:
     explicit Reader(std::string origin) : origin_(std::move(origin)) {}
 
-    [[noreturn]] void fail(const YAML::Node& n, const std::string& msg, const std::string& hint = {}, size_t col_offset = 0) const {
+    [[noreturn]] void fail(const YAML::Node& n, const std::string& msg, const std::string& hint = {},
+                           size_t col_offset = 0) const {
         const YAML::Mark m = n.Mark();
         const int line = m.line >= 0 ? m.line + 1 : 0;
         const int col = m.column >= 0 ? m.column + 1 + static_cast<int>(col_offset) : 0;
@@ -35,10 +36,12 @@ public:
     [[noreturn]] void fail_at(Mark m, const std::string& msg, const std::string& hint = {}) const {
         throw ConfigError(origin_, m.line, m.column, msg, hint);
     }
-    void check_keys(const YAML::Node& map, const std::vector<std::string>& allowed, const std::string& where) const {
+    void check_keys(const YAML::Node& map, const std::vector<std::string>& allowed,
+                    const std::string& where) const {
         if (!map.IsMap()) fail(map, where + " must be a mapping (key: value lines)");
         for (const auto& kv : map) {
-            if (!kv.first.IsScalar()) fail(kv.first, "a key in " + where + " must be a plain word", "write `key: value`");
+            if (!kv.first.IsScalar())
+                fail(kv.first, "a key in " + where + " must be a plain word", "write `key: value`");
             const std::string key = kv.first.as<std::string>();
             if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
             const std::string near = did_you_mean(key, allowed);
@@ -61,7 +64,8 @@ public:
         }
         if (end != t.size() || t.empty()) fail(n, what + " must be a whole number, got \"" + t + "\"");
         if (v < lo || v > hi)
-            fail(n, what + " = " + t + " is out of range", "allowed: " + std::to_string(lo) + " to " + std::to_string(hi));
+            fail(n, what + " = " + t + " is out of range",
+                 "allowed: " + std::to_string(lo) + " to " + std::to_string(hi));
         return v;
     }
     double real(const YAML::Node& n, const std::string& what, double lo, double hi) const {
@@ -125,21 +129,27 @@ public:
         try {
             return parse_distribution_text(t, sizes, &col);
         } catch (const std::invalid_argument& e) {
-            fail(n, what + ": " + e.what(), sizes ? "e.g. 10kB, exp(10kB), uniform(5kB, 15kB)" : "e.g. 2ms, exp(2ms), uniform(1ms, 3ms)", col);
+            fail(n, what + ": " + e.what(),
+                 sizes ? "e.g. 10kB, exp(10kB), uniform(5kB, 15kB)" : "e.g. 2ms, exp(2ms), uniform(1ms, 3ms)",
+                 col);
         }
     }
     std::string name(const YAML::Node& n, const std::string& what) const {
         const std::string t = text(n, what);
         bool ok = !t.empty() && std::isalpha(static_cast<unsigned char>(t[0]));
         for (char c : t) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
-        if (!ok) fail(n, what + " \"" + t + "\" is not a valid name", "use letters, digits and _ (starting with a letter), e.g. rs1");
+        if (!ok)
+            fail(n, what + " \"" + t + "\" is not a valid name",
+                 "use letters, digits and _ (starting with a letter), e.g. rs1");
         return t;
     }
-    std::string one_of(const YAML::Node& n, const std::string& what, const std::vector<std::string>& allowed) const {
+    std::string one_of(const YAML::Node& n, const std::string& what,
+                       const std::vector<std::string>& allowed) const {
         const std::string t = text(n, what);
         if (std::find(allowed.begin(), allowed.end(), t) != allowed.end()) return t;
         const std::string near = did_you_mean(t, allowed);
-        fail(n, "unknown " + what + " '" + t + "'", (near.empty() ? "" : "did you mean '" + near + "'? ") + "known: " + join(allowed));
+        fail(n, "unknown " + what + " '" + t + "'",
+             (near.empty() ? "" : "did you mean '" + near + "'? ") + "known: " + join(allowed));
     }
     const std::string& origin() const { return origin_; }
 

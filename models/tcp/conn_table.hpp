@@ -46,7 +46,8 @@ public:
             if (slots_[i].tag == tag && pool_.at(slots_[i].index)->tuple() == t) break;
         }
         sim::backward_shift_erase(
-            slots_, mask_, i, [](const Slot& s) { return s.tag == 0; }, [this](const Slot& s) { return home_of(s.tag); });
+            slots_, mask_, i, [](const Slot& s) { return s.tag == 0; },
+            [this](const Slot& s) { return home_of(s.tag); });
         --size_;
         return true;
     }

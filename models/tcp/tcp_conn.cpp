@@ -128,7 +128,8 @@ void TcpConn::arm_rtx(TimerMode mode, sim::Duration d) {
 void TcpConn::output() {
     const bool may_send =
         state_ == TcpState::Established || state_ == TcpState::CloseWait ||
-        ((state_ == TcpState::FinWait1 || state_ == TcpState::LastAck || state_ == TcpState::Closing) && app_closed_);
+        ((state_ == TcpState::FinWait1 || state_ == TcpState::LastAck || state_ == TcpState::Closing) &&
+         app_closed_);
     if (!may_send) return;
     const TcpProfile& prof = stack_.profile();
     const sim::Time now = stack_.sim().now();
@@ -179,7 +180,8 @@ void TcpConn::output() {
         last_send_ = now;
         sent = true;
     }
-    if (app_closed_ && snd_nxt_ == app_end_ && state_ != TcpState::Established && state_ != TcpState::CloseWait) {
+    if (app_closed_ && snd_nxt_ == app_end_ && state_ != TcpState::Established &&
+        state_ != TcpState::CloseWait) {
         send_fin();
         sent = true;
     }
@@ -302,8 +304,7 @@ void TcpConn::close() {
             apply(TcpEvent::AppClose);
             output();
             return;
-        default:
-            return;
+        default: return;
     }
 }
 
@@ -358,7 +359,8 @@ void TcpConn::retransmit_syn() {
     ++retransmissions_;
     ++stack_.counters_.retransmits;
     emit(active ? flag::kSyn : (flag::kSyn | flag::kAck), iss_);
-    const sim::Duration next = syn_tries_ < gaps.size() ? gaps[syn_tries_] : (active ? p.syn_fail_gap : p.synack_fail_gap);
+    const sim::Duration next =
+        syn_tries_ < gaps.size() ? gaps[syn_tries_] : (active ? p.syn_fail_gap : p.synack_fail_gap);
     arm_rtx(active ? TimerMode::Syn : TimerMode::SynAck, next);
 }
 
@@ -521,8 +523,7 @@ void TcpConn::on_segment(const Packet& p) {
             if (state_ == TcpState::Closed) return;
             if (p.len > 0 || p.fin()) process_data_and_fin(p);
             return;
-        default:
-            break;
+        default: break;
     }
     if (p.syn()) {
         send_ack();  // an old or duplicate SYN on a synchronized connection: challenge ACK
@@ -547,7 +548,7 @@ void TcpConn::process_ack(const Packet& p) {
     }
     const uint32_t acked_segs = (acked + net::kMss - 1) / net::kMss;
     if (cwnd_ < ssthresh_) cwnd_ += acked_segs;  // slow start
-    else cwnd_ += 1;                              // one segment per acknowledged train
+    else cwnd_ += 1;                             // one segment per acknowledged train
     cwnd_ = std::min<uint32_t>(cwnd_, 65535);
     backoff_ = 0;
     retransmitting_ = false;

@@ -119,7 +119,7 @@ private:
     void rtt_sample(sim::Duration r);
     // Reports to the app, then goes CLOSED (through the table's row for `why`) and releases.
     void fail(SocketError e, TcpEvent why);
-    void enter_closed();          // CLOSED without telling the app (it is gone already)
+    void enter_closed();  // CLOSED without telling the app (it is gone already)
     void enter_time_wait();
     void release_acked_messages();
     void release_all_messages();
@@ -135,7 +135,7 @@ private:
 
     TcpState state_ = TcpState::Closed;
     TimerMode timer_mode_ = TimerMode::None;
-    bool app_closed_ = false;     // close() called: FIN after queued data, orphaned
+    bool app_closed_ = false;  // close() called: FIN after queued data, orphaned
     bool fin_sent_ = false;
     bool peer_fin_ = false;
     bool reset_seen_ = false;
@@ -148,14 +148,14 @@ private:
     uint32_t snd_una_ = 0;
     uint32_t snd_nxt_ = 0;
     uint32_t snd_max_ = 0;
-    uint32_t app_end_ = 0;   // sequence number just past the last queued application byte
-    uint32_t fin_seq_ = 0;   // sequence number of our FIN once sent
+    uint32_t app_end_ = 0;  // sequence number just past the last queued application byte
+    uint32_t fin_seq_ = 0;  // sequence number of our FIN once sent
     uint32_t rcv_nxt_ = 0;
     uint32_t acked_upto_ = 0;  // rcv_nxt_ as last acknowledged to the peer
     uint32_t cwnd_ = 10;
     uint32_t ssthresh_ = UINT32_MAX;
     uint32_t retransmissions_ = 0;
-    uint32_t rtt_seq_ = 0;    // a segment being timed (Karn: never a retransmitted one)
+    uint32_t rtt_seq_ = 0;  // a segment being timed (Karn: never a retransmitted one)
     bool rtt_timing_ = false;
 
     sim::Duration srtt_;

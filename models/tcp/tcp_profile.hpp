@@ -25,23 +25,23 @@ struct TcpProfile {
     // the request is dropped at ~63 s). Source: ipvs-tcp-http.md section 8.
     std::vector<sim::Duration> synack_gaps;
     sim::Duration synack_fail_gap;
-    sim::Duration time_wait = sim::s(60);      // TCP_TIMEWAIT_LEN, fixed in Linux
-    sim::Duration fin_timeout = sim::s(60);    // tcp_fin_timeout: orphaned FIN_WAIT_2
-    sim::Duration rto_initial = sim::s(1);     // TCP_TIMEOUT_INIT (RFC 6298)
-    sim::Duration rto_min = sim::ms(200);      // TCP_RTO_MIN
-    sim::Duration rto_max = sim::s(120);       // TCP_RTO_MAX
-    int retries2 = 15;                          // tcp_retries2: give-up after ~924.6 s
-    bool tail_loss_probe = true;               // tcp_early_retrans=3 (observed: probe at +0.206 s)
-    sim::Duration delayed_ack = sim::ms(40);   // TCP_DELACK_MIN
-    uint32_t initial_cwnd = 10;                 // TCP_INIT_CWND (RFC 6928)
+    sim::Duration time_wait = sim::s(60);     // TCP_TIMEWAIT_LEN, fixed in Linux
+    sim::Duration fin_timeout = sim::s(60);   // tcp_fin_timeout: orphaned FIN_WAIT_2
+    sim::Duration rto_initial = sim::s(1);    // TCP_TIMEOUT_INIT (RFC 6298)
+    sim::Duration rto_min = sim::ms(200);     // TCP_RTO_MIN
+    sim::Duration rto_max = sim::s(120);      // TCP_RTO_MAX
+    int retries2 = 15;                        // tcp_retries2: give-up after ~924.6 s
+    bool tail_loss_probe = true;              // tcp_early_retrans=3 (observed: probe at +0.206 s)
+    sim::Duration delayed_ack = sim::ms(40);  // TCP_DELACK_MIN
+    uint32_t initial_cwnd = 10;               // TCP_INIT_CWND (RFC 6928)
     // tcp_slow_start_after_idle=1 only restarts the window for congestion controls that do
     // not manage cwnd themselves: cubic restarts (observed 231 -> 10 after 2 s idle), bbr does
     // not (observed 286 -> 286). linux-6 runs bbr, linux-classic cubic.
     bool restart_after_idle = false;
     std::string_view congestion_control = "bbr";
-    uint32_t somaxconn = 4096;                  // net.core.somaxconn (128 before Linux 5.4)
-    bool abort_on_overflow = false;             // tcp_abort_on_overflow
-    uint16_t ephemeral_low = 32768;             // ip_local_port_range
+    uint32_t somaxconn = 4096;       // net.core.somaxconn (128 before Linux 5.4)
+    bool abort_on_overflow = false;  // tcp_abort_on_overflow
+    uint16_t ephemeral_low = 32768;  // ip_local_port_range
     uint16_t ephemeral_high = 60999;
 };
 

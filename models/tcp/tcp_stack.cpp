@@ -43,7 +43,8 @@ TcpStack::TcpStack(net::Network& net, net::NodeId node, const TcpProfile& profil
       profile_(&profile),
       entity_(net.entity(node)),
       rng_(net.simulator().stream(std::string("tcp:") + std::string(net.name(node)))) {
-    port_cursor_ = static_cast<uint32_t>(rng_.below(uint64_t{profile.ephemeral_high} - profile.ephemeral_low + 1));
+    port_cursor_ =
+        static_cast<uint32_t>(rng_.below(uint64_t{profile.ephemeral_high} - profile.ephemeral_low + 1));
 }
 
 TcpStack::~TcpStack() {
@@ -82,7 +83,9 @@ uint32_t TcpStack::Pool::allocate() {
         return i;
     }
     if (allocated_ % kBlockConns == 0)
-        blocks_.push_back(std::make_unique<std::array<std::aligned_storage_t<sizeof(TcpConn), alignof(TcpConn)>, kBlockConns>>());
+        blocks_.push_back(
+            std::make_unique<
+                std::array<std::aligned_storage_t<sizeof(TcpConn), alignof(TcpConn)>, kBlockConns>>());
     return allocated_++;
 }
 
@@ -101,14 +104,17 @@ void TcpStack::release(TcpConn* c) {
     graveyard_.push_back(c);
     if (graveyard_.size() == 1) {
         // Freed after the current event: the connection may still be on the call stack.
-        sim().post_after(sim::Duration{}, [this] {
-            for (TcpConn* dead : graveyard_) {
-                const uint32_t index = dead->pool_index_;
-                dead->~TcpConn();
-                pool_.free(index);
-            }
-            graveyard_.clear();
-        }, sim::Priority::Late);
+        sim().post_after(
+            sim::Duration{},
+            [this] {
+                for (TcpConn* dead : graveyard_) {
+                    const uint32_t index = dead->pool_index_;
+                    dead->~TcpConn();
+                    pool_.free(index);
+                }
+                graveyard_.clear();
+            },
+            sim::Priority::Late);
     }
 }
 
@@ -119,7 +125,8 @@ void TcpStack::on_state_change(TcpState from, TcpState to) {
     if (tw > counters_.time_wait_max) counters_.time_wait_max = tw;
 }
 
-TcpConn* TcpStack::connect(net::Ipv4 local_addr, net::Endpoint remote, TcpApp* app, uint64_t tag, SocketError* error) {
+TcpConn* TcpStack::connect(net::Ipv4 local_addr, net::Endpoint remote, TcpApp* app, uint64_t tag,
+                           SocketError* error) {
     const uint32_t low = profile_->ephemeral_low;
     const uint32_t range = uint32_t{profile_->ephemeral_high} - low + 1;
     // Linux picks a port whose 4-tuple is not in use, TIME_WAIT included (tcp_tw_reuse=2
@@ -140,7 +147,8 @@ TcpConn* TcpStack::connect(net::Ipv4 local_addr, net::Endpoint remote, TcpApp* a
     return nullptr;
 }
 
-TcpConn* TcpStack::connect_from(net::Endpoint local, net::Endpoint remote, TcpApp* app, uint64_t tag, SocketError* error) {
+TcpConn* TcpStack::connect_from(net::Endpoint local, net::Endpoint remote, TcpApp* app, uint64_t tag,
+                                SocketError* error) {
     const net::FourTuple t{local, remote};
     if (table_.find(t) != nullptr) {
         if (error != nullptr) *error = SocketError::AddrNotAvail;
@@ -168,7 +176,10 @@ void TcpStack::send_rst_for(const Packet& p) {
         r.flags = flag::kRst | flag::kAck;
     }
     ++counters_.resets_sent;
-    LVS_TRACE(sim(), entity_, "tcp.rst").f("to", p.src_ep().str()).f("from", p.dst_ep().str()).f("reason", "no socket");
+    LVS_TRACE(sim(), entity_, "tcp.rst")
+        .f("to", p.src_ep().str())
+        .f("from", p.dst_ep().str())
+        .f("reason", "no socket");
     transmit(r);
 }
 
@@ -202,7 +213,9 @@ void TcpStack::receive(const Packet& p) {
         if (l->queue_.size() >= std::min(l->backlog_, profile_->somaxconn)) {
             ++l->overflows_;
             ++counters_.listen_overflows;
-            LVS_TRACE(sim(), entity_, "tcp.drop").f("reason", "accept queue full").f("from", p.src_ep().str());
+            LVS_TRACE(sim(), entity_, "tcp.drop")
+                .f("reason", "accept queue full")
+                .f("from", p.src_ep().str());
             return;
         }
         TcpConn* child = new_conn(t);
@@ -237,8 +250,6 @@ void TcpStack::drop_all() {
     }
 }
 
-size_t TcpStack::memory_bytes() const {
-    return pool_.memory_bytes() + table_.memory_bytes();
-}
+size_t TcpStack::memory_bytes() const { return pool_.memory_bytes() + table_.memory_bytes(); }
 
 }  // namespace lvs::tcp

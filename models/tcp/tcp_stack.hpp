@@ -123,7 +123,9 @@ private:
         }
 
     private:
-        std::vector<std::unique_ptr<std::array<std::aligned_storage_t<sizeof(TcpConn), alignof(TcpConn)>, kBlockConns>>> blocks_;
+        std::vector<std::unique_ptr<
+            std::array<std::aligned_storage_t<sizeof(TcpConn), alignof(TcpConn)>, kBlockConns>>>
+            blocks_;
         std::vector<uint32_t> free_;
         uint32_t allocated_ = 0;
     };

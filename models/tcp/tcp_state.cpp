@@ -7,13 +7,13 @@ namespace lvs::tcp {
 namespace {
 
 constexpr std::array<std::string_view, kTcpStateCount> kStateNames{
-    "CLOSED",      "LISTEN",     "SYN_SENT",   "SYN_RECEIVED", "ESTABLISHED", "FIN_WAIT_1",
-    "FIN_WAIT_2",  "CLOSE_WAIT", "CLOSING",    "LAST_ACK",     "TIME_WAIT",
+    "CLOSED",     "LISTEN",     "SYN_SENT", "SYN_RECEIVED", "ESTABLISHED", "FIN_WAIT_1",
+    "FIN_WAIT_2", "CLOSE_WAIT", "CLOSING",  "LAST_ACK",     "TIME_WAIT",
 };
 
 constexpr std::array<std::string_view, static_cast<size_t>(TcpEvent::Count)> kEventNames{
-    "app-connect", "app-listen", "app-close", "app-abort", "recv-SYN", "recv-SYN+ACK", "recv-ACK",
-    "recv-FIN",    "recv-FIN+ACK-of-FIN",     "recv-RST", "timeout",
+    "app-connect", "app-listen", "app-close",           "app-abort", "recv-SYN", "recv-SYN+ACK",
+    "recv-ACK",    "recv-FIN",   "recv-FIN+ACK-of-FIN", "recv-RST",  "timeout",
 };
 
 using S = TcpState;

@@ -44,7 +44,7 @@ enum class TcpEvent : uint8_t {
     RecvFin,     // FIN that does not acknowledge our FIN
     RecvFinAck,  // FIN that also acknowledges our FIN
     RecvRst,
-    Timeout,     // retries exhausted, TIME_WAIT or orphaned FIN_WAIT_2 expiry
+    Timeout,  // retries exhausted, TIME_WAIT or orphaned FIN_WAIT_2 expiry
     Count
 };
 std::string_view to_string(TcpEvent e);

@@ -2,11 +2,9 @@
 // loader's own checks; runs stepped, traced and read; scheduler plugins registered by name and
 // used from scenario lines, with IPVS's rules enforced.
 #include <catch2/catch.hpp>
-
+#include <lvsim/lvsim.hpp>
 #include <string>
 #include <vector>
-
-#include <lvsim/lvsim.hpp>
 
 using namespace std::chrono_literals;
 
@@ -23,7 +21,10 @@ lvsim::ScenarioBuilder small(const std::string& scheduler = "wlc") {
         .rule("-a -t 10.0.0.100:80 -r 192.168.10.12:80 -m -w 1")
         .realserver("rs1", "192.168.10.11")
         .realserver("rs2", "192.168.10.12")
-        .clients("c", {{"keepalive_timeout", "100ms"}, {"page.objects", "4"}, {"schedule.reload_every", "1s"}, {"schedule.stop", "10s"}});
+        .clients("c", {{"keepalive_timeout", "100ms"},
+                       {"page.objects", "4"},
+                       {"schedule.reload_every", "1s"},
+                       {"schedule.stop", "10s"}});
     return b;
 }
 
@@ -58,7 +59,8 @@ TEST_CASE("lvsim: time text and version", "[api]") {
     CHECK(lvsim::version() == LVSIM_TEST_VERSION);
 }
 
-TEST_CASE("lvsim::Scenario: a lesson file loads with --set overrides; mistakes name the place", "[api][scenario]") {
+TEST_CASE("lvsim::Scenario: a lesson file loads with --set overrides; mistakes name the place",
+          "[api][scenario]") {
     const auto s = lvsim::Scenario::load(kRoot + "/scenarios/01-drain-zero-weight.yaml", {"seed=7"});
     CHECK(s.name() == "drain-zero-weight");
     CHECK(s.seed() == 7);
@@ -69,20 +71,27 @@ TEST_CASE("lvsim::Scenario: a lesson file loads with --set overrides; mistakes n
     CHECK_THAT(error_of([] { lvsim::Scenario::parse("name: x\nduraton: 5s\n", "x.yaml"); }),
                Catch::Contains("x.yaml:2:1: error:") && Catch::Contains("did you mean 'duration'"));
     CHECK_THAT(error_of([&] { (void)s.with({"clients.ie8.keepalive_timout=30s"}); }),
-               Catch::Contains("--set clients.ie8.keepalive_timout=30s") && Catch::Contains("did you mean 'keepalive_timeout'"));
+               Catch::Contains("--set clients.ie8.keepalive_timout=30s") &&
+                   Catch::Contains("did you mean 'keepalive_timeout'"));
 }
 
-TEST_CASE("lvsim::Scenario: additions in code are checked like file lines and leave it unchanged on error", "[api][scenario]") {
+TEST_CASE("lvsim::Scenario: additions in code are checked like file lines and leave it unchanged on error",
+          "[api][scenario]") {
     auto s = small().build();
     const std::string before = s.yaml();
-    CHECK_THAT(error_of([&] { s.ipvsadm_at(5s, "-e -t 10.0.0.100:80 -r 192.168.10.11:80 -w"); }),
-               Catch::StartsWith("ipvsadm_at(5s, \"-e -t 10.0.0.100:80 -r 192.168.10.11:80 -w\"): error: ipvsadm:"));
-    CHECK_THAT(error_of([&] { s.server_at(5s, "rs3", "crash"); }), Catch::Contains("no realserver named 'rs3'"));
-    CHECK_THAT(error_of([&] { s.ipvsadm_at(30s, "-d -t 10.0.0.100:80 -r 192.168.10.11:80"); }), Catch::Contains("30s"));
+    CHECK_THAT(
+        error_of([&] { s.ipvsadm_at(5s, "-e -t 10.0.0.100:80 -r 192.168.10.11:80 -w"); }),
+        Catch::StartsWith("ipvsadm_at(5s, \"-e -t 10.0.0.100:80 -r 192.168.10.11:80 -w\"): error: ipvsadm:"));
+    CHECK_THAT(error_of([&] { s.server_at(5s, "rs3", "crash"); }),
+               Catch::Contains("no realserver named 'rs3'"));
+    CHECK_THAT(error_of([&] { s.ipvsadm_at(30s, "-d -t 10.0.0.100:80 -r 192.168.10.11:80"); }),
+               Catch::Contains("30s"));
     CHECK_THAT(error_of([&] { s.expect("rs9.active == 0"); }), Catch::Contains("unknown name 'rs9'"));
     CHECK(s.yaml() == before);
 
-    s.ipvsadm_at(5s, "-e -t 10.0.0.100:80 -r 192.168.10.11:80 -m -w 0").expect("rs1.weight == 0", 6s).snapshot_at(7s, "later");
+    s.ipvsadm_at(5s, "-e -t 10.0.0.100:80 -r 192.168.10.11:80 -m -w 0")
+        .expect("rs1.weight == 0", 6s)
+        .snapshot_at(7s, "later");
     const lvsim::Report r = lvsim::Run(s).run();
     REQUIRE(r.expectations.size() == 1);
     CHECK(r.expectations[0].passed);
@@ -91,18 +100,20 @@ TEST_CASE("lvsim::Scenario: additions in code are checked like file lines and le
 }
 
 TEST_CASE("lvsim::ScenarioBuilder: lesson 01 built in code runs like the file", "[api][scenario]") {
-    const auto built = lvsim::ScenarioBuilder("drain")
-                           .duration(420s)
-                           .rule("-A -t 10.0.0.100:80 -s wlc")
-                           .rule("-a -t 10.0.0.100:80 -r 192.168.10.11:80 -m -w 1")
-                           .rule("-a -t 10.0.0.100:80 -r 192.168.10.12:80 -m -w 1")
-                           .realserver("rs1", "192.168.10.11", {{"server", "iis"}})
-                           .realserver("rs2", "192.168.10.12", {{"server", "iis"}})
-                           .clients("ie8", {{"browser", "ie8"}, {"schedule.reload_every", "5s"}, {"schedule.stop", "150s"}})
-                           .ipvsadm_at(20s, "-e -t 10.0.0.100:80 -r 192.168.10.11:80 -m -w 0")
-                           .build();
+    const auto built =
+        lvsim::ScenarioBuilder("drain")
+            .duration(420s)
+            .rule("-A -t 10.0.0.100:80 -s wlc")
+            .rule("-a -t 10.0.0.100:80 -r 192.168.10.11:80 -m -w 1")
+            .rule("-a -t 10.0.0.100:80 -r 192.168.10.12:80 -m -w 1")
+            .realserver("rs1", "192.168.10.11", {{"server", "iis"}})
+            .realserver("rs2", "192.168.10.12", {{"server", "iis"}})
+            .clients("ie8", {{"browser", "ie8"}, {"schedule.reload_every", "5s"}, {"schedule.stop", "150s"}})
+            .ipvsadm_at(20s, "-e -t 10.0.0.100:80 -r 192.168.10.11:80 -m -w 0")
+            .build();
     const lvsim::Report a = lvsim::Run(built).run();
-    const lvsim::Report b = lvsim::Run(lvsim::Scenario::load(kRoot + "/scenarios/01-drain-zero-weight.yaml")).run();
+    const lvsim::Report b =
+        lvsim::Run(lvsim::Scenario::load(kRoot + "/scenarios/01-drain-zero-weight.yaml")).run();
     REQUIRE(a.drain("rs1") != nullptr);
     REQUIRE(b.drain("rs1") != nullptr);
     CHECK(a.drain("rs1")->no_active_after == b.drain("rs1")->no_active_after);
@@ -137,8 +148,10 @@ TEST_CASE("lvsim::Run: stepping, quantities, tables and listings agree", "[api][
     CHECK(run.evaluate("rs1.weight == 1 && rs2.weight == 1") == 1);
     CHECK_THAT(run.ipvsadm("-Ln"), Catch::Contains("TCP  10.0.0.100:80 wlc"));
     CHECK_THAT(run.ipvsadm("-Lnc"), Catch::StartsWith("IPVS connection entries"));
-    CHECK_THAT(error_of([&] { run.ipvsadm("-d -t 10.0.0.100:80 -r 192.168.10.11:80"); }), Catch::Contains("only listings"));
-    CHECK_THAT(error_of([&] { run.quantity("rs7.active"); }), Catch::Contains("unknown name 'rs7'") && Catch::Contains("did you mean 'rs1'"));
+    CHECK_THAT(error_of([&] { run.ipvsadm("-d -t 10.0.0.100:80 -r 192.168.10.11:80"); }),
+               Catch::Contains("only listings"));
+    CHECK_THAT(error_of([&] { run.quantity("rs7.active"); }),
+               Catch::Contains("unknown name 'rs7'") && Catch::Contains("did you mean 'rs1'"));
     CHECK_THAT(error_of([&] { run.evaluate("rs1.active >"); }), Catch::Contains("evaluate("));
 
     const lvsim::Report r = run.run();
@@ -153,7 +166,8 @@ TEST_CASE("lvsim::Run: stepping, quantities, tables and listings agree", "[api][
 }
 
 TEST_CASE("lvsim::Run: the same scenario and seed give the same report; another seed may not", "[api][run]") {
-    const auto s = lvsim::Scenario::load(kRoot + "/scenarios/10-capacity-prefork.yaml", {"clients.users.count=10"});
+    const auto s =
+        lvsim::Scenario::load(kRoot + "/scenarios/10-capacity-prefork.yaml", {"clients.users.count=10"});
     CHECK(lvsim::Run(s).run().json() == lvsim::Run(s).run().json());
     CHECK(lvsim::Run(s).run().json() != lvsim::Run(s.with({"seed=2"})).run().json());
 }
@@ -179,7 +193,8 @@ TEST_CASE("lvsim::Run: trace subscribers see the run from its first record, as v
     run.run_until(2s);
     REQUIRE_FALSE(kinds.empty());
     CHECK(first_admin == 0s);  // the rules, applied while the models are built
-    CHECK_THAT(decision, Catch::StartsWith("[") && Catch::Contains("] director: ipvs.sched ") && Catch::Contains("chosen="));
+    CHECK_THAT(decision, Catch::StartsWith("[") && Catch::Contains("] director: ipvs.sched ") &&
+                             Catch::Contains("chosen="));
 
     // A late subscriber gets records from then on.
     int late = 0;
@@ -201,8 +216,10 @@ TEST_CASE("lvsim::register_scheduler: names are checked", "[api][sched]") {
     CHECK_THAT(error_of([] { lvsim::register_scheduler("api-empty", nullptr); }), Catch::Contains("empty"));
 }
 
-TEST_CASE("lvsim::register_scheduler: a plugin is used by name from rules and timeline lines", "[api][sched]") {
-    static const bool registered = (lvsim::register_scheduler<First>("api-first"), true);  // once: sections re-enter
+TEST_CASE("lvsim::register_scheduler: a plugin is used by name from rules and timeline lines",
+          "[api][sched]") {
+    static const bool registered =
+        (lvsim::register_scheduler<First>("api-first"), true);  // once: sections re-enter
     CHECK(registered);
 
     SECTION("in the rules") {
@@ -230,27 +247,41 @@ TEST_CASE("lvsim::register_scheduler: a plugin is used by name from rules and ti
     }
 }
 
-TEST_CASE("lvsim::Scenario: an unknown scheduler is an error when the scenario is built, naming register_scheduler", "[api][sched]") {
-    CHECK_THAT(error_of([] { (void)small("api-unregistered").build(); }),
-               Catch::Contains("no scheduler named 'api-unregistered'") && Catch::Contains("register_scheduler"));
+TEST_CASE(
+    "lvsim::Scenario: an unknown scheduler is an error when the scenario is built, naming register_scheduler",
+    "[api][sched]") {
+    CHECK_THAT(
+        error_of([] { (void)small("api-unregistered").build(); }),
+        Catch::Contains("no scheduler named 'api-unregistered'") && Catch::Contains("register_scheduler"));
     auto s = small().build();
-    CHECK_THAT(error_of([&] { s.ipvsadm_at(5s, "-E -t 10.0.0.100:80 -s api-unregistered-too"); }), Catch::Contains("api-unregistered-too"));
+    CHECK_THAT(error_of([&] { s.ipvsadm_at(5s, "-E -t 10.0.0.100:80 -s api-unregistered-too"); }),
+               Catch::Contains("api-unregistered-too"));
 }
 
-TEST_CASE("lvsim::Scheduler: IPVS's rules hold for plugins (weight 0 is never picked, nullptr is no destination)", "[api][sched]") {
+TEST_CASE(
+    "lvsim::Scheduler: IPVS's rules hold for plugins (weight 0 is never picked, nullptr is no destination)",
+    "[api][sched]") {
     struct Stubborn final : lvsim::Scheduler {  // always the last candidate, usable or not
-        const lvsim::Candidate* pick(std::span<const lvsim::Candidate> cs, const lvsim::PickRequest&) override { return &cs.back(); }
+        const lvsim::Candidate* pick(std::span<const lvsim::Candidate> cs,
+                                     const lvsim::PickRequest&) override {
+            return &cs.back();
+        }
     };
     struct Nobody final : lvsim::Scheduler {
-        const lvsim::Candidate* pick(std::span<const lvsim::Candidate>, const lvsim::PickRequest&) override { return nullptr; }
+        const lvsim::Candidate* pick(std::span<const lvsim::Candidate>, const lvsim::PickRequest&) override {
+            return nullptr;
+        }
     };
     struct Random final : lvsim::Scheduler {  // uniform among the usable ones, from the run's stream
-        const lvsim::Candidate* pick(std::span<const lvsim::Candidate> cs, const lvsim::PickRequest& req) override {
+        const lvsim::Candidate* pick(std::span<const lvsim::Candidate> cs,
+                                     const lvsim::PickRequest& req) override {
             CHECK(req.service == "10.0.0.100:80");
             CHECK(req.now > 0s);
             return &cs[req.random.below(cs.size())];
         }
-        std::string explain(const lvsim::Candidate& c, lvsim::Time) const override { return "any " + std::string(c.name); }
+        std::string explain(const lvsim::Candidate& c, lvsim::Time) const override {
+            return "any " + std::string(c.name);
+        }
     };
     lvsim::register_scheduler<Stubborn>("api-stubborn");
     lvsim::register_scheduler<Nobody>("api-nobody");

@@ -17,10 +17,12 @@ scenario::Scenario farm_scenario(uint32_t clients, sim::Duration duration) {
     std::string rules = "    -A -t 10.0.0.100:80 -s wlc\n";
     std::string realservers;
     for (int i = 0; i < 10; ++i) {
-        const std::string name = "rs" + std::to_string(i + 1), address = "192.168.10." + std::to_string(11 + i);
+        const std::string name = "rs" + std::to_string(i + 1),
+                          address = "192.168.10." + std::to_string(11 + i);
         rules += "    -a -t 10.0.0.100:80 -r " + address + ":80 -m -w 1\n";
         // Event MPM (nginx-like), 1 ms per request.
-        realservers += "  - {name: " + name + ", address: " + address + ", server: nginx, service_time: 1ms}\n";
+        realservers +=
+            "  - {name: " + name + ", address: " + address + ", server: nginx, service_time: 1ms}\n";
     }
     const std::string yaml = "name: farm\nseed: 1\nduration: " + sim::format_duration(duration) +
                              "\nsample_every: 10s\n"
@@ -39,10 +41,12 @@ int run_farm(const std::vector<std::string>& args) {
     uint32_t clients = 10'000;
     int64_t seconds = 600;
     for (size_t i = 0; i < args.size(); ++i) {
-        if (args[i] == "--clients" && i + 1 < args.size()) clients = static_cast<uint32_t>(std::strtoul(args[++i].c_str(), nullptr, 10));
+        if (args[i] == "--clients" && i + 1 < args.size())
+            clients = static_cast<uint32_t>(std::strtoul(args[++i].c_str(), nullptr, 10));
         else if (args[i] == "--seconds" && i + 1 < args.size()) seconds = std::atoll(args[++i].c_str());
         else {
-            std::fprintf(stderr, "lvsim-bench farm: unknown argument '%s' (use --clients N, --seconds S)\n", args[i].c_str());
+            std::fprintf(stderr, "lvsim-bench farm: unknown argument '%s' (use --clients N, --seconds S)\n",
+                         args[i].c_str());
             return 2;
         }
     }
@@ -51,12 +55,14 @@ int run_farm(const std::vector<std::string>& args) {
     scenario::Run run(s);
     const scenario::Report r = run.run();
     const double wall = seconds_since(t0);
-    std::printf("farm clients=%u sim_s=%lld events=%llu wall_s=%.2f events_per_s=%.0f peak_rss_mb=%.0f\n", clients,
-                static_cast<long long>(seconds), static_cast<unsigned long long>(r.events), wall,
+    std::printf("farm clients=%u sim_s=%lld events=%llu wall_s=%.2f events_per_s=%.0f peak_rss_mb=%.0f\n",
+                clients, static_cast<long long>(seconds), static_cast<unsigned long long>(r.events), wall,
                 static_cast<double>(r.events) / wall, peak_rss_mb());
     std::fprintf(stderr, "  pages=%llu objects_ok=%llu failed=%llu p50=%.0fms p95=%.0fms\n",
-                 static_cast<unsigned long long>(r.clients.pages), static_cast<unsigned long long>(r.clients.objects_ok),
-                 static_cast<unsigned long long>(r.clients.objects_failed), r.clients.page_load_p50, r.clients.page_load_p95);
+                 static_cast<unsigned long long>(r.clients.pages),
+                 static_cast<unsigned long long>(r.clients.objects_ok),
+                 static_cast<unsigned long long>(r.clients.objects_failed), r.clients.page_load_p50,
+                 r.clients.page_load_p95);
     return 0;
 }
 

@@ -28,15 +28,17 @@ struct HoldResult {
 HoldResult run_once(uint64_t n, uint64_t events, uint64_t seed) {
     sim::Simulator sim(seed);
     Hold hold{sim, sim.stream("hold")};
-    for (uint64_t i = 0; i < n; ++i) sim.post_after(hold.rng.exponential(sim::s(1)), [&hold] { hold.fire(); });
+    for (uint64_t i = 0; i < n; ++i)
+        sim.post_after(hold.rng.exponential(sim::s(1)), [&hold] { hold.fire(); });
     // Warm-up: let the queue reach its steady shape before timing (set-up is excluded).
     sim.run_events(n);
     const uint64_t before = sim.events_executed();
     const auto t0 = Clock::now();
     sim.run_events(events);
     const double wall = seconds_since(t0);
-    return HoldResult{sim.events_executed() - before, wall,
-                      static_cast<double>(sim.queue().memory_bytes()) / static_cast<double>(sim.events_pending())};
+    return HoldResult{
+        sim.events_executed() - before, wall,
+        static_cast<double>(sim.queue().memory_bytes()) / static_cast<double>(sim.events_pending())};
 }
 
 }  // namespace
@@ -47,10 +49,14 @@ int run_hold(const std::vector<std::string>& args) {
     uint64_t seed = 1;
     for (size_t i = 0; i < args.size(); ++i) {
         if (args[i] == "--n" && i + 1 < args.size()) sizes = {std::strtoull(args[++i].c_str(), nullptr, 10)};
-        else if (args[i] == "--events" && i + 1 < args.size()) events = std::strtoull(args[++i].c_str(), nullptr, 10);
-        else if (args[i] == "--seed" && i + 1 < args.size()) seed = std::strtoull(args[++i].c_str(), nullptr, 10);
+        else if (args[i] == "--events" && i + 1 < args.size())
+            events = std::strtoull(args[++i].c_str(), nullptr, 10);
+        else if (args[i] == "--seed" && i + 1 < args.size())
+            seed = std::strtoull(args[++i].c_str(), nullptr, 10);
         else {
-            std::fprintf(stderr, "lvsim-bench hold: unknown argument '%s' (use --n N, --events E, --seed S)\n", args[i].c_str());
+            std::fprintf(stderr,
+                         "lvsim-bench hold: unknown argument '%s' (use --n N, --events E, --seed S)\n",
+                         args[i].c_str());
             return 2;
         }
     }

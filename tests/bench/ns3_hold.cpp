@@ -1,12 +1,12 @@
 // The hold model on ns-3 (Debian's 3.37), for a same-machine comparison with lvsim-bench hold.
 // Same workload: N pending events, each firing schedules one successor at now + Exp(mean 1 s);
 // set-up excluded; one line per N in the same format.
+#include <ns3/core-module.h>
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
-
-#include <ns3/core-module.h>
 
 namespace {
 
@@ -50,7 +50,8 @@ int main(int argc, char** argv) {
         if (argc > 3 && std::strtoull(argv[3], nullptr, 10) != n) continue;
         ns3::RngSeedManager::SetSeed(1);
         std::printf("ns3-hold scheduler=%s N=%llu events=%llu events_per_s=%.0f\n", scheduler.c_str(),
-                    static_cast<unsigned long long>(n), static_cast<unsigned long long>(events), run(scheduler, n, events));
+                    static_cast<unsigned long long>(n), static_cast<unsigned long long>(events),
+                    run(scheduler, n, events));
         std::fflush(stdout);
     }
     return 0;

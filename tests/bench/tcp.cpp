@@ -71,7 +71,9 @@ int run_tcp(const std::vector<std::string>& args) {
         if (args[i] == "--conns-per-client" && i + 1 < args.size()) per_client = std::atoi(args[++i].c_str());
         else if (args[i] == "--seconds" && i + 1 < args.size()) seconds = std::atoll(args[++i].c_str());
         else {
-            std::fprintf(stderr, "lvsim-bench tcp: unknown argument '%s' (use --conns-per-client N, --seconds S)\n", args[i].c_str());
+            std::fprintf(stderr,
+                         "lvsim-bench tcp: unknown argument '%s' (use --conns-per-client N, --seconds S)\n",
+                         args[i].c_str());
             return 2;
         }
     }
@@ -128,7 +130,8 @@ int run_tcp(const std::vector<std::string>& args) {
     for (auto& a : apps) responses += a->responses, errors += a->errors;
     std::printf("tcp connections=%llu events=%llu events_per_s=%.0f bytes_per_conn=%.0f\n",
                 static_cast<unsigned long long>(open), static_cast<unsigned long long>(sim.events_executed()),
-                static_cast<double>(sim.events_executed()) / wall, static_cast<double>(tcp_bytes) / static_cast<double>(open));
+                static_cast<double>(sim.events_executed()) / wall,
+                static_cast<double>(tcp_bytes) / static_cast<double>(open));
     std::fprintf(stderr, "  responses=%llu errors=%llu wall_s=%.2f sizeof(TcpConn)=%zu peak_rss_mb=%.0f\n",
                  static_cast<unsigned long long>(responses), static_cast<unsigned long long>(errors), wall,
                  sizeof(tcp::TcpConn), peak_rss_mb());

@@ -29,7 +29,8 @@ struct WebSetup {
         return c;
     }
     http::Browser& add_browser(const http::BrowserConfig& c) {
-        browsers.push_back(std::make_unique<http::Browser>(net.client, "browser" + std::to_string(browsers.size()), c, stats));
+        browsers.push_back(std::make_unique<http::Browser>(
+            net.client, "browser" + std::to_string(browsers.size()), c, stats));
         browsers.back()->start();
         return *browsers.back();
     }

@@ -32,13 +32,14 @@ struct Farm {
     std::vector<std::unique_ptr<http::Browser>> browsers;
     Ipv4 vip = Ipv4::of(10, 0, 0, 100);
 
-    explicit Farm(const ipvs::KernelProfile& kernel = ipvs::current_kernel(), int servers = 2, bool dr = false,
-                  uint64_t seed = 1, const std::string& server_preset = "iis")
+    explicit Farm(const ipvs::KernelProfile& kernel = ipvs::current_kernel(), int servers = 2,
+                  bool dr = false, uint64_t seed = 1, const std::string& server_preset = "iis")
         : sim(seed) {
         router = net.add_node("router", net::NodeKind::Router);
         lan = net.add_node("lan", net::NodeKind::Switch);
         net.add_link(router, lan, {us(100), 1'000'000'000, 0});
-        director = std::make_unique<ipvs::Director>(net, "director", Ipv4::of(10, 0, 0, 1), kernel, tcp::linux6_profile());
+        director = std::make_unique<ipvs::Director>(net, "director", Ipv4::of(10, 0, 0, 1), kernel,
+                                                    tcp::linux6_profile());
         net.add_link(director->node(), lan, {us(50), 1'000'000'000, 0});
         for (int i = 0; i < servers; ++i) {
             auto h = std::make_unique<net::Host>(net, "rs" + std::to_string(i + 1), tcp::linux6_profile());
@@ -71,16 +72,19 @@ struct Farm {
     }
     void nat_service(const std::string& sched = "wlc") {
         ipvsadm("-A -t 10.0.0.100:80 -s " + sched);
-        for (size_t i = 0; i < rs.size(); ++i) ipvsadm("-a -t 10.0.0.100:80 -r 192.168.10." + std::to_string(11 + i) + ":80 -m -w 1");
+        for (size_t i = 0; i < rs.size(); ++i)
+            ipvsadm("-a -t 10.0.0.100:80 -r 192.168.10." + std::to_string(11 + i) + ":80 -m -w 1");
     }
     http::Browser& add_browser(net::Host& client, http::BrowserConfig c) {
         c.server = {vip, 80};
-        browsers.push_back(std::make_unique<http::Browser>(client, "browser" + std::to_string(browsers.size() + 1), c, stats));
+        browsers.push_back(std::make_unique<http::Browser>(
+            client, "browser" + std::to_string(browsers.size() + 1), c, stats));
         browsers.back()->start();
         return *browsers.back();
     }
     const ipvs::Dest& dest(int i) const {
-        const ipvs::Dest* d = director->find_dest({ipvs::Proto::Tcp, {vip, 80}, 0}, {Ipv4::of(192, 168, 10, static_cast<uint8_t>(10 + i)), 80});
+        const ipvs::Dest* d = director->find_dest({ipvs::Proto::Tcp, {vip, 80}, 0},
+                                                  {Ipv4::of(192, 168, 10, static_cast<uint8_t>(10 + i)), 80});
         REQUIRE(d != nullptr);
         return *d;
     }

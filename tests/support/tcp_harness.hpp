@@ -77,8 +77,8 @@ struct TwoHosts {
     net::Host server;
     net::NodeId router;
 
-    explicit TwoHosts(Duration rtt = ms(20), const tcp::TcpProfile& profile = tcp::linux6_profile(), uint64_t seed = 1,
-                      uint64_t bps = 100'000'000)
+    explicit TwoHosts(Duration rtt = ms(20), const tcp::TcpProfile& profile = tcp::linux6_profile(),
+                      uint64_t seed = 1, uint64_t bps = 100'000'000)
         : sim(seed), client(net, "client", profile), server(net, "server", profile) {
         client.add_address(Ipv4::of(10, 0, 0, 1));
         server.add_address(Ipv4::of(10, 0, 0, 2));
@@ -96,7 +96,8 @@ struct RawPeer : net::Node {
     net::NodeId node;
     std::vector<net::Packet> got;
     std::vector<Time> at;
-    RawPeer(net::Network& n, const std::string& name, Ipv4 addr) : net(n), node(n.add_node(name, net::NodeKind::Host, this)) {
+    RawPeer(net::Network& n, const std::string& name, Ipv4 addr)
+        : net(n), node(n.add_node(name, net::NodeKind::Host, this)) {
         n.add_address(node, addr);
     }
     void receive(const net::Packet& p) override {

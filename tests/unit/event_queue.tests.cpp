@@ -1,6 +1,5 @@
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <tuple>
 #include <vector>
 
@@ -60,7 +59,8 @@ TEST_CASE("sim::EventQueue: pops in (time, priority, seq) order", "[sim][queue]"
 TEST_CASE("sim::EventQueue: cancel leaves no unbounded garbage", "[sim][queue]") {
     EventQueue q;
     std::vector<EventId> ids;
-    for (int i = 0; i < 1000; ++i) ids.push_back(q.push(Time::from_ns(1'000'000 + i), Priority::Normal, 0, true, [] {}));
+    for (int i = 0; i < 1000; ++i)
+        ids.push_back(q.push(Time::from_ns(1'000'000 + i), Priority::Normal, 0, true, [] {}));
     // A million cancel + re-schedule cycles, as a timer-heavy model would do.
     for (int round = 0; round < 1000; ++round) {
         for (auto& id : ids) {

@@ -39,13 +39,15 @@ SCENARIO("a crashed realserver is detected after `failures` checks and quiesced 
             f.run_until(at(s(25)));
             REQUIRE(hc.server("rs1")->checks == 3);  // at 0, 10 and 20 s
             CHECK(hc.server("rs1")->failed_checks == 0);
-            f.sim.at(at(s(25)), [&] { f.web[0]->crash(); }, Priority::Timeline);
+            f.sim.at(
+                at(s(25)), [&] { f.web[0]->crash(); }, Priority::Timeline);
             f.run_until(at(s(80)));
             THEN("three failed checks (30, 40, 50 s, each timing out after 5 s) mark it down at 55 s") {
                 const auto* st = hc.server("rs1");
                 REQUIRE(st->down_at.has_value());
                 CHECK(st->down_at->seconds() == Approx(55.0).margin(0.01));
-                // Within ldirectord's bounds: (f-1)*interval + timeout .. f*interval + timeout after the crash.
+                // Within ldirectord's bounds: (f-1)*interval + timeout .. f*interval + timeout after the
+                // crash.
                 CHECK(st->down_at->seconds() - 25 >= 2 * 10 + 5);
                 CHECK(st->down_at->seconds() - 25 <= 3 * 10 + 5);
                 REQUIRE(actions.size() == 1);
@@ -55,7 +57,8 @@ SCENARIO("a crashed realserver is detected after `failures` checks and quiesced 
                     CHECK(f.dest(1).weight == 0);
                 } else {
                     CHECK(actions[0] == "rs1: ipvsadm -d -t 10.0.0.100:80 -r 192.168.10.11:80");
-                    CHECK(f.director->find_dest({ipvs::Proto::Tcp, {f.vip, 80}, 0}, {Ipv4::of(192, 168, 10, 11), 80}) == nullptr);
+                    CHECK(f.director->find_dest({ipvs::Proto::Tcp, {f.vip, 80}, 0},
+                                                {Ipv4::of(192, 168, 10, 11), 80}) == nullptr);
                 }
                 CHECK(hc.server("rs2")->up);
             }
@@ -67,10 +70,13 @@ SCENARIO("a crashed realserver is detected after `failures` checks and quiesced 
                     if (r.kind == "health.state" && text.empty()) text = std::string(r.get_text("text"));
                 }
                 CHECK(fails == 3);
-                CHECK(text == std::string("ldirectord ") + (quiescent ? "set rs1 to weight 0" : "removed rs1") + " because 3 checks failed");
+                CHECK(text == std::string("ldirectord ") +
+                                  (quiescent ? "set rs1 to weight 0" : "removed rs1") +
+                                  " because 3 checks failed");
             }
             AND_WHEN("the server comes back") {
-                f.sim.at(at(s(82)), [&] { f.web[0]->start(); }, Priority::Timeline);
+                f.sim.at(
+                    at(s(82)), [&] { f.web[0]->start(); }, Priority::Timeline);
                 f.run_until(at(s(95)));
                 THEN("one good check restores its weight or re-adds it") {
                     CHECK(hc.server("rs1")->up);
@@ -102,19 +108,25 @@ SCENARIO("the fallback server stands in while no realserver is up", "[health]") 
     c.fallback = net::Endpoint{Ipv4::of(192, 168, 10, 99), 80};
     ipvs::HealthChecker hc(*f.director, c);
     hc.start();
-    f.sim.at(at(s(5)), [&] {
-        f.web[0]->crash();
-        f.web[1]->crash();
-    }, Priority::Timeline);
+    f.sim.at(
+        at(s(5)),
+        [&] {
+            f.web[0]->crash();
+            f.web[1]->crash();
+        },
+        Priority::Timeline);
     f.run_until(at(s(20)));
     CHECK(hc.fallback_active());
-    const ipvs::Dest* fb = f.director->find_dest({ipvs::Proto::Tcp, {f.vip, 80}, 0}, {Ipv4::of(192, 168, 10, 99), 80});
+    const ipvs::Dest* fb =
+        f.director->find_dest({ipvs::Proto::Tcp, {f.vip, 80}, 0}, {Ipv4::of(192, 168, 10, 99), 80});
     REQUIRE(fb != nullptr);
     CHECK(fb->weight == 1);
-    f.sim.at(at(s(22)), [&] { f.web[1]->start(); }, Priority::Timeline);
+    f.sim.at(
+        at(s(22)), [&] { f.web[1]->start(); }, Priority::Timeline);
     f.run_until(at(s(35)));
     CHECK_FALSE(hc.fallback_active());
-    CHECK(f.director->find_dest({ipvs::Proto::Tcp, {f.vip, 80}, 0}, {Ipv4::of(192, 168, 10, 99), 80}) == nullptr);
+    CHECK(f.director->find_dest({ipvs::Proto::Tcp, {f.vip, 80}, 0}, {Ipv4::of(192, 168, 10, 99), 80}) ==
+          nullptr);
 }
 
 SCENARIO("a hashing scheduler that refuses produces the kernel's ICMP behaviour", "[health][sched]") {

@@ -110,7 +110,8 @@ SCENARIO("a request on a stale keep-alive connection is retried once on a fresh 
     }
 }
 
-SCENARIO("prefork workers are held by idle keep-alive connections, event workers are not", "[http][workers]") {
+SCENARIO("prefork workers are held by idle keep-alive connections, event workers are not",
+         "[http][workers]") {
     const auto run = [](http::WorkerModel model) {
         http::ServerConfig cfg = preset("iis");
         cfg.model = model;
@@ -145,8 +146,9 @@ SCENARIO("prefork workers are held by idle keep-alive connections, event workers
     }
 }
 
-SCENARIO("with a per-request timeout, a crash turns in-flight requests into timeouts; a graceful stop loses none",
-         "[http][timeout]") {
+SCENARIO(
+    "with a per-request timeout, a crash turns in-flight requests into timeouts; a graceful stop loses none",
+    "[http][timeout]") {
     const auto setup = [](WebSetup& w) {
         http::BrowserConfig c = w.browser_config();
         c.request_timeout = s(10);
@@ -161,7 +163,8 @@ SCENARIO("with a per-request timeout, a crash turns in-flight requests into time
         setup(w);
         w.net.sim.at(at(s(4)), [&] { w.server->crash(); });
         w.run_until(at(s(60)));
-        THEN("the requests in flight end as timeouts 10 s after they were sent; nothing is reset or refused") {
+        THEN(
+            "the requests in flight end as timeouts 10 s after they were sent; nothing is reset or refused") {
             CHECK(w.stats.failed_timeout >= 6);
             CHECK(w.stats.failed_refused == 0);
             CHECK(w.stats.failed_reset == 0);

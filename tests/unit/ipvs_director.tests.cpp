@@ -34,7 +34,8 @@ struct SchedRig {
     std::string picks(int n, bool count_conn = false) {
         std::string out;
         for (int i = 0; i < n; ++i) {
-            ipvs::Dest* d = svc.scheduler->pick(svc, {{Ipv4::of(1, 2, 3, 4), 1000}, {Ipv4::of(10, 0, 0, 100), 80}, &rng, {}});
+            ipvs::Dest* d = svc.scheduler->pick(
+                svc, {{Ipv4::of(1, 2, 3, 4), 1000}, {Ipv4::of(10, 0, 0, 100), 80}, &rng, {}});
             out += d == nullptr ? "-" : d->name;
             if (d != nullptr && count_conn) ++d->activeconns;
         }
@@ -141,7 +142,8 @@ TEST_CASE("ipvs::sched: an overloaded destination (upper threshold) is skipped",
     CHECK((f.dest(1).flags & ipvs::kDestOverload) != 0);
 }
 
-SCENARIO("no usable destination: the SYN draws ICMP port unreachable and connect() is refused", "[ipvs][icmp]") {
+SCENARIO("no usable destination: the SYN draws ICMP port unreachable and connect() is refused",
+         "[ipvs][icmp]") {
     Farm f;
     f.ipvsadm("-A -t 10.0.0.100:80 -s wlc");
     f.ipvsadm("-a -t 10.0.0.100:80 -r 192.168.10.11:80 -m -w 0");
@@ -216,11 +218,14 @@ TEST_CASE("ipvsadm: listings have ipvsadm's exact layout", "[ipvs][ipvsadm]") {
     REQUIRE(f.ipvsadm("-Ln --stats", &out).ok());
     CHECK(out.find("Prot LocalAddress:Port               Conns   InPkts  OutPkts  InBytes OutBytes\n"
                    "  -> RemoteAddress:Port\n"
-                   "TCP  10.0.0.100:80                       0        0        0        0        0\n") != std::string::npos);
+                   "TCP  10.0.0.100:80                       0        0        0        0        0\n") !=
+          std::string::npos);
     REQUIRE(f.ipvsadm("-Ln --thresholds", &out).ok());
-    CHECK(out.find("  -> 192.168.10.11:80             0          0          0          0         \n") != std::string::npos);
+    CHECK(out.find("  -> 192.168.10.11:80             0          0          0          0         \n") !=
+          std::string::npos);
     REQUIRE(f.ipvsadm("-Ln --persistent-conn", &out).ok());
-    CHECK(out.find("Prot LocalAddress:Port            Weight    PersistConn ActiveConn InActConn \n") != std::string::npos);
+    CHECK(out.find("Prot LocalAddress:Port            Weight    PersistConn ActiveConn InActConn \n") !=
+          std::string::npos);
     REQUIRE(f.ipvsadm("-L --timeout", &out).ok());
     CHECK(out == "Timeout (tcp tcpfin udp): 900 120 300\n");
     REQUIRE(f.ipvsadm("--set 3600 60 0").ok());
@@ -234,28 +239,33 @@ TEST_CASE("ipvsadm: listings have ipvsadm's exact layout", "[ipvs][ipvsadm]") {
           "-A -t 10.0.0.100:443 -s rr -p 300 -M 255.255.255.0\n"
           "-a -t 10.0.0.100:443 -r 192.168.10.11:443 -g -w 2\n");
     REQUIRE(f.ipvsadm("-Lnc", &out).ok());
-    CHECK(out == "IPVS connection entries\npro expire state       source             virtual            destination\n");
+    CHECK(out ==
+          "IPVS connection entries\npro expire state       source             virtual            "
+          "destination\n");
 }
 
 TEST_CASE("ipvsadm: stats use print_largenum's units", "[ipvs][ipvsadm]") {
     Farm f;
     f.nat_service();
     auto& svc = const_cast<ipvs::Service&>(*f.director->services().front());
-    svc.stats.conns = 123456789;      // >= 1e8: K
+    svc.stats.conns = 123456789;       // >= 1e8: K
     svc.stats.inpkts = 5'000'000'000;  // >= 1e9: M
     std::string out;
     REQUIRE(f.ipvsadm("-Ln --stats", &out).ok());
     // "%-33s" then "%8lluK": 15 spaces of padding, then the 8-wide number.
     CHECK(out.find("TCP  10.0.0.100:80" + std::string(17, ' ') + "123456K    5000M") != std::string::npos);
     REQUIRE(f.ipvsadm("-Ln --stats --exact", &out).ok());
-    CHECK(out.find("TCP  10.0.0.100:80" + std::string(15, ' ') + " 123456789 5000000000") != std::string::npos);
+    CHECK(out.find("TCP  10.0.0.100:80" + std::string(15, ' ') + " 123456789 5000000000") !=
+          std::string::npos);
 }
 
 TEST_CASE("ipvsadm: errors in ipvsadm's own words", "[ipvs][ipvsadm]") {
     using Row = std::tuple<const char*, const char*>;
     auto [line, message] = GENERATE(table<const char*, const char*>({
-        Row{"-A -t 10.0.0.100:80 -s wlc -r 1.2.3.4:80", "Illegal 'real-server' option with the 'add-service' command"},
-        Row{"-a -t 10.0.0.100:80", "You need to supply the 'real-server' option for the 'add-server' command"},
+        Row{"-A -t 10.0.0.100:80 -s wlc -r 1.2.3.4:80",
+            "Illegal 'real-server' option with the 'add-service' command"},
+        Row{"-a -t 10.0.0.100:80",
+            "You need to supply the 'real-server' option for the 'add-server' command"},
         Row{"-a -t 10.0.0.100:80 -r 192.168.10.11:80 -w 70000", "illegal weight specified"},
         Row{"-a -t 10.0.0.100:80 -r 192.168.10.11:80 -w -1", "illegal weight specified"},
         Row{"-e -t 10.0.0.100:80 -r 192.168.10.99:80 -m -w 1", "No such destination"},
@@ -271,7 +281,8 @@ TEST_CASE("ipvsadm: errors in ipvsadm's own words", "[ipvs][ipvsadm]") {
         Row{"-a -t 10.0.0.100:80 -r 192.168.10.11:80 -w 1 -w 2", "multiple 'weight' options specified"},
         Row{"--set 900 120", "--set option requires 3 timeout values"},
         Row{"-Lnc --stats", "options conflicts in the list command"},
-        Row{"-L -c -t 10.0.0.100:80", "The option 'service-address' conflicts with the 'connection' option in the 'list' command"},
+        Row{"-L -c -t 10.0.0.100:80",
+            "The option 'service-address' conflicts with the 'connection' option in the 'list' command"},
         Row{"-A -t 10.0.0.100:82 -p abc", "invalid timeout value `abc' specified"},
         Row{"-A -t 10.0.0.100:82 x", "unexpected argument x"},
         Row{"-t 10.0.0.100:80", "Try `ipvsadm -h'"},
@@ -329,7 +340,9 @@ SCENARIO("drain (-w 0) versus delete (-d) per kernel profile", "[ipvs][drain]") 
         GIVEN("kernel profile " + kernel) {
             WHEN("RS1 is quiesced with -w 0") {
                 const Outcome o = run(kernel, "-e -t 10.0.0.100:80 -r 192.168.10.11:80 -m -w 0", 0);
-                THEN("its keep-alive connections keep working and nothing fails; no new connection goes there") {
+                THEN(
+                    "its keep-alive connections keep working and nothing fails; no new connection goes "
+                    "there") {
                     CHECK(o.failed == 0);
                     CHECK(o.ok == 82);
                     CHECK(o.rs1_entries_after == o.rs1_entries_before);
@@ -351,7 +364,8 @@ SCENARIO("drain (-w 0) versus delete (-d) per kernel profile", "[ipvs][drain]") 
                     CHECK(o.failed == 0);
                     CHECK(o.ok == 82);
                     CHECK(o.retries >= 1);
-                    if (kernel == "current") CHECK(o.rs1_entries_after == 0);  // flushed a jiffy after -d (5.9+)
+                    if (kernel == "current")
+                        CHECK(o.rs1_entries_after == 0);  // flushed a jiffy after -d (5.9+)
                 }
             }
         }
@@ -421,7 +435,8 @@ SCENARIO("a deleted destination goes to the trash and a later -a revives it", "[
     CHECK(f.dest(1).activeconns == 3);
 }
 
-SCENARIO("port reuse: conn_reuse_mode reschedules, and conntrack=1 costs one second on 4.x kernels", "[ipvs][reuse]") {
+SCENARIO("port reuse: conn_reuse_mode reschedules, and conntrack=1 costs one second on 4.x kernels",
+         "[ipvs][reuse]") {
     // A client reuses the source port of a connection whose IPVS entry is still in TIME_WAIT.
     const auto run = [](const std::string& kernel, int conntrack) {
         Farm f(*ipvs::find_kernel_profile(kernel));
@@ -458,7 +473,9 @@ SCENARIO("port reuse: conn_reuse_mode reschedules, and conntrack=1 costs one sec
         CHECK(took < 1.2);
         CHECK(drops == 1);
     }
-    THEN("with conntrack=1 on a current kernel the reused tuple gets a fresh, unconfirmed conntrack: no drop") {
+    THEN(
+        "with conntrack=1 on a current kernel the reused tuple gets a fresh, unconfirmed conntrack: no "
+        "drop") {
         const auto [took, drops] = run("current", 1);
         CHECK(took < 0.1);
         CHECK(drops == 0);

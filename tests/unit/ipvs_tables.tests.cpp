@@ -5,7 +5,6 @@
 // The expected tables are the spec's (ipvs-tcp-http.md sections 1.4 and 1.5), kept here as
 // text in the spec's own layout so that a reviewer can hold them side by side.
 #include <catch2/catch.hpp>
-
 #include <sstream>
 
 #include "support/lvs_harness.hpp"
@@ -87,7 +86,8 @@ std::vector<Cell> cells(bool dos) {
         std::string d, e, from, to;
         while (ch >> d >> e >> from >> to)
             for (Cell& c : out)
-                if (c.dir == d && c.event == e && c.from == *ipvs::state_from_string(from)) c.to = *ipvs::state_from_string(to);
+                if (c.dir == d && c.event == e && c.from == *ipvs::state_from_string(from))
+                    c.to = *ipvs::state_from_string(to);
     }
     return out;
 }
@@ -104,13 +104,15 @@ uint8_t flags_of(const std::string& e) {
 struct CellRig {
     Simulator sim{2};
     net::Network net{sim};
-    ipvs::Director director{net, "director", Ipv4::of(10, 0, 0, 1), ipvs::current_kernel(), tcp::linux6_profile()};
+    ipvs::Director director{net, "director", Ipv4::of(10, 0, 0, 1), ipvs::current_kernel(),
+                            tcp::linux6_profile()};
     RawPeer client{net, "client", Ipv4::of(203, 0, 113, 7)};
     RawPeer nat_rs{net, "rs-nat", Ipv4::of(192, 168, 10, 11)};
     RawPeer dr_rs{net, "rs-dr", Ipv4::of(192, 168, 10, 12)};
     CellRig() {
         const auto lan = net.add_node("lan", net::NodeKind::Switch);
-        for (net::NodeId n : {director.node(), client.node, nat_rs.node, dr_rs.node}) net.add_link(n, lan, {us(10), 1'000'000'000, 0});
+        for (net::NodeId n : {director.node(), client.node, nat_rs.node, dr_rs.node})
+            net.add_link(n, lan, {us(10), 1'000'000'000, 0});
         net.set_gateway(nat_rs.node, director.node());
         director.add_realserver(Ipv4::of(192, 168, 10, 11), nat_rs.node, "rs-nat");
         director.add_realserver(Ipv4::of(192, 168, 10, 12), dr_rs.node, "rs-dr");
@@ -144,22 +146,27 @@ TEST_CASE("ipvs::TcpTable: every cell, driven through the director", "[ipvs][fsm
     REQUIRE(r.director.add_service({{ipvs::Proto::Tcp, {Ipv4::of(10, 0, 0, 100), 80}, 0}, "rr"}).ok());
     REQUIRE(r.director
                 .add_dest({ipvs::Proto::Tcp, {Ipv4::of(10, 0, 0, 100), 80}, 0},
-                          {{Ipv4::of(192, 168, 10, dr ? 12 : 11), 80}, dr ? ipvs::Forward::Route : ipvs::Forward::Masq, 1, 0, 0})
+                          {{Ipv4::of(192, 168, 10, dr ? 12 : 11), 80},
+                           dr ? ipvs::Forward::Route : ipvs::Forward::Masq,
+                           1,
+                           0,
+                           0})
                 .ok());
     // The entry is born from the client's SYN, then put into the cell's state.
     r.send(r.client, client, 40000, vip, 80, net::tcpflag::kSyn);
     REQUIRE(r.director.connection_count() == 1);
     const uint64_t id = r.director.connections().front()->id;
     r.director.force_state(id, c.from);
-    if (c.dir == "OUTPUT") r.send(r.nat_rs, Ipv4::of(192, 168, 10, 11).value(), 80, client, 40000, flags_of(c.event));
+    if (c.dir == "OUTPUT")
+        r.send(r.nat_rs, Ipv4::of(192, 168, 10, 11).value(), 80, client, 40000, flags_of(c.event));
     else r.send(r.client, client, 40000, vip, 80, flags_of(c.event));
     REQUIRE(r.director.connection_count() == 1);
     const ipvs::Conn& e = *r.director.connections().front();
     CHECK(e.id == id);
     CHECK(ipvs::to_string(e.state) == ipvs::to_string(c.to));
     // Counters follow the state (current kernel: SYN_SENT/SYN_RECV/SYNACK/ESTABLISHED active).
-    const bool active = c.to == TcpState::Established || c.to == TcpState::SynSent || c.to == TcpState::SynRecv ||
-                        c.to == TcpState::SynAck;
+    const bool active = c.to == TcpState::Established || c.to == TcpState::SynSent ||
+                        c.to == TcpState::SynRecv || c.to == TcpState::SynAck;
     const ipvs::Dest* d = r.director.find_dest({ipvs::Proto::Tcp, {Ipv4::of(10, 0, 0, 100), 80}, 0},
                                                {Ipv4::of(192, 168, 10, dr ? 12 : 11), 80});
     REQUIRE(d != nullptr);
@@ -175,7 +182,10 @@ TEST_CASE("ipvs::TcpTable: a segment without SYN/FIN/ACK/RST forces CLOSE", "[ip
     const uint32_t vip = Ipv4::of(10, 0, 0, 100).value();
     const uint32_t client = Ipv4::of(203, 0, 113, 7).value();
     REQUIRE(r.director.add_service({{ipvs::Proto::Tcp, {Ipv4::of(10, 0, 0, 100), 80}, 0}, "rr"}).ok());
-    REQUIRE(r.director.add_dest({ipvs::Proto::Tcp, {Ipv4::of(10, 0, 0, 100), 80}, 0}, {{Ipv4::of(192, 168, 10, 11), 80}, ipvs::Forward::Masq, 1, 0, 0}).ok());
+    REQUIRE(r.director
+                .add_dest({ipvs::Proto::Tcp, {Ipv4::of(10, 0, 0, 100), 80}, 0},
+                          {{Ipv4::of(192, 168, 10, 11), 80}, ipvs::Forward::Masq, 1, 0, 0})
+                .ok());
     r.send(r.client, client, 40000, vip, 80, net::tcpflag::kSyn);
     r.send(r.client, client, 40000, vip, 80, net::tcpflag::kAck);
     REQUIRE(r.director.connections().front()->state == TcpState::Established);
@@ -191,7 +201,8 @@ TEST_CASE("ipvs::Counters: pre-4.8 kernels count only ESTABLISHED as active", "[
         RawPeer client(net, "client", Ipv4::of(203, 0, 113, 7));
         RawPeer rs(net, "rs", Ipv4::of(192, 168, 10, 11));
         const auto lan = net.add_node("lan", net::NodeKind::Switch);
-        for (net::NodeId n : {director.node(), client.node, rs.node}) net.add_link(n, lan, {us(10), 1'000'000'000, 0});
+        for (net::NodeId n : {director.node(), client.node, rs.node})
+            net.add_link(n, lan, {us(10), 1'000'000'000, 0});
         net.set_gateway(rs.node, director.node());
         const ipvs::ServiceKey key{ipvs::Proto::Tcp, {Ipv4::of(10, 0, 0, 100), 80}, 0};
         director.add_service({key, "rr"});
@@ -207,6 +218,7 @@ TEST_CASE("ipvs::Counters: pre-4.8 kernels count only ESTABLISHED as active", "[
         const ipvs::Dest* d = director.find_dest(key, {Ipv4::of(192, 168, 10, 11), 80});
         return std::make_pair(d->activeconns, d->inactconns);
     };
-    CHECK(run(ipvs::current_kernel()) == std::pair<uint32_t, uint32_t>{1, 0});          // SYN_RECV active
-    CHECK(run(*ipvs::find_kernel_profile("3.10-4.1")) == std::pair<uint32_t, uint32_t>{0, 1});  // SYN_RECV inactive
+    CHECK(run(ipvs::current_kernel()) == std::pair<uint32_t, uint32_t>{1, 0});  // SYN_RECV active
+    CHECK(run(*ipvs::find_kernel_profile("3.10-4.1")) ==
+          std::pair<uint32_t, uint32_t>{0, 1});  // SYN_RECV inactive
 }

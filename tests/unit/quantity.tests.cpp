@@ -1,12 +1,12 @@
 // The quantity table: names resolve against a scenario (typos are errors with a hint), units
 // convert, every quantity reads from a run, and the README's table is this table.
-#include <catch2/catch.hpp>
+#include "models/scenario/quantity.hpp"
 
+#include <catch2/catch.hpp>
 #include <fstream>
 #include <sstream>
 
 #include "models/scenario/loader.hpp"
-#include "models/scenario/quantity.hpp"
 #include "models/scenario/runtime.hpp"
 
 using namespace lvs;
@@ -24,14 +24,19 @@ std::string error_for(const Scenario& s, const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("quantities: names resolve against the scenario's realservers, groups and checks", "[scenario][quantity]") {
+TEST_CASE("quantities: names resolve against the scenario's realservers, groups and checks",
+          "[scenario][quantity]") {
     const Scenario s = load_scenario_file(kFile);
-    for (const char* ok : {"rs1.active", "rs2.state.TIME_WAIT", "clients.page_load_p50", "q.objects_failed", "director.state.FIN_WAIT",
-                           "drain.rs2.no_active_s", "health.quiet.rs1.up", "health.removing.fallback", "kernel.nodest_flush", "time"})
+    for (const char* ok : {"rs1.active", "rs2.state.TIME_WAIT", "clients.page_load_p50", "q.objects_failed",
+                           "director.state.FIN_WAIT", "drain.rs2.no_active_s", "health.quiet.rs1.up",
+                           "health.removing.fallback", "kernel.nodest_flush", "time"})
         CHECK(resolve_quantity(ok, s).has_value());
-    CHECK_THAT(error_for(s, "rs1.activ"), Catch::Contains("unknown quantity 'rs1.activ'") && Catch::Contains("did you mean 'rs1.active'"));
-    CHECK_THAT(error_for(s, "director.state.FOO"), Catch::Contains("unknown IPVS state 'FOO'") && Catch::Contains("TIME_WAIT"));
-    CHECK_THAT(error_for(s, "rs3.active"), Catch::Contains("unknown name 'rs3'") && Catch::Contains("did you mean 'rs1'"));
+    CHECK_THAT(error_for(s, "rs1.activ"), Catch::Contains("unknown quantity 'rs1.activ'") &&
+                                              Catch::Contains("did you mean 'rs1.active'"));
+    CHECK_THAT(error_for(s, "director.state.FOO"),
+               Catch::Contains("unknown IPVS state 'FOO'") && Catch::Contains("TIME_WAIT"));
+    CHECK_THAT(error_for(s, "rs3.active"),
+               Catch::Contains("unknown name 'rs3'") && Catch::Contains("did you mean 'rs1'"));
     CHECK_THAT(error_for(s, "health.nobody.rs1.up"), Catch::Contains("unknown"));
     CHECK_THAT(error_for(s, "drain.rs9.no_active_s"), Catch::Contains("unknown quantity"));
 }
@@ -58,7 +63,8 @@ TEST_CASE("quantities: the README's table is the quantity table", "[scenario][qu
     std::stringstream buf;
     buf << in.rdbuf();
     const std::string readme = buf.str();
-    const std::string begin = "<!-- quantities:begin (generated from models/scenario/quantity.cpp; ctest checks it) -->\n";
+    const std::string begin =
+        "<!-- quantities:begin (generated from models/scenario/quantity.cpp; ctest checks it) -->\n";
     const std::string end = "<!-- quantities:end -->";
     const size_t a = readme.find(begin), b = readme.find(end);
     REQUIRE(a != std::string::npos);
@@ -66,6 +72,8 @@ TEST_CASE("quantities: the README's table is the quantity table", "[scenario][qu
     const std::string in_readme = readme.substr(a + begin.size(), b - a - begin.size());
     if (in_readme != quantity_markdown()) {
         std::ofstream("quantities.md") << quantity_markdown();
-        FAIL("README.md's quantity table differs from the table in quantity.cpp; the current table is in quantities.md (build dir)");
+        FAIL(
+            "README.md's quantity table differs from the table in quantity.cpp; the current table is in "
+            "quantities.md (build dir)");
     }
 }

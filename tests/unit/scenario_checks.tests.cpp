@@ -2,13 +2,12 @@
 // and a hint; what lvsim does that a user may not expect is a warning, in the report, the JSON
 // and the trace.
 #include <catch2/catch.hpp>
-
 #include <sstream>
 
 #include "models/scenario/loader.hpp"
-#include "support/scenario_harness.hpp"
 #include "models/scenario/runtime.hpp"
 #include "sim/trace.hpp"
+#include "support/scenario_harness.hpp"
 
 using namespace lvs;
 using namespace lvs::scenario;
@@ -38,40 +37,58 @@ std::string replace(std::string text, const std::string& from, const std::string
 
 }  // namespace
 
-TEST_CASE("scenario checks: what a run would reject fails at load time, at the right place", "[scenario][errors]") {
+TEST_CASE("scenario checks: what a run would reject fails at load time, at the right place",
+          "[scenario][errors]") {
     using Row = std::tuple<const char*, std::string, int, int, const char*>;
-    auto [what, text, line, column, fragment] = GENERATE(table<const char*, std::string, int, int, const char*>({
-        Row{"misspelled quantity", kHead + "expect:\n  - that: rs1.activ >= 1\n", 14, 11, "did you mean 'rs1.active'"},
-        Row{"unknown IPVS state", kHead + "expect:\n  - that: director.state.FOO == 0\n", 14, 11, "unknown IPVS state 'FOO'"},
-        Row{"time against a count", kHead + "expect:\n  - that: rs1.active < 5s\n", 14, 24, "rs1.active is a count, not a time"},
-        Row{"time plus a count", kHead + "expect:\n  - that: clients.page_load_p50 + rs1.active > 3\n", 14, 33, "is a time (ms) and rs1.active is a count"},
+    auto [what, text, line, column,
+          fragment] = GENERATE(table<const char*, std::string, int, int, const char*>({
+        Row{"misspelled quantity", kHead + "expect:\n  - that: rs1.activ >= 1\n", 14, 11,
+            "did you mean 'rs1.active'"},
+        Row{"unknown IPVS state", kHead + "expect:\n  - that: director.state.FOO == 0\n", 14, 11,
+            "unknown IPVS state 'FOO'"},
+        Row{"time against a count", kHead + "expect:\n  - that: rs1.active < 5s\n", 14, 24,
+            "rs1.active is a count, not a time"},
+        Row{"time plus a count", kHead + "expect:\n  - that: clients.page_load_p50 + rs1.active > 3\n", 14,
+            33, "is a time (ms) and rs1.active is a count"},
         Row{"unknown scheduler", replace(kHead, "-s wlc", "-s bogus"), 5, 25, "no scheduler named 'bogus'"},
-        Row{"-a before -A", replace(kHead, "    -A -t 10.0.0.100:80 -s wlc\n    -a -t 10.0.0.100:80 -r 192.168.10.11:80 -m -w 1\n",
-                                    "    -a -t 10.0.0.100:80 -r 192.168.10.11:80 -m -w 1\n    -A -t 10.0.0.100:80 -s wlc\n"),
+        Row{"-a before -A",
+            replace(kHead,
+                    "    -A -t 10.0.0.100:80 -s wlc\n    -a -t 10.0.0.100:80 -r 192.168.10.11:80 -m -w 1\n",
+                    "    -a -t 10.0.0.100:80 -r 192.168.10.11:80 -m -w 1\n    -A -t 10.0.0.100:80 -s wlc\n"),
             5, 5, "Service not defined"},
-        Row{"bad token in a rules block", replace(kHead, "-m -w 3", "-m -w x"), 7, 48, "illegal weight specified"},
-        Row{"timeline sysctl value", kHead + "timeline:\n  - at: 5s\n    sysctl: expire_nodest_conn=abc\n", 15, 32, "takes 0 to 1, not 'abc'"},
-        Row{"timeline sysctl range", kHead + "timeline:\n  - at: 5s\n    sysctl: net.ipv4.vs.secure_tcp=4\n", 15, 36, "takes 0 to 3"},
-        Row{"timeline -e of a missing realserver", kHead + "timeline:\n  - at: 5s\n    ipvsadm: -e -t 10.0.0.100:80 -r 192.168.10.11:8080 -m -w 0\n",
+        Row{"bad token in a rules block", replace(kHead, "-m -w 3", "-m -w x"), 7, 48,
+            "illegal weight specified"},
+        Row{"timeline sysctl value", kHead + "timeline:\n  - at: 5s\n    sysctl: expire_nodest_conn=abc\n",
+            15, 32, "takes 0 to 1, not 'abc'"},
+        Row{"timeline sysctl range", kHead + "timeline:\n  - at: 5s\n    sysctl: net.ipv4.vs.secure_tcp=4\n",
+            15, 36, "takes 0 to 3"},
+        Row{"timeline -e of a missing realserver",
+            kHead + "timeline:\n  - at: 5s\n    ipvsadm: -e -t 10.0.0.100:80 -r 192.168.10.11:8080 -m -w 0\n",
             15, 14, "No such destination"},
-        Row{"rule for no realserver", replace(kHead, "192.168.10.12:80 -m -w 3", "192.168.10.13:80 -m -w 3"), 7, 25,
-            "192.168.10.13 is no realserver's address"},
-        Row{"client target nowhere", replace(kHead, "{name: ie8,", "{name: ie8, target: 10.0.0.101:80,"), 12, 25,
-            "neither a virtual service nor a realserver"},
+        Row{"rule for no realserver", replace(kHead, "192.168.10.12:80 -m -w 3", "192.168.10.13:80 -m -w 3"),
+            7, 25, "192.168.10.13 is no realserver's address"},
+        Row{"client target nowhere", replace(kHead, "{name: ie8,", "{name: ie8, target: 10.0.0.101:80,"), 12,
+            25, "neither a virtual service nor a realserver"},
         Row{"unused realserver", kHead + "realservers:\n", 0, 0, ""},  // replaced below
         Row{"reserved name", replace(kHead, "name: rs2,", "name: time,"), 10, 12, "reserved"},
         Row{"unknown kernel", kHead + "kernel: banana\n", 13, 9, "write a release (5.4, 6.1) or a profile"},
-        Row{"health check of no service", replace(kHead, "realservers:\n", "  health_checks:\n    - {name: hc, service: 10.0.0.9:80, quiescent: no}\nrealservers:\n"),
+        Row{"health check of no service",
+            replace(
+                kHead, "realservers:\n",
+                "  health_checks:\n    - {name: hc, service: 10.0.0.9:80, quiescent: no}\nrealservers:\n"),
             9, 7, "which director.rules does not define"},
     }));
     CAPTURE(what);
     if (std::string(what) == "unused realserver") {
-        const std::string t = replace(kHead, "  - {name: rs2, address: 192.168.10.12}\n",
-                                      "  - {name: rs2, address: 192.168.10.12}\n  - {name: rs3, address: 192.168.10.13}\n");
+        const std::string t =
+            replace(kHead, "  - {name: rs2, address: 192.168.10.12}\n",
+                    "  - {name: rs2, address: 192.168.10.12}\n  - {name: rs3, address: 192.168.10.13}\n");
         const ConfigError e = lvs::testing::load_error(t);
         CHECK(e.line() == 11);
         CHECK(e.column() == 5);
-        CHECK_THAT(e.what(), Catch::Contains("realserver rs3 (192.168.10.13) is used by no rule, timeline entry or client"));
+        CHECK_THAT(
+            e.what(),
+            Catch::Contains("realserver rs3 (192.168.10.13) is used by no rule, timeline entry or client"));
         CHECK_THAT(e.hint(), Catch::Contains("-a -t 10.0.0.100:80 -r 192.168.10.13:80"));
         return;
     }
@@ -89,7 +106,8 @@ TEST_CASE("scenario checks: a time literal is converted to the quantity's unit",
   - that: clients.page_load_p50 < 1000
   - that: clients.longest_stall_s < 500ms
   - that: time == 60s && time == 60000ms
-)", "t.yaml");
+)",
+                                          "t.yaml");
     Run run(s);
     const Report r = run.run();
     REQUIRE(r.expectations.size() == 5);
@@ -102,7 +120,8 @@ TEST_CASE("scenario checks: a time literal is converted to the quantity's unit",
     CHECK(r.expectations[4].passed);
 }
 
-TEST_CASE("scenario checks: kernel accepts a release and names the profile it resolved to", "[scenario][kernel]") {
+TEST_CASE("scenario checks: kernel accepts a release and names the profile it resolved to",
+          "[scenario][kernel]") {
     const auto profile = [](const std::string& k) {
         const Scenario s = load_scenario_text(kHead + "kernel: " + k + "\n", "t.yaml");
         return s.kernel + (s.kernel_asked.empty() ? "" : " for " + s.kernel_asked);
@@ -121,7 +140,8 @@ TEST_CASE("scenario checks: kernel accepts a release and names the profile it re
     CHECK_THAT(text.str(), Catch::Contains("kernel profile 4.8-5.8 (for kernel 5.4)"));
 }
 
-TEST_CASE("scenario checks: surprises are warnings in the report, the JSON and the trace", "[scenario][warnings]") {
+TEST_CASE("scenario checks: surprises are warnings in the report, the JSON and the trace",
+          "[scenario][warnings]") {
     const std::string text = kHead + R"(kernel: 3.10
 director:
 timeline:
@@ -135,13 +155,17 @@ timeline:
     sysctl: net.ipv4.vs.conn_reuse_mode=0
 )";
     // The `director:` line above would be a duplicate key: build the text without it.
-    const Scenario s = load_scenario_text(replace(text, "kernel: 3.10\ndirector:\n", "kernel: 3.10\n"), "t.yaml");
+    const Scenario s =
+        load_scenario_text(replace(text, "kernel: 3.10\ndirector:\n", "kernel: 3.10\n"), "t.yaml");
     REQUIRE(s.warnings.size() == 3);
-    CHECK_THAT(s.warnings[0].text, Catch::Contains("rs2 changes from Masq to Route") && Catch::Contains("repeat -m"));
+    CHECK_THAT(s.warnings[0].text,
+               Catch::Contains("rs2 changes from Masq to Route") && Catch::Contains("repeat -m"));
     CHECK(s.warnings[0].mark.line == 16);
     CHECK(s.warnings[0].timeline_entry == std::optional<size_t>(0));
-    CHECK_THAT(s.warnings[1].text, Catch::Contains("rs1's new keep-alive timeout applies to connections that go idle after 20s"));
-    CHECK_THAT(s.warnings[2].text, Catch::Contains("conn_reuse_mode does not exist on kernel profile 3.10-4.1"));
+    CHECK_THAT(s.warnings[1].text,
+               Catch::Contains("rs1's new keep-alive timeout applies to connections that go idle after 20s"));
+    CHECK_THAT(s.warnings[2].text,
+               Catch::Contains("conn_reuse_mode does not exist on kernel profile 3.10-4.1"));
 
     sim::RecorderSink trace;
     RunOptions o;
@@ -152,12 +176,15 @@ timeline:
     std::ostringstream report, json;
     write_text_report(report, r);
     write_json_report(json, r);
-    CHECK_THAT(report.str(), Catch::Contains("Warnings\n  t.yaml:16: ipvsadm -e without a forwarding switch"));
-    CHECK_THAT(json.str(), Catch::Contains("\"warnings\": [\n    {\"text\": \"ipvsadm -e without a forwarding switch") &&
-                               Catch::Contains("\"line\": 16"));
+    CHECK_THAT(report.str(),
+               Catch::Contains("Warnings\n  t.yaml:16: ipvsadm -e without a forwarding switch"));
+    CHECK_THAT(json.str(),
+               Catch::Contains("\"warnings\": [\n    {\"text\": \"ipvsadm -e without a forwarding switch") &&
+                   Catch::Contains("\"line\": 16"));
     std::vector<std::pair<double, std::string>> seen;
     for (const auto& rec : trace.records())
-        if (rec.kind == "scenario.warning") seen.emplace_back(rec.time.seconds(), std::string(rec.get_text("text")));
+        if (rec.kind == "scenario.warning")
+            seen.emplace_back(rec.time.seconds(), std::string(rec.get_text("text")));
     REQUIRE(seen.size() == 3);
     CHECK(seen[0].first == 10);  // said when its entry is applied
     CHECK(seen[1].first == 20);
@@ -167,6 +194,8 @@ timeline:
 }
 
 TEST_CASE("scenario checks: an -e that restates its options says nothing", "[scenario][warnings]") {
-    const Scenario s = load_scenario_text(kHead + "timeline:\n  - at: 10s\n    ipvsadm: -e -t 10.0.0.100:80 -r 192.168.10.12:80 -m -w 0\n", "t.yaml");
+    const Scenario s = load_scenario_text(
+        kHead + "timeline:\n  - at: 10s\n    ipvsadm: -e -t 10.0.0.100:80 -r 192.168.10.12:80 -m -w 0\n",
+        "t.yaml");
     CHECK(s.warnings.empty());
 }

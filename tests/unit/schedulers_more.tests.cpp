@@ -1,8 +1,7 @@
 // The hashing, locality and weight-ordered schedulers (ipvs-tcp-http.md sections 5.7-5.14)
 // against hand-worked cases, and a conformance suite over every registered scheduler.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <map>
 #include <memory>
 #include <string>
@@ -224,10 +223,8 @@ TEST_CASE("ipvs::sched mh: deleting a destination moves its own clients and few 
             Dest* now = r.pick(client(i));
             REQUIRE(now != nullptr);
             CHECK(now != &gone);
-            if (before[i] == &gone)
-                ++own;
-            else if (now != before[i])
-                ++moved_others;
+            if (before[i] == &gone) ++own;
+            else if (now != before[i]) ++moved_others;
         }
         CAPTURE(name, own, moved_others);
         CHECK(own > 200);
@@ -235,10 +232,8 @@ TEST_CASE("ipvs::sched mh: deleting a destination moves its own clients and few 
         // Maglev's promise is minimal, not zero, disruption: refilling 251 slots without C
         // lets a few of the others' slots change hands (48 of 1587 clients here, with our
         // substitute hash). sh's A B C D E buckets become A B D E: most change hands.
-        if (name == "mh")
-            CHECK(moved_others * 10 < others);
-        else
-            CHECK(moved_others * 2 > others);
+        if (name == "mh") CHECK(moved_others * 10 < others);
+        else CHECK(moved_others * 2 > others);
     }
 }
 
@@ -262,10 +257,8 @@ TEST_CASE("ipvs::sched mh: quiescing (weight 0, last_weight kept) leaves every o
                 continue;
             }
             ++quiesced;
-            if (flags == 0)
-                CHECK(now == nullptr);  // refused: ICMP port unreachable
-            else
-                CHECK((now != nullptr && now != &c));  // mh-fallback: spills elsewhere
+            if (flags == 0) CHECK(now == nullptr);      // refused: ICMP port unreachable
+            else CHECK((now != nullptr && now != &c));  // mh-fallback: spills elsewhere
         }
         CHECK(quiesced > 100);
         // Back to weight 1: everyone where they were.

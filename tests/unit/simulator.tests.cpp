@@ -1,10 +1,10 @@
-#include <catch2/catch.hpp>
+#include "sim/simulator.hpp"
 
+#include <catch2/catch.hpp>
 #include <functional>
 #include <string>
 #include <vector>
 
-#include "sim/simulator.hpp"
 #include "sim/timer.hpp"
 
 using namespace lvs::sim;
@@ -29,9 +29,11 @@ TEST_CASE("sim::Simulator: same-time events run by priority, then FIFO", "[sim]"
     const Time t = at(ms(5));
     sim.at(t, [&] { order += 'a'; });
     sim.at(t, [&] { order += 'b'; });
-    sim.at(t, [&] { order += 'T'; }, Priority::Timeline);
+    sim.at(
+        t, [&] { order += 'T'; }, Priority::Timeline);
     sim.at(t, [&] { order += 'c'; });
-    sim.at(t, [&] { order += 'L'; }, Priority::Late);
+    sim.at(
+        t, [&] { order += 'L'; }, Priority::Late);
     sim.at(t, [&] {
         order += 'd';
         // A zero-delay event scheduled now runs after everything already queued at T with the
@@ -47,7 +49,8 @@ TEST_CASE("sim::Simulator: a timeline action at T runs before model events at T"
     std::string order;
     sim.at(at(s(10)), [&] { order += "model;"; });
     sim.run_until(at(s(5)));
-    sim.at(at(s(10)), [&] { order += "timeline;"; }, Priority::Timeline);
+    sim.at(
+        at(s(10)), [&] { order += "timeline;"; }, Priority::Timeline);
     sim.run();
     CHECK(order == "timeline;model;");
 }
@@ -152,8 +155,8 @@ TEST_CASE("sim::Timer: re-arming later and earlier", "[sim][timer]") {
     sim.run();
     CHECK(fired == std::vector<int64_t>{12'000'000'000});
     fired.clear();
-    t.arm(s(100));                              // at 112 s
-    sim.at(at(s(20)), [&] { t.arm(s(1)); });    // earlier: 21 s
+    t.arm(s(100));                            // at 112 s
+    sim.at(at(s(20)), [&] { t.arm(s(1)); });  // earlier: 21 s
     sim.run();
     CHECK(fired == std::vector<int64_t>{21'000'000'000});
     // The early-deadline wakeup ran only the re-queue, not the callback, and was not counted.

@@ -1,14 +1,14 @@
 // Sweeps: value ranges, seeds, confidence intervals, the queueing formulas, and a sweep's table
 // made of exactly the runs it claims.
-#include <catch2/catch.hpp>
+#include "models/scenario/sweep.hpp"
 
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <sstream>
 
 #include "models/scenario/capacity.hpp"
 #include "models/scenario/loader.hpp"
 #include "models/scenario/runtime.hpp"
-#include "models/scenario/sweep.hpp"
 
 using namespace lvs;
 using namespace lvs::scenario;
@@ -24,8 +24,10 @@ TEST_CASE("sweep: --vary lists, linear and log ranges", "[sweep]") {
     CHECK(parse_axis("clients.users.count=100..10000x10").values == Values{"100", "1000", "10000"});
     // Log steps with a non-integral factor stay counts, rounded.
     CHECK(parse_axis("clients.users.count=1..10x2.5").values == Values{"1", "3", "6"});
-    CHECK(parse_axis("clients.ie8.keepalive_timeout=30s..120s+30s").values == Values{"30s", "60s", "90s", "120s"});
-    CHECK(parse_axis("network.rtt=20ms,100ms..300ms+100ms").values == Values{"20ms", "100ms", "200ms", "300ms"});
+    CHECK(parse_axis("clients.ie8.keepalive_timeout=30s..120s+30s").values ==
+          Values{"30s", "60s", "90s", "120s"});
+    CHECK(parse_axis("network.rtt=20ms,100ms..300ms+100ms").values ==
+          Values{"20ms", "100ms", "200ms", "300ms"});
     CHECK(parse_axis("network.loss=0..0.02+0.01").values == Values{"0", "0.01", "0.02"});
     CHECK(parse_axis("network.rtt=20ms").key == "network.rtt");
 }
@@ -87,11 +89,11 @@ TEST_CASE("capacity: prefork workers held by idle keep-alive far exceed the Erla
     for (const ServerReport& rs : r.realservers) {
         const CapacityCheck k = capacity_check(rs.capacity);
         CHECK(k.offered_erlangs > 0);
-        CHECK(k.offered_erlangs < 1);                  // 2 ms requests: a fraction of one worker
+        CHECK(k.offered_erlangs < 1);  // 2 ms requests: a fraction of one worker
         CHECK(k.busy_mean == Approx(k.offered_erlangs).epsilon(0.05));  // Little's law on busy workers holds
-        CHECK(k.held_mean > 30 * k.offered_erlangs);   // ...but idle keep-alive holds most of the pool
+        CHECK(k.held_mean > 30 * k.offered_erlangs);  // ...but idle keep-alive holds most of the pool
         CHECK(k.waited_fraction > 0.5);
-        CHECK(k.erlang_c_wait < 0.001);                // which the formula cannot see
+        CHECK(k.erlang_c_wait < 0.001);  // which the formula cannot see
     }
     std::ostringstream text;
     write_text_report(text, r);
@@ -99,8 +101,9 @@ TEST_CASE("capacity: prefork workers held by idle keep-alive far exceed the Erla
 }
 
 TEST_CASE("sweep: the table is made of the runs it names", "[sweep]") {
-    const SweepPlan plan = plan_sweep(kCapacity, {"duration=61s"}, {parse_axis("clients.users.count=10,30")}, 2,
-                                      {"clients.page_load_p95", "peak.rs1.active", "rs1.workers_held_mean", "events"}, std::nullopt);
+    const SweepPlan plan = plan_sweep(
+        kCapacity, {"duration=61s"}, {parse_axis("clients.users.count=10,30")}, 2,
+        {"clients.page_load_p95", "peak.rs1.active", "rs1.workers_held_mean", "events"}, std::nullopt);
     REQUIRE(plan.points.size() == 2);
     REQUIRE(plan.jobs.size() == 4);
     SweepResult result{&plan, {}};
@@ -109,7 +112,8 @@ TEST_CASE("sweep: the table is made of the runs it names", "[sweep]") {
     for (size_t i = 0; i < plan.jobs.size(); ++i) {
         const SweepJob& j = plan.jobs[i];
         CHECK(j.seed == replication_seed(1, j.replication));
-        Scenario s = load_scenario_file(kCapacity, {"duration=61s", "clients.users.count=" + plan.points[j.point][0]});
+        Scenario s =
+            load_scenario_file(kCapacity, {"duration=61s", "clients.users.count=" + plan.points[j.point][0]});
         s.seed = j.seed;
         Run run(s);
         const Report r = run.run();
@@ -133,16 +137,23 @@ TEST_CASE("sweep: the table is made of the runs it names", "[sweep]") {
 }
 
 TEST_CASE("sweep: unknown metrics and keys are refused before anything runs", "[sweep][errors]") {
-    CHECK_THROWS_WITH(plan_sweep(kCapacity, {}, {parse_axis("clients.users.count=10")}, 1, {"rs9.active"}, std::nullopt),
-                      Catch::Contains("unknown metric"));
-    CHECK_THROWS_WITH(plan_sweep(kCapacity, {}, {parse_axis("clients.users.count=10")}, 1, {"peak.rs3.active"}, std::nullopt),
+    CHECK_THROWS_WITH(
+        plan_sweep(kCapacity, {}, {parse_axis("clients.users.count=10")}, 1, {"rs9.active"}, std::nullopt),
+        Catch::Contains("unknown metric"));
+    CHECK_THROWS_WITH(plan_sweep(kCapacity, {}, {parse_axis("clients.users.count=10")}, 1,
+                                 {"peak.rs3.active"}, std::nullopt),
                       Catch::Contains("no realserver"));
-    CHECK_THROWS_WITH(plan_sweep(kCapacity, {}, {parse_axis("clients.users.count=10")}, 1, {"peak.rs1.bogus"}, std::nullopt),
+    CHECK_THROWS_WITH(plan_sweep(kCapacity, {}, {parse_axis("clients.users.count=10")}, 1, {"peak.rs1.bogus"},
+                                 std::nullopt),
                       Catch::Contains("workers_idle_keepalive"));
-    CHECK_THROWS_AS(plan_sweep(kCapacity, {}, {parse_axis("clients.userz.count=10")}, 1, {}, std::nullopt), ConfigError);
-    CHECK_THROWS_AS(plan_sweep(kCapacity, {}, {parse_axis("clients.users.count=ten")}, 1, {}, std::nullopt), ConfigError);
-    CHECK_THROWS_WITH(plan_sweep(kCapacity, {}, {parse_axis("network.rtt=1ms"), parse_axis("network.rtt=2ms")}, 1, {}, std::nullopt),
-                      Catch::Contains("twice"));
+    CHECK_THROWS_AS(plan_sweep(kCapacity, {}, {parse_axis("clients.userz.count=10")}, 1, {}, std::nullopt),
+                    ConfigError);
+    CHECK_THROWS_AS(plan_sweep(kCapacity, {}, {parse_axis("clients.users.count=ten")}, 1, {}, std::nullopt),
+                    ConfigError);
+    CHECK_THROWS_WITH(
+        plan_sweep(kCapacity, {}, {parse_axis("network.rtt=1ms"), parse_axis("network.rtt=2ms")}, 1, {},
+                   std::nullopt),
+        Catch::Contains("twice"));
 }
 
 TEST_CASE("sweep: K1,K2=values sets both keys at each point", "[sweep]") {
@@ -150,6 +161,8 @@ TEST_CASE("sweep: K1,K2=values sets both keys at each point", "[sweep]") {
     CHECK(a.keys == Values{"realservers.rs1.keepalive_timeout", "realservers.rs2.keepalive_timeout"});
     const SweepPlan plan = plan_sweep(kCapacity, {}, {a}, 1, {"events"}, std::nullopt);
     REQUIRE(plan.jobs.size() == 2);
-    CHECK(plan.jobs[0].sets == Values{"realservers.rs1.keepalive_timeout=5s", "realservers.rs2.keepalive_timeout=5s"});
-    CHECK(plan.jobs[1].sets == Values{"realservers.rs1.keepalive_timeout=15s", "realservers.rs2.keepalive_timeout=15s"});
+    CHECK(plan.jobs[0].sets ==
+          Values{"realservers.rs1.keepalive_timeout=5s", "realservers.rs2.keepalive_timeout=5s"});
+    CHECK(plan.jobs[1].sets ==
+          Values{"realservers.rs1.keepalive_timeout=15s", "realservers.rs2.keepalive_timeout=15s"});
 }

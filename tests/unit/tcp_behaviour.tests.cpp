@@ -90,8 +90,9 @@ SCENARIO("a request sent into a black hole: tail-loss probe, RTO backoff, give-u
                 // TLP: 2 x 20 ms + 200 ms = 240 ms, capped by the RTO of 220 ms
                 CHECK(sends[1] == Approx(0.220).margin(0.005));
                 const double rto = sends[2] - sends[1];
-                CHECK(rto == Approx(0.22).margin(0.005));             // SRTT + max(4 RTTVAR, 200 ms)
-                for (size_t i = 3; i < 9; ++i) CHECK(sends[i] - sends[i - 1] == Approx(2 * (sends[i - 1] - sends[i - 2])).epsilon(0.01));
+                CHECK(rto == Approx(0.22).margin(0.005));  // SRTT + max(4 RTTVAR, 200 ms)
+                for (size_t i = 3; i < 9; ++i)
+                    CHECK(sends[i] - sends[i - 1] == Approx(2 * (sends[i - 1] - sends[i - 2])).epsilon(0.01));
             }
             THEN("the application sees nothing for minutes, then ETIMEDOUT after tcp_retries2 (~924.6 s)") {
                 REQUIRE(client_app.error == SocketError::TimedOut);

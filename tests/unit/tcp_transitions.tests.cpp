@@ -75,9 +75,7 @@ struct Driver {
     void to(TcpState s) {
         switch (s) {
             case TcpState::Closed: return;
-            case TcpState::Listen:
-                listener = &host.tcp().listen({Ipv4(), 80}, 16, &app);
-                return;
+            case TcpState::Listen: listener = &host.tcp().listen({Ipv4(), 80}, 16, &app); return;
             case TcpState::SynSent: active_open(); return;
             case TcpState::SynReceived: passive_syn(); return;
             case TcpState::Established:
@@ -137,7 +135,9 @@ struct Driver {
                 return;
             case TcpEvent::RecvSynAck: inject(flag::kSyn | flag::kAck, host_next()); return;
             case TcpEvent::RecvAck: inject(flag::kAck, host_next()); return;
-            case TcpEvent::RecvFin: inject(flag::kFin | flag::kAck, from == TcpState::FinWait1 ? host_fin : host_next()); return;
+            case TcpEvent::RecvFin:
+                inject(flag::kFin | flag::kAck, from == TcpState::FinWait1 ? host_fin : host_next());
+                return;
             case TcpEvent::RecvFinAck: inject(flag::kFin | flag::kAck, host_fin + 1); return;
             case TcpEvent::RecvRst:
                 // In SYN_SENT a RST counts only when it acknowledges our SYN (RFC 793).

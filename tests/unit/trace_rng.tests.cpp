@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <functional>
 #include <sstream>
@@ -102,7 +101,8 @@ TEST_CASE("sim::Trace: same seed gives the same record sequence", "[sim][trace]"
     CHECK(a.size() > 1000);
     CHECK(a == b);
     CHECK(a != c);
-    CHECK_THAT(a, Catch::StartsWith("{\"seq\":1,\"t\":0,\"cause\":0,\"entity\":\"source\",\"kind\":\"toy.tick\",\"n\":0,\"what\":\"tick\"}"));
+    CHECK_THAT(a, Catch::StartsWith("{\"seq\":1,\"t\":0,\"cause\":0,\"entity\":\"source\",\"kind\":\"toy."
+                                    "tick\",\"n\":0,\"what\":\"tick\"}"));
 }
 
 TEST_CASE("sim::Trace: nothing is built when no sink listens", "[sim][trace]") {

@@ -2,7 +2,6 @@
 // model, what the panels derive from it (connections, series, pages, topology), the time axis
 // and navigation. Lesson 01's facts are the ones its text report states.
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -29,7 +28,8 @@ constexpr int64_t kSec = 1'000'000'000;
 
 // Writes lesson `name`'s trace the way `lvsim run --trace` does, once per test run.
 std::string recorded_trace(const std::string& name) {
-    const std::string path = (std::filesystem::temp_directory_path() / ("lvsim-view-test-" + name + ".jsonl")).string();
+    const std::string path =
+        (std::filesystem::temp_directory_path() / ("lvsim-view-test-" + name + ".jsonl")).string();
     std::ofstream out(path);
     lvs::scenario::RunOptions options;
     options.trace_jsonl = &out;
@@ -57,7 +57,8 @@ const RealServerSeries& rs(const RunData& run, const std::string& name) {
 TEST_CASE("viz::parse_flat_object: strings, escapes and numbers", "[viz][jsonl]") {
     std::string scratch;
     std::vector<JsonMember> m;
-    parse_flat_object(R"({"seq":3831981897,"t":-5,"x":1.5e3,"s":"a\"b\\c\nd\te\u00e9\ud83d\ude00","ok":true})", scratch, m);
+    parse_flat_object(
+        R"({"seq":3831981897,"t":-5,"x":1.5e3,"s":"a\"b\\c\nd\te\u00e9\ud83d\ude00","ok":true})", scratch, m);
     REQUIRE(m.size() == 5);
     CHECK(m[0].key == "seq");
     CHECK(m[0].type == FieldType::Int);
@@ -73,10 +74,14 @@ TEST_CASE("viz::parse_flat_object: strings, escapes and numbers", "[viz][jsonl]"
 }
 
 TEST_CASE("viz::JsonLinesReader: a broken line names its line number", "[viz][jsonl]") {
-    const std::string path = (std::filesystem::temp_directory_path() / "lvsim-view-test-broken.jsonl").string();
+    const std::string path =
+        (std::filesystem::temp_directory_path() / "lvsim-view-test-broken.jsonl").string();
     {
         std::ofstream out(path);
-        out << R"({"seq":0,"t":0,"cause":0,"entity":"a","kind":"k"})" << "\n" << R"({"seq":1,"t":)" << "\n";
+        out << R"({"seq":0,"t":0,"cause":0,"entity":"a","kind":"k"})"
+            << "\n"
+            << R"({"seq":1,"t":)"
+            << "\n";
     }
     TraceModel model;
     JsonLinesReader reader(path, model);
@@ -90,7 +95,8 @@ TEST_CASE("viz::JsonLinesReader: a broken line names its line number", "[viz][js
     CHECK_THROWS_AS(open_run("/nonexistent/file.yaml", {}), InputError);
 }
 
-TEST_CASE("viz: a scenario simulated in-process and its recorded trace give the same model", "[viz][source]") {
+TEST_CASE("viz: a scenario simulated in-process and its recorded trace give the same model",
+          "[viz][source]") {
     const RunData& live = lesson("01-drain-zero-weight", false);
     const RunData& rec = lesson("01-drain-zero-weight", true);
     REQUIRE(live.model.size() == rec.model.size());
@@ -152,7 +158,8 @@ TEST_CASE("viz: lesson 01 as its report tells it", "[viz][lesson]") {
     // The listing at the cursor is the director's own text.
     const int64_t rec = run.model.latest(run.model.of_kind("director.listing"), 100 * kSec);
     REQUIRE(rec >= 0);
-    const std::string_view ln = run.model.get_text(run.model.at(static_cast<size_t>(rec)), run.model.keys().ipvsadm_ln);
+    const std::string_view ln =
+        run.model.get_text(run.model.at(static_cast<size_t>(rec)), run.model.keys().ipvsadm_ln);
     CHECK(ln.find("  -> 192.168.10.11:80             Masq    0      3          0") != std::string_view::npos);
     // The topology: the director and both realservers, the one client.
     CHECK(run.topology.director() >= 0);
@@ -239,7 +246,8 @@ namespace {
 // A copy of trace `from` with each line passed through `edit` (an empty result drops it).
 std::string edited_trace(const std::string& from, const std::string& name,
                          const std::function<std::string(std::string)>& edit) {
-    const std::string path = (std::filesystem::temp_directory_path() / ("lvsim-view-test-" + name + ".jsonl")).string();
+    const std::string path =
+        (std::filesystem::temp_directory_path() / ("lvsim-view-test-" + name + ".jsonl")).string();
     std::ifstream in(from);
     std::ofstream out(path);
     for (std::string line; std::getline(in, line);) {
@@ -250,12 +258,14 @@ std::string edited_trace(const std::string& from, const std::string& name,
 }
 
 void replace_all(std::string& s, const std::string& a, const std::string& b) {
-    for (size_t at = s.find(a); at != std::string::npos; at = s.find(a, at + b.size())) s.replace(at, a.size(), b);
+    for (size_t at = s.find(a); at != std::string::npos; at = s.find(a, at + b.size()))
+        s.replace(at, a.size(), b);
 }
 
 }  // namespace
 
-TEST_CASE("viz: direct routing traces name the realservers by their director.realserver records", "[viz][source]") {
+TEST_CASE("viz: direct routing traces name the realservers by their director.realserver records",
+          "[viz][source]") {
     const std::string trace = recorded_trace("09-dr-vs-nat");
     const RunData& run = lesson("09-dr-vs-nat", true);
     REQUIRE(run.model.of_kind("director.realserver").size() == 2);
@@ -265,24 +275,28 @@ TEST_CASE("viz: direct routing traces name the realservers by their director.rea
     CHECK(rs(run, "rs1").weight.at(21 * kSec) == 0);
 
     // The records decide: with the names swapped in them, so are the addresses.
-    const auto swapped = load_run(edited_trace(trace, "09-swapped", [](std::string line) {
-                                      if (line.find("\"director.realserver\"") == std::string::npos) return line;
-                                      replace_all(line, "\"rs1\"", "\"tmp\"");
-                                      replace_all(line, "\"rs2\"", "\"rs1\"");
-                                      replace_all(line, "\"tmp\"", "\"rs2\"");
-                                      return line;
-                                  }),
-                                  {});
+    const auto swapped =
+        load_run(edited_trace(trace, "09-swapped",
+                              [](std::string line) {
+                                  if (line.find("\"director.realserver\"") == std::string::npos) return line;
+                                  replace_all(line, "\"rs1\"", "\"tmp\"");
+                                  replace_all(line, "\"rs2\"", "\"rs1\"");
+                                  replace_all(line, "\"tmp\"", "\"rs2\"");
+                                  return line;
+                              }),
+                 {});
     CHECK(rs(*swapped, "rs1").address == "192.168.10.12:80");
     CHECK(rs(*swapped, "rs2").address == "192.168.10.11:80");
 
     // A trace written before the record: the counters in ipvs.state records still place them.
-    const auto older = load_run(edited_trace(trace, "09-older", [](std::string line) {
-                                    const bool new_kind = line.find("\"director.realserver\"") != std::string::npos ||
-                                                          line.find("\"http.server.workers\"") != std::string::npos;
-                                    return new_kind ? std::string() : line;
-                                }),
-                                {});
+    const auto older = load_run(
+        edited_trace(trace, "09-older",
+                     [](std::string line) {
+                         const bool new_kind = line.find("\"director.realserver\"") != std::string::npos ||
+                                               line.find("\"http.server.workers\"") != std::string::npos;
+                         return new_kind ? std::string() : line;
+                     }),
+        {});
     REQUIRE(older->series.size() == 2);
     CHECK(rs(*older, "rs1").address == "192.168.10.11:80");
     CHECK(rs(*older, "rs2").address == "192.168.10.12:80");
@@ -466,11 +480,13 @@ TEST_CASE("viz::Viewer: compare mode shares one cursor over two runs", "[viz][vi
 }
 
 TEST_CASE("viz: the loader's warnings appear in the event log when their entry is applied", "[viz][source]") {
-    const std::string path = (std::filesystem::temp_directory_path() / "lvsim-view-test-warning.yaml").string();
+    const std::string path =
+        (std::filesystem::temp_directory_path() / "lvsim-view-test-warning.yaml").string();
     {
         std::ofstream out(path);
         out << "name: w\nduration: 30s\ndirector:\n  rules: |\n    -A -t 10.0.0.100:80 -s wlc\n"
-               "    -a -t 10.0.0.100:80 -r 192.168.10.11:80 -m -w 1\nrealservers:\n  - {name: rs1, address: 192.168.10.11}\n"
+               "    -a -t 10.0.0.100:80 -r 192.168.10.11:80 -m -w 1\nrealservers:\n  - {name: rs1, address: "
+               "192.168.10.11}\n"
                "clients:\n  - {name: ie8, schedule: {times: [1s]}}\n"
                "timeline:\n  - at: 20s\n    ipvsadm: -e -t 10.0.0.100:80 -r 192.168.10.11:80 -w 0\n";
     }
@@ -482,10 +498,12 @@ TEST_CASE("viz: the loader's warnings appear in the event log when their entry i
     }
     REQUIRE(warnings.size() == 1);
     CHECK(warnings[0].first == 20 * kSec);
-    CHECK_THAT(warnings[0].second, Catch::Contains("warning (scenario line 13)") && Catch::Contains("rs1 changes from Masq to Route"));
+    CHECK_THAT(warnings[0].second, Catch::Contains("warning (scenario line 13)") &&
+                                       Catch::Contains("rs1 changes from Masq to Route"));
     CHECK((run->model.at(0).category & kCatAdmin) == 0);  // a plain record is not an admin one...
     bool admin = false;
     for (size_t i = 0; i < run->model.size(); ++i)
-        if (run->model.at(i).kind == run->model.kinds().warning) admin = (run->model.at(i).category & kCatAdmin) != 0;
+        if (run->model.at(i).kind == run->model.kinds().warning)
+            admin = (run->model.at(i).category & kCatAdmin) != 0;
     CHECK(admin);  // ...the warning is, so jumping between admin events stops at it
 }

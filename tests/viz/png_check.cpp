@@ -43,7 +43,10 @@ std::vector<char> read_all(const char* path) {
 
 int main(int argc, char** argv) {
     if (argc < 2) {
-        std::fprintf(stderr, "usage: %s FILE [--size WxH] [--min-colours N] [--expect STATE:N] [--at-most STATE:N] [--same OTHER]\n", argv[0]);
+        std::fprintf(stderr,
+                     "usage: %s FILE [--size WxH] [--min-colours N] [--expect STATE:N] [--at-most STATE:N] "
+                     "[--same OTHER]\n",
+                     argv[0]);
         return 2;
     }
     const char* file = argv[1];
@@ -58,7 +61,8 @@ int main(int argc, char** argv) {
     for (size_t i = 0; i < n; ++i) distinct.insert((px[3 * i] << 16) | (px[3 * i + 1] << 8) | px[3 * i + 2]);
     const auto count = [&](Rgb c) {
         long k = 0;
-        for (size_t i = 0; i < n; ++i) k += px[3 * i] == c.r && px[3 * i + 1] == c.g && px[3 * i + 2] == c.b ? 1 : 0;
+        for (size_t i = 0; i < n; ++i)
+            k += px[3 * i] == c.r && px[3 * i + 1] == c.g && px[3 * i + 2] == c.b ? 1 : 0;
         return k;
     };
     int failures = 0;
@@ -80,7 +84,8 @@ int main(int argc, char** argv) {
         } else if (opt == "--min-colours") {
             const long want = std::strtol(val, nullptr, 10);
             const bool ok = static_cast<long>(distinct.size()) >= want;
-            std::printf("%s %zu distinct colours (at least %ld)\n", ok ? "ok  " : "FAIL", distinct.size(), want);
+            std::printf("%s %zu distinct colours (at least %ld)\n", ok ? "ok  " : "FAIL", distinct.size(),
+                        want);
             failures += ok ? 0 : 1;
         } else if (opt == "--expect" || opt == "--at-most") {
             Rgb c{};
@@ -92,8 +97,8 @@ int main(int argc, char** argv) {
             }
             const long k = count(c);
             const bool ok = opt == "--expect" ? k >= limit : k <= limit;
-            std::printf("%s %s colour (%d,%d,%d): %ld pixels (%s %ld)\n", ok ? "ok  " : "FAIL", name.c_str(), c.r, c.g, c.b, k,
-                        opt == "--expect" ? "at least" : "at most", limit);
+            std::printf("%s %s colour (%d,%d,%d): %ld pixels (%s %ld)\n", ok ? "ok  " : "FAIL", name.c_str(),
+                        c.r, c.g, c.b, k, opt == "--expect" ? "at least" : "at most", limit);
             failures += ok ? 0 : 1;
         } else if (opt == "--same") {
             const bool ok = read_all(file) == read_all(val);

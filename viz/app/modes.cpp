@@ -1,7 +1,6 @@
 #include "viz/app/modes.hpp"
 
 #include <imgui.h>
-
 #include <sys/resource.h>
 
 #include <chrono>
@@ -29,7 +28,8 @@ std::vector<Loading> open_inputs(const Options& o) {
     return out;
 }
 
-std::unique_ptr<Viewer> make_viewer(std::vector<Loading>& inputs, const Options& o, Window& w, bool headless) {
+std::unique_ptr<Viewer> make_viewer(std::vector<Loading>& inputs, const Options& o, Window& w,
+                                    bool headless) {
     std::vector<std::unique_ptr<RunData>> runs;
     for (Loading& l : inputs) runs.push_back(std::move(l.data));
     auto v = std::make_unique<Viewer>(std::move(runs), o.at);
@@ -47,8 +47,10 @@ std::unique_ptr<Window> open_window(const Options& o, bool visible, bool headles
     std::string error;
     auto w = Window::open(o.width, o.height, visible, headless, error);
     if (!w) {
-        std::fprintf(stderr, "lvsim-view: no display: %s\n  (run it under a desktop session, or headless with xvfb-run)\n",
-                     error.c_str());
+        std::fprintf(
+            stderr,
+            "lvsim-view: no display: %s\n  (run it under a desktop session, or headless with xvfb-run)\n",
+            error.c_str());
         status = kExitNoDisplay;
     }
     return w;
@@ -84,7 +86,8 @@ int run_benchmark(const Options& o) {
     for (Loading& l : inputs) l.data = l.loader->finish();
     const double load_s = std::chrono::duration<double>(clock::now() - l0).count();
     size_t records = 0, connections = 0;
-    for (const Loading& l : inputs) records += l.data->model.size(), connections += l.data->conns.connections().size();
+    for (const Loading& l : inputs)
+        records += l.data->model.size(), connections += l.data->conns.connections().size();
     int status = kExitOk;
     auto w = open_window(o, false, true, status);
     if (!w) return status;
@@ -102,7 +105,8 @@ int run_benchmark(const Options& o) {
     const auto cpu_now = [] {
         rusage u{};
         getrusage(RUSAGE_SELF, &u);
-        return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+        return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+               (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
     };
     const double cpu0 = cpu_now();
     double worst = 0, gl = 0;
@@ -122,14 +126,19 @@ int run_benchmark(const Options& o) {
     const double secs = std::chrono::duration<double>(clock::now() - t0).count();
     const double cpu = cpu_now() - cpu0;
     const int n = std::max(1, o.benchmark_frames);
-    std::printf("lvsim-view benchmark: %zu records, %zu connections, loaded and indexed in %.2f s\n", records, connections, load_s);
-    std::printf("  %d frames at %dx%d in %.3f s: %.1f frames per second (mean %.2f ms, worst %.2f ms), cursor %.3f s\n",
-                o.benchmark_frames, o.width, o.height, secs, n / secs, secs * 1000 / n, worst * 1000,
-                static_cast<double>(viewer->state().cursor.t) / 1e9);
-    std::printf("  per frame: %.2f ms building the UI, %.2f ms rendering (OpenGL), %ld vertices, %ld draw calls\n",
-                (secs - gl) * 1000 / n, gl * 1000 / n, vertices / n, calls / n);
-    std::printf("  CPU time %.2f ms per frame over all threads (%.0f%% of one core at 60 frames per second)\n", cpu * 1000 / n,
-                cpu / n * 60 * 100);
+    std::printf("lvsim-view benchmark: %zu records, %zu connections, loaded and indexed in %.2f s\n", records,
+                connections, load_s);
+    std::printf(
+        "  %d frames at %dx%d in %.3f s: %.1f frames per second (mean %.2f ms, worst %.2f ms), cursor %.3f "
+        "s\n",
+        o.benchmark_frames, o.width, o.height, secs, n / secs, secs * 1000 / n, worst * 1000,
+        static_cast<double>(viewer->state().cursor.t) / 1e9);
+    std::printf(
+        "  per frame: %.2f ms building the UI, %.2f ms rendering (OpenGL), %ld vertices, %ld draw calls\n",
+        (secs - gl) * 1000 / n, gl * 1000 / n, vertices / n, calls / n);
+    std::printf(
+        "  CPU time %.2f ms per frame over all threads (%.0f%% of one core at 60 frames per second)\n",
+        cpu * 1000 / n, cpu / n * 60 * 100);
     return kExitOk;
 }
 
@@ -146,7 +155,8 @@ int run_interactive(const Options& o) {
             if (!l.data && l.loader->step(0.03)) loading = true;
         w->begin_frame();
         const ImGuiIO& io = ImGui::GetIO();
-        ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.5f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+        ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.5f), ImGuiCond_Always,
+                                ImVec2(0.5f, 0.5f));
         ImGui::SetNextWindowSize(ImVec2(io.DisplaySize.x * 0.6f, 0));
         ImGui::Begin("Loading", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings);
         for (Loading& l : inputs) {

@@ -42,20 +42,22 @@ std::optional<Options> parse_options(int argc, char** argv) {
     Options o;
     std::string at, size, zoom;
     po::options_description desc(kUsage);
-    desc.add_options()("help,h", "this help")
-        ("compare", po::value(&o.compare), "a second scenario or trace, side by side on the same cursor")
-        ("set", po::value(&o.sets)->composing(), "KEY=VALUE override of the scenario (repeatable)")
-        ("compare-set", po::value(&o.compare_sets)->composing(), "KEY=VALUE override of the --compare scenario")
-        ("at", po::value(&at), "start with the cursor at T (\"100s\", \"1.5ms\", a bare number is seconds)")
-        ("screenshot", po::value(&o.screenshot), "render the view at --at headlessly into this PNG and exit")
-        ("size", po::value(&size), "window size WxH (default 1600x1000)")
-        ("presentation", po::bool_switch(&o.presentation), "large fonts for a classroom projector")
-        ("compressed", po::bool_switch(&o.compressed), "start with the compressed (non-linear) time axis")
-        ("zoom", po::value(&zoom), "start with the time axis showing A:B (\"200s:240s\")")
-        ("frames", po::value(&o.frames), "frames rendered before the screenshot is taken (default 5)")
-        ("benchmark-frames", po::value(&o.benchmark_frames),
-         "render N frames while playing (headless), print frames per second and exit")
-        ("speed", po::value(&o.speed), "initial playback speed, 0.1 to 1000 (default 1; also for --benchmark-frames)");
+    desc.add_options()("help,h", "this help")("compare", po::value(&o.compare),
+                                              "a second scenario or trace, side by side on the same cursor")(
+        "set", po::value(&o.sets)->composing(), "KEY=VALUE override of the scenario (repeatable)")(
+        "compare-set", po::value(&o.compare_sets)->composing(),
+        "KEY=VALUE override of the --compare scenario")(
+        "at", po::value(&at), "start with the cursor at T (\"100s\", \"1.5ms\", a bare number is seconds)")(
+        "screenshot", po::value(&o.screenshot), "render the view at --at headlessly into this PNG and exit")(
+        "size", po::value(&size), "window size WxH (default 1600x1000)")(
+        "presentation", po::bool_switch(&o.presentation), "large fonts for a classroom projector")(
+        "compressed", po::bool_switch(&o.compressed), "start with the compressed (non-linear) time axis")(
+        "zoom", po::value(&zoom), "start with the time axis showing A:B (\"200s:240s\")")(
+        "frames", po::value(&o.frames), "frames rendered before the screenshot is taken (default 5)")(
+        "benchmark-frames", po::value(&o.benchmark_frames),
+        "render N frames while playing (headless), print frames per second and exit")(
+        "speed", po::value(&o.speed),
+        "initial playback speed, 0.1 to 1000 (default 1; also for --benchmark-frames)");
     po::options_description hidden;
     hidden.add_options()("file", po::value(&o.file));
     po::options_description all;
@@ -78,23 +80,27 @@ std::optional<Options> parse_options(int argc, char** argv) {
     if (!size.empty()) {
         int w = 0, h = 0;
         char x = 0, extra = 0;
-        if (std::sscanf(size.c_str(), "%d%c%d%c", &w, &x, &h, &extra) != 3 || (x != 'x' && x != 'X') || w < 320 || h < 240 ||
-            w > 8192 || h > 8192)
-            throw std::invalid_argument("--size: expected WxH between 320x240 and 8192x8192, got '" + size + "'");
+        if (std::sscanf(size.c_str(), "%d%c%d%c", &w, &x, &h, &extra) != 3 || (x != 'x' && x != 'X') ||
+            w < 320 || h < 240 || w > 8192 || h > 8192)
+            throw std::invalid_argument("--size: expected WxH between 320x240 and 8192x8192, got '" + size +
+                                        "'");
         o.width = w;
         o.height = h;
     }
     if (!zoom.empty()) {
         const size_t colon = zoom.find(':');
-        if (colon == std::string::npos) throw std::invalid_argument("--zoom: expected A:B, got '" + zoom + "'");
-        const int64_t a = parse_at(zoom.substr(0, colon), "--zoom"), b = parse_at(zoom.substr(colon + 1), "--zoom");
+        if (colon == std::string::npos)
+            throw std::invalid_argument("--zoom: expected A:B, got '" + zoom + "'");
+        const int64_t a = parse_at(zoom.substr(0, colon), "--zoom"),
+                      b = parse_at(zoom.substr(colon + 1), "--zoom");
         if (b <= a) throw std::invalid_argument("--zoom: the end must come after the start");
         o.zoom = std::make_pair(a, b);
     }
     if (o.frames < 1 || o.frames > 10000) throw std::invalid_argument("--frames: expected 1..10000");
     if (o.benchmark_frames < 0) throw std::invalid_argument("--benchmark-frames: expected a positive count");
     if (o.speed < 0.1 || o.speed > 1000) throw std::invalid_argument("--speed: expected 0.1..1000");
-    if (!o.compare_sets.empty() && o.compare.empty()) throw std::invalid_argument("--compare-set needs --compare");
+    if (!o.compare_sets.empty() && o.compare.empty())
+        throw std::invalid_argument("--compare-set needs --compare");
     return o;
 }
 

@@ -32,7 +32,9 @@ void apply_style() {
     // Anti-aliased lines from geometry, not from the font texture: the texture is sampled
     // with GL_NEAREST (see begin_frame), which would cut textured lines into steps.
     s.AntiAliasedLinesUseTex = false;
-    const auto c = [](Rgb rgb, float a = 1.0f) { return ImVec4(rgb.r / 255.0f, rgb.g / 255.0f, rgb.b / 255.0f, a); };
+    const auto c = [](Rgb rgb, float a = 1.0f) {
+        return ImVec4(rgb.r / 255.0f, rgb.g / 255.0f, rgb.b / 255.0f, a);
+    };
     // The clear colour is the background: windows drawing it again would double the fill work
     // of the software renderer (llvmpipe is fill-rate bound at these sizes).
     s.Colors[ImGuiCol_WindowBg] = c(colours::kBackground, 0.0f);

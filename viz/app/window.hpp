@@ -13,7 +13,8 @@ namespace lvs::viz {
 class Window {
 public:
     // nullptr when no display can be opened (no DISPLAY, no GLX); `error` says why.
-    static std::unique_ptr<Window> open(int width, int height, bool visible, bool headless, std::string& error);
+    static std::unique_ptr<Window> open(int width, int height, bool visible, bool headless,
+                                        std::string& error);
     ~Window();
     Window(const Window&) = delete;
     Window& operator=(const Window&) = delete;

@@ -23,14 +23,16 @@ ConnState ConnectionSet::state_at(const Endpoint& e, int64_t t) const {
 
 void ConnectionSet::alive_at(int64_t t, std::vector<uint32_t>& out) const {
     out.clear();
-    const auto ub = std::upper_bound(conns_.begin(), conns_.end(), t, [](int64_t v, const Connection& c) { return v < c.t0; });
+    const auto ub = std::upper_bound(conns_.begin(), conns_.end(), t,
+                                     [](int64_t v, const Connection& c) { return v < c.t0; });
     for (auto it = conns_.begin(); it != ub; ++it)
         if (it->t1 > t) out.push_back(static_cast<uint32_t>(it - conns_.begin()));
 }
 
 int32_t ConnectionSet::client_endpoint(StrId host, int64_t conn) const {
     const uint64_t key = (static_cast<uint64_t>(host) << 32) | static_cast<uint32_t>(conn);
-    const auto it = std::lower_bound(client_index_.begin(), client_index_.end(), std::make_pair(key, INT32_MIN));
+    const auto it =
+        std::lower_bound(client_index_.begin(), client_index_.end(), std::make_pair(key, INT32_MIN));
     return it != client_index_.end() && it->first == key ? it->second : -1;
 }
 
@@ -173,7 +175,8 @@ void ConnectionSet::build(const TraceModel& m) {
         if (c.side[2] >= 0) c.server = endpoints_[static_cast<size_t>(c.side[2])].host;
         else if (c.side[1] >= 0) c.server = endpoints_[static_cast<size_t>(c.side[1])].host;
     }
-    std::stable_sort(conns_.begin(), conns_.end(), [](const Connection& a, const Connection& b) { return a.t0 < b.t0; });
+    std::stable_sort(conns_.begin(), conns_.end(),
+                     [](const Connection& a, const Connection& b) { return a.t0 < b.t0; });
     for (const Connection& c : conns_)
         if (c.server != kNoStr && std::find(servers_.begin(), servers_.end(), c.server) == servers_.end())
             servers_.push_back(c.server);
@@ -182,7 +185,8 @@ void ConnectionSet::build(const TraceModel& m) {
     for (int32_t i = 0; i < static_cast<int32_t>(endpoints_.size()); ++i) {
         const Endpoint& e = endpoints_[static_cast<size_t>(i)];
         if (e.side == Side::Client)
-            client_index_.emplace_back((static_cast<uint64_t>(e.host) << 32) | static_cast<uint32_t>(e.id), i);
+            client_index_.emplace_back((static_cast<uint64_t>(e.host) << 32) | static_cast<uint32_t>(e.id),
+                                       i);
     }
     std::sort(client_index_.begin(), client_index_.end());
 

@@ -30,9 +30,9 @@ struct StateSpan {
 
 struct Endpoint {
     Side side = Side::Client;
-    StrId host = kNoStr;    // client or realserver host; the realserver's name for an entry
-    int64_t id = 0;         // tcp conn id on the host, or the IPVS entry id
-    StrId local = kNoStr;   // addr:port; for an IPVS entry the client's
+    StrId host = kNoStr;   // client or realserver host; the realserver's name for an entry
+    int64_t id = 0;        // tcp conn id on the host, or the IPVS entry id
+    StrId local = kNoStr;  // addr:port; for an IPVS entry the client's
     StrId remote = kNoStr;
     uint32_t first_span = 0;
     uint32_t span_count = 0;
@@ -66,7 +66,9 @@ public:
     const std::vector<Endpoint>& endpoints() const { return endpoints_; }
     const Endpoint& endpoint(int32_t i) const { return endpoints_[static_cast<size_t>(i)]; }
     const StateSpan* spans_begin(const Endpoint& e) const { return spans_.data() + e.first_span; }
-    const StateSpan* spans_end(const Endpoint& e) const { return spans_.data() + e.first_span + e.span_count; }
+    const StateSpan* spans_end(const Endpoint& e) const {
+        return spans_.data() + e.first_span + e.span_count;
+    }
     // State of an endpoint at t (Closed before it opened / after it ended).
     ConnState state_at(const Endpoint& e, int64_t t) const;
     // Connections with any side open at t (indices into connections()).

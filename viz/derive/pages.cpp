@@ -14,7 +14,8 @@ void PageLoadSet::build(const TraceModel& m, const ConnectionSet& conns) {
     std::vector<StrId> browser_ids;
     for (uint32_t ri : m.of_kind(kinds.page_start)) {
         const StrId b = m.at(ri).entity;
-        if (std::find(browser_ids.begin(), browser_ids.end(), b) == browser_ids.end()) browser_ids.push_back(b);
+        if (std::find(browser_ids.begin(), browser_ids.end(), b) == browser_ids.end())
+            browser_ids.push_back(b);
     }
 
     for (StrId b : browser_ids) {
@@ -23,7 +24,7 @@ void PageLoadSet::build(const TraceModel& m, const ConnectionSet& conns) {
         const std::string_view name = m.str(b);
         const size_t colon = name.rfind(':');
         bl.host = m.find_str(colon == std::string_view::npos ? name : name.substr(0, colon));
-        std::vector<std::vector<ObjectLoad>> objs;  // per page, appended to objects_ at the end
+        std::vector<std::vector<ObjectLoad>> objs;   // per page, appended to objects_ at the end
         std::unordered_map<int64_t, size_t> obj_of;  // object number -> index in objs[cur]
         int64_t cur = -1;
         const auto page_index = [&](int64_t page) -> int64_t {
@@ -100,7 +101,8 @@ void PageLoadSet::build(const TraceModel& m, const ConnectionSet& conns) {
     for (const BrowserLoads& bl : browsers_) {
         for (const PageLoad& p : bl.pages) {
             for (uint32_t oi = p.first_object; oi < p.first_object + p.object_count; ++oi) {
-                const uint64_t key = (static_cast<uint64_t>(bl.host) << 32) | static_cast<uint32_t>(objects_[oi].conn);
+                const uint64_t key =
+                    (static_cast<uint64_t>(bl.host) << 32) | static_cast<uint32_t>(objects_[oi].conn);
                 ConnObjects& co = per_conn[key];
                 if (co.local == kNoStr) {
                     const int32_t ep = conns.client_endpoint(bl.host, objects_[oi].conn);
@@ -120,8 +122,9 @@ void PageLoadSet::build(const TraceModel& m, const ConnectionSet& conns) {
     for (auto& [k, v] : arrivals) std::sort(v.begin(), v.end());
     for (auto& [key, co] : per_conn) {
         auto& list = co.objects;
-        std::sort(list.begin(), list.end(),
-                  [this](const auto& a, const auto& b) { return objects_[a.first].t_request < objects_[b.first].t_request; });
+        std::sort(list.begin(), list.end(), [this](const auto& a, const auto& b) {
+            return objects_[a.first].t_request < objects_[b.first].t_request;
+        });
         const std::vector<int64_t>* arr = nullptr;
         if (const auto it = arrivals.find(co.local); it != arrivals.end()) arr = &it->second;
         for (size_t k = 0; k < list.size(); ++k) {
@@ -155,7 +158,8 @@ void PageLoadSet::build(const TraceModel& m, const ConnectionSet& conns) {
 
 int64_t PageLoadSet::page_at(size_t b, int64_t t) const {
     const auto& pages = browsers_[b].pages;
-    const auto it = std::upper_bound(pages.begin(), pages.end(), t, [](int64_t v, const PageLoad& p) { return v < p.t0; });
+    const auto it = std::upper_bound(pages.begin(), pages.end(), t,
+                                     [](int64_t v, const PageLoad& p) { return v < p.t0; });
     return it == pages.begin() ? -1 : static_cast<int64_t>(it - pages.begin() - 1);
 }
 

@@ -88,7 +88,8 @@ std::vector<ListedService> parse_ipvsadm_ln(std::string_view text) {
     return out;
 }
 
-std::vector<RealServerSeries> build_realserver_series(const TraceModel& m, const std::vector<RealServerHint>& hints) {
+std::vector<RealServerSeries> build_realserver_series(const TraceModel& m,
+                                                      const std::vector<RealServerHint>& hints) {
     const auto& K = m.keys();
     const auto& kinds = m.kinds();
     std::vector<RealServerSeries> out;
@@ -131,7 +132,8 @@ std::vector<RealServerSeries> build_realserver_series(const TraceModel& m, const
     std::vector<StrId> rs_hosts;
     for (uint32_t ri : m.of_kind(kinds.tcp_state)) {
         const Record& r = m.at(ri);
-        if (m.get_text_id(r, K.to) == listen && std::find(rs_hosts.begin(), rs_hosts.end(), r.entity) == rs_hosts.end())
+        if (m.get_text_id(r, K.to) == listen &&
+            std::find(rs_hosts.begin(), rs_hosts.end(), r.entity) == rs_hosts.end())
             rs_hosts.push_back(r.entity);
     }
     std::sort(rs_hosts.begin(), rs_hosts.end(), [&](StrId a, StrId b) { return m.str(a) < m.str(b); });

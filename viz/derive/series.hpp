@@ -46,7 +46,8 @@ struct RealServerHint {
 
 // Names come from the hints, then from `director.realserver` records, and for older traces
 // from the realserver hosts' connections; workers come from `http.server.workers` records.
-std::vector<RealServerSeries> build_realserver_series(const TraceModel& m, const std::vector<RealServerHint>& hints);
+std::vector<RealServerSeries> build_realserver_series(const TraceModel& m,
+                                                      const std::vector<RealServerHint>& hints);
 
 // One realserver line of an `ipvsadm -Ln` listing.
 struct ListedDest {

@@ -84,7 +84,8 @@ const std::vector<uint32_t>& Topology::path(uint32_t a, uint32_t b) const {
     }
     std::vector<uint32_t> out;
     if (seen[b]) {
-        for (int32_t n = static_cast<int32_t>(b); n >= 0; n = prev[static_cast<size_t>(n)]) out.push_back(static_cast<uint32_t>(n));
+        for (int32_t n = static_cast<int32_t>(b); n >= 0; n = prev[static_cast<size_t>(n)])
+            out.push_back(static_cast<uint32_t>(n));
         std::reverse(out.begin(), out.end());
     } else {
         out = {a, b};  // not linked (a trace with missing records): straight line
@@ -122,7 +123,8 @@ TopologyInput Topology::infer(const TraceModel& m) {
     }
     for (auto& n : in.nodes)
         if (n.name == "director") n.role = NodeRole::Director;
-    if (index.count("director") == 0 && !m.of_kind(m.kinds().ipvs_state).empty()) node("director"), in.nodes.back().role = NodeRole::Director;
+    if (index.count("director") == 0 && !m.of_kind(m.kinds().ipvs_state).empty())
+        node("director"), in.nodes.back().role = NodeRole::Director;
     in.links.assign(links.begin(), links.end());
     return in;
 }

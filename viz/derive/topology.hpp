@@ -19,7 +19,7 @@ enum class NodeRole : uint8_t { Client, ClientCluster, Router, Director, RealSer
 struct TopoNode {
     std::string name;
     NodeRole role = NodeRole::Router;
-    uint32_t members = 1;  // hosts in a client cluster
+    uint32_t members = 1;      // hosts in a client cluster
     float x = 0.5f, y = 0.5f;  // layout position in [0, 1]
 };
 

@@ -32,7 +32,8 @@ void Topology::layout() {
     const int components = boost::connected_components(g, component.data());
     // Kamada-Kawai needs a connected graph; a partial trace may not give one.
     if (components == 1 && n > 2)
-        boost::kamada_kawai_spring_layout(g, pmap, boost::get(boost::edge_weight, g), Square(), boost::side_length(2.0));
+        boost::kamada_kawai_spring_layout(g, pmap, boost::get(boost::edge_weight, g), Square(),
+                                          boost::side_length(2.0));
 
     // Turn the picture so traffic flows left to right: clients on the left, realservers on
     // the right (the layout itself has no preferred orientation).
@@ -51,7 +52,8 @@ void Topology::layout() {
         const double x = p[0] * ca - p[1] * sa, y = p[0] * sa + p[1] * ca;
         p[0] = x;
         p[1] = y;
-        minx = std::min(minx, x), maxx = std::max(maxx, x), miny = std::min(miny, y), maxy = std::max(maxy, y);
+        minx = std::min(minx, x), maxx = std::max(maxx, x), miny = std::min(miny, y),
+        maxy = std::max(maxy, y);
     }
     // Kamada-Kawai does not clamp to the square: normalise to the bounding box.
     const double w = maxx - minx, h = maxy - miny;

@@ -13,7 +13,8 @@ float DirectorPanel::listing_height(int64_t t) const {
     const int64_t rec = m.latest(m.of_kind(m.kinds().listing), t);
     int lines = 1;
     if (rec >= 0)
-        for (char c : m.get_text(m.at(static_cast<size_t>(rec)), m.keys().ipvsadm_ln)) lines += c == '\n' ? 1 : 0;
+        for (char c : m.get_text(m.at(static_cast<size_t>(rec)), m.keys().ipvsadm_ln))
+            lines += c == '\n' ? 1 : 0;
     return static_cast<float>(lines + 2) * ImGui::GetTextLineHeightWithSpacing();
 }
 
@@ -38,7 +39,9 @@ void DirectorPanel::draw_listing(const ViewerState& st, float width, float heigh
     const TraceModel& m = run_.model;
     const int64_t rec = m.latest(m.of_kind(m.kinds().listing), st.cursor.t);
     char detail[96] = "";
-    if (rec >= 0) std::snprintf(detail, sizeof detail, "(listed at %s)", format_seconds(m.at(static_cast<size_t>(rec)).t).c_str());
+    if (rec >= 0)
+        std::snprintf(detail, sizeof detail, "(listed at %s)",
+                      format_seconds(m.at(static_cast<size_t>(rec)).t).c_str());
     ImGui::BeginChild("##ln", ImVec2(width, height), false, ImGuiWindowFlags_HorizontalScrollbar);
     panel_title("# ipvsadm -Ln", detail);
     if (rec < 0) {
@@ -55,7 +58,8 @@ void DirectorPanel::refresh(int64_t record) {
     parsed_record_ = record;
     entries_.clear();
     if (record >= 0) {
-        const std::string_view text = run_.model.get_text(run_.model.at(static_cast<size_t>(record)), run_.model.keys().ipvsadm_lnc);
+        const std::string_view text =
+            run_.model.get_text(run_.model.at(static_cast<size_t>(record)), run_.model.keys().ipvsadm_lnc);
         size_t pos = 0;
         int line_no = 0;
         while (pos < text.size()) {
@@ -84,7 +88,8 @@ void DirectorPanel::refresh(int64_t record) {
 void DirectorPanel::refilter() {
     shown_.clear();
     for (uint32_t i = 0; i < entries_.size(); ++i)
-        if (filter_.PassFilter(entries_[i].line.data(), entries_[i].line.data() + entries_[i].line.size())) shown_.push_back(i);
+        if (filter_.PassFilter(entries_[i].line.data(), entries_[i].line.data() + entries_[i].line.size()))
+            shown_.push_back(i);
 }
 
 void DirectorPanel::draw_connections(const ViewerState& st, float width, float height) {
@@ -94,18 +99,20 @@ void DirectorPanel::draw_connections(const ViewerState& st, float width, float h
     ImGui::BeginChild("##lnc", ImVec2(width, height), false);
     char detail[128];
     std::snprintf(detail, sizeof detail, "%zu entries, %zu shown%s%s", entries_.size(), shown_.size(),
-                  rec >= 0 ? ", listed at " : "", rec >= 0 ? format_seconds(m.at(static_cast<size_t>(rec)).t, 0).c_str() : "");
+                  rec >= 0 ? ", listed at " : "",
+                  rec >= 0 ? format_seconds(m.at(static_cast<size_t>(rec)).t, 0).c_str() : "");
     panel_title("# ipvsadm -Lnc", detail);
     ImGui::SetNextItemWidth(-1);
     if (filter_.Draw("##lncfilter", -1)) refilter();
     if (!filter_.IsActive() && !st.headless) {
         // A hint inside the empty box.
         const ImVec2 r = ImGui::GetItemRectMin();
-        ImGui::GetWindowDrawList()->AddText(ImVec2(r.x + 6, r.y + 3), colours::kDimText.abgr(110), "filter: state, address...  (-exclude, a,b)");
+        ImGui::GetWindowDrawList()->AddText(ImVec2(r.x + 6, r.y + 3), colours::kDimText.abgr(110),
+                                            "filter: state, address...  (-exclude, a,b)");
     }
     // No alternating row backgrounds: full-width blended rows cost the software renderer.
-    const ImGuiTableFlags flags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingFixedFit |
-                                  ImGuiTableFlags_BordersInnerV;
+    const ImGuiTableFlags flags =
+        ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_BordersInnerV;
     if (ImGui::BeginTable("##lnctable", 6, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) {
         ImGui::TableSetupScrollFreeze(0, 1);
         const char* names[6] = {"pro", "expire", "state", "source", "virtual", "destination"};

@@ -9,7 +9,8 @@
 namespace lvs::viz {
 
 namespace {
-const char* kCategoryNames[9] = {"admin", "sched", "state", "faults", "timers", "packets", "listings", "http", "checks"};
+const char* kCategoryNames[9] = {"admin",   "sched",    "state", "faults", "timers",
+                                 "packets", "listings", "http",  "checks"};
 }
 
 EventLogPanel::EventLogPanel(const RunData& run) : run_(run) {}
@@ -106,7 +107,8 @@ void EventLogPanel::draw(ViewerState& st, float width, float height) {
             const Record& r = m.at(ri);
             ImGui::TableNextRow();
             const bool future = r.t > st.cursor.t;
-            const bool at_cursor = row == current || (current >= 0 && r.t == m.at(rows_[static_cast<size_t>(current)]).t);
+            const bool at_cursor =
+                row == current || (current >= 0 && r.t == m.at(rows_[static_cast<size_t>(current)]).t);
             if (at_cursor) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, colours::kCursor.abgr(70));
             ImGui::TableSetColumnIndex(0);
             ImGui::PushID(static_cast<int>(ri));
@@ -119,16 +121,18 @@ void EventLogPanel::draw(ViewerState& st, float width, float height) {
             }
             if (ImGui::IsItemHovered() && !st.headless) {
                 ImGui::BeginTooltip();
-                ImGui::Text("%s  %.*s  %.*s", t.c_str(), static_cast<int>(m.str(r.entity).size()), m.str(r.entity).data(),
-                            static_cast<int>(m.str(r.kind).size()), m.str(r.kind).data());
+                ImGui::Text("%s  %.*s  %.*s", t.c_str(), static_cast<int>(m.str(r.entity).size()),
+                            m.str(r.entity).data(), static_cast<int>(m.str(r.kind).size()),
+                            m.str(r.kind).data());
                 ImGui::TextWrapped("%s", event_fields(m, r).c_str());
                 // Walk back along the causes: what made this happen.
                 int64_t c = cause_record(m, ri);
                 for (int depth = 0; c >= 0 && depth < 4; ++depth) {
                     const Record& cr = m.at(static_cast<size_t>(c));
-                    ImGui::TextColored(to_vec4(colours::kDimText), "%s because  %s  %.*s: %s", depth == 0 ? "" : "  ",
-                                       format_seconds(cr.t).c_str(), static_cast<int>(m.str(cr.entity).size()),
-                                       m.str(cr.entity).data(), event_summary(m, cr).c_str());
+                    ImGui::TextColored(to_vec4(colours::kDimText), "%s because  %s  %.*s: %s",
+                                       depth == 0 ? "" : "  ", format_seconds(cr.t).c_str(),
+                                       static_cast<int>(m.str(cr.entity).size()), m.str(cr.entity).data(),
+                                       event_summary(m, cr).c_str());
                     c = cause_record(m, static_cast<uint32_t>(c));
                 }
                 ImGui::EndTooltip();
@@ -147,14 +151,18 @@ void EventLogPanel::draw(ViewerState& st, float width, float height) {
                 if (c >= 0) {
                     const Record& cr = m.at(static_cast<size_t>(c));
                     if (cr.kind == m.kinds().net_packet && m.get_int(cr, m.keys().arrive, -1) == r.t)
-                        text = "on [" + std::string(m.get_text(cr, m.keys().flags)) + "] from " + std::string(m.str(cr.entity));
+                        text = "on [" + std::string(m.get_text(cr, m.keys().flags)) + "] from " +
+                               std::string(m.str(cr.entity));
                     else if (cr.t < r.t)
-                        text = "scheduled at " + format_seconds(cr.t, 6) + " (" + std::string(m.str(cr.entity)) + ")";
+                        text = "scheduled at " + format_seconds(cr.t, 6) + " (" +
+                               std::string(m.str(cr.entity)) + ")";
                     else
-                        text = "with " + std::string(m.str(cr.kind)) + " (" + std::string(m.str(cr.entity)) + ")";
+                        text = "with " + std::string(m.str(cr.kind)) + " (" + std::string(m.str(cr.entity)) +
+                               ")";
                 }
             }
-            if (!text.empty()) ImGui::TextColored(to_vec4(colours::kMarkerAdmin, future ? 0.6f : 1.0f), "%s", text.c_str());
+            if (!text.empty())
+                ImGui::TextColored(to_vec4(colours::kMarkerAdmin, future ? 0.6f : 1.0f), "%s", text.c_str());
             if (future) ImGui::PopStyleColor();
             ImGui::PopID();
         }

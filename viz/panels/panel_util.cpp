@@ -13,8 +13,8 @@ void panel_title(const char* title, const char* detail) {
         ImGui::TextColored(to_vec4(colours::kDimText), "%s", detail);
     }
     const ImVec2 p = ImGui::GetCursorScreenPos();
-    ImGui::GetWindowDrawList()->AddLine(ImVec2(p.x, p.y - 1), ImVec2(p.x + ImGui::GetContentRegionAvail().x, p.y - 1),
-                                        colours::kGrid.abgr());
+    ImGui::GetWindowDrawList()->AddLine(
+        ImVec2(p.x, p.y - 1), ImVec2(p.x + ImGui::GetContentRegionAvail().x, p.y - 1), colours::kGrid.abgr());
     ImGui::Dummy(ImVec2(0, 1));
 }
 
@@ -26,10 +26,12 @@ void state_legend(std::initializer_list<ConnState> states) {
         const ImVec2 p = ImGui::GetCursorScreenPos();
         const float sz = 9.0f;
         const float y = std::floor(p.y + (lh - sz) * 0.5f);
-        dl->AddRectFilled(ImVec2(std::floor(p.x), y), ImVec2(std::floor(p.x) + sz, y + sz), info.colour.abgr());
+        dl->AddRectFilled(ImVec2(std::floor(p.x), y), ImVec2(std::floor(p.x) + sz, y + sz),
+                          info.colour.abgr());
         ImGui::Dummy(ImVec2(sz + 3, lh));
         ImGui::SameLine(0, 0);
-        ImGui::TextColored(to_vec4(colours::kDimText), "%.*s", static_cast<int>(info.name.size()), info.name.data());
+        ImGui::TextColored(to_vec4(colours::kDimText), "%.*s", static_cast<int>(info.name.size()),
+                           info.name.data());
         ImGui::SameLine(0, 10);
     }
     ImGui::NewLine();

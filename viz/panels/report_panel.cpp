@@ -11,14 +11,18 @@ void ReportPanel::draw(const ViewerState& st, float width, float height) {
     ImGui::BeginChild("##report", ImVec2(width, height), false, ImGuiWindowFlags_HorizontalScrollbar);
     const TraceModel& m = run_.model;
     const auto& K = m.keys();
-    ImGui::TextColored(to_vec4(colours::kText), "Expectations checked by %s", format_seconds(st.cursor.t, 3).c_str());
+    ImGui::TextColored(to_vec4(colours::kText), "Expectations checked by %s",
+                       format_seconds(st.cursor.t, 3).c_str());
     int shown = 0;
     for (uint32_t ri : m.of_kind(m.kinds().expectation)) {
         const Record& r = m.at(ri);
         const bool due = r.t <= st.cursor.t;
         const bool ok = m.get_int(r, K.passed) != 0;
         const Rgb c = !due ? colours::kDimText : ok ? colours::kPass : colours::kFail;
-        ImGui::TextColored(to_vec4(c), "%s %-10s %.*s   [%.*s]", !due ? "    " : ok ? "PASS" : "FAIL",
+        ImGui::TextColored(to_vec4(c), "%s %-10s %.*s   [%.*s]",
+                           !due ? "    "
+                           : ok ? "PASS"
+                                : "FAIL",
                            format_seconds(r.t, 0).c_str(), static_cast<int>(m.get_text(r, K.that).size()),
                            m.get_text(r, K.that).data(), static_cast<int>(m.get_text(r, K.observed).size()),
                            m.get_text(r, K.observed).data());
@@ -30,8 +34,9 @@ void ReportPanel::draw(const ViewerState& st, float width, float height) {
         ImGui::TextColored(to_vec4(colours::kText), "lvsim run report (end of the run)");
         ImGui::TextUnformatted(run_.report_text.c_str(), run_.report_text.c_str() + run_.report_text.size());
     } else {
-        ImGui::TextColored(to_vec4(colours::kDimText),
-                           "A recorded trace carries no report: open the scenario file for `lvsim run`'s report.");
+        ImGui::TextColored(
+            to_vec4(colours::kDimText),
+            "A recorded trace carries no report: open the scenario file for `lvsim run`'s report.");
     }
     ImGui::EndChild();
 }

@@ -20,11 +20,14 @@ TimelinePanel::TimelinePanel(const RunData& run, const std::vector<Marker>& mark
         g.rows.push_back(std::make_unique<CounterRow>("weight", &s.weight, colours::kWeight, s.weight.max()));
         g.rows.push_back(std::make_unique<CounterRow>("ActiveConn", &s.active, colours::kActive, conns));
         g.rows.push_back(std::make_unique<CounterRow>("InActConn", &s.inactive, colours::kInactive, conns));
-        g.rows.push_back(std::make_unique<CounterRow>("TIME_WAIT", &s.time_wait, colours::kServerTimeWait, s.time_wait.max()));
+        g.rows.push_back(std::make_unique<CounterRow>("TIME_WAIT", &s.time_wait, colours::kServerTimeWait,
+                                                      s.time_wait.max()));
         if (s.has_workers) {
             const double w = std::max(s.workers_busy.max(), s.workers_idle.max());
-            g.rows.push_back(std::make_unique<CounterRow>("workers busy", &s.workers_busy, colours::kWorkers, w));
-            g.rows.push_back(std::make_unique<CounterRow>("idle keep-alive", &s.workers_idle, colours::kWorkersIdle, w));
+            g.rows.push_back(
+                std::make_unique<CounterRow>("workers busy", &s.workers_busy, colours::kWorkers, w));
+            g.rows.push_back(
+                std::make_unique<CounterRow>("idle keep-alive", &s.workers_idle, colours::kWorkersIdle, w));
         } else {
             g.rows.push_back(std::make_unique<CounterRow>("workers (n/a)", nullptr, colours::kWorkers, 1));
         }
@@ -79,7 +82,8 @@ void TimelinePanel::draw(ViewerState& st, float width, float height) {
     ImGui::TextColored(to_vec4(colours::kText), "Timeline");
     ImGui::SameLine(0, 16);
     state_legend({ConnState::SynSent, ConnState::SynReceived, ConnState::Established, ConnState::FinWait1,
-                  ConnState::FinWait2, ConnState::CloseWait, ConnState::LastAck, ConnState::TimeWait, ConnState::Close});
+                  ConnState::FinWait2, ConnState::CloseWait, ConnState::LastAck, ConnState::TimeWait,
+                  ConnState::Close});
 
     // Axis and markers.
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -87,7 +91,8 @@ void TimelinePanel::draw(ViewerState& st, float width, float height) {
     const ImVec2 a = ImGui::GetCursorScreenPos();
     const float axis_h = lh + 8;
     char range[96];
-    std::snprintf(range, sizeof range, "%s%s", st.view.compressed() ? "compressed " : "", st.view.zoomed() ? "zoomed" : "whole run");
+    std::snprintf(range, sizeof range, "%s%s", st.view.compressed() ? "compressed " : "",
+                  st.view.zoomed() ? "zoomed" : "whole run");
     dl->AddText(ImVec2(a.x + 4, a.y + 2), colours::kDimText.abgr(), range);
     draw_axis(dl, ticks, x0_, x1_, a.y, axis_h);
     const RowGeometry mg{a.x, x0_, x1_, a.y + axis_h, a.y + axis_h + marker_row_.height()};
@@ -97,7 +102,8 @@ void TimelinePanel::draw(ViewerState& st, float width, float height) {
     ImGui::Dummy(ImVec2(width, top_h));
     cursor_line(dl, st, a.y, a.y + top_h);
     strip_input(st, x0_, x1_, a.y, a.y + top_h);
-    if (!st.headless && ImGui::IsWindowHovered() && ImGui::IsMouseHoveringRect(ImVec2(x0_, mg.y0), ImVec2(x1_, mg.y1))) {
+    if (!st.headless && ImGui::IsWindowHovered() &&
+        ImGui::IsMouseHoveringRect(ImVec2(x0_, mg.y0), ImVec2(x1_, mg.y1))) {
         const int hit = marker_row_.hit(ImGui::GetIO().MousePos.x);
         if (hit >= 0) {
             const Marker& m = marker_row_.marker(hit);
@@ -131,7 +137,8 @@ void TimelinePanel::draw_rows_region(ViewerState& st, float width, float height)
         const ImVec2 p = ImGui::GetCursorScreenPos();
         dl->AddLine(ImVec2(p.x, p.y + 0.5f), ImVec2(p.x + width, p.y + 0.5f), colours::kGrid.abgr());
         if (ImGui::InvisibleButton("##hdr", ImVec2(label_w_, lh + 4))) g.open = !g.open;
-        dl->AddText(ImVec2(p.x + 4, p.y + 2), colours::kRealServer.abgr(), (std::string(g.open ? "v " : "> ") + g.title).c_str());
+        dl->AddText(ImVec2(p.x + 4, p.y + 2), colours::kRealServer.abgr(),
+                    (std::string(g.open ? "v " : "> ") + g.title).c_str());
         ImGui::Dummy(ImVec2(0, 2));
         if (g.open) {
             for (auto& row : g.rows) {
@@ -157,7 +164,8 @@ void TimelinePanel::draw_rows_region(ViewerState& st, float width, float height)
 void TimelinePanel::rebuild_lanes(int64_t t) {
     lanes_.clear();
     const auto& conns = run_.conns.connections();
-    const StrId server = server_filter_ > 0 ? run_.conns.servers()[static_cast<size_t>(server_filter_ - 1)] : kNoStr;
+    const StrId server =
+        server_filter_ > 0 ? run_.conns.servers()[static_cast<size_t>(server_filter_ - 1)] : kNoStr;
     for (uint32_t i = 0; i < conns.size(); ++i) {
         if (server != kNoStr && conns[i].server != server) continue;
         if (alive_only_ && !(conns[i].t0 <= t && t < conns[i].t1)) continue;
@@ -170,18 +178,22 @@ void TimelinePanel::draw_lanes_region(ViewerState& st, float width, float height
     rebuild_lanes(st.cursor.t);
     ImGui::Dummy(ImVec2(0, 2));
     char title[96];
-    std::snprintf(title, sizeof title, "Connections  %zu of %zu", lanes_.size(), run_.conns.connections().size());
+    std::snprintf(title, sizeof title, "Connections  %zu of %zu", lanes_.size(),
+                  run_.conns.connections().size());
     ImGui::TextColored(to_vec4(colours::kText), "%s", title);
     ImGui::SameLine(0, 12);
     ImGui::Checkbox("open at cursor", &alive_only_);
     ImGui::SameLine(0, 12);
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
     const auto& servers = run_.conns.servers();
-    const std::string current = server_filter_ == 0 ? "all servers" : std::string(run_.model.str(servers[static_cast<size_t>(server_filter_ - 1)]));
+    const std::string current =
+        server_filter_ == 0 ? "all servers"
+                            : std::string(run_.model.str(servers[static_cast<size_t>(server_filter_ - 1)]));
     if (ImGui::BeginCombo("##server", current.c_str())) {
         if (ImGui::Selectable("all servers", server_filter_ == 0)) server_filter_ = 0;
         for (size_t i = 0; i < servers.size(); ++i)
-            if (ImGui::Selectable(std::string(run_.model.str(servers[i])).c_str(), server_filter_ == static_cast<int>(i + 1)))
+            if (ImGui::Selectable(std::string(run_.model.str(servers[i])).c_str(),
+                                  server_filter_ == static_cast<int>(i + 1)))
                 server_filter_ = static_cast<int>(i + 1);
         ImGui::EndCombo();
     }

@@ -40,7 +40,7 @@ private:
     ConnRow lane_;
     std::vector<uint32_t> lanes_;
     bool alive_only_ = false;
-    bool overview_ = true;  // the per-state stacks above the lanes
+    bool overview_ = true;   // the per-state stacks above the lanes
     int server_filter_ = 0;  // 0: all, else 1 + index into conns.servers()
     float label_w_ = 170, x0_ = 0, x1_ = 1;
     bool dragging_ = false, panning_ = false;

@@ -55,8 +55,8 @@ TopologyPanel::P TopologyPanel::along(const std::vector<uint32_t>& nodes, float 
     return node_pos(nodes.back());
 }
 
-void TopologyPanel::polyline(ImDrawList* dl, const std::vector<uint32_t>& nodes, float offset, uint32_t colour,
-                             float thickness) const {
+void TopologyPanel::polyline(ImDrawList* dl, const std::vector<uint32_t>& nodes, float offset,
+                             uint32_t colour, float thickness) const {
     ImVec2 pts[16];
     int n = 0;
     for (size_t i = 0; i < nodes.size() && n < 16; ++i) {
@@ -166,7 +166,8 @@ void TopologyPanel::draw_connections(ImDrawList* dl, int64_t t) {
             const float off = (static_cast<float>(k) - (kinds - 1) * 0.5f) * 10.0f;
             polyline(dl, path, off, state_colour(static_cast<ConnState>(s)).abgr(), thick);
             // Nearer the far end, so labels of paths sharing a switch do not pile up there.
-            labels.push_back({along(path, g.to == dir ? 0.15f : 0.8f, off), static_cast<ConnState>(s), g.counts[s]});
+            labels.push_back(
+                {along(path, g.to == dir ? 0.15f : 0.8f, off), static_cast<ConnState>(s), g.counts[s]});
             ++k;
         }
     }
@@ -175,7 +176,8 @@ void TopologyPanel::draw_connections(ImDrawList* dl, int64_t t) {
         std::snprintf(text, sizeof text, "%d", l.count);
         const ImVec2 ts = ImGui::CalcTextSize(text);
         const ImVec2 at(std::floor(l.at.x + 4), std::floor(l.at.y - ts.y - 2));
-        dl->AddRectFilled(ImVec2(at.x - 2, at.y), ImVec2(at.x + ts.x + 2, at.y + ts.y), colours::kBackground.abgr(200), 2.0f);
+        dl->AddRectFilled(ImVec2(at.x - 2, at.y), ImVec2(at.x + ts.x + 2, at.y + ts.y),
+                          colours::kBackground.abgr(200), 2.0f);
         dl->AddText(at, state_colour(l.state).abgr(), text);
     }
 }
@@ -204,14 +206,18 @@ void TopologyPanel::draw_entries(ImDrawList* dl, int64_t t) {
     const int per_square = std::max(1, (total + kMaxSquares - 1) / kMaxSquares);
     std::string text = "IPVS entries: " + std::to_string(total);
     for (int s = 0; s < kStateCount; ++s)
-        if (counts[s] > 0) text += ", " + std::to_string(counts[s]) + " " + std::string(state_info(static_cast<ConnState>(s)).name);
+        if (counts[s] > 0)
+            text += ", " + std::to_string(counts[s]) + " " +
+                    std::string(state_info(static_cast<ConnState>(s)).name);
     if (per_square > 1) text += "  (a square is " + std::to_string(per_square) + ")";
     dl->AddText(ImVec2(x0, y), colours::kDimText.abgr(), text.c_str());
     int i = 0;
     for (int s = 0; s < kStateCount && i < kMaxSquares; ++s)
         for (int n = 0; n < (counts[s] + per_square - 1) / per_square && i < kMaxSquares; ++n, ++i) {
-            const float x = std::floor(x0 + (i % kPerRow) * 7), yy = std::floor(y + lh + 2 + (i / kPerRow) * 7);
-            dl->AddRectFilled(ImVec2(x, yy), ImVec2(x + 5, yy + 5), state_colour(static_cast<ConnState>(s)).abgr());
+            const float x = std::floor(x0 + (i % kPerRow) * 7),
+                        yy = std::floor(y + lh + 2 + (i / kPerRow) * 7);
+            dl->AddRectFilled(ImVec2(x, yy), ImVec2(x + 5, yy + 5),
+                              state_colour(static_cast<ConnState>(s)).abgr());
         }
 }
 
@@ -268,17 +274,18 @@ void TopologyPanel::draw_nodes(ImDrawList* dl, int64_t t) {
                 break;
             case NodeRole::Router:
                 r = fs * 0.45f;
-                dl->AddQuadFilled(ImVec2(c.x, c.y - r), ImVec2(c.x + r, c.y), ImVec2(c.x, c.y + r), ImVec2(c.x - r, c.y),
-                                  colours::kRouter.abgr());
+                dl->AddQuadFilled(ImVec2(c.x, c.y - r), ImVec2(c.x + r, c.y), ImVec2(c.x, c.y + r),
+                                  ImVec2(c.x - r, c.y), colours::kRouter.abgr());
                 break;
             case NodeRole::Director:
                 r = fs * 1.0f;
-                dl->AddRectFilled(ImVec2(c.x - r * 1.4f, c.y - r * 0.8f), ImVec2(c.x + r * 1.4f, c.y + r * 0.8f),
-                                  colours::kDirector.abgr(), 4.0f);
+                dl->AddRectFilled(ImVec2(c.x - r * 1.4f, c.y - r * 0.8f),
+                                  ImVec2(c.x + r * 1.4f, c.y + r * 0.8f), colours::kDirector.abgr(), 4.0f);
                 break;
             case NodeRole::RealServer: {
                 r = fs * 0.9f;
-                dl->AddRectFilled(ImVec2(c.x - r, c.y - r), ImVec2(c.x + r, c.y + r), colours::kRealServer.abgr(), 3.0f);
+                dl->AddRectFilled(ImVec2(c.x - r, c.y - r), ImVec2(c.x + r, c.y + r),
+                                  colours::kRealServer.abgr(), 3.0f);
                 for (const RealServerSeries& s : run_.series) {
                     if (s.name != node.name) continue;
                     const double w = s.weight.at(t), a = s.active.at(t), i = s.inactive.at(t);
@@ -293,17 +300,19 @@ void TopologyPanel::draw_nodes(ImDrawList* dl, int64_t t) {
         // Labels on a dark plate stay readable where lines or other labels pass under them.
         const auto plate_text = [&](float x, float y, uint32_t col, const std::string& text) {
             const ImVec2 ts = ImGui::CalcTextSize(text.c_str());
-            dl->AddRectFilled(ImVec2(x - 2, y), ImVec2(x + ts.x + 2, y + ts.y), colours::kBackground.abgr(190), 2.0f);
+            dl->AddRectFilled(ImVec2(x - 2, y), ImVec2(x + ts.x + 2, y + ts.y),
+                              colours::kBackground.abgr(190), 2.0f);
             dl->AddText(ImVec2(x, y), col, text.c_str());
         };
         const ImVec2 ts = ImGui::CalcTextSize(label.c_str());
         const bool router = node.role == NodeRole::Router;
         if (router && w_ < text_fs * 24) continue;  // a cramped picture keeps only the hosts' names
-        plate_text(std::floor(c.x - ts.x * 0.5f), std::floor(c.y - r - ts.y - 2), (router ? colours::kDimText : colours::kText).abgr(),
-                   label);
+        plate_text(std::floor(c.x - ts.x * 0.5f), std::floor(c.y - r - ts.y - 2),
+                   (router ? colours::kDimText : colours::kText).abgr(), label);
         if (!detail.empty()) {
             const ImVec2 ds = ImGui::CalcTextSize(detail.c_str());
-            plate_text(std::floor(c.x - ds.x * 0.5f), std::floor(c.y + r + 2), colours::kDimText.abgr(), detail);
+            plate_text(std::floor(c.x - ds.x * 0.5f), std::floor(c.y + r + 2), colours::kDimText.abgr(),
+                       detail);
         }
     }
 }

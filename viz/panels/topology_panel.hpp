@@ -34,7 +34,8 @@ private:
     void draw_nodes(ImDrawList* dl, int64_t t);
     // A point at distance `f` (0..1) along the polyline through `nodes`, offset sideways.
     P along(const std::vector<uint32_t>& nodes, float f, float offset) const;
-    void polyline(ImDrawList* dl, const std::vector<uint32_t>& nodes, float offset, uint32_t colour, float thickness) const;
+    void polyline(ImDrawList* dl, const std::vector<uint32_t>& nodes, float offset, uint32_t colour,
+                  float thickness) const;
 
     int32_t node_of(StrId name) const;
 

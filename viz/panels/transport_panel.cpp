@@ -8,8 +8,8 @@
 
 namespace lvs::viz {
 
-void TransportPanel::draw(ViewerState& st, const std::vector<const std::vector<Marker>*>& markers, int64_t begin,
-                          int64_t end, TransportRequests& req) {
+void TransportPanel::draw(ViewerState& st, const std::vector<const std::vector<Marker>*>& markers,
+                          int64_t begin, int64_t end, TransportRequests& req) {
     if (ImGui::Button("|<")) req.start = true;
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("start (Home)");
     ImGui::SameLine();
@@ -30,7 +30,8 @@ void TransportPanel::draw(ViewerState& st, const std::vector<const std::vector<M
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
     char fmt[32];
     std::snprintf(fmt, sizeof fmt, "speed %s", speed < 1 ? "%.1fx" : "%.0fx");
-    if (ImGui::SliderFloat("##speed", &speed, static_cast<float>(Playback::kMinSpeed), static_cast<float>(Playback::kMaxSpeed), fmt,
+    if (ImGui::SliderFloat("##speed", &speed, static_cast<float>(Playback::kMinSpeed),
+                           static_cast<float>(Playback::kMaxSpeed), fmt,
                            ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_NoRoundToFormat))
         st.playback.set_speed(speed);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("playback speed, simulated seconds per second (Up / Down)");
@@ -62,7 +63,8 @@ void TransportPanel::draw(ViewerState& st, const std::vector<const std::vector<M
     if (used + 20 + w_toggles <= right) ImGui::SameLine(right - w_toggles);
     bool compressed = st.view.compressed();
     if (ImGui::Checkbox("compressed", &compressed)) st.view.set_compressed(compressed);
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("non-linear time axis: busy stretches wide, idle ones narrow (C)");
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("non-linear time axis: busy stretches wide, idle ones narrow (C)");
     ImGui::SameLine();
     ImGui::Checkbox("follow", &st.follow);
     ImGui::SameLine();
@@ -77,8 +79,8 @@ void TransportPanel::draw(ViewerState& st, const std::vector<const std::vector<M
     scrubber(st, markers, begin, end);
 }
 
-void TransportPanel::scrubber(ViewerState& st, const std::vector<const std::vector<Marker>*>& markers, int64_t begin,
-                              int64_t end) {
+void TransportPanel::scrubber(ViewerState& st, const std::vector<const std::vector<Marker>*>& markers,
+                              int64_t begin, int64_t end) {
     const float h = ImGui::GetTextLineHeight() + 12;
     const ImVec2 p = ImGui::GetCursorScreenPos();
     const float w = ImGui::GetContentRegionAvail().x;
@@ -93,12 +95,14 @@ void TransportPanel::scrubber(ViewerState& st, const std::vector<const std::vect
     }
     ImDrawList* dl = ImGui::GetWindowDrawList();
     // A thin track rather than a filled box: the software renderer pays for every pixel.
-    dl->AddRectFilled(ImVec2(p.x, p.y + h * 0.5f - 4), ImVec2(p.x + w, p.y + h * 0.5f + 4), colours::kPanel.abgr(), 3.0f);
+    dl->AddRectFilled(ImVec2(p.x, p.y + h * 0.5f - 4), ImVec2(p.x + w, p.y + h * 0.5f + 4),
+                      colours::kPanel.abgr(), 3.0f);
     // The zoomed window, so the user sees where the timeline looks.
     if (st.view.zoomed()) {
         const float a = st.view.full_x_of(st.view.visible_begin(), x0, x1);
         const float b = st.view.full_x_of(st.view.visible_end(), x0, x1);
-        dl->AddRectFilled(ImVec2(a, p.y + 2), ImVec2(std::max(a + 2, b), p.y + h - 2), colours::kGrid.abgr(200), 2.0f);
+        dl->AddRectFilled(ImVec2(a, p.y + 2), ImVec2(std::max(a + 2, b), p.y + h - 2),
+                          colours::kGrid.abgr(200), 2.0f);
     }
     const float mid = p.y + h * 0.5f;
     dl->AddLine(ImVec2(x0, mid), ImVec2(x1, mid), colours::kDimText.abgr(120), 2.0f);
@@ -108,13 +112,15 @@ void TransportPanel::scrubber(ViewerState& st, const std::vector<const std::vect
         for (const Marker& m : *markers[run]) {
             const float x = std::floor(st.view.full_x_of(m.t, x0, x1)) + 0.5f;
             const uint32_t col = marker_colour(m.kind).abgr();
-            if (m.kind == Marker::Kind::Action) dl->AddLine(ImVec2(x, p.y + 2), ImVec2(x, p.y + h - 2), col, 2.0f);
+            if (m.kind == Marker::Kind::Action)
+                dl->AddLine(ImVec2(x, p.y + 2), ImVec2(x, p.y + h - 2), col, 2.0f);
             else dl->AddCircleFilled(ImVec2(x, y), 3.0f, col, 8);
         }
     }
     const float cx = std::floor(st.view.full_x_of(st.cursor.t, x0, x1)) + 0.5f;
     dl->AddLine(ImVec2(cx, p.y), ImVec2(cx, p.y + h), colours::kCursor.abgr(), 2.0f);
-    dl->AddTriangleFilled(ImVec2(cx - 6, p.y), ImVec2(cx + 6, p.y), ImVec2(cx, p.y + 7), colours::kCursor.abgr());
+    dl->AddTriangleFilled(ImVec2(cx - 6, p.y), ImVec2(cx + 6, p.y), ImVec2(cx, p.y + 7),
+                          colours::kCursor.abgr());
     if (hovered && !st.headless) {
         const int64_t t = st.view.full_t_of(ImGui::GetIO().MousePos.x, x0, x1);
         // The nearest marker explains itself.

@@ -19,11 +19,12 @@ struct TransportRequests {
 class TransportPanel {
 public:
     // `markers`: one list per loaded run (compare mode draws both on the scrubber).
-    void draw(ViewerState& st, const std::vector<const std::vector<Marker>*>& markers, int64_t begin, int64_t end,
-              TransportRequests& req);
+    void draw(ViewerState& st, const std::vector<const std::vector<Marker>*>& markers, int64_t begin,
+              int64_t end, TransportRequests& req);
 
 private:
-    void scrubber(ViewerState& st, const std::vector<const std::vector<Marker>*>& markers, int64_t begin, int64_t end);
+    void scrubber(ViewerState& st, const std::vector<const std::vector<Marker>*>& markers, int64_t begin,
+                  int64_t end);
     bool dragging_ = false;
 };
 

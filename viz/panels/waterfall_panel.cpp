@@ -22,13 +22,17 @@ void WaterfallPanel::draw(ViewerState& st, float width, float height) {
     }
     char line[256];
     std::snprintf(line, sizeof line,
-                  "pages %llu: done %llu, aborted %llu, with failures %llu | objects ok %llu, failed %llu, aborted %llu, "
+                  "pages %llu: done %llu, aborted %llu, with failures %llu | objects ok %llu, failed %llu, "
+                  "aborted %llu, "
                   "retries %llu | p50 %.0f ms  p95 %.0f ms",
-                  static_cast<unsigned long long>(totals_.pages), static_cast<unsigned long long>(totals_.done),
-                  static_cast<unsigned long long>(totals_.aborted), static_cast<unsigned long long>(totals_.with_failures),
-                  static_cast<unsigned long long>(totals_.objects_ok), static_cast<unsigned long long>(totals_.objects_failed),
-                  static_cast<unsigned long long>(totals_.objects_aborted), static_cast<unsigned long long>(totals_.retries),
-                  totals_.p50_ms, totals_.p95_ms);
+                  static_cast<unsigned long long>(totals_.pages),
+                  static_cast<unsigned long long>(totals_.done),
+                  static_cast<unsigned long long>(totals_.aborted),
+                  static_cast<unsigned long long>(totals_.with_failures),
+                  static_cast<unsigned long long>(totals_.objects_ok),
+                  static_cast<unsigned long long>(totals_.objects_failed),
+                  static_cast<unsigned long long>(totals_.objects_aborted),
+                  static_cast<unsigned long long>(totals_.retries), totals_.p50_ms, totals_.p95_ms);
     ImGui::TextColored(to_vec4(totals_.objects_failed > 0 ? colours::kFail : colours::kDimText), "%s", line);
     if (browsers.empty()) {
         ImGui::TextColored(to_vec4(colours::kDimText), "no page loads in this run");
@@ -51,11 +55,14 @@ void WaterfallPanel::draw(ViewerState& st, float width, float height) {
     }
     const PageLoad& p = b.pages[static_cast<size_t>(pi)];
     if (p.done)
-        std::snprintf(line, sizeof line, "%s page %lld: %.0f ms, %lld failed", name.c_str(), static_cast<long long>(p.page), p.load_ms,
-                      static_cast<long long>(p.failed));
+        std::snprintf(line, sizeof line, "%s page %lld: %.0f ms, %lld failed", name.c_str(),
+                      static_cast<long long>(p.page), p.load_ms, static_cast<long long>(p.failed));
     else if (p.aborted)
-        std::snprintf(line, sizeof line, "%s page %lld: ABORTED after %.0f ms", name.c_str(), static_cast<long long>(p.page), p.load_ms);
-    else std::snprintf(line, sizeof line, "%s page %lld: loading", name.c_str(), static_cast<long long>(p.page));
+        std::snprintf(line, sizeof line, "%s page %lld: ABORTED after %.0f ms", name.c_str(),
+                      static_cast<long long>(p.page), p.load_ms);
+    else
+        std::snprintf(line, sizeof line, "%s page %lld: loading", name.c_str(),
+                      static_cast<long long>(p.page));
     ImGui::TextColored(to_vec4(p.aborted || p.failed > 0 ? colours::kFail : colours::kText), "%s", line);
     ImGui::SameLine();
     ImGui::TextColored(to_vec4(colours::kDimText), "(started %s)", format_seconds(p.t0, 3).c_str());
@@ -78,12 +85,16 @@ void WaterfallPanel::page_strip(ViewerState& st, float width) {
         if (pg.t1 < ta || pg.t0 > tb) continue;
         const float a = std::floor(std::max(x0, st.view.x_of(pg.t0, x0, x1)));
         const float z = std::max(a + 2, std::floor(std::min(x1, st.view.x_of(pg.t1, x0, x1))));
-        const Rgb c = pg.aborted ? colours::kObjectAborted : pg.failed > 0 ? colours::kObjectFailed : colours::kPass;
+        const Rgb c = pg.aborted      ? colours::kObjectAborted
+                      : pg.failed > 0 ? colours::kObjectFailed
+                                      : colours::kPass;
         dl->AddRectFilled(ImVec2(a, p.y + 2), ImVec2(z, p.y + h - 2), c.abgr());
     }
     const float cx = std::floor(st.view.x_of(st.cursor.t, x0, x1)) + 0.5f;
     if (cx >= x0 && cx <= x1) dl->AddLine(ImVec2(cx, p.y), ImVec2(cx, p.y + h), colours::kCursor.abgr());
-    if (ImGui::IsItemActive() && !st.headless) st.cursor.t = std::clamp(st.view.t_of(ImGui::GetIO().MousePos.x, x0, x1), st.view.extent_begin(), st.view.extent_end());
+    if (ImGui::IsItemActive() && !st.headless)
+        st.cursor.t = std::clamp(st.view.t_of(ImGui::GetIO().MousePos.x, x0, x1), st.view.extent_begin(),
+                                 st.view.extent_end());
 }
 
 void WaterfallPanel::waterfall(const ViewerState& st, const PageLoad& page, float width, float height) {
@@ -99,7 +110,10 @@ void WaterfallPanel::waterfall(const ViewerState& st, const PageLoad& page, floa
     int64_t span = std::max<int64_t>(1, page.t1 - page.t0);
     for (uint32_t oi = page.first_object; oi < page.first_object + page.object_count; ++oi)
         span = std::max(span, run_.pages.object(oi).t_end - page.t0);
-    const auto x_of = [&](int64_t t) { return x0 + static_cast<float>(static_cast<double>(t - page.t0) / static_cast<double>(span)) * (x1 - x0); };
+    const auto x_of = [&](int64_t t) {
+        return x0 +
+               static_cast<float>(static_cast<double>(t - page.t0) / static_cast<double>(span)) * (x1 - x0);
+    };
     // A millisecond axis along the top.
     const int64_t step = nice_step(static_cast<double>(span) * fs * 6 / std::max(1.0f, x1 - x0));
     for (int64_t t = 0; t <= span; t += step) {
@@ -107,7 +121,8 @@ void WaterfallPanel::waterfall(const ViewerState& st, const PageLoad& page, floa
         char lab[24];
         std::snprintf(lab, sizeof lab, "%g ms", static_cast<double>(t) / 1e6);
         dl->AddText(ImVec2(x + 2, origin.y), colours::kDimText.abgr(), lab);
-        dl->AddLine(ImVec2(x, origin.y), ImVec2(x, origin.y + std::max(height, row_h * (page.object_count + 1.0f))),
+        dl->AddLine(ImVec2(x, origin.y),
+                    ImVec2(x, origin.y + std::max(height, row_h * (page.object_count + 1.0f))),
                     colours::kGrid.abgr(90));
     }
     ImGui::Dummy(ImVec2(width, row_h));
@@ -118,8 +133,9 @@ void WaterfallPanel::waterfall(const ViewerState& st, const PageLoad& page, floa
             const ObjectLoad& o = run_.pages.object(page.first_object + static_cast<uint32_t>(k));
             const ImVec2 q = ImGui::GetCursorScreenPos();
             char lab[64];
-            std::snprintf(lab, sizeof lab, "%s%lld conn %lld%s", o.object == 0 ? "html " : "obj ", static_cast<long long>(o.object),
-                          static_cast<long long>(o.conn), o.reused ? "" : " new");
+            std::snprintf(lab, sizeof lab, "%s%lld conn %lld%s", o.object == 0 ? "html " : "obj ",
+                          static_cast<long long>(o.object), static_cast<long long>(o.conn),
+                          o.reused ? "" : " new");
             dl->AddText(ImVec2(q.x + 4, q.y), colours::kDimText.abgr(), lab);
             const float a = std::floor(x_of(o.t_request));
             const float z = std::max(a + 2, std::floor(x_of(o.t_end)));
@@ -127,7 +143,8 @@ void WaterfallPanel::waterfall(const ViewerState& st, const PageLoad& page, floa
             if (o.status == ObjectStatus::Failed) c = colours::kObjectFailed;
             else if (o.status == ObjectStatus::Aborted) c = colours::kObjectAborted;
             const bool started = o.t_request <= st.cursor.t;
-            dl->AddRectFilled(ImVec2(a, q.y + 2), ImVec2(z, q.y + row_h - 2), started ? c.abgr() : faded(c).abgr());
+            dl->AddRectFilled(ImVec2(a, q.y + 2), ImVec2(z, q.y + row_h - 2),
+                              started ? c.abgr() : faded(c).abgr());
             std::string note;
             if (o.status == ObjectStatus::Failed) note = "FAILED: " + std::string(run_.model.str(o.why));
             else if (o.status == ObjectStatus::Aborted) note = "aborted by the next load";
@@ -136,8 +153,12 @@ void WaterfallPanel::waterfall(const ViewerState& st, const PageLoad& page, floa
             if (!note.empty()) {
                 // Inside a long bar, else after it.
                 const float tw = ImGui::CalcTextSize(note.c_str()).x;
-                if (z - a > tw + 8) dl->AddText(ImVec2(a + 4, q.y), colours::kBackground.abgr(), note.c_str());
-                else dl->AddText(ImVec2(z + 4, q.y), (o.status == ObjectStatus::Ok ? colours::kDimText : colours::kFail).abgr(), note.c_str());
+                if (z - a > tw + 8)
+                    dl->AddText(ImVec2(a + 4, q.y), colours::kBackground.abgr(), note.c_str());
+                else
+                    dl->AddText(ImVec2(z + 4, q.y),
+                                (o.status == ObjectStatus::Ok ? colours::kDimText : colours::kFail).abgr(),
+                                note.c_str());
             }
             ImGui::Dummy(ImVec2(width, row_h));
         }

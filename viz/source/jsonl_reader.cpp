@@ -15,7 +15,8 @@ namespace {
 }
 
 size_t skip_ws(std::string_view in, size_t pos) {
-    while (pos < in.size() && (in[pos] == ' ' || in[pos] == '\t' || in[pos] == '\r' || in[pos] == '\n')) ++pos;
+    while (pos < in.size() && (in[pos] == ' ' || in[pos] == '\t' || in[pos] == '\r' || in[pos] == '\n'))
+        ++pos;
     return pos;
 }
 
@@ -77,7 +78,8 @@ size_t parse_string(std::string_view in, size_t pos, std::string& out) {
             case 'u': {
                 uint32_t cp = parse_hex4(in, pos);
                 pos += 4;
-                if (cp >= 0xD800 && cp < 0xDC00 && pos + 6 <= in.size() && in[pos] == '\\' && in[pos + 1] == 'u') {
+                if (cp >= 0xD800 && cp < 0xDC00 && pos + 6 <= in.size() && in[pos] == '\\' &&
+                    in[pos + 1] == 'u') {
                     const uint32_t lo = parse_hex4(in, pos + 2);
                     if (lo >= 0xDC00 && lo < 0xE000) {
                         cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
@@ -168,14 +170,16 @@ void parse_flat_object(std::string_view in, std::string& scratch, std::vector<Js
     if (skip_ws(in, pos + 1) != in.size()) bad(pos + 1, "text after the object");
     for (size_t k = 0; k < out.size(); ++k) {
         out[k].key = std::string_view(scratch).substr(spans[k].key_off, spans[k].key_len);
-        if (out[k].type == FieldType::Text) out[k].s = std::string_view(scratch).substr(spans[k].s_off, spans[k].s_len);
+        if (out[k].type == FieldType::Text)
+            out[k].s = std::string_view(scratch).substr(spans[k].s_off, spans[k].s_len);
     }
 }
 
 JsonLinesReader::JsonLinesReader(std::string path, TraceModel& model)
     : path_(std::move(path)), model_(model), builder_(model) {
     file_ = std::fopen(path_.c_str(), "rb");
-    if (file_ == nullptr) throw TraceParseError(path_, 0, std::string("cannot open: ") + std::strerror(errno));
+    if (file_ == nullptr)
+        throw TraceParseError(path_, 0, std::string("cannot open: ") + std::strerror(errno));
     std::fseek(file_, 0, SEEK_END);
     size_ = static_cast<uint64_t>(std::max(0L, std::ftell(file_)));
     std::fseek(file_, 0, SEEK_SET);
@@ -232,13 +236,17 @@ void JsonLinesReader::parse_line(std::string_view line) {
         if (m.key == "seq" && seq < 0 && m.type == FieldType::Int) seq = m.i;
         else if (m.key == "t" && t < 0 && m.type == FieldType::Int) t = m.i;
         else if (m.key == "cause" && !have_cause && m.type == FieldType::Int) cause = m.i, have_cause = true;
-        else if (m.key == "entity" && !have_entity && m.type == FieldType::Text) entity = m.s, have_entity = true;
+        else if (m.key == "entity" && !have_entity && m.type == FieldType::Text)
+            entity = m.s, have_entity = true;
         else if (m.key == "kind" && !have_kind && m.type == FieldType::Text) kind = m.s, have_kind = true;
         else break;
     }
-    if (t < 0) throw std::invalid_argument("a trace record needs an integer \"t\" (nanoseconds) among its first members");
+    if (t < 0)
+        throw std::invalid_argument(
+            "a trace record needs an integer \"t\" (nanoseconds) among its first members");
     if (!have_kind) throw std::invalid_argument("a trace record needs a \"kind\" among its first members");
-    builder_.begin(t, static_cast<uint64_t>(std::max<int64_t>(0, seq)), static_cast<uint64_t>(cause), entity, kind);
+    builder_.begin(t, static_cast<uint64_t>(std::max<int64_t>(0, seq)), static_cast<uint64_t>(cause), entity,
+                   kind);
     for (; k < members_.size(); ++k) {
         const JsonMember& m = members_[k];
         switch (m.type) {

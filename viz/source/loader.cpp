@@ -6,7 +6,8 @@ namespace lvs::viz {
 
 std::unique_ptr<RunLoader> open_run(const std::string& path, const std::vector<std::string>& sets) {
     const auto ends_with = [&](std::string_view suffix) {
-        return path.size() >= suffix.size() && path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
+        return path.size() >= suffix.size() &&
+               path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
     };
     bool trace = ends_with(".jsonl") || ends_with(".json");
     if (!trace) {
@@ -18,7 +19,8 @@ std::unique_ptr<RunLoader> open_run(const std::string& path, const std::vector<s
         trace = c == '{';
     }
     if (trace) {
-        if (!sets.empty()) throw InputError("lvsim-view: --set applies to scenario files, not to recorded traces");
+        if (!sets.empty())
+            throw InputError("lvsim-view: --set applies to scenario files, not to recorded traces");
         return open_trace(path);
     }
     return open_scenario(path, sets);

@@ -41,7 +41,8 @@ struct Simulation final : SimulationHolder {
 
 class ScenarioLoader final : public RunLoader {
 public:
-    ScenarioLoader(const std::string& path, const std::vector<std::string>& sets) : data_(std::make_unique<RunData>()) {
+    ScenarioLoader(const std::string& path, const std::vector<std::string>& sets)
+        : data_(std::make_unique<RunData>()) {
         try {
             scenario_ = scenario::load_scenario_file(path, sets);
         } catch (const scenario::ConfigError& e) {
@@ -86,8 +87,8 @@ public:
     }
     std::string status() const override {
         std::ostringstream o;
-        o << "simulating " << data_->title << ": " << next_ / 1'000'000'000 << " s of " << end_ / 1'000'000'000 << " s, "
-          << data_->model.size() << " records";
+        o << "simulating " << data_->title << ": " << next_ / 1'000'000'000 << " s of "
+          << end_ / 1'000'000'000 << " s, " << data_->model.size() << " records";
         return o.str();
     }
 
@@ -114,7 +115,8 @@ public:
                 case net::NodeKind::Router:
                 case net::NodeKind::Switch: role = NodeRole::Router; break;
                 case net::NodeKind::Host:
-                    role = std::any_of(hints.begin(), hints.end(), [&](const RealServerHint& h) { return h.name == name; })
+                    role = std::any_of(hints.begin(), hints.end(),
+                                       [&](const RealServerHint& h) { return h.name == name; })
                                ? NodeRole::RealServer
                                : NodeRole::Client;
                     break;

@@ -27,12 +27,14 @@ std::string tick_label(int64_t t, int64_t step) {
     const uint64_t a = static_cast<uint64_t>(neg ? -t : t);
     char buf[48];
     if (decimals == 0) {
-        std::snprintf(buf, sizeof buf, "%s%llu s", neg ? "-" : "", static_cast<unsigned long long>(a / 1'000'000'000ull));
+        std::snprintf(buf, sizeof buf, "%s%llu s", neg ? "-" : "",
+                      static_cast<unsigned long long>(a / 1'000'000'000ull));
     } else {
         uint64_t frac = a % 1'000'000'000ull;
         for (int d = decimals; d < 9; ++d) frac /= 10;
-        std::snprintf(buf, sizeof buf, "%s%llu.%0*llu s", neg ? "-" : "", static_cast<unsigned long long>(a / 1'000'000'000ull),
-                      decimals, static_cast<unsigned long long>(frac));
+        std::snprintf(buf, sizeof buf, "%s%llu.%0*llu s", neg ? "-" : "",
+                      static_cast<unsigned long long>(a / 1'000'000'000ull), decimals,
+                      static_cast<unsigned long long>(frac));
     }
     return buf;
 }
@@ -69,7 +71,8 @@ void draw_axis(ImDrawList* dl, const std::vector<Tick>& ticks, float x0, float x
     const float lh = ImGui::GetTextLineHeight();
     float last_end = -1e9f;
     for (const Tick& t : ticks) {
-        dl->AddLine(ImVec2(std::floor(t.x) + 0.5f, base - 5), ImVec2(std::floor(t.x) + 0.5f, base), colours::kDimText.abgr());
+        dl->AddLine(ImVec2(std::floor(t.x) + 0.5f, base - 5), ImVec2(std::floor(t.x) + 0.5f, base),
+                    colours::kDimText.abgr());
         const float w = ImGui::CalcTextSize(t.label.c_str()).x;
         const float lx = std::clamp(t.x - w * 0.5f, x0, x1 - w);
         if (lx < last_end + 6) continue;  // labels never overlap
@@ -79,7 +82,9 @@ void draw_axis(ImDrawList* dl, const std::vector<Tick>& ticks, float x0, float x
 }
 
 void draw_grid(ImDrawList* dl, const std::vector<Tick>& ticks, float y0, float y1) {
-    for (const Tick& t : ticks) dl->AddRectFilled(ImVec2(std::floor(t.x), y0), ImVec2(std::floor(t.x) + 1, y1), colours::kGrid.abgr(110));
+    for (const Tick& t : ticks)
+        dl->AddRectFilled(ImVec2(std::floor(t.x), y0), ImVec2(std::floor(t.x) + 1, y1),
+                          colours::kGrid.abgr(110));
 }
 
 }  // namespace lvs::viz

@@ -21,7 +21,8 @@ void ConnRow::prepare(const ViewTransform& view, float x0, float x1, int64_t cur
         const StateSpan* b = run_.conns.spans_begin(e);
         const StateSpan* end = run_.conns.spans_end(e);
         // First span that ends after the view starts.
-        const StateSpan* it = std::upper_bound(b, end, ta, [](int64_t v, const StateSpan& sp) { return v < sp.t1; });
+        const StateSpan* it =
+            std::upper_bound(b, end, ta, [](int64_t v, const StateSpan& sp) { return v < sp.t1; });
         for (; it != end && it->t0 <= tb; ++it) {
             const float a = std::max(x0, view.x_of(it->t0, x0, x1));
             const float z = std::min(x1, view.x_of(it->t1, x0, x1));
@@ -44,7 +45,8 @@ void ConnRow::draw(ImDrawList* dl, const RowGeometry& g) {
     draw_segments(dl, sides_[2].segments(), y_server, y_server + bar, cx);
     const std::string text = label();
     dl->PushClipRect(ImVec2(g.label_x, g.y0), ImVec2(g.x0 - 4, g.y1), true);
-    dl->AddText(ImVec2(g.label_x + 4, g.y0 + (h - ImGui::GetTextLineHeight()) * 0.5f), colours::kText.abgr(), text.c_str());
+    dl->AddText(ImVec2(g.label_x + 4, g.y0 + (h - ImGui::GetTextLineHeight()) * 0.5f), colours::kText.abgr(),
+                text.c_str());
     dl->PopClipRect();
 }
 

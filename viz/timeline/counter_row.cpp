@@ -30,7 +30,8 @@ void CounterRow::prepare(const ViewTransform& view, float x0, float x1, int64_t 
         const double val = v[i];
         const bool gap = std::isnan(val);
         // Steps inside one pixel column fold into it (their range becomes a vertical bar).
-        if (!cols_.empty() && !gap && !cols_.back().gap && std::floor(a) < std::floor(cols_.back().x0) + 1.0f) {
+        if (!cols_.empty() && !gap && !cols_.back().gap &&
+            std::floor(a) < std::floor(cols_.back().x0) + 1.0f) {
             Column& c = cols_.back();
             c.x1 = std::max(c.x1, b);
             c.last = val;
@@ -44,7 +45,9 @@ void CounterRow::prepare(const ViewTransform& view, float x0, float x1, int64_t 
 
 void CounterRow::draw(ImDrawList* dl, const RowGeometry& g) {
     const float top = g.y0 + 3, base = g.y1 - 2;
-    const auto y_of = [&](double val) { return std::round(base - static_cast<float>(val / scale_) * (base - top)); };
+    const auto y_of = [&](double val) {
+        return std::round(base - static_cast<float>(val / scale_) * (base - top));
+    };
     dl->AddLine(ImVec2(g.x0, base + 0.5f), ImVec2(g.x1, base + 0.5f), colours::kGrid.abgr());
     const uint32_t line = colour_.abgr();
     // One pixel-aligned rectangle per column: the envelope of the values the column covers
@@ -92,13 +95,16 @@ void CounterRow::draw(ImDrawList* dl, const RowGeometry& g) {
     if (std::isnan(value_)) std::snprintf(text, sizeof text, "%s  -", name_.c_str());
     else std::snprintf(text, sizeof text, "%s  %g", name_.c_str(), value_);
     const float h = g.y1 - g.y0;
-    dl->AddRectFilled(ImVec2(g.label_x + 4, g.y0 + h * 0.5f - 4), ImVec2(g.label_x + 12, g.y0 + h * 0.5f + 4), line);
+    dl->AddRectFilled(ImVec2(g.label_x + 4, g.y0 + h * 0.5f - 4), ImVec2(g.label_x + 12, g.y0 + h * 0.5f + 4),
+                      line);
     dl->PushClipRect(ImVec2(g.label_x, g.y0), ImVec2(g.x0 - 4, g.y1), true);
-    dl->AddText(ImVec2(g.label_x + 16, g.y0 + (h - ImGui::GetTextLineHeight()) * 0.5f), colours::kText.abgr(), text);
+    dl->AddText(ImVec2(g.label_x + 16, g.y0 + (h - ImGui::GetTextLineHeight()) * 0.5f), colours::kText.abgr(),
+                text);
     dl->PopClipRect();
     char scale[32];
     std::snprintf(scale, sizeof scale, "%g", scale_);
-    dl->AddText(ImVec2(g.x1 - ImGui::CalcTextSize(scale).x - 3, g.y0 + 1), colours::kDimText.abgr(140), scale);
+    dl->AddText(ImVec2(g.x1 - ImGui::CalcTextSize(scale).x - 3, g.y0 + 1), colours::kDimText.abgr(140),
+                scale);
 }
 
 }  // namespace lvs::viz

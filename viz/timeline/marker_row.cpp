@@ -22,7 +22,8 @@ std::vector<Marker> collect_markers(const RunData& run) {
         else if (r.kind == k.timeline_server)
             mk.label = std::string(m.get_text(r, K.server)) + " " + std::string(m.get_text(r, K.action));
         else if (r.kind == k.timeline_client) mk.label = "client " + std::string(m.get_text(r, K.action));
-        else if (r.kind == k.snapshot) mk.kind = Marker::Kind::Snapshot, mk.label = "snapshot " + std::string(m.get_text(r, K.label));
+        else if (r.kind == k.snapshot)
+            mk.kind = Marker::Kind::Snapshot, mk.label = "snapshot " + std::string(m.get_text(r, K.label));
         else if (r.kind == k.expectation) {
             mk.kind = m.get_int(r, K.passed) != 0 ? Marker::Kind::Pass : Marker::Kind::Fail;
             mk.label = std::string(m.get_text(r, K.that));
@@ -50,8 +51,10 @@ void MarkerRow::prepare(const ViewTransform& view, float x0, float x1, int64_t c
     (void)cursor;
     placed_.clear();
     const int64_t ta = view.t_of(x0, x0, x1), tb = view.t_of(x1, x0, x1);
-    const auto it = std::lower_bound(markers_.begin(), markers_.end(), ta, [](const Marker& m, int64_t t) { return m.t < t; });
-    for (auto m = it; m != markers_.end() && m->t <= tb; ++m) placed_.push_back({view.x_of(m->t, x0, x1), static_cast<size_t>(m - markers_.begin())});
+    const auto it = std::lower_bound(markers_.begin(), markers_.end(), ta,
+                                     [](const Marker& m, int64_t t) { return m.t < t; });
+    for (auto m = it; m != markers_.end() && m->t <= tb; ++m)
+        placed_.push_back({view.x_of(m->t, x0, x1), static_cast<size_t>(m - markers_.begin())});
 }
 
 void MarkerRow::draw(ImDrawList* dl, const RowGeometry& g) {
@@ -66,7 +69,8 @@ void MarkerRow::draw(ImDrawList* dl, const RowGeometry& g) {
         const uint32_t col = marker_colour(m.kind).abgr();
         const float cy = g.y0 + h * 0.5f;
         if (m.kind == Marker::Kind::Action) {
-            dl->AddTriangleFilled(ImVec2(x - 5, g.y0 + 2), ImVec2(x + 5, g.y0 + 2), ImVec2(x, g.y0 + 10), col);
+            dl->AddTriangleFilled(ImVec2(x - 5, g.y0 + 2), ImVec2(x + 5, g.y0 + 2), ImVec2(x, g.y0 + 10),
+                                  col);
             dl->AddLine(ImVec2(x, g.y0 + 2), ImVec2(x, g.y1), col);
             if (x + 4 > text_end) {
                 dl->PushClipRect(ImVec2(x + 4, g.y0), ImVec2(g.x1, g.y1), true);
@@ -75,7 +79,8 @@ void MarkerRow::draw(ImDrawList* dl, const RowGeometry& g) {
                 text_end = x + 10 + ImGui::CalcTextSize(m.label.c_str()).x;
             }
         } else if (m.kind == Marker::Kind::Snapshot) {
-            dl->AddQuadFilled(ImVec2(x, cy - 5), ImVec2(x + 5, cy), ImVec2(x, cy + 5), ImVec2(x - 5, cy), col);
+            dl->AddQuadFilled(ImVec2(x, cy - 5), ImVec2(x + 5, cy), ImVec2(x, cy + 5), ImVec2(x - 5, cy),
+                              col);
         } else {
             dl->AddCircleFilled(ImVec2(x, cy), 4.0f, col, 12);
         }

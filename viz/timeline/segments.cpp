@@ -17,7 +17,8 @@ void SegmentFolder::add(float x0, float x1, Rgb colour) {
         last_folded_ = false;
         return;
     }
-    if (!out_.empty() && std::floor(out_.back().x1 - 1e-3f) >= std::floor(x0) && (last_folded_ || out_.back().x1 - out_.back().x0 < 1.0f)) {
+    if (!out_.empty() && std::floor(out_.back().x1 - 1e-3f) >= std::floor(x0) &&
+        (last_folded_ || out_.back().x1 - out_.back().x0 < 1.0f)) {
         Segment& s = out_.back();
         if (!last_folded_) weight_ = s.x1 - s.x0;
         s.x1 = std::max(s.x1, x1);

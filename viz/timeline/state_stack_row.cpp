@@ -82,7 +82,8 @@ void StateStackRow::draw(ImDrawList* dl, const RowGeometry& g) {
     dl->PopClipRect();
     char scale_text[32];
     std::snprintf(scale_text, sizeof scale_text, "%d", counts_.max_total);
-    dl->AddText(ImVec2(g.x1 - ImGui::CalcTextSize(scale_text).x - 3, g.y0 + 1), colours::kDimText.abgr(140), scale_text);
+    dl->AddText(ImVec2(g.x1 - ImGui::CalcTextSize(scale_text).x - 3, g.y0 + 1), colours::kDimText.abgr(140),
+                scale_text);
 }
 
 }  // namespace lvs::viz

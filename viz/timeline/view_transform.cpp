@@ -38,17 +38,23 @@ void TimeWarp::compressed(int64_t t0, int64_t t1, const std::vector<const TraceM
     for (int b = 0; b <= kBins; ++b) {
         kt_[static_cast<size_t>(b)] = t0 + static_cast<int64_t>(span * b / kBins);
         ku_[static_cast<size_t>(b)] = acc;
-        if (b < kBins) acc += kIdle + (count[static_cast<size_t>(b)] > 0 ? 1.0 + std::log1p(count[static_cast<size_t>(b)]) : 0.0);
+        if (b < kBins)
+            acc +=
+                kIdle +
+                (count[static_cast<size_t>(b)] > 0 ? 1.0 + std::log1p(count[static_cast<size_t>(b)]) : 0.0);
     }
     for (double& u : ku_) u /= acc;
     kt_.back() = t1;
 }
 
 double TimeWarp::u_of(int64_t t) const {
-    if (t <= kt_.front()) return ku_.front() + static_cast<double>(t - kt_.front()) / static_cast<double>(kt_[1] - kt_[0]) * (ku_[1] - ku_[0]);
+    if (t <= kt_.front())
+        return ku_.front() + static_cast<double>(t - kt_.front()) / static_cast<double>(kt_[1] - kt_[0]) *
+                                 (ku_[1] - ku_[0]);
     if (t >= kt_.back()) {
         const size_t n = kt_.size();
-        return ku_[n - 1] + static_cast<double>(t - kt_[n - 1]) / static_cast<double>(kt_[n - 1] - kt_[n - 2]) * (ku_[n - 1] - ku_[n - 2]);
+        return ku_[n - 1] + static_cast<double>(t - kt_[n - 1]) /
+                                static_cast<double>(kt_[n - 1] - kt_[n - 2]) * (ku_[n - 1] - ku_[n - 2]);
     }
     const size_t i = static_cast<size_t>(std::upper_bound(kt_.begin(), kt_.end(), t) - kt_.begin()) - 1;
     const double f = static_cast<double>(t - kt_[i]) / static_cast<double>(kt_[i + 1] - kt_[i]);

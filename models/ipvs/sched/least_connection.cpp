@@ -37,7 +37,8 @@ struct Wlc final : Scheduler {
         for (Dest* d : svc.dests) {
             if (!usable(*d)) continue;
             const uint64_t doh = d->overhead();
-            if (least == nullptr || loh * static_cast<uint64_t>(d->weight) > doh * static_cast<uint64_t>(least->weight)) {
+            if (least == nullptr ||
+                loh * static_cast<uint64_t>(d->weight) > doh * static_cast<uint64_t>(least->weight)) {
                 least = d;
                 loh = doh;
             }
@@ -57,7 +58,8 @@ Dest* sed_pick(Service& svc, Dest* least) {
     for (Dest* d : svc.dests) {
         if (!usable(*d) || d == least) continue;
         const uint64_t doh = sed_overhead(*d);
-        if (least == nullptr || loh * static_cast<uint64_t>(d->weight) > doh * static_cast<uint64_t>(least->weight)) {
+        if (least == nullptr ||
+            loh * static_cast<uint64_t>(d->weight) > doh * static_cast<uint64_t>(least->weight)) {
             least = d;
             loh = doh;
         }
@@ -83,7 +85,8 @@ struct Nq final : Scheduler {
             if (!usable(*d)) continue;
             if (d->activeconns == 0) return d;
             const uint64_t doh = sed_overhead(*d);
-            if (least == nullptr || loh * static_cast<uint64_t>(d->weight) > doh * static_cast<uint64_t>(least->weight)) {
+            if (least == nullptr ||
+                loh * static_cast<uint64_t>(d->weight) > doh * static_cast<uint64_t>(least->weight)) {
                 least = d;
                 loh = doh;
             }

@@ -199,10 +199,8 @@ struct Lblc final : Scheduler {
         Dest* d = least_weighted(svc);
         if (d == nullptr) return nullptr;
         // ip_vs_lblc_new: an entry already naming `d` stays as it is; otherwise it is replaced.
-        if (en == nullptr)
-            cache.insert({daddr, d, req.now});
-        else if (en->dest != d)
-            *en = {daddr, d, req.now};
+        if (en == nullptr) cache.insert({daddr, d, req.now});
+        else if (en->dest != d) *en = {daddr, d, req.now};
         return d;
     }
 

@@ -6,8 +6,9 @@ namespace lvs::ipvs {
 
 void Scheduler::explain(const Service& svc, const ConnRequest&, std::vector<Considered>& out) const {
     for (const Dest* d : svc.dests)
-        out.push_back({d, "weight=" + std::to_string(d->weight) + " active=" + std::to_string(d->activeconns) +
-                              " inactive=" + std::to_string(d->inactconns),
+        out.push_back({d,
+                       "weight=" + std::to_string(d->weight) + " active=" + std::to_string(d->activeconns) +
+                           " inactive=" + std::to_string(d->inactconns),
                        usable(*d)});
 }
 
