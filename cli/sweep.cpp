@@ -248,7 +248,13 @@ int cmd_sweep(const std::vector<std::string>& args) {
     MpiSession mpi;
     // The other ranks stay silent: rank 0 speaks for the sweep (errors included, which every
     // rank meets alike since each checks the same files and arguments).
-    std::ofstream null_stream;
+    // The silenced stream's buffer must outlive cerr's use of it: restored on every way out, or
+    // the flush at exit touches a destroyed buffer.
+    static std::ofstream null_stream;
+    struct RestoreCerr {
+        std::streambuf* saved = std::cerr.rdbuf();
+        ~RestoreCerr() { std::cerr.rdbuf(saved); }
+    } restore_cerr;
     if (mpi.rank() != 0) std::cerr.rdbuf(null_stream.rdbuf());
 
     std::vector<scenario::Axis> axes;
