@@ -176,6 +176,7 @@ void Browser::dispatch() {
         s.got_bytes = false;
         tcp::SocketError err = tcp::SocketError::None;
         s.tcp = host_.tcp().connect(host_.address(), config_.server, this, index, &err);
+        if (s.tcp != nullptr && config_.so_keepalive) s.tcp->set_keepalive(true);
         if (s.tcp == nullptr) {
             s.object = -1;
             object_failed(o, Failure::NoPort);

@@ -62,6 +62,7 @@ struct BrowserConfig {
     PageSpec page;
     LoadSchedule schedule;
     std::optional<sim::Duration> request_timeout;  // off by default, as in browsers
+    bool so_keepalive = false;                     // SO_KEEPALIVE on its connections
     net::Endpoint server;                          // the VIP
 };
 

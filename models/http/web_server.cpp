@@ -130,6 +130,7 @@ void WebServer::accept_ready(bool after_wait) {
         // accept() hands over what arrived while the connection waited (its request, even
         // its FIN), so the callbacks may run before it returns.
         tcp::TcpConn* t = listener_->accept(this, i);
+        if (t != nullptr && config_.so_keepalive) t->set_keepalive(true);
         if (c.active && c.tcp == nullptr) c.tcp = t;
     }
 }
@@ -282,6 +283,22 @@ void WebServer::abrupt_stop() {
     for (auto& p : conns_) forget(*p);
     waiting_.clear();
     listener_ = nullptr;
+    trace_workers();
+}
+
+void WebServer::kill() {
+    running_ = false;
+    LVS_TRACE(sim_, entity_, "http.server.kill").f("open", open_);
+    // inet_csk_listen_stop(): connections never accepted are reset.
+    if (listener_ != nullptr) listener_->close();
+    listener_ = nullptr;
+    // Everything else the process held: the requests were read, so each socket closes with a FIN
+    // after whatever was already queued, orphaned.
+    for (auto& p : conns_) {
+        if (!p->active) continue;
+        close_conn(*p);
+    }
+    waiting_.clear();
     trace_workers();
 }
 

@@ -35,6 +35,7 @@ struct ServerConfig {
     uint32_t backlog = 511;
     Distribution service = Distribution::fixed(1e6);  // ns per request
     net::Port port = 80;
+    bool so_keepalive = false;  // SO_KEEPALIVE on accepted connections (nginx: listen ... so_keepalive=on)
     std::string source;
 };
 
@@ -72,6 +73,10 @@ public:
     void start();
     // Stops accepting, finishes requests in flight, closes idle keep-alive connections.
     void graceful_stop();
+    // The process is killed (SIGKILL): the kernel closes every socket it held, with a FIN
+    // where nothing was left unread (tcp_close), a RST for connections still waiting in the
+    // accept queue; the listener goes, so new SYNs get RST.
+    void kill();
     // RST to every connection (a killed server with SO_LINGER 0).
     void abrupt_stop();
     // Silence: the host stops sending and receiving (crash, power-off).

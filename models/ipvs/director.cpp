@@ -783,11 +783,11 @@ void Director::ipvs_in(const Packet& p, Service* svc) {
         }
     }
     if (cp->dest != nullptr && cp->dest->available()) {
-        const uint64_t bytes = uint64_t{p.len} + uint64_t{p.segs} * 40;
-        cp->dest->stats.inpkts += p.segs;
+        const uint64_t bytes = uint64_t{p.len} + uint64_t{p.frames()} * 40;
+        cp->dest->stats.inpkts += p.frames();
         cp->dest->stats.inbytes += bytes;
         if (cp->dest->svc != nullptr) {
-            cp->dest->svc->stats.inpkts += p.segs;
+            cp->dest->svc->stats.inpkts += p.frames();
             cp->dest->svc->stats.inbytes += bytes;
         }
     }
@@ -818,11 +818,11 @@ bool Director::ipvs_out(const Packet& p) {
     ++counters_.packets_out;
     cp.flags &= ~kConnNoOutput;
     if (cp.dest != nullptr && cp.dest->available()) {
-        const uint64_t bytes = uint64_t{p.len} + uint64_t{p.segs} * 40;
-        cp.dest->stats.outpkts += p.segs;
+        const uint64_t bytes = uint64_t{p.len} + uint64_t{p.frames()} * 40;
+        cp.dest->stats.outpkts += p.frames();
         cp.dest->stats.outbytes += bytes;
         if (cp.dest->svc != nullptr) {
-            cp.dest->svc->stats.outpkts += p.segs;
+            cp.dest->svc->stats.outpkts += p.frames();
             cp.dest->svc->stats.outbytes += bytes;
         }
     }
@@ -845,7 +845,7 @@ void Director::send_icmp_unreachable(const Packet& p) {
     icmp.sport = p.sport;
     icmp.dport = p.dport;
     icmp.seq = p.seq;
-    icmp.icmp_quote_flags = static_cast<uint8_t>(p.flags);
+    icmp.aux = static_cast<uint8_t>(p.flags);
     net_.send(node_, icmp);
 }
 

@@ -211,7 +211,7 @@ void Network::send_to(NodeId from, NodeId to, const Packet& p) { transmit(from, 
 
 void Network::transmit(NodeId from, NodeId to, const Hop* hops, size_t count, const Packet& p) {
     ++packets_sent_;
-    const uint64_t wire_bytes = uint64_t{p.len} + uint64_t{p.segs} * kHeaderBytes;
+    const uint64_t wire_bytes = uint64_t{p.len} + uint64_t{p.frames()} * kHeaderBytes;
     sim::Time t = sim_.now();
     sim::Time first_bit;
     sim::Duration seg_gap;
@@ -249,6 +249,7 @@ void Network::transmit(NodeId from, NodeId to, const Hop* hops, size_t count, co
         .f("ack", static_cast<int64_t>(p.ack))
         .f("len", static_cast<int64_t>(p.len))
         .f("segs", static_cast<int64_t>(p.segs))
+        .f("lead_ack", p.lead_ack() ? 1 : 0)
         .f("arrive", t);
     Node* target = nodes_[to].handler;
     if (target == nullptr) return;  // a router or switch as a final hop: nothing processes it

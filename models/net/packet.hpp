@@ -36,7 +36,10 @@ struct Packet {
     uint32_t msg = 0;   // id of the application message whose last byte this train carries
     uint16_t segs = 1;  // segments in the train (1 for control packets)
     Proto proto = Proto::Tcp;
-    uint8_t icmp_quote_flags = 0;  // for ICMP: the flags of the quoted segment
+    // ICMP: the flags of the quoted segment. TCP: kLeadAck when a pure ACK went out just before
+    // this segment, at the same instant (one more frame of the train: counted, captured and
+    // serialised, but no event of its own, since its ACK number is the segment's).
+    uint8_t aux = 0;
 
     Ipv4 src() const { return Ipv4(saddr); }
     Ipv4 dst() const { return Ipv4(daddr); }
@@ -48,6 +51,9 @@ struct Packet {
     bool rst() const { return has(tcpflag::kRst); }
     bool ackf() const { return has(tcpflag::kAck); }
     bool is_icmp() const { return proto == Proto::Icmp; }
+    static constexpr uint8_t kLeadAck = 1;
+    bool lead_ack() const { return !is_icmp() && (aux & kLeadAck) != 0; }
+    uint32_t frames() const { return segs + (lead_ack() ? 1u : 0u); }  // frames on the wire
     // Sequence space the train occupies (SYN and FIN count one each).
     uint32_t seq_len() const { return len + (syn() ? 1u : 0u) + (fin() ? 1u : 0u); }
 };

@@ -147,6 +147,11 @@ void PcapWriter::on_transmit(const Packet& p, NodeId from, NodeId to, sim::Time 
         add(first_bit.ns(), frame(p, from, to, p.seq, 0, static_cast<uint8_t>(p.flags)));
         return;
     }
+    if (p.lead_ack()) {
+        // The pure ACK that went just before: its own frame, ahead of the train.
+        add(first_bit.ns(), frame(p, from, to, p.seq, 0, tcpflag::kAck));
+        first_bit += seg_gap * (kHeaderBytes) / (kMss + kHeaderBytes);
+    }
     uint32_t left = p.len;
     uint32_t seq = p.seq;
     for (uint16_t i = 0; left > 0; ++i) {

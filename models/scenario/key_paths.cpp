@@ -106,6 +106,15 @@ void apply_set(YAML::Node root, const std::string& assignment) {
 std::vector<std::pair<std::string, std::string>> list_keys(const Scenario& s) {
     std::vector<std::pair<std::string, std::string>> out;
     const auto add = [&](std::string k, std::string v) { out.emplace_back(std::move(k), std::move(v)); };
+    // A host's TCP: its bundle, CONFIG_HZ, the jiffies phase and every TCP sysctl.
+    const auto add_host_tcp = [&](const std::string& p, const tcp::TcpProfile& t) {
+        add(p + "tcp", t.name);
+        add(p + "hz", std::to_string(t.hz));
+        add(p + "jiffies_at_start",
+            t.jiffies_at_start ? std::to_string(*t.jiffies_at_start) : "(drawn from the seed)");
+        for (const tcp::TcpSysctlDef& def : tcp::tcp_sysctl_table())
+            add(p + "sysctl." + std::string(def.name), tcp::format_tcp_sysctl(t.sysctl, def));
+    };
     add("name", s.name);
     add("seed", std::to_string(s.seed));
     add("duration", sim::format_duration(s.duration));
@@ -128,10 +137,11 @@ std::vector<std::pair<std::string, std::string>> list_keys(const Scenario& s) {
             if (x.sysctl == &def) v = x.value;
         add("director.sysctl." + std::string(def.name), std::to_string(v));
     }
+    add_host_tcp("director.", s.director_tcp);
     for (const auto& rs : s.realservers) {
         const std::string p = "realservers." + rs.name + ".";
         add(p + "address", rs.address.str());
-        add(p + "tcp", rs.tcp);
+        add_host_tcp(p, rs.tcp);
         add(p + "server", rs.server.preset);
         add(p + "keepalive", rs.server.keepalive ? "true" : "false");
         add(p + "keepalive_timeout", sim::format_duration(rs.server.keepalive_timeout));
@@ -140,12 +150,13 @@ std::vector<std::pair<std::string, std::string>> list_keys(const Scenario& s) {
         add(p + "model", rs.server.model == http::WorkerModel::Prefork ? "prefork" : "event");
         add(p + "backlog", std::to_string(rs.server.backlog));
         add(p + "service_time", format_distribution(rs.server.service, false));
+        add(p + "so_keepalive", rs.server.so_keepalive ? "true" : "false");
     }
     for (const auto& c : s.clients) {
         const std::string p = "clients." + c.name + ".";
         add(p + "count", std::to_string(c.count));
-        add(p + "tcp", c.tcp);
-        if (c.port_low != 0) add(p + "ports", std::to_string(c.port_low) + "-" + std::to_string(c.port_high));
+        add_host_tcp(p, c.tcp);
+        add(p + "so_keepalive", c.browser.so_keepalive ? "true" : "false");
         add(p + "browser", c.browser.profile.name);
         add(p + "keepalive_timeout", sim::format_duration(c.browser.profile.keepalive_timeout));
         add(p + "max_connections", std::to_string(c.browser.profile.max_connections));

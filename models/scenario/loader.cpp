@@ -138,7 +138,6 @@ private:
         const YAML::Node list = root_["realservers"];
         if (!list) return;
         if (!list.IsSequence()) r_.fail(list, "realservers must be a list (lines starting with '- name:')");
-        const std::vector<std::string> tcp_names = to_strings(tcp::tcp_profile_names());
         std::set<uint32_t> addresses;
         for (const auto& n : list) {
             r_.check_keys(n, schema::kRealserver, "a realserver");
@@ -151,7 +150,7 @@ private:
             rs.address = r_.address(n["address"], "address");
             if (!addresses.insert(rs.address.value()).second)
                 r_.fail(n["address"], "the address " + rs.address.str() + " is used twice");
-            if (n["tcp"]) rs.tcp = r_.one_of(n["tcp"], "TCP profile", tcp_names);
+            rs.tcp = host_tcp(n, "realserver " + rs.name, false);
             const std::string preset =
                 n["server"] ? r_.one_of(n["server"], "server preset", to_strings(http::server_preset_names()))
                             : "iis";
@@ -172,6 +171,7 @@ private:
             if (n["backlog"])
                 web.backlog = static_cast<uint32_t>(r_.integer(n["backlog"], "backlog", 1, 65535));
             if (n["service_time"]) web.service = r_.distribution(n["service_time"], "service_time", false);
+            if (n["so_keepalive"]) web.so_keepalive = r_.boolean(n["so_keepalive"], "so_keepalive");
             s_.realservers.push_back(std::move(rs));
         }
     }
@@ -193,12 +193,11 @@ private:
         if (d["address"]) s_.director_address = r_.address(d["address"], "director.address");
         if (const YAML::Node rules = d["rules"]) read_rules(rules);
         if (const YAML::Node hcs = d["health_checks"]) health_checks(hcs);
+        s_.director_tcp = host_tcp(d, "the director", true);
         if (const YAML::Node sc = d["sysctl"]) {
-            if (!sc.IsMap())
-                r_.fail(sc, "director.sysctl must map names to values, e.g. expire_nodest_conn: 1");
+            // IPVS's own sysctls here; host_tcp() took the TCP ones.
             for (const auto& kv : sc) {
-                if (!kv.first.IsScalar())
-                    r_.fail(kv.first, "a sysctl name must be a plain word", "e.g. expire_nodest_conn: 1");
+                if (tcp::find_tcp_sysctl(kv.first.as<std::string>()) != nullptr) continue;
                 const ipvs::SysctlDef* def = sysctl_named(kv.first, kv.first.as<std::string>());
                 s_.sysctls.push_back({def,
                                       static_cast<int>(r_.integer(
@@ -206,6 +205,47 @@ private:
                                       mark_of(kv.first)});
             }
         }
+    }
+
+    // A host's TCP: `tcp` (a bundle), `sysctl` (the kernel's names and units), `hz`,
+    // `jiffies_at_start`. On the director `sysctl` also holds IPVS's sysctls.
+    tcp::TcpProfile host_tcp(const YAML::Node& n, const std::string& who, bool director) {
+        const std::string bundle =
+            n["tcp"] ? r_.one_of(n["tcp"], "TCP profile", to_strings(tcp::tcp_profile_names()))
+                     : std::string("linux-6");
+        tcp::TcpProfile p = *tcp::find_tcp_profile(bundle);
+        if (n["hz"]) {
+            const int64_t hz = r_.integer(n["hz"], "hz", 100, 1000);
+            if (hz != 100 && hz != 250 && hz != 300 && hz != 1000)
+                r_.fail(n["hz"], "hz is CONFIG_HZ: 100, 250, 300 or 1000, not " + std::to_string(hz),
+                        "Debian's kernels use 250");
+            p.hz = static_cast<uint32_t>(hz);
+        }
+        if (n["jiffies_at_start"])
+            p.jiffies_at_start = static_cast<tcp::Jiffies>(
+                r_.integer(n["jiffies_at_start"], "jiffies_at_start", 0, UINT32_MAX));
+        const YAML::Node sc = n["sysctl"];
+        if (!sc) return p;
+        if (!sc.IsMap()) r_.fail(sc, who + ": sysctl must map names to values, e.g. tcp_retries2: 5");
+        for (const auto& kv : sc) {
+            if (!kv.first.IsScalar())
+                r_.fail(kv.first, "a sysctl name must be a plain word", "e.g. tcp_retries2: 5");
+            const std::string name = kv.first.as<std::string>();
+            const tcp::TcpSysctlDef* def = tcp::find_tcp_sysctl(name);
+            if (def == nullptr) {
+                if (director && ipvs::find_sysctl(name) != nullptr) continue;
+                std::vector<std::string> known;
+                for (const tcp::TcpSysctlDef& t : tcp::tcp_sysctl_table()) known.emplace_back(t.name);
+                if (director)
+                    for (const ipvs::SysctlDef& t : ipvs::sysctl_table()) known.emplace_back(t.name);
+                const std::string near = did_you_mean(name, known);
+                r_.fail(kv.first, "unknown sysctl '" + name + "' for " + who,
+                        near.empty() ? "known: " + join(known) : "did you mean '" + near + "'?");
+            }
+            const std::string err = tcp::set_tcp_sysctl(p.sysctl, *def, r_.text(kv.second, name));
+            if (!err.empty()) r_.fail(kv.second, err, std::string(def->meaning));
+        }
+        return p;
     }
 
     const ipvs::SysctlDef* sysctl_named(const YAML::Node& at, const std::string& name) {
@@ -292,7 +332,6 @@ private:
         const YAML::Node list = root_["clients"];
         if (!list) return;
         if (!list.IsSequence()) r_.fail(list, "clients must be a list (lines starting with '- name:')");
-        const std::vector<std::string> tcp_names = to_strings(tcp::tcp_profile_names());
         for (const auto& n : list) {
             r_.check_keys(n, schema::kClientGroup, "a client group");
             ClientGroupSpec c;
@@ -300,7 +339,7 @@ private:
             if (!n["name"]) r_.fail(n, "a client group needs a name", "add `name: users`");
             c.name = unique_name(n["name"], "client group name");
             if (n["count"]) c.count = static_cast<uint32_t>(r_.integer(n["count"], "count", 1, 1'000'000));
-            if (n["tcp"]) c.tcp = r_.one_of(n["tcp"], "TCP profile", tcp_names);
+            c.tcp = host_tcp(n, "client group " + c.name, false);
             if (n["ports"]) ports(n["ports"], c);
             if (n["target"]) {
                 c.target = endpoint(n["target"], "target", "VIP:port, e.g. 10.0.0.101:80");
@@ -325,6 +364,7 @@ private:
                 else b.request_timeout = r_.duration(n["request_timeout"], "request_timeout");
             }
             if (n["page"]) page(n["page"], b.page);
+            if (n["so_keepalive"]) b.so_keepalive = r_.boolean(n["so_keepalive"], "so_keepalive");
             b.schedule.kind = http::LoadSchedule::Kind::Times;
             b.schedule.times = {sim::Time{}};
             if (n["schedule"]) schedule(n["schedule"], b.schedule);
@@ -347,8 +387,7 @@ private:
         if (dash == std::string::npos || lo < 1024 || hi > 65535 || hi < lo)
             r_.fail(n, "ports must be a range LOW-HIGH within 1024-65535",
                     "e.g. ports: 40000-40079 (Linux's ip_local_port_range)");
-        c.port_low = static_cast<uint16_t>(lo);
-        c.port_high = static_cast<uint16_t>(hi);
+        c.tcp.sysctl.ip_local_port_range = {static_cast<uint16_t>(lo), static_cast<uint16_t>(hi)};
     }
 
     void page(const YAML::Node& n, http::PageSpec& p) {

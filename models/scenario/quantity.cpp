@@ -68,9 +68,101 @@ double servers_sum(Run& r, double (*one)(Run::RealServer&)) {
     return sum;
 }
 
+// Visits the TCP counters (tcp_stack.hpp) of the realserver's host, or of every host of the
+// client group (all groups for `clients`).
+template <class F>
+void for_each_host(Run& r, const QuantityRef& q, bool realserver, F f) {
+    if (realserver) {
+        f(r.realservers()[q.subject].host->tcp().counters());
+        return;
+    }
+    const auto& groups = r.client_groups();
+    for (size_t i = 0; i < groups.size(); ++i)
+        if (q.all_groups || i == q.subject)
+            for (const auto& h : groups[i].hosts) f(h->tcp().counters());
+}
+template <class F>
+double over_hosts(Run& r, const QuantityRef& q, bool realserver, F f) {
+    double sum = 0;
+    for_each_host(r, q, realserver, [&](const tcp::TcpCounters& k) { sum += f(k); });
+    return sum;
+}
+// The earliest (or latest) of a time the hosts recorded, or -1 when none did.
+template <class F>
+double earliest_or_latest(Run& r, const QuantityRef& q, bool realserver, bool first, F time_of) {
+    double best = -1;
+    for_each_host(r, q, realserver, [&](const tcp::TcpCounters& k) {
+        const std::optional<sim::Time> t = time_of(k, first);
+        if (!t) return;
+        const double x = t->seconds();
+        if (best < 0 || (first ? x < best : x > best)) best = x;
+    });
+    return best;
+}
+// When a kind of segment was first (or last) sent: -1 if never.
+double when(Run& r, const QuantityRef& q, bool realserver, bool first,
+            tcp::TcpCounters::When tcp::TcpCounters::*which) {
+    return earliest_or_latest(r, q, realserver, first,
+                              [which](const tcp::TcpCounters& k, bool f) -> std::optional<sim::Time> {
+                                  const tcp::TcpCounters::When& w = k.*which;
+                                  if (w.first == sim::Time{} && w.last == sim::Time{}) return std::nullopt;
+                                  return f ? w.first : w.last;
+                              });
+}
+double first_error(Run& r, const QuantityRef& q, bool realserver) {
+    return earliest_or_latest(
+        r, q, realserver, true, [](const tcp::TcpCounters& k, bool) -> std::optional<sim::Time> {
+            return k.error_seen ? std::optional<sim::Time>(k.first_error_at) : std::nullopt;
+        });
+}
+
 using U = Unit;
 using R = Run&;
 using Q = const QuantityRef&;
+using K = const tcp::TcpCounters&;
+using W = tcp::TcpCounters;
+
+// The TCP rows, for a realserver host (RS) or a client group (GROUP).
+#define LVSIM_TCP_QUANTITIES(P, RS)                                                                          \
+    QuantityDef{P ".tcp.syn_sent", U::Count, "SYNs sent (retransmissions included)",                         \
+                [](R r, Q q) { return over_hosts(r, q, RS, [](K k) { return double(k.sent.syn); }); }},      \
+        QuantityDef{                                                                                         \
+            P ".tcp.synack_sent", U::Count, "SYN+ACKs sent",                                                 \
+            [](R r, Q q) { return over_hosts(r, q, RS, [](K k) { return double(k.sent.synack); }); }},       \
+        QuantityDef{P ".tcp.fin_sent", U::Count, "segments with FIN sent",                                   \
+                    [](R r, Q q) { return over_hosts(r, q, RS, [](K k) { return double(k.sent.fin); }); }},  \
+        QuantityDef{P ".tcp.rst_sent", U::Count, "RSTs sent",                                                \
+                    [](R r, Q q) { return over_hosts(r, q, RS, [](K k) { return double(k.sent.rst); }); }},  \
+        QuantityDef{P ".tcp.data_sent", U::Count, "data segments sent",                                      \
+                    [](R r, Q q) { return over_hosts(r, q, RS, [](K k) { return double(k.sent.data); }); }}, \
+        QuantityDef{                                                                                         \
+            P ".tcp.ack_sent", U::Count, "pure ACKs sent (no data, no SYN, FIN or RST)",                     \
+            [](R r, Q q) { return over_hosts(r, q, RS, [](K k) { return double(k.sent.pure_ack); }); }},     \
+        QuantityDef{                                                                                         \
+            P ".tcp.retransmits", U::Count, "retransmitted segments (SYNs, probes and RTOs included)",       \
+            [](R r, Q q) { return over_hosts(r, q, RS, [](K k) { return double(k.retransmits); }); }},       \
+        QuantityDef{                                                                                         \
+            P ".tcp.loss_probes", U::Count, "tail-loss probes (TcpExtTCPLossProbes)",                        \
+            [](R r, Q q) { return over_hosts(r, q, RS, [](K k) { return double(k.loss_probes); }); }},       \
+        QuantityDef{                                                                                         \
+            P ".tcp.keepalive_probes", U::Count, "keep-alive probes (SO_KEEPALIVE)",                         \
+            [](R r, Q q) { return over_hosts(r, q, RS, [](K k) { return double(k.keepalive_probes); }); }},  \
+        QuantityDef{P ".tcp.first_syn_s", U::Seconds, "when the first SYN went out (-1: never)",             \
+                    [](R r, Q q) { return when(r, q, RS, true, &W::syn_at); }},                              \
+        QuantityDef{P ".tcp.last_syn_s", U::Seconds, "when the last SYN went out (-1: never)",               \
+                    [](R r, Q q) { return when(r, q, RS, false, &W::syn_at); }},                             \
+        QuantityDef{P ".tcp.first_fin_s", U::Seconds, "when the first FIN went out (-1: never)",             \
+                    [](R r, Q q) { return when(r, q, RS, true, &W::fin_at); }},                              \
+        QuantityDef{P ".tcp.first_rst_s", U::Seconds, "when the first RST went out (-1: never)",             \
+                    [](R r, Q q) { return when(r, q, RS, true, &W::rst_at); }},                              \
+        QuantityDef{P ".tcp.last_retransmit_s", U::Seconds,                                                  \
+                    "when the last retransmission went out (-1: never)",                                     \
+                    [](R r, Q q) { return when(r, q, RS, false, &W::retransmit_at); }},                      \
+        QuantityDef {                                                                                        \
+        P ".tcp.first_error_s", U::Seconds,                                                                  \
+            "when an application first got an error (ECONNREFUSED, ECONNRESET, ETIMEDOUT; -1: never)",       \
+            [](R r, Q q) { return first_error(r, q, RS); }                                                   \
+    }
 
 // The table. Patterns are matched part by part; the first match wins.
 const std::array kQuantities{
@@ -159,6 +251,8 @@ const std::array kQuantities{
     QuantityDef{"RS.under_count", U::Count, "workers held beyond what Erlang C predicts busy",
                 [](R r, Q q) { return capacity_of(r, q).under_count; }},
 
+    LVSIM_TCP_QUANTITIES("RS", true),
+
     // Clients: all of them (`clients`) or one group.
     QuantityDef{"GROUP.pages", U::Count, "pages started", [](R r, Q q) { return n(clients_of(r, q).pages); }},
     QuantityDef{"GROUP.pages_completed", U::Count, "pages whose every object arrived or failed",
@@ -203,6 +297,8 @@ const std::array kQuantities{
                 [](R r, Q q) { return clients_of(r, q).longest_stall_s; }},
     QuantityDef{"GROUP.requests_per_connection", U::Ratio, "requests per closed connection",
                 [](R r, Q q) { return clients_of(r, q).requests_per_connection; }},
+
+    LVSIM_TCP_QUANTITIES("GROUP", false),
 
     // All realservers together.
     QuantityDef{"servers.time_wait", U::Count, "TCP sockets in TIME_WAIT on all realservers now",
@@ -292,6 +388,8 @@ const std::array kQuantities{
 
     QuantityDef{"time", U::Seconds, "the simulated clock", [](R r, Q) { return r.sim().now().seconds(); }},
 };
+
+#undef LVSIM_TCP_QUANTITIES
 
 std::vector<std::string_view> split(std::string_view s) {
     std::vector<std::string_view> parts;

@@ -64,8 +64,8 @@ void Run::build() {
     const net::NodeId lan = net_.add_node("lan", net::NodeKind::Switch);
     const net::LinkSpec lan_link{s.network.lan_delay, s.network.lan_bandwidth_bps, 0.0};
     net_.add_link(internet, lan, lan_link);
-    director_ = std::make_unique<ipvs::Director>(net_, "director", s.director_address, *kernel,
-                                                 tcp::linux6_profile());
+    director_ =
+        std::make_unique<ipvs::Director>(net_, "director", s.director_address, *kernel, s.director_tcp);
     net_.add_link(director_->node(), lan, lan_link);
 
     // Forwarding method per realserver, from the rules: -m puts the director on the reply
@@ -85,7 +85,7 @@ void Run::build() {
     for (const RealServerSpec& spec : s.realservers) {
         RealServer rs;
         rs.name = spec.name;
-        rs.host = std::make_unique<net::Host>(net_, spec.name, *tcp::find_tcp_profile(spec.tcp));
+        rs.host = std::make_unique<net::Host>(net_, spec.name, spec.tcp);
         rs.host->add_address(spec.address);
         net_.add_link(rs.host->node(), lan, lan_link);
         const auto& f = forwards[spec.address.value()];
@@ -119,16 +119,9 @@ void Run::build() {
         g.name = spec.name;
         http::BrowserConfig cfg = spec.browser;
         cfg.server = spec.target;
-        const tcp::TcpProfile* profile = tcp::find_tcp_profile(spec.tcp);
-        if (spec.port_low != 0) {
-            custom_profiles_.push_back(std::make_unique<tcp::TcpProfile>(*profile));
-            custom_profiles_.back()->ephemeral_low = spec.port_low;
-            custom_profiles_.back()->ephemeral_high = spec.port_high;
-            profile = custom_profiles_.back().get();
-        }
         for (uint32_t i = 0; i < spec.count; ++i) {
             const std::string name = spec.count == 1 ? spec.name : spec.name + "." + std::to_string(i + 1);
-            auto h = std::make_unique<net::Host>(net_, name, *profile);
+            auto h = std::make_unique<net::Host>(net_, name, spec.tcp);
             h->add_address(net::Ipv4(net::Ipv4::of(172, 16, 0, 0).value() + ++next_client));
             net_.add_link(h->node(), internet, {access, s.network.bandwidth_bps, s.network.loss});
             g.browsers.push_back(std::make_unique<http::Browser>(*h, name + ":browser", cfg, g.stats));
@@ -272,6 +265,7 @@ void Run::apply_action(const ServerAction& a, const std::string& when) {
         case ServerVerb::Stop: web.abrupt_stop(); break;
         case ServerVerb::GracefulStop: web.graceful_stop(); break;
         case ServerVerb::Crash: web.crash(); break;
+        case ServerVerb::Kill: web.kill(); break;
         case ServerVerb::Start: web.start(); break;
         case ServerVerb::KeepaliveOn: web.set_keepalive(true, web.config().keepalive_timeout); break;
         case ServerVerb::KeepaliveOff: web.set_keepalive(false, web.config().keepalive_timeout); break;

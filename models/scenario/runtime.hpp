@@ -237,7 +237,6 @@ private:
     std::vector<ClientGroup> groups_;
     std::vector<std::unique_ptr<ipvs::HealthChecker>> health_;
     std::unique_ptr<net::PcapWriter> pcap_;
-    std::vector<std::unique_ptr<tcp::TcpProfile>> custom_profiles_;  // hosts keep references
     sim::Time end_;
     bool built_ = false;
 

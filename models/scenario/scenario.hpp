@@ -20,6 +20,7 @@
 #include "models/ipvs/ipvsadm.hpp"
 #include "models/ipvs/sysctl.hpp"
 #include "models/scenario/expr.hpp"
+#include "models/tcp/tcp_profile.hpp"
 #include "sim/time.hpp"
 
 namespace lvs::scenario {
@@ -64,18 +65,15 @@ struct NetworkSpec {
 struct RealServerSpec {
     std::string name;
     net::Ipv4 address;
-    std::string tcp = "linux-6";
-    http::ServerConfig server;  // preset plus overrides
+    tcp::TcpProfile tcp = tcp::linux6_profile();  // bundle plus `sysctl:`, `hz`, `jiffies_at_start`
+    http::ServerConfig server;                    // preset plus overrides
     Mark mark;
 };
 
 struct ClientGroupSpec {
     std::string name;
     uint32_t count = 1;
-    std::string tcp = "linux-6";
-    // ip_local_port_range override ("40000-40079"); 0/0 = the TCP profile's range.
-    uint16_t port_low = 0;
-    uint16_t port_high = 0;
+    tcp::TcpProfile tcp = tcp::linux6_profile();  // `ports:` is its ip_local_port_range
     net::Endpoint target;         // the VIP:port (or realserver address:port) it loads pages from
     bool target_given = false;    // `target:` in the file (else the first TCP service)
     http::BrowserConfig browser;  // profile, page, schedule, request timeout
@@ -103,6 +101,9 @@ struct SysctlAction {
     const ipvs::SysctlDef* sysctl = nullptr;  // from ipvs::sysctl_table()
     int value = 0;
 };
+// stop: SO_LINGER 0 close of every socket (RST); kill: the process dies and the kernel closes its
+// sockets (FIN, RST for unaccepted ones); crash: the host goes silent; graceful-stop: finish
+// requests, close idle keep-alive connections.
 enum class ServerVerb : uint8_t {
     Stop,
     GracefulStop,
@@ -111,6 +112,7 @@ enum class ServerVerb : uint8_t {
     KeepaliveOn,
     KeepaliveOff,
     KeepaliveTimeout,
+    Kill,
     Count
 };
 struct ServerAction {
@@ -131,7 +133,7 @@ using TimelineAction = std::variant<IpvsadmAction, SysctlAction, ServerAction, C
 
 // The words a scenario file uses for the verbs (`action: graceful-stop`), indexed by the enums.
 constexpr std::array<std::string_view, static_cast<size_t>(ServerVerb::Count)> kServerVerbNames{
-    "stop", "graceful-stop", "crash", "start", "keepalive-on", "keepalive-off", "keepalive-timeout"};
+    "stop", "graceful-stop", "crash", "start", "keepalive-on", "keepalive-off", "keepalive-timeout", "kill"};
 constexpr std::array<std::string_view, static_cast<size_t>(ClientVerb::Count)> kClientVerbNames{
     "start-reloading", "stop-reloading", "keepalive-timeout"};
 inline std::string_view to_string(ServerVerb v) { return kServerVerbNames[static_cast<size_t>(v)]; }
@@ -182,6 +184,7 @@ struct Scenario {
     std::string kernel_asked;        // as the file wrote it ("5.4"), when that differs
     NetworkSpec network;
     net::Ipv4 director_address = net::Ipv4::of(10, 0, 0, 1);
+    tcp::TcpProfile director_tcp = tcp::linux6_profile();  // the director's own stack (health checks)
     std::vector<Rule> rules;
     std::vector<SysctlSetting> sysctls;
     std::vector<HealthCheckSpec> health_checks;

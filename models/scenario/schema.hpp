@@ -11,12 +11,16 @@ inline const std::vector<std::string> kRoot{
     "name",    "lesson",   "seed",        "duration", "kernel",   "sample_every", "capacity_check",
     "network", "director", "realservers", "clients",  "timeline", "expect"};
 inline const std::vector<std::string> kNetwork{"rtt", "bandwidth", "lan_delay", "lan_bandwidth", "loss"};
-inline const std::vector<std::string> kDirector{"address", "rules", "sysctl", "health_checks"};
+inline const std::vector<std::string> kDirector{"address", "rules", "sysctl",          "health_checks",
+                                                "tcp",     "hz",    "jiffies_at_start"};
 inline const std::vector<std::string> kHealthCheck{"name",     "service",   "interval",  "timeout",
                                                    "failures", "successes", "quiescent", "fallback"};
-inline const std::vector<std::string> kRealserver{"name",      "address",           "tcp",          "server",
-                                                  "keepalive", "keepalive_timeout", "max_requests", "workers",
-                                                  "model",     "backlog",           "service_time"};
+// A host's TCP (realservers, client groups, the director): `tcp` names a bundle
+// (tcp_profile.hpp), `sysctl` overrides the kernel's sysctls, `hz` is CONFIG_HZ and
+// `jiffies_at_start` pins the phase of its jiffies.
+inline const std::vector<std::string> kRealserver{
+    "name",  "address", "tcp",          "server", "keepalive", "keepalive_timeout", "max_requests", "workers",
+    "model", "backlog", "service_time", "sysctl", "hz",        "jiffies_at_start",  "so_keepalive"};
 inline const std::vector<std::string> kClientGroup{"name",
                                                    "count",
                                                    "tcp",
@@ -28,7 +32,11 @@ inline const std::vector<std::string> kClientGroup{"name",
                                                    "page",
                                                    "schedule",
                                                    "ports",
-                                                   "target"};
+                                                   "target",
+                                                   "sysctl",
+                                                   "hz",
+                                                   "jiffies_at_start",
+                                                   "so_keepalive"};
 inline const std::vector<std::string> kPage{"html", "objects", "object_size", "request"};
 inline const std::vector<std::string> kSchedule{"reload_every", "think", "times", "start", "stop"};
 inline const std::vector<std::string> kTimelineEntry{"at",     "ipvsadm", "sysctl", "server",

@@ -35,7 +35,7 @@ TcpConn::TcpConn(TcpStack& stack, const net::FourTuple& tuple)
       tuple_(tuple),
       id_(stack.next_conn_id()),
       cwnd_(stack.profile().initial_cwnd),
-      rto_(stack.profile().rto_initial),
+      rto_(stack.clock().from_duration(sim::s(1))),  // TCP_TIMEOUT_INIT
       rtx_timer_(stack.sim(), [this] { on_rtx_timer(); }),
       delack_timer_(stack.sim(), [this] { on_delack_timer(); }) {}
 
@@ -86,6 +86,10 @@ void TcpConn::fail(SocketError e, TcpEvent why) {
         .f("state", to_string(state_));
     app_ = nullptr;
     app_closed_ = true;
+    if (app != nullptr && !stack_.counters_.error_seen) {
+        stack_.counters_.error_seen = true;
+        stack_.counters_.first_error_at = stack_.sim().now();
+    }
     if (state_ != TcpState::Closed && !apply(why)) set_state(TcpState::Closed, why);
     if (app != nullptr && !in_accept_queue_) app->on_error(*this, e);
     enter_closed();
@@ -93,8 +97,31 @@ void TcpConn::fail(SocketError e, TcpEvent why) {
 
 void TcpConn::enter_time_wait() {
     delack_timer_.disarm();
-    arm_rtx(TimerMode::TimeWait, stack_.profile().time_wait);
+    ack_timer_ = false;
+    time_wait_since_ = stack_.sim().now();
+    // tcp_time_wait(): no TIME_WAIT socket beyond tcp_max_tw_buckets (TCPTimeWaitOverflow):
+    // the connection just closes.
+    if (static_cast<int64_t>(stack_.count(TcpState::TimeWait)) > stack_.sysctl().tcp_max_tw_buckets) {
+        ++stack_.counters_.time_wait_overflow;
+        LVS_TRACE(stack_.sim(), stack_.entity(), "tcp.tw-overflow")
+            .f("conn", id_)
+            .f("remote", tuple_.remote.str());
+        apply(TcpEvent::Timeout);
+        enter_closed();
+        return;
+    }
+    arm_rtx(TimerMode::TimeWait, stack_.clock().from_duration(sim::s(60)));  // TCP_TIMEWAIT_LEN
 }
+
+void TcpConn::count_retransmit() {
+    ++retransmissions_;
+    ++stack_.counters_.retransmits;
+    stack_.counters_.retransmit_at.note(stack_.sim().now());
+}
+
+Jiffies TcpConn::now_jiffies() const { return stack_.clock().jiffies(stack_.sim().now()); }
+
+sim::Duration TcpConn::rto() const { return stack_.clock().duration(rto_); }
 
 // ---- sending ---------------------------------------------------------------------------------
 
@@ -110,19 +137,40 @@ void TcpConn::emit(uint8_t flags, uint32_t seq, uint32_t len, uint16_t segs, uin
     p.flags = flags;
     p.segs = segs;
     p.msg = msg;
-    if (flags & flag::kAck) {
-        delack_timer_.disarm();
-        acked_upto_ = rcv_nxt_;
+    TcpCounters& k = stack_.counters_;
+    const sim::Time now = stack_.sim().now();
+    if (ack_now_deferred_ && (flags & flag::kAck) && !(flags & (flag::kRst | flag::kSyn)) &&
+        (len > 0 || (flags & flag::kFin))) {
+        // The held ACK goes first, as its own frame of this train.
+        ack_now_deferred_ = false;
+        if (ack_sched_) {
+            p.aux = Packet::kLeadAck;
+            ++k.sent.pure_ack;
+            k.pure_ack_at.note(now);
+        }
     }
-    if (flags & flag::kRst) ++stack_.counters_.resets_sent;
+    if (flags & flag::kRst) {
+        ++k.resets_sent;
+        ++k.sent.rst;
+        k.rst_at.note(now);
+    } else if (flags & flag::kSyn) {
+        if (flags & flag::kAck) ++k.sent.synack, k.synack_at.note(now);
+        else ++k.sent.syn, k.syn_at.note(now);
+    } else {
+        if (len > 0) k.sent.data += segs, k.data_at.note(now);
+        if (flags & flag::kFin) ++k.sent.fin, k.fin_at.note(now);
+        if (len == 0 && !(flags & flag::kFin)) ++k.sent.pure_ack, k.pure_ack_at.note(now);
+    }
+    if ((flags & flag::kAck) && !(flags & flag::kRst)) ack_sent();
+    if (len > 0) data_sent();
     stack_.transmit(route_, p);
 }
 
 void TcpConn::send_ack() { emit(flag::kAck, snd_nxt_); }
 
-void TcpConn::arm_rtx(TimerMode mode, sim::Duration d) {
+void TcpConn::arm_rtx(TimerMode mode, Jiffies timeout) {
     timer_mode_ = mode;
-    rtx_timer_.arm(d);
+    stack_.arm_kernel_timer(rtx_timer_, timeout);
 }
 
 void TcpConn::output() {
@@ -131,12 +179,7 @@ void TcpConn::output() {
         ((state_ == TcpState::FinWait1 || state_ == TcpState::LastAck || state_ == TcpState::Closing) &&
          app_closed_);
     if (!may_send) return;
-    const TcpProfile& prof = stack_.profile();
     const sim::Time now = stack_.sim().now();
-    // Cubic-like profile: a window that sat idle longer than the RTO restarts from the
-    // initial window (tcp_slow_start_after_idle with a congestion control that obeys it).
-    if (prof.restart_after_idle && snd_una_ == snd_max_ && now - last_send_ > rto_)
-        cwnd_ = std::min(cwnd_, prof.initial_cwnd);
     bool sent = false;
     while (seq_lt(snd_nxt_, app_end_)) {
         const uint32_t inflight = segments_in_flight();
@@ -168,7 +211,7 @@ void TcpConn::output() {
             rtt_seq_ = snd_nxt_ + len;
             rtt_start_ = now;
         }
-        if (retransmitting_) ++retransmissions_, ++stack_.counters_.retransmits;
+        if (retransmitting_) count_retransmit();
         emit(flags, snd_nxt_, len, segs, msg);
         snd_nxt_ += len;
         if (with_fin) {
@@ -185,17 +228,20 @@ void TcpConn::output() {
         send_fin();
         sent = true;
     }
-    if (sent && timer_mode_ != TimerMode::Rto && timer_mode_ != TimerMode::Probe) {
-        // The first flight after idle: a tail-loss probe comes before the RTO once an RTT is
-        // known (Linux tcp_schedule_loss_probe: PTO = 2*SRTT, plus TCP_RTO_MIN when one
-        // segment is out, never later than the RTO would fire).
-        const TcpProfile& p = stack_.profile();
-        if (p.tail_loss_probe && srtt_ > sim::Duration{} && !probe_sent_) {
-            const sim::Duration pto = srtt_ * 2 + (segments_in_flight() <= 1 ? p.rto_min : sim::ms(2));
-            arm_rtx(TimerMode::Probe, std::min(pto, rto_));
-        } else {
-            arm_rtx(TimerMode::Rto, rto_);
-        }
+    if (sent && timer_mode_ != TimerMode::Rto && timer_mode_ != TimerMode::Probe)
+        schedule_loss_probe_or_rto();
+}
+
+void TcpConn::schedule_loss_probe_or_rto() {
+    // tcp_schedule_loss_probe(): with an RTT known, a probe after 2*SRTT plus tcp_rto_min
+    // (one segment out) or TCP_TIMEOUT_MIN (2 ms), never later than the RTO would fire.
+    const TcpSysctls& sys = stack_.sysctl();
+    const bool tlp = sys.tcp_early_retrans == 3 || sys.tcp_early_retrans == 4;
+    if (tlp && srtt_us_ != 0 && !probe_sent_) {
+        const int64_t t_us = (srtt_us_ >> 2) + (segments_in_flight() <= 1 ? sys.tcp_rto_min_us : 2000);
+        arm_rtx(TimerMode::Probe, std::min(stack_.clock().from_us(t_us), rto_));
+    } else {
+        arm_rtx(TimerMode::Rto, rto_);
     }
 }
 
@@ -213,6 +259,21 @@ SocketError TcpConn::send(const net::AppMessage& m) {
     if (reset_seen_ || state_ == TcpState::Closed) return SocketError::BrokenPipe;
     if (state_ != TcpState::Established && state_ != TcpState::CloseWait) return SocketError::NotConnected;
     if (out_count_ == kMaxOut) return SocketError::BrokenPipe;  // an HTTP/1.1 peer never gets here
+    // tcp_slow_start_after_idle_check() (from tcp_skb_entail): nothing in flight, a congestion
+    // control without its own cong_control (bbr has one), idle longer than the RTO ->
+    // tcp_cwnd_restart(): halve once per RTO of idle beyond the first, down to the restart
+    // window min(TCP_INIT_CWND, cwnd).
+    const TcpSysctls& sys = stack_.sysctl();
+    if (sys.tcp_slow_start_after_idle != 0 && sys.tcp_congestion_control != CongestionControl::Bbr &&
+        snd_una_ == snd_max_ && last_send_ != sim::Time{}) {
+        const KernelClock& clk = stack_.clock();
+        int64_t delta = static_cast<int64_t>(now_jiffies() - clk.jiffies(last_send_));
+        if (delta > static_cast<int64_t>(rto_)) {
+            const uint32_t restart = std::min(stack_.profile().initial_cwnd, cwnd_);
+            while ((delta -= static_cast<int64_t>(rto_)) > 0 && cwnd_ > restart) cwnd_ >>= 1;
+            cwnd_ = std::max(cwnd_, restart);
+        }
+    }
     app_end_ += m.bytes;
     const uint32_t id = stack_.network().messages().add(m);
     out_[(out_head_ + out_count_) % kMaxOut] = OutMsg{app_end_, id};
@@ -251,7 +312,7 @@ void TcpConn::active_open() {
     first_unacked_send_ = stack_.sim().now();
     rtt_start_ = stack_.sim().now();
     emit(flag::kSyn, iss_);
-    arm_rtx(TimerMode::Syn, stack_.profile().syn_gaps.at(0));
+    arm_rtx(TimerMode::Syn, rto_);  // TCP_TIMEOUT_INIT
 }
 
 void TcpConn::passive_open(const Packet& syn, Listener* parent) {
@@ -269,7 +330,7 @@ void TcpConn::passive_open(const Packet& syn, Listener* parent) {
     syn_tries_ = 0;
     rtt_start_ = stack_.sim().now();
     emit(flag::kSyn | flag::kAck, iss_);
-    arm_rtx(TimerMode::SynAck, stack_.profile().synack_gaps.at(0));
+    arm_rtx(TimerMode::SynAck, stack_.clock().from_duration(sim::s(1)));  // req->timeout
 }
 
 void TcpConn::accepted(TcpApp* app, uint64_t tag) {
@@ -308,6 +369,25 @@ void TcpConn::close() {
     }
 }
 
+void TcpConn::set_keepalive(bool on) {
+    keepalive_ = on;
+    if (!on) {
+        if (timer_mode_ == TimerMode::Keepalive) {
+            rtx_timer_.disarm();
+            timer_mode_ = TimerMode::None;
+        }
+        return;
+    }
+    keepalive_probes_ = 0;
+    // tcp_set_keepalive(): armed now; a connection still opening is armed when it is
+    // established (tcp_finish_connect()).
+    if (state_ != TcpState::SynSent && state_ != TcpState::Closed) {
+        keepalive_deadline_ = stack_.clock().fire_time(
+            stack_.sim().now(), stack_.clock().from_duration(sim::s(stack_.sysctl().tcp_keepalive_time)));
+        arm_keepalive_if_idle();
+    }
+}
+
 void TcpConn::abort() {
     app_closed_ = true;
     app_ = nullptr;
@@ -318,115 +398,7 @@ void TcpConn::abort() {
     enter_closed();
 }
 
-// ---- timers ----------------------------------------------------------------------------------
-
-void TcpConn::on_rtx_timer() {
-    const TimerMode mode = timer_mode_;
-    timer_mode_ = TimerMode::None;
-    switch (mode) {
-        case TimerMode::Syn:
-        case TimerMode::SynAck: retransmit_syn(); break;
-        case TimerMode::Rto: on_rto(); break;
-        case TimerMode::Probe: on_probe(); break;
-        case TimerMode::TimeWait:
-            apply(TcpEvent::Timeout);
-            enter_closed();
-            break;
-        case TimerMode::FinWait2:
-            if (state_ == TcpState::FinWait2) {
-                apply(TcpEvent::Timeout);
-                enter_closed();
-            }
-            break;
-        case TimerMode::None: break;
-    }
-}
-
-void TcpConn::retransmit_syn() {
-    const TcpProfile& p = stack_.profile();
-    const bool active = state_ == TcpState::SynSent;
-    const auto& gaps = active ? p.syn_gaps : p.synack_gaps;
-    if (syn_tries_ >= gaps.size()) {
-        if (active) {
-            fail(SocketError::TimedOut, TcpEvent::Timeout);
-        } else {
-            apply(TcpEvent::Timeout);  // the half-open request is dropped silently
-            enter_closed();
-        }
-        return;
-    }
-    ++syn_tries_;
-    ++retransmissions_;
-    ++stack_.counters_.retransmits;
-    emit(active ? flag::kSyn : (flag::kSyn | flag::kAck), iss_);
-    const sim::Duration next =
-        syn_tries_ < gaps.size() ? gaps[syn_tries_] : (active ? p.syn_fail_gap : p.synack_fail_gap);
-    arm_rtx(active ? TimerMode::Syn : TimerMode::SynAck, next);
-}
-
-void TcpConn::on_probe() {
-    if (snd_una_ == snd_max_) return;
-    // Tail-loss probe: resend the last segment of the flight, then wait a full RTO.
-    probe_sent_ = true;
-    ++retransmissions_;
-    ++stack_.counters_.retransmits;
-    const uint32_t data_end = fin_sent_ ? fin_seq_ : snd_max_;
-    const uint32_t len = std::min<uint32_t>(net::kMss, data_end - snd_una_);
-    uint8_t flags = flag::kAck | flag::kPsh;
-    if (fin_sent_) flags |= flag::kFin;
-    if (len == 0) emit(flag::kFin | flag::kAck, fin_seq_);
-    else emit(flags, data_end - len, len, 1, 0);
-    rtt_timing_ = false;
-    arm_rtx(TimerMode::Rto, rto_);
-}
-
-void TcpConn::on_rto() {
-    if (snd_una_ == snd_max_) return;
-    const TcpProfile& p = stack_.profile();
-    const sim::Time now = stack_.sim().now();
-    if (now - first_unacked_send_ >= retransmission_give_up(p)) {
-        fail(SocketError::TimedOut, TcpEvent::Timeout);
-        return;
-    }
-    ++backoff_;
-    ssthresh_ = std::max<uint32_t>(segments_in_flight() / 2, 2);
-    cwnd_ = 1;
-    // Go-back-N from the first unacknowledged byte (no SACK in this model).
-    snd_nxt_ = snd_una_;
-    retransmitting_ = true;
-    rtt_timing_ = false;
-    probe_sent_ = true;
-    const sim::Duration backed = std::min(rto_ * (int64_t{1} << std::min<int>(backoff_, 20)), p.rto_max);
-    timer_mode_ = TimerMode::Rto;  // output() must not re-arm a probe
-    if (fin_sent_ && snd_una_ == fin_seq_) {
-        ++retransmissions_;
-        ++stack_.counters_.retransmits;
-        send_fin();
-    } else {
-        output();
-    }
-    arm_rtx(TimerMode::Rto, backed);
-}
-
-void TcpConn::on_delack_timer() {
-    if (state_ != TcpState::Closed && state_ != TcpState::SynSent) send_ack();
-}
-
 // ---- receiving -------------------------------------------------------------------------------
-
-void TcpConn::rtt_sample(sim::Duration r) {
-    // RFC 6298 with Linux's floor: RTO = SRTT + max(4*RTTVAR, TCP_RTO_MIN).
-    const TcpProfile& p = stack_.profile();
-    if (srtt_ == sim::Duration{}) {
-        srtt_ = std::max(r, sim::ns(1));
-        rttvar_ = r / 2;
-    } else {
-        const sim::Duration err = r > srtt_ ? r - srtt_ : srtt_ - r;
-        rttvar_ = (rttvar_ * 3 + err) / 4;
-        srtt_ = (srtt_ * 7 + r) / 8;
-    }
-    rto_ = std::clamp(srtt_ + std::max(rttvar_ * 4, p.rto_min), p.rto_min, p.rto_max);
-}
 
 void TcpConn::on_icmp_unreachable() {
     if (state_ == TcpState::SynSent) fail(SocketError::Refused, TcpEvent::RecvRst);
@@ -434,6 +406,7 @@ void TcpConn::on_icmp_unreachable() {
 
 void TcpConn::on_segment(const Packet& p) {
     const sim::Time now = stack_.sim().now();
+    note_peer_heard();
     if (state_ == TcpState::TimeWait) {
         if (p.rst()) {
             apply(TcpEvent::RecvRst);
@@ -473,20 +446,28 @@ void TcpConn::on_segment(const Packet& p) {
                 }
                 rcv_nxt_ = p.seq + 1;
                 snd_una_ = p.ack;
-                if (syn_tries_ == 0) rtt_sample(now - rtt_start_);  // Karn: no sample after a retry
+                // Karn: no sample after a retry; then tcp_init_metrics() falls back to a
+                // 3 s RTO (TCP_TIMEOUT_FALLBACK).
+                if (syn_tries_ == 0) rtt_sample(now - rtt_start_);
+                else rto_ = stack_.clock().from_duration(sim::s(3));
                 apply(TcpEvent::RecvSynAck);
                 rtx_timer_.disarm();
                 timer_mode_ = TimerMode::None;
-                send_ack();
+                send_ack();  // tcp_rcv_synsent_state_process(): the handshake's ACK goes at once
                 last_send_ = now;
                 if (app_ != nullptr) app_->on_connected(*this);
                 if (state_ == TcpState::Established) output();
+                if (keepalive_) {
+                    keepalive_deadline_ = stack_.clock().fire_time(
+                        now, stack_.clock().from_duration(sim::s(stack_.sysctl().tcp_keepalive_time)));
+                    arm_keepalive_if_idle();
+                }
             } else if (p.syn()) {
                 rcv_nxt_ = p.seq + 1;  // simultaneous open
                 apply(TcpEvent::RecvSyn);
                 emit(flag::kSyn | flag::kAck, iss_);
                 syn_tries_ = 0;
-                arm_rtx(TimerMode::SynAck, stack_.profile().synack_gaps.at(0));
+                arm_rtx(TimerMode::SynAck, stack_.clock().from_duration(sim::s(1)));
             }
             return;
         case TcpState::SynReceived:
@@ -497,18 +478,19 @@ void TcpConn::on_segment(const Packet& p) {
             if (!p.ackf() || p.ack != iss_ + 1) return;
             if (parent_ != nullptr) {
                 Listener& l = *parent_;
-                const uint32_t limit = std::min(l.backlog_, stack_.profile().somaxconn);
+                const uint32_t limit = std::min(l.backlog_, static_cast<uint32_t>(stack_.sysctl().somaxconn));
                 if (l.queue_.size() >= limit) {
                     // Accept queue full: Linux ignores the ACK (the request stays half-open and
                     // the SYN+ACK is retransmitted) unless tcp_abort_on_overflow is set.
                     ++l.overflows_;
                     ++stack_.counters_.listen_overflows;
-                    if (stack_.profile().abort_on_overflow) abort();
+                    if (stack_.sysctl().tcp_abort_on_overflow != 0) abort();
                     return;
                 }
             }
             snd_una_ = p.ack;
             if (syn_tries_ == 0) rtt_sample(now - rtt_start_);
+            else rto_ = stack_.clock().from_duration(sim::s(3));
             rtx_timer_.disarm();
             timer_mode_ = TimerMode::None;
             last_send_ = now;
@@ -533,7 +515,13 @@ void TcpConn::on_segment(const Packet& p) {
         process_ack(p);
         if (state_ == TcpState::Closed) return;
     }
-    if (p.len > 0 || p.fin()) process_data_and_fin(p);
+    if (p.len > 0 || p.fin()) {
+        process_data_and_fin(p);
+    } else if (seq_lt(p.seq, rcv_nxt_)) {
+        // An old sequence number without data (a keep-alive probe: snd_una - 1):
+        // tcp_validate_incoming() answers it with a duplicate ACK.
+        send_ack();
+    }
 }
 
 void TcpConn::process_ack(const Packet& p) {
@@ -546,6 +534,11 @@ void TcpConn::process_ack(const Packet& p) {
         rtt_timing_ = false;
         rtt_sample(now - rtt_start_);
     }
+    // With timestamps Linux samples even retransmitted data; here the RTO at least returns
+    // from its backoff to what SRTT and RTTVAR give (tcp_set_rto()).
+    if (backoff_ > 0 && srtt_us_ != 0)
+        rto_ = std::min(stack_.clock().from_us((srtt_us_ >> 3) + rttvar_us_),
+                        stack_.clock().from_ms(stack_.sysctl().tcp_rto_max_ms));
     const uint32_t acked_segs = (acked + net::kMss - 1) / net::kMss;
     if (cwnd_ < ssthresh_) cwnd_ += acked_segs;  // slow start
     else cwnd_ += 1;                             // one segment per acknowledged train
@@ -553,6 +546,7 @@ void TcpConn::process_ack(const Packet& p) {
     backoff_ = 0;
     retransmitting_ = false;
     probe_sent_ = false;
+    keepalive_probes_ = 0;
     first_unacked_send_ = now;
     release_acked_messages();
     const bool fin_acked = fin_sent_ && seq_gt(snd_una_, fin_seq_);
@@ -561,7 +555,7 @@ void TcpConn::process_ack(const Packet& p) {
             case TcpState::FinWait1:
                 if (!p.fin()) {
                     apply(TcpEvent::RecvAck);
-                    arm_rtx(TimerMode::FinWait2, stack_.profile().fin_timeout);
+                    enter_fin_wait2_timer();
                     return;
                 }
                 break;  // FIN+ACK of our FIN: handled with the FIN (straight to TIME_WAIT)
@@ -585,10 +579,13 @@ void TcpConn::process_ack(const Packet& p) {
         arm_rtx(TimerMode::Rto, rto_);
     }
     output();
+    arm_keepalive_if_idle();
 }
 
 void TcpConn::process_data_and_fin(const Packet& p) {
-    const uint32_t old_rcv = rcv_nxt_;
+    // As in tcp_rcv_established(): the data is queued and the ACK decided (a quick ACK goes out
+    // now) before the application reads anything; what it answers then carries a delayed ACK.
+    bool data = false;
     if (p.len > 0) {
         // Data for a socket the application has closed: Linux resets (RFC 1122 MUST).
         if (app_closed_ && (state_ == TcpState::FinWait1 || state_ == TcpState::FinWait2 ||
@@ -601,47 +598,62 @@ void TcpConn::process_data_and_fin(const Packet& p) {
             }
         }
         if (p.seq != rcv_nxt_) {
-            send_ack();  // duplicate or out of order: ACK what we have (go-back-N sender)
+            // tcp_data_queue(): an old segment re-enters quick-ACK mode and is ACKed at once
+            // (with D-SACK); one beyond rcv_nxt is ACKed at once as a duplicate (go-back-N).
+            if (seq_lt(p.seq, rcv_nxt_)) enter_quickack_mode();
+            send_ack();
             return;
         }
         rcv_nxt_ += p.len;
-        if (app_ != nullptr || in_accept_queue_) {
-            const net::AppMessage* m = p.msg != 0 ? &stack_.network().messages().get(p.msg) : nullptr;
-            if (in_accept_queue_ || app_ == nullptr) {
-                if (m != nullptr && held_count_ < held_.size()) held_[held_count_++] = *m;
-            } else {
-                app_->on_bytes(*this, p.len);
-                if (m != nullptr && app_ != nullptr) app_->on_message(*this, *m);
-            }
-        }
-        if (state_ == TcpState::Closed) return;
+        data_received(p.len, p.segs);
+        data = true;
     }
+    bool eof = false;
     if (p.fin()) {
         const uint32_t fin_at = p.seq + p.len;
         if (fin_at == rcv_nxt_ && !peer_fin_) {
             rcv_nxt_ += 1;
             peer_fin_ = true;
-            // Only in FIN_WAIT_1 can this FIN be what acknowledges ours (then straight to TIME_WAIT).
+            ack_sched_ = true;
+            eof = true;
+            // tcp_fin(): ESTABLISHED (or SYN_RECV) goes to CLOSE_WAIT in pingpong mode, so the
+            // FIN's ACK is delayed and usually rides on the application's own FIN; in
+            // FIN_WAIT_1/2 it is sent at once. Only in FIN_WAIT_1 can this FIN be what
+            // acknowledges ours (then straight to TIME_WAIT).
             const bool ours_acked = state_ == TcpState::FinWait1 && fin_sent_ && seq_gt(snd_una_, fin_seq_);
+            const bool was_open = state_ == TcpState::Established || state_ == TcpState::SynReceived;
             apply(ours_acked ? TcpEvent::RecvFinAck : TcpEvent::RecvFin);
-            send_ack();
+            if (was_open) fin_received_pingpong();
+            else send_ack();
             if (state_ == TcpState::TimeWait) {
                 enter_time_wait();
                 return;
             }
-            if (app_ != nullptr) app_->on_eof(*this);
-            else if (in_accept_queue_) held_eof_ = true;
-            return;
-        }
-        if (peer_fin_ && fin_at + 1 == rcv_nxt_) {
-            send_ack();  // our ACK of their FIN was lost
+        } else if (peer_fin_ && fin_at + 1 == rcv_nxt_) {
+            enter_quickack_mode();
+            send_ack();  // a retransmitted FIN (our ACK was lost): old data, ACKed at once
             return;
         }
     }
-    if (rcv_nxt_ != old_rcv && acked_upto_ != rcv_nxt_ && state_ != TcpState::Closed) {
-        // Nothing went out in answer: ACK now for a multi-segment train, else delay.
-        if (p.segs >= 2) send_ack();
-        else if (!delack_timer_.armed()) delack_timer_.arm(stack_.profile().delayed_ack);
+    const bool app_reads = data && app_ != nullptr && !in_accept_queue_;
+    ack_check(app_reads);
+    if (data && (app_ != nullptr || in_accept_queue_)) {
+        const net::AppMessage* m = p.msg != 0 ? &stack_.network().messages().get(p.msg) : nullptr;
+        if (in_accept_queue_ || app_ == nullptr) {
+            if (m != nullptr && held_count_ < held_.size()) held_[held_count_++] = *m;
+        } else {
+            app_->on_bytes(*this, p.len);
+            if (m != nullptr && app_ != nullptr) app_->on_message(*this, *m);
+        }
+        if (state_ == TcpState::Closed) return;
+    }
+    if (ack_now_deferred_) {
+        ack_now_deferred_ = false;
+        if (ack_sched_) send_ack();  // the application sent nothing: the ACK goes alone
+    }
+    if (eof) {
+        if (app_ != nullptr) app_->on_eof(*this);
+        else if (in_accept_queue_) held_eof_ = true;
     }
 }
 

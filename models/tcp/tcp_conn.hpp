@@ -1,13 +1,17 @@
-// A TCP endpoint (one side of a connection) with Linux-like lifecycle and timers.
+// A TCP endpoint (one side of a connection) with Linux's lifecycle, ACK policy and timers.
 //
-// What is modelled (see ../shared/spec/ipvs-tcp-http.md section 8 and linux-tcp-observed.md):
-// the RFC 793 states with simultaneous open/close; SYN and SYN+ACK retransmission schedules
-// per profile; data as MSS-sized segments sent in trains under a congestion window (initial
-// window 10, slow start, window restart after idle for the cubic-like profile); RTO from
-// SRTT/RTTVAR with 200 ms..120 s bounds and exponential backoff, a tail-loss probe before the
-// first RTO, give-up after tcp_retries2; delayed ACKs; TIME_WAIT 60 s and orphaned FIN_WAIT_2
-// 60 s; RST on data for a socket the application has closed; the error an application sees
-// (EOF, ECONNRESET, EPIPE, ECONNREFUSED, ETIMEDOUT).
+// What is modelled (../shared/spec/ipvs-tcp-http.md section 8, linux-tcp-observed.md, and the
+// kernel functions named at each piece): the RFC 793 states with simultaneous open/close; SYN
+// retransmissions with tcp_syn_linear_timeouts then backoff, SYN+ACK retransmissions; data as
+// MSS-sized segments sent in trains under a congestion window (initial window 10, slow start,
+// restart after idle where the congestion control obeys it); the RTO as tcp_rtt_estimator()
+// and __tcp_set_rto() compute it, in jiffies, with backoff, a tail-loss probe before the first
+// RTO and give-up after tcp_retries2 (tcp_model_timeout); Linux's ACK policy (quick-ACK mode at
+// connection start and after idle, delayed ACKs with an adaptive ATO, pingpong mode, tcp_fin());
+// SO_KEEPALIVE probes; TIME_WAIT (60 s) and orphaned FIN_WAIT_2 (tcp_fin_timeout); every timer
+// filed into the host's timer wheel (kernel_clock.hpp); RST on data for a socket the
+// application has closed; the error an application sees (EOF, ECONNRESET, EPIPE, ECONNREFUSED,
+// ETIMEDOUT).
 //
 // Simplifications (also listed in the README): no receive-window limit, no SACK or fast
 // retransmit (loss is repaired by RTO, go-back-N), no congestion-avoidance detail beyond
@@ -18,6 +22,7 @@
 #include <cstdint>
 
 #include "models/net/network.hpp"
+#include "models/tcp/kernel_clock.hpp"
 #include "models/tcp/tcp_state.hpp"
 #include "sim/timer.hpp"
 
@@ -71,6 +76,8 @@ public:
     void close();
     // Abortive close (SO_LINGER 0): RST now. The connection is gone after the call.
     void abort();
+    // SO_KEEPALIVE: probes after tcp_keepalive_time of silence (tcp_set_keepalive()).
+    void set_keepalive(bool on);
     void set_app(TcpApp* app, uint64_t tag) {
         app_ = app;
         app_tag_ = tag;
@@ -83,8 +90,11 @@ public:
     uint32_t bytes_in_flight() const { return snd_nxt_ - snd_una_; }
     uint32_t unsent_bytes() const { return app_end_ - snd_nxt_; }
     uint32_t cwnd() const { return cwnd_; }
-    sim::Duration rto() const { return rto_; }
-    sim::Duration srtt() const { return srtt_; }
+    Jiffies rto_jiffies() const { return rto_; }
+    sim::Duration rto() const;
+    sim::Duration srtt() const { return sim::us(srtt_us_ >> 3); }
+    bool in_pingpong_mode() const { return pingpong_ >= kPingpongThresh; }
+    uint32_t quick_acks_left() const { return quick_; }
     uint32_t retransmissions() const { return retransmissions_; }
     TcpStack& stack() { return stack_; }
     uint64_t id() const { return id_; }
@@ -100,7 +110,9 @@ public:
 private:
     friend class TcpStack;
     friend class Listener;
-    enum class TimerMode : uint8_t { None, Syn, SynAck, Rto, Probe, TimeWait, FinWait2 };
+    enum class TimerMode : uint8_t { None, Syn, SynAck, Rto, Probe, Keepalive, TimeWait, FinWait2 };
+    // tcp_pingpong_thresh's default (Linux 6.7+; 6.1-6.6 had the constant 1 too).
+    static constexpr uint8_t kPingpongThresh = 1;
 
     void set_state(TcpState to, TcpEvent why);
     bool apply(TcpEvent e);  // applies the table's transition if there is one
@@ -108,19 +120,36 @@ private:
     void send_ack();
     void output();  // sends what the window allows, then FIN if due
     void send_fin();
-    void arm_rtx(TimerMode mode, sim::Duration d);
+    void arm_rtx(TimerMode mode, Jiffies timeout);
     void on_rtx_timer();
-    void on_delack_timer();
     void retransmit_syn();
     void on_rto();
     void on_probe();
+    void schedule_loss_probe_or_rto();
     void process_ack(const net::Packet& p);
     void process_data_and_fin(const net::Packet& p);
-    void rtt_sample(sim::Duration r);
+    void rtt_sample(sim::Duration r);  // tcp_rtt_estimator() and tcp_set_rto()
+    Jiffies now_jiffies() const;
+    // ---- the ACK policy (tcp_ack.cpp) ----
+    void data_received(uint32_t len, uint16_t segs);  // tcp_event_data_recv()
+    void fin_received_pingpong();                     // tcp_fin() in ESTABLISHED / SYN_RECV
+    void ack_check(bool app_reads_next = false);      // __tcp_ack_snd_check()
+    void send_delayed_ack();                          // tcp_send_delayed_ack()
+    void on_delack_timer();                           // tcp_delack_timer_handler()
+    void enter_quickack_mode();                       // tcp_enter_quickack_mode()
+    void incr_quickack();                             // tcp_incr_quickack(TCP_MAX_QUICKACKS)
+    void ack_sent();                                  // tcp_event_ack_sent()
+    void data_sent();                                 // tcp_event_data_sent()
+    // ---- keep-alive (tcp_timers.cpp) ----
+    void arm_keepalive_if_idle();
+    void on_keepalive();
+    void note_peer_heard();
+    void enter_fin_wait2_timer();
     // Reports to the app, then goes CLOSED (through the table's row for `why`) and releases.
     void fail(SocketError e, TcpEvent why);
     void enter_closed();  // CLOSED without telling the app (it is gone already)
     void enter_time_wait();
+    void count_retransmit();
     void release_acked_messages();
     void release_all_messages();
     uint32_t segments_in_flight() const { return (snd_nxt_ - snd_una_ + net::kMss - 1) / net::kMss; }
@@ -141,8 +170,24 @@ private:
     bool reset_seen_ = false;
     bool in_accept_queue_ = false;
     bool probe_sent_ = false;
-    uint8_t syn_tries_ = 0;
+    bool keepalive_ = false;
+    uint8_t syn_tries_ = 0;  // icsk_retransmits in the SYN states
     uint8_t backoff_ = 0;
+    uint8_t keepalive_probes_ = 0;  // probes_out
+    uint8_t total_rto_ = 0;         // RTO events (tcp_syn_linear_timeouts counts them)
+
+    // Linux's ACK state (icsk_ack): ATO and last-receive time in jiffies, quick-ACK credit,
+    // pingpong count, whether an ACK is scheduled and when its timer expires.
+    uint16_t ato_ = 0;
+    uint8_t quick_ = 0;
+    uint8_t pingpong_ = 0;
+    bool ack_sched_ = false;
+    bool ack_timer_ = false;
+    bool ack_now_deferred_ = false;  // an ACK due now, held while the application reads
+    bool ack_pushed_ = false;
+    uint16_t rcv_mss_ = 536;  // tcp_initialize_rcv_mss(): TCP_MSS_DEFAULT until data shows more
+    uint32_t lrcvtime_ = 0;
+    uint32_t delack_expiry_ = 0;
 
     uint32_t iss_ = 0;
     uint32_t snd_una_ = 0;
@@ -158,11 +203,18 @@ private:
     uint32_t rtt_seq_ = 0;  // a segment being timed (Karn: never a retransmitted one)
     bool rtt_timing_ = false;
 
-    sim::Duration srtt_;
-    sim::Duration rttvar_;
-    sim::Duration rto_;
+    // tcp_rtt_estimator()'s state, in microseconds (srtt scaled by 8, mdev by 4).
+    uint32_t srtt_us_ = 0;
+    uint32_t mdev_us_ = 0;
+    uint32_t mdev_max_us_ = 0;
+    uint32_t rttvar_us_ = 0;
+    uint32_t rttvar_seq_ = 0;  // once per RTT, rttvar decays toward mdev_max
+    Jiffies rto_ = 0;          // icsk_rto, backoff included
     sim::Time rtt_start_;
     sim::Time last_send_;
+    sim::Time last_heard_;          // the last segment from the peer (keep-alive's clock)
+    sim::Time keepalive_deadline_;  // when the keep-alive timer (sk_timer) would run
+    sim::Time time_wait_since_;     // tw_entry_stamp: tcp_tw_reuse waits a second from it
     sim::Time first_unacked_send_;  // for the tcp_retries2 give-up
     bool retransmitting_ = false;
 

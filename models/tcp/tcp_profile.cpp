@@ -1,5 +1,8 @@
 #include "models/tcp/tcp_profile.hpp"
 
+#include <array>
+#include <charconv>
+
 namespace lvs::tcp {
 
 namespace {
@@ -7,30 +10,96 @@ namespace {
 TcpProfile make_linux6() {
     TcpProfile p;
     p.name = "linux-6";
-    using sim::s;
-    p.syn_gaps = {s(1), s(1), s(1), s(1), s(1), s(2), s(4), s(8), s(16), s(32)};
-    p.syn_fail_gap = s(64);
-    p.synack_gaps = {s(1), s(2), s(4), s(8), s(16)};
-    p.synack_fail_gap = s(32);
-    p.restart_after_idle = false;
-    p.congestion_control = "bbr";
-    return p;
+    return p;  // the defaults are Linux 6.18's (linux-tcp-observed.md)
 }
 
 TcpProfile make_classic() {
     TcpProfile p;
     p.name = "linux-classic";
-    using sim::s;
-    p.syn_gaps = {s(1), s(2), s(4), s(8), s(16), s(32)};
-    p.syn_fail_gap = s(64);
-    p.synack_gaps = {s(1), s(2), s(4), s(8), s(16)};
-    p.synack_fail_gap = s(32);
-    p.restart_after_idle = true;
-    p.congestion_control = "cubic";
+    // Before tcp_syn_linear_timeouts (Linux 6.6): SYNs at 1, 3, 7, 15, 31, 63 s, ETIMEDOUT ~127 s.
+    p.sysctl.tcp_syn_linear_timeouts = 0;
+    p.sysctl.tcp_congestion_control = CongestionControl::Cubic;
     return p;
 }
 
+using U = SysctlUnit;
+using S = TcpSysctls;
+
+// Ranges from net/ipv4/sysctl_net_ipv4.c (extra1/extra2 of each entry) and include/net/tcp.h.
+constexpr std::array<TcpSysctlDef, 19> kTable{{
+    {"tcp_syn_retries", U::Count, 1, 127, &S::tcp_syn_retries,
+     "SYN retransmissions before connect() fails (MAX_TCP_SYNCNT 127)"},
+    {"tcp_synack_retries", U::Count, 0, 255, &S::tcp_synack_retries,
+     "SYN+ACK retransmissions of a half-open request"},
+    {"tcp_syn_linear_timeouts", U::Count, 0, 127, &S::tcp_syn_linear_timeouts,
+     "SYN retransmissions at a fixed 1 s before the exponential backoff (Linux 6.6+)"},
+    {"tcp_retries1", U::Count, 0, 255, &S::tcp_retries1,
+     "retransmissions before the route is re-validated (no effect in lvsim)"},
+    {"tcp_retries2", U::Count, 0, 255, &S::tcp_retries2,
+     "retransmissions (as a time, tcp_model_timeout) before ETIMEDOUT"},
+    {"tcp_fin_timeout", U::Seconds, 1, 86400, &S::tcp_fin_timeout,
+     "how long an orphaned connection stays in FIN_WAIT_2"},
+    {"tcp_slow_start_after_idle", U::Flag, 0, 1, &S::tcp_slow_start_after_idle,
+     "restart the congestion window after an idle RTO (not for bbr)"},
+    {"tcp_tw_reuse", U::Count, 0, 2, &S::tcp_tw_reuse,
+     "1: connect() may reuse a TIME_WAIT tuple after 1 s; 2: loopback only"},
+    {"tcp_max_tw_buckets", U::Count, 0, 1 << 30, &S::tcp_max_tw_buckets,
+     "TIME_WAIT sockets at most; beyond it a close skips TIME_WAIT"},
+    {"tcp_keepalive_time", U::Seconds, 1, 32767, &S::tcp_keepalive_time,
+     "idle time before the first keep-alive probe (SO_KEEPALIVE)"},
+    {"tcp_keepalive_intvl", U::Seconds, 1, 32767, &S::tcp_keepalive_intvl, "time between keep-alive probes"},
+    {"tcp_keepalive_probes", U::Count, 1, 127, &S::tcp_keepalive_probes,
+     "unanswered probes before the connection is dropped"},
+    {"tcp_rto_min_us", U::Microseconds, 1000, 120'000'000, &S::tcp_rto_min_us,
+     "the RTO's lower bound (TCP_RTO_MIN)"},
+    {"tcp_rto_max_ms", U::Milliseconds, 1000, 120000, &S::tcp_rto_max_ms,
+     "the RTO's upper bound (TCP_RTO_MAX)"},
+    {"tcp_early_retrans", U::Count, 0, 4, &S::tcp_early_retrans, "3 or 4: tail-loss probes before the RTO"},
+    {"tcp_abort_on_overflow", U::Flag, 0, 1, &S::tcp_abort_on_overflow,
+     "1: reset a connection the full accept queue cannot take"},
+    {"somaxconn", U::Count, 1, 65535, &S::somaxconn, "net.core.somaxconn: the accept-queue limit"},
+    {"ip_local_port_range", U::Ports, 1, 65535, nullptr, "ephemeral ports for connect(): LOW HIGH"},
+    {"tcp_congestion_control", U::Choice, 0, 0, nullptr, "reno, cubic or bbr (bbr skips the idle restart)"},
+}};
+
+bool parse_int(std::string_view t, int64_t* v) {
+    const auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), *v);
+    return ec == std::errc() && p == t.data() + t.size() && !t.empty();
+}
+
+// A time in the sysctl's unit, from a plain number or a duration with a unit.
+std::optional<int64_t> time_value(std::string_view text, SysctlUnit unit) {
+    int64_t v = 0;
+    if (parse_int(text, &v)) return v;
+    try {
+        const int64_t ns = sim::parse_duration(std::string(text)).ns();
+        const int64_t per = unit == U::Seconds ? 1'000'000'000 : unit == U::Milliseconds ? 1'000'000 : 1000;
+        if (ns % per != 0) return std::nullopt;
+        return ns / per;
+    } catch (const sim::TimeParseError&) {
+        return std::nullopt;
+    }
+}
+
+std::string_view unit_word(SysctlUnit u) {
+    switch (u) {
+        case U::Seconds: return " (seconds)";
+        case U::Milliseconds: return " (milliseconds)";
+        case U::Microseconds: return " (microseconds)";
+        default: return "";
+    }
+}
+
 }  // namespace
+
+std::string_view to_string(CongestionControl c) {
+    switch (c) {
+        case CongestionControl::Reno: return "reno";
+        case CongestionControl::Cubic: return "cubic";
+        case CongestionControl::Bbr: return "bbr";
+    }
+    return "?";
+}
 
 const TcpProfile& linux6_profile() {
     static const TcpProfile p = make_linux6();
@@ -50,13 +119,71 @@ const TcpProfile* find_tcp_profile(std::string_view name) {
 
 std::vector<std::string_view> tcp_profile_names() { return {"linux-6", "linux-classic"}; }
 
+std::span<const TcpSysctlDef> tcp_sysctl_table() { return kTable; }
+
+const TcpSysctlDef* find_tcp_sysctl(std::string_view name) {
+    for (std::string_view prefix : {"net.ipv4.", "net.core."})
+        if (name.substr(0, prefix.size()) == prefix) name.remove_prefix(prefix.size());
+    for (const TcpSysctlDef& d : kTable)
+        if (d.name == name) return &d;
+    return nullptr;
+}
+
+std::string set_tcp_sysctl(TcpSysctls& s, const TcpSysctlDef& def, std::string_view text) {
+    const std::string name(def.name);
+    if (def.unit == U::Choice) {
+        for (CongestionControl c :
+             {CongestionControl::Reno, CongestionControl::Cubic, CongestionControl::Bbr})
+            if (text == to_string(c)) {
+                s.tcp_congestion_control = c;
+                return {};
+            }
+        return name + " is reno, cubic or bbr, not '" + std::string(text) + "'";
+    }
+    if (def.unit == U::Ports) {
+        const size_t sep = text.find_first_of(" -\t");
+        int64_t lo = 0, hi = 0;
+        const std::string_view rest = sep == std::string_view::npos
+                                          ? std::string_view()
+                                          : text.substr(text.find_first_not_of(" -\t", sep));
+        if (sep == std::string_view::npos || !parse_int(text.substr(0, sep), &lo) || !parse_int(rest, &hi) ||
+            lo < 1 || hi > 65535 || hi < lo)
+            return name + " is two ports LOW HIGH within 1-65535 (e.g. 32768 60999), not '" +
+                   std::string(text) + "'";
+        s.ip_local_port_range = {static_cast<uint16_t>(lo), static_cast<uint16_t>(hi)};
+        return {};
+    }
+    std::optional<int64_t> v;
+    int64_t plain = 0;
+    if (def.unit == U::Seconds || def.unit == U::Milliseconds || def.unit == U::Microseconds)
+        v = time_value(text, def.unit);
+    else if (parse_int(text, &plain)) v = plain;
+    if (!v)
+        return name + " takes a whole number" + std::string(unit_word(def.unit)) + ", not '" +
+               std::string(text) + "'";
+    if (*v < def.min || *v > def.max)
+        return name + " = " + std::to_string(*v) + " is out of range (" + std::to_string(def.min) + " to " +
+               std::to_string(def.max) + std::string(unit_word(def.unit)) + ")";
+    s.*(def.field) = *v;
+    return {};
+}
+
+std::string format_tcp_sysctl(const TcpSysctls& s, const TcpSysctlDef& def) {
+    if (def.unit == U::Choice) return std::string(to_string(s.tcp_congestion_control));
+    if (def.unit == U::Ports)
+        return std::to_string(s.ip_local_port_range.low) + " " + std::to_string(s.ip_local_port_range.high);
+    return std::to_string(s.*(def.field));
+}
+
 sim::Duration retransmission_give_up(const TcpProfile& p) {
-    const int64_t base = p.rto_min.ns();
+    // tcp_model_timeout() with rto_base = TCP_RTO_MIN (200 ms) and TCP_RTO_MAX (120 s): the
+    // kernel uses the constants here, not the per-host sysctls.
+    const int64_t base = sim::ms(200).ns(), max = sim::s(120).ns();
     int linear = 0;  // ilog2(TCP_RTO_MAX / rto_base)
-    for (int64_t v = p.rto_max.ns() / base; v > 1; v >>= 1) ++linear;
-    const int boundary = p.retries2;
+    for (int64_t v = max / base; v > 1; v >>= 1) ++linear;
+    const int64_t boundary = p.sysctl.tcp_retries2;
     if (boundary <= linear) return sim::ns(((int64_t{2} << boundary) - 1) * base);
-    return sim::ns(((int64_t{2} << linear) - 1) * base + (boundary - linear) * p.rto_max.ns());
+    return sim::ns(((int64_t{2} << linear) - 1) * base + (boundary - linear) * max);
 }
 
 }  // namespace lvs::tcp

@@ -1,48 +1,64 @@
-// Linux TCP behaviour as named, documented parameters.
+// A host's TCP settings: the kernel's own sysctls (names, units and defaults as in
+// Documentation/networking/ip-sysctl.rst), CONFIG_HZ, and the phase of its jiffies.
 //
-// Two profiles, chosen per host: `linux-6` (the default; what a Linux 6.18 stack did in the
-// measurements of ../shared/spec/linux-tcp-observed.md) and `linux-classic` (the textbook
-// values of ipvs-tcp-http.md section 8). Every value names its source.
+// Two named bundles: `linux-6` (the default; what a Linux 6.18 stack did in the measurements of
+// ../shared/spec/linux-tcp-observed.md: tcp_syn_linear_timeouts=4, bbr) and `linux-classic`
+// (the textbook values of ipvs-tcp-http.md section 8: no linear SYN timeouts, cubic). A
+// scenario starts a host from a bundle and overrides single sysctls (`sysctl:` on a realserver,
+// a client group or the director).
 #pragma once
 
+#include <cstdint>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "models/tcp/kernel_clock.hpp"
 #include "sim/time.hpp"
 
 namespace lvs::tcp {
 
+// net.ipv4.tcp_congestion_control: the values the model has.
+enum class CongestionControl : uint8_t { Reno, Cubic, Bbr };
+std::string_view to_string(CongestionControl c);
+
+// net.ipv4.ip_local_port_range.
+struct PortRange {
+    uint16_t low = 32768;
+    uint16_t high = 60999;
+};
+
+// /proc/sys/net/ipv4/tcp_* and the two others TCP reads, each in the kernel's unit.
+struct TcpSysctls {
+    int64_t tcp_syn_retries = 6;
+    int64_t tcp_synack_retries = 5;
+    int64_t tcp_syn_linear_timeouts = 4;  // Linux 6.6+ (commit ccce324dabfe); 0 before
+    int64_t tcp_retries1 = 3;
+    int64_t tcp_retries2 = 15;
+    int64_t tcp_fin_timeout = 60;  // s
+    int64_t tcp_slow_start_after_idle = 1;
+    int64_t tcp_tw_reuse = 2;  // 2: loopback only
+    int64_t tcp_max_tw_buckets = 262144;
+    int64_t tcp_keepalive_time = 7200;  // s
+    int64_t tcp_keepalive_intvl = 75;   // s
+    int64_t tcp_keepalive_probes = 9;
+    int64_t tcp_rto_min_us = 200000;
+    int64_t tcp_rto_max_ms = 120000;
+    int64_t tcp_early_retrans = 3;  // tail-loss probes on
+    int64_t tcp_abort_on_overflow = 0;
+    int64_t somaxconn = 4096;  // net.core.somaxconn (128 before Linux 5.4)
+    PortRange ip_local_port_range;
+    CongestionControl tcp_congestion_control = CongestionControl::Bbr;
+};
+
 struct TcpProfile {
     std::string name;
-    // Gaps before each SYN retransmission; connect() fails one more gap after the last.
-    // linux-6: tcp_syn_retries=6 plus tcp_syn_linear_timeouts=4 -> 1,1,1,1,1,2,4,8,16,32 then
-    // 64 to ETIMEDOUT (observed: retransmits at 1.03 ... 68.07 s, failure at 133.6 s).
-    // linux-classic: 1,2,4,8,16,32 then 64 (retransmits at 1,3,7,15,31,63 s, failure ~127 s).
-    std::vector<sim::Duration> syn_gaps;
-    sim::Duration syn_fail_gap;
-    // SYN+ACK retransmissions of a half-open request (tcp_synack_retries=5: 1,3,7,15,31 s;
-    // the request is dropped at ~63 s). Source: ipvs-tcp-http.md section 8.
-    std::vector<sim::Duration> synack_gaps;
-    sim::Duration synack_fail_gap;
-    sim::Duration time_wait = sim::s(60);     // TCP_TIMEWAIT_LEN, fixed in Linux
-    sim::Duration fin_timeout = sim::s(60);   // tcp_fin_timeout: orphaned FIN_WAIT_2
-    sim::Duration rto_initial = sim::s(1);    // TCP_TIMEOUT_INIT (RFC 6298)
-    sim::Duration rto_min = sim::ms(200);     // TCP_RTO_MIN
-    sim::Duration rto_max = sim::s(120);      // TCP_RTO_MAX
-    int retries2 = 15;                        // tcp_retries2: give-up after ~924.6 s
-    bool tail_loss_probe = true;              // tcp_early_retrans=3 (observed: probe at +0.206 s)
-    sim::Duration delayed_ack = sim::ms(40);  // TCP_DELACK_MIN
-    uint32_t initial_cwnd = 10;               // TCP_INIT_CWND (RFC 6928)
-    // tcp_slow_start_after_idle=1 only restarts the window for congestion controls that do
-    // not manage cwnd themselves: cubic restarts (observed 231 -> 10 after 2 s idle), bbr does
-    // not (observed 286 -> 286). linux-6 runs bbr, linux-classic cubic.
-    bool restart_after_idle = false;
-    std::string_view congestion_control = "bbr";
-    uint32_t somaxconn = 4096;       // net.core.somaxconn (128 before Linux 5.4)
-    bool abort_on_overflow = false;  // tcp_abort_on_overflow
-    uint16_t ephemeral_low = 32768;  // ip_local_port_range
-    uint16_t ephemeral_high = 60999;
+    uint32_t hz = 250;                        // CONFIG_HZ (Debian: 250)
+    std::optional<Jiffies> jiffies_at_start;  // nullopt: drawn from the run's seed per host
+    TcpSysctls sysctl;
+    uint32_t initial_cwnd = 10;  // TCP_INIT_CWND (RFC 6928), a constant in Linux
 };
 
 const TcpProfile& linux6_profile();
@@ -51,8 +67,29 @@ const TcpProfile& linux_classic_profile();
 const TcpProfile* find_tcp_profile(std::string_view name);
 std::vector<std::string_view> tcp_profile_names();
 
+// ---- the sysctl table -----------------------------------------------------------------------
+
+enum class SysctlUnit : uint8_t { Count, Flag, Seconds, Milliseconds, Microseconds, Choice, Ports };
+
+struct TcpSysctlDef {
+    std::string_view name;  // as under /proc/sys/net/ipv4 (net.core.somaxconn: "somaxconn")
+    SysctlUnit unit;
+    int64_t min = 0;
+    int64_t max = 0;
+    int64_t TcpSysctls::*field = nullptr;  // nullptr for ip_local_port_range and the CC
+    std::string_view meaning;
+};
+std::span<const TcpSysctlDef> tcp_sysctl_table();
+// NAME with or without "net.ipv4." / "net.core."; nullptr when unknown.
+const TcpSysctlDef* find_tcp_sysctl(std::string_view name);
+// Sets a sysctl from its text: a number in the kernel's unit, or for time-valued ones a
+// duration with a unit ("30s", "150ms"); "32768 60999" or "32768-60999" for the port range;
+// reno, cubic or bbr for the congestion control. An error message, or empty on success.
+std::string set_tcp_sysctl(TcpSysctls& s, const TcpSysctlDef& def, std::string_view text);
+std::string format_tcp_sysctl(const TcpSysctls& s, const TcpSysctlDef& def);
+
 // Linux's give-up time for data retransmissions: tcp_model_timeout(boundary=retries2,
-// rto_base=200 ms), e.g. 924.6 s for 15 and 12.6 s for 5 (net/ipv4/tcp_timer.c).
+// rto_base=TCP_RTO_MIN), e.g. 924.6 s for 15 and 12.6 s for 5 (net/ipv4/tcp_timer.c).
 sim::Duration retransmission_give_up(const TcpProfile& p);
 
 }  // namespace lvs::tcp

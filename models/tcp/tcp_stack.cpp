@@ -5,6 +5,21 @@
 namespace lvs::tcp {
 
 using net::Packet;
+
+namespace {
+
+// Each host's jiffies phase: pinned by the profile (ticks then fall on whole multiples of
+// 1/HZ), or drawn from the run's seed, from a stream of the host's own so that nothing else
+// the host draws moves.
+KernelClock kernel_clock(net::Network& net, net::NodeId node, const TcpProfile& p) {
+    if (p.jiffies_at_start) return KernelClock(p.hz, *p.jiffies_at_start, sim::Duration{});
+    sim::Rng rng = net.simulator().stream(std::string("kernel:") + std::string(net.name(node)));
+    const Jiffies start = rng.next() & 0xFFFFFFFFu;
+    const auto tick_ns = static_cast<uint64_t>(1'000'000'000 / p.hz);
+    return KernelClock(p.hz, start, sim::ns(static_cast<int64_t>(rng.below(tick_ns))));
+}
+
+}  // namespace
 namespace flag = net::tcpflag;
 
 Listener::Listener(TcpStack& stack, net::Endpoint local, uint32_t backlog, TcpApp* app)
@@ -40,11 +55,12 @@ void Listener::close() {
 TcpStack::TcpStack(net::Network& net, net::NodeId node, const TcpProfile& profile)
     : net_(net),
       node_(node),
-      profile_(&profile),
+      profile_(profile),
       entity_(net.entity(node)),
+      clock_(kernel_clock(net, node, profile)),
       rng_(net.simulator().stream(std::string("tcp:") + std::string(net.name(node)))) {
-    port_cursor_ =
-        static_cast<uint32_t>(rng_.below(uint64_t{profile.ephemeral_high} - profile.ephemeral_low + 1));
+    const PortRange& ports = profile.sysctl.ip_local_port_range;
+    port_cursor_ = static_cast<uint32_t>(rng_.below(uint64_t{ports.high} - ports.low + 1));
 }
 
 TcpStack::~TcpStack() {
@@ -127,14 +143,26 @@ void TcpStack::on_state_change(TcpState from, TcpState to) {
 
 TcpConn* TcpStack::connect(net::Ipv4 local_addr, net::Endpoint remote, TcpApp* app, uint64_t tag,
                            SocketError* error) {
-    const uint32_t low = profile_->ephemeral_low;
-    const uint32_t range = uint32_t{profile_->ephemeral_high} - low + 1;
-    // Linux picks a port whose 4-tuple is not in use, TIME_WAIT included (tcp_tw_reuse=2
-    // only reuses on loopback), so fast churn toward one destination exhausts the range.
+    const uint32_t low = profile_.sysctl.ip_local_port_range.low;
+    const uint32_t range = uint32_t{profile_.sysctl.ip_local_port_range.high} - low + 1;
+    // Linux picks a port whose 4-tuple is not in use, TIME_WAIT included, unless
+    // tcp_twsk_unique() lets it take over a TIME_WAIT socket: tcp_tw_reuse=1, or 2 on
+    // loopback, a second after it entered TIME_WAIT (tcp_tw_reuse_delay; timestamps on, as by
+    // default). So fast churn toward one destination exhausts the range.
+    const int64_t reuse = profile_.sysctl.tcp_tw_reuse;
+    const bool loopback = (local_addr.value() >> 24) == 127 || (remote.addr.value() >> 24) == 127;
     for (uint32_t i = 0; i < range; ++i) {
         const uint32_t offset = (port_cursor_ + i) % range;
         const net::FourTuple t{{local_addr, static_cast<net::Port>(low + offset)}, remote};
-        if (table_.find(t) != nullptr) continue;
+        if (TcpConn* old = table_.find(t)) {
+            const bool may_reuse = (reuse == 1 || (reuse == 2 && loopback)) &&
+                                   old->state_ == TcpState::TimeWait &&
+                                   sim().now() - old->time_wait_since_ >= sim::s(1);
+            if (!may_reuse) continue;
+            LVS_TRACE(sim(), entity_, "tcp.tw-reuse").f("conn", old->id()).f("remote", remote.str());
+            old->set_state(TcpState::Closed, TcpEvent::AppConnect);
+            old->enter_closed();
+        }
         port_cursor_ = (offset + 1) % range;
         TcpConn* c = new_conn(t);
         c->set_app(app, tag);
@@ -176,6 +204,8 @@ void TcpStack::send_rst_for(const Packet& p) {
         r.flags = flag::kRst | flag::kAck;
     }
     ++counters_.resets_sent;
+    ++counters_.sent.rst;
+    counters_.rst_at.note(sim().now());
     LVS_TRACE(sim(), entity_, "tcp.rst")
         .f("to", p.src_ep().str())
         .f("from", p.dst_ep().str())
@@ -210,7 +240,7 @@ void TcpStack::receive(const Packet& p) {
     if (l != nullptr && p.syn() && !p.ackf() && !p.rst()) {
         // Accept queue full when the SYN arrives: dropped silently (ListenOverflows), the
         // client retransmits on its SYN schedule.
-        if (l->queue_.size() >= std::min(l->backlog_, profile_->somaxconn)) {
+        if (l->queue_.size() >= std::min(l->backlog_, static_cast<uint32_t>(profile_.sysctl.somaxconn))) {
             ++l->overflows_;
             ++counters_.listen_overflows;
             LVS_TRACE(sim(), entity_, "tcp.drop")

@@ -50,7 +50,25 @@ struct TcpCounters {
     uint64_t retransmits = 0;
     uint64_t listen_overflows = 0;
     uint64_t port_exhaustion = 0;
-    uint64_t time_wait_max = 0;  // most sockets in TIME_WAIT at one time
+    uint64_t time_wait_max = 0;       // most sockets in TIME_WAIT at one time
+    uint64_t time_wait_overflow = 0;  // closes that skipped TIME_WAIT (tcp_max_tw_buckets)
+    uint64_t loss_probes = 0;         // tail-loss probes (TcpExtTCPLossProbes)
+    uint64_t keepalive_probes = 0;
+    // Segments sent, by what they carry (a data segment with FIN counts as data and FIN).
+    struct Sent {
+        uint64_t syn = 0, synack = 0, fin = 0, rst = 0, data = 0, pure_ack = 0;
+    } sent;
+    // When each kind was first and last sent (Time{} until it was).
+    struct When {
+        sim::Time first, last;
+        void note(sim::Time t) {
+            if (first == sim::Time{} && last == sim::Time{}) first = t;
+            last = t;
+        }
+    };
+    When syn_at, synack_at, fin_at, rst_at, data_at, pure_ack_at, retransmit_at;
+    sim::Time first_error_at;  // the first error an application saw (ECONNREFUSED, ETIMEDOUT, ...)
+    bool error_seen = false;
 };
 
 class TcpStack {
@@ -80,7 +98,19 @@ public:
     // Forgets every connection without a packet (a crash: the peer learns nothing).
     void drop_all();
 
-    const TcpProfile& profile() const { return *profile_; }
+    const TcpProfile& profile() const { return profile_; }
+    const TcpSysctls& sysctl() const { return profile_.sysctl; }
+    const KernelClock& clock() const { return clock_; }
+    // Arms `t` the way mod_timer(jiffies + timeout) does on this host (through the wheel).
+    void arm_kernel_timer(sim::Timer& t, Jiffies timeout) {
+        t.arm_at(clock_.fire_time(sim().now(), timeout, in_timer_));
+    }
+    // Timer callbacks run with the wheel's clock one jiffy ahead (forward_timer_base).
+    struct InTimer {
+        TcpStack& s;
+        explicit InTimer(TcpStack& stack) : s(stack) { s.in_timer_ = true; }
+        ~InTimer() { s.in_timer_ = false; }
+    };
     sim::Simulator& sim() { return net_.simulator(); }
     net::Network& network() { return net_; }
     net::NodeId node() const { return node_; }
@@ -132,8 +162,10 @@ private:
 
     net::Network& net_;
     net::NodeId node_;
-    const TcpProfile* profile_;
+    TcpProfile profile_;
     sim::EntityId entity_;
+    KernelClock clock_;
+    bool in_timer_ = false;
     sim::Rng rng_;
     Pool pool_;
     ConnTable<Pool, TcpConn> table_{pool_};

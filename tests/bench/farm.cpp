@@ -58,6 +58,9 @@ int run_farm(const std::vector<std::string>& args) {
     std::printf("farm clients=%u sim_s=%lld events=%llu wall_s=%.2f events_per_s=%.0f peak_rss_mb=%.0f\n",
                 clients, static_cast<long long>(seconds), static_cast<unsigned long long>(r.events), wall,
                 static_cast<double>(r.events) / wall, peak_rss_mb());
+    std::fprintf(stderr, "  idle_wakeups=%llu scheduled=%llu\n",
+                 static_cast<unsigned long long>(run.sim().idle_wakeups()),
+                 static_cast<unsigned long long>(run.sim().events_scheduled()));
     std::fprintf(stderr, "  pages=%llu objects_ok=%llu failed=%llu p50=%.0fms p95=%.0fms\n",
                  static_cast<unsigned long long>(r.clients.pages),
                  static_cast<unsigned long long>(r.clients.objects_ok),

@@ -72,6 +72,18 @@ TEST_CASE("scenario checks: what a run would reject fails at load time, at the r
         Row{"unused realserver", kHead + "realservers:\n", 0, 0, ""},  // replaced below
         Row{"reserved name", replace(kHead, "name: rs2,", "name: time,"), 10, 12, "reserved"},
         Row{"unknown kernel", kHead + "kernel: banana\n", 13, 9, "write a release (5.4, 6.1) or a profile"},
+        Row{"unknown TCP sysctl",
+            replace(kHead, "address: 192.168.10.11}", "address: 192.168.10.11, sysctl: {tcp_retrie2: 5}}"), 9,
+            50, "did you mean 'tcp_retries2'"},
+        Row{"TCP sysctl value",
+            replace(kHead, "address: 192.168.10.11}",
+                    "address: 192.168.10.11, sysctl: {tcp_fin_timeout: soon}}"),
+            9, 67, "tcp_fin_timeout takes a whole number (seconds)"},
+        Row{"TCP sysctl range",
+            replace(kHead, "address: 192.168.10.11}", "address: 192.168.10.11, sysctl: {tcp_tw_reuse: 3}}"),
+            9, 64, "out of range (0 to 2)"},
+        Row{"CONFIG_HZ", replace(kHead, "address: 192.168.10.11}", "address: 192.168.10.11, hz: 200}"), 9, 45,
+            "100, 250, 300 or 1000"},
         Row{"health check of no service",
             replace(
                 kHead, "realservers:\n",

@@ -1,0 +1,227 @@
+// One connection's timers (net/ipv4/tcp_timer.c): SYN and SYN+ACK retransmission, the RTO and
+// its backoff, the tail-loss probe, keep-alive probes, orphaned FIN_WAIT_2 and TIME_WAIT; and
+// the RTT estimator that sets the RTO. Every timer goes through the host's timer wheel
+// (TcpStack::arm_kernel_timer), in jiffies.
+//
+// One sim::Timer carries the retransmit timer and the timers that never run beside it
+// (TIME_WAIT, FIN_WAIT_2, and keep-alive, which Linux keeps on sk_timer but which only probes
+// when nothing is in flight: while data is out its expiries just re-arm, which
+// arm_keepalive_if_idle() replays when the connection falls idle again).
+#include <algorithm>
+
+#include "models/tcp/tcp_conn.hpp"
+#include "models/tcp/tcp_stack.hpp"
+
+namespace lvs::tcp {
+
+namespace flag = net::tcpflag;
+
+namespace {
+
+// tcp_model_timeout(): how long `boundary` retransmissions with exponential backoff from
+// `base` (capped at `max`) last; retransmits_timed_out() compares the time since the first
+// retransmitted segment was first sent with it.
+sim::Duration model_timeout(int64_t boundary, sim::Duration base, sim::Duration max) {
+    int linear = 0;  // ilog2(max / base)
+    for (int64_t v = max.ns() / base.ns(); v > 1; v >>= 1) ++linear;
+    if (boundary <= linear) return sim::ns(((int64_t{2} << boundary) - 1) * base.ns());
+    return sim::ns(((int64_t{2} << linear) - 1) * base.ns() + (boundary - linear) * max.ns());
+}
+
+}  // namespace
+
+void TcpConn::on_rtx_timer() {
+    TcpStack::InTimer in_timer(stack_);
+    const TimerMode mode = timer_mode_;
+    timer_mode_ = TimerMode::None;
+    switch (mode) {
+        case TimerMode::Syn:
+        case TimerMode::SynAck: retransmit_syn(); break;
+        case TimerMode::Rto: on_rto(); break;
+        case TimerMode::Probe: on_probe(); break;
+        case TimerMode::Keepalive: on_keepalive(); break;
+        case TimerMode::TimeWait:
+            apply(TcpEvent::Timeout);
+            enter_closed();
+            break;
+        case TimerMode::FinWait2:
+            if (state_ == TcpState::FinWait2) {
+                apply(TcpEvent::Timeout);
+                enter_closed();
+            }
+            break;
+        case TimerMode::None: break;
+    }
+}
+
+void TcpConn::retransmit_syn() {
+    const TcpSysctls& sys = stack_.sysctl();
+    const KernelClock& clk = stack_.clock();
+    if (state_ == TcpState::SynSent) {
+        // tcp_write_timeout(): tcp_syn_retries plus tcp_syn_linear_timeouts retransmissions,
+        // or the time they would take from a 1 s base (retransmits_timed_out).
+        const int64_t max = sys.tcp_syn_retries + sys.tcp_syn_linear_timeouts;
+        const sim::Duration elapsed = stack_.sim().now() - first_unacked_send_;
+        const sim::Duration limit = model_timeout(sys.tcp_syn_retries, sim::s(1), sim::ms(sys.tcp_rto_max_ms));
+        if (syn_tries_ >= max || (syn_tries_ > 0 && elapsed >= limit)) {
+            fail(SocketError::TimedOut, TcpEvent::Timeout);
+            return;
+        }
+        ++syn_tries_;
+        ++total_rto_;
+        count_retransmit();
+        emit(flag::kSyn, iss_);
+        // tcp_retransmit_timer(): the first tcp_syn_linear_timeouts RTOs keep 1 s; then the
+        // RTO doubles, up to tcp_rto_max.
+        if (total_rto_ > sys.tcp_syn_linear_timeouts) rto_ = std::min(rto_ << 1, clk.from_ms(sys.tcp_rto_max_ms));
+        arm_rtx(TimerMode::Syn, rto_);
+        return;
+    }
+    // reqsk_timer_handler(): tcp_synack_retries resends, each after min(1 s << n, TCP_RTO_MAX);
+    // then the half-open request is dropped silently.
+    if (syn_tries_ >= sys.tcp_synack_retries) {
+        apply(TcpEvent::Timeout);
+        enter_closed();
+        return;
+    }
+    ++syn_tries_;
+    count_retransmit();
+    emit(flag::kSyn | flag::kAck, iss_);
+    const Jiffies next = std::min(clk.from_duration(sim::s(1)) << syn_tries_, clk.from_duration(sim::s(120)));
+    arm_rtx(TimerMode::SynAck, next);
+}
+
+void TcpConn::on_probe() {
+    if (snd_una_ == snd_max_) return;
+    // tcp_send_loss_probe(): resend the last segment of the flight, then a full RTO from now.
+    probe_sent_ = true;
+    ++stack_.counters_.loss_probes;
+    count_retransmit();
+    const uint32_t data_end = fin_sent_ ? fin_seq_ : snd_max_;
+    const uint32_t len = std::min<uint32_t>(net::kMss, data_end - snd_una_);
+    uint8_t flags = flag::kAck | flag::kPsh;
+    if (fin_sent_) flags |= flag::kFin;
+    if (len == 0) emit(flag::kFin | flag::kAck, fin_seq_);
+    else emit(flags, data_end - len, len, 1, 0);
+    rtt_timing_ = false;
+    arm_rtx(TimerMode::Rto, rto_);
+}
+
+void TcpConn::on_rto() {
+    if (snd_una_ == snd_max_) return;
+    const TcpSysctls& sys = stack_.sysctl();
+    // tcp_write_timeout(): tcp_retries2 as a time (tcp_model_timeout from TCP_RTO_MIN) since
+    // the first retransmitted segment was first sent; ETIMEDOUT, and no RST.
+    if (stack_.sim().now() - first_unacked_send_ >= retransmission_give_up(stack_.profile())) {
+        fail(SocketError::TimedOut, TcpEvent::Timeout);
+        return;
+    }
+    ++backoff_;
+    ++total_rto_;
+    ssthresh_ = std::max<uint32_t>(segments_in_flight() / 2, 2);
+    cwnd_ = 1;
+    // Go-back-N from the first unacknowledged byte (no SACK in this model).
+    snd_nxt_ = snd_una_;
+    retransmitting_ = true;
+    rtt_timing_ = false;
+    probe_sent_ = true;
+    timer_mode_ = TimerMode::Rto;  // output() must not re-arm a probe
+    if (fin_sent_ && snd_una_ == fin_seq_) {
+        count_retransmit();
+        send_fin();
+    } else {
+        output();
+    }
+    // The backoff doubles icsk_rto in place, up to tcp_rto_max, until an RTT sample resets it.
+    rto_ = std::min(rto_ << 1, stack_.clock().from_ms(sys.tcp_rto_max_ms));
+    arm_rtx(TimerMode::Rto, rto_);
+}
+
+void TcpConn::rtt_sample(sim::Duration r) {
+    // tcp_rtt_estimator(): srtt scaled by 8, mdev by 4, rttvar at least tcp_rto_min, decaying
+    // toward the largest deviation once per RTT; then __tcp_set_rto() in jiffies (rounded up).
+    const TcpSysctls& sys = stack_.sysctl();
+    const auto rto_min_us = static_cast<uint32_t>(sys.tcp_rto_min_us);
+    int64_t m = std::max<int64_t>(r.ns() / 1000, 1);
+    if (srtt_us_ == 0) {
+        srtt_us_ = static_cast<uint32_t>(m << 3);
+        mdev_us_ = static_cast<uint32_t>(m << 1);
+        rttvar_us_ = std::max(mdev_us_, rto_min_us);
+        mdev_max_us_ = rttvar_us_;
+        rttvar_seq_ = snd_nxt_;
+    } else {
+        int64_t srtt = srtt_us_, mdev = mdev_us_;
+        m -= srtt >> 3;
+        srtt += m;
+        if (m < 0) {
+            m = -m;
+            m -= mdev >> 2;
+            if (m > 0) m >>= 3;
+        } else {
+            m -= mdev >> 2;
+        }
+        mdev += m;
+        srtt_us_ = static_cast<uint32_t>(std::max<int64_t>(srtt, 1));
+        mdev_us_ = static_cast<uint32_t>(std::max<int64_t>(mdev, 0));
+        if (mdev_us_ > mdev_max_us_) {
+            mdev_max_us_ = mdev_us_;
+            rttvar_us_ = std::max(rttvar_us_, mdev_max_us_);
+        }
+        if (static_cast<int32_t>(snd_una_ - rttvar_seq_) > 0) {
+            if (mdev_max_us_ < rttvar_us_) rttvar_us_ -= (rttvar_us_ - mdev_max_us_) >> 2;
+            rttvar_seq_ = snd_nxt_;
+            mdev_max_us_ = rto_min_us;
+        }
+    }
+    const KernelClock& clk = stack_.clock();
+    rto_ = std::min(clk.from_us((srtt_us_ >> 3) + rttvar_us_), clk.from_ms(sys.tcp_rto_max_ms));
+    backoff_ = 0;
+}
+
+void TcpConn::enter_fin_wait2_timer() {
+    // tcp_fin_time(): tcp_fin_timeout, but at least 3.5 RTOs.
+    const Jiffies fin_timeout = stack_.clock().from_duration(sim::s(stack_.sysctl().tcp_fin_timeout));
+    arm_rtx(TimerMode::FinWait2, std::max(fin_timeout, (rto_ << 2) - (rto_ >> 1)));
+}
+
+// ---- keep-alive (tcp_keepalive_timer) ----------------------------------------------------------
+
+void TcpConn::note_peer_heard() { last_heard_ = stack_.sim().now(); }
+
+void TcpConn::arm_keepalive_if_idle() {
+    if (!keepalive_ || timer_mode_ != TimerMode::None || snd_una_ != snd_max_) return;
+    if (state_ != TcpState::Established && state_ != TcpState::CloseWait) return;
+    // Expiries that fell while data was in flight re-armed a full tcp_keepalive_time each.
+    const KernelClock& clk = stack_.clock();
+    const Jiffies full = clk.from_duration(sim::s(stack_.sysctl().tcp_keepalive_time));
+    while (keepalive_deadline_ <= stack_.sim().now()) keepalive_deadline_ = clk.fire_time(keepalive_deadline_, full, true);
+    timer_mode_ = TimerMode::Keepalive;
+    rtx_timer_.arm_at(keepalive_deadline_);
+}
+
+void TcpConn::on_keepalive() {
+    const TcpSysctls& sys = stack_.sysctl();
+    const KernelClock& clk = stack_.clock();
+    const sim::Time now = stack_.sim().now();
+    const Jiffies keepalive_time = clk.from_duration(sim::s(sys.tcp_keepalive_time));
+    const Jiffies elapsed = clk.jiffies(now) - clk.jiffies(last_heard_);
+    Jiffies next = keepalive_time - elapsed;
+    if (elapsed >= keepalive_time) {
+        if (keepalive_probes_ >= sys.tcp_keepalive_probes) {
+            // The peer is gone: RST, then ETIMEDOUT to the application.
+            emit(flag::kRst | flag::kAck, snd_nxt_);
+            fail(SocketError::TimedOut, TcpEvent::Timeout);
+            return;
+        }
+        // tcp_xmit_probe_skb(): a bare ACK one byte below snd_una, which the peer must answer.
+        ++keepalive_probes_;
+        ++stack_.counters_.keepalive_probes;
+        emit(flag::kAck, snd_una_ - 1);
+        next = clk.from_duration(sim::s(sys.tcp_keepalive_intvl));
+    }
+    keepalive_deadline_ = clk.fire_time(now, next, true);
+    timer_mode_ = TimerMode::Keepalive;
+    rtx_timer_.arm_at(keepalive_deadline_);
+}
+
+}  // namespace lvs::tcp
