@@ -108,6 +108,7 @@ int cmd_run(const std::vector<std::string>& args) {
         "list-quantities",
         "print every quantity conditions and sweep metrics can name, with its unit, then exit")(
         "fingerprint", "digest every trace record into a fingerprint and print it (alone with --quiet)")(
+        "ss", "print each snapshot's `ss -tin` listings of the hosts' sockets in the report")(
         "list-keys", "print every settable key path with its value, then exit");
     const po::variables_map vm = cli::parse_file_command(args, o);
     if (vm.count("help") != 0) {
@@ -171,7 +172,7 @@ int cmd_run(const std::vector<std::string>& args) {
         scenario::write_csv(out, report);
     }
     if (!quiet && !(vm.count("json") != 0 && vm["json"].as<std::string>() == "-"))
-        scenario::write_text_report(std::cout, report);
+        scenario::write_text_report(std::cout, report, vm.count("ss") != 0);
     else if (quiet && report.fingerprint)
         std::cout << scenario::format_fingerprint(*report.fingerprint) << "\n";
     return report.passed() ? kOk : kExpectationsFailed;

@@ -41,7 +41,8 @@ uint16_t categorize(std::string_view kind, std::string_view event, std::string_v
         (kind == "tcp.state" && event == "timeout" && to_state == "CLOSED"))
         c |= kCatTimer;
     if (kind == "net.packet") c |= kCatPacket;
-    if (kind == "director.listing" || kind == "director.connections") c |= kCatListing;
+    if (kind == "director.listing" || kind == "director.connections" || kind == "host.sockets")
+        c |= kCatListing;
     if (starts("http.")) c |= kCatHttp;
     if (kind == "expectation") c |= kCatCheck;
     if (kind == "scenario.warning") c |= kCatAdmin | kCatCheck;
@@ -117,7 +118,8 @@ void TraceModel::build_indexes() {
                  s.find("seq"),        s.find("ack"),         s.find("segs"),
                  s.find("method"),     s.find("bytes"),       s.find("name"),
                  s.find("value"),      s.find("busy"),        s.find("idle_keepalive"),
-                 s.find("address"),    s.find("line")};
+                 s.find("address"),    s.find("line"),        s.find("host"),
+                 s.find("ss")};
     kinds_ = Kinds{s.find("tcp.state"),
                    s.find("ipvs.state"),
                    s.find("ipvs.sched"),
@@ -143,7 +145,8 @@ void TraceModel::build_indexes() {
                    s.find("ipvs.admin"),
                    s.find("http.server.workers"),
                    s.find("director.realserver"),
-                   s.find("scenario.warning")};
+                   s.find("scenario.warning"),
+                   s.find("host.sockets")};
 
     by_kind_.clear();
     by_entity_.clear();

@@ -28,8 +28,8 @@ bool begin_region(const char* id, float x, float y, float w, float h, ImGuiWindo
 
 // One tab of a tab bar, its panel drawn in the space the tab leaves.
 template <class Draw>
-void tab(const char* label, Draw&& draw) {
-    if (!ImGui::BeginTabItem(label)) return;
+void tab(const char* label, Draw&& draw, ImGuiTabItemFlags flags = 0) {
+    if (!ImGui::BeginTabItem(label, nullptr, flags)) return;
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     draw(avail.x, avail.y);
     ImGui::EndTabItem();
@@ -42,6 +42,7 @@ RunView::RunView(const RunData& r)
       markers(collect_markers(r)),
       topology(r),
       director(r),
+      sockets(r),
       timeline(r, markers),
       log(r),
       waterfall(r),
@@ -143,6 +144,7 @@ void Viewer::header(const RunView& v) const {
 }
 
 void Viewer::frame(double wall_dt) {
+    if (++frames_ > 2) st_.sockets_host.clear();  // --sockets selects the tab; then it is the user's
     if (!st_.headless) handle_keys();
     const int64_t before = st_.cursor.t;
     st_.playback.tick(wall_dt, st_.cursor, begin_, end_);
@@ -186,6 +188,13 @@ void Viewer::frame(double wall_dt) {
     help_overlay(st_.show_help);
 }
 
+int Viewer::sockets_tab_flags(RunView& v) {
+    // --sockets HOST: the ss tab comes up selected on that host, for the first frames.
+    if (st_.sockets_host.empty()) return 0;
+    v.sockets.select(st_.sockets_host);
+    return ImGuiTabItemFlags_SetSelected;
+}
+
 void Viewer::layout_single(RunView& v, float x, float y, float w, float h) {
     const float gap = 4;
     const float fs = ImGui::GetFontSize();
@@ -204,8 +213,15 @@ void Viewer::layout_single(RunView& v, float x, float y, float w, float h) {
         v.director.draw_listing(st_, ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y);
     ImGui::EndChild();
     if (begin_region("##lncregion", x, y + topo_h + ln_h + 2 * gap, left_w, lnc_h,
-                     ImGuiWindowFlags_NoScrollbar))
-        v.director.draw_connections(st_, ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y);
+                     ImGuiWindowFlags_NoScrollbar)) {
+        if (ImGui::BeginTabBar("##lnctabs")) {
+            tab("ipvsadm -Lnc", [&](float tw, float th) { v.director.draw_connections(st_, tw, th); });
+            tab(
+                "ss -tin (hosts)", [&](float tw, float th) { v.sockets.draw(st_, tw, th); },
+                sockets_tab_flags(v));
+            ImGui::EndTabBar();
+        }
+    }
     ImGui::EndChild();
 
     // Right column: the timeline, then the log and the client outcomes.
@@ -250,6 +266,8 @@ void Viewer::layout_presentation(RunView& v, float x, float y, float w, float h)
             tab("Timeline", [&](float tw, float th) { v.timeline.draw(st_, tw, th); });
             tab("Event log", [&](float tw, float th) { v.log.draw(st_, tw, th); });
             tab("ipvsadm -Lnc", [&](float tw, float th) { v.director.draw_connections(st_, tw, th); });
+            tab(
+                "ss -tin", [&](float tw, float th) { v.sockets.draw(st_, tw, th); }, sockets_tab_flags(v));
             tab("Client outcomes", [&](float tw, float th) { v.waterfall.draw(st_, tw, th); });
             tab("Report", [&](float tw, float th) { v.report.draw(st_, tw, th); });
             ImGui::EndTabBar();
@@ -296,6 +314,8 @@ void Viewer::compare_column(RunView& v, int index, float x, float y, float w, fl
             tab("Event log", [&](float tw, float th) { v.log.draw(st_, tw, th); });
             tab("Client outcomes", [&](float tw, float th) { v.waterfall.draw(st_, tw, th); });
             tab("-Lnc", [&](float tw, float th) { v.director.draw_connections(st_, tw, th); });
+            tab(
+                "ss", [&](float tw, float th) { v.sockets.draw(st_, tw, th); }, sockets_tab_flags(v));
             tab("Report", [&](float tw, float th) { v.report.draw(st_, tw, th); });
             ImGui::EndTabBar();
         }

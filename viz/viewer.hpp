@@ -8,6 +8,7 @@
 #include "viz/panels/director_panel.hpp"
 #include "viz/panels/event_log_panel.hpp"
 #include "viz/panels/report_panel.hpp"
+#include "viz/panels/sockets_panel.hpp"
 #include "viz/panels/timeline_panel.hpp"
 #include "viz/panels/topology_panel.hpp"
 #include "viz/panels/transport_panel.hpp"
@@ -27,6 +28,7 @@ struct RunView {
     std::vector<Marker> markers;
     TopologyPanel topology;
     DirectorPanel director;
+    SocketsPanel sockets;
     TimelinePanel timeline;
     EventLogPanel log;
     WaterfallPanel waterfall;
@@ -55,6 +57,8 @@ private:
     void layout_compare(float x, float y, float w, float h);
     void compare_column(RunView& v, int index, float x, float y, float w, float h);
     void set_presentation(bool on);
+    int sockets_tab_flags(RunView& v);
+    int frames_ = 0;
 
     std::vector<std::unique_ptr<RunData>> runs_;
     std::vector<std::unique_ptr<RunView>> views_;

@@ -18,8 +18,9 @@ struct ViewerState {
     bool follow = true;  // keep the cursor inside the zoomed view while playing
     bool presentation = false;
     bool show_help = false;
-    bool headless = false;    // screenshot or benchmark: no hover effects, fixed content
-    std::string export_path;  // non-empty: write the next frame to this PNG
+    bool headless = false;     // screenshot or benchmark: no hover effects, fixed content
+    std::string export_path;   // non-empty: write the next frame to this PNG
+    std::string sockets_host;  // non-empty: open the ss tab on this host (--sockets)
 };
 
 }  // namespace lvs::viz

@@ -182,6 +182,15 @@ void client_targets(Scenario& s, const Reader& r, const YAML::Node& root) {
         if (std::find(vips.begin(), vips.end(), c.target) != vips.end()) continue;
         const RealServerSpec* rs = s.realserver_at(c.target.addr);
         if (rs != nullptr && rs->server.port == c.target.port) continue;
+        if (!c.script.empty()) {
+            // A socket program may call anything; say what it will meet.
+            if (rs == nullptr)
+                s.warnings.push_back(
+                    {"client group " + c.name + " connects to " + c.target.str() +
+                         ", which no host has: connect() fails with EHOSTUNREACH after ARP's 3 s",
+                     mark_of(root["clients"][i]["target"]), std::nullopt});
+            continue;
+        }
         std::vector<std::string> known;
         for (const net::Endpoint& v : vips) known.push_back(v.str());
         for (const RealServerSpec& x : s.realservers)

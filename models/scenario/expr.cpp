@@ -3,6 +3,8 @@
 #include <cctype>
 #include <cmath>
 
+#include "models/socket/socket.hpp"
+
 namespace lvs::scenario {
 
 // Recursive descent over the text; nodes go into the expression's vector, children first.
@@ -314,7 +316,15 @@ Expr Expr::parse(const std::string& text) {
 
 Expr Expr::compile(const std::string& text, const Scenario& s) {
     Expr e = parse(text);
+    // errno names (EPIPE, ECONNRESET, ...) are numbers, to compare with a call's errno.
+    for (Node& n : e.nodes_)
+        if (n.op == Op::Ref)
+            if (const int v = sock::errno_named(e.refs_[n.ref].name); v != 0) {
+                n.op = Op::Number;
+                n.number = v;
+            }
     for (Ref& r : e.refs_) {
+        if (sock::errno_named(r.name) != 0) continue;
         QuantityError err;
         const auto q = resolve_quantity(r.name, s, &err);
         if (!q) throw ExprError(err.message, r.column, err.hint);

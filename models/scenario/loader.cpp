@@ -172,6 +172,12 @@ private:
                 web.backlog = static_cast<uint32_t>(r_.integer(n["backlog"], "backlog", 1, 65535));
             if (n["service_time"]) web.service = r_.distribution(n["service_time"], "service_time", false);
             if (n["so_keepalive"]) web.so_keepalive = r_.boolean(n["so_keepalive"], "so_keepalive");
+            if (const YAML::Node sc = n["script"]) {
+                if (n["server"])
+                    r_.fail(n["server"], "realserver " + rs.name + " runs a script: it has no web server",
+                            "remove `server:` or `script:`");
+                rs.script = script(sc, true);
+            }
             s_.realservers.push_back(std::move(rs));
         }
     }
@@ -365,11 +371,153 @@ private:
             }
             if (n["page"]) page(n["page"], b.page);
             if (n["so_keepalive"]) b.so_keepalive = r_.boolean(n["so_keepalive"], "so_keepalive");
+            if (const YAML::Node sc = n["script"]) {
+                for (const char* k : {"browser", "page", "schedule", "keepalive_timeout", "max_connections",
+                                      "close", "request_timeout"})
+                    if (n[k])
+                        r_.fail(n[k], "client group " + c.name + " runs a script: `" + std::string(k) +
+                                          ":` is for browsers");
+                if (c.count != 1)
+                    r_.fail(n["count"], "a scripted client group has one host",
+                            "remove `count:` or make it 1");
+                c.script = script(sc, false);
+            }
             b.schedule.kind = http::LoadSchedule::Kind::Times;
             b.schedule.times = {sim::Time{}};
             if (n["schedule"]) schedule(n["schedule"], b.schedule);
             s_.clients.push_back(std::move(c));
         }
+    }
+
+    // A socket program: one call per list item, as `- connect`, `- {send: 69B}`,
+    // `- {recv: {timeout: 5s}}`, `- {sleep: 3s}`, `- {shutdown: wr}`, `- close`, ...
+    std::vector<sock::Step> script(const YAML::Node& list, bool server) {
+        if (!list.IsSequence())
+            r_.fail(list, "script must be a list of socket calls",
+                    "e.g. [connect, {request: 69B}, recv, close]");
+        std::vector<sock::Step> steps;
+        const std::vector<std::string> calls{"connect", "listen",        "accept",    "send",
+                                             "request", "recv",          "sleep",     "shutdown",
+                                             "close",   "close-linger0", "setsockopt"};
+        for (const auto& item : list) {
+            sock::Step st;
+            YAML::Node arg;
+            bool has_arg = false;
+            std::string name;
+            if (item.IsScalar()) {
+                name = item.as<std::string>();
+            } else if (item.IsMap() && item.size() == 1 && item.begin()->first.IsScalar()) {
+                name = item.begin()->first.as<std::string>();
+                arg = item.begin()->second;
+                has_arg = true;
+            } else {
+                r_.fail(item, "a script step is one call: `- recv` or `- {send: 100B}`",
+                        "calls: " + join(calls));
+            }
+            const auto found = std::find(calls.begin(), calls.end(), name);
+            if (found == calls.end()) {
+                const std::string near = did_you_mean(name, calls);
+                r_.fail(item, "unknown socket call '" + name + "'",
+                        near.empty() ? "calls: " + join(calls) : "did you mean '" + near + "'?");
+            }
+            st.op = static_cast<sock::Op>(found - calls.begin());
+            st.text = name;
+            const auto need = [&](bool wanted) {
+                if (wanted && !has_arg)
+                    r_.fail(item, "`" + name + "` needs a value",
+                            name == "sleep" ? "e.g. {sleep: 3s}" : "e.g. {" + name + ": 100B}");
+                if (!wanted && has_arg) r_.fail(arg, "`" + name + "` takes no value");
+            };
+            switch (st.op) {
+                case sock::Op::Connect:
+                    if (server)
+                        r_.fail(item, "a server script listens and accepts; connect is for client scripts");
+                    need(false);
+                    break;
+                case sock::Op::Listen:
+                case sock::Op::Accept:
+                    if (!server)
+                        r_.fail(item,
+                                "`" + name + "` is for a realserver's script; a client script connects");
+                    need(false);
+                    break;
+                case sock::Op::Send:
+                    need(true);
+                    st.bytes = static_cast<uint32_t>(r_.size(arg, "send"));
+                    st.text += " " + format_size(st.bytes);
+                    break;
+                case sock::Op::Request:
+                    need(true);
+                    st.reply = 612;  // nginx's default index.html
+                    if (arg.IsMap()) {
+                        r_.check_keys(arg, {"bytes", "reply"}, "a request");
+                        if (!arg["bytes"])
+                            r_.fail(arg, "a request needs `bytes:`",
+                                    "e.g. {request: {bytes: 69B, reply: 612B}}");
+                        st.bytes = static_cast<uint32_t>(r_.size(arg["bytes"], "request.bytes"));
+                        if (arg["reply"])
+                            st.reply = static_cast<uint32_t>(r_.size(arg["reply"], "request.reply"));
+                    } else {
+                        st.bytes = static_cast<uint32_t>(r_.size(arg, "request"));
+                    }
+                    st.text += " " + format_size(st.bytes) + " (reply " + format_size(st.reply) + ")";
+                    break;
+                case sock::Op::Recv:
+                    if (has_arg) {
+                        r_.check_keys(arg, {"timeout"}, "recv");
+                        st.timeout = r_.duration(arg["timeout"], "recv.timeout");
+                        st.text += " (SO_RCVTIMEO " + sim::format_duration(*st.timeout) + ")";
+                    }
+                    break;
+                case sock::Op::Sleep:
+                    need(true);
+                    st.duration = r_.duration(arg, "sleep");
+                    st.text += " " + sim::format_duration(st.duration);
+                    break;
+                case sock::Op::Shutdown: {
+                    need(true);
+                    const std::string how = r_.one_of(arg, "shutdown direction", {"rd", "wr", "rdwr"});
+                    st.read = how != "wr";
+                    st.write = how != "rd";
+                    st.text += " SHUT_" + std::string(how == "rd" ? "RD" : how == "wr" ? "WR" : "RDWR");
+                    break;
+                }
+                case sock::Op::Close:
+                    if (has_arg) {
+                        r_.one_of(arg, "close option", {"linger0"});
+                        st.op = sock::Op::Abort;
+                        st.text = "close-linger0";
+                    }
+                    break;
+                case sock::Op::Abort: need(false); break;
+                case sock::Op::SetOption: {
+                    need(true);
+                    if (!arg.IsMap() || arg.size() != 1 || !arg.begin()->first.IsScalar())
+                        r_.fail(arg, "setsockopt takes one option", "e.g. {setsockopt: {SO_KEEPALIVE: 1}}");
+                    const std::string opt = r_.one_of(arg.begin()->first, "socket option",
+                                                      {"SO_KEEPALIVE", "TCP_NODELAY", "TCP_USER_TIMEOUT"});
+                    const YAML::Node v = arg.begin()->second;
+                    if (opt == "TCP_USER_TIMEOUT") {
+                        st.option = sock::Option::UserTimeout;
+                        // The kernel's unit is milliseconds; a duration with a unit is taken as written.
+                        const std::string t = r_.text(v, "TCP_USER_TIMEOUT");
+                        const bool plain =
+                            !t.empty() && t.find_first_not_of("0123456789") == std::string::npos;
+                        st.duration = plain ? sim::ms(r_.integer(v, "TCP_USER_TIMEOUT", 0, INT32_MAX))
+                                            : r_.duration(v, "TCP_USER_TIMEOUT");
+                    } else {
+                        st.option = opt == "SO_KEEPALIVE" ? sock::Option::KeepAlive : sock::Option::NoDelay;
+                        st.on = r_.integer(v, opt, 0, 1) != 0;
+                    }
+                    st.text += " " + opt + "=" + r_.text(v, opt);
+                    break;
+                }
+                case sock::Op::Count: break;
+            }
+            steps.push_back(std::move(st));
+        }
+        if (steps.empty()) r_.fail(list, "the script is empty");
+        return steps;
     }
 
     void ports(const YAML::Node& n, ClientGroupSpec& c) {

@@ -28,6 +28,16 @@ double entries(Run& r, std::optional<size_t> only, std::optional<ipvs::TcpState>
     return count;
 }
 
+// A web server's figure; 0 for a realserver that runs a script instead.
+uint64_t web_stat(Run& r, const QuantityRef& q, uint64_t http::ServerStats::*field) {
+    const Run::RealServer& rs = rs_of(r, q);
+    return rs.web ? rs.web->stats().*field : 0;
+}
+double web_now(Run& r, const QuantityRef& q, uint32_t (http::WebServer::*f)() const) {
+    const Run::RealServer& rs = rs_of(r, q);
+    return rs.web ? double(((*rs.web).*f)()) : 0.0;
+}
+
 ClientReport clients_of(Run& r, const QuantityRef& q) {
     return r.client_report_now(q.all_groups ? std::nullopt : std::optional<size_t>(q.subject));
 }
@@ -116,6 +126,17 @@ double first_error(Run& r, const QuantityRef& q, bool realserver) {
         });
 }
 
+// A scripted program's call (N), by the realserver's or the client group's program.
+const sock::Call& call_of(Run& r, const QuantityRef& q, bool realserver) {
+    const sock::Program& p =
+        realserver ? *r.realservers()[q.subject].program : *r.client_groups()[q.subject].program;
+    return p.calls()[q.call];
+}
+double call_time(const sock::Call& c, bool returned) {
+    if (!c.done) return -1;
+    return (returned ? c.returned : c.started).seconds();
+}
+
 using U = Unit;
 using R = Run&;
 using Q = const QuantityRef&;
@@ -123,6 +144,29 @@ using K = const tcp::TcpCounters&;
 using W = tcp::TcpCounters;
 
 // The TCP rows, for a realserver host (RS) or a client group (GROUP).
+// The calls of a scripted program (models/socket/program.hpp).
+#define LVSIM_CALL_QUANTITIES(P, RS)                                                                       \
+    QuantityDef{P ".call.N.result", U::Count,                                                              \
+                "what call N returned: bytes, 0 (EOF or success) or -1 (-2: not yet)",                     \
+                [](R r, Q q) {                                                                             \
+                    const sock::Call& c = call_of(r, q, RS);                                               \
+                    return c.done ? double(c.result.value) : -2.0;                                         \
+                }},                                                                                        \
+        QuantityDef{P ".call.N.errno", U::Count,                                                           \
+                    "call N's errno (0: none); compare with EPIPE, ECONNRESET, ...",                       \
+                    [](R r, Q q) { return double(call_of(r, q, RS).result.err); }},                        \
+        QuantityDef{                                                                                       \
+            P ".call.N.started_s", U::Seconds, "when call N was made (-1: not yet)",                       \
+            [](R r, Q q) { return call_of(r, q, RS).done ? call_of(r, q, RS).started.seconds() : -1.0; }}, \
+        QuantityDef{P ".call.N.returned_s", U::Seconds, "when call N returned (-1: not yet)",              \
+                    [](R r, Q q) { return call_time(call_of(r, q, RS), true); }},                          \
+        QuantityDef {                                                                                      \
+        P ".call.N.took_s", U::Seconds, "how long call N blocked (-1: not returned)", [](R r, Q q) {       \
+            const sock::Call& c = call_of(r, q, RS);                                                       \
+            return c.done ? (c.returned - c.started).seconds() : -1.0;                                     \
+        }                                                                                                  \
+    }
+
 #define LVSIM_TCP_QUANTITIES(P, RS)                                                                          \
     QuantityDef{P ".tcp.syn_sent", U::Count, "SYNs sent (retransmissions included)",                         \
                 [](R r, Q q) { return over_hosts(r, q, RS, [](K k) { return double(k.sent.syn); }); }},      \
@@ -220,19 +264,19 @@ const std::array kQuantities{
     QuantityDef{"RS.established", U::Count, "TCP sockets in ESTABLISHED on the realserver host",
                 [](R r, Q q) { return n(rs_of(r, q).host->tcp().count(tcp::TcpState::Established)); }},
     QuantityDef{"RS.requests", U::Count, "requests its web server answered",
-                [](R r, Q q) { return n(rs_of(r, q).web->stats().requests); }},
+                [](R r, Q q) { return n(web_stat(r, q, &http::ServerStats::requests)); }},
     QuantityDef{"RS.connections", U::Count, "connections its web server accepted",
-                [](R r, Q q) { return n(rs_of(r, q).web->stats().connections_accepted); }},
+                [](R r, Q q) { return n(web_stat(r, q, &http::ServerStats::connections_accepted)); }},
     QuantityDef{"RS.keepalive_closes", U::Count,
                 "connections its web server closed at the keep-alive timeout",
-                [](R r, Q q) { return n(rs_of(r, q).web->stats().keepalive_closes); }},
+                [](R r, Q q) { return n(web_stat(r, q, &http::ServerStats::keepalive_closes)); }},
     QuantityDef{"RS.workers_busy", U::Count, "workers serving a request now",
-                [](R r, Q q) { return double(rs_of(r, q).web->workers_busy()); }},
+                [](R r, Q q) { return web_now(r, q, &http::WebServer::workers_busy); }},
     QuantityDef{"RS.workers_idle_keepalive", U::Count,
                 "workers held by an idle keep-alive connection now (prefork)",
-                [](R r, Q q) { return double(rs_of(r, q).web->workers_idle_keepalive()); }},
+                [](R r, Q q) { return web_now(r, q, &http::WebServer::workers_idle_keepalive); }},
     QuantityDef{"RS.workers_free", U::Count, "workers free now",
-                [](R r, Q q) { return double(rs_of(r, q).web->workers_free()); }},
+                [](R r, Q q) { return web_now(r, q, &http::WebServer::workers_free); }},
     // The capacity cross-check over the run so far (capacity.hpp).
     QuantityDef{"RS.offered_erlangs", U::Erlangs, "offered load: request rate x mean service time",
                 [](R r, Q q) { return capacity_of(r, q).offered_erlangs; }},
@@ -252,6 +296,7 @@ const std::array kQuantities{
                 [](R r, Q q) { return capacity_of(r, q).under_count; }},
 
     LVSIM_TCP_QUANTITIES("RS", true),
+    LVSIM_CALL_QUANTITIES("RS", true),
 
     // Clients: all of them (`clients`) or one group.
     QuantityDef{"GROUP.pages", U::Count, "pages started", [](R r, Q q) { return n(clients_of(r, q).pages); }},
@@ -299,6 +344,7 @@ const std::array kQuantities{
                 [](R r, Q q) { return clients_of(r, q).requests_per_connection; }},
 
     LVSIM_TCP_QUANTITIES("GROUP", false),
+    LVSIM_CALL_QUANTITIES("GROUP", false),
 
     // All realservers together.
     QuantityDef{"servers.time_wait", U::Count, "TCP sockets in TIME_WAIT on all realservers now",
@@ -314,9 +360,11 @@ const std::array kQuantities{
                         mx = std::max(mx, n(s.host->tcp().counters().time_wait_max));
                     return mx;
                 }},
-    QuantityDef{
-        "servers.requests", U::Count, "requests answered by all realservers",
-        [](R r, Q) { return servers_sum(r, [](Run::RealServer& s) { return n(s.web->stats().requests); }); }},
+    QuantityDef{"servers.requests", U::Count, "requests answered by all realservers",
+                [](R r, Q) {
+                    return servers_sum(
+                        r, [](Run::RealServer& s) { return s.web ? n(s.web->stats().requests) : 0.0; });
+                }},
 
     // The director.
     QuantityDef{"director.entries", U::Count, "connection entries (ipvsadm -Lnc, templates left out)",
@@ -390,6 +438,7 @@ const std::array kQuantities{
 };
 
 #undef LVSIM_TCP_QUANTITIES
+#undef LVSIM_CALL_QUANTITIES
 
 std::vector<std::string_view> split(std::string_view s) {
     std::vector<std::string_view> parts;
@@ -403,7 +452,9 @@ std::vector<std::string_view> split(std::string_view s) {
     }
 }
 
-bool is_placeholder(std::string_view p) { return p == "RS" || p == "GROUP" || p == "STATE" || p == "CHECK"; }
+bool is_placeholder(std::string_view p) {
+    return p == "RS" || p == "GROUP" || p == "STATE" || p == "CHECK" || p == "N";
+}
 
 std::optional<size_t> index_of(const std::vector<std::string>& names, std::string_view name) {
     for (size_t i = 0; i < names.size(); ++i)
@@ -473,6 +524,18 @@ Miss match(const Scenario& s, std::string_view pattern, const std::vector<std::s
             const auto k = index_of(check_names(s), parts[i]);
             if (!k) return Miss::Subject;
             q->subject = *k;
+        } else if (p == "N") {
+            // A call of the subject's script (a scripted client group or realserver).
+            const bool rs = pattern.substr(0, 2) == "RS";
+            const size_t steps = rs ? s.realservers[q->subject].script.size()
+                                    : (q->all_groups ? 0 : s.clients[q->subject].script.size());
+            size_t k = 0;
+            const std::string_view t = parts[i];
+            if (t.empty() || t.size() > 4 || t.find_first_not_of("0123456789") != std::string_view::npos)
+                return Miss::Subject;
+            for (char ch : t) k = k * 10 + static_cast<size_t>(ch - '0');
+            if (k == 0 || k > steps) return Miss::Subject;
+            q->call = static_cast<uint32_t>(k - 1);
         } else if (p == "STATE") {
             const auto st = ipvs::state_from_string(parts[i]);
             if (!st) miss = Miss::State;
@@ -563,11 +626,18 @@ std::vector<std::string> quantity_names(const Scenario& s) {
     std::vector<std::string> groups{"clients"};
     using Binding = std::pair<std::string_view, const std::vector<std::string>*>;
     for (const auto& g : group_names(s)) groups.push_back(g);
+    // N: call numbers up to the longest script; names that name no call are dropped below.
+    size_t longest = 0;
+    for (const auto& r : s.realservers) longest = std::max(longest, r.script.size());
+    for (const auto& c : s.clients) longest = std::max(longest, c.script.size());
+    std::vector<std::string> numbers;
+    for (size_t k = 1; k <= longest; ++k) numbers.push_back(std::to_string(k));
     for (const QuantityDef& d : kQuantities) {
         // Expand each placeholder in turn.
         std::vector<std::string> names{std::string(d.pattern)};
-        for (const auto& [word, values] : {Binding{"RS", &rs}, Binding{"GROUP", &groups},
-                                           Binding{"CHECK", &checks}, Binding{"STATE", &states}}) {
+        for (const auto& [word, values] :
+             {Binding{"RS", &rs}, Binding{"GROUP", &groups}, Binding{"CHECK", &checks},
+              Binding{"STATE", &states}, Binding{"N", &numbers}}) {
             std::vector<std::string> next;
             for (const std::string& nm : names) {
                 std::vector<std::string_view> parts = split(nm);
@@ -586,7 +656,9 @@ std::vector<std::string> quantity_names(const Scenario& s) {
             }
             names = std::move(next);
         }
-        out.insert(out.end(), names.begin(), names.end());
+        for (std::string& nm : names)
+            if (d.pattern.find(".N.") == std::string_view::npos || resolve_quantity(nm, s))
+                out.push_back(std::move(nm));
     }
     return out;
 }

@@ -5,7 +5,7 @@
 //
 // A pattern's upper-case parts stand for names of the scenario: RS a realserver, GROUP a client
 // group or `clients` (all of them), STATE an IPVS connection state (TIME_WAIT, FIN_WAIT, ...),
-// CHECK a health check.
+// CHECK a health check, N the number of a scripted program's call (1 = its first).
 #pragma once
 
 #include <cstdint>
@@ -35,6 +35,7 @@ struct QuantityRef {
     bool all_groups = false;                      // GROUP was `clients`
     size_t realserver = 0;                        // health.CHECK.RS: the realserver
     ipvs::TcpState state = ipvs::TcpState::None;  // STATE
+    uint32_t call = 0;                            // N of a program's call (0-based here)
 };
 
 struct QuantityDef {

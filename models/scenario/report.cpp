@@ -63,9 +63,38 @@ void write_capacity(std::ostream& o, const Report& r) {
     }
 }
 
+// What each call of a scripted program returned, and when.
+std::string call_result(const sock::Call& c) {
+    if (!c.done) return "(has not returned)";
+    if (c.result.failed()) return "-1 " + std::string(sock::errno_name(c.result.err));
+    if (c.op == sock::Op::Recv && c.result.value == 0) return "0 (EOF)";
+    return std::to_string(c.result.value);
+}
+
+void write_programs(std::ostream& o, const Report& r) {
+    if (r.programs.empty()) return;
+    o << "\nSocket calls (what each call returned, and when)\n";
+    for (const ProgramReport& p : r.programs) {
+        o << "  " << p.name << "\n";
+        for (size_t i = 0; i < p.calls.size(); ++i) {
+            const sock::Call& c = p.calls[i];
+            std::string line = "    " + std::to_string(i + 1) + ". " + c.text;
+            line.resize(std::max<size_t>(line.size() + 1, 46), ' ');
+            line += "-> " + call_result(c);
+            if (c.done) {
+                line.resize(std::max<size_t>(line.size() + 1, 66), ' ');
+                line += "at " + secs(c.returned) + " s";
+                if (c.returned != c.started)
+                    line += " (blocked " + num((c.returned - c.started).seconds(), 6) + " s)";
+            }
+            o << line << "\n";
+        }
+    }
+}
+
 }  // namespace
 
-void write_text_report(std::ostream& o, const Report& r) {
+void write_text_report(std::ostream& o, const Report& r, bool ss) {
     o << "lvsim: " << r.scenario << " (" << r.file << ")\n";
     o << "  seed " << r.seed << ", kernel profile " << r.kernel
       << (r.kernel_asked.empty() ? "" : " (for kernel " + r.kernel_asked + ")") << ", " << secs(r.end)
@@ -114,6 +143,7 @@ void write_text_report(std::ostream& o, const Report& r) {
           << s.time_wait_max << std::setw(12) << s.keepalive_closes << "\n";
 
     if (r.capacity_check) write_capacity(o, r);
+    write_programs(o, r);
 
     if (!r.drains.empty()) {
         o << "\nDrains\n";
@@ -135,6 +165,12 @@ void write_text_report(std::ostream& o, const Report& r) {
         std::istringstream in(s.ipvsadm_ln);
         std::string line;
         while (std::getline(in, line)) o << "  " << line << "\n";
+        if (!ss) continue;
+        for (const HostSockets& h : s.sockets) {
+            o << "\n  " << h.host << ": ss -tin\n";
+            std::istringstream lines(h.ss_tin);
+            while (std::getline(lines, line)) o << "    " << line << "\n";
+        }
     }
     if (!r.expectations.empty()) {
         o << "\nExpectations\n";
@@ -233,7 +269,17 @@ void write_json_report(std::ostream& o, const Report& r) {
         json_str(o, s.ipvsadm_ln);
         o << ",\n     \"ipvsadm_lnc\": ";
         json_str(o, s.ipvsadm_lnc);
-        o << ",\n     \"services\": [";
+        o << ",\n     \"ss\": [";
+        for (size_t k = 0; k < s.sockets.size(); ++k) {
+            o << (k ? ",\n        " : "\n        ") << "{\"host\": ";
+            json_str(o, s.sockets[k].host);
+            o << ", \"ss_tan\": ";
+            json_str(o, s.sockets[k].ss_tan);
+            o << ", \"ss_tin\": ";
+            json_str(o, s.sockets[k].ss_tin);
+            o << "}";
+        }
+        o << "],\n     \"services\": [";
         for (size_t k = 0; k < s.services.size(); ++k) {
             const ServiceView& v = s.services[k];
             o << (k ? ", " : "") << "{\"vip\": ";
@@ -273,6 +319,29 @@ void write_json_report(std::ostream& o, const Report& r) {
           << ", \"passed\": " << (e.passed ? "true" : "false") << ", \"observed\": ";
         json_str(o, e.observed);
         o << "}";
+    }
+    o << "],\n  \"programs\": [";
+    for (size_t i = 0; i < r.programs.size(); ++i) {
+        const ProgramReport& p = r.programs[i];
+        o << (i ? ",\n    " : "\n    ") << "{\"name\": ";
+        json_str(o, p.name);
+        o << ", \"calls\": [";
+        for (size_t k = 0; k < p.calls.size(); ++k) {
+            const sock::Call& c = p.calls[k];
+            o << (k ? ",\n      " : "\n      ") << "{\"n\": " << k + 1 << ", \"call\": ";
+            json_str(o, std::string(sock::to_string(c.op)));
+            o << ", \"text\": ";
+            json_str(o, c.text);
+            if (c.done) {
+                o << ", \"result\": " << c.result.value << ", \"errno\": ";
+                json_str(o, std::string(sock::errno_name(c.result.err)));
+                o << ", \"started_s\": " << secs(c.started) << ", \"returned_s\": " << secs(c.returned);
+            } else {
+                o << ", \"result\": null, \"errno\": null, \"started_s\": null, \"returned_s\": null";
+            }
+            o << "}";
+        }
+        o << "]}";
     }
     o << "],\n";
     if (r.fingerprint) o << "  \"fingerprint\": \"" << format_fingerprint(*r.fingerprint) << "\",\n";

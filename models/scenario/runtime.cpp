@@ -8,6 +8,7 @@
 #include "models/ipvs/ipvsadm.hpp"
 #include "models/scenario/expr.hpp"
 #include "models/scenario/quantity.hpp"
+#include "models/tcp/ss.hpp"
 #include "models/tcp/tcp_profile.hpp"
 
 namespace lvs::scenario {
@@ -104,8 +105,14 @@ void Run::build() {
                 .f("address", spec.address.str())
                 .f("forward", methods);
         }
-        rs.web = std::make_unique<http::WebServer>(*rs.host, spec.server);
-        rs.web->start();
+        if (spec.script.empty()) {
+            rs.web = std::make_unique<http::WebServer>(*rs.host, spec.server);
+            rs.web->start();
+        } else {
+            rs.program = std::make_unique<sock::Program>(*rs.host, spec.name, spec.script, net::Endpoint{},
+                                                         spec.server.port);
+            rs.program->start(sim::Time{});
+        }
         rs_.push_back(std::move(rs));
     }
     // Clients: one host per browser, each on its own access link; the link's delay makes the
@@ -124,7 +131,12 @@ void Run::build() {
             auto h = std::make_unique<net::Host>(net_, name, spec.tcp);
             h->add_address(net::Ipv4(net::Ipv4::of(172, 16, 0, 0).value() + ++next_client));
             net_.add_link(h->node(), internet, {access, s.network.bandwidth_bps, s.network.loss});
-            g.browsers.push_back(std::make_unique<http::Browser>(*h, name + ":browser", cfg, g.stats));
+            if (spec.script.empty()) {
+                g.browsers.push_back(std::make_unique<http::Browser>(*h, name + ":browser", cfg, g.stats));
+            } else {
+                g.program = std::make_unique<sock::Program>(*h, name, spec.script, spec.target, 0);
+                g.program->start(sim::Time{});
+            }
             g.hosts.push_back(std::move(h));
         }
     }
@@ -338,6 +350,11 @@ void Run::on_director_change() {
 
 void Run::trace_listings() {
     if (!sim_.tracing()) return;
+    // The hosts' sockets as `ss -tin` shows them, for the viewer.
+    for (const auto& [name, stack] : listed_hosts())
+        LVS_TRACE(sim_, stack->entity(), "host.sockets")
+            .f("host", name)
+            .f("ss", tcp::ss_listing(*stack, true));
     LVS_TRACE(sim_, net_.entity(director_->node()), "director.connections")
         .f("ipvsadm_lnc", ipvs::ipvsadm_lnc(*director_));
     std::string ln = ipvs::ipvsadm_ln(*director_);
@@ -384,8 +401,10 @@ void Run::sample() {
             row.conns = d->stats.conns;
         }
         row.time_wait = rs.host->tcp().count(tcp::TcpState::TimeWait);
-        row.workers_busy = rs.web->workers_busy();
-        row.workers_idle_keepalive = rs.web->workers_idle_keepalive();
+        if (rs.web) {
+            row.workers_busy = rs.web->workers_busy();
+            row.workers_idle_keepalive = rs.web->workers_idle_keepalive();
+        }
         row.client_time_wait = client_tw;
         rs_idle_peak_[rs.name] = std::max<uint64_t>(rs_idle_peak_[rs.name], row.workers_idle_keepalive);
         samples_.push_back(row);
@@ -436,10 +455,24 @@ Snapshot Run::take_snapshot(const std::string& label) {
         }
         s.services.push_back(std::move(v));
     }
+    for (const auto& [name, stack] : listed_hosts())
+        s.sockets.push_back({name, tcp::ss_listing(*stack, false), tcp::ss_listing(*stack, true)});
     LVS_TRACE(sim_, net_.entity(director_->node()), "snapshot")
         .f("label", label)
         .f("ipvsadm_ln", s.ipvsadm_ln);
     return s;
+}
+
+std::vector<std::pair<std::string, const tcp::TcpStack*>> Run::listed_hosts() {
+    std::vector<std::pair<std::string, const tcp::TcpStack*>> out;
+    out.emplace_back("director", &director_->tcp());
+    for (const RealServer& rs : rs_) out.emplace_back(rs.name, &rs.host->tcp());
+    size_t clients = 0;
+    for (const ClientGroup& g : groups_) clients += g.hosts.size();
+    if (clients <= kSocketListedClients)
+        for (const ClientGroup& g : groups_)
+            for (const auto& h : g.hosts) out.emplace_back(h->name(), &h->tcp());
+    return out;
 }
 
 double Run::quantity(const std::string& name) {
@@ -565,11 +598,13 @@ Report Run::report() {
         ServerReport s;
         s.name = rs.name;
         s.address = rs.host->address().str();
-        s.connections_accepted = rs.web->stats().connections_accepted;
-        s.requests = rs.web->stats().requests;
+        if (rs.web) {
+            s.connections_accepted = rs.web->stats().connections_accepted;
+            s.requests = rs.web->stats().requests;
+            s.keepalive_closes = rs.web->stats().keepalive_closes;
+            s.busy_peak = rs.web->stats().busy_peak;
+        }
         s.time_wait_max = rs.host->tcp().counters().time_wait_max;
-        s.keepalive_closes = rs.web->stats().keepalive_closes;
-        s.busy_peak = rs.web->stats().busy_peak;
         s.idle_keepalive_peak = rs_idle_peak_[rs.name];
         s.capacity = capacity_input(rs);
         r.realservers.push_back(s);
@@ -580,13 +615,18 @@ Report Run::report() {
     r.samples = samples_;
     r.admin_log = admin_log_;
     r.capacity_check = scenario_.capacity_check;
+    for (const RealServer& rs : rs_)
+        if (rs.program) r.programs.push_back({rs.name, rs.program->calls()});
+    for (const ClientGroup& g : groups_)
+        if (g.program) r.programs.push_back({g.name, g.program->calls()});
     if (fingerprint_) r.fingerprint = fingerprint_->value();
     return r;
 }
 
 CapacityInput Run::capacity_input(RealServer& rs) {
-    const http::ServerStats& st = rs.web->stats_now();
     CapacityInput c;
+    if (!rs.web) return c;
+    const http::ServerStats& st = rs.web->stats_now();
     c.prefork = rs.web->config().model == http::WorkerModel::Prefork;
     c.workers = rs.web->config().workers;
     c.elapsed_s = sim_.now().seconds();

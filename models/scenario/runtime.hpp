@@ -19,6 +19,7 @@
 #include "models/net/pcap.hpp"
 #include "models/scenario/capacity.hpp"
 #include "models/scenario/scenario.hpp"
+#include "models/socket/program.hpp"
 #include "sim/simulator.hpp"
 
 namespace lvs::scenario {
@@ -41,13 +42,24 @@ struct ServiceView {
     std::vector<DestView> realservers;
 };
 
+// One host's sockets, as `ss -tan` and `ss -tin` print them.
+struct HostSockets {
+    std::string host;
+    std::string ss_tan;
+    std::string ss_tin;
+};
+
 struct Snapshot {
     std::string label;
     sim::Time at;
     std::string ipvsadm_ln;
     std::string ipvsadm_lnc;
     std::vector<ServiceView> services;
+    // The director, every realserver, and the client hosts when there are at most
+    // kSocketListedClients of them.
+    std::vector<HostSockets> sockets;
 };
+constexpr size_t kSocketListedClients = 16;
 
 struct DrainResult {
     std::string realserver;
@@ -116,6 +128,12 @@ struct SampleRow {
     uint64_t client_time_wait = 0;
 };
 
+// A scripted program's calls, as they returned.
+struct ProgramReport {
+    std::string name;  // the client group's or the realserver's
+    std::vector<sock::Call> calls;
+};
+
 struct Report {
     std::string scenario;
     std::string lesson;
@@ -124,6 +142,7 @@ struct Report {
     std::string kernel;        // the kernel profile
     std::string kernel_asked;  // the release the file named, when it named one ("5.4")
     std::vector<Warning> warnings;
+    std::vector<ProgramReport> programs;
     sim::Time end;
     uint64_t events = 0;
     ClientReport clients;
@@ -188,7 +207,8 @@ public:
     struct RealServer {
         std::string name;
         std::unique_ptr<net::Host> host;
-        std::unique_ptr<http::WebServer> web;
+        std::unique_ptr<http::WebServer> web;    // none on a scripted server
+        std::unique_ptr<sock::Program> program;  // a scripted server (destroyed before its host)
     };
     std::vector<RealServer>& realservers() { return rs_; }
     struct ClientGroup {
@@ -196,10 +216,13 @@ public:
         http::BrowserStats stats;
         std::vector<std::unique_ptr<net::Host>> hosts;
         std::vector<std::unique_ptr<http::Browser>> browsers;
+        std::unique_ptr<sock::Program> program;  // a scripted client instead of browsers
     };
     std::vector<ClientGroup>& client_groups() { return groups_; }
     const std::vector<std::unique_ptr<ipvs::HealthChecker>>& health_checkers() const { return health_; }
     Snapshot take_snapshot(const std::string& label);
+    // The hosts whose sockets snapshots and traces list: (name, host's TCP).
+    std::vector<std::pair<std::string, const tcp::TcpStack*>> listed_hosts();
 
     // What the quantity table reads.
     const ipvs::Dest* dest_of(size_t realserver) const;  // listed, or in the trash; nullptr once gone
@@ -264,7 +287,8 @@ private:
 };
 
 // Writers.
-void write_text_report(std::ostream& out, const Report& r);
+// `ss`: print every snapshot's `ss -tin` listings too.
+void write_text_report(std::ostream& out, const Report& r, bool ss = false);
 void write_json_report(std::ostream& out, const Report& r);
 void write_csv(std::ostream& out, const Report& r);
 // A trace fingerprint as 16 hex digits.

@@ -20,6 +20,7 @@
 #include "models/ipvs/ipvsadm.hpp"
 #include "models/ipvs/sysctl.hpp"
 #include "models/scenario/expr.hpp"
+#include "models/socket/program.hpp"
 #include "models/tcp/tcp_profile.hpp"
 #include "sim/time.hpp"
 
@@ -67,6 +68,7 @@ struct RealServerSpec {
     net::Ipv4 address;
     tcp::TcpProfile tcp = tcp::linux6_profile();  // bundle plus `sysctl:`, `hz`, `jiffies_at_start`
     http::ServerConfig server;                    // preset plus overrides
+    std::vector<sock::Step> script;               // a scripted server instead of the web server
     Mark mark;
 };
 
@@ -74,9 +76,10 @@ struct ClientGroupSpec {
     std::string name;
     uint32_t count = 1;
     tcp::TcpProfile tcp = tcp::linux6_profile();  // `ports:` is its ip_local_port_range
-    net::Endpoint target;         // the VIP:port (or realserver address:port) it loads pages from
-    bool target_given = false;    // `target:` in the file (else the first TCP service)
-    http::BrowserConfig browser;  // profile, page, schedule, request timeout
+    net::Endpoint target;            // the VIP:port (or realserver address:port) it loads pages from
+    bool target_given = false;       // `target:` in the file (else the first TCP service)
+    http::BrowserConfig browser;     // profile, page, schedule, request timeout
+    std::vector<sock::Step> script;  // a scripted socket client instead of a browser (count 1)
     Mark mark;
 };
 

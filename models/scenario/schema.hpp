@@ -20,7 +20,7 @@ inline const std::vector<std::string> kHealthCheck{"name",     "service",   "int
 // `jiffies_at_start` pins the phase of its jiffies.
 inline const std::vector<std::string> kRealserver{
     "name",  "address", "tcp",          "server", "keepalive", "keepalive_timeout", "max_requests", "workers",
-    "model", "backlog", "service_time", "sysctl", "hz",        "jiffies_at_start",  "so_keepalive"};
+    "model", "backlog", "service_time", "sysctl", "hz",        "jiffies_at_start",  "so_keepalive", "script"};
 inline const std::vector<std::string> kClientGroup{"name",
                                                    "count",
                                                    "tcp",
@@ -36,7 +36,8 @@ inline const std::vector<std::string> kClientGroup{"name",
                                                    "sysctl",
                                                    "hz",
                                                    "jiffies_at_start",
-                                                   "so_keepalive"};
+                                                   "so_keepalive",
+                                                   "script"};
 inline const std::vector<std::string> kPage{"html", "objects", "object_size", "request"};
 inline const std::vector<std::string> kSchedule{"reload_every", "think", "times", "start", "stop"};
 inline const std::vector<std::string> kTimelineEntry{"at",     "ipvsadm", "sysctl", "server",

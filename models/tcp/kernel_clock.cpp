@@ -6,8 +6,8 @@ namespace {
 
 // kernel/time/timer.c: each level has 64 buckets; level n's granularity is 8^n jiffies and
 // it takes delays from LVL_START(n) = 63 << 3(n-1) jiffies on.
-constexpr int kClkShift = 3;  // LVL_CLK_SHIFT
-constexpr int kLevelBits = 6; // LVL_BITS
+constexpr int kClkShift = 3;   // LVL_CLK_SHIFT
+constexpr int kLevelBits = 6;  // LVL_BITS
 constexpr Jiffies kLevelSize = Jiffies{1} << kLevelBits;
 constexpr int level_shift(int n) { return n * kClkShift; }
 constexpr Jiffies level_start(int n) { return (kLevelSize - 1) << ((n - 1) * kClkShift); }
@@ -28,7 +28,8 @@ Jiffies KernelClock::jiffies(sim::Time t) const {
     // Ticks come at offset + k/HZ seconds; the count steps by one at each.
     const int64_t since = t.ns() - offset_ns_;
     if (since < 0) return start_;  // before the first tick after 0 s
-    if (tick_ns_ != 0) return start_ + 1 + static_cast<Jiffies>(since / tick_ns_);  // whole ticks: no 128-bit division
+    if (tick_ns_ != 0)
+        return start_ + 1 + static_cast<Jiffies>(since / tick_ns_);  // whole ticks: no 128-bit division
     return start_ + 1 + static_cast<Jiffies>(static_cast<__int128>(since) * hz_ / kNsPerSec);
 }
 
@@ -36,7 +37,8 @@ sim::Time KernelClock::time_of(Jiffies j) const {
     if (j <= start_) return sim::Time{};
     // The (j - start)th tick after 0 s, at offset + (j - start - 1)/HZ, rounded up to a whole
     // nanosecond so that jiffies(time_of(j)) == j.
-    if (tick_ns_ != 0) return sim::Time{} + sim::ns(static_cast<int64_t>(j - start_ - 1) * tick_ns_ + offset_ns_);
+    if (tick_ns_ != 0)
+        return sim::Time{} + sim::ns(static_cast<int64_t>(j - start_ - 1) * tick_ns_ + offset_ns_);
     const __int128 k = static_cast<__int128>(j - start_ - 1);
     const __int128 ns = (k * kNsPerSec + hz_ - 1) / hz_;
     return sim::Time{} + sim::ns(static_cast<int64_t>(ns + offset_ns_));

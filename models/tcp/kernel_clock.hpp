@@ -43,7 +43,7 @@ public:
     Jiffies from_us(int64_t us) const;
     Jiffies from_ms(int64_t ms) const { return from_us(ms * 1000); }
     Jiffies from_duration(sim::Duration d) const;  // rounded up, like usecs_to_jiffies
-    sim::Duration duration(Jiffies j) const;        // j ticks as time
+    sim::Duration duration(Jiffies j) const;       // j ticks as time
 
 private:
     uint32_t hz_;

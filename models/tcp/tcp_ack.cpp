@@ -27,7 +27,7 @@ constexpr uint8_t kMaxQuickAcks = 16;  // TCP_MAX_QUICKACKS
 
 // include/net/tcp.h, in jiffies for this HZ.
 Jiffies ato_min(uint32_t hz) { return hz < 100 ? 4 : hz / 25; }  // TCP_ATO_MIN = TCP_DELACK_MIN
-Jiffies delack_max(uint32_t hz) { return hz / 5; }                // TCP_DELACK_MAX
+Jiffies delack_max(uint32_t hz) { return hz / 5; }               // TCP_DELACK_MAX
 
 }  // namespace
 
@@ -114,11 +114,14 @@ void TcpConn::send_delayed_ack() {
 
 void TcpConn::on_delack_timer() {
     TcpStack::InTimer in_timer(stack_);
-    if (state_ == TcpState::Closed || state_ == TcpState::Listen || state_ == TcpState::SynSent || !ack_timer_) return;
+    if (state_ == TcpState::Closed || state_ == TcpState::Listen || state_ == TcpState::SynSent ||
+        !ack_timer_)
+        return;
     ack_timer_ = false;
     if (!ack_sched_) return;
     if (!in_pingpong_mode()) {
-        ato_ = static_cast<uint16_t>(std::min<Jiffies>(Jiffies{ato_} << 1, rto_));  // delayed ACK missed: inflate
+        ato_ = static_cast<uint16_t>(
+            std::min<Jiffies>(Jiffies{ato_} << 1, rto_));  // delayed ACK missed: inflate
     } else {
         pingpong_ = 0;  // delayed ACK missed: leave pingpong mode
         ato_ = static_cast<uint16_t>(ato_min(stack_.clock().hz()));

@@ -26,8 +26,23 @@ std::string_view to_string(SocketError e) {
         case SocketError::BrokenPipe: return "EPIPE";
         case SocketError::AddrNotAvail: return "EADDRNOTAVAIL";
         case SocketError::NotConnected: return "ENOTCONN";
+        case SocketError::HostUnreach: return "EHOSTUNREACH";
     }
     return "?";
+}
+
+int errno_of(SocketError e) {
+    switch (e) {
+        case SocketError::None: return 0;
+        case SocketError::Refused: return 111;
+        case SocketError::Reset: return 104;
+        case SocketError::TimedOut: return 110;
+        case SocketError::BrokenPipe: return 32;
+        case SocketError::AddrNotAvail: return 99;
+        case SocketError::NotConnected: return 107;
+        case SocketError::HostUnreach: return 113;
+    }
+    return 0;
 }
 
 TcpConn::TcpConn(TcpStack& stack, const net::FourTuple& tuple)
@@ -119,9 +134,47 @@ void TcpConn::count_retransmit() {
     stack_.counters_.retransmit_at.note(stack_.sim().now());
 }
 
+void TcpConn::trace_window(uint32_t old_cwnd) {
+    if (old_cwnd == cwnd_) return;
+    LVS_TRACE(stack_.sim(), stack_.entity(), "tcp.cwnd")
+        .f("conn", id_)
+        .f("cwnd", cwnd_)
+        .f("ssthresh", ssthresh_ == UINT32_MAX ? int64_t{-1} : int64_t{ssthresh_});
+}
+
+void TcpConn::trace_rto(Jiffies old_rto, uint8_t old_backoff) {
+    if (old_rto == rto_ && old_backoff == backoff_) return;
+    LVS_TRACE(stack_.sim(), stack_.entity(), "tcp.rto")
+        .f("conn", id_)
+        .f("rto_ms", stack_.clock().duration(rto_).ns() / 1'000'000)
+        .f("backoff", backoff_);
+}
+
 Jiffies TcpConn::now_jiffies() const { return stack_.clock().jiffies(stack_.sim().now()); }
 
 sim::Duration TcpConn::rto() const { return stack_.clock().duration(rto_); }
+
+TcpInfo TcpConn::info() const {
+    TcpInfo i;
+    const KernelClock& clk = stack_.clock();
+    i.rto_us = static_cast<uint32_t>(clk.duration(rto_).ns() / 1000);
+    i.ato_us = static_cast<uint32_t>(clk.duration(ato_).ns() / 1000);
+    i.rtt_us = srtt_us_ >> 3;
+    i.rttvar_us = mdev_us_ >> 2;
+    i.cwnd = cwnd_;
+    i.ssthresh = ssthresh_ == UINT32_MAX ? 0x7fffffff : ssthresh_;
+    i.backoff = backoff_;
+    i.retransmits = retransmitting_ ? backoff_ : 0;
+    i.total_retrans = retransmissions_;
+    i.rcv_mss = rcv_mss_;
+    // Bytes written and not acknowledged (not the SYN: a connection still opening shows 0).
+    const uint32_t first_byte = iss_ + 1;
+    i.send_queue = seq_lt(snd_una_, first_byte) ? app_end_ - first_byte : app_end_ - snd_una_;
+    const sim::Time now = stack_.sim().now();
+    i.since_send = now - last_send_;
+    i.since_receive = now - last_heard_;
+    return i;
+}
 
 // ---- sending ---------------------------------------------------------------------------------
 
@@ -177,13 +230,17 @@ void TcpConn::output() {
     const bool may_send =
         state_ == TcpState::Established || state_ == TcpState::CloseWait ||
         ((state_ == TcpState::FinWait1 || state_ == TcpState::LastAck || state_ == TcpState::Closing) &&
-         app_closed_);
+         fin_queued_);
     if (!may_send) return;
     const sim::Time now = stack_.sim().now();
     bool sent = false;
+    bool window_full = false;
     while (seq_lt(snd_nxt_, app_end_)) {
         const uint32_t inflight = segments_in_flight();
-        if (inflight >= cwnd_) break;
+        if (inflight >= cwnd_) {
+            window_full = true;
+            break;
+        }
         const uint32_t room = (cwnd_ - inflight) * net::kMss;
         // A train never runs past a message boundary, so the message id rides on its end.
         uint32_t end = app_end_;
@@ -201,8 +258,10 @@ void TcpConn::output() {
             len = room;
             msg = 0;
         }
+        // tcp_nagle_check(): a small segment waits while earlier data is unacknowledged.
+        if (nagle_ && len < net::kMss && snd_una_ != snd_nxt_ && !fin_queued_) break;
         uint8_t flags = flag::kAck | flag::kPsh;
-        const bool with_fin = app_closed_ && snd_nxt_ + len == app_end_;
+        const bool with_fin = fin_queued_ && snd_nxt_ + len == app_end_;
         if (with_fin) flags |= flag::kFin;
         const auto segs = static_cast<uint16_t>((len + net::kMss - 1) / net::kMss);
         if (snd_una_ == snd_max_) first_unacked_send_ = now;
@@ -223,13 +282,37 @@ void TcpConn::output() {
         last_send_ = now;
         sent = true;
     }
-    if (app_closed_ && snd_nxt_ == app_end_ && state_ != TcpState::Established &&
+    if (fin_queued_ && !fin_sent_ && snd_nxt_ == app_end_ && state_ != TcpState::Established &&
         state_ != TcpState::CloseWait) {
         send_fin();
         sent = true;
     }
+    // tcp_write_xmit(): is_cwnd_limited when the window is full after sending.
+    window_full = window_full || segments_in_flight() >= cwnd_;
+    if (sent || window_full) validate_cwnd(window_full);
     if (sent && timer_mode_ != TimerMode::Rto && timer_mode_ != TimerMode::Probe)
         schedule_loss_probe_or_rto();
+}
+
+void TcpConn::validate_cwnd(bool window_full) {
+    // tcp_cwnd_validate(): remember, once per window of data, whether the window was full or
+    // else the most segments that were ever out at once.
+    const uint32_t packets_out = segments_in_flight();
+    if (!seq_lt(snd_una_, cwnd_usage_seq_) || window_full ||
+        (!is_cwnd_limited_ && packets_out > max_packets_out_)) {
+        is_cwnd_limited_ = window_full;
+        max_packets_out_ = static_cast<uint16_t>(std::min<uint32_t>(packets_out, UINT16_MAX));
+        cwnd_usage_seq_ = snd_nxt_;
+    }
+}
+
+bool TcpConn::cwnd_limited() const {
+    // tcp_is_cwnd_limited() (include/net/tcp.h): in slow start cwnd may grow to twice what
+    // was out at most; after that only a full window counts. A keep-alive connection carrying
+    // one small request per round therefore keeps its initial window, as ss shows on Linux.
+    if (is_cwnd_limited_) return true;
+    if (cwnd_ < ssthresh_) return cwnd_ < 2 * max_packets_out_;
+    return false;
 }
 
 void TcpConn::schedule_loss_probe_or_rto() {
@@ -269,9 +352,11 @@ SocketError TcpConn::send(const net::AppMessage& m) {
         const KernelClock& clk = stack_.clock();
         int64_t delta = static_cast<int64_t>(now_jiffies() - clk.jiffies(last_send_));
         if (delta > static_cast<int64_t>(rto_)) {
+            const uint32_t old_cwnd = cwnd_;
             const uint32_t restart = std::min(stack_.profile().initial_cwnd, cwnd_);
             while ((delta -= static_cast<int64_t>(rto_)) > 0 && cwnd_ > restart) cwnd_ >>= 1;
             cwnd_ = std::max(cwnd_, restart);
+            trace_window(old_cwnd);
         }
     }
     app_end_ += m.bytes;
@@ -312,6 +397,12 @@ void TcpConn::active_open() {
     first_unacked_send_ = stack_.sim().now();
     rtt_start_ = stack_.sim().now();
     emit(flag::kSyn, iss_);
+    if (!route_.valid()) {
+        // Nobody owns the address: the SYN waits for ARP (mcast_solicit 3, 1 s apart), which
+        // fails; the local ICMP host unreachable ends connect() with EHOSTUNREACH.
+        arm_rtx(TimerMode::NoNeighbour, stack_.clock().from_duration(sim::s(3)));
+        return;
+    }
     arm_rtx(TimerMode::Syn, rto_);  // TCP_TIMEOUT_INIT
 }
 
@@ -350,15 +441,10 @@ void TcpConn::accepted(TcpApp* app, uint64_t tag) {
     }
 }
 
-void TcpConn::close() {
-    if (app_closed_) return;
-    app_closed_ = true;
-    app_ = nullptr;
+void TcpConn::queue_fin() {
+    // tcp_close_state(): a synchronized connection sends its FIN after the queued data.
+    fin_queued_ = true;
     switch (state_) {
-        case TcpState::SynSent:
-            apply(TcpEvent::AppClose);
-            enter_closed();
-            return;
         case TcpState::SynReceived:
         case TcpState::Established:
         case TcpState::CloseWait:
@@ -367,6 +453,29 @@ void TcpConn::close() {
             return;
         default: return;
     }
+}
+
+void TcpConn::shutdown_write() {
+    if (fin_queued_ || app_closed_) return;
+    queue_fin();
+}
+
+void TcpConn::close() {
+    if (app_closed_) return;
+    app_closed_ = true;
+    app_ = nullptr;
+    if (fin_queued_) {
+        // Already half-closed: the FIN is on its way; orphaned from now on.
+        if (state_ == TcpState::FinWait2) enter_fin_wait2_timer();
+        return;
+    }
+    if (state_ == TcpState::SynSent) {
+        fin_queued_ = true;
+        apply(TcpEvent::AppClose);
+        enter_closed();
+        return;
+    }
+    queue_fin();
 }
 
 void TcpConn::set_keepalive(bool on) {
@@ -432,9 +541,9 @@ void TcpConn::on_segment(const Packet& p) {
             return;
         }
         reset_seen_ = true;
-        // Linux reports EOF first when a FIN was already queued (observed, experiment 6); the
-        // application has that EOF, so the reset only ends the connection.
-        fail(SocketError::Reset, TcpEvent::RecvRst);
+        // tcp_reset(): ECONNRESET, but EPIPE in CLOSE_WAIT (the peer's FIN came first, so the
+        // application reads EOF before any error: observed, experiment 6).
+        fail(state_ == TcpState::CloseWait ? SocketError::BrokenPipe : SocketError::Reset, TcpEvent::RecvRst);
         return;
     }
     switch (state_) {
@@ -534,16 +643,29 @@ void TcpConn::process_ack(const Packet& p) {
         rtt_timing_ = false;
         rtt_sample(now - rtt_start_);
     }
+    const uint32_t old_cwnd = cwnd_;
+    const Jiffies old_rto = rto_;
+    const uint8_t old_backoff = backoff_;
     // With timestamps Linux samples even retransmitted data; here the RTO at least returns
     // from its backoff to what SRTT and RTTVAR give (tcp_set_rto()).
     if (backoff_ > 0 && srtt_us_ != 0)
         rto_ = std::min(stack_.clock().from_us((srtt_us_ >> 3) + rttvar_us_),
                         stack_.clock().from_ms(stack_.sysctl().tcp_rto_max_ms));
     const uint32_t acked_segs = (acked + net::kMss - 1) / net::kMss;
-    if (cwnd_ < ssthresh_) cwnd_ += acked_segs;  // slow start
-    else cwnd_ += 1;                             // one segment per acknowledged train
-    cwnd_ = std::min<uint32_t>(cwnd_, 65535);
+    if (cwnd_limited()) {
+        if (cwnd_ < ssthresh_) {  // slow start
+            cwnd_ += acked_segs;
+            // One ACK train stands for several ACKs, and Linux checks the limit at each: a
+            // sender that was not window-limited stops at twice what it had out.
+            if (!is_cwnd_limited_) cwnd_ = std::min<uint32_t>(cwnd_, 2u * max_packets_out_);
+        } else {
+            cwnd_ += 1;  // one segment per acknowledged train
+        }
+        cwnd_ = std::min<uint32_t>(cwnd_, 65535);
+    }
     backoff_ = 0;
+    trace_window(old_cwnd);
+    trace_rto(old_rto, old_backoff);
     retransmitting_ = false;
     probe_sent_ = false;
     keepalive_probes_ = 0;
@@ -555,7 +677,9 @@ void TcpConn::process_ack(const Packet& p) {
             case TcpState::FinWait1:
                 if (!p.fin()) {
                     apply(TcpEvent::RecvAck);
-                    enter_fin_wait2_timer();
+                    // Only an orphan waits with a timeout (tcp_fin_timeout); a half-closed
+                    // socket its application still holds waits for the peer's FIN for ever.
+                    if (app_closed_) enter_fin_wait2_timer();
                     return;
                 }
                 break;  // FIN+ACK of our FIN: handled with the FIN (straight to TIME_WAIT)

@@ -41,7 +41,10 @@ enum class SocketError : uint8_t {
     BrokenPipe,    // EPIPE: writing after the connection was reset or fully closed
     AddrNotAvail,  // EADDRNOTAVAIL: no free ephemeral port for this destination
     NotConnected,  // writing before the handshake completed
+    HostUnreach,   // EHOSTUNREACH: nobody answers ARP for the destination (3 s)
 };
+// The errno value Linux uses (32 EPIPE, 104 ECONNRESET, 110 ETIMEDOUT, ...); 0 for None.
+int errno_of(SocketError e);
 std::string_view to_string(SocketError e);
 
 // What a connection tells its application. Called from inside TCP processing.
@@ -60,6 +63,25 @@ public:
     virtual void on_error(TcpConn&, SocketError) {}
     // A listener has a connection ready for accept().
     virtual void on_acceptable(Listener&) {}
+    // Bytes received that the application has not read yet (ss's Recv-Q). The models'
+    // applications read everything at once.
+    virtual uint64_t unread(const TcpConn&) const { return 0; }
+};
+
+// What getsockopt(TCP_INFO) reports of a connection (struct tcp_info), as ss -i prints it.
+struct TcpInfo {
+    uint32_t rto_us = 0;
+    uint32_t ato_us = 0;
+    uint32_t rtt_us = 0;     // srtt
+    uint32_t rttvar_us = 0;  // mdev / 4
+    uint32_t cwnd = 0;
+    uint32_t ssthresh = 0;  // 0x7fffffff: not set yet
+    uint8_t backoff = 0;
+    uint32_t retransmits = 0;  // unrecovered RTO retransmissions now
+    uint32_t total_retrans = 0;
+    uint32_t rcv_mss = 0;
+    uint64_t send_queue = 0;  // bytes written and not acknowledged (ss's Send-Q)
+    sim::Duration since_send, since_receive;
 };
 
 class TcpConn {
@@ -76,6 +98,12 @@ public:
     void close();
     // Abortive close (SO_LINGER 0): RST now. The connection is gone after the call.
     void abort();
+    // shutdown(SHUT_WR): FIN after queued data; the application still receives.
+    void shutdown_write();
+    // TCP_USER_TIMEOUT: unacknowledged data older than this ends the connection (0: off).
+    void set_user_timeout(sim::Duration d) { user_timeout_ms_ = static_cast<uint32_t>(d.ns() / 1'000'000); }
+    // TCP_NODELAY off: Nagle's algorithm holds a small segment while data is unacknowledged.
+    void set_nagle(bool on) { nagle_ = on; }
     // SO_KEEPALIVE: probes after tcp_keepalive_time of silence (tcp_set_keepalive()).
     void set_keepalive(bool on);
     void set_app(TcpApp* app, uint64_t tag) {
@@ -95,6 +123,8 @@ public:
     sim::Duration srtt() const { return sim::us(srtt_us_ >> 3); }
     bool in_pingpong_mode() const { return pingpong_ >= kPingpongThresh; }
     uint32_t quick_acks_left() const { return quick_; }
+    TcpInfo info() const;
+    TcpApp* app() const { return app_; }
     uint32_t retransmissions() const { return retransmissions_; }
     TcpStack& stack() { return stack_; }
     uint64_t id() const { return id_; }
@@ -110,7 +140,17 @@ public:
 private:
     friend class TcpStack;
     friend class Listener;
-    enum class TimerMode : uint8_t { None, Syn, SynAck, Rto, Probe, Keepalive, TimeWait, FinWait2 };
+    enum class TimerMode : uint8_t {
+        None,
+        Syn,
+        SynAck,
+        Rto,
+        Probe,
+        Keepalive,
+        TimeWait,
+        FinWait2,
+        NoNeighbour
+    };
     // tcp_pingpong_thresh's default (Linux 6.7+; 6.1-6.6 had the constant 1 too).
     static constexpr uint8_t kPingpongThresh = 1;
 
@@ -150,14 +190,21 @@ private:
     void enter_closed();  // CLOSED without telling the app (it is gone already)
     void enter_time_wait();
     void count_retransmit();
+    // Trace records of cwnd/ssthresh and rto/backoff, when they changed (tracing on only).
+    void trace_window(uint32_t old_cwnd);
+    void trace_rto(Jiffies old_rto, uint8_t old_backoff);
     void release_acked_messages();
     void release_all_messages();
     uint32_t segments_in_flight() const { return (snd_nxt_ - snd_una_ + net::kMss - 1) / net::kMss; }
+    void validate_cwnd(bool cwnd_limited);
+    void queue_fin();
+    bool cwnd_limited() const;
 
     TcpStack& stack_;
     net::FourTuple tuple_;
     uint64_t id_;
     uint32_t pool_index_ = 0;
+    uint32_t user_timeout_ms_ = 0;  // TCP_USER_TIMEOUT, 0: off
     TcpApp* app_ = nullptr;
     uint64_t app_tag_ = 0;
     Listener* parent_ = nullptr;  // while waiting to be accepted
@@ -165,6 +212,8 @@ private:
     TcpState state_ = TcpState::Closed;
     TimerMode timer_mode_ = TimerMode::None;
     bool app_closed_ = false;  // close() called: FIN after queued data, orphaned
+    bool fin_queued_ = false;  // close() or shutdown(SHUT_WR): FIN after queued data
+    bool nagle_ = false;       // the models' applications write whole messages, as TCP_NODELAY
     bool fin_sent_ = false;
     bool peer_fin_ = false;
     bool reset_seen_ = false;
@@ -175,6 +224,9 @@ private:
     uint8_t backoff_ = 0;
     uint8_t keepalive_probes_ = 0;  // probes_out
     uint8_t total_rto_ = 0;         // RTO events (tcp_syn_linear_timeouts counts them)
+    bool is_cwnd_limited_ = false;  // see cwnd_usage_seq_
+    bool rtt_timing_ = false;
+    bool retransmitting_ = false;
 
     // Linux's ACK state (icsk_ack): ATO and last-receive time in jiffies, quick-ACK credit,
     // pingpong count, whether an ACK is scheduled and when its timer expires.
@@ -185,7 +237,8 @@ private:
     bool ack_timer_ = false;
     bool ack_now_deferred_ = false;  // an ACK due now, held while the application reads
     bool ack_pushed_ = false;
-    uint16_t rcv_mss_ = 536;  // tcp_initialize_rcv_mss(): TCP_MSS_DEFAULT until data shows more
+    uint16_t rcv_mss_ = 536;        // tcp_initialize_rcv_mss(): TCP_MSS_DEFAULT until data shows more
+    uint16_t max_packets_out_ = 0;  // see cwnd_usage_seq_
     uint32_t lrcvtime_ = 0;
     uint32_t delack_expiry_ = 0;
 
@@ -199,9 +252,11 @@ private:
     uint32_t acked_upto_ = 0;  // rcv_nxt_ as last acknowledged to the peer
     uint32_t cwnd_ = 10;
     uint32_t ssthresh_ = UINT32_MAX;
+    // tcp_cwnd_validate()'s record of how much of the window the sender used: grow cwnd only
+    // when the window, not the application, limited what was sent.
+    uint32_t cwnd_usage_seq_ = 0;
     uint32_t retransmissions_ = 0;
     uint32_t rtt_seq_ = 0;  // a segment being timed (Karn: never a retransmitted one)
-    bool rtt_timing_ = false;
 
     // tcp_rtt_estimator()'s state, in microseconds (srtt scaled by 8, mdev by 4).
     uint32_t srtt_us_ = 0;
@@ -216,7 +271,6 @@ private:
     sim::Time keepalive_deadline_;  // when the keep-alive timer (sk_timer) would run
     sim::Time time_wait_since_;     // tw_entry_stamp: tcp_tw_reuse waits a second from it
     sim::Time first_unacked_send_;  // for the tcp_retries2 give-up
-    bool retransmitting_ = false;
 
     // Messages sent but not yet acknowledged: (sequence just past the message, table id).
     struct OutMsg {

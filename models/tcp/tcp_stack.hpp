@@ -118,6 +118,12 @@ public:
     uint64_t count(TcpState s) const { return in_state_[static_cast<size_t>(s)]; }
     size_t connections() const { return table_.size(); }
     const TcpCounters& counters() const { return counters_; }
+    // Every connection (TIME_WAIT included) and every listener, for listings such as ss.
+    template <class F>
+    void for_each_connection(F f) const {
+        table_.for_each([&](TcpConn* c) { f(*c); });
+    }
+    const std::vector<std::unique_ptr<Listener>>& listeners() const { return listeners_; }
     // Memory held by connection objects and the table (for the benchmark).
     size_t memory_bytes() const;
 

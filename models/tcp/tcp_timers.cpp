@@ -50,6 +50,7 @@ void TcpConn::on_rtx_timer() {
                 enter_closed();
             }
             break;
+        case TimerMode::NoNeighbour: fail(SocketError::HostUnreach, TcpEvent::Timeout); break;
         case TimerMode::None: break;
     }
 }
@@ -62,7 +63,8 @@ void TcpConn::retransmit_syn() {
         // or the time they would take from a 1 s base (retransmits_timed_out).
         const int64_t max = sys.tcp_syn_retries + sys.tcp_syn_linear_timeouts;
         const sim::Duration elapsed = stack_.sim().now() - first_unacked_send_;
-        const sim::Duration limit = model_timeout(sys.tcp_syn_retries, sim::s(1), sim::ms(sys.tcp_rto_max_ms));
+        const sim::Duration limit =
+            model_timeout(sys.tcp_syn_retries, sim::s(1), sim::ms(sys.tcp_rto_max_ms));
         if (syn_tries_ >= max || (syn_tries_ > 0 && elapsed >= limit)) {
             fail(SocketError::TimedOut, TcpEvent::Timeout);
             return;
@@ -73,7 +75,8 @@ void TcpConn::retransmit_syn() {
         emit(flag::kSyn, iss_);
         // tcp_retransmit_timer(): the first tcp_syn_linear_timeouts RTOs keep 1 s; then the
         // RTO doubles, up to tcp_rto_max.
-        if (total_rto_ > sys.tcp_syn_linear_timeouts) rto_ = std::min(rto_ << 1, clk.from_ms(sys.tcp_rto_max_ms));
+        if (total_rto_ > sys.tcp_syn_linear_timeouts)
+            rto_ = std::min(rto_ << 1, clk.from_ms(sys.tcp_rto_max_ms));
         arm_rtx(TimerMode::Syn, rto_);
         return;
     }
@@ -112,14 +115,21 @@ void TcpConn::on_rto() {
     const TcpSysctls& sys = stack_.sysctl();
     // tcp_write_timeout(): tcp_retries2 as a time (tcp_model_timeout from TCP_RTO_MIN) since
     // the first retransmitted segment was first sent; ETIMEDOUT, and no RST.
-    if (stack_.sim().now() - first_unacked_send_ >= retransmission_give_up(stack_.profile())) {
+    // TCP_USER_TIMEOUT replaces that limit when set.
+    const sim::Duration limit =
+        user_timeout_ms_ != 0 ? sim::ms(user_timeout_ms_) : retransmission_give_up(stack_.profile());
+    if (stack_.sim().now() - first_unacked_send_ >= limit) {
         fail(SocketError::TimedOut, TcpEvent::Timeout);
         return;
     }
+    const uint32_t old_cwnd = cwnd_;
+    const Jiffies old_rto = rto_;
+    const uint8_t old_backoff = backoff_;
     ++backoff_;
     ++total_rto_;
     ssthresh_ = std::max<uint32_t>(segments_in_flight() / 2, 2);
     cwnd_ = 1;
+    trace_window(old_cwnd);
     // Go-back-N from the first unacknowledged byte (no SACK in this model).
     snd_nxt_ = snd_una_;
     retransmitting_ = true;
@@ -134,7 +144,14 @@ void TcpConn::on_rto() {
     }
     // The backoff doubles icsk_rto in place, up to tcp_rto_max, until an RTT sample resets it.
     rto_ = std::min(rto_ << 1, stack_.clock().from_ms(sys.tcp_rto_max_ms));
-    arm_rtx(TimerMode::Rto, rto_);
+    Jiffies next = rto_;
+    if (user_timeout_ms_ != 0) {
+        // tcp_clamp_rto_to_user_timeout(): the timer runs out no later than the user timeout.
+        const sim::Duration left = sim::ms(user_timeout_ms_) - (stack_.sim().now() - first_unacked_send_);
+        next = std::max<Jiffies>(1, std::min(next, stack_.clock().from_duration(left)));
+    }
+    trace_rto(old_rto, old_backoff);
+    arm_rtx(TimerMode::Rto, next);
 }
 
 void TcpConn::rtt_sample(sim::Duration r) {
@@ -174,8 +191,11 @@ void TcpConn::rtt_sample(sim::Duration r) {
         }
     }
     const KernelClock& clk = stack_.clock();
+    const Jiffies old_rto = rto_;
+    const uint8_t old_backoff = backoff_;
     rto_ = std::min(clk.from_us((srtt_us_ >> 3) + rttvar_us_), clk.from_ms(sys.tcp_rto_max_ms));
     backoff_ = 0;
+    trace_rto(old_rto, old_backoff);
 }
 
 void TcpConn::enter_fin_wait2_timer() {
@@ -194,7 +214,8 @@ void TcpConn::arm_keepalive_if_idle() {
     // Expiries that fell while data was in flight re-armed a full tcp_keepalive_time each.
     const KernelClock& clk = stack_.clock();
     const Jiffies full = clk.from_duration(sim::s(stack_.sysctl().tcp_keepalive_time));
-    while (keepalive_deadline_ <= stack_.sim().now()) keepalive_deadline_ = clk.fire_time(keepalive_deadline_, full, true);
+    while (keepalive_deadline_ <= stack_.sim().now())
+        keepalive_deadline_ = clk.fire_time(keepalive_deadline_, full, true);
     timer_mode_ = TimerMode::Keepalive;
     rtx_timer_.arm_at(keepalive_deadline_);
 }
@@ -207,7 +228,9 @@ void TcpConn::on_keepalive() {
     const Jiffies elapsed = clk.jiffies(now) - clk.jiffies(last_heard_);
     Jiffies next = keepalive_time - elapsed;
     if (elapsed >= keepalive_time) {
-        if (keepalive_probes_ >= sys.tcp_keepalive_probes) {
+        const bool user_expired = user_timeout_ms_ != 0 && keepalive_probes_ > 0 &&
+                                  clk.duration(elapsed) >= sim::ms(user_timeout_ms_);
+        if ((user_timeout_ms_ == 0 && keepalive_probes_ >= sys.tcp_keepalive_probes) || user_expired) {
             // The peer is gone: RST, then ETIMEDOUT to the application.
             emit(flag::kRst | flag::kAck, snd_nxt_);
             fail(SocketError::TimedOut, TcpEvent::Timeout);

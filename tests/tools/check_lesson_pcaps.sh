@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The packet sequences of lessons 12 and 13 as tshark reads them from lvsim's pcaps:
+# The packet sequences of lessons 12, 13 and 17 as tshark reads them from lvsim's pcaps:
 #  - a keep-alive close is three packets: FIN, FIN+ACK from the other side, ACK (experiments 1, 2);
-#  - SYNs into a black hole go out at the measured times (experiment 3 and 3b).
+#  - SYNs into a black hole go out at the measured times (experiment 3 and 3b);
+#  - a killed server sends a FIN then a RST for data; SO_LINGER 0 a lone RST (experiment 6).
 # usage: check_lesson_pcaps.sh LVSIM SCENARIO_DIR
 set -euo pipefail
 lvsim=$1
@@ -36,4 +37,19 @@ echo "classic SYNs: $classic"
 # +1.02 +3.04 +7.13 +15.33 +31.45 +63.97 with tcp_syn_linear_timeouts=0.
 [ "$linear" = "0.00 1.02 2.05 3.07 4.10 5.12 7.14 11.23 19.42 35.55 68.06" ] || fail "linux-6 SYN times differ"
 [ "$classic" = "0.00 1.02 3.04 7.14 15.33 31.46 63.97" ] || fail "classic SYN times differ"
-echo "check_lesson_pcaps: closes of three packets, SYN retransmissions at the measured times"
+
+"$lvsim" run -q "$dir/17-other-side-goes-away.yaml" --pcap "$out/17.pcap"
+after_2s() {
+  tshark -r "$out/17.pcap" -Y "ip.addr==$1 && frame.time_epoch >= 2" -T fields -e ip.src -e tcp.flags -e tcp.len 2>/dev/null |
+    tr '\t' ' ' | paste -sd,
+}
+killed=$(after_2s 192.168.10.11)
+linger0=$(after_2s 192.168.10.13)
+echo "killed server:     $killed"
+echo "SO_LINGER 0 close: $linger0"
+# Killed: FIN from the server's kernel, the client's delayed ACK, the client's data, a RST.
+[ "$killed" = "192.168.10.11 0x0011 0,172.16.0.1 0x0010 0,172.16.0.1 0x0018 69,192.168.10.11 0x0004 0" ] ||
+  fail "the killed server's packets differ"
+# SO_LINGER 0: one RST+ACK, no FIN, and the client's send put nothing on the wire.
+[ "$linger0" = "192.168.10.13 0x0014 0" ] || fail "the SO_LINGER 0 close's packets differ"
+echo "check_lesson_pcaps: closes of three packets, SYN retransmissions at the measured times, kill and linger 0"

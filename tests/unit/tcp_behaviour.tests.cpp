@@ -288,9 +288,11 @@ SCENARIO("what the application sees when the server goes away under an idle keep
         WHEN("the client still sends a request on it") {
             CHECK(client_app.conn->send(req) == SocketError::None);  // send() succeeds
             h.sim.run_until(at(s(3)));
-            THEN("the server's kernel answers with RST and the connection is reset") {
+            THEN("the server's kernel answers with RST; in CLOSE_WAIT that error is EPIPE") {
+                // net/ipv4/tcp_input.c, tcp_reset(): sk_err = EPIPE in TCP_CLOSE_WAIT, not
+                // ECONNRESET: the peer had already said it was done.
                 CHECK(h.server.tcp().counters().resets_sent == 1);
-                CHECK(client_app.error == SocketError::Reset);
+                CHECK(client_app.error == SocketError::BrokenPipe);
             }
         }
     }
@@ -411,4 +413,29 @@ SCENARIO("cwnd restarts after idle with the cubic-like profile but not with bbr"
     const double cubic = run(tcp::linux_classic_profile());
     CHECK(bbr == Approx(0.2).margin(0.025));    // whole response in one flight: one round trip
     CHECK(cubic == Approx(0.6).margin(0.025));  // back to 10 segments: three flights again
+}
+
+SCENARIO("cwnd grows only while the window limits the sender (tcp_is_cwnd_limited)", "[tcp][data]") {
+    TwoHosts h(ms(20));
+    RecordingApp server_app, client_app;
+    server_app.sim = client_app.sim = &h.sim;
+    server_app.reply_bytes = 20'000;  // 14 segments: the first reply fills the initial window
+    h.server.tcp().listen({Ipv4(), 80}, 128, &server_app);
+    h.client.tcp().connect(Ipv4::of(10, 0, 0, 1), h.server_ep(), &client_app, 0);
+    h.sim.run_until(at(s(1)));
+    net::AppMessage req;
+    req.bytes = 300;
+    for (int i = 0; i < 50; ++i) {
+        client_app.conn->send(req);
+        h.sim.run_until(at(s(2 + i)));
+    }
+    THEN("the client, one small request per round, keeps its initial window") {
+        CHECK(client_app.conn->cwnd() == 10);
+    }
+    THEN("the server grows while 14 segments fill it, then stops short of twice what it sent") {
+        // Slow start: 10 acknowledged while window-limited -> 20; after that at most 14 are
+        // out, and cwnd may grow only while below 2 * 14.
+        CHECK(server_app.conn->cwnd() >= 20);
+        CHECK(server_app.conn->cwnd() <= 28);
+    }
 }

@@ -16,7 +16,8 @@ namespace {
 std::vector<std::string> packets(const RecorderSink& rec, Time from) {
     std::vector<std::string> out;
     for (const auto& r : rec.records())
-        if (r.kind == "net.packet" && r.time >= from && (r.entity_name == "client" || r.entity_name == "server"))
+        if (r.kind == "net.packet" && r.time >= from &&
+            (r.entity_name == "client" || r.entity_name == "server"))
             out.push_back(std::string(r.entity_name) + " " + std::string(r.get_text("flags")) +
                           (r.get_int("len") > 0 ? " data" : ""));
     return out;
@@ -51,7 +52,8 @@ struct Connected {
 
 }  // namespace
 
-SCENARIO("tcp_fin(): a prompt close is three packets, the first FIN's ACK riding on the answer", "[tcp][ack]") {
+SCENARIO("tcp_fin(): a prompt close is three packets, the first FIN's ACK riding on the answer",
+         "[tcp][ack]") {
     Connected c;
     c.server_app.reply_bytes = 2000;
     c.request();
@@ -148,7 +150,8 @@ SCENARIO("tcp_max_tw_buckets: beyond it a close skips TIME_WAIT", "[tcp][timewai
     CHECK(c.h.client.tcp().connections() == 0);
 }
 
-SCENARIO("tcp_tw_reuse: a TIME_WAIT tuple is taken over a second later only when allowed", "[tcp][timewait]") {
+SCENARIO("tcp_tw_reuse: a TIME_WAIT tuple is taken over a second later only when allowed",
+         "[tcp][timewait]") {
     for (const int64_t reuse : {1, 2}) {
         GIVEN("tcp_tw_reuse = " + std::to_string(reuse) + " and a single ephemeral port") {
             tcp::TcpProfile p = tcp::linux6_profile();
@@ -160,7 +163,8 @@ SCENARIO("tcp_tw_reuse: a TIME_WAIT tuple is taken over a second later only when
             REQUIRE(c.h.client.tcp().count(TcpState::TimeWait) == 1);
             RecordingApp again;
             tcp::SocketError err = SocketError::None;
-            tcp::TcpConn* conn = c.h.client.tcp().connect(Ipv4::of(10, 0, 0, 1), c.h.server_ep(), &again, 1, &err);
+            tcp::TcpConn* conn =
+                c.h.client.tcp().connect(Ipv4::of(10, 0, 0, 1), c.h.server_ep(), &again, 1, &err);
             if (reuse == 1) {
                 THEN("1: the new connection takes the tuple over") { CHECK(conn != nullptr); }
             } else {
@@ -173,7 +177,8 @@ SCENARIO("tcp_tw_reuse: a TIME_WAIT tuple is taken over a second later only when
     }
 }
 
-SCENARIO("a killed server process: the kernel closes its sockets with FIN, data after that gets RST", "[tcp][kill]") {
+SCENARIO("a killed server process: the kernel closes its sockets with FIN, data after that gets RST",
+         "[tcp][kill]") {
     Connected c;
     c.client_app.close_on_eof = false;  // an application that reuses the connection later
     // What the web server's kill() does for every socket the process held: tcp_close().

@@ -40,6 +40,7 @@ std::unique_ptr<Viewer> make_viewer(std::vector<Loading>& inputs, const Options&
     if (o.zoom) st.view.show(o.zoom->first, o.zoom->second);
     st.playback.set_speed(o.speed);
     if (o.presentation) v->apply(Action::TogglePresentation);
+    st.sockets_host = o.sockets;
     return v;
 }
 

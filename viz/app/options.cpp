@@ -17,7 +17,7 @@ const char* kUsage =
     "lvsim-view - the timeline viewer of lvsim runs\n"
     "\n"
     "usage: lvsim-view FILE.yaml|TRACE.jsonl [--compare FILE2] [--set KEY=VALUE ...] [--at T]\n"
-    "                  [--screenshot PATH] [--size WxH] [--presentation] [--frames N]\n"
+    "                  [--screenshot PATH] [--size WxH] [--presentation] [--sockets HOST] [--frames N]\n"
     "\n"
     "FILE is a scenario (simulated in-process, with a progress bar) or a trace recorded with\n"
     "`lvsim run FILE --trace out.jsonl`. Press H in the window for the keyboard shortcuts.\n"
@@ -51,6 +51,7 @@ std::optional<Options> parse_options(int argc, char** argv) {
         "screenshot", po::value(&o.screenshot), "render the view at --at headlessly into this PNG and exit")(
         "size", po::value(&size), "window size WxH (default 1600x1000)")(
         "presentation", po::bool_switch(&o.presentation), "large fonts for a classroom projector")(
+        "sockets", po::value(&o.sockets), "start on the `ss -tin` tab with this host's sockets (e.g. rs1)")(
         "compressed", po::bool_switch(&o.compressed), "start with the compressed (non-linear) time axis")(
         "zoom", po::value(&zoom), "start with the time axis showing A:B (\"200s:240s\")")(
         "frames", po::value(&o.frames), "frames rendered before the screenshot is taken (default 5)")(

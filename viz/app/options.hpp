@@ -18,6 +18,7 @@ struct Options {
     std::string screenshot;
     int width = 1600, height = 1000;
     bool presentation = false;
+    std::string sockets;  // --sockets HOST: start on the ss tab with that host
     bool compressed = false;
     int frames = 5;
     int benchmark_frames = 0;

@@ -1,0 +1,133 @@
+#include "models/tcp/ss.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <vector>
+
+namespace lvs::tcp {
+
+namespace {
+
+struct Row {
+    std::string state, recv_q, send_q, local_addr, local_port, peer_addr, peer_port, info;
+    net::Endpoint local, peer;
+    bool listener = false;
+};
+
+std::string ms(uint32_t us) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", us / 1000.0);
+    return buf;
+}
+
+// ss -i's line for one connection (iproute2 misc/ss.c tcp_show_info, in its order).
+std::string info_line(const TcpConn& c, const TcpProfile& p) {
+    const TcpInfo i = c.info();
+    std::string out = "\t " + std::string(to_string(p.sysctl.tcp_congestion_control));
+    out += " rto:" + ms(i.rto_us);
+    if (i.backoff != 0) out += " backoff:" + std::to_string(i.backoff);
+    if (i.rtt_us != 0) out += " rtt:" + ms(i.rtt_us) + "/" + ms(i.rttvar_us);
+    if (i.ato_us != 0) out += " ato:" + ms(i.ato_us);
+    out += " mss:" + std::to_string(net::kMss) + " rcvmss:" + std::to_string(i.rcv_mss);
+    out += " cwnd:" + std::to_string(i.cwnd);
+    if (i.ssthresh < 0xFFFF) out += " ssthresh:" + std::to_string(i.ssthresh);
+    if (i.retransmits != 0 || i.total_retrans != 0)
+        out += " retrans:" + std::to_string(i.retransmits) + "/" + std::to_string(i.total_retrans);
+    out += " lastsnd:" + std::to_string(i.since_send.ns() / 1'000'000) +
+           " lastrcv:" + std::to_string(i.since_receive.ns() / 1'000'000);
+    return out;
+}
+
+std::string pad_right(const std::string& s, size_t w) {
+    return s.size() >= w ? s : s + std::string(w - s.size(), ' ');
+}
+std::string pad_left(const std::string& s, size_t w) {
+    return s.size() >= w ? s : std::string(w - s.size(), ' ') + s;
+}
+
+}  // namespace
+
+std::string_view ss_state(TcpState s) {
+    switch (s) {
+        case TcpState::Closed: return "UNCONN";
+        case TcpState::Listen: return "LISTEN";
+        case TcpState::SynSent: return "SYN-SENT";
+        case TcpState::SynReceived: return "SYN-RECV";
+        case TcpState::Established: return "ESTAB";
+        case TcpState::FinWait1: return "FIN-WAIT-1";
+        case TcpState::FinWait2: return "FIN-WAIT-2";
+        case TcpState::CloseWait: return "CLOSE-WAIT";
+        case TcpState::Closing: return "CLOSING";
+        case TcpState::LastAck: return "LAST-ACK";
+        case TcpState::TimeWait: return "TIME-WAIT";
+        case TcpState::Count: break;
+    }
+    return "?";
+}
+
+std::string ss_listing(const TcpStack& stack, bool info) {
+    std::vector<Row> rows;
+    for (const auto& l : stack.listeners()) {
+        if (!l->open()) continue;
+        Row r;
+        r.listener = true;
+        r.state = "LISTEN";
+        r.recv_q = std::to_string(l->queued());
+        r.send_q =
+            std::to_string(std::min<uint64_t>(l->backlog(), static_cast<uint64_t>(stack.sysctl().somaxconn)));
+        r.local = l->local();
+        r.local_addr = r.local.addr.is_zero() ? "0.0.0.0" : r.local.addr.str();
+        r.local_port = std::to_string(r.local.port);
+        r.peer_addr = "0.0.0.0";
+        r.peer_port = "*";
+        rows.push_back(std::move(r));
+    }
+    std::vector<Row> conns;
+    stack.for_each_connection([&](const TcpConn& c) {
+        if (c.state() == TcpState::Closed) return;
+        Row r;
+        r.state = std::string(ss_state(c.state()));
+        const bool tw = c.state() == TcpState::TimeWait;
+        r.recv_q = std::to_string(tw || c.app() == nullptr ? 0 : c.app()->unread(c));
+        r.send_q = std::to_string(tw ? 0 : c.info().send_queue);
+        r.local = c.tuple().local;
+        r.peer = c.tuple().remote;
+        r.local_addr = r.local.addr.str();
+        r.local_port = std::to_string(r.local.port);
+        r.peer_addr = r.peer.addr.str();
+        r.peer_port = std::to_string(r.peer.port);
+        if (info && !tw) r.info = info_line(c, stack.profile());
+        conns.push_back(std::move(r));
+    });
+    std::sort(conns.begin(), conns.end(), [](const Row& a, const Row& b) {
+        if (a.local.addr != b.local.addr) return a.local.addr < b.local.addr;
+        if (a.local.port != b.local.port) return a.local.port < b.local.port;
+        if (a.peer.addr != b.peer.addr) return a.peer.addr < b.peer.addr;
+        return a.peer.port < b.peer.port;
+    });
+    rows.insert(rows.end(), conns.begin(), conns.end());
+    size_t w_state = 5, w_rq = 6, w_sq = 6, w_la = 13, w_lp = 4, w_pa = 12, w_pp = 4;
+    for (const Row& r : rows) {
+        w_state = std::max(w_state, r.state.size());
+        w_rq = std::max(w_rq, r.recv_q.size());
+        w_sq = std::max(w_sq, r.send_q.size());
+        w_la = std::max(w_la, r.local_addr.size());
+        w_lp = std::max(w_lp, r.local_port.size());
+        w_pa = std::max(w_pa, r.peer_addr.size());
+        w_pp = std::max(w_pp, r.peer_port.size());
+    }
+    std::string out = pad_right("State", w_state) + " " + pad_right("Recv-Q", w_rq) + " " +
+                      pad_right("Send-Q", w_sq) + " " + pad_left("Local Address", w_la) + ":" +
+                      pad_right("Port", w_lp) + " " + pad_left("Peer Address", w_pa) + ":" +
+                      pad_right("Port", w_pp) + " Process\n";
+    for (const Row& r : rows) {
+        out += pad_right(r.state, w_state) + " " + pad_right(r.recv_q, w_rq) + " " +
+               pad_right(r.send_q, w_sq) + " " + pad_left(r.local_addr, w_la) + ":" +
+               pad_right(r.local_port, w_lp) + " " + pad_left(r.peer_addr, w_pa) + ":" +
+               pad_right(r.peer_port, w_pp) + "\n";
+        if (!r.info.empty()) out += r.info + "\n";
+    }
+    return out;
+}
+
+}  // namespace lvs::tcp
