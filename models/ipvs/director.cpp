@@ -839,13 +839,13 @@ bool Director::ipvs_out(const Packet& p) {
 void Director::send_icmp_unreachable(const Packet& p) {
     ++counters_.no_dest_icmp;
     Packet icmp;
-    icmp.proto = net::Proto::Icmp;
+    icmp.set_proto(net::Proto::Icmp);
     icmp.saddr = p.daddr;
     icmp.daddr = p.saddr;
     icmp.sport = p.sport;
     icmp.dport = p.dport;
     icmp.seq = p.seq;
-    icmp.aux = static_cast<uint8_t>(p.flags);
+    icmp.flags = p.flags;  // the quoted segment's
     net_.send(node_, icmp);
 }
 

@@ -70,8 +70,11 @@ void Network::add_link(NodeId a, NodeId b, const LinkSpec& spec) {
         throw std::invalid_argument("add_link: bad endpoints");
     if (spec.bandwidth_bps == 0) throw std::invalid_argument("add_link: bandwidth must be positive");
     const auto id = static_cast<uint32_t>(links_.size());
-    links_.push_back(LinkRec{{}, spec.delay, spec.bandwidth_bps, spec.loss, a, b});
+    links_.push_back(
+        LinkRec{{}, spec.delay, spec.bandwidth_bps, spec.loss, a, b, spec.loss > 0 || spec.burst.enabled()});
     link_rng_.push_back(sim_.stream("link:" + nodes_[a].name + "-" + nodes_[b].name));
+    link_loss_.push_back(LossState{spec.burst, {false, false}});
+    link_stats_.push_back({});
     nodes_[a].links.push_back(id);
     nodes_[b].links.push_back(id);
     finalized_ = false;
@@ -211,33 +214,29 @@ void Network::send_to(NodeId from, NodeId to, const Packet& p) { transmit(from, 
 
 void Network::transmit(NodeId from, NodeId to, const Hop* hops, size_t count, const Packet& p) {
     ++packets_sent_;
-    const uint64_t wire_bytes = uint64_t{p.len} + uint64_t{p.frames()} * kHeaderBytes;
+    const uint32_t frames = p.frames();
+    const uint64_t wire_bytes = uint64_t{p.len} + uint64_t{frames} * kHeaderBytes;
     sim::Time t = sim_.now();
     sim::Time first_bit;
-    sim::Duration seg_gap;
+    sim::Duration seg_gap, widest_gap;
+    bool lossy = false;
     for (size_t i = 0; i < count; ++i) {
         LinkRec& l = links_[hops[i].link];
         sim::Time& busy = l.busy[hops[i].dir];
         if (busy > t) t = busy;
         const int64_t ser_ns = static_cast<int64_t>(wire_bytes * 8'000'000'000ull / l.bandwidth_bps);
+        const sim::Duration gap =
+            sim::ns(static_cast<int64_t>(uint64_t{kMss + kHeaderBytes} * 8'000'000'000ull / l.bandwidth_bps));
         if (i == 0) {
             first_bit = t;
-            seg_gap = sim::ns(
-                static_cast<int64_t>(uint64_t{kMss + kHeaderBytes} * 8'000'000'000ull / l.bandwidth_bps));
+            seg_gap = gap;
         }
+        widest_gap = std::max(widest_gap, gap);
         t += sim::ns(ser_ns);
         busy = t;
-        if (l.loss > 0 && link_rng_[hops[i].link].chance(l.loss)) {
-            ++packets_lost_;
-            LVS_TRACE(sim_, nodes_[from].entity, "net.drop")
-                .f("reason", "loss")
-                .f("link", nodes_[l.a].name + "-" + nodes_[l.b].name)
-                .f("src", p.src_ep().str())
-                .f("dst", p.dst_ep().str())
-                .f("flags", flag_letters(static_cast<uint8_t>(p.flags)));
-            return;
-        }
         t += l.delay;
+        link_stats_[hops[i].link][hops[i].dir].frames += frames;
+        lossy = lossy || l.lossy;
     }
     for (PacketTap* tap : taps_) tap->on_transmit(p, from, to, first_bit, seg_gap, t);
     LVS_TRACE(sim_, nodes_[from].entity, "net.packet")
@@ -252,8 +251,186 @@ void Network::transmit(NodeId from, NodeId to, const Hop* hops, size_t count, co
         .f("lead_ack", p.lead_ack() ? 1 : 0)
         .f("arrive", t);
     Node* target = nodes_[to].handler;
+    if (lossy || !drop_rules_.empty()) {
+        alive_.assign(frames, true);
+        bool all = true;
+        if (lossy) apply_loss(from, to, hops, count, p, alive_);
+        if (!drop_rules_.empty()) apply_drop_rules(from, to, p, alive_);
+        for (uint32_t f = 0; f < frames; ++f) all = all && alive_[f];
+        if (!all) {
+            if (target != nullptr) deliver_survivors(to, p, alive_, t, widest_gap);
+            return;
+        }
+    }
     if (target == nullptr) return;  // a router or switch as a final hop: nothing processes it
     sim_.post_at(t, [target, p] { target->receive(p); });
+}
+
+bool Network::lose_frame(uint32_t link, uint8_t dir) {
+    const LinkRec& l = links_[link];
+    sim::Rng& rng = link_rng_[link];
+    if (l.loss > 0 && rng.chance(l.loss)) return true;
+    LossState& st = link_loss_[link];
+    if (!st.burst.enabled()) return false;
+    // loss_gilb_ell(): move between the states, then lose with the new state's probability.
+    bool& bad = st.bad[dir];
+    if (!bad) {
+        if (rng.chance(st.burst.p)) bad = true;
+    } else if (rng.chance(st.burst.r)) {
+        bad = false;
+    }
+    const double q = bad ? st.burst.bad_loss : st.burst.good_loss;
+    return q > 0 && rng.chance(q);
+}
+
+namespace {
+// Sequence range and flags of frame `f` of a train (frame 0 is the lead ACK when there is one).
+struct FrameView {
+    uint32_t seq, len;
+    uint8_t flags;
+    bool lead_ack;
+};
+FrameView frame_of(const Packet& p, uint32_t f) {
+    if (p.lead_ack()) {
+        if (f == 0) return {p.seq, 0, tcpflag::kAck, true};
+        --f;
+    }
+    if (p.len == 0) return {p.seq, 0, static_cast<uint8_t>(p.flags), false};
+    const uint32_t off = f * kMss;
+    const uint32_t len = std::min(kMss, p.len - off);
+    uint8_t flags = static_cast<uint8_t>(p.flags);
+    if (off + len < p.len) flags &= static_cast<uint8_t>(~(tcpflag::kFin | tcpflag::kPsh));
+    return {p.seq + off, len, flags, false};
+}
+}  // namespace
+
+void Network::apply_loss(NodeId from, NodeId, const Hop* hops, size_t count, const Packet& p,
+                         std::vector<bool>& alive) {
+    for (size_t i = 0; i < count; ++i) {
+        const LinkRec& l = links_[hops[i].link];
+        if (!l.lossy) continue;
+        for (uint32_t f = 0; f < alive.size(); ++f) {
+            if (!alive[f] || !lose_frame(hops[i].link, hops[i].dir)) continue;
+            alive[f] = false;
+            ++packets_lost_;
+            ++link_stats_[hops[i].link][hops[i].dir].lost;
+            if (sim_.tracing()) {
+                const FrameView v = frame_of(p, f);
+                LVS_TRACE(sim_, nodes_[from].entity, "net.drop")
+                    .f("reason", "loss")
+                    .f("link", nodes_[l.a].name + "-" + nodes_[l.b].name)
+                    .f("src", p.src_ep().str())
+                    .f("dst", p.dst_ep().str())
+                    .f("flags", p.is_icmp() ? "ICMP" : flag_letters(v.flags))
+                    .f("seq", static_cast<int64_t>(v.seq))
+                    .f("len", static_cast<int64_t>(v.len));
+            }
+        }
+    }
+}
+
+void Network::add_drop_rule(const DropRule& r) {
+    drop_rules_.push_back(r);
+    drop_seen_.push_back(0);
+}
+
+bool Network::apply_drop_rules(NodeId from, NodeId to, const Packet& p, std::vector<bool>& alive) {
+    if (p.is_icmp()) return false;
+    bool any = false;
+    for (size_t k = 0; k < drop_rules_.size(); ++k) {
+        const DropRule& r = drop_rules_[k];
+        if ((r.toward_host ? to : from) != r.host) continue;
+        // The host's side of the connection: its address and port.
+        const uint32_t addr = r.toward_host ? p.daddr : p.saddr;
+        const uint16_t port = r.toward_host ? p.dport : p.sport;
+        if (r.conn != 0) {
+            auto it = std::find_if(tracked_.begin(), tracked_.end(), [&](const TrackedFlow& f) {
+                return f.key_addr == addr && f.key_port == port;
+            });
+            if (it == tracked_.end() && p.syn() && !p.ackf() && !r.toward_host) {
+                uint32_t n = 0;
+                for (const TrackedFlow& f : tracked_) n += f.key_addr == addr ? 1 : 0;
+                tracked_.push_back(TrackedFlow{addr, port, n + 1});
+                it = tracked_.end() - 1;
+            }
+            if (it == tracked_.end() || it->ordinal != r.conn) continue;
+        }
+        for (uint32_t f = 0; f < alive.size(); ++f) {
+            const FrameView v = frame_of(p, f);
+            const bool match = r.flags != 0 ? (v.flags & r.flags) == r.flags && !v.lead_ack : v.len > 0;
+            if (!match || drop_seen_[k] >= r.nth) continue;
+            if (++drop_seen_[k] != r.nth) continue;
+            if (alive[f]) {
+                alive[f] = false;
+                any = true;
+                ++packets_lost_;
+                const uint32_t link = nodes_[r.host].links.empty() ? 0 : nodes_[r.host].links.front();
+                if (!link_stats_.empty())
+                    ++link_stats_[link][links_[link].a == r.host ? (r.toward_host ? 1 : 0)
+                                                                 : (r.toward_host ? 0 : 1)]
+                          .dropped;
+            }
+            LVS_TRACE(sim_, nodes_[from].entity, "net.drop")
+                .f("reason", "rule")
+                .f("rule", r.label)
+                .f("src", p.src_ep().str())
+                .f("dst", p.dst_ep().str())
+                .f("flags", flag_letters(v.flags))
+                .f("seq", static_cast<int64_t>(v.seq))
+                .f("len", static_cast<int64_t>(v.len));
+        }
+    }
+    return any;
+}
+
+void Network::deliver_survivors(NodeId to, const Packet& p, const std::vector<bool>& alive, sim::Time last,
+                                sim::Duration gap) {
+    // Each run of surviving segments arrives as its own train, when its last segment does
+    // (segment k of n arrives (n-1-k) bottleneck gaps before the whole train would).
+    Node* target = nodes_[to].handler;
+    const uint32_t frames = static_cast<uint32_t>(alive.size());
+    const uint32_t first_data = p.lead_ack() ? 1 : 0;
+    const SackInfo* sack = p.has_sack() ? &sacks_.get(p.msg) : nullptr;
+    const uint32_t msg = sack != nullptr ? sack->msg : p.msg;
+    uint32_t f = 0;
+    while (f < frames) {
+        if (!alive[f]) {
+            ++f;
+            continue;
+        }
+        uint32_t g = f;
+        while (g + 1 < frames && alive[g + 1]) ++g;
+        Packet q = p;
+        const FrameView b = frame_of(p, g);
+        const bool has_lead = p.lead_ack() && f == 0;
+        const uint32_t data_from = std::max(f, first_data);
+        if (g < data_from) {
+            // Only the lead ACK got through: a pure ACK.
+            q.len = 0;
+            q.segs = 1;
+            q.flags = tcpflag::kAck;
+            q.aux = static_cast<uint8_t>(q.aux & ~(Packet::kLeadAck | Packet::kSack));
+            q.msg = 0;
+        } else {
+            const FrameView d = frame_of(p, data_from);
+            q.seq = d.seq;
+            q.len = b.seq + b.len - d.seq;
+            q.segs = static_cast<uint8_t>(g - data_from + 1);
+            q.flags = b.flags | (p.syn() && data_from == first_data ? tcpflag::kSyn : 0);
+            if (!has_lead) q.aux = static_cast<uint8_t>(q.aux & ~Packet::kLeadAck);
+            const bool ends_train = g == frames - 1;
+            if (sack != nullptr) {
+                SackInfo copy = *sack;
+                copy.msg = ends_train ? msg : 0;
+                q.msg = sacks_.add(copy);
+            } else {
+                q.msg = ends_train ? msg : 0;
+            }
+        }
+        const sim::Time at = std::max(sim_.now(), last - gap * static_cast<int64_t>(frames - 1 - g));
+        sim_.post_at(at, [target, q] { target->receive(q); });
+        f = g + 1;
+    }
 }
 
 void Network::remove_tap(PacketTap* tap) {

@@ -10,6 +10,7 @@
 // Routes between nodes are shortest paths (by delay) computed once with BGL's Dijkstra.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -19,6 +20,7 @@
 
 #include "models/net/address.hpp"
 #include "models/net/packet.hpp"
+#include "models/net/sack.hpp"
 #include "sim/rng.hpp"
 #include "sim/simulator.hpp"
 
@@ -36,10 +38,42 @@ public:
     virtual void receive(const Packet& p) = 0;
 };
 
+// Burst loss as netem's "loss gemodel p r 1-h 1-k" (net/sched/sch_netem.c, loss_gilb_ell()):
+// a two-state Markov chain per link direction, stepped once per segment (good -> bad with
+// probability p, bad -> good with r), then the segment is lost with the new state's
+// probability.
+struct BurstLoss {
+    double p = 0.0;          // good -> bad
+    double r = 1.0;          // bad -> good
+    double bad_loss = 1.0;   // 1-h: loss probability in the bad state
+    double good_loss = 0.0;  // 1-k: loss probability in the good state
+    bool enabled() const { return p > 0.0 || good_loss > 0.0; }
+};
+
 struct LinkSpec {
     sim::Duration delay = sim::us(50);       // one-way propagation delay
     uint64_t bandwidth_bps = 1'000'000'000;  // serialisation rate
-    double loss = 0.0;                       // probability that a segment train is lost
+    double loss = 0.0;                       // probability that a segment is lost (independent)
+    BurstLoss burst;                         // correlated loss, on top of `loss`
+};
+
+// A deterministic drop (the scenario's `drop:` action): on `host`'s own link, the `nth`
+// matching segment in one direction after the rule was armed. Without flags a data segment
+// matches; with flags, a segment carrying all of them.
+struct DropRule {
+    NodeId host = 0;
+    bool toward_host = true;  // segments arriving at the host (else leaving it)
+    uint32_t conn = 0;        // only the host's conn-th connection (1-based, by its SYN); 0: any
+    uint32_t nth = 1;
+    uint8_t flags = 0;
+    std::string label;  // for the trace: the rule as written
+};
+
+// What one link direction carried and lost, in frames (a train's segments count one each).
+struct LinkDirStats {
+    uint64_t frames = 0;
+    uint64_t lost = 0;     // random or burst loss
+    uint64_t dropped = 0;  // by a drop rule
 };
 
 // Per-segment framing counted for serialisation: IPv4 (20) + TCP (20) + Ethernet (14).
@@ -142,6 +176,12 @@ public:
     sim::Duration path_delay(NodeId a, NodeId b);
 
     MessageTable& messages() { return messages_; }
+    SackTable& sacks() { return sacks_; }
+    const SackTable& sacks() const { return sacks_; }
+    // Arms a deterministic drop; it fires once.
+    void add_drop_rule(const DropRule& r);
+    // Per link (in links() order) and direction (0: a -> b).
+    const std::vector<std::array<LinkDirStats, 2>>& link_stats() const { return link_stats_; }
     sim::Simulator& simulator() { return sim_; }
     void add_tap(PacketTap* tap) { taps_.push_back(tap); }
     void remove_tap(PacketTap* tap);
@@ -165,7 +205,25 @@ private:
         uint64_t bandwidth_bps;
         double loss;
         NodeId a, b;
+        bool lossy;  // random or burst loss configured
     };
+    // Loss state that only lossy links touch.
+    struct LossState {
+        BurstLoss burst;
+        bool bad[2] = {false, false};
+    };
+    struct TrackedFlow {  // a connection of a host that a drop rule watches
+        uint32_t key_addr;
+        uint16_t key_port;
+        uint32_t ordinal;
+    };
+    bool lose_frame(uint32_t link, uint8_t dir);
+    // Which frames of `p` reach the end of its route: bit i for frame i (lead ACK first).
+    void apply_loss(NodeId from, NodeId to, const Hop* hops, size_t count, const Packet& p,
+                    std::vector<bool>& alive);
+    bool apply_drop_rules(NodeId from, NodeId to, const Packet& p, std::vector<bool>& alive);
+    void deliver_survivors(NodeId to, const Packet& p, const std::vector<bool>& alive, sim::Time last,
+                           sim::Duration gap);
     const std::vector<Hop>& route(NodeId from, NodeId to);
     std::vector<Hop> compute_route(NodeId from, NodeId to);
     void transmit(NodeId from, NodeId to, const Packet& p) {
@@ -178,12 +236,19 @@ private:
     std::vector<NodeRec> nodes_;
     std::vector<LinkRec> links_;
     std::vector<sim::Rng> link_rng_;  // per link, drawn only when the link is lossy
+    std::vector<LossState> link_loss_;
+    std::vector<std::array<LinkDirStats, 2>> link_stats_;
+    std::vector<DropRule> drop_rules_;
+    std::vector<uint32_t> drop_seen_;  // matching segments seen per rule
+    std::vector<TrackedFlow> tracked_;
+    std::vector<bool> alive_;  // scratch for apply_loss (no allocation per packet)
     std::unordered_map<uint32_t, NodeId> owners_;
     std::unordered_map<uint64_t, std::vector<Hop>> routes_;
     // Next hop toward each "core" node (routers, switches: degree > 1), from BGL's Dijkstra.
     std::unordered_map<NodeId, std::vector<NodeId>> toward_;
     bool finalized_ = false;
     MessageTable messages_;
+    SackTable sacks_;
     std::vector<PacketTap*> taps_;
     uint64_t packets_sent_ = 0;
     uint64_t packets_lost_ = 0;

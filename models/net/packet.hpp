@@ -20,10 +20,32 @@ constexpr uint8_t kPsh = 0x08;
 constexpr uint8_t kAck = 0x10;
 }  // namespace tcpflag
 
-enum class Proto : uint8_t { Tcp = 6, Icmp = 1 };
+enum class Proto : uint8_t { Tcp = 0, Icmp = 1 };
+
+// TCP options that travel with a SYN or SYN+ACK (RFC 7323 window scale, RFC 2018 SACK-permitted,
+// the MSS), packed into the `msg` word, which a SYN never needs for a message.
+struct SynOptions {
+    uint16_t mss = 1460;
+    uint8_t wscale = 0;  // meaningful only with has_wscale
+    bool has_wscale = false;
+    bool sack_ok = false;
+    uint32_t pack() const {
+        return uint32_t{mss} | (uint32_t{wscale} << 16) | (has_wscale ? 1u << 24 : 0u) |
+               (sack_ok ? 1u << 25 : 0u);
+    }
+    static SynOptions unpack(uint32_t v) {
+        SynOptions o;
+        o.mss = static_cast<uint16_t>(v & 0xFFFF);
+        o.wscale = static_cast<uint8_t>((v >> 16) & 0xFF);
+        o.has_wscale = (v >> 24) & 1;
+        o.sack_ok = (v >> 25) & 1;
+        return o;
+    }
+};
 
 // ICMP "destination unreachable, port unreachable" is carried as a Packet with proto Icmp whose
-// addresses/ports are those of the offending TCP segment (what the ICMP payload quotes).
+// addresses/ports are those of the offending TCP segment (what the ICMP payload quotes) and
+// whose `flags` are the quoted segment's.
 struct Packet {
     uint32_t saddr = 0;
     uint32_t daddr = 0;
@@ -33,14 +55,22 @@ struct Packet {
     uint32_t ack = 0;
     uint32_t len : 24 = 0;  // payload bytes of the whole train
     uint32_t flags : 8 = 0;
-    uint32_t msg = 0;   // id of the application message whose last byte this train carries
-    uint16_t segs = 1;  // segments in the train (1 for control packets)
-    Proto proto = Proto::Tcp;
-    // ICMP: the flags of the quoted segment. TCP: kLeadAck when a pure ACK went out just before
-    // this segment, at the same instant (one more frame of the train: counted, captured and
-    // serialised, but no event of its own, since its ACK number is the segment's).
-    uint8_t aux = 0;
+    // Data: id of the application message whose last byte this train carries (0: none). With
+    // kSack: id of a SackTable entry, which holds the message id as well. SYN: SynOptions.
+    uint32_t msg = 0;
+    uint16_t win = 0;  // the window field as sent (the sender's receive window >> its wscale)
+    uint8_t segs = 1;  // segments in the train (1 for control packets; at most kMaxTrainSegs)
+    uint8_t aux = 0;   // bits 0-1: Proto; kLeadAck, kSack
 
+    // kLeadAck: a pure ACK went out just before this segment, at the same instant (one more
+    // frame of the train: counted, captured and serialised, but no event of its own, since
+    // its ACK number is the segment's).
+    static constexpr uint8_t kLeadAck = 4;
+    // kSack: SACK blocks ride on this segment (in the network's SackTable, under `msg`).
+    static constexpr uint8_t kSack = 8;
+
+    Proto proto() const { return static_cast<Proto>(aux & 3); }
+    void set_proto(Proto p) { aux = static_cast<uint8_t>((aux & ~3) | static_cast<uint8_t>(p)); }
     Ipv4 src() const { return Ipv4(saddr); }
     Ipv4 dst() const { return Ipv4(daddr); }
     Endpoint src_ep() const { return {Ipv4(saddr), sport}; }
@@ -50,14 +80,18 @@ struct Packet {
     bool fin() const { return has(tcpflag::kFin); }
     bool rst() const { return has(tcpflag::kRst); }
     bool ackf() const { return has(tcpflag::kAck); }
-    bool is_icmp() const { return proto == Proto::Icmp; }
-    static constexpr uint8_t kLeadAck = 1;
+    bool is_icmp() const { return proto() == Proto::Icmp; }
     bool lead_ack() const { return !is_icmp() && (aux & kLeadAck) != 0; }
+    bool has_sack() const { return !is_icmp() && (aux & kSack) != 0; }
     uint32_t frames() const { return segs + (lead_ack() ? 1u : 0u); }  // frames on the wire
     // Sequence space the train occupies (SYN and FIN count one each).
     uint32_t seq_len() const { return len + (syn() ? 1u : 0u) + (fin() ? 1u : 0u); }
 };
 static_assert(sizeof(Packet) == 32, "a packet must stay a small value");
+
+// A train never holds more segments than this (a TSO/GSO burst is at most 64 KB, 44 segments;
+// a train may be longer, but its count must fit `segs`).
+constexpr uint32_t kMaxTrainSegs = 255;
 
 // "SA", "FA", "R", ".": tcpdump-style flag letters for traces.
 const char* flag_letters(uint8_t flags);

@@ -41,7 +41,7 @@ void TcpConn::enter_quickack_mode() {
     ato_ = static_cast<uint16_t>(ato_min(stack_.clock().hz()));
 }
 
-void TcpConn::data_received(uint32_t len, uint16_t segs) {
+void TcpConn::data_received(uint32_t len, uint8_t segs) {
     ack_sched_ = true;
     // tcp_measure_rcv_mss(): full-sized segments raise rcv_mss; a short one marks the ACK
     // "pushed" (which lets the ATO grow to TCP_DELACK_MAX only).

@@ -178,7 +178,7 @@ TcpInfo TcpConn::info() const {
 
 // ---- sending ---------------------------------------------------------------------------------
 
-void TcpConn::emit(uint8_t flags, uint32_t seq, uint32_t len, uint16_t segs, uint32_t msg) {
+void TcpConn::emit(uint8_t flags, uint32_t seq, uint32_t len, uint8_t segs, uint32_t msg) {
     Packet p;
     p.saddr = tuple_.local.addr.value();
     p.daddr = tuple_.remote.addr.value();
@@ -197,7 +197,7 @@ void TcpConn::emit(uint8_t flags, uint32_t seq, uint32_t len, uint16_t segs, uin
         // The held ACK goes first, as its own frame of this train.
         ack_now_deferred_ = false;
         if (ack_sched_) {
-            p.aux = Packet::kLeadAck;
+            p.aux |= Packet::kLeadAck;
             ++k.sent.pure_ack;
             k.pure_ack_at.note(now);
         }
@@ -241,7 +241,7 @@ void TcpConn::output() {
             window_full = true;
             break;
         }
-        const uint32_t room = (cwnd_ - inflight) * net::kMss;
+        const uint32_t room = std::min(cwnd_ - inflight, net::kMaxTrainSegs) * net::kMss;
         // A train never runs past a message boundary, so the message id rides on its end.
         uint32_t end = app_end_;
         uint32_t msg = 0;
@@ -263,7 +263,7 @@ void TcpConn::output() {
         uint8_t flags = flag::kAck | flag::kPsh;
         const bool with_fin = fin_queued_ && snd_nxt_ + len == app_end_;
         if (with_fin) flags |= flag::kFin;
-        const auto segs = static_cast<uint16_t>((len + net::kMss - 1) / net::kMss);
+        const auto segs = static_cast<uint8_t>((len + net::kMss - 1) / net::kMss);
         if (snd_una_ == snd_max_) first_unacked_send_ = now;
         if (!rtt_timing_ && !retransmitting_) {
             rtt_timing_ = true;

@@ -156,7 +156,7 @@ private:
 
     void set_state(TcpState to, TcpEvent why);
     bool apply(TcpEvent e);  // applies the table's transition if there is one
-    void emit(uint8_t flags, uint32_t seq, uint32_t len = 0, uint16_t segs = 1, uint32_t msg = 0);
+    void emit(uint8_t flags, uint32_t seq, uint32_t len = 0, uint8_t segs = 1, uint32_t msg = 0);
     void send_ack();
     void output();  // sends what the window allows, then FIN if due
     void send_fin();
@@ -171,15 +171,15 @@ private:
     void rtt_sample(sim::Duration r);  // tcp_rtt_estimator() and tcp_set_rto()
     Jiffies now_jiffies() const;
     // ---- the ACK policy (tcp_ack.cpp) ----
-    void data_received(uint32_t len, uint16_t segs);  // tcp_event_data_recv()
-    void fin_received_pingpong();                     // tcp_fin() in ESTABLISHED / SYN_RECV
-    void ack_check(bool app_reads_next = false);      // __tcp_ack_snd_check()
-    void send_delayed_ack();                          // tcp_send_delayed_ack()
-    void on_delack_timer();                           // tcp_delack_timer_handler()
-    void enter_quickack_mode();                       // tcp_enter_quickack_mode()
-    void incr_quickack();                             // tcp_incr_quickack(TCP_MAX_QUICKACKS)
-    void ack_sent();                                  // tcp_event_ack_sent()
-    void data_sent();                                 // tcp_event_data_sent()
+    void data_received(uint32_t len, uint8_t segs);  // tcp_event_data_recv()
+    void fin_received_pingpong();                    // tcp_fin() in ESTABLISHED / SYN_RECV
+    void ack_check(bool app_reads_next = false);     // __tcp_ack_snd_check()
+    void send_delayed_ack();                         // tcp_send_delayed_ack()
+    void on_delack_timer();                          // tcp_delack_timer_handler()
+    void enter_quickack_mode();                      // tcp_enter_quickack_mode()
+    void incr_quickack();                            // tcp_incr_quickack(TCP_MAX_QUICKACKS)
+    void ack_sent();                                 // tcp_event_ack_sent()
+    void data_sent();                                // tcp_event_data_sent()
     // ---- keep-alive (tcp_timers.cpp) ----
     void arm_keepalive_if_idle();
     void on_keepalive();
