@@ -133,8 +133,8 @@ public:
     void finalize();
 
     struct Hop {
-        uint32_t link;
-        uint8_t dir;
+        uint32_t link : 31;
+        uint32_t dir : 1;  // 0: a -> b
     };
     // A resolved route from a node toward a destination address (next processing node and
     // the links to it). Connections keep one so that sending needs no lookups; routes of up

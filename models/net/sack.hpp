@@ -20,9 +20,9 @@ struct SackBlock {
 };
 
 struct SackInfo {
-    uint32_t msg = 0;     // the application message id the segment carries (0: none)
-    uint8_t count = 0;    // blocks in use
-    bool dsack = false;   // blocks[0] reports a duplicate (RFC 2883), not new data
+    uint32_t msg = 0;                   // the application message id the segment carries (0: none)
+    uint8_t count = 0;                  // blocks in use
+    bool dsack = false;                 // blocks[0] reports a duplicate (RFC 2883), not new data
     std::array<SackBlock, 4> blocks{};  // most recent first (tcp_sack_new_ofo_skb)
 };
 

@@ -49,6 +49,7 @@ CallResult Socket::start_connect(net::Host& host, net::Endpoint remote) {
         return fail(tcp::errno_of(err));
     }
     conn_->set_nagle(!nodelay_);
+    conn_->set_reads_on_demand(true);  // bytes wait in the receive buffer until recv()
     if (keepalive_) conn_->set_keepalive(true);
     if (user_timeout_ > sim::Duration{}) conn_->set_user_timeout(user_timeout_);
     return {};
@@ -59,6 +60,7 @@ void Socket::adopt(tcp::TcpConn* c) {
     connected_ = true;
     if (c == nullptr) return;
     c->set_nagle(!nodelay_);
+    c->set_reads_on_demand(true);
     if (keepalive_) c->set_keepalive(true);
     if (user_timeout_ > sim::Duration{}) c->set_user_timeout(user_timeout_);
 }
@@ -76,6 +78,7 @@ std::optional<CallResult> Socket::recv() {
     if (unread_ > 0) {
         const auto n = static_cast<int64_t>(unread_);
         unread_ = 0;
+        if (conn_ != nullptr) conn_->consume(static_cast<uint32_t>(n));  // the window reopens
         return CallResult{n, 0};
     }
     if (done_) return CallResult{};
@@ -138,8 +141,9 @@ void Socket::on_connected(tcp::TcpConn&) {
     if (wake_) wake_();
 }
 
-void Socket::on_bytes(tcp::TcpConn&, uint32_t bytes) {
+void Socket::on_bytes(tcp::TcpConn& c, uint32_t bytes) {
     if (!rcv_shutdown_) unread_ += bytes;
+    else c.consume(bytes);  // shut for reading: discarded at once
     if (wake_) wake_();
 }
 

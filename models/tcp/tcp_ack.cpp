@@ -64,6 +64,8 @@ void TcpConn::data_received(uint32_t len, uint8_t segs) {
         }
     }
     lrcvtime_ = static_cast<uint32_t>(now);
+    rcv_rtt_measure();
+    grow_window(len);
 }
 
 void TcpConn::fin_received_pingpong() { pingpong_ = kPingpongThresh; }
@@ -114,6 +116,14 @@ void TcpConn::send_delayed_ack() {
 
 void TcpConn::on_delack_timer() {
     TcpStack::InTimer in_timer(stack_);
+    if (loss_ != 0 && stack_.losses_[loss_].comp_timer) {
+        // tcp_compressed_ack_kick(): the compressed SACK ACKs go as one.
+        LossState& ls = stack_.losses_[loss_];
+        ls.comp_timer = false;
+        ack_timer_ = false;
+        if (ls.compressed_ack > 0 && state_ != TcpState::Closed) send_ack();
+        return;
+    }
     if (state_ == TcpState::Closed || state_ == TcpState::Listen || state_ == TcpState::SynSent ||
         !ack_timer_)
         return;
@@ -145,6 +155,11 @@ void TcpConn::ack_sent() {
     ack_pushed_ = false;
     delack_timer_.disarm();
     acked_upto_ = rcv_nxt_;
+    if (loss_ != 0) {
+        LossState& ls = stack_.losses_[loss_];
+        ls.compressed_ack = 0;
+        ls.comp_timer = false;
+    }
 }
 
 void TcpConn::data_sent() {

@@ -82,6 +82,9 @@ void TcpConn::enter_closed() {
     delack_timer_.disarm();
     timer_mode_ = TimerMode::None;
     release_all_messages();
+    free_send_and_receive_state();
+    stack_.extras_.free(extras_);
+    extras_ = 0;
     if (parent_ != nullptr && in_accept_queue_) {
         auto& q = parent_->queue_;
         q.erase(std::remove(q.begin(), q.end(), this), q.end());
@@ -113,7 +116,8 @@ void TcpConn::fail(SocketError e, TcpEvent why) {
 void TcpConn::enter_time_wait() {
     delack_timer_.disarm();
     ack_timer_ = false;
-    time_wait_since_ = stack_.sim().now();
+    free_send_and_receive_state();        // everything is acknowledged both ways
+    retrans_stamp_ = stack_.sim().now();  // tw_entry_stamp
     // tcp_time_wait(): no TIME_WAIT socket beyond tcp_max_tw_buckets (TCPTimeWaitOverflow):
     // the connection just closes.
     if (static_cast<int64_t>(stack_.count(TcpState::TimeWait)) > stack_.sysctl().tcp_max_tw_buckets) {
@@ -128,10 +132,28 @@ void TcpConn::enter_time_wait() {
     arm_rtx(TimerMode::TimeWait, stack_.clock().from_duration(sim::s(60)));  // TCP_TIMEWAIT_LEN
 }
 
-void TcpConn::count_retransmit() {
-    ++retransmissions_;
-    ++stack_.counters_.retransmits;
-    stack_.counters_.retransmit_at.note(stack_.sim().now());
+ConnExtras& TcpConn::extras() {
+    if (extras_ == 0) extras_ = stack_.extras_.allocate();
+    return stack_.extras_[extras_];
+}
+
+uint32_t TcpConn::user_timeout_ms() const {
+    return extras_ != 0 ? stack_.extras_[extras_].user_timeout_ms : 0;
+}
+
+void TcpConn::set_user_timeout(sim::Duration d) {
+    extras().user_timeout_ms = static_cast<uint32_t>(d.ns() / 1'000'000);
+}
+
+void TcpConn::free_send_and_receive_state() {
+    rtx_clear(stack_.chunks_, rtx_);
+    packets_out_ = 0;
+    sacked_out_ = lost_out_ = retrans_out_ = 0;
+    free_ooo();
+    if (loss_ != 0) {
+        stack_.losses_.free(loss_);
+        loss_ = 0;
+    }
 }
 
 void TcpConn::trace_window(uint32_t old_cwnd) {
@@ -164,8 +186,25 @@ TcpInfo TcpConn::info() const {
     i.cwnd = cwnd_;
     i.ssthresh = ssthresh_ == UINT32_MAX ? 0x7fffffff : ssthresh_;
     i.backoff = backoff_;
-    i.retransmits = retransmitting_ ? backoff_ : 0;
+    i.retransmits = backoff_;
     i.total_retrans = retransmissions_;
+    i.retrans_out = retrans_out_;
+    i.lost_out = lost_out_;
+    i.sacked_out = sacked_out_;
+    i.reordering =
+        loss_ != 0 ? stack_.losses_[loss_].reordering : static_cast<uint32_t>(stack_.sysctl().tcp_reordering);
+    i.snd_wscale = snd_wscale_;
+    i.rcv_wscale = rcv_wscale_;
+    i.wscale_ok = wscale_ok_;
+    i.sack_ok = sack_ok_;
+    i.snd_wnd = snd_wnd_;
+    i.rcv_wnd = rcv_wnd_;
+    i.rcv_ssthresh = rcv_ssthresh_;
+    i.rcv_space = rcvq_space_;
+    i.rcv_rtt_us = rcv_rtt_us_ >> 3;
+    i.sndbuf = sndbuf_;
+    i.rcvbuf = rcvbuf_;
+    i.ca_state = to_string(static_cast<CaState>(ca_state()));
     i.rcv_mss = rcv_mss_;
     // Bytes written and not acknowledged (not the SYN: a connection still opening shows 0).
     const uint32_t first_byte = iss_ + 1;
@@ -190,6 +229,36 @@ void TcpConn::emit(uint8_t flags, uint32_t seq, uint32_t len, uint8_t segs, uint
     p.flags = flags;
     p.segs = segs;
     p.msg = msg;
+    if (flags & flag::kSyn) {
+        // The window of a SYN or SYN+ACK is never scaled; its options say what this side does.
+        p.win = static_cast<uint16_t>(std::min<uint32_t>(rcv_wnd_, 65535));
+        net::SynOptions o;
+        o.mss = static_cast<uint16_t>(net::kMss);
+        o.has_wscale = wscale_ok_;
+        o.wscale = rcv_wscale_;
+        o.sack_ok = sack_ok_;
+        p.msg = o.pack();
+    } else if (!(flags & flag::kRst) && (flags & flag::kAck)) {
+        p.win = select_window();
+        if (loss_ != 0 && sack_ok_) {
+            // SACK blocks (tcp_established_options()): the D-SACK first, then the most recent;
+            // four at most without timestamps.
+            LossState& ls = stack_.losses_[loss_];
+            if (ls.dsack || ls.num_sacks > 0) {
+                net::SackInfo info;
+                info.msg = msg;
+                if (ls.dsack) {
+                    info.blocks[info.count++] = ls.duplicate_sack;
+                    info.dsack = true;
+                    ls.dsack = false;
+                }
+                for (uint8_t k = 0; k < ls.num_sacks && info.count < info.blocks.size(); ++k)
+                    info.blocks[info.count++] = ls.selective_acks[k];
+                p.msg = stack_.network().sacks().add(info);
+                p.aux |= Packet::kSack;
+            }
+        }
+    }
     TcpCounters& k = stack_.counters_;
     const sim::Time now = stack_.sim().now();
     if (ack_now_deferred_ && (flags & flag::kAck) && !(flags & (flag::kRst | flag::kSyn)) &&
@@ -232,11 +301,16 @@ void TcpConn::output() {
         ((state_ == TcpState::FinWait1 || state_ == TcpState::LastAck || state_ == TcpState::Closing) &&
          fin_queued_);
     if (!may_send) return;
+    // tcp_write_xmit().
     const sim::Time now = stack_.sim().now();
+    const uint32_t limit = send_limit();
+    const auto state = static_cast<CaState>(ca_state());
+    const bool reducing = state == CaState::Cwr || state == CaState::Recovery;
     bool sent = false;
     bool window_full = false;
+    bool rearm = false;  // tcp_event_new_data_sent(): the RTO starts with the first segment out
     while (seq_lt(snd_nxt_, app_end_)) {
-        const uint32_t inflight = segments_in_flight();
+        const uint32_t inflight = packets_in_flight();
         if (inflight >= cwnd_) {
             window_full = true;
             break;
@@ -258,20 +332,24 @@ void TcpConn::output() {
             len = room;
             msg = 0;
         }
+        // tcp_snd_wnd_test(): the first segment must fit in the peer's window (and the send
+        // buffer); a longer train is cut to whole segments (tcp_mss_split_point()).
+        if (seq_gt(snd_nxt_ + std::min(len, net::kMss), limit)) break;
+        if (seq_gt(snd_nxt_ + len, limit)) {
+            len = (limit - snd_nxt_) / net::kMss * net::kMss;
+            msg = 0;
+        }
         // tcp_nagle_check(): a small segment waits while earlier data is unacknowledged.
         if (nagle_ && len < net::kMss && snd_una_ != snd_nxt_ && !fin_queued_) break;
         uint8_t flags = flag::kAck | flag::kPsh;
         const bool with_fin = fin_queued_ && snd_nxt_ + len == app_end_;
         if (with_fin) flags |= flag::kFin;
         const auto segs = static_cast<uint8_t>((len + net::kMss - 1) / net::kMss);
-        if (snd_una_ == snd_max_) first_unacked_send_ = now;
-        if (!rtt_timing_ && !retransmitting_) {
-            rtt_timing_ = true;
-            rtt_seq_ = snd_nxt_ + len;
-            rtt_start_ = now;
-        }
-        if (retransmitting_) count_retransmit();
+        const bool first = packets_out_ == 0;
         emit(flags, snd_nxt_, len, segs, msg);
+        rtx_append(stack_.chunks_, rtx_, snd_nxt_, snd_nxt_ + len + (with_fin ? 1 : 0), segs, now);
+        packets_out_ += segs;
+        if (reducing) loss().prr_out += segs;
         snd_nxt_ += len;
         if (with_fin) {
             fin_sent_ = true;
@@ -281,23 +359,29 @@ void TcpConn::output() {
         if (seq_gt(snd_nxt_, snd_max_)) snd_max_ = snd_nxt_;
         last_send_ = now;
         sent = true;
+        rearm = rearm || first || timer_mode_ == TimerMode::Probe;
     }
     if (fin_queued_ && !fin_sent_ && snd_nxt_ == app_end_ && state_ != TcpState::Established &&
         state_ != TcpState::CloseWait) {
+        rearm = rearm || packets_out_ == 0 || timer_mode_ == TimerMode::Probe;
         send_fin();
         sent = true;
     }
     // tcp_write_xmit(): is_cwnd_limited when the window is full after sending.
-    window_full = window_full || segments_in_flight() >= cwnd_;
+    window_full = window_full || packets_in_flight() >= cwnd_;
     if (sent || window_full) validate_cwnd(window_full);
-    if (sent && timer_mode_ != TimerMode::Rto && timer_mode_ != TimerMode::Probe)
-        schedule_loss_probe_or_rto();
+    // Then the tail-loss probe replaces the RTO when it may (one timer arming for both).
+    if (sent) {
+        if (!schedule_loss_probe(false) && rearm) rearm_rto();
+    } else if (packets_out_ == 0 && seq_lt(snd_nxt_, app_end_)) {
+        check_probe_timer();
+    }
 }
 
 void TcpConn::validate_cwnd(bool window_full) {
     // tcp_cwnd_validate(): remember, once per window of data, whether the window was full or
     // else the most segments that were ever out at once.
-    const uint32_t packets_out = segments_in_flight();
+    const uint32_t packets_out = packets_in_flight();
     if (!seq_lt(snd_una_, cwnd_usage_seq_) || window_full ||
         (!is_cwnd_limited_ && packets_out > max_packets_out_)) {
         is_cwnd_limited_ = window_full;
@@ -315,27 +399,16 @@ bool TcpConn::cwnd_limited() const {
     return false;
 }
 
-void TcpConn::schedule_loss_probe_or_rto() {
-    // tcp_schedule_loss_probe(): with an RTT known, a probe after 2*SRTT plus tcp_rto_min
-    // (one segment out) or TCP_TIMEOUT_MIN (2 ms), never later than the RTO would fire.
-    const TcpSysctls& sys = stack_.sysctl();
-    const bool tlp = sys.tcp_early_retrans == 3 || sys.tcp_early_retrans == 4;
-    if (tlp && srtt_us_ != 0 && !probe_sent_) {
-        const int64_t t_us = (srtt_us_ >> 2) + (segments_in_flight() <= 1 ? sys.tcp_rto_min_us : 2000);
-        arm_rtx(TimerMode::Probe, std::min(stack_.clock().from_us(t_us), rto_));
-    } else {
-        arm_rtx(TimerMode::Rto, rto_);
-    }
-}
-
 void TcpConn::send_fin() {
-    if (snd_una_ == snd_max_) first_unacked_send_ = stack_.sim().now();
+    const sim::Time now = stack_.sim().now();
     emit(flag::kFin | flag::kAck, app_end_);
     fin_sent_ = true;
     fin_seq_ = app_end_;
     snd_nxt_ = app_end_ + 1;
     if (seq_gt(snd_nxt_, snd_max_)) snd_max_ = snd_nxt_;
-    last_send_ = stack_.sim().now();
+    rtx_append(stack_.chunks_, rtx_, fin_seq_, fin_seq_ + 1, 1, now);
+    ++packets_out_;
+    last_send_ = now;
 }
 
 SocketError TcpConn::send(const net::AppMessage& m) {
@@ -394,8 +467,8 @@ void TcpConn::active_open() {
     apply(TcpEvent::AppConnect);
     ++stack_.counters_.active_opens;
     syn_tries_ = 0;
-    first_unacked_send_ = stack_.sim().now();
-    rtt_start_ = stack_.sim().now();
+    retrans_stamp_ = stack_.sim().now();  // tcp_connect(): the SYN starts tcp_syn_retries' clock
+    init_windows_active();
     emit(flag::kSyn, iss_);
     if (!route_.valid()) {
         // Nobody owns the address: the SYN waits for ARP (mcast_solicit 3, 1 s apart), which
@@ -419,7 +492,8 @@ void TcpConn::passive_open(const Packet& syn, Listener* parent) {
     apply(TcpEvent::RecvSyn);
     ++stack_.counters_.passive_opens;
     syn_tries_ = 0;
-    rtt_start_ = stack_.sim().now();
+    retrans_stamp_ = stack_.sim().now();
+    init_windows_passive(net::SynOptions::unpack(syn.msg));
     emit(flag::kSyn | flag::kAck, iss_);
     arm_rtx(TimerMode::SynAck, stack_.clock().from_duration(sim::s(1)));  // req->timeout
 }
@@ -430,15 +504,18 @@ void TcpConn::accepted(TcpApp* app, uint64_t tag) {
     app_ = app;
     app_tag_ = tag;
     // What arrived while the connection waited in the accept queue.
-    for (uint8_t i = 0; i < held_count_ && app_ == app; ++i) {
-        app->on_bytes(*this, held_[i].bytes);
-        app->on_message(*this, held_[i]);
+    if (extras_ == 0) return;
+    ConnExtras& x = extras();
+    const bool had = x.held_count > 0;
+    const net::AppMessage m = x.held;
+    const bool eof = x.held_eof;
+    x.held_count = 0;
+    x.held_eof = false;
+    if (had && app_ == app) {
+        app->on_bytes(*this, m.bytes);
+        app->on_message(*this, m);
     }
-    held_count_ = 0;
-    if (held_eof_ && app_ == app && state_ != TcpState::Closed) {
-        held_eof_ = false;
-        app->on_eof(*this);
-    }
+    if (eof && app_ == app && state_ != TcpState::Closed) app->on_eof(*this);
 }
 
 void TcpConn::queue_fin() {
@@ -491,7 +568,7 @@ void TcpConn::set_keepalive(bool on) {
     // tcp_set_keepalive(): armed now; a connection still opening is armed when it is
     // established (tcp_finish_connect()).
     if (state_ != TcpState::SynSent && state_ != TcpState::Closed) {
-        keepalive_deadline_ = stack_.clock().fire_time(
+        extras().keepalive_deadline = stack_.clock().fire_time(
             stack_.sim().now(), stack_.clock().from_duration(sim::s(stack_.sysctl().tcp_keepalive_time)));
         arm_keepalive_if_idle();
     }
@@ -555,24 +632,33 @@ void TcpConn::on_segment(const Packet& p) {
                 }
                 rcv_nxt_ = p.seq + 1;
                 snd_una_ = p.ack;
+                peer_syn_options(net::SynOptions::unpack(p.msg), p.win);
+                snd_wl1_ = p.seq;  // tcp_init_wl()
                 // Karn: no sample after a retry; then tcp_init_metrics() falls back to a
                 // 3 s RTO (TCP_TIMEOUT_FALLBACK).
-                if (syn_tries_ == 0) rtt_sample(now - rtt_start_);
-                else rto_ = stack_.clock().from_duration(sim::s(3));
+                if (syn_tries_ == 0) {
+                    update_min_rtt(static_cast<uint32_t>((now - retrans_stamp_).ns() / 1000));
+                    rtt_sample(now - retrans_stamp_);
+                } else {
+                    rto_ = stack_.clock().from_duration(sim::s(3));
+                }
+                retrans_stamp_ = sim::Time{};
                 apply(TcpEvent::RecvSynAck);
                 rtx_timer_.disarm();
                 timer_mode_ = TimerMode::None;
+                init_buffer_space();
                 send_ack();  // tcp_rcv_synsent_state_process(): the handshake's ACK goes at once
                 last_send_ = now;
                 if (app_ != nullptr) app_->on_connected(*this);
                 if (state_ == TcpState::Established) output();
                 if (keepalive_) {
-                    keepalive_deadline_ = stack_.clock().fire_time(
+                    extras().keepalive_deadline = stack_.clock().fire_time(
                         now, stack_.clock().from_duration(sim::s(stack_.sysctl().tcp_keepalive_time)));
                     arm_keepalive_if_idle();
                 }
             } else if (p.syn()) {
                 rcv_nxt_ = p.seq + 1;  // simultaneous open
+                init_windows_passive(net::SynOptions::unpack(p.msg));
                 apply(TcpEvent::RecvSyn);
                 emit(flag::kSyn | flag::kAck, iss_);
                 syn_tries_ = 0;
@@ -598,11 +684,20 @@ void TcpConn::on_segment(const Packet& p) {
                 }
             }
             snd_una_ = p.ack;
-            if (syn_tries_ == 0) rtt_sample(now - rtt_start_);
-            else rto_ = stack_.clock().from_duration(sim::s(3));
+            if (syn_tries_ == 0) {
+                update_min_rtt(static_cast<uint32_t>((now - retrans_stamp_).ns() / 1000));
+                rtt_sample(now - retrans_stamp_);
+            } else {
+                rto_ = stack_.clock().from_duration(sim::s(3));
+            }
+            retrans_stamp_ = sim::Time{};
             rtx_timer_.disarm();
             timer_mode_ = TimerMode::None;
             last_send_ = now;
+            // tcp_rcv_state_process(), TCP_SYN_RECV: buffers first, then the peer's window.
+            init_buffer_space();
+            snd_wnd_ = uint32_t{p.win} << snd_wscale_;
+            snd_wl1_ = p.seq;
             apply(TcpEvent::RecvAck);
             if (parent_ != nullptr) {
                 in_accept_queue_ = true;
@@ -633,83 +728,47 @@ void TcpConn::on_segment(const Packet& p) {
     }
 }
 
-void TcpConn::process_ack(const Packet& p) {
-    if (seq_gt(p.ack, snd_max_) || !seq_gt(p.ack, snd_una_)) return;  // nothing new (or bogus)
-    const uint32_t acked = p.ack - snd_una_;
-    snd_una_ = p.ack;
-    if (seq_lt(snd_nxt_, snd_una_)) snd_nxt_ = snd_una_;
-    const sim::Time now = stack_.sim().now();
-    if (rtt_timing_ && seq_ge(p.ack, rtt_seq_)) {
-        rtt_timing_ = false;
-        rtt_sample(now - rtt_start_);
-    }
-    const uint32_t old_cwnd = cwnd_;
-    const Jiffies old_rto = rto_;
-    const uint8_t old_backoff = backoff_;
-    // With timestamps Linux samples even retransmitted data; here the RTO at least returns
-    // from its backoff to what SRTT and RTTVAR give (tcp_set_rto()).
-    if (backoff_ > 0 && srtt_us_ != 0)
-        rto_ = std::min(stack_.clock().from_us((srtt_us_ >> 3) + rttvar_us_),
-                        stack_.clock().from_ms(stack_.sysctl().tcp_rto_max_ms));
-    const uint32_t acked_segs = (acked + net::kMss - 1) / net::kMss;
-    if (cwnd_limited()) {
-        if (cwnd_ < ssthresh_) {  // slow start
-            cwnd_ += acked_segs;
-            // One ACK train stands for several ACKs, and Linux checks the limit at each: a
-            // sender that was not window-limited stops at twice what it had out.
-            if (!is_cwnd_limited_) cwnd_ = std::min<uint32_t>(cwnd_, 2u * max_packets_out_);
+void TcpConn::receive_fin(bool& eof) {
+    rcv_nxt_ += 1;
+    peer_fin_ = true;
+    ack_sched_ = true;
+    eof = true;
+    // tcp_fin(): ESTABLISHED (or SYN_RECV) goes to CLOSE_WAIT in pingpong mode, so the FIN's
+    // ACK is delayed and usually rides on the application's own FIN; in FIN_WAIT_1/2 it is
+    // sent at once. Only in FIN_WAIT_1 can this FIN be what acknowledges ours (then straight to
+    // TIME_WAIT).
+    const bool ours_acked = state_ == TcpState::FinWait1 && fin_sent_ && seq_gt(snd_una_, fin_seq_);
+    const bool was_open = state_ == TcpState::Established || state_ == TcpState::SynReceived;
+    apply(ours_acked ? TcpEvent::RecvFinAck : TcpEvent::RecvFin);
+    if (was_open) fin_received_pingpong();
+    else send_ack();
+    if (state_ == TcpState::TimeWait) enter_time_wait();
+}
+
+void TcpConn::deliver_pending(uint32_t from) {
+    // In-order data to the application (or held for it while it waits in the accept queue).
+    auto& pending = stack_.deliver_scratch_;
+    for (size_t k = from; k < pending.size(); ++k) {
+        if (state_ == TcpState::Closed || (app_ == nullptr && !in_accept_queue_)) break;
+        const TcpStack::Deliverable d = pending[k];
+        const net::AppMessage* m = d.msg != 0 ? &stack_.network().messages().get(d.msg) : nullptr;
+        if (in_accept_queue_ || app_ == nullptr) {
+            if (m != nullptr && extras().held_count == 0) {
+                extras().held = *m;
+                extras().held_count = 1;
+            }
         } else {
-            cwnd_ += 1;  // one segment per acknowledged train
-        }
-        cwnd_ = std::min<uint32_t>(cwnd_, 65535);
-    }
-    backoff_ = 0;
-    trace_window(old_cwnd);
-    trace_rto(old_rto, old_backoff);
-    retransmitting_ = false;
-    probe_sent_ = false;
-    keepalive_probes_ = 0;
-    first_unacked_send_ = now;
-    release_acked_messages();
-    const bool fin_acked = fin_sent_ && seq_gt(snd_una_, fin_seq_);
-    if (fin_acked) {
-        switch (state_) {
-            case TcpState::FinWait1:
-                if (!p.fin()) {
-                    apply(TcpEvent::RecvAck);
-                    // Only an orphan waits with a timeout (tcp_fin_timeout); a half-closed
-                    // socket its application still holds waits for the peer's FIN for ever.
-                    if (app_closed_) enter_fin_wait2_timer();
-                    return;
-                }
-                break;  // FIN+ACK of our FIN: handled with the FIN (straight to TIME_WAIT)
-            case TcpState::Closing:
-                apply(TcpEvent::RecvAck);
-                enter_time_wait();
-                return;
-            case TcpState::LastAck:
-                apply(TcpEvent::RecvAck);
-                enter_closed();
-                return;
-            default: break;
+            app_->on_bytes(*this, d.bytes);
+            if (m != nullptr && app_ != nullptr) app_->on_message(*this, *m);
         }
     }
-    if (snd_una_ == snd_max_) {
-        if (timer_mode_ == TimerMode::Rto || timer_mode_ == TimerMode::Probe) {
-            rtx_timer_.disarm();
-            timer_mode_ = TimerMode::None;
-        }
-    } else {
-        arm_rtx(TimerMode::Rto, rto_);
-    }
-    output();
-    arm_keepalive_if_idle();
+    pending.resize(from);
+    if (state_ != TcpState::Closed && !reads_on_demand_) rcv_space_adjust();  // read at once
 }
 
 void TcpConn::process_data_and_fin(const Packet& p) {
     // As in tcp_rcv_established(): the data is queued and the ACK decided (a quick ACK goes out
     // now) before the application reads anything; what it answers then carries a delayed ACK.
-    bool data = false;
     if (p.len > 0) {
         // Data for a socket the application has closed: Linux resets (RFC 1122 MUST).
         if (app_closed_ && (state_ == TcpState::FinWait1 || state_ == TcpState::FinWait2 ||
@@ -721,63 +780,63 @@ void TcpConn::process_data_and_fin(const Packet& p) {
                 return;
             }
         }
-        if (p.seq != rcv_nxt_) {
-            // tcp_data_queue(): an old segment re-enters quick-ACK mode and is ACKed at once
-            // (with D-SACK); one beyond rcv_nxt is ACKed at once as a duplicate (go-back-N).
-            if (seq_lt(p.seq, rcv_nxt_)) enter_quickack_mode();
-            send_ack();
-            return;
-        }
-        rcv_nxt_ += p.len;
-        data_received(p.len, p.segs);
-        data = true;
     }
+    if (p.len == 0 && p.fin() && peer_fin_ && p.seq + 1 == rcv_nxt_) {
+        enter_quickack_mode();
+        send_ack();  // a retransmitted FIN (our ACK was lost): old data, ACKed at once
+        return;
+    }
+    const uint32_t msg = p.has_sack() ? stack_.network().sacks().get(p.msg).msg : p.msg;
+    auto& pending = stack_.deliver_scratch_;
+    const auto from = static_cast<uint32_t>(pending.size());
     bool eof = false;
-    if (p.fin()) {
-        const uint32_t fin_at = p.seq + p.len;
-        if (fin_at == rcv_nxt_ && !peer_fin_) {
-            rcv_nxt_ += 1;
-            peer_fin_ = true;
-            ack_sched_ = true;
-            eof = true;
-            // tcp_fin(): ESTABLISHED (or SYN_RECV) goes to CLOSE_WAIT in pingpong mode, so the
-            // FIN's ACK is delayed and usually rides on the application's own FIN; in
-            // FIN_WAIT_1/2 it is sent at once. Only in FIN_WAIT_1 can this FIN be what
-            // acknowledges ours (then straight to TIME_WAIT).
-            const bool ours_acked = state_ == TcpState::FinWait1 && fin_sent_ && seq_gt(snd_una_, fin_seq_);
-            const bool was_open = state_ == TcpState::Established || state_ == TcpState::SynReceived;
-            apply(ours_acked ? TcpEvent::RecvFinAck : TcpEvent::RecvFin);
-            if (was_open) fin_received_pingpong();
-            else send_ack();
-            if (state_ == TcpState::TimeWait) {
-                enter_time_wait();
+    const bool in_order = !has_ooo() && p.seq == rcv_nxt_ && (p.len == 0 || receive_window() > 0);
+    if (!in_order) {
+        // tcp_data_queue() segment by segment: out-of-order data, a filled hole, duplicates,
+        // a closed window. Each segment gets the ACK Linux would give it.
+        uint32_t bytes = 0;
+        const uint32_t segs = p.len == 0 ? 1 : p.segs;
+        for (uint32_t k = 0; k < segs; ++k) {
+            const uint32_t off = k * net::kMss;
+            const uint32_t len = p.len == 0 ? 0 : std::min(net::kMss, p.len - off);
+            const bool last = k + 1 == segs;
+            data_queue_segment(p.seq + off, len, last && p.fin(), last ? msg : 0, eof, bytes);
+            if (state_ == TcpState::Closed || state_ == TcpState::TimeWait) {
+                pending.resize(from);
                 return;
             }
-        } else if (peer_fin_ && fin_at + 1 == rcv_nxt_) {
-            enter_quickack_mode();
-            send_ack();  // a retransmitted FIN (our ACK was lost): old data, ACKed at once
+        }
+        deliver_pending(from);
+        if (eof && state_ != TcpState::Closed) {
+            if (app_ != nullptr) app_->on_eof(*this);
+            else if (in_accept_queue_) extras().held_eof = true;
+        }
+        return;
+    }
+    const bool data = p.len > 0;
+    if (data) {
+        rcv_nxt_ += p.len;
+        data_received(p.len, p.segs);
+        pending.push_back({p.len, msg});
+    }
+    if (p.fin()) {
+        receive_fin(eof);
+        if (state_ == TcpState::TimeWait) {
+            pending.resize(from);
             return;
         }
     }
     const bool app_reads = data && app_ != nullptr && !in_accept_queue_;
     ack_check(app_reads);
-    if (data && (app_ != nullptr || in_accept_queue_)) {
-        const net::AppMessage* m = p.msg != 0 ? &stack_.network().messages().get(p.msg) : nullptr;
-        if (in_accept_queue_ || app_ == nullptr) {
-            if (m != nullptr && held_count_ < held_.size()) held_[held_count_++] = *m;
-        } else {
-            app_->on_bytes(*this, p.len);
-            if (m != nullptr && app_ != nullptr) app_->on_message(*this, *m);
-        }
-        if (state_ == TcpState::Closed) return;
-    }
+    deliver_pending(from);
+    if (state_ == TcpState::Closed) return;
     if (ack_now_deferred_) {
         ack_now_deferred_ = false;
         if (ack_sched_) send_ack();  // the application sent nothing: the ACK goes alone
     }
     if (eof) {
         if (app_ != nullptr) app_->on_eof(*this);
-        else if (in_accept_queue_) held_eof_ = true;
+        else if (in_accept_queue_) extras().held_eof = true;
     }
 }
 

@@ -13,16 +13,22 @@
 // application has closed; the error an application sees (EOF, ECONNRESET, EPIPE, ECONNREFUSED,
 // ETIMEDOUT).
 //
-// Simplifications (also listed in the README): no receive-window limit, no SACK or fast
-// retransmit (loss is repaired by RTO, go-back-N), no congestion-avoidance detail beyond
-// "+1 segment per window"; an ACK acknowledges a whole train (stretch ACKs, as under GRO).
+// Loss recovery is Linux 6.x's (tcp_recovery.cpp): SACK and D-SACK, RACK with its reordering
+// window and the DUPTHRESH shortcut, fast recovery with PRR, tail-loss probes, RTO with
+// tcp_enter_loss(); receive windows with window scaling, autotuning and zero-window probes
+// (tcp_window.cpp). Simplifications (also listed in the README): no F-RTO and no undo of
+// spurious recoveries; the congestion control is Reno-like (issue 17); one ACK train stands for
+// the stretch ACK a GRO receiver sends for in-order data.
 #pragma once
 
 #include <array>
 #include <cstdint>
 
 #include "models/net/network.hpp"
+#include "models/tcp/index_pool.hpp"
 #include "models/tcp/kernel_clock.hpp"
+#include "models/tcp/loss_state.hpp"
+#include "models/tcp/rtx_queue.hpp"
 #include "models/tcp/tcp_state.hpp"
 #include "sim/timer.hpp"
 
@@ -82,6 +88,23 @@ struct TcpInfo {
     uint32_t rcv_mss = 0;
     uint64_t send_queue = 0;  // bytes written and not acknowledged (ss's Send-Q)
     sim::Duration since_send, since_receive;
+    uint32_t retrans_out = 0;  // segments retransmitted and not yet acknowledged (ss retrans:a/)
+    uint32_t lost_out = 0, sacked_out = 0, reordering = 3;
+    uint8_t snd_wscale = 0, rcv_wscale = 0;
+    bool wscale_ok = false, sack_ok = false;
+    uint32_t snd_wnd = 0, rcv_wnd = 0, rcv_ssthresh = 0, rcv_space = 0;
+    uint32_t rcv_rtt_us = 0;
+    uint32_t sndbuf = 0, rcvbuf = 0;
+    const char* ca_state = "open";
+};
+
+// Retransmissions by the mechanism that sent them (tcp.retransmits.{dupack,rack,tlp,rto}).
+struct RetransmitCounts {
+    uint64_t dupack = 0;  // fast retransmit after the DUPTHRESH shortcut (>= reordering SACKed)
+    uint64_t rack = 0;    // RACK: a later segment was delivered and the reordering window passed
+    uint64_t tlp = 0;     // tail-loss probe retransmissions
+    uint64_t rto = 0;     // after a retransmission timeout (the head, then slow start)
+    uint64_t total() const { return dupack + rack + tlp + rto; }
 };
 
 class TcpConn {
@@ -101,9 +124,13 @@ public:
     // shutdown(SHUT_WR): FIN after queued data; the application still receives.
     void shutdown_write();
     // TCP_USER_TIMEOUT: unacknowledged data older than this ends the connection (0: off).
-    void set_user_timeout(sim::Duration d) { user_timeout_ms_ = static_cast<uint32_t>(d.ns() / 1'000'000); }
+    void set_user_timeout(sim::Duration d);
     // TCP_NODELAY off: Nagle's algorithm holds a small segment while data is unacknowledged.
     void set_nagle(bool on) { nagle_ = on; }
+    // An application that reads on demand (a scripted socket) rather than at once: received
+    // bytes wait in the receive buffer until consume() (recv()), so the window can close.
+    void set_reads_on_demand(bool on) { reads_on_demand_ = on; }
+    void consume(uint32_t bytes);
     // SO_KEEPALIVE: probes after tcp_keepalive_time of silence (tcp_set_keepalive()).
     void set_keepalive(bool on);
     void set_app(TcpApp* app, uint64_t tag) {
@@ -126,6 +153,9 @@ public:
     TcpInfo info() const;
     TcpApp* app() const { return app_; }
     uint32_t retransmissions() const { return retransmissions_; }
+    // Bytes the peer allows us to send beyond snd_una, and what we advertised last.
+    uint32_t send_window() const { return snd_wnd_; }
+    uint32_t advertised_window() const { return rcv_wnd_; }
     TcpStack& stack() { return stack_; }
     uint64_t id() const { return id_; }
 
@@ -145,7 +175,9 @@ private:
         Syn,
         SynAck,
         Rto,
-        Probe,
+        Probe,       // tail-loss probe (ICSK_TIME_LOSS_PROBE)
+        ReoTimeout,  // RACK's reordering timer (ICSK_TIME_REO_TIMEOUT)
+        Probe0,      // zero-window probe (ICSK_TIME_PROBE0)
         Keepalive,
         TimeWait,
         FinWait2,
@@ -158,14 +190,16 @@ private:
     bool apply(TcpEvent e);  // applies the table's transition if there is one
     void emit(uint8_t flags, uint32_t seq, uint32_t len = 0, uint8_t segs = 1, uint32_t msg = 0);
     void send_ack();
-    void output();  // sends what the window allows, then FIN if due
+    void output();  // sends what the windows allow, then FIN if due
     void send_fin();
     void arm_rtx(TimerMode mode, Jiffies timeout);
     void on_rtx_timer();
     void retransmit_syn();
+    void count_syn_retransmit();
     void on_rto();
     void on_probe();
-    void schedule_loss_probe_or_rto();
+    bool schedule_loss_probe(bool advancing_rto);  // tcp_schedule_loss_probe()
+    void rearm_rto();                              // tcp_rearm_rto()
     void process_ack(const net::Packet& p);
     void process_data_and_fin(const net::Packet& p);
     void rtt_sample(sim::Duration r);  // tcp_rtt_estimator() and tcp_set_rto()
@@ -189,22 +223,84 @@ private:
     void fail(SocketError e, TcpEvent why);
     void enter_closed();  // CLOSED without telling the app (it is gone already)
     void enter_time_wait();
-    void count_retransmit();
+    void free_send_and_receive_state();
     // Trace records of cwnd/ssthresh and rto/backoff, when they changed (tracing on only).
     void trace_window(uint32_t old_cwnd);
     void trace_rto(Jiffies old_rto, uint8_t old_backoff);
     void release_acked_messages();
     void release_all_messages();
-    uint32_t segments_in_flight() const { return (snd_nxt_ - snd_una_ + net::kMss - 1) / net::kMss; }
+    uint32_t message_ending_at(uint32_t seq) const;  // id of the queued message ending there
     void validate_cwnd(bool cwnd_limited);
-    void queue_fin();
     bool cwnd_limited() const;
+    void queue_fin();
+    void receive_fin(bool& eof);           // the peer's FIN, in order
+    void deliver_pending(uint32_t bytes);  // deliver_scratch_ to the application (or accept queue)
+
+    // ---- loss recovery (tcp_recovery.cpp) ----
+    struct AckEvent;    // what one ACK did (tcp_ack()'s flag and counts)
+    LossState& loss();  // allocated on first need
+    LossState* loss_if() const;
+    void free_loss_state_if_idle();
+    uint32_t packets_in_flight() const;  // tcp_packets_in_flight()
+    void sacktag(const net::SackInfo& sack, uint32_t ack, AckEvent& ev);
+    void clean_rtx_queue(uint32_t ack, AckEvent& ev);
+    void rack_advance(uint8_t tags, uint32_t end_seq, sim::Time xmit);
+    uint32_t rack_reo_wnd_us() const;
+    bool rack_detect_loss(uint32_t& reo_timeout_us, bool from_timer);
+    void mark_lost(uint32_t chunk, bool by_dupthresh);
+    void fastretrans_alert(uint32_t prior_snd_una, AckEvent& ev);
+    void enter_recovery();
+    void init_cwnd_reduction();
+    void end_cwnd_reduction();
+    void cwnd_reduction(uint32_t newly_acked_sacked, uint32_t newly_lost, bool snd_una_advanced);
+    void xmit_retransmit_queue();
+    bool retransmit_chunk(uint32_t chunk, uint32_t max_segs, RetransmitCause why);
+    void send_loss_probe();
+    void process_tlp_ack(uint32_t ack, const AckEvent& ev);
+    void enter_loss();
+    void on_reo_timeout();
+    uint32_t ssthresh_on_loss() const;  // ca_ops->ssthresh()
+    void update_min_rtt(uint32_t rtt_us);
+    uint32_t min_rtt_us() const { return min_rtt_us_; }
+    ConnExtras& extras();
+    uint32_t user_timeout_ms() const;
+    sim::Time time_wait_since() const { return retrans_stamp_; }
+    uint8_t ca_state() const;
+    // ---- the receive side of loss: out-of-order data and SACK blocks ----
+    bool has_ooo() const;
+    void data_queue_segment(uint32_t seq, uint32_t len, bool fin, uint32_t msg, bool& eof, uint32_t& bytes);
+    void ofo_queue(bool& eof, uint32_t& bytes);
+    void sack_new_ofo(uint32_t seq, uint32_t end);
+    void sack_remove();
+    void dsack_set(uint32_t seq, uint32_t end);
+    void ooo_ack_check();  // __tcp_ack_snd_check() with out-of-order data queued
+    void free_ooo();
+
+    // ---- windows (tcp_window.cpp) ----
+    void init_windows_active();                                        // tcp_connect_init()
+    void init_windows_passive(const net::SynOptions& peer);            // tcp_openreq_init_rwin()
+    void peer_syn_options(const net::SynOptions& peer, uint16_t win);  // from SYN / SYN+ACK
+    void init_buffer_space();                                          // tcp_init_buffer_space()
+    uint16_t select_window();                                          // tcp_select_window()
+    uint32_t select_window_bytes() const;                              // __tcp_select_window()
+    uint32_t receive_window() const;                                   // tcp_receive_window()
+    uint32_t full_space() const;
+    uint32_t free_space() const;
+    void grow_window(uint32_t len);                 // tcp_grow_window()
+    void rcv_rtt_measure();                         // tcp_rcv_rtt_measure()
+    void rcv_space_adjust();                        // tcp_rcv_space_adjust()
+    void update_send_window(const net::Packet& p);  // tcp_ack_update_window()
+    void sndbuf_expand();                           // tcp_sndbuf_expand()
+    uint32_t send_limit() const;         // highest sequence the send buffer and peer's window allow
+    void check_probe_timer();            // tcp_check_probe_timer()
+    void send_probe0();                  // tcp_send_probe0()
+    void cleanup_rbuf(uint32_t copied);  // __tcp_cleanup_rbuf(): a window update after a read
 
     TcpStack& stack_;
     net::FourTuple tuple_;
     uint64_t id_;
     uint32_t pool_index_ = 0;
-    uint32_t user_timeout_ms_ = 0;  // TCP_USER_TIMEOUT, 0: off
+    uint32_t extras_ = 0;  // index of this connection's ConnExtras (0: none)
     TcpApp* app_ = nullptr;
     uint64_t app_tag_ = 0;
     Listener* parent_ = nullptr;  // while waiting to be accepted
@@ -218,15 +314,17 @@ private:
     bool peer_fin_ = false;
     bool reset_seen_ = false;
     bool in_accept_queue_ = false;
-    bool probe_sent_ = false;
     bool keepalive_ = false;
-    uint8_t syn_tries_ = 0;  // icsk_retransmits in the SYN states
-    uint8_t backoff_ = 0;
-    uint8_t keepalive_probes_ = 0;  // probes_out
-    uint8_t total_rto_ = 0;         // RTO events (tcp_syn_linear_timeouts counts them)
+    bool reads_on_demand_ = false;
     bool is_cwnd_limited_ = false;  // see cwnd_usage_seq_
-    bool rtt_timing_ = false;
-    bool retransmitting_ = false;
+    bool sack_ok_ = false;          // both sides offered SACK-permitted
+    bool wscale_ok_ = false;        // both sides offered window scaling
+    uint8_t rcv_wscale_ = 0;        // our shift (rx_opt.rcv_wscale)
+    uint8_t snd_wscale_ = 0;        // the peer's shift (rx_opt.snd_wscale)
+    uint8_t syn_tries_ = 0;         // icsk_retransmits in the SYN states
+    uint8_t backoff_ = 0;
+    uint8_t keepalive_probes_ = 0;  // probes_out (keep-alive and zero-window probes)
+    uint8_t total_rto_ = 0;         // RTO events (tcp_syn_linear_timeouts counts them)
 
     // Linux's ACK state (icsk_ack): ATO and last-receive time in jiffies, quick-ACK credit,
     // pingpong count, whether an ACK is scheduled and when its timer expires.
@@ -239,6 +337,9 @@ private:
     bool ack_pushed_ = false;
     uint16_t rcv_mss_ = 536;        // tcp_initialize_rcv_mss(): TCP_MSS_DEFAULT until data shows more
     uint16_t max_packets_out_ = 0;  // see cwnd_usage_seq_
+    uint16_t sacked_out_ = 0, lost_out_ = 0, retrans_out_ = 0;  // with packets_out_ below
+    uint8_t out_head_ = 0;                                      // out_, below
+    uint8_t out_count_ = 0;
     uint32_t lrcvtime_ = 0;
     uint32_t delack_expiry_ = 0;
 
@@ -249,28 +350,45 @@ private:
     uint32_t app_end_ = 0;  // sequence number just past the last queued application byte
     uint32_t fin_seq_ = 0;  // sequence number of our FIN once sent
     uint32_t rcv_nxt_ = 0;
+    uint32_t copied_seq_ = 0;  // next byte the application reads (reads_on_demand_ only)
     uint32_t acked_upto_ = 0;  // rcv_nxt_ as last acknowledged to the peer
     uint32_t cwnd_ = 10;
     uint32_t ssthresh_ = UINT32_MAX;
     // tcp_cwnd_validate()'s record of how much of the window the sender used: grow cwnd only
     // when the window, not the application, limited what was sent.
     uint32_t cwnd_usage_seq_ = 0;
-    uint32_t retransmissions_ = 0;
-    uint32_t rtt_seq_ = 0;  // a segment being timed (Karn: never a retransmitted one)
+    uint32_t retransmissions_ = 0;  // total_retrans
+    // The scoreboard: tcp_sock's packets_out, sacked_out, lost_out, retrans_out (segments).
+    uint32_t packets_out_ = 0;
+    uint32_t loss_ = 0;  // index of this connection's LossState in the stack's pool (0: none)
+    RtxQueue rtx_;       // sent and not cumulatively acknowledged, in sequence order
+
+    // Windows (tcp_window.cpp), in bytes.
+    uint32_t snd_wnd_ = 0;       // what the peer allows beyond snd_una
+    uint32_t rcv_wnd_ = 0;       // what we advertised last (unscaled)
+    uint32_t rcv_wup_ = 0;       // rcv_nxt when we advertised it
+    uint32_t rcv_ssthresh_ = 0;  // the window's current ceiling, grown by tcp_grow_window()
+    uint32_t window_clamp_ = 0;
+    uint32_t rcvbuf_ = 0;                                        // sk_rcvbuf
+    uint32_t sndbuf_ = 0;                                        // sk_sndbuf
+    uint32_t rcvq_space_ = 0, rcvq_seq_ = 0, rcvq_time_us_ = 0;  // tcp_rcv_space_adjust()
+    uint32_t rcv_rtt_us_ = 0;                                    // rcv_rtt_est, microseconds x 8
 
     // tcp_rtt_estimator()'s state, in microseconds (srtt scaled by 8, mdev by 4).
     uint32_t srtt_us_ = 0;
     uint32_t mdev_us_ = 0;
     uint32_t mdev_max_us_ = 0;
     uint32_t rttvar_us_ = 0;
-    uint32_t rttvar_seq_ = 0;  // once per RTT, rttvar decays toward mdev_max
-    Jiffies rto_ = 0;          // icsk_rto, backoff included
-    sim::Time rtt_start_;
+    uint32_t rttvar_seq_ = 0;           // once per RTT, rttvar decays toward mdev_max
+    uint32_t min_rtt_us_ = UINT32_MAX;  // tcp_min_rtt(), windowed over tcp_min_rtt_wlen
+    uint32_t min_rtt_stamp_ = 0;        // jiffies of that sample
+    uint32_t snd_wl1_ = 0;              // the peer's sequence that last updated snd_wnd_
+    Jiffies rto_ = 0;                   // icsk_rto, backoff included
     sim::Time last_send_;
-    sim::Time last_heard_;          // the last segment from the peer (keep-alive's clock)
-    sim::Time keepalive_deadline_;  // when the keep-alive timer (sk_timer) would run
-    sim::Time time_wait_since_;     // tw_entry_stamp: tcp_tw_reuse waits a second from it
-    sim::Time first_unacked_send_;  // for the tcp_retries2 give-up
+    sim::Time last_heard_;  // the last segment from the peer (keep-alive's clock)
+    // The SYN's send, or the first retransmission (tcp_retries2's clock); in TIME_WAIT, where
+    // nothing is retransmitted, tw_entry_stamp (tcp_tw_reuse waits a second from it).
+    sim::Time retrans_stamp_;
 
     // Messages sent but not yet acknowledged: (sequence just past the message, table id).
     struct OutMsg {
@@ -279,14 +397,7 @@ private:
     };
     static constexpr size_t kMaxOut = 4;
     std::array<OutMsg, kMaxOut> out_{};
-    uint8_t out_head_ = 0;
-    uint8_t out_count_ = 0;
     net::Network::RouteRef route_;  // toward the peer, resolved at the first send
-    // A message that arrived before accept() (copied: the sender frees table entries once
-    // they are acknowledged). HTTP/1.1 clients send one request and wait.
-    std::array<net::AppMessage, 1> held_{};
-    uint8_t held_count_ = 0;
-    bool held_eof_ = false;
 
     sim::Timer rtx_timer_;
     sim::Timer delack_timer_;

@@ -26,7 +26,7 @@ using U = SysctlUnit;
 using S = TcpSysctls;
 
 // Ranges from net/ipv4/sysctl_net_ipv4.c (extra1/extra2 of each entry) and include/net/tcp.h.
-constexpr std::array<TcpSysctlDef, 19> kTable{{
+constexpr std::array<TcpSysctlDef, 34> kTable{{
     {"tcp_syn_retries", U::Count, 1, 127, &S::tcp_syn_retries,
      "SYN retransmissions before connect() fails (MAX_TCP_SYNCNT 127)"},
     {"tcp_synack_retries", U::Count, 0, 255, &S::tcp_synack_retries,
@@ -58,6 +58,25 @@ constexpr std::array<TcpSysctlDef, 19> kTable{{
     {"tcp_abort_on_overflow", U::Flag, 0, 1, &S::tcp_abort_on_overflow,
      "1: reset a connection the full accept queue cannot take"},
     {"somaxconn", U::Count, 1, 65535, &S::somaxconn, "net.core.somaxconn: the accept-queue limit"},
+    {"tcp_sack", U::Flag, 0, 1, &S::tcp_sack, "offer and use selective acknowledgements (RFC 2018)"},
+    {"tcp_dsack", U::Flag, 0, 1, &S::tcp_dsack, "report duplicate segments with D-SACK (RFC 2883)"},
+    {"tcp_recovery", U::Count, 0, 7, &S::tcp_recovery,
+     "RACK flags: 1 loss detection, 2 static reordering window, 4 no DUPTHRESH shortcut"},
+    {"tcp_reordering", U::Count, 1, 300, &S::tcp_reordering,
+     "initial reordering degree: SACKed segments that prove a loss (the 3 duplicate ACKs)"},
+    {"tcp_max_reordering", U::Count, 1, 1000, &S::tcp_max_reordering, "upper bound of the reordering degree"},
+    {"tcp_comp_sack_nr", U::Count, 0, 255, &S::tcp_comp_sack_nr,
+     "ACKs for out-of-order data that may be compressed into one"},
+    {"tcp_min_rtt_wlen", U::Seconds, 0, 86400, &S::tcp_min_rtt_wlen, "window of the minimum-RTT filter"},
+    {"tcp_frto", U::Count, 0, 2, &S::tcp_frto, "F-RTO spurious-timeout detection (no effect in lvsim)"},
+    {"tcp_window_scaling", U::Flag, 0, 1, &S::tcp_window_scaling, "offer window scaling (RFC 7323)"},
+    {"tcp_moderate_rcvbuf", U::Flag, 0, 1, &S::tcp_moderate_rcvbuf, "receive-buffer autotuning"},
+    {"tcp_app_win", U::Count, 0, 31, &S::tcp_app_win,
+     "reserve 1/2^tcp_app_win of the window for the application"},
+    {"tcp_rmem", U::Bytes3, 0, 1 << 30, nullptr, "receive buffer: MIN DEFAULT MAX (bytes)", &S::tcp_rmem},
+    {"tcp_wmem", U::Bytes3, 0, 1 << 30, nullptr, "send buffer: MIN DEFAULT MAX (bytes)", &S::tcp_wmem},
+    {"rmem_max", U::Count, 0, 1 << 30, &S::rmem_max, "net.core.rmem_max: SO_RCVBUF's limit"},
+    {"wmem_max", U::Count, 0, 1 << 30, &S::wmem_max, "net.core.wmem_max: SO_SNDBUF's limit"},
     {"ip_local_port_range", U::Ports, 1, 65535, nullptr, "ephemeral ports for connect(): LOW HIGH"},
     {"tcp_congestion_control", U::Choice, 0, 0, nullptr, "reno, cubic or bbr (bbr skips the idle restart)"},
 }};
@@ -153,6 +172,26 @@ std::string set_tcp_sysctl(TcpSysctls& s, const TcpSysctlDef& def, std::string_v
         s.ip_local_port_range = {static_cast<uint16_t>(lo), static_cast<uint16_t>(hi)};
         return {};
     }
+    if (def.unit == U::Bytes3) {
+        std::array<int64_t, 3> v{};
+        size_t at = 0;
+        for (int64_t& x : v) {
+            const size_t from = text.find_first_not_of(" \t", at);
+            const size_t to = from == std::string_view::npos ? from : text.find_first_of(" \t", from);
+            if (from == std::string_view::npos ||
+                !parse_int(text.substr(from, to == std::string_view::npos ? text.size() - from : to - from),
+                           &x))
+                return name + " is three byte counts MIN DEFAULT MAX (e.g. 4096 131072 6291456), not '" +
+                       std::string(text) + "'";
+            at = to == std::string_view::npos ? text.size() : to;
+        }
+        if (text.find_first_not_of(" \t", at) != std::string_view::npos || v[0] < 0 || v[0] > v[1] ||
+            v[1] > v[2] || v[2] > def.max)
+            return name + " needs 0 <= MIN <= DEFAULT <= MAX <= " + std::to_string(def.max) + ", not '" +
+                   std::string(text) + "'";
+        s.*(def.triple) = v;
+        return {};
+    }
     std::optional<int64_t> v;
     int64_t plain = 0;
     if (def.unit == U::Seconds || def.unit == U::Milliseconds || def.unit == U::Microseconds)
@@ -172,6 +211,10 @@ std::string format_tcp_sysctl(const TcpSysctls& s, const TcpSysctlDef& def) {
     if (def.unit == U::Choice) return std::string(to_string(s.tcp_congestion_control));
     if (def.unit == U::Ports)
         return std::to_string(s.ip_local_port_range.low) + " " + std::to_string(s.ip_local_port_range.high);
+    if (def.unit == U::Bytes3) {
+        const auto& v = s.*(def.triple);
+        return std::to_string(v[0]) + " " + std::to_string(v[1]) + " " + std::to_string(v[2]);
+    }
     return std::to_string(s.*(def.field));
 }
 

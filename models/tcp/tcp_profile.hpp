@@ -8,6 +8,7 @@
 // a client group or the director).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -49,6 +50,23 @@ struct TcpSysctls {
     int64_t tcp_early_retrans = 3;  // tail-loss probes on
     int64_t tcp_abort_on_overflow = 0;
     int64_t somaxconn = 4096;  // net.core.somaxconn (128 before Linux 5.4)
+    // Loss recovery (ip-sysctl.rst; net/ipv4/tcp_ipv4.c, tcp_sk_init()).
+    int64_t tcp_sack = 1;
+    int64_t tcp_dsack = 1;
+    int64_t tcp_recovery = 1;  // TCP_RACK_LOSS_DETECTION; 0x2 static reo_wnd, 0x4 no DUPTHRESH
+    int64_t tcp_reordering = 3;
+    int64_t tcp_max_reordering = 300;
+    int64_t tcp_comp_sack_nr = 44;
+    int64_t tcp_min_rtt_wlen = 300;  // s
+    int64_t tcp_frto = 2;            // not modelled
+    // Windows and buffers (tcp.c, tcp_init(); sock.c).
+    int64_t tcp_window_scaling = 1;
+    int64_t tcp_moderate_rcvbuf = 1;
+    int64_t tcp_app_win = 31;
+    std::array<int64_t, 3> tcp_rmem{4096, 131072, 6291456};
+    std::array<int64_t, 3> tcp_wmem{4096, 16384, 4194304};
+    int64_t rmem_max = 212992;  // net.core.rmem_max
+    int64_t wmem_max = 212992;  // net.core.wmem_max
     PortRange ip_local_port_range;
     CongestionControl tcp_congestion_control = CongestionControl::Bbr;
 };
@@ -69,7 +87,7 @@ std::vector<std::string_view> tcp_profile_names();
 
 // ---- the sysctl table -----------------------------------------------------------------------
 
-enum class SysctlUnit : uint8_t { Count, Flag, Seconds, Milliseconds, Microseconds, Choice, Ports };
+enum class SysctlUnit : uint8_t { Count, Flag, Seconds, Milliseconds, Microseconds, Choice, Ports, Bytes3 };
 
 struct TcpSysctlDef {
     std::string_view name;  // as under /proc/sys/net/ipv4 (net.core.somaxconn: "somaxconn")
@@ -78,6 +96,7 @@ struct TcpSysctlDef {
     int64_t max = 0;
     int64_t TcpSysctls::*field = nullptr;  // nullptr for ip_local_port_range and the CC
     std::string_view meaning;
+    std::array<int64_t, 3> TcpSysctls::*triple = nullptr;  // tcp_rmem, tcp_wmem (Bytes3)
 };
 std::span<const TcpSysctlDef> tcp_sysctl_table();
 // NAME with or without "net.ipv4." / "net.core."; nullptr when unknown.

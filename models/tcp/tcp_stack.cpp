@@ -157,7 +157,7 @@ TcpConn* TcpStack::connect(net::Ipv4 local_addr, net::Endpoint remote, TcpApp* a
         if (TcpConn* old = table_.find(t)) {
             const bool may_reuse = (reuse == 1 || (reuse == 2 && loopback)) &&
                                    old->state_ == TcpState::TimeWait &&
-                                   sim().now() - old->time_wait_since_ >= sim::s(1);
+                                   sim().now() - old->time_wait_since() >= sim::s(1);
             if (!may_reuse) continue;
             LVS_TRACE(sim(), entity_, "tcp.tw-reuse").f("conn", old->id()).f("remote", remote.str());
             old->set_state(TcpState::Closed, TcpEvent::AppConnect);
@@ -280,6 +280,9 @@ void TcpStack::drop_all() {
     }
 }
 
-size_t TcpStack::memory_bytes() const { return pool_.memory_bytes() + table_.memory_bytes(); }
+size_t TcpStack::memory_bytes() const {
+    return pool_.memory_bytes() + table_.memory_bytes() + chunks_.memory_bytes() + ooo_.memory_bytes() +
+           losses_.memory_bytes() + extras_.memory_bytes();
+}
 
 }  // namespace lvs::tcp

@@ -50,10 +50,18 @@ struct TcpCounters {
     uint64_t retransmits = 0;
     uint64_t listen_overflows = 0;
     uint64_t port_exhaustion = 0;
-    uint64_t time_wait_max = 0;       // most sockets in TIME_WAIT at one time
-    uint64_t time_wait_overflow = 0;  // closes that skipped TIME_WAIT (tcp_max_tw_buckets)
-    uint64_t loss_probes = 0;         // tail-loss probes (TcpExtTCPLossProbes)
+    uint64_t time_wait_max = 0;          // most sockets in TIME_WAIT at one time
+    uint64_t time_wait_overflow = 0;     // closes that skipped TIME_WAIT (tcp_max_tw_buckets)
+    uint64_t loss_probes = 0;            // tail-loss probes (TcpExtTCPLossProbes)
+    uint64_t loss_probe_recoveries = 0;  // TcpExtTCPLossProbeRecovery
     uint64_t keepalive_probes = 0;
+    RetransmitCounts retransmits_by;   // by mechanism (sums to `retransmits` but for SYNs)
+    uint64_t recoveries = 0;           // fast recoveries entered (TcpExtTCPSackRecovery + Reno)
+    uint64_t timeouts = 0;             // RTOs (TcpExtTCPTimeouts)
+    uint64_t ooo_segments = 0;         // segments queued out of order (TcpExtTCPOFOQueue)
+    uint64_t dsacks_sent = 0;          // TcpExtTCPDSACKOldSent + OfoSent
+    uint64_t zero_window_probes = 0;   // TcpExtTCPWinProbe
+    uint64_t zero_window_adverts = 0;  // TcpExtTCPToZeroWindowAdv
     // Segments sent, by what they carry (a data segment with FIN counts as data and FIN).
     struct Sent {
         uint64_t syn = 0, synack = 0, fin = 0, rst = 0, data = 0, pure_ack = 0;
@@ -66,7 +74,7 @@ struct TcpCounters {
             last = t;
         }
     };
-    When syn_at, synack_at, fin_at, rst_at, data_at, pure_ack_at, retransmit_at;
+    When syn_at, synack_at, fin_at, rst_at, data_at, pure_ack_at, retransmit_at, timeout_at;
     sim::Time first_error_at;  // the first error an application saw (ECONNREFUSED, ETIMEDOUT, ...)
     bool error_seen = false;
 };
@@ -182,6 +190,16 @@ private:
     uint64_t conn_ids_ = 0;
     bool down_ = false;
     std::vector<TcpConn*> graveyard_;  // released during packet processing, freed after
+    ChunkPool chunks_;                 // every connection's retransmission queue
+    OooPool ooo_;                      // every connection's out-of-order data
+    LossPool losses_;                  // recovery state of connections that met loss
+    ExtrasPool extras_;                // socket options and held requests of some connections
+    // In-order data a segment made deliverable: (bytes, message id ending there or 0).
+    struct Deliverable {
+        uint32_t bytes;
+        uint32_t msg;
+    };
+    std::vector<Deliverable> deliver_scratch_;
 };
 
 }  // namespace lvs::tcp

@@ -39,6 +39,8 @@ void TcpConn::on_rtx_timer() {
         case TimerMode::SynAck: retransmit_syn(); break;
         case TimerMode::Rto: on_rto(); break;
         case TimerMode::Probe: on_probe(); break;
+        case TimerMode::ReoTimeout: on_reo_timeout(); break;
+        case TimerMode::Probe0: send_probe0(); break;
         case TimerMode::Keepalive: on_keepalive(); break;
         case TimerMode::TimeWait:
             apply(TcpEvent::Timeout);
@@ -62,7 +64,7 @@ void TcpConn::retransmit_syn() {
         // tcp_write_timeout(): tcp_syn_retries plus tcp_syn_linear_timeouts retransmissions,
         // or the time they would take from a 1 s base (retransmits_timed_out).
         const int64_t max = sys.tcp_syn_retries + sys.tcp_syn_linear_timeouts;
-        const sim::Duration elapsed = stack_.sim().now() - first_unacked_send_;
+        const sim::Duration elapsed = stack_.sim().now() - retrans_stamp_;
         const sim::Duration limit =
             model_timeout(sys.tcp_syn_retries, sim::s(1), sim::ms(sys.tcp_rto_max_ms));
         if (syn_tries_ >= max || (syn_tries_ > 0 && elapsed >= limit)) {
@@ -71,7 +73,7 @@ void TcpConn::retransmit_syn() {
         }
         ++syn_tries_;
         ++total_rto_;
-        count_retransmit();
+        count_syn_retransmit();
         emit(flag::kSyn, iss_);
         // tcp_retransmit_timer(): the first tcp_syn_linear_timeouts RTOs keep 1 s; then the
         // RTO doubles, up to tcp_rto_max.
@@ -88,66 +90,55 @@ void TcpConn::retransmit_syn() {
         return;
     }
     ++syn_tries_;
-    count_retransmit();
+    count_syn_retransmit();
     emit(flag::kSyn | flag::kAck, iss_);
     const Jiffies next = std::min(clk.from_duration(sim::s(1)) << syn_tries_, clk.from_duration(sim::s(120)));
     arm_rtx(TimerMode::SynAck, next);
 }
 
+void TcpConn::count_syn_retransmit() {
+    ++retransmissions_;
+    ++stack_.counters_.retransmits;
+    stack_.counters_.retransmit_at.note(stack_.sim().now());
+}
+
 void TcpConn::on_probe() {
-    if (snd_una_ == snd_max_) return;
-    // tcp_send_loss_probe(): resend the last segment of the flight, then a full RTO from now.
-    probe_sent_ = true;
-    ++stack_.counters_.loss_probes;
-    count_retransmit();
-    const uint32_t data_end = fin_sent_ ? fin_seq_ : snd_max_;
-    const uint32_t len = std::min<uint32_t>(net::kMss, data_end - snd_una_);
-    uint8_t flags = flag::kAck | flag::kPsh;
-    if (fin_sent_) flags |= flag::kFin;
-    if (len == 0) emit(flag::kFin | flag::kAck, fin_seq_);
-    else emit(flags, data_end - len, len, 1, 0);
-    rtt_timing_ = false;
-    arm_rtx(TimerMode::Rto, rto_);
+    if (packets_out_ == 0) return;
+    send_loss_probe();
 }
 
 void TcpConn::on_rto() {
-    if (snd_una_ == snd_max_) return;
+    // tcp_retransmit_timer().
+    if (packets_out_ == 0 || rtx_.empty()) return;
     const TcpSysctls& sys = stack_.sysctl();
+    const sim::Time now = stack_.sim().now();
+    ++stack_.counters_.timeouts;
+    stack_.counters_.timeout_at.note(now);
     // tcp_write_timeout(): tcp_retries2 as a time (tcp_model_timeout from TCP_RTO_MIN) since
-    // the first retransmitted segment was first sent; ETIMEDOUT, and no RST.
-    // TCP_USER_TIMEOUT replaces that limit when set.
+    // the first retransmission (retrans_stamp; the first RTO never gives up); ETIMEDOUT, and
+    // no RST. TCP_USER_TIMEOUT replaces that limit when set.
     const sim::Duration limit =
-        user_timeout_ms_ != 0 ? sim::ms(user_timeout_ms_) : retransmission_give_up(stack_.profile());
-    if (stack_.sim().now() - first_unacked_send_ >= limit) {
+        user_timeout_ms() != 0 ? sim::ms(user_timeout_ms()) : retransmission_give_up(stack_.profile());
+    if (retrans_stamp_ != sim::Time{} && now - retrans_stamp_ >= limit) {
         fail(SocketError::TimedOut, TcpEvent::Timeout);
         return;
     }
     const uint32_t old_cwnd = cwnd_;
     const Jiffies old_rto = rto_;
     const uint8_t old_backoff = backoff_;
+    enter_loss();
     ++backoff_;
     ++total_rto_;
-    ssthresh_ = std::max<uint32_t>(segments_in_flight() / 2, 2);
-    cwnd_ = 1;
     trace_window(old_cwnd);
-    // Go-back-N from the first unacknowledged byte (no SACK in this model).
-    snd_nxt_ = snd_una_;
-    retransmitting_ = true;
-    rtt_timing_ = false;
-    probe_sent_ = true;
     timer_mode_ = TimerMode::Rto;  // output() must not re-arm a probe
-    if (fin_sent_ && snd_una_ == fin_seq_) {
-        count_retransmit();
-        send_fin();
-    } else {
-        output();
-    }
+    // The head, one segment (tcp_retransmit_skb(sk, tcp_rtx_queue_head(sk), 1)).
+    retransmit_chunk(rtx_.head, 1, RetransmitCause::Rto);
     // The backoff doubles icsk_rto in place, up to tcp_rto_max, until an RTT sample resets it.
     rto_ = std::min(rto_ << 1, stack_.clock().from_ms(sys.tcp_rto_max_ms));
     Jiffies next = rto_;
-    if (user_timeout_ms_ != 0) {
+    if (user_timeout_ms() != 0) {
         // tcp_clamp_rto_to_user_timeout(): the timer runs out no later than the user timeout.
-        const sim::Duration left = sim::ms(user_timeout_ms_) - (stack_.sim().now() - first_unacked_send_);
+        const sim::Duration left = sim::ms(user_timeout_ms()) - (now - retrans_stamp_);
         next = std::max<Jiffies>(1, std::min(next, stack_.clock().from_duration(left)));
     }
     trace_rto(old_rto, old_backoff);
@@ -214,10 +205,10 @@ void TcpConn::arm_keepalive_if_idle() {
     // Expiries that fell while data was in flight re-armed a full tcp_keepalive_time each.
     const KernelClock& clk = stack_.clock();
     const Jiffies full = clk.from_duration(sim::s(stack_.sysctl().tcp_keepalive_time));
-    while (keepalive_deadline_ <= stack_.sim().now())
-        keepalive_deadline_ = clk.fire_time(keepalive_deadline_, full, true);
+    sim::Time& deadline = extras().keepalive_deadline;
+    while (deadline <= stack_.sim().now()) deadline = clk.fire_time(deadline, full, true);
     timer_mode_ = TimerMode::Keepalive;
-    rtx_timer_.arm_at(keepalive_deadline_);
+    rtx_timer_.arm_at(extras().keepalive_deadline);
 }
 
 void TcpConn::on_keepalive() {
@@ -228,9 +219,9 @@ void TcpConn::on_keepalive() {
     const Jiffies elapsed = clk.jiffies(now) - clk.jiffies(last_heard_);
     Jiffies next = keepalive_time - elapsed;
     if (elapsed >= keepalive_time) {
-        const bool user_expired = user_timeout_ms_ != 0 && keepalive_probes_ > 0 &&
-                                  clk.duration(elapsed) >= sim::ms(user_timeout_ms_);
-        if ((user_timeout_ms_ == 0 && keepalive_probes_ >= sys.tcp_keepalive_probes) || user_expired) {
+        const bool user_expired = user_timeout_ms() != 0 && keepalive_probes_ > 0 &&
+                                  clk.duration(elapsed) >= sim::ms(user_timeout_ms());
+        if ((user_timeout_ms() == 0 && keepalive_probes_ >= sys.tcp_keepalive_probes) || user_expired) {
             // The peer is gone: RST, then ETIMEDOUT to the application.
             emit(flag::kRst | flag::kAck, snd_nxt_);
             fail(SocketError::TimedOut, TcpEvent::Timeout);
@@ -242,9 +233,9 @@ void TcpConn::on_keepalive() {
         emit(flag::kAck, snd_una_ - 1);
         next = clk.from_duration(sim::s(sys.tcp_keepalive_intvl));
     }
-    keepalive_deadline_ = clk.fire_time(now, next, true);
+    extras().keepalive_deadline = clk.fire_time(now, next, true);
     timer_mode_ = TimerMode::Keepalive;
-    rtx_timer_.arm_at(keepalive_deadline_);
+    rtx_timer_.arm_at(extras().keepalive_deadline);
 }
 
 }  // namespace lvs::tcp
