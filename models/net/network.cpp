@@ -102,7 +102,10 @@ NodeId Network::find(std::string_view name) const {
 
 std::vector<Network::LinkInfo> Network::links() const {
     std::vector<LinkInfo> out;
-    for (const LinkRec& l : links_) out.push_back({l.a, l.b, LinkSpec{l.delay, l.bandwidth_bps, l.loss}});
+    for (size_t i = 0; i < links_.size(); ++i) {
+        const LinkRec& l = links_[i];
+        out.push_back({l.a, l.b, LinkSpec{l.delay, l.bandwidth_bps, l.loss, link_loss_[i].burst}});
+    }
     return out;
 }
 

@@ -64,7 +64,28 @@ std::vector<uint8_t> PcapWriter::frame(const Packet& p, NodeId from, NodeId to, 
                                        uint8_t flags) {
     std::vector<uint8_t> b;
     const bool icmp = p.is_icmp();
-    const size_t l4 = icmp ? 8 + 20 + 8 : 20 + len;
+    // TCP options as Linux writes them without timestamps (tcp_options_write()): on a SYN the
+    // MSS, SACK-permitted and the window scale; on others the SACK blocks, D-SACK first.
+    std::vector<uint8_t> opt;
+    if (!icmp && (flags & tcpflag::kSyn)) {
+        const SynOptions o = SynOptions::unpack(p.msg);
+        opt = {2, 4, static_cast<uint8_t>(o.mss >> 8), static_cast<uint8_t>(o.mss)};
+        if (o.sack_ok) opt.insert(opt.end(), {1, 1, 4, 2});
+        if (o.has_wscale) opt.insert(opt.end(), {1, 3, 3, o.wscale});
+    } else if (!icmp && p.has_sack()) {
+        const SackInfo& sack = net_.sacks().get(p.msg);
+        opt = {1, 1, 5, static_cast<uint8_t>(2 + 8 * sack.count)};
+        for (uint8_t k = 0; k < sack.count; ++k) {
+            for (const uint32_t v : {sack.blocks[k].start, sack.blocks[k].end}) {
+                opt.push_back(static_cast<uint8_t>(v >> 24));
+                opt.push_back(static_cast<uint8_t>(v >> 16));
+                opt.push_back(static_cast<uint8_t>(v >> 8));
+                opt.push_back(static_cast<uint8_t>(v));
+            }
+        }
+    }
+    const uint32_t th = 20 + static_cast<uint32_t>(opt.size());
+    const size_t l4 = icmp ? 8 + 20 + 8 : th + len;
     b.reserve(14 + 20 + l4);
     mac_of(b, to);
     mac_of(b, from);
@@ -117,11 +138,12 @@ std::vector<uint8_t> PcapWriter::frame(const Packet& p, NodeId from, NodeId to, 
     put16(b, p.dport);
     put32(b, seq);
     put32(b, (flags & tcpflag::kAck) ? p.ack : 0);
-    b.push_back(0x50);  // 20-byte header
+    b.push_back(static_cast<uint8_t>((th / 4) << 4));
     b.push_back(flags);
-    put16(b, 65535);
+    put16(b, p.win);
     put16(b, 0);
     put16(b, 0);
+    b.insert(b.end(), opt.begin(), opt.end());
     b.resize(b.size() + len, 0);
     // Checksum over the pseudo-header and the segment.
     uint8_t pseudo[12];
@@ -131,9 +153,9 @@ std::vector<uint8_t> PcapWriter::frame(const Packet& p, NodeId from, NodeId to, 
     }
     pseudo[8] = 0;
     pseudo[9] = 6;
-    pseudo[10] = static_cast<uint8_t>((20 + len) >> 8);
-    pseudo[11] = static_cast<uint8_t>(20 + len);
-    const uint16_t tsum = fold(sum16(&b[t], 20 + len, sum16(pseudo, 12)));
+    pseudo[10] = static_cast<uint8_t>((th + len) >> 8);
+    pseudo[11] = static_cast<uint8_t>(th + len);
+    const uint16_t tsum = fold(sum16(&b[t], th + len, sum16(pseudo, 12)));
     b[t + 16] = static_cast<uint8_t>(tsum >> 8);
     b[t + 17] = static_cast<uint8_t>(tsum);
     return b;

@@ -84,6 +84,8 @@ private:
         if (root_["duration"]) s_.duration = r_.duration(root_["duration"], "duration");
         if (s_.duration <= sim::Duration{}) r_.fail(root_["duration"], "duration must be positive");
         if (root_["sample_every"]) s_.sample_every = r_.duration(root_["sample_every"], "sample_every");
+        if (root_["report_windows"])
+            s_.report_windows = r_.boolean(root_["report_windows"], "report_windows");
         if (s_.sample_every < sim::ms(1)) r_.fail(root_["sample_every"], "sample_every must be at least 1ms");
         if (root_["capacity_check"])
             s_.capacity_check = r_.boolean(root_["capacity_check"], "capacity_check");
@@ -119,7 +121,24 @@ private:
         if (n["lan_delay"]) net.lan_delay = r_.duration(n["lan_delay"], "network.lan_delay");
         if (n["lan_bandwidth"])
             net.lan_bandwidth_bps = r_.bandwidth(n["lan_bandwidth"], "network.lan_bandwidth");
-        if (n["loss"]) net.loss = r_.real(n["loss"], "network.loss", 0.0, 0.5);
+        if (n["loss"]) net.loss = r_.probability(n["loss"], "network.loss", 0.5);
+        if (n["lan_loss"]) net.lan_loss = r_.probability(n["lan_loss"], "network.lan_loss", 0.5);
+        if (const YAML::Node b = n["burst_loss"]) {
+            // netem's "loss gemodel p r 1-h 1-k" (net/sched/sch_netem.c).
+            if (!b.IsMap())
+                r_.fail(b, "network.burst_loss is a mapping", "e.g. {p: 1%, r: 30%, bad_loss: 100%}");
+            r_.check_keys(b, schema::kBurstLoss, "network.burst_loss");
+            if (!b["p"]) r_.fail(b, "network.burst_loss needs p (good -> bad per segment)", "e.g. p: 1%");
+            net.burst.p = r_.probability(b["p"], "network.burst_loss.p");
+            net.burst.r = b["r"] ? r_.probability(b["r"], "network.burst_loss.r") : 1.0 - net.burst.p;
+            if (b["bad_loss"])
+                net.burst.bad_loss = r_.probability(b["bad_loss"], "network.burst_loss.bad_loss");
+            if (b["good_loss"])
+                net.burst.good_loss = r_.probability(b["good_loss"], "network.burst_loss.good_loss");
+            if (net.burst.r == 0.0 && net.burst.p > 0.0)
+                r_.fail(b["r"] ? b["r"] : b, "network.burst_loss.r = 0 never leaves the bad state",
+                        "r is the chance per segment to return to the good state, e.g. 30%");
+        }
     }
 
     // A name for a realserver, client group or health check: unique, and none the expectation
@@ -629,10 +648,11 @@ private:
 
     TimelineAction action(const YAML::Node& n) {
         int actions = 0;
-        for (const char* k : {"ipvsadm", "sysctl", "server", "client", "snapshot"}) actions += n[k] ? 1 : 0;
+        for (const char* k : {"ipvsadm", "sysctl", "server", "client", "snapshot", "drop"})
+            actions += n[k] ? 1 : 0;
         if (actions != 1)
             r_.fail(n, "a timeline entry does exactly one thing",
-                    "one of ipvsadm, sysctl, server, client or snapshot");
+                    "one of ipvsadm, sysctl, server, client, snapshot or drop");
         if (n["action"] && !n["server"] && !n["client"])
             r_.fail(n["action"], "`action:` belongs to server or client entries");
         if (n["value"] && !n["server"] && !n["client"])
@@ -674,7 +694,61 @@ private:
                                                        "client", ClientVerb::KeepaliveTimeout);
             return ClientAction{who, what, value};
         }
+        if (const YAML::Node v = n["drop"]) return drop(v);
         return SnapshotAction{r_.text(n["snapshot"], "snapshot")};
+    }
+
+    DropAction drop(const YAML::Node& v) {
+        if (!v.IsMap()) r_.fail(v, "drop is a mapping", "e.g. drop: {host: ie8, direction: in, segment: 3}");
+        r_.check_keys(v, schema::kDrop, "drop");
+        DropAction d;
+        if (!v["host"]) r_.fail(v, "drop needs host: (a client group or a realserver)", "e.g. host: ie8");
+        const std::string host = r_.text(v["host"], "drop.host");
+        bool found = false;
+        for (size_t i = 0; i < s_.clients.size() && !found; ++i)
+            if (s_.clients[i].name == host) found = true, d.index = i;
+        for (size_t i = 0; i < s_.realservers.size() && !found; ++i)
+            if (s_.realservers[i].name == host) found = true, d.index = i, d.realserver = true;
+        if (!found) {
+            std::vector<std::string> names;
+            for (const auto& c : s_.clients) names.push_back(c.name);
+            for (const auto& r : s_.realservers) names.push_back(r.name);
+            const std::string near = did_you_mean(host, names);
+            r_.fail(v["host"], "no client group or realserver named '" + host + "'",
+                    near.empty() ? "hosts: " + join(names) : "did you mean '" + near + "'?");
+        }
+        if (const YAML::Node dir = v["direction"]) {
+            const std::string t = r_.text(dir, "drop.direction");
+            if (t != "in" && t != "out")
+                r_.fail(dir, "drop.direction is in or out, not '" + t + "'",
+                        "in: segments arriving at the host; out: segments it sends");
+            d.toward_host = t == "in";
+        }
+        if (v["segment"])
+            d.nth = static_cast<uint32_t>(r_.integer(v["segment"], "drop.segment", 1, 1'000'000));
+        if (v["conn"]) d.conn = static_cast<uint32_t>(r_.integer(v["conn"], "drop.conn", 1, 1'000'000));
+        if (const YAML::Node f = v["flags"]) {
+            const std::string t = r_.text(f, "drop.flags");
+            for (size_t i = 0; i < t.size(); ++i) {
+                switch (t[i]) {
+                    case 'S': d.flags |= net::tcpflag::kSyn; break;
+                    case 'F': d.flags |= net::tcpflag::kFin; break;
+                    case 'R': d.flags |= net::tcpflag::kRst; break;
+                    case 'P': d.flags |= net::tcpflag::kPsh; break;
+                    case 'A': d.flags |= net::tcpflag::kAck; break;
+                    default:
+                        r_.fail(f,
+                                "drop.flags takes the letters S, A, F, R and P, not '" +
+                                    std::string(1, t[i]) + "'",
+                                "e.g. flags: F (a FIN) or flags: SA (a SYN+ACK)", i);
+                }
+            }
+        }
+        d.text =
+            host + " " + (d.toward_host ? "in" : "out") +
+            (d.flags != 0 ? " " + std::string(net::flag_letters(d.flags)) + " segment" : " data segment") +
+            " #" + std::to_string(d.nth) + (d.conn != 0 ? " of connection " + std::to_string(d.conn) : "");
+        return d;
     }
 
     void timeline() {
@@ -689,7 +763,7 @@ private:
             e.at = sim::at(r_.duration(n["at"], "at"));
             check_time(n["at"], e.at, "the timeline entry");
             e.action = action(n);
-            for (const char* k : {"ipvsadm", "sysctl", "server", "client", "snapshot"})
+            for (const char* k : {"ipvsadm", "sysctl", "server", "client", "snapshot", "drop"})
                 if (n[k]) e.value_mark = mark_of(n[k]);
             s_.timeline.push_back(std::move(e));
         }

@@ -91,6 +91,26 @@ void for_each_host(Run& r, const QuantityRef& q, bool realserver, F f) {
         if (q.all_groups || i == q.subject)
             for (const auto& h : groups[i].hosts) f(h->tcp().counters());
 }
+// The largest of a figure over every open connection of the realserver or client group.
+template <class F>
+double max_over_connections(Run& r, const QuantityRef& q, bool realserver, F f) {
+    double best = 0;
+    const auto visit = [&](net::Host& h) {
+        h.tcp().for_each_connection([&](const tcp::TcpConn& c) {
+            if (c.state() == tcp::TcpState::Established || c.state() == tcp::TcpState::CloseWait)
+                best = std::max(best, double(f(c.info())));
+        });
+    };
+    if (realserver) {
+        visit(*r.realservers()[q.subject].host);
+        return best;
+    }
+    const auto& groups = r.client_groups();
+    for (size_t i = 0; i < groups.size(); ++i)
+        if (q.all_groups || i == q.subject)
+            for (const auto& h : groups[i].hosts) visit(*h);
+    return best;
+}
 template <class F>
 double over_hosts(Run& r, const QuantityRef& q, bool realserver, F f) {
     double sum = 0;
@@ -188,6 +208,40 @@ using W = tcp::TcpCounters;
         QuantityDef{                                                                                         \
             P ".tcp.loss_probes", U::Count, "tail-loss probes (TcpExtTCPLossProbes)",                        \
             [](R r, Q q) { return over_hosts(r, q, RS, [](K k) { return double(k.loss_probes); }); }},       \
+        QuantityDef{P ".tcp.retransmits.dupack", U::Count,                                                   \
+                    "segments retransmitted after three duplicate ACKs (RACK's DUPTHRESH shortcut)",         \
+                    [](R r, Q q) {                                                                           \
+                        return over_hosts(r, q, RS, [](K k) { return double(k.retransmits_by.dupack); });    \
+                    }},                                                                                      \
+        QuantityDef{P ".tcp.retransmits.rack", U::Count,                                                     \
+                    "segments retransmitted when RACK's reordering window ran out",                          \
+                    [](R r, Q q) {                                                                           \
+                        return over_hosts(r, q, RS, [](K k) { return double(k.retransmits_by.rack); });      \
+                    }},                                                                                      \
+        QuantityDef{P ".tcp.retransmits.tlp", U::Count, "segments a tail-loss probe sent again",             \
+                    [](R r, Q q) {                                                                           \
+                        return over_hosts(r, q, RS, [](K k) { return double(k.retransmits_by.tlp); });       \
+                    }},                                                                                      \
+        QuantityDef{P ".tcp.retransmits.rto", U::Count, "segments retransmitted after a timeout",            \
+                    [](R r, Q q) {                                                                           \
+                        return over_hosts(r, q, RS, [](K k) { return double(k.retransmits_by.rto); });       \
+                    }},                                                                                      \
+        QuantityDef{                                                                                         \
+            P ".tcp.recoveries", U::Count, "fast recoveries entered (TcpExtTCPSackRecovery)",                \
+            [](R r, Q q) { return over_hosts(r, q, RS, [](K k) { return double(k.recoveries); }); }},        \
+        QuantityDef{P ".tcp.timeouts", U::Count, "retransmission timeouts (TcpExtTCPTimeouts)",              \
+                    [](R r, Q q) { return over_hosts(r, q, RS, [](K k) { return double(k.timeouts); }); }},  \
+        QuantityDef{P ".tcp.rcv_window", U::Count,                                                           \
+                    "the largest receive window an open connection advertises now (bytes)",                  \
+                    [](R r, Q q) {                                                                           \
+                        return max_over_connections(r, q, RS,                                                \
+                                                    [](const tcp::TcpInfo& i) { return i.rcv_wnd; });        \
+                    }},                                                                                      \
+        QuantityDef{P ".tcp.cwnd", U::Count,                                                                 \
+                    "the largest congestion window of an open connection now (segments)",                    \
+                    [](R r, Q q) {                                                                           \
+                        return max_over_connections(r, q, RS, [](const tcp::TcpInfo& i) { return i.cwnd; }); \
+                    }},                                                                                      \
         QuantityDef{                                                                                         \
             P ".tcp.keepalive_probes", U::Count, "keep-alive probes (SO_KEEPALIVE)",                         \
             [](R r, Q q) { return over_hosts(r, q, RS, [](K k) { return double(k.keepalive_probes); }); }},  \

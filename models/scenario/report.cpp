@@ -3,6 +3,7 @@
 // byte-identical files.
 #include <cstdio>
 #include <iomanip>
+#include <map>
 #include <sstream>
 
 #include "models/scenario/runtime.hpp"
@@ -92,6 +93,69 @@ void write_programs(std::ostream& o, const Report& r) {
     }
 }
 
+// Loss recovery by mechanism (printed when anything was lost or retransmitted).
+void write_tcp_loss(std::ostream& o, const Report& r) {
+    bool any = !r.links.empty();
+    for (const TcpLossReport& t : r.tcp_loss) any = any || t.retransmits.total() != 0 || t.timeouts != 0;
+    if (!any) return;
+    o << "\nLoss recovery (retransmitted segments by the mechanism that sent them)\n";
+    o << "  " << std::left << std::setw(10) << "host" << std::right << std::setw(8) << "dupack"
+      << std::setw(8) << "rack" << std::setw(8) << "tlp" << std::setw(8) << "rto" << std::setw(12)
+      << "recoveries" << std::setw(10) << "timeouts" << std::setw(12) << "ooo segs" << std::setw(8)
+      << "dsacks"
+      << "\n";
+    for (const TcpLossReport& t : r.tcp_loss)
+        o << "  " << std::left << std::setw(10) << t.name << std::right << std::setw(8)
+          << t.retransmits.dupack << std::setw(8) << t.retransmits.rack << std::setw(8) << t.retransmits.tlp
+          << std::setw(8) << t.retransmits.rto << std::setw(12) << t.recoveries << std::setw(10) << t.timeouts
+          << std::setw(12) << t.ooo_segments << std::setw(8) << t.dsacks_sent << "\n";
+    if (r.links.empty()) return;
+    o << "  links: frames carried / lost (random or burst) / dropped (drop rules), each direction\n";
+    // A few links one by one; many (one per client host) as a total.
+    const auto line = [&](const std::string& name, const std::array<net::LinkDirStats, 2>& d) {
+        o << "    " << name << ": " << d[0].frames << " / " << d[0].lost << " / " << d[0].dropped << " out, "
+          << d[1].frames << " / " << d[1].lost << " / " << d[1].dropped << " back\n";
+    };
+    if (r.links.size() <= 6) {
+        for (const LinkReport& l : r.links) line(l.name, l.dir);
+        return;
+    }
+    std::array<net::LinkDirStats, 2> sum{};
+    for (const LinkReport& l : r.links)
+        for (size_t d = 0; d < 2; ++d) {
+            sum[d].frames += l.dir[d].frames;
+            sum[d].lost += l.dir[d].lost;
+            sum[d].dropped += l.dir[d].dropped;
+        }
+    line(std::to_string(r.links.size()) + " links (the JSON report lists each)", sum);
+}
+
+// The largest windows per host over time (report_windows).
+void write_windows(std::ostream& o, const Report& r) {
+    if (r.windows.empty()) return;
+    o << "\nWindows over time (largest among each host's open connections, a row when they change; bytes, "
+         "cwnd "
+         "in segments)\n";
+    o << "  " << std::right << std::setw(9) << "t (s)"
+      << "  " << std::left << std::setw(10) << "host" << std::right << std::setw(6) << "conns"
+      << std::setw(11) << "rcv_wnd" << std::setw(11) << "rcv_space" << std::setw(11) << "snd_wnd"
+      << std::setw(7) << "cwnd"
+      << "\n";
+    // A row when a host's figures changed since its last row.
+    std::map<std::string, const WindowSample*> last;
+    for (const WindowSample& w : r.windows) {
+        if (w.connections == 0) continue;
+        const WindowSample*& prev = last[w.host];
+        if (prev != nullptr && prev->connections == w.connections && prev->rcv_wnd == w.rcv_wnd &&
+            prev->rcv_space == w.rcv_space && prev->snd_wnd == w.snd_wnd && prev->cwnd == w.cwnd)
+            continue;
+        prev = &w;
+        o << "  " << std::right << std::setw(9) << secs(w.t) << "  " << std::left << std::setw(10) << w.host
+          << std::right << std::setw(6) << w.connections << std::setw(11) << w.rcv_wnd << std::setw(11)
+          << w.rcv_space << std::setw(11) << w.snd_wnd << std::setw(7) << w.cwnd << "\n";
+    }
+}
+
 }  // namespace
 
 void write_text_report(std::ostream& o, const Report& r, bool ss) {
@@ -144,7 +208,9 @@ void write_text_report(std::ostream& o, const Report& r, bool ss) {
 
     if (r.capacity_check) write_capacity(o, r);
     write_programs(o, r);
+    write_tcp_loss(o, r);
 
+    write_windows(o, r);
     if (!r.drains.empty()) {
         o << "\nDrains\n";
         for (const DrainResult& d : r.drains) {
@@ -319,6 +385,38 @@ void write_json_report(std::ostream& o, const Report& r) {
           << ", \"passed\": " << (e.passed ? "true" : "false") << ", \"observed\": ";
         json_str(o, e.observed);
         o << "}";
+    }
+    o << "],\n  \"tcp\": [";
+    for (size_t i = 0; i < r.tcp_loss.size(); ++i) {
+        const TcpLossReport& t = r.tcp_loss[i];
+        o << (i ? ",\n    " : "\n    ") << "{\"name\": ";
+        json_str(o, t.name);
+        o << ", \"retransmits\": {\"dupack\": " << t.retransmits.dupack
+          << ", \"rack\": " << t.retransmits.rack << ", \"tlp\": " << t.retransmits.tlp
+          << ", \"rto\": " << t.retransmits.rto << "}, \"recoveries\": " << t.recoveries
+          << ", \"timeouts\": " << t.timeouts << ", \"loss_probes\": " << t.loss_probes
+          << ", \"loss_probe_recoveries\": " << t.loss_probe_recoveries
+          << ", \"ooo_segments\": " << t.ooo_segments << ", \"dsacks_sent\": " << t.dsacks_sent
+          << ", \"zero_window_probes\": " << t.zero_window_probes << "}";
+    }
+    o << "],\n  \"links\": [";
+    for (size_t i = 0; i < r.links.size(); ++i) {
+        const LinkReport& l = r.links[i];
+        o << (i ? ",\n    " : "\n    ") << "{\"name\": ";
+        json_str(o, l.name);
+        for (size_t d = 0; d < 2; ++d)
+            o << ", \"" << (d == 0 ? "out" : "back") << "\": {\"frames\": " << l.dir[d].frames
+              << ", \"lost\": " << l.dir[d].lost << ", \"dropped\": " << l.dir[d].dropped << "}";
+        o << "}";
+    }
+    o << "],\n  \"windows\": [";
+    for (size_t i = 0; i < r.windows.size(); ++i) {
+        const WindowSample& w = r.windows[i];
+        o << (i ? ",\n    " : "\n    ") << "{\"t_s\": " << secs(w.t) << ", \"host\": ";
+        json_str(o, w.host);
+        o << ", \"connections\": " << w.connections << ", \"rcv_wnd\": " << w.rcv_wnd
+          << ", \"rcv_space\": " << w.rcv_space << ", \"snd_wnd\": " << w.snd_wnd << ", \"cwnd\": " << w.cwnd
+          << "}";
     }
     o << "],\n  \"programs\": [";
     for (size_t i = 0; i < r.programs.size(); ++i) {

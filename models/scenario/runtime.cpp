@@ -63,7 +63,7 @@ void Run::build() {
     const ipvs::KernelProfile* kernel = ipvs::find_kernel_profile(s.kernel);
     const net::NodeId internet = net_.add_node("internet", net::NodeKind::Router);
     const net::NodeId lan = net_.add_node("lan", net::NodeKind::Switch);
-    const net::LinkSpec lan_link{s.network.lan_delay, s.network.lan_bandwidth_bps, 0.0};
+    const net::LinkSpec lan_link{s.network.lan_delay, s.network.lan_bandwidth_bps, s.network.lan_loss, {}};
     net_.add_link(internet, lan, lan_link);
     director_ =
         std::make_unique<ipvs::Director>(net_, "director", s.director_address, *kernel, s.director_tcp);
@@ -130,7 +130,8 @@ void Run::build() {
             const std::string name = spec.count == 1 ? spec.name : spec.name + "." + std::to_string(i + 1);
             auto h = std::make_unique<net::Host>(net_, name, spec.tcp);
             h->add_address(net::Ipv4(net::Ipv4::of(172, 16, 0, 0).value() + ++next_client));
-            net_.add_link(h->node(), internet, {access, s.network.bandwidth_bps, s.network.loss});
+            net_.add_link(h->node(), internet,
+                          {access, s.network.bandwidth_bps, s.network.loss, s.network.burst});
             if (spec.script.empty()) {
                 g.browsers.push_back(std::make_unique<http::Browser>(*h, name + ":browser", cfg, g.stats));
             } else {
@@ -241,7 +242,7 @@ void Run::apply(size_t index) {
     const TimelineEntry& e = scenario_.timeline[index];
     for (const Warning& w : scenario_.warnings)
         if (w.timeline_entry == index) trace_warning(w);
-    const std::string when = "[" + sim::format_time(sim_.now()) + "] ";
+    const std::string when = "[" + (sim_.now() == sim::Time{} ? "0s" : sim::format_time(sim_.now())) + "] ";
     std::visit([&](const auto& a) { apply_action(a, when); }, e.action);
 }
 
@@ -305,6 +306,12 @@ void Run::apply_action(const ClientAction& a, const std::string& when) {
 
 void Run::apply_action(const SnapshotAction& a, const std::string&) {
     snapshots_.push_back(take_snapshot(a.label));
+}
+
+void Run::apply_action(const DropAction& a, const std::string& when) {
+    const net::Host& host = a.realserver ? *rs_[a.index].host : *groups_[a.index].hosts.front();
+    net_.add_drop_rule({host.node(), a.toward_host, a.conn, a.nth, a.flags, a.text});
+    admin_log_.push_back(when + "drop " + a.text);
 }
 
 std::string Run::rs_name_of(net::Ipv4 addr) const {
@@ -409,7 +416,29 @@ void Run::sample() {
         rs_idle_peak_[rs.name] = std::max<uint64_t>(rs_idle_peak_[rs.name], row.workers_idle_keepalive);
         samples_.push_back(row);
     }
+    if (scenario_.report_windows) sample_windows();
     if (sim_.now() + scenario_.sample_every <= end_) sampler_.arm(scenario_.sample_every);
+}
+
+void Run::sample_windows() {
+    const auto one = [&](net::Host& h) {
+        WindowSample w;
+        w.t = sim_.now();
+        w.host = std::string(net_.name(h.node()));
+        h.tcp().for_each_connection([&](const tcp::TcpConn& c) {
+            if (c.state() != tcp::TcpState::Established && c.state() != tcp::TcpState::CloseWait) return;
+            const tcp::TcpInfo i = c.info();
+            ++w.connections;
+            w.rcv_wnd = std::max(w.rcv_wnd, i.rcv_wnd);
+            w.rcv_space = std::max(w.rcv_space, i.rcv_space);
+            w.snd_wnd = std::max(w.snd_wnd, i.snd_wnd);
+            w.cwnd = std::max(w.cwnd, i.cwnd);
+        });
+        windows_.push_back(w);
+    };
+    for (const RealServer& rs : rs_) one(*rs.host);
+    for (const ClientGroup& g : groups_)
+        for (const auto& h : g.hosts) one(*h);
 }
 
 const ipvs::Dest* Run::dest_of(size_t realserver) const {
@@ -619,6 +648,34 @@ Report Run::report() {
         if (rs.program) r.programs.push_back({rs.name, rs.program->calls()});
     for (const ClientGroup& g : groups_)
         if (g.program) r.programs.push_back({g.name, g.program->calls()});
+    const auto loss_of = [](const std::string& name, const tcp::TcpCounters& k, TcpLossReport& t) {
+        t.name = name;
+        t.retransmits.dupack += k.retransmits_by.dupack;
+        t.retransmits.rack += k.retransmits_by.rack;
+        t.retransmits.tlp += k.retransmits_by.tlp;
+        t.retransmits.rto += k.retransmits_by.rto;
+        t.recoveries += k.recoveries;
+        t.timeouts += k.timeouts;
+        t.loss_probes += k.loss_probes;
+        t.loss_probe_recoveries += k.loss_probe_recoveries;
+        t.ooo_segments += k.ooo_segments;
+        t.dsacks_sent += k.dsacks_sent;
+        t.zero_window_probes += k.zero_window_probes;
+    };
+    for (const RealServer& rs : rs_) loss_of(rs.name, rs.host->tcp().counters(), r.tcp_loss.emplace_back());
+    for (const ClientGroup& g : groups_) {
+        TcpLossReport& t = r.tcp_loss.emplace_back();
+        for (const auto& h : g.hosts) loss_of(g.name, h->tcp().counters(), t);
+    }
+    const std::vector<net::Network::LinkInfo> links = net_.links();
+    for (size_t i = 0; i < links.size(); ++i) {
+        const auto& st = net_.link_stats()[i];
+        const bool lossy = links[i].spec.loss > 0 || links[i].spec.burst.enabled();
+        if (!lossy && st[0].dropped + st[1].dropped == 0) continue;
+        r.links.push_back(
+            {std::string(net_.name(links[i].a)) + "-" + std::string(net_.name(links[i].b)), st});
+    }
+    r.windows = windows_;
     if (fingerprint_) r.fingerprint = fingerprint_->value();
     return r;
 }

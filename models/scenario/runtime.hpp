@@ -128,6 +128,36 @@ struct SampleRow {
     uint64_t client_time_wait = 0;
 };
 
+// A host's (or a client group's) loss recovery, from its TCP counters.
+struct TcpLossReport {
+    std::string name;
+    tcp::RetransmitCounts retransmits;
+    uint64_t recoveries = 0;
+    uint64_t timeouts = 0;
+    uint64_t loss_probes = 0;
+    uint64_t loss_probe_recoveries = 0;
+    uint64_t ooo_segments = 0;
+    uint64_t dsacks_sent = 0;
+    uint64_t zero_window_probes = 0;
+};
+
+// Frames a lossy link carried and lost, per direction (a: toward b, b: toward a).
+struct LinkReport {
+    std::string name;  // "ie8-internet"
+    std::array<net::LinkDirStats, 2> dir;
+};
+
+// Every sample time, the largest windows among a host's connections.
+struct WindowSample {
+    sim::Time t;
+    std::string host;
+    uint32_t connections = 0;
+    uint32_t rcv_wnd = 0;  // the largest receive window it advertises (bytes)
+    uint32_t rcv_space = 0;
+    uint32_t snd_wnd = 0;  // the largest window its peers advertise
+    uint32_t cwnd = 0;     // the largest congestion window (segments)
+};
+
 // A scripted program's calls, as they returned.
 struct ProgramReport {
     std::string name;  // the client group's or the realserver's
@@ -152,6 +182,9 @@ struct Report {
     std::vector<Snapshot> snapshots;
     std::vector<ExpectResult> expectations;
     std::vector<SampleRow> samples;
+    std::vector<TcpLossReport> tcp_loss;  // realservers then client groups
+    std::vector<LinkReport> links;        // links with loss configured or drops
+    std::vector<WindowSample> windows;    // when the scenario asks (report_windows)
     std::vector<std::string> admin_log;   // "[20s] ipvsadm -e ... : ok" / errors
     bool capacity_check = false;          // print the queueing cross-check
     std::optional<uint64_t> fingerprint;  // the trace's digest, when asked for (RunOptions)
@@ -239,6 +272,8 @@ private:
     void apply_action(const ServerAction& a, const std::string& when);
     void apply_action(const ClientAction& a, const std::string& when);
     void apply_action(const SnapshotAction& a, const std::string& when);
+    void apply_action(const DropAction& a, const std::string& when);
+    void sample_windows();
     void trace_warning(const Warning& w);
     void sample();
     void watch_drains();
@@ -273,6 +308,7 @@ private:
     std::vector<ExpectResult> results_;
     std::vector<std::vector<double>> at_values_;  // per expectation, per reference: `name@T`'s value
     std::vector<SampleRow> samples_;
+    std::vector<WindowSample> windows_;
     std::vector<std::string> admin_log_;
     std::map<std::string, uint64_t> rs_time_wait_max_;
     std::map<std::string, uint64_t> rs_idle_peak_;

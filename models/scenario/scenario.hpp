@@ -60,7 +60,9 @@ struct NetworkSpec {
     uint64_t bandwidth_bps = 100'000'000;   // client access links
     sim::Duration lan_delay = sim::us(50);  // director/realserver LAN, one way per link
     uint64_t lan_bandwidth_bps = 1'000'000'000;
-    double loss = 0.0;  // on the client access links
+    double loss = 0.0;      // on the client access links, per segment
+    net::BurstLoss burst;   // correlated loss on the client access links (netem's gemodel)
+    double lan_loss = 0.0;  // on the director/realserver LAN links, per segment
 };
 
 struct RealServerSpec {
@@ -132,7 +134,20 @@ struct ClientAction {
 struct SnapshotAction {
     std::string label;
 };
-using TimelineAction = std::variant<IpvsadmAction, SysctlAction, ServerAction, ClientAction, SnapshotAction>;
+// A deterministic loss: on a host's own link, the `nth` data segment (or the nth segment
+// carrying all of `flags`) arriving at it (`direction: in`) or leaving it (`out`), counted from
+// this moment; `conn` limits it to the host's conn-th connection opened from now on.
+struct DropAction {
+    bool realserver = false;  // else a client group (its first host)
+    size_t index = 0;
+    bool toward_host = true;
+    uint32_t conn = 0;
+    uint32_t nth = 1;
+    uint8_t flags = 0;
+    std::string text;  // the rule, as the report and trace show it
+};
+using TimelineAction =
+    std::variant<IpvsadmAction, SysctlAction, ServerAction, ClientAction, SnapshotAction, DropAction>;
 
 // The words a scenario file uses for the verbs (`action: graceful-stop`), indexed by the enums.
 constexpr std::array<std::string_view, static_cast<size_t>(ServerVerb::Count)> kServerVerbNames{
@@ -197,6 +212,7 @@ struct Scenario {
     std::vector<Expectation> expectations;
     std::vector<Warning> warnings;
     sim::Duration sample_every = sim::s(1);
+    bool report_windows = false;  // sample every connection's windows into the report
     bool capacity_check = false;  // the report's queueing cross-check (Erlang C, Little's law)
 
     const RealServerSpec* find_realserver(std::string_view name) const;

@@ -9,8 +9,11 @@ namespace lvs::scenario::schema {
 
 inline const std::vector<std::string> kRoot{
     "name",    "lesson",   "seed",        "duration", "kernel",   "sample_every", "capacity_check",
-    "network", "director", "realservers", "clients",  "timeline", "expect"};
-inline const std::vector<std::string> kNetwork{"rtt", "bandwidth", "lan_delay", "lan_bandwidth", "loss"};
+    "network", "director", "realservers", "clients",  "timeline", "expect",       "report_windows"};
+inline const std::vector<std::string> kNetwork{"rtt",  "bandwidth",  "lan_delay", "lan_bandwidth",
+                                               "loss", "burst_loss", "lan_loss"};
+inline const std::vector<std::string> kBurstLoss{"p", "r", "bad_loss", "good_loss"};
+inline const std::vector<std::string> kDrop{"host", "direction", "segment", "flags", "conn"};
 inline const std::vector<std::string> kDirector{"address", "rules", "sysctl",          "health_checks",
                                                 "tcp",     "hz",    "jiffies_at_start"};
 inline const std::vector<std::string> kHealthCheck{"name",     "service",   "interval",  "timeout",
@@ -40,8 +43,8 @@ inline const std::vector<std::string> kClientGroup{"name",
                                                    "script"};
 inline const std::vector<std::string> kPage{"html", "objects", "object_size", "request"};
 inline const std::vector<std::string> kSchedule{"reload_every", "think", "times", "start", "stop"};
-inline const std::vector<std::string> kTimelineEntry{"at",     "ipvsadm", "sysctl", "server",
-                                                     "client", "action",  "value",  "snapshot"};
+inline const std::vector<std::string> kTimelineEntry{"at",     "ipvsadm", "sysctl",   "server", "client",
+                                                     "action", "value",   "snapshot", "drop"};
 inline const std::vector<std::string> kExpectation{"at", "that"};
 
 // Names a realserver, client group or health check cannot take: the expectation language

@@ -78,9 +78,30 @@ public:
             end = 0;
         }
         if (end != t.size() || t.empty()) fail(n, what + " must be a number, got \"" + t + "\"");
-        if (v < lo || v > hi) {
+        if (!(v >= lo && v <= hi)) {  // NaN fails too
             std::ostringstream o;
             o << "allowed: " << lo << " to " << hi;
+            fail(n, what + " = " + t + " is out of range", o.str());
+        }
+        return v;
+    }
+    // A probability: 0.01 or 1%.
+    double probability(const YAML::Node& n, const std::string& what, double hi = 1.0) const {
+        const std::string t = text(n, what);
+        const bool percent = !t.empty() && t.back() == '%';
+        double v = 0;
+        size_t end = 0;
+        try {
+            v = std::stod(percent ? t.substr(0, t.size() - 1) : t, &end);
+        } catch (...) {
+            end = 0;
+        }
+        if (t.empty() || end != t.size() - (percent ? 1 : 0))
+            fail(n, what + " must be a probability, got \"" + t + "\"", "e.g. 0.01 or 1%");
+        if (percent) v /= 100.0;
+        if (!(v >= 0.0 && v <= hi)) {
+            std::ostringstream o;
+            o << "a probability from 0 to " << hi << " (" << hi * 100 << "%)";
             fail(n, what + " = " + t + " is out of range", o.str());
         }
         return v;

@@ -30,7 +30,9 @@ public:
     T& operator[](uint32_t i) { return items_[i]; }
     const T& operator[](uint32_t i) const { return items_[i]; }
     size_t live() const { return items_.size() - 1 - free_.size(); }
-    size_t memory_bytes() const { return items_.capacity() * sizeof(T) + free_.capacity() * sizeof(uint32_t); }
+    size_t memory_bytes() const {
+        return items_.capacity() * sizeof(T) + free_.capacity() * sizeof(uint32_t);
+    }
 
 private:
     std::vector<T> items_;

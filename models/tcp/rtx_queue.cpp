@@ -9,7 +9,8 @@ uint16_t segments_in(uint32_t start, uint32_t end, uint32_t mss) {
     return static_cast<uint16_t>(std::max<uint32_t>(1, (len + mss - 1) / mss));
 }
 
-uint32_t rtx_append(ChunkPool& pool, RtxQueue& q, uint32_t start, uint32_t end, uint16_t segs, sim::Time xmit) {
+uint32_t rtx_append(ChunkPool& pool, RtxQueue& q, uint32_t start, uint32_t end, uint16_t segs,
+                    sim::Time xmit) {
     const uint32_t i = pool.allocate();
     SentChunk& c = pool[i];
     c.start = start;

@@ -43,7 +43,8 @@ struct RtxQueue {
 uint16_t segments_in(uint32_t start, uint32_t end, uint32_t mss);
 
 // Appends a chunk sent at `xmit`; returns its index.
-uint32_t rtx_append(ChunkPool& pool, RtxQueue& q, uint32_t start, uint32_t end, uint16_t segs, sim::Time xmit);
+uint32_t rtx_append(ChunkPool& pool, RtxQueue& q, uint32_t start, uint32_t end, uint16_t segs,
+                    sim::Time xmit);
 // Splits chunk `i` at `at` (start < at < end); the back part keeps the tags and is returned.
 uint32_t rtx_split(ChunkPool& pool, RtxQueue& q, uint32_t i, uint32_t at, uint32_t mss);
 // Frees every chunk.

@@ -20,21 +20,36 @@ std::string ms(uint32_t us) {
     return buf;
 }
 
-// ss -i's line for one connection (iproute2 misc/ss.c tcp_show_info, in its order).
+// ss -i's line for one connection (iproute2 misc/ss.c tcp_stats_print(), in its order; a
+// figure is printed only when it is non-zero, as ss does).
 std::string info_line(const TcpConn& c, const TcpProfile& p) {
     const TcpInfo i = c.info();
-    std::string out = "\t " + std::string(to_string(p.sysctl.tcp_congestion_control));
+    std::string out = "\t";
+    if (i.sack_ok) out += " sack";
+    out += " " + std::string(to_string(p.sysctl.tcp_congestion_control));
+    if (i.wscale_ok) out += " wscale:" + std::to_string(i.snd_wscale) + "," + std::to_string(i.rcv_wscale);
     out += " rto:" + ms(i.rto_us);
     if (i.backoff != 0) out += " backoff:" + std::to_string(i.backoff);
     if (i.rtt_us != 0) out += " rtt:" + ms(i.rtt_us) + "/" + ms(i.rttvar_us);
     if (i.ato_us != 0) out += " ato:" + ms(i.ato_us);
     out += " mss:" + std::to_string(net::kMss) + " rcvmss:" + std::to_string(i.rcv_mss);
+    out += " advmss:" + std::to_string(net::kMss);
     out += " cwnd:" + std::to_string(i.cwnd);
     if (i.ssthresh < 0xFFFF) out += " ssthresh:" + std::to_string(i.ssthresh);
-    if (i.retransmits != 0 || i.total_retrans != 0)
-        out += " retrans:" + std::to_string(i.retransmits) + "/" + std::to_string(i.total_retrans);
     out += " lastsnd:" + std::to_string(i.since_send.ns() / 1'000'000) +
            " lastrcv:" + std::to_string(i.since_receive.ns() / 1'000'000);
+    if (i.unacked != 0) out += " unacked:" + std::to_string(i.unacked);
+    if (i.retrans_out != 0 || i.total_retrans != 0)
+        out += " retrans:" + std::to_string(i.retrans_out) + "/" + std::to_string(i.total_retrans);
+    if (i.lost_out != 0) out += " lost:" + std::to_string(i.lost_out);
+    if (i.sacked_out != 0) out += " sacked:" + std::to_string(i.sacked_out);
+    if (i.reordering != 3) out += " reordering:" + std::to_string(i.reordering);
+    if (i.rcv_rtt_us != 0) out += " rcv_rtt:" + ms(i.rcv_rtt_us);
+    if (i.rcv_space != 0) out += " rcv_space:" + std::to_string(i.rcv_space);
+    if (i.rcv_ssthresh != 0) out += " rcv_ssthresh:" + std::to_string(i.rcv_ssthresh);
+    if (i.min_rtt_us != 0) out += " minrtt:" + ms(i.min_rtt_us);
+    if (i.snd_wnd != 0) out += " snd_wnd:" + std::to_string(i.snd_wnd);
+    if (i.rcv_wnd != 0) out += " rcv_wnd:" + std::to_string(i.rcv_wnd);
     return out;
 }
 

@@ -3,8 +3,10 @@
 // Columns State, Recv-Q, Send-Q, Local Address:Port, Peer Address:Port with ss's state names
 // (ESTAB, SYN-SENT, TIME-WAIT, ...). For a listener Recv-Q is the accept queue and Send-Q the
 // backlog; otherwise Recv-Q is what the application has not read and Send-Q what it wrote that
-// is not acknowledged. -i adds a line per connection from TCP_INFO (congestion control, rto,
-// backoff, rtt/rttvar, ato, mss, rcvmss, cwnd, ssthresh, retrans, lastsnd, lastrcv).
+// is not acknowledged. -i adds a line per connection from TCP_INFO (sack, congestion control,
+// wscale, rto, backoff, rtt/rttvar, ato, mss, rcvmss, advmss, cwnd, ssthresh, lastsnd,
+// lastrcv, unacked, retrans, lost, sacked, reordering, rcv_rtt, rcv_space, rcv_ssthresh,
+// minrtt, snd_wnd, rcv_wnd).
 // Sockets are listed listeners first, then by local and peer address (the kernel lists them in
 // hash-table order).
 #pragma once

@@ -189,6 +189,8 @@ TcpInfo TcpConn::info() const {
     i.retransmits = backoff_;
     i.total_retrans = retransmissions_;
     i.retrans_out = retrans_out_;
+    i.unacked = packets_out_;
+    i.min_rtt_us = min_rtt_us_ == UINT32_MAX ? 0 : min_rtt_us_;
     i.lost_out = lost_out_;
     i.sacked_out = sacked_out_;
     i.reordering =

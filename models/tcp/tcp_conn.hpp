@@ -88,6 +88,8 @@ struct TcpInfo {
     uint32_t rcv_mss = 0;
     uint64_t send_queue = 0;  // bytes written and not acknowledged (ss's Send-Q)
     sim::Duration since_send, since_receive;
+    uint32_t unacked = 0;  // packets_out
+    uint32_t min_rtt_us = 0;
     uint32_t retrans_out = 0;  // segments retransmitted and not yet acknowledged (ss retrans:a/)
     uint32_t lost_out = 0, sacked_out = 0, reordering = 3;
     uint8_t snd_wscale = 0, rcv_wscale = 0;

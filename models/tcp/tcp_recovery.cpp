@@ -131,7 +131,8 @@ uint32_t TcpConn::ssthresh_on_loss() const {
     // ca_ops->ssthresh(): Reno halves (tcp_reno_ssthresh), CUBIC keeps 717/1024
     // (tcp_cubic.c, beta); bbr reduces like CUBIC until its own model exists.
     const uint32_t w = cwnd_;
-    if (stack_.sysctl().tcp_congestion_control == CongestionControl::Reno) return std::max<uint32_t>(w >> 1, 2);
+    if (stack_.sysctl().tcp_congestion_control == CongestionControl::Reno)
+        return std::max<uint32_t>(w >> 1, 2);
     return std::max<uint32_t>(w * 717 / 1024, 2);
 }
 
@@ -178,11 +179,11 @@ void TcpConn::process_ack(const Packet& p) {
     if (LossState* ls = loss_if(); ls != nullptr && ls->tlp_high_seq != 0) process_tlp_ack(ack, ev);
     const bool not_dup = ev.snd_una_advanced || ev.data || ev.win_update;
     const bool dubious = !not_dup || ev.data_sacked || ev.dsack || ca_state() != 0;
-    if (dubious && packets_out_ + (seq_gt(ack, prior_snd_una) ? 1u : 0u) > 0) fastretrans_alert(prior_snd_una, ev);
+    if (dubious && packets_out_ + (seq_gt(ack, prior_snd_una) ? 1u : 0u) > 0)
+        fastretrans_alert(prior_snd_una, ev);
     if (ev.set_xmit_timer) {
         if (!schedule_loss_probe(true)) rearm_rto();
-    } else if (packets_out_ == 0 &&
-               (timer_mode_ == TimerMode::Rto || timer_mode_ == TimerMode::Probe)) {
+    } else if (packets_out_ == 0 && (timer_mode_ == TimerMode::Rto || timer_mode_ == TimerMode::Probe)) {
         rearm_rto();
     }
     // tcp_cong_control(): PRR while reducing, else growth.
@@ -199,7 +200,8 @@ void TcpConn::process_ack(const Packet& p) {
                 cwnd_ = std::min(cwnd_ + acked_sacked, std::max(ssthresh_, cwnd_ + 1));
                 // One ACK train stands for several ACKs, and Linux checks the limit at each: a
                 // sender that was not window-limited stops at twice what it had out.
-                if (!is_cwnd_limited_) cwnd_ = std::min<uint32_t>(cwnd_, std::max(old_cwnd, 2u * max_packets_out_));
+                if (!is_cwnd_limited_)
+                    cwnd_ = std::min<uint32_t>(cwnd_, std::max(old_cwnd, 2u * max_packets_out_));
             } else {
                 cwnd_ += 1;  // congestion avoidance: one segment per acknowledged train
             }
@@ -214,7 +216,8 @@ void TcpConn::process_ack(const Packet& p) {
         if (retrans_out_ == 0 && state != CaState::Loss) retrans_stamp_ = sim::Time{};
     }
     // A zero window that opened: tcp_ack_probe().
-    if (timer_mode_ == TimerMode::Probe0 && seq_le(std::min(app_end_, snd_nxt_ + net::kMss), snd_una_ + snd_wnd_)) {
+    if (timer_mode_ == TimerMode::Probe0 &&
+        seq_le(std::min(app_end_, snd_nxt_ + net::kMss), snd_una_ + snd_wnd_)) {
         rtx_timer_.disarm();
         timer_mode_ = TimerMode::None;
         backoff_ = 0;
@@ -265,13 +268,14 @@ void TcpConn::sacktag(const net::SackInfo& sack, uint32_t ack, AckEvent& ev) {
     size_t first = 0;
     const net::SackBlock b0 = sack.blocks[0];
     // tcp_check_dsack(): the first block below the cumulative ACK, or inside the second.
-    const bool dsack = seq_lt(b0.start, ack) ||
-                       (sack.count > 1 && seq_le(b0.end, sack.blocks[1].end) && seq_ge(b0.start, sack.blocks[1].start));
+    const bool dsack = seq_lt(b0.start, ack) || (sack.count > 1 && seq_le(b0.end, sack.blocks[1].end) &&
+                                                 seq_ge(b0.start, sack.blocks[1].start));
     if (dsack) {
         first = 1;
         ev.dsack = true;
         if (b0.end - b0.start <= net::kMss && ls.tlp_high_seq == b0.end) ev.dsack_tlp = true;
-        else if (ls.reord_seen != 0) ls.reo_wnd_steps = static_cast<uint8_t>(std::min(255, ls.reo_wnd_steps + 1));
+        else if (ls.reord_seen != 0)
+            ls.reo_wnd_steps = static_cast<uint8_t>(std::min(255, ls.reo_wnd_steps + 1));
         // A D-SACKed retransmission is no longer in flight.
         for (uint32_t i = rtx_.head; i != 0; i = pool[i].next) {
             SentChunk& c = pool[i];
@@ -382,7 +386,8 @@ void TcpConn::clean_rtx_queue(uint32_t ack, AckEvent& ev) {
     }
     if (!sack_ok_ && sacked_out_ > 0 && ev.acked_segs > 0) {
         // tcp_remove_reno_sacks(): duplicate ACKs that the cumulative ACK now explains.
-        sacked_out_ = ev.acked_segs - 1 >= sacked_out_ ? 0 : static_cast<uint16_t>(sacked_out_ - (ev.acked_segs - 1));
+        sacked_out_ =
+            ev.acked_segs - 1 >= sacked_out_ ? 0 : static_cast<uint16_t>(sacked_out_ - (ev.acked_segs - 1));
     }
     if (ev.acked_segs > 0) ev.set_xmit_timer = true;
     // tcp_ack_update_rtt(): the first newly acknowledged segment, else the SACKed one.
@@ -451,7 +456,8 @@ bool TcpConn::rack_detect_loss(uint32_t& reo_timeout_us, bool from_timer) {
     const uint32_t reo_wnd = rack_reo_wnd_us();
     // The reordering window is zero through the DUPTHRESH shortcut: these are the classic
     // "three duplicate ACKs".
-    const bool dupthresh = !from_timer && reo_wnd == 0 && ls.reord_seen == 0 && ls.ca_state < CaState::Recovery;
+    const bool dupthresh =
+        !from_timer && reo_wnd == 0 && ls.reord_seen == 0 && ls.ca_state < CaState::Recovery;
     const sim::Time now = stack_.sim().now();
     reo_timeout_us = 0;
     bool marked = false;
@@ -523,7 +529,8 @@ void TcpConn::fastretrans_alert(uint32_t prior_snd_una, AckEvent& ev) {
     const bool dup = !ev.snd_una_advanced && !ev.data && !ev.win_update && !ev.dsack;
     if (!sack_ok_ && dup && ls.ca_state != CaState::Loss) {
         // tcp_add_reno_sack(): a duplicate ACK stands for one segment that arrived.
-        sacked_out_ = static_cast<uint16_t>(std::min<uint32_t>(sacked_out_ + 1, packets_out_ > 0 ? packets_out_ - 1 : 0));
+        sacked_out_ = static_cast<uint16_t>(
+            std::min<uint32_t>(sacked_out_ + 1, packets_out_ > 0 ? packets_out_ - 1 : 0));
     }
     // Leaving a reduction once the recovery point is acknowledged.
     if ((ls.ca_state == CaState::Cwr || ls.ca_state == CaState::Recovery) && seq_ge(snd_una_, ls.high_seq)) {
@@ -539,9 +546,7 @@ void TcpConn::fastretrans_alert(uint32_t prior_snd_una, AckEvent& ev) {
         }
     }
     switch (ls.ca_state) {
-        case CaState::Recovery:
-            identify_packet_loss();
-            break;
+        case CaState::Recovery: identify_packet_loss(); break;
         case CaState::Loss:
             identify_packet_loss();
             if (seq_ge(snd_una_, ls.high_seq)) ls.ca_state = CaState::Open;  // tcp_process_loss()
@@ -551,7 +556,8 @@ void TcpConn::fastretrans_alert(uint32_t prior_snd_una, AckEvent& ev) {
             if (lost_out_ == 0) {
                 // tcp_try_to_open() / tcp_try_keep_open().
                 if (ls.ca_state != CaState::Cwr) {
-                    const CaState next = (sacked_out_ + lost_out_ + retrans_out_) != 0 ? CaState::Disorder : CaState::Open;
+                    const CaState next =
+                        (sacked_out_ + lost_out_ + retrans_out_) != 0 ? CaState::Disorder : CaState::Open;
                     if (next != ls.ca_state) {
                         ls.ca_state = next;
                         ls.high_seq = snd_nxt_;
@@ -712,7 +718,8 @@ void TcpConn::rearm_rto() {
     // tcp_rearm_rto(): the RTO counts from the oldest unacknowledged segment's last send when
     // a probe or the reordering timer held the slot.
     if (packets_out_ == 0) {
-        if (timer_mode_ == TimerMode::Rto || timer_mode_ == TimerMode::Probe || timer_mode_ == TimerMode::ReoTimeout) {
+        if (timer_mode_ == TimerMode::Rto || timer_mode_ == TimerMode::Probe ||
+            timer_mode_ == TimerMode::ReoTimeout) {
             rtx_timer_.disarm();
             timer_mode_ = TimerMode::None;
         }
@@ -813,7 +820,8 @@ void TcpConn::enter_loss() {
     }
     cwnd_ = packets_in_flight() + 1;
     if (ls.ca_state <= CaState::Disorder && sacked_out_ >= stack_.sysctl().tcp_reordering)
-        ls.reordering = std::min<uint32_t>(ls.reordering, static_cast<uint32_t>(stack_.sysctl().tcp_reordering));
+        ls.reordering =
+            std::min<uint32_t>(ls.reordering, static_cast<uint32_t>(stack_.sysctl().tcp_reordering));
     ls.ca_state = CaState::Loss;
     ls.high_seq = snd_nxt_;
     ls.tlp_high_seq = 0;
@@ -916,7 +924,8 @@ void TcpConn::ofo_queue(bool& eof, uint32_t& bytes) {
     }
 }
 
-void TcpConn::data_queue_segment(uint32_t seq, uint32_t len, bool fin, uint32_t msg, bool& eof, uint32_t& bytes) {
+void TcpConn::data_queue_segment(uint32_t seq, uint32_t len, bool fin, uint32_t msg, bool& eof,
+                                 uint32_t& bytes) {
     // tcp_data_queue() for one segment when out-of-order data exists or is arriving.
     const uint32_t end = seq + len;
     if (len > 0 && receive_window() == 0 && seq == rcv_nxt_) {
@@ -945,7 +954,8 @@ void TcpConn::data_queue_segment(uint32_t seq, uint32_t len, bool fin, uint32_t 
             rcv_nxt_ = end;
             bytes += new_len;
             stack_.deliver_scratch_.push_back({new_len, msg});
-            data_received(new_len, static_cast<uint8_t>(std::max<uint32_t>(1, (new_len + net::kMss - 1) / net::kMss)));
+            data_received(new_len,
+                          static_cast<uint8_t>(std::max<uint32_t>(1, (new_len + net::kMss - 1) / net::kMss)));
         }
         if (fin && !peer_fin_) receive_fin(eof);
         if (had_ooo) {

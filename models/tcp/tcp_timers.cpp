@@ -73,6 +73,8 @@ void TcpConn::retransmit_syn() {
         }
         ++syn_tries_;
         ++total_rto_;
+        ++stack_.counters_.timeouts;  // tcp_retransmit_timer() counts TCPTimeouts for SYNs too
+        stack_.counters_.timeout_at.note(stack_.sim().now());
         count_syn_retransmit();
         emit(flag::kSyn, iss_);
         // tcp_retransmit_timer(): the first tcp_syn_linear_timeouts RTOs keep 1 s; then the
@@ -90,6 +92,7 @@ void TcpConn::retransmit_syn() {
         return;
     }
     ++syn_tries_;
+    ++stack_.counters_.timeouts;  // tcp_syn_ack_timeout()
     count_syn_retransmit();
     emit(flag::kSyn | flag::kAck, iss_);
     const Jiffies next = std::min(clk.from_duration(sim::s(1)) << syn_tries_, clk.from_duration(sim::s(120)));

@@ -154,10 +154,12 @@ void TcpConn::init_buffer_space() {
 }
 
 void TcpConn::sndbuf_expand() {
-    const uint32_t segs = std::max({stack_.profile().initial_cwnd, cwnd_, loss_if() ? loss_if()->reordering + 1 : 4});
+    const uint32_t segs =
+        std::max({stack_.profile().initial_cwnd, cwnd_, loss_if() ? loss_if()->reordering + 1 : 4});
     const uint32_t factor = stack_.sysctl().tcp_congestion_control == CongestionControl::Bbr ? 3 : 2;
     const uint64_t sndmem = uint64_t{factor} * segs * kSndMemPerMss;
-    if (sndbuf_ < sndmem) sndbuf_ = static_cast<uint32_t>(std::min<uint64_t>(sndmem, stack_.sysctl().tcp_wmem[2]));
+    if (sndbuf_ < sndmem)
+        sndbuf_ = static_cast<uint32_t>(std::min<uint64_t>(sndmem, stack_.sysctl().tcp_wmem[2]));
 }
 
 uint32_t TcpConn::select_window_bytes() const {
@@ -192,6 +194,13 @@ uint16_t TcpConn::select_window() {
     const uint32_t old = rcv_wnd_;
     rcv_wnd_ = win;
     rcv_wup_ = rcv_nxt_;
+    if (win != old)
+        LVS_TRACE(stack_.sim(), stack_.entity(), "tcp.rwnd")
+            .f("conn", id_)
+            .f("rcv_wnd", win)
+            .f("rcv_ssthresh", rcv_ssthresh_)
+            .f("window_clamp", window_clamp_)
+            .f("rcvbuf", rcvbuf_);
     win = std::min<uint32_t>(win, 65535u << rcv_wscale_) >> rcv_wscale_;
     if (win == 0 && old != 0) ++stack_.counters_.zero_window_adverts;
     return static_cast<uint16_t>(win);
@@ -233,7 +242,8 @@ void TcpConn::rcv_space_adjust() {
             uint64_t rcvwin = (uint64_t{copied} << 1) + 16 * kAdvMss;
             const uint64_t grow = rcvwin * (copied - rcvq_space_) / rcvq_space_;
             rcvwin += grow << 1;
-            const uint64_t rcvbuf = std::min<uint64_t>(space_from_win(rcvwin), static_cast<uint64_t>(sys.tcp_rmem[2]));
+            const uint64_t rcvbuf =
+                std::min<uint64_t>(space_from_win(rcvwin), static_cast<uint64_t>(sys.tcp_rmem[2]));
             if (rcvbuf > rcvbuf_) {
                 rcvbuf_ = static_cast<uint32_t>(rcvbuf);
                 window_clamp_ = win_from_space(rcvbuf_);
@@ -249,7 +259,8 @@ void TcpConn::update_send_window(const net::Packet& p) {
     // tcp_ack_update_window() / tcp_may_update_window(): only a newer segment moves the window.
     const uint32_t nwin = uint32_t{p.win} << snd_wscale_;
     const auto after = [](uint32_t a, uint32_t b) { return static_cast<int32_t>(a - b) > 0; };
-    if (after(p.ack, snd_una_) || after(p.seq, snd_wl1_) || (p.seq == snd_wl1_ && (nwin > snd_wnd_ || nwin == 0))) {
+    if (after(p.ack, snd_una_) || after(p.seq, snd_wl1_) ||
+        (p.seq == snd_wl1_ && (nwin > snd_wnd_ || nwin == 0))) {
         snd_wl1_ = p.seq;
         snd_wnd_ = nwin;
     }

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The packet sequences of lessons 12, 13 and 17 as tshark reads them from lvsim's pcaps:
+# The packet sequences of lessons 12, 13, 17 and 21 as tshark reads them from lvsim's pcaps:
 #  - a keep-alive close is three packets: FIN, FIN+ACK from the other side, ACK (experiments 1, 2);
 #  - SYNs into a black hole go out at the measured times (experiment 3 and 3b);
-#  - a killed server sends a FIN then a RST for data; SO_LINGER 0 a lone RST (experiment 6).
+#  - a killed server sends a FIN then a RST for data; SO_LINGER 0 a lone RST (experiment 6);
+#  - a lost segment: SYNs with MSS, SACK-permitted and window scale 7, SACKed duplicate ACKs,
+#    the fast retransmission at the third, and one cumulative ACK after it.
 # usage: check_lesson_pcaps.sh LVSIM SCENARIO_DIR
 set -euo pipefail
 lvsim=$1
@@ -52,4 +54,19 @@ echo "SO_LINGER 0 close: $linger0"
   fail "the killed server's packets differ"
 # SO_LINGER 0: one RST+ACK, no FIN, and the client's send put nothing on the wire.
 [ "$linger0" = "192.168.10.13 0x0014 0" ] || fail "the SO_LINGER 0 close's packets differ"
-echo "check_lesson_pcaps: closes of three packets, SYN retransmissions at the measured times, kill and linger 0"
+
+"$lvsim" run -q "$dir/21-one-lost-segment.yaml" --pcap "$out/21.pcap"
+syn=$(tshark -r "$out/21.pcap" -Y "ip.dst==192.168.10.11 && tcp.flags==0x002" -T fields -e tcp.window_size_value \
+  -e tcp.options.mss_val -e tcp.options.sack_perm -e tcp.options.wscale.shift 2>/dev/null | tr '\t' ' ')
+echo "client SYN (win mss sack_perm wscale): $syn"
+case "$syn" in "64240 1460 "*" 7") ;; *) fail "the SYN's window or options differ" ;; esac
+# The browser's duplicate ACKs toward rs1: cumulative ACK stays at 2921, the SACK block grows.
+dup=$(tshark -r "$out/21.pcap" -Y "ip.dst==192.168.10.11 && tcp.analysis.duplicate_ack" -T fields -e tcp.ack \
+  -e tcp.options.sack_le -e tcp.options.sack_re 2>/dev/null | head -3 | tr '\t' ' ' | paste -sd,)
+echo "first duplicate ACKs (ack sle sre): $dup"
+[ "$dup" = "2921 4381 5841,2921 4381 7301,2921 4381 8761" ] || fail "the SACKed duplicate ACKs differ"
+rexmit=$(tshark -r "$out/21.pcap" -Y "ip.src==192.168.10.11 && tcp.analysis.fast_retransmission" -T fields \
+  -e tcp.seq 2>/dev/null | paste -sd,)
+echo "fast retransmission of seq: $rexmit"
+[ "$rexmit" = "2921" ] || fail "segment 3 (seq 2921) was not fast-retransmitted once"
+echo "check_lesson_pcaps: closes of three packets, SYN retransmissions at the measured times, kill and linger 0, a SACK recovery"
