@@ -1,5 +1,7 @@
 #include "models/tcp/kernel_clock.hpp"
 
+#include <cstdint>
+
 namespace lvs::tcp {
 
 namespace {
@@ -66,17 +68,25 @@ sim::Time KernelClock::fire_time(sim::Time now, Jiffies timeout, bool from_timer
     return time_of(bucket_expiry(j + timeout, clk));
 }
 
+// 64-bit arithmetic while the products fit (centuries of microseconds, months of
+// nanoseconds): the 128-bit division is a library call on the TCP hot path.
+constexpr int64_t kFits = INT64_MAX / 2000;
+
 Jiffies KernelClock::from_us(int64_t us) const {
     if (us <= 0) return 0;
+    if (us < kFits) return static_cast<Jiffies>((us * hz_ + 999'999) / 1'000'000);
     return static_cast<Jiffies>((static_cast<__int128>(us) * hz_ + 999'999) / 1'000'000);
 }
 
 Jiffies KernelClock::from_duration(sim::Duration d) const {
     if (d.ns() <= 0) return 0;
+    if (d.ns() < kFits) return static_cast<Jiffies>((d.ns() * hz_ + kNsPerSec - 1) / kNsPerSec);
     return static_cast<Jiffies>((static_cast<__int128>(d.ns()) * hz_ + kNsPerSec - 1) / kNsPerSec);
 }
 
 sim::Duration KernelClock::duration(Jiffies j) const {
+    if (tick_ns_ != 0 && j < static_cast<Jiffies>(INT64_MAX / tick_ns_))
+        return sim::ns(static_cast<int64_t>(j) * tick_ns_);
     return sim::ns(static_cast<int64_t>(static_cast<__int128>(j) * kNsPerSec / hz_));
 }
 

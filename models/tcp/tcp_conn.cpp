@@ -297,7 +297,7 @@ void TcpConn::arm_rtx(TimerMode mode, Jiffies timeout) {
     stack_.arm_kernel_timer(rtx_timer_, timeout);
 }
 
-void TcpConn::output() {
+void TcpConn::output(bool window_probe) {
     const bool may_send =
         state_ == TcpState::Established || state_ == TcpState::CloseWait ||
         ((state_ == TcpState::FinWait1 || state_ == TcpState::LastAck || state_ == TcpState::Closing) &&
@@ -335,11 +335,18 @@ void TcpConn::output() {
             msg = 0;
         }
         // tcp_snd_wnd_test(): the first segment must fit in the peer's window (and the send
-        // buffer); a longer train is cut to whole segments (tcp_mss_split_point()).
-        if (seq_gt(snd_nxt_ + std::min(len, net::kMss), limit)) break;
-        if (seq_gt(snd_nxt_ + len, limit)) {
-            len = (limit - snd_nxt_) / net::kMss * net::kMss;
-            msg = 0;
+        // buffer); a longer train is cut to whole segments (tcp_mss_split_point()). A window
+        // probe (tcp_write_wakeup()) sends what fits of one segment.
+        if (window_probe) {
+            if (!seq_lt(snd_nxt_, limit)) break;
+            len = std::min({len, net::kMss, limit - snd_nxt_});
+            if (len < end - snd_nxt_) msg = 0;
+        } else {
+            if (seq_gt(snd_nxt_ + std::min(len, net::kMss), limit)) break;
+            if (seq_gt(snd_nxt_ + len, limit)) {
+                len = (limit - snd_nxt_) / net::kMss * net::kMss;
+                msg = 0;
+            }
         }
         // tcp_nagle_check(): a small segment waits while earlier data is unacknowledged.
         if (nagle_ && len < net::kMss && snd_una_ != snd_nxt_ && !fin_queued_) break;
@@ -361,7 +368,8 @@ void TcpConn::output() {
         if (seq_gt(snd_nxt_, snd_max_)) snd_max_ = snd_nxt_;
         last_send_ = now;
         sent = true;
-        rearm = rearm || first || timer_mode_ == TimerMode::Probe;
+        rearm = rearm || first || timer_mode_ == TimerMode::Probe || window_probe;
+        if (window_probe) break;
     }
     if (fin_queued_ && !fin_sent_ && snd_nxt_ == app_end_ && state_ != TcpState::Established &&
         state_ != TcpState::CloseWait) {

@@ -105,7 +105,7 @@ struct RetransmitCounts {
     uint64_t dupack = 0;  // fast retransmit after the DUPTHRESH shortcut (>= reordering SACKed)
     uint64_t rack = 0;    // RACK: a later segment was delivered and the reordering window passed
     uint64_t tlp = 0;     // tail-loss probe retransmissions
-    uint64_t rto = 0;     // after a retransmission timeout (the head, then slow start)
+    uint64_t rto = 0;     // after a retransmission timeout (the head, then slow start; SYNs too)
     uint64_t total() const { return dupack + rack + tlp + rto; }
 };
 
@@ -192,7 +192,7 @@ private:
     bool apply(TcpEvent e);  // applies the table's transition if there is one
     void emit(uint8_t flags, uint32_t seq, uint32_t len = 0, uint8_t segs = 1, uint32_t msg = 0);
     void send_ack();
-    void output();  // sends what the windows allow, then FIN if due
+    void output(bool window_probe = false);  // sends what the windows allow, then FIN if due
     void send_fin();
     void arm_rtx(TimerMode mode, Jiffies timeout);
     void on_rtx_timer();

@@ -55,7 +55,7 @@ struct TcpCounters {
     uint64_t loss_probes = 0;            // tail-loss probes (TcpExtTCPLossProbes)
     uint64_t loss_probe_recoveries = 0;  // TcpExtTCPLossProbeRecovery
     uint64_t keepalive_probes = 0;
-    RetransmitCounts retransmits_by;   // by mechanism (sums to `retransmits` but for SYNs)
+    RetransmitCounts retransmits_by;   // by mechanism (sums to `retransmits`; SYNs count as rto)
     uint64_t recoveries = 0;           // fast recoveries entered (TcpExtTCPSackRecovery + Reno)
     uint64_t timeouts = 0;             // RTOs (TcpExtTCPTimeouts)
     uint64_t ooo_segments = 0;         // segments queued out of order (TcpExtTCPOFOQueue)

@@ -102,6 +102,7 @@ void TcpConn::retransmit_syn() {
 void TcpConn::count_syn_retransmit() {
     ++retransmissions_;
     ++stack_.counters_.retransmits;
+    ++stack_.counters_.retransmits_by.rto;  // a SYN or SYN+ACK sent again when its timer ran out
     stack_.counters_.retransmit_at.note(stack_.sim().now());
 }
 

@@ -295,7 +295,8 @@ void TcpConn::send_probe0() {
     }
     ++stack_.counters_.zero_window_probes;
     if (static_cast<int32_t>(snd_nxt_ - (snd_una_ + snd_wnd_)) < 0) {
-        output();  // the window opened a little: real data, at most a segment
+        timer_mode_ = TimerMode::None;
+        output(true);  // the window opened a little: what fits of a segment, then the RTO
         if (packets_out_ != 0) return;
     } else {
         emit(flag::kAck, snd_una_ - 1);  // tcp_xmit_probe_skb(): a bare ACK below the window

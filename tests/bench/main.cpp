@@ -27,7 +27,7 @@ void usage(std::FILE* out) {
         "  hold [--n N] [--events E] [--seed S]\n"
         "      the hold model: N pending events, each firing schedules one successor at\n"
         "      now + Exp(1 s); default N in {1e3, 1e5, 1e6}, 10 million events each.\n"
-        "  tcp [--conns-per-client N] [--seconds S]\n"
+        "  tcp [--conns-per-client N] [--seconds S] [--loss P]\n"
         "      10,000 keep-alive TCP connections (100 clients x 100, 10 servers, 20 ms RTT),\n"
         "      a 200 B request and a 2 kB response per connection per second for 60 s.\n"
         "  farm [--clients N] [--seconds S]\n"

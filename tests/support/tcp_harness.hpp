@@ -90,6 +90,25 @@ struct TwoHosts {
     net::Endpoint server_ep(net::Port port = 80) const { return {Ipv4::of(10, 0, 0, 2), port}; }
 };
 
+// A client connected to a server that answers every message with `reply_bytes`, one second
+// after the start (the handshake done).
+struct ClientServer {
+    RecordingApp server_app, client_app;
+    ClientServer(TwoHosts& h, uint32_t reply_bytes) {
+        server_app.sim = client_app.sim = &h.sim;
+        server_app.reply_bytes = reply_bytes;
+        h.server.tcp().listen({Ipv4(), 80}, 128, &server_app);
+        h.client.tcp().connect(Ipv4::of(10, 0, 0, 1), h.server_ep(), &client_app, 0);
+        h.sim.run_until(at(s(1)));
+    }
+    // The client sends one request of `bytes`.
+    void request(uint32_t bytes = 300) {
+        net::AppMessage req;
+        req.bytes = bytes;
+        client_app.conn->send(req);
+    }
+};
+
 // A node that records every packet it receives and can send hand-made ones.
 struct RawPeer : net::Node {
     net::Network& net;

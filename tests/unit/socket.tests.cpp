@@ -5,6 +5,7 @@
 
 #include "models/socket/program.hpp"
 #include "models/tcp/ss.hpp"
+#include "support/socket_steps.hpp"
 #include "support/tcp_harness.hpp"
 
 using namespace lvs;
@@ -13,28 +14,6 @@ using sock::Op;
 using sock::Step;
 
 namespace {
-
-Step step(Op op, std::string text = {}) {
-    Step s;
-    s.op = op;
-    s.text = text.empty() ? std::string(sock::to_string(op)) : text;
-    return s;
-}
-Step send(uint32_t bytes) {
-    Step s = step(Op::Send);
-    s.bytes = bytes;
-    return s;
-}
-Step sleep_for(Duration d) {
-    Step s = step(Op::Sleep);
-    s.duration = d;
-    return s;
-}
-Step recv_for(std::optional<Duration> timeout = std::nullopt) {
-    Step s = step(Op::Recv);
-    s.timeout = timeout;
-    return s;
-}
 
 // A client program against a server program, 20 ms apart.
 struct Pair {

@@ -49,19 +49,13 @@ DropCase run_drop(uint32_t nth, const tcp::TcpProfile& prof = tcp::linux6_profil
     TwoHosts h(ms(20), prof);
     WireLog wire(h.sim);
     h.net.add_tap(&wire);
-    RecordingApp server_app, client_app;
-    server_app.sim = client_app.sim = &h.sim;
-    server_app.reply_bytes = kSegs * net::kMss;
-    h.server.tcp().listen({Ipv4(), 80}, 128, &server_app);
-    h.client.tcp().connect(Ipv4::of(10, 0, 0, 1), h.server_ep(), &client_app, 0);
-    h.sim.run_until(at(s(1)));
+    ClientServer c(h, kSegs * net::kMss);
+    RecordingApp &server_app = c.server_app, &client_app = c.client_app;
     REQUIRE(client_app.conn != nullptr);
     if (nth != 0) h.net.add_drop_rule({h.client.node(), true, 0, nth, 0, "test"});
     DropCase r;
     r.request_sent = h.sim.now();
-    net::AppMessage req;
-    req.bytes = 300;
-    client_app.conn->send(req);
+    c.request();
     uint32_t want = kSegs * net::kMss;
     h.sim.run_until(at(s(3)));
     h.net.remove_tap(&wire);
@@ -75,7 +69,8 @@ DropCase run_drop(uint32_t nth, const tcp::TcpProfile& prof = tcp::linux6_profil
     r.completed = client_app.times.back();
     r.srtt = server_app.conn->srtt();
     for (const auto& row : wire.rows) {
-        if (row.from == h.server.node() && row.p.len > 0 && r.response_sent == Time{}) r.response_sent = row.at;
+        if (row.from == h.server.node() && row.p.len > 0 && r.response_sent == Time{})
+            r.response_sent = row.at;
         if (row.from == h.client.node() && row.p.len == 0 && !row.p.syn() && row.at > r.response_sent &&
             r.response_sent != Time{} && (r.retransmitted == Time{} || row.at <= r.retransmitted)) {
             ++r.dupacks;
@@ -98,13 +93,15 @@ SCENARIO("one lost segment of an 8-segment response: the mechanism that repairs 
 
     GIVEN("the first segment is lost") {
         const DropCase r = run_drop(1);
-        THEN("tcp_data_queue_ofo() queues segments 2-8 and __tcp_ack_snd_check() sends a SACK "
-             "duplicate ACK for each of the first three at once (then compresses the rest)") {
+        THEN(
+            "tcp_data_queue_ofo() queues segments 2-8 and __tcp_ack_snd_check() sends a SACK "
+            "duplicate ACK for each of the first three at once (then compresses the rest)") {
             CHECK(r.sacked_dupacks >= 3);
         }
-        THEN("at the third, sacked_out reaches tp->reordering: tcp_rack_reo_wnd() is 0 (the "
-             "DUPTHRESH shortcut), tcp_rack_detect_loss() marks segment 1 lost, "
-             "tcp_enter_recovery() and tcp_xmit_retransmit_queue() retransmit it at once") {
+        THEN(
+            "at the third, sacked_out reaches tp->reordering: tcp_rack_reo_wnd() is 0 (the "
+            "DUPTHRESH shortcut), tcp_rack_detect_loss() marks segment 1 lost, "
+            "tcp_enter_recovery() and tcp_xmit_retransmit_queue() retransmit it at once") {
             CHECK(r.by.dupack == 1);
             CHECK(r.by.rack + r.by.tlp + r.by.rto == 0);
             CHECK(r.recoveries == 1);
@@ -115,8 +112,9 @@ SCENARIO("one lost segment of an 8-segment response: the mechanism that repairs 
     }
     GIVEN("a middle segment (the 4th) is lost") {
         const DropCase r = run_drop(4);
-        THEN("segments 5-8 arrive out of order: three SACKed duplicate ACKs, the same fast "
-             "retransmit (tcp_rack_detect_loss() with reo_wnd 0, tcp_enter_recovery())") {
+        THEN(
+            "segments 5-8 arrive out of order: three SACKed duplicate ACKs, the same fast "
+            "retransmit (tcp_rack_detect_loss() with reo_wnd 0, tcp_enter_recovery())") {
             CHECK(r.sacked_dupacks >= 3);
             CHECK(r.by.dupack == 1);
             CHECK(r.by.rack + r.by.tlp + r.by.rto == 0);
@@ -125,9 +123,10 @@ SCENARIO("one lost segment of an 8-segment response: the mechanism that repairs 
     }
     GIVEN("the second-to-last segment is lost") {
         const DropCase r = run_drop(kSegs - 1);
-        THEN("one SACKed duplicate ACK (segment 8): sacked_out 1 < 3, so tcp_rack_reo_wnd() is "
-             "min_rtt/4; tcp_rack_mark_lost() arms the reordering timer (+2 ms), and "
-             "tcp_rack_reo_timeout() marks segment 7 lost and retransmits it") {
+        THEN(
+            "one SACKed duplicate ACK (segment 8): sacked_out 1 < 3, so tcp_rack_reo_wnd() is "
+            "min_rtt/4; tcp_rack_mark_lost() arms the reordering timer (+2 ms), and "
+            "tcp_rack_reo_timeout() marks segment 7 lost and retransmits it") {
             CHECK(r.sacked_dupacks >= 1);
             CHECK(r.by.rack == 1);
             CHECK(r.by.dupack + r.by.tlp + r.by.rto == 0);
@@ -141,9 +140,10 @@ SCENARIO("one lost segment of an 8-segment response: the mechanism that repairs 
     }
     GIVEN("the last segment is lost") {
         const DropCase r = run_drop(kSegs);
-        THEN("no duplicate ACK comes (segments 1-7 are in order); tcp_schedule_loss_probe() armed "
-             "the probe for 2 SRTT + TCP_RTO_MIN (one segment out), capped by the RTO; "
-             "tcp_send_loss_probe() retransmits segment 8, which completes the response") {
+        THEN(
+            "no duplicate ACK comes (segments 1-7 are in order); tcp_schedule_loss_probe() armed "
+            "the probe for 2 SRTT + TCP_RTO_MIN (one segment out), capped by the RTO; "
+            "tcp_send_loss_probe() retransmits segment 8, which completes the response") {
             CHECK(r.sacked_dupacks == 0);
             CHECK(r.by.tlp == 1);
             CHECK(r.by.dupack + r.by.rack + r.by.rto == 0);

@@ -1,0 +1,94 @@
+// Lossy links: independent loss per segment, Gilbert-Elliott bursts (netem's gemodel), loss
+// inside a train, deterministic drop rules, and the per-link counters.
+#include <catch2/catch.hpp>
+
+#include "support/tcp_harness.hpp"
+
+using namespace lvs;
+using namespace lvs::testing;
+
+namespace {
+
+struct LossyPair {
+    Simulator sim{11};
+    net::Network net{sim};
+    RawPeer a{net, "a", Ipv4::of(10, 0, 0, 1)};
+    RawPeer b{net, "b", Ipv4::of(10, 0, 0, 2)};
+    explicit LossyPair(const net::LinkSpec& spec) { net.add_link(a.node, b.node, spec); }
+    net::Packet segment(uint32_t seq, uint32_t len = 100, uint8_t segs = 1) const {
+        net::Packet p;
+        p.saddr = Ipv4::of(10, 0, 0, 1).value();
+        p.daddr = Ipv4::of(10, 0, 0, 2).value();
+        p.sport = 1000;
+        p.dport = 80;
+        p.seq = seq;
+        p.len = len;
+        p.segs = segs;
+        p.flags = net::tcpflag::kAck;
+        return p;
+    }
+};
+
+}  // namespace
+
+SCENARIO("Gilbert-Elliott loss: bursts as long as 1/r, a long-run rate of p/(p+r)", "[net][loss]") {
+    net::LinkSpec spec{us(10), 1'000'000'000, 0.0, {0.01, 0.25, 1.0, 0.0}};
+    LossyPair t(spec);
+    const uint32_t n = 200'000;
+    for (uint32_t i = 0; i < n; ++i) {
+        t.a.inject(t.segment(i));
+        t.sim.run_until(t.sim.now() + us(2));
+    }
+    t.sim.run_until(t.sim.now() + ms(1));
+    std::vector<bool> got(n, false);
+    for (const net::Packet& p : t.b.got) got[p.seq] = true;
+    uint64_t lost = 0, bursts = 0;
+    for (uint32_t i = 0; i < n; ++i) {
+        if (got[i]) continue;
+        ++lost;
+        if (i == 0 || got[i - 1]) ++bursts;
+    }
+    const double rate = double(lost) / n;
+    CHECK(rate == Approx(0.01 / 0.26).epsilon(0.1));                   // 3.8 %
+    CHECK(double(lost) / double(bursts) == Approx(4.0).epsilon(0.1));  // mean burst 1/r
+    CHECK(t.net.link_stats()[0][0].lost == lost);
+    CHECK(t.net.link_stats()[0][0].frames == n);
+}
+
+SCENARIO("loss inside a train: the survivors arrive as trains of their own", "[net][loss]") {
+    LossyPair t(net::LinkSpec{us(10), 1'000'000'000, 0.0, {}});
+    // Drop the 3rd segment of an 8-segment train going to b.
+    t.net.add_drop_rule({t.b.node, true, 0, 3, 0, "test"});
+    t.a.inject(t.segment(1000, 8 * net::kMss, 8));
+    t.sim.run_until(at(ms(5)));
+    REQUIRE(t.b.got.size() == 2);
+    CHECK(t.b.got[0].seq == 1000);
+    CHECK(t.b.got[0].len == 2 * net::kMss);
+    CHECK(t.b.got[0].segs == 2);
+    CHECK(t.b.got[1].seq == 1000 + 3 * net::kMss);
+    CHECK(t.b.got[1].len == 5 * net::kMss);
+    CHECK(t.b.got[1].segs == 5);
+    CHECK(t.b.at[0] < t.b.at[1]);  // the first run's last segment arrives first
+    CHECK(t.net.link_stats()[0][0].dropped == 1);
+    THEN("a rule fires once") {
+        t.a.inject(t.segment(50000, 8 * net::kMss, 8));
+        t.sim.run_until(at(ms(10)));
+        CHECK(t.b.got.size() == 3);
+        CHECK(t.b.got[2].segs == 8);
+    }
+}
+
+SCENARIO("independent loss draws per segment: an 8-segment train loses about 8 times as often as one segment",
+         "[net][loss]") {
+    LossyPair t(net::LinkSpec{us(10), 1'000'000'000, 0.01, {}});
+    const uint32_t trains = 20'000;
+    for (uint32_t i = 0; i < trains; ++i) {
+        t.a.inject(t.segment(i * 8 * net::kMss, 8 * net::kMss, 8));
+        t.sim.run_until(t.sim.now() + us(200));
+    }
+    t.sim.run_until(t.sim.now() + ms(1));
+    uint64_t bytes = 0;
+    for (const net::Packet& p : t.b.got) bytes += p.len;
+    const double seg_loss = 1.0 - double(bytes) / double(uint64_t{trains} * 8 * net::kMss);
+    CHECK(seg_loss == Approx(0.01).epsilon(0.1));
+}
