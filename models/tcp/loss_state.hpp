@@ -46,7 +46,10 @@ struct LossState {
     uint32_t rack_end_seq = 0;
     uint32_t rack_rtt_us = 0;
     uint8_t reo_wnd_steps = 1;
+    uint8_t reo_wnd_persist = 0;  // recoveries left before the window shrinks back
     bool rack_advanced = false;
+    bool rack_dsack_seen = false;
+    bool lost_retrans = false;  // set by tcp_mark_skb_lost() for this ACK (FLAG_LOST_RETRANS)
     // TLP: the snd_nxt when the probe went (0: no probe outstanding), and whether it was a
     // retransmission.
     uint32_t tlp_high_seq = 0;

@@ -73,7 +73,13 @@ void TcpConn::fin_received_pingpong() { pingpong_ = kPingpongThresh; }
 void TcpConn::ack_check(bool app_reads_next) {
     if (!ack_sched_) return;
     const bool quick = quick_ > 0 && !in_pingpong_mode();
-    if (rcv_nxt_ - acked_upto_ > rcv_mss_ || quick) {
+    // "More than one full segment" needs the application to be reading, or the window to open
+    // no less than it is (__tcp_ack_snd_check(): rcv_nxt - copied_seq < rcvlowat, or
+    // __tcp_select_window() >= rcv_wnd).
+    const bool two_segments =
+        rcv_nxt_ - acked_upto_ > rcv_mss_ &&
+        (!reads_on_demand_ || rcv_nxt_ == copied_seq_ || select_window_bytes() >= rcv_wnd_);
+    if (two_segments || quick) {
         // The ACK goes now. When the application is about to read, it is held until the
         // application returns: if it answers at once, the ACK travels as the first frame of
         // the answer's train (Packet::kLeadAck), the same frames on the wire, one event less.

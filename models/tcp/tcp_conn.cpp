@@ -382,7 +382,8 @@ void TcpConn::output(bool window_probe) {
     if (sent || window_full) validate_cwnd(window_full);
     // Then the tail-loss probe replaces the RTO when it may (one timer arming for both).
     if (sent) {
-        if (!schedule_loss_probe(false) && rearm) rearm_rto();
+        // tcp_write_wakeup()'s data goes out under the RTO (tcp_event_new_data_sent()), not a probe.
+        if ((window_probe || !schedule_loss_probe(false)) && rearm) rearm_rto();
     } else if (packets_out_ == 0 && seq_lt(snd_nxt_, app_end_)) {
         check_probe_timer();
     }

@@ -246,6 +246,11 @@ private:
     uint32_t packets_in_flight() const;  // tcp_packets_in_flight()
     void sacktag(const net::SackInfo& sack, uint32_t ack, AckEvent& ev);
     void clean_rtx_queue(uint32_t ack, AckEvent& ev);
+    void sample_rtt(const AckEvent& ev);
+    uint32_t highest_sack_end() const;
+    void check_sack_reordering(uint32_t low_seq);
+    void update_reo_wnd();
+    void limit_reno_sacked();
     void rack_advance(uint8_t tags, uint32_t end_seq, sim::Time xmit);
     uint32_t rack_reo_wnd_us() const;
     bool rack_detect_loss(uint32_t& reo_timeout_us, bool from_timer);
@@ -275,6 +280,7 @@ private:
     void sack_new_ofo(uint32_t seq, uint32_t end);
     void sack_remove();
     void dsack_set(uint32_t seq, uint32_t end);
+    void dsack_extend(uint32_t seq, uint32_t end);
     void ooo_ack_check();  // __tcp_ack_snd_check() with out-of-order data queued
     void free_ooo();
 

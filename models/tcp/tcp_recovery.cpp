@@ -51,6 +51,10 @@ bool sent_after(sim::Time t1, sim::Time t2, uint32_t seq1, uint32_t seq2) {
     return t1 > t2 || (t1 == t2 && seq_gt(seq1, seq2));
 }
 int64_t us_since(sim::Time now, sim::Time then) { return (now - then).ns() / 1000; }
+// Scoreboard counters never go below zero, whatever an odd ACK says.
+void dec(uint16_t& counter, uint32_t n) {
+    counter = static_cast<uint16_t>(counter - std::min<uint32_t>(counter, n));
+}
 }  // namespace
 
 const char* to_string(CaState s) {
@@ -68,6 +72,9 @@ const char* to_string(CaState s) {
 struct TcpConn::AckEvent {
     uint32_t acked_segs = 0;    // cumulatively acknowledged (pkts_acked)
     uint32_t newly_sacked = 0;  // segments newly SACKed
+    uint32_t delivered = 0;     // tp->delivered's growth: newly SACKed, or acknowledged unSACKed
+    uint32_t reord_cum = 0;     // lowest never-retransmitted unSACKed sequence the cumulative ACK covered
+    bool lost_retrans = false;  // a retransmission was found lost again (FLAG_LOST_RETRANS)
     uint32_t newly_lost = 0;
     uint32_t reord = 0;  // lowest sequence delivered out of order (state->reord)
     bool snd_una_advanced = false;
@@ -103,7 +110,7 @@ void TcpConn::free_loss_state_if_idle() {
     const LossState& ls = stack_.losses_[loss_];
     // What must outlive an episode: reordering seen on this path, an open episode, held data.
     if (ls.ca_state != CaState::Open || ls.ooo_head != 0 || ls.num_sacks != 0 || ls.dsack || ls.comp_timer ||
-        ls.tlp_high_seq != 0 || ls.reord_seen != 0 || ls.reo_wnd_steps != 1 ||
+        ls.tlp_high_seq != 0 || ls.reord_seen != 0 || ls.reo_wnd_steps != 1 || ls.reo_wnd_persist != 0 ||
         ls.reordering != static_cast<uint32_t>(stack_.sysctl().tcp_reordering) || sacked_out_ != 0 ||
         lost_out_ != 0 || retrans_out_ != 0 || timer_mode_ == TimerMode::ReoTimeout)
         return;
@@ -112,7 +119,8 @@ void TcpConn::free_loss_state_if_idle() {
 }
 
 uint32_t TcpConn::packets_in_flight() const {
-    return packets_out_ - (sacked_out_ + lost_out_) + retrans_out_;
+    const int64_t n = int64_t{packets_out_} - (sacked_out_ + lost_out_) + retrans_out_;
+    return n > 0 ? static_cast<uint32_t>(n) : 0;
 }
 
 void TcpConn::update_min_rtt(uint32_t rtt_us) {
@@ -144,12 +152,14 @@ void TcpConn::process_ack(const Packet& p) {
     const sim::Time now = stack_.sim().now();
     AckEvent ev;
     ev.reord = snd_nxt_;
+    ev.reord_cum = snd_nxt_;
     ev.data = p.len > 0;
     const uint32_t prior_snd_una = snd_una_;
     const uint32_t old_wnd = snd_wnd_;
     const uint32_t old_cwnd = cwnd_;
     const Jiffies old_rto = rto_;
     const uint8_t old_backoff = backoff_;
+    const uint32_t prior_fack = highest_sack_end();
     update_send_window(p);
     ev.win_update = snd_wnd_ != old_wnd;
     if (seq_gt(ack, snd_una_)) {
@@ -167,8 +177,13 @@ void TcpConn::process_ack(const Packet& p) {
         return;
     }
     keepalive_probes_ = 0;  // icsk_probes_out
+    if (ev.snd_una_advanced) clean_rtx_queue(ack, ev);
+    // tcp_clean_rtx_queue(): a never-retransmitted segment in a hole below the highest SACK,
+    // now cumulatively acknowledged, arrived late: reordering.
+    if (sack_ok_ && seq_lt(ev.reord_cum, prior_fack)) check_sack_reordering(ev.reord_cum);
+    sample_rtt(ev);
+    if (loss_ != 0) update_reo_wnd();
     if (ev.snd_una_advanced) {
-        clean_rtx_queue(ack, ev);
         // Linux samples even retransmitted data (timestamps); here the RTO at least returns
         // from its backoff to what SRTT and RTTVAR give (tcp_set_rto()).
         if (backoff_ > 0 && srtt_us_ != 0)
@@ -187,7 +202,7 @@ void TcpConn::process_ack(const Packet& p) {
         rearm_rto();
     }
     // tcp_cong_control(): PRR while reducing, else growth.
-    const uint32_t acked_sacked = ev.acked_segs + ev.newly_sacked;
+    const uint32_t acked_sacked = ev.delivered;
     const auto state = static_cast<CaState>(ca_state());
     if (state == CaState::Cwr || state == CaState::Recovery) {
         cwnd_reduction(acked_sacked, ev.newly_lost, ev.snd_una_advanced);
@@ -215,12 +230,18 @@ void TcpConn::process_ack(const Packet& p) {
         release_acked_messages();
         if (retrans_out_ == 0 && state != CaState::Loss) retrans_stamp_ = sim::Time{};
     }
-    // A zero window that opened: tcp_ack_probe().
-    if (timer_mode_ == TimerMode::Probe0 &&
-        seq_le(std::min(app_end_, snd_nxt_ + net::kMss), snd_una_ + snd_wnd_)) {
-        rtx_timer_.disarm();
-        timer_mode_ = TimerMode::None;
-        backoff_ = 0;
+    // tcp_ack_probe(): the head fits the window now, or the probe timer restarts from now.
+    if (timer_mode_ == TimerMode::Probe0) {
+        if (seq_le(std::min(app_end_, snd_nxt_ + net::kMss), snd_una_ + snd_wnd_)) {
+            rtx_timer_.disarm();
+            timer_mode_ = TimerMode::None;
+            backoff_ = 0;
+        } else {
+            const TcpSysctls& sys = stack_.sysctl();
+            const Jiffies base = std::max(rto_, stack_.clock().from_us(sys.tcp_rto_min_us));
+            arm_rtx(TimerMode::Probe0, std::min<Jiffies>(base << std::min<uint8_t>(backoff_, 10),
+                                                         stack_.clock().from_ms(sys.tcp_rto_max_ms)));
+        }
     }
     if (static_cast<int32_t>(app_end_ - send_limit()) > 0 && packets_in_flight() < cwnd_) sndbuf_expand();
     (void)now;
@@ -273,28 +294,27 @@ void TcpConn::sacktag(const net::SackInfo& sack, uint32_t ack, AckEvent& ev) {
     if (dsack) {
         first = 1;
         ev.dsack = true;
+        // tcp_dsack_seen(): a D-SACK of the probe says nothing about reordering.
         if (b0.end - b0.start <= net::kMss && ls.tlp_high_seq == b0.end) ev.dsack_tlp = true;
-        else if (ls.reord_seen != 0)
-            ls.reo_wnd_steps = static_cast<uint8_t>(std::min(255, ls.reo_wnd_steps + 1));
+        else if (ls.reord_seen != 0) ls.rack_dsack_seen = true;
         // A D-SACKed retransmission is no longer in flight.
         for (uint32_t i = rtx_.head; i != 0; i = pool[i].next) {
             SentChunk& c = pool[i];
             if (seq_ge(c.start, b0.start) && seq_le(c.end, b0.end) && (c.tags & tag::kRetrans)) {
                 c.tags &= static_cast<uint8_t>(~tag::kRetrans);
-                retrans_out_ = static_cast<uint16_t>(retrans_out_ - std::min<uint32_t>(retrans_out_, c.segs));
+                dec(retrans_out_, c.segs);
             }
         }
     }
-    // tcp_highest_sack_seq(): just past the highest SACKed chunk (snd_una when none).
-    const auto highest_sack = [&] {
-        uint32_t h = snd_una_;
-        for (uint32_t i = rtx_.head; i != 0; i = pool[i].next)
-            if (pool[i].tags & tag::kSacked) h = pool[i].end;
-        return h;
-    };
-    const uint32_t fack_before = highest_sack();
-    for (size_t k = first; k < sack.count; ++k) {
-        const net::SackBlock b = sack.blocks[k];
+    const uint32_t fack_before = highest_sack_end();
+    // The blocks in sequence order, as tcp_sacktag_write_queue() sorts them.
+    std::array<net::SackBlock, 4> blocks{};
+    size_t n = 0;
+    for (size_t k = first; k < sack.count; ++k) blocks[n++] = sack.blocks[k];
+    std::sort(blocks.begin(), blocks.begin() + static_cast<std::ptrdiff_t>(n),
+              [](const net::SackBlock& a, const net::SackBlock& b) { return seq_lt(a.start, b.start); });
+    for (size_t k = 0; k < n; ++k) {
+        const net::SackBlock b = blocks[k];
         // tcp_is_sackblock_valid(), and blocks already below the cumulative ACK are skipped.
         if (!seq_lt(b.start, b.end) || seq_gt(b.end, snd_max_) || seq_le(b.end, ack) || seq_lt(b.start, ack))
             continue;
@@ -316,8 +336,8 @@ void TcpConn::sacktag(const net::SackInfo& sack, uint32_t ack, AckEvent& ev) {
             if (c.tags & tag::kRetrans) {
                 if (c.tags & tag::kLost) {
                     c.tags &= static_cast<uint8_t>(~(tag::kLost | tag::kRetrans));
-                    lost_out_ = static_cast<uint16_t>(lost_out_ - c.segs);
-                    retrans_out_ = static_cast<uint16_t>(retrans_out_ - c.segs);
+                    dec(lost_out_, c.segs);
+                    dec(retrans_out_, c.segs);
                 }
             } else {
                 if (!(c.tags & tag::kEverRetrans)) {
@@ -330,33 +350,58 @@ void TcpConn::sacktag(const net::SackInfo& sack, uint32_t ack, AckEvent& ev) {
                 }
                 if (c.tags & tag::kLost) {
                     c.tags &= static_cast<uint8_t>(~tag::kLost);
-                    lost_out_ = static_cast<uint16_t>(lost_out_ - c.segs);
+                    dec(lost_out_, c.segs);
                 }
             }
             c.tags |= tag::kSacked;
             ev.data_sacked = true;
             sacked_out_ = static_cast<uint16_t>(sacked_out_ + c.segs);
             ev.newly_sacked += c.segs;
+            ev.delivered += c.segs;
         }
     }
-    // tcp_check_sack_reordering().
-    if (ls.ca_state != CaState::Loss && seq_lt(ev.reord, snd_nxt_)) {
-        const uint32_t fack = highest_sack();
-        if (seq_lt(ev.reord, fack)) {
-            const uint32_t metric = fack - ev.reord;
-            if (metric > ls.reordering * net::kMss)
-                ls.reordering = std::min<uint32_t>((metric + net::kMss - 1) / net::kMss,
-                                                   static_cast<uint32_t>(stack_.sysctl().tcp_max_reordering));
-            ++ls.reord_seen;
-        }
+    // tcp_check_sack_reordering() with the lowest never-retransmitted segment SACKed in a hole.
+    if (seq_lt(ev.reord, snd_nxt_)) check_sack_reordering(ev.reord);
+}
+
+uint32_t TcpConn::highest_sack_end() const {
+    // tcp_highest_sack_seq(): just past the highest SACKed chunk (snd_una when none).
+    uint32_t h = snd_una_;
+    if (sacked_out_ == 0 || !sack_ok_) return h;
+    for (uint32_t i = rtx_.head; i != 0; i = stack_.chunks_[i].next)
+        if (stack_.chunks_[i].tags & tag::kSacked) h = stack_.chunks_[i].end;
+    return h;
+}
+
+void TcpConn::check_sack_reordering(uint32_t low_seq) {
+    // tcp_check_sack_reordering(): something delivered below the highest SACK: reordering.
+    LossState& ls = loss();
+    const uint32_t fack = highest_sack_end();
+    if (!seq_lt(low_seq, fack)) return;
+    const uint32_t metric = fack - low_seq;
+    if (metric > ls.reordering * net::kMss)
+        ls.reordering = std::min<uint32_t>((metric + net::kMss - 1) / net::kMss,
+                                           static_cast<uint32_t>(stack_.sysctl().tcp_max_reordering));
+    ++ls.reord_seen;
+}
+
+void TcpConn::update_reo_wnd() {
+    // tcp_rack_update_reo_wnd(): a D-SACK widens the reordering window one step, kept for 16
+    // recoveries; without one the window returns to a single step.
+    LossState& ls = *loss_if();
+    if (stack_.sysctl().tcp_recovery & kRackStaticReoWnd) return;
+    if (ls.rack_dsack_seen) {
+        ls.reo_wnd_steps = static_cast<uint8_t>(std::min(255, ls.reo_wnd_steps + 1));
+        ls.rack_dsack_seen = false;
+        ls.reo_wnd_persist = 16;  // TCP_RACK_RECOVERY_THRESH
+    } else if (ls.reo_wnd_persist == 0) {
+        ls.reo_wnd_steps = 1;
     }
 }
 
 void TcpConn::clean_rtx_queue(uint32_t ack, AckEvent& ev) {
-    // tcp_clean_rtx_queue(): free what the cumulative ACK covers, sample the RTT (Karn: not
-    // from retransmitted data), advance RACK.
+    // tcp_clean_rtx_queue(): free what the cumulative ACK covers and advance RACK.
     ChunkPool& pool = stack_.chunks_;
-    const sim::Time now = stack_.sim().now();
     while (rtx_.head != 0 && seq_lt(pool[rtx_.head].start, ack)) {
         uint32_t i = rtx_.head;
         if (seq_gt(pool[i].end, ack)) {
@@ -365,7 +410,7 @@ void TcpConn::clean_rtx_queue(uint32_t ack, AckEvent& ev) {
         }
         const SentChunk c = pool[i];
         if (c.tags & (tag::kRetrans | tag::kEverRetrans)) {
-            if (c.tags & tag::kRetrans) retrans_out_ = static_cast<uint16_t>(retrans_out_ - c.segs);
+            if (c.tags & tag::kRetrans) dec(retrans_out_, c.segs);
             ev.retrans_data_acked = true;
         } else if (!(c.tags & tag::kSacked)) {
             if (!ev.has_ackt) {
@@ -373,24 +418,42 @@ void TcpConn::clean_rtx_queue(uint32_t ack, AckEvent& ev) {
                 ev.has_ackt = true;
             }
             ev.last_ackt = c.xmit;
-            if (seq_lt(c.start, ev.reord)) ev.reord = c.start;
+            if (seq_lt(c.start, ev.reord_cum)) ev.reord_cum = c.start;
         }
-        if (c.tags & tag::kSacked) sacked_out_ = static_cast<uint16_t>(sacked_out_ - c.segs);
-        else if (loss_ != 0 && sack_ok_) rack_advance(c.tags, c.end, c.xmit);
-        if (c.tags & tag::kLost) lost_out_ = static_cast<uint16_t>(lost_out_ - c.segs);
+        if (c.tags & tag::kSacked) {
+            dec(sacked_out_, c.segs);
+        } else {
+            if (sack_ok_) ev.delivered += c.segs;  // tcp_count_delivered(): SACKed ones were counted then
+            if (loss_ != 0 && sack_ok_) rack_advance(c.tags, c.end, c.xmit);
+        }
+        if (c.tags & tag::kLost) dec(lost_out_, c.segs);
         packets_out_ -= std::min<uint32_t>(packets_out_, c.segs);
         ev.acked_segs += c.segs;
         rtx_.head = c.next;
         if (rtx_.head == 0) rtx_.tail = 0;
         pool.free(i);
     }
-    if (!sack_ok_ && sacked_out_ > 0 && ev.acked_segs > 0) {
-        // tcp_remove_reno_sacks(): duplicate ACKs that the cumulative ACK now explains.
+    if (!sack_ok_ && ev.acked_segs > 0) {
+        // tcp_remove_reno_sacks(): what duplicate ACKs announced was delivered then; the rest now.
+        ev.delivered += std::max<uint32_t>(ev.acked_segs > sacked_out_ ? ev.acked_segs - sacked_out_ : 0, 1);
         sacked_out_ =
             ev.acked_segs - 1 >= sacked_out_ ? 0 : static_cast<uint16_t>(sacked_out_ - (ev.acked_segs - 1));
+        limit_reno_sacked();
     }
     if (ev.acked_segs > 0) ev.set_xmit_timer = true;
-    // tcp_ack_update_rtt(): the first newly acknowledged segment, else the SACKed one.
+}
+
+void TcpConn::limit_reno_sacked() {
+    // tcp_limit_reno_sacked(): duplicate ACKs never stand for more than is out.
+    const uint32_t holes = std::max<uint32_t>(lost_out_, 1);
+    const uint32_t limit = packets_out_ > holes ? packets_out_ - holes : 0;
+    if (sacked_out_ > limit) sacked_out_ = static_cast<uint16_t>(limit);
+}
+
+void TcpConn::sample_rtt(const AckEvent& ev) {
+    // tcp_ack_update_rtt(): the first newly acknowledged segment, else the SACKed one (Karn:
+    // never retransmitted data).
+    const sim::Time now = stack_.sim().now();
     int64_t seq_rtt = -1, ca_rtt = -1;
     if (ev.has_ackt && !ev.retrans_data_acked) {
         seq_rtt = us_since(now, ev.first_ackt);
@@ -438,9 +501,10 @@ void TcpConn::mark_lost(uint32_t i, bool by_dupthresh) {
     SentChunk& c = stack_.chunks_[i];
     if (c.tags & tag::kSacked) return;
     if (c.tags & tag::kLost) {
-        if (c.tags & tag::kRetrans) {  // the retransmission was lost too
+        if (c.tags & tag::kRetrans) {  // the retransmission was lost too (FLAG_LOST_RETRANS)
             c.tags &= static_cast<uint8_t>(~tag::kRetrans);
-            retrans_out_ = static_cast<uint16_t>(retrans_out_ - c.segs);
+            dec(retrans_out_, c.segs);
+            loss().lost_retrans = true;
         }
         return;
     }
@@ -526,12 +590,16 @@ void TcpConn::fastretrans_alert(uint32_t prior_snd_una, AckEvent& ev) {
             ev.set_xmit_timer = false;
         }
     };
+    ls.lost_retrans = false;
     const bool dup = !ev.snd_una_advanced && !ev.data && !ev.win_update && !ev.dsack;
-    if (!sack_ok_ && dup && ls.ca_state != CaState::Loss) {
-        // tcp_add_reno_sack(): a duplicate ACK stands for one segment that arrived.
-        sacked_out_ = static_cast<uint16_t>(
-            std::min<uint32_t>(sacked_out_ + 1, packets_out_ > 0 ? packets_out_ - 1 : 0));
-    }
+    const auto add_reno_sack = [&] {
+        // tcp_add_reno_sack(): a duplicate ACK stands for one segment that arrived (delivered).
+        if (!sack_ok_ && dup) {
+            ++sacked_out_;
+            ev.delivered += 1;
+            limit_reno_sacked();
+        }
+    };
     // Leaving a reduction once the recovery point is acknowledged.
     if ((ls.ca_state == CaState::Cwr || ls.ca_state == CaState::Recovery) && seq_ge(snd_una_, ls.high_seq)) {
         if (ls.ca_state == CaState::Cwr) {
@@ -539,34 +607,49 @@ void TcpConn::fastretrans_alert(uint32_t prior_snd_una, AckEvent& ev) {
                 end_cwnd_reduction();
                 ls.ca_state = CaState::Open;
             }
+        } else if (!sack_ok_ && snd_una_ == ls.high_seq) {
+            // tcp_is_non_sack_preventing_reopen(): a Reno peer stays in recovery until something
+            // beyond the recovery point is acknowledged.
         } else {
             if (!sack_ok_) sacked_out_ = 0;
+            if (ls.reo_wnd_persist > 0) --ls.reo_wnd_persist;  // tcp_try_undo_recovery(), no undo
             end_cwnd_reduction();
             ls.ca_state = CaState::Open;
         }
     }
+    bool open_path = false;
     switch (ls.ca_state) {
-        case CaState::Recovery: identify_packet_loss(); break;
+        case CaState::Recovery:
+            if (!ev.snd_una_advanced) add_reno_sack();
+            identify_packet_loss();
+            break;
         case CaState::Loss:
+            // tcp_process_loss(); a lost retransmission or the end of Loss goes on below.
+            if (seq_ge(snd_una_, ls.high_seq)) ls.ca_state = CaState::Open;
             identify_packet_loss();
-            if (seq_ge(snd_una_, ls.high_seq)) ls.ca_state = CaState::Open;  // tcp_process_loss()
+            open_path = ls.ca_state == CaState::Open || ls.lost_retrans;
+            if (open_path) ls.ca_state = CaState::Open;
+            else add_reno_sack();
             break;
-        default:
-            identify_packet_loss();
-            if (lost_out_ == 0) {
-                // tcp_try_to_open() / tcp_try_keep_open().
-                if (ls.ca_state != CaState::Cwr) {
-                    const CaState next =
-                        (sacked_out_ + lost_out_ + retrans_out_) != 0 ? CaState::Disorder : CaState::Open;
-                    if (next != ls.ca_state) {
-                        ls.ca_state = next;
-                        ls.high_seq = snd_nxt_;
-                    }
+        default: open_path = true; break;
+    }
+    if (open_path) {
+        if (!sack_ok_ && ev.snd_una_advanced) sacked_out_ = 0;  // tcp_reset_reno_sack()
+        add_reno_sack();
+        identify_packet_loss();
+        if (lost_out_ == 0) {
+            // tcp_try_to_open() / tcp_try_keep_open().
+            if (ls.ca_state != CaState::Cwr) {
+                const CaState next =
+                    (sacked_out_ + lost_out_ + retrans_out_) != 0 ? CaState::Disorder : CaState::Open;
+                if (next != ls.ca_state) {
+                    ls.ca_state = next;
+                    ls.high_seq = snd_nxt_;
                 }
-                break;
             }
+        } else {
             enter_recovery();
-            break;
+        }
     }
     ev.newly_lost += lost_out_ > lost_before ? lost_out_ - lost_before : 0;
 }
@@ -617,7 +700,7 @@ void TcpConn::cwnd_reduction(uint32_t newly_acked_sacked, uint32_t newly_lost, b
         sndcnt = std::min(delta, sndcnt);
     }
     sndcnt = std::max<int64_t>(sndcnt, ls.prr_out != 0 ? 0 : 1);  // force the fast retransmit
-    cwnd_ = static_cast<uint32_t>(std::max<int64_t>(in_flight + sndcnt, 1));
+    cwnd_ = static_cast<uint32_t>(std::clamp<int64_t>(in_flight + sndcnt, 1, 65535));
 }
 
 // ---- retransmitting ---------------------------------------------------------------------------
@@ -745,9 +828,15 @@ void TcpConn::send_loss_probe() {
     const uint32_t before = packets_out_;
     if (seq_lt(snd_nxt_, app_end_) && seq_lt(snd_nxt_, send_limit())) {
         const uint32_t saved = cwnd_;
+        const bool limited = is_cwnd_limited_;
+        const uint16_t max_out = max_packets_out_;
+        const uint32_t usage = cwnd_usage_seq_;
         cwnd_ = packets_in_flight() + 1;  // push_one = 2: one segment, whatever cwnd says
         output();
         cwnd_ = saved;
+        is_cwnd_limited_ = limited;  // the probe's borrowed window says nothing of cwnd's use
+        max_packets_out_ = max_out;
+        cwnd_usage_seq_ = usage;
     }
     if (packets_out_ == before) {
         uint32_t last = rtx_.tail;
@@ -814,7 +903,9 @@ void TcpConn::enter_loss() {
         }
         c.tags = static_cast<uint8_t>((c.tags & ~kLostByDupthresh) | kLostByRto);
     }
-    if (ls.ca_state <= CaState::Disorder || !seq_gt(ls.high_seq, snd_una_) || ls.ca_state == CaState::Loss) {
+    // Not again for repeated timeouts of the same episode (icsk_retransmits, here backoff_).
+    if (ls.ca_state <= CaState::Disorder || !seq_gt(ls.high_seq, snd_una_) ||
+        (ls.ca_state == CaState::Loss && backoff_ == 0)) {
         ls.prior_cwnd = cwnd_;
         ssthresh_ = ssthresh_on_loss();
     }
@@ -844,17 +935,25 @@ void TcpConn::free_ooo() {
 }
 
 void TcpConn::dsack_set(uint32_t seq, uint32_t end) {
-    // tcp_dsack_set() / tcp_dsack_extend().
+    // tcp_dsack_set(): this segment's duplicate, reported in the next ACK's first block.
     if (!sack_ok_ || stack_.sysctl().tcp_dsack == 0) return;
     LossState& ls = loss();
-    if (ls.dsack) {
-        ls.duplicate_sack.start = seq_lt(seq, ls.duplicate_sack.start) ? seq : ls.duplicate_sack.start;
-        ls.duplicate_sack.end = seq_gt(end, ls.duplicate_sack.end) ? end : ls.duplicate_sack.end;
-        return;
-    }
     ls.dsack = true;
     ls.duplicate_sack = {seq, end};
     ++stack_.counters_.dsacks_sent;
+}
+
+void TcpConn::dsack_extend(uint32_t seq, uint32_t end) {
+    // tcp_dsack_extend(): widen the duplicate block when the ranges touch (tcp_sack_extend()).
+    LossState& ls = loss();
+    if (!ls.dsack) {
+        dsack_set(seq, end);
+        return;
+    }
+    net::SackBlock& d = ls.duplicate_sack;
+    if (seq_gt(seq, d.end) || seq_gt(d.start, end)) return;
+    if (seq_lt(seq, d.start)) d.start = seq;
+    if (seq_gt(end, d.end)) d.end = end;
 }
 
 void TcpConn::sack_new_ofo(uint32_t seq, uint32_t end) {
@@ -912,13 +1011,13 @@ void TcpConn::ofo_queue(bool& eof, uint32_t& bytes) {
         ls.ooo_head = s.next;
         pool.free(i);
         if (seq_gt(s.end, rcv_nxt_)) {
-            if (seq_lt(s.start, rcv_nxt_)) dsack_set(s.start, rcv_nxt_);
+            if (seq_lt(s.start, rcv_nxt_)) dsack_extend(s.start, rcv_nxt_);
             const uint32_t len = s.end - rcv_nxt_;
             rcv_nxt_ = s.end;
             bytes += len;
             stack_.deliver_scratch_.push_back({len, s.msg});
         } else if (s.end != s.start) {
-            dsack_set(s.start, s.end);
+            dsack_extend(s.start, s.end);
         }
         if (s.fin && s.end == rcv_nxt_ && !peer_fin_) receive_fin(eof);
     }
@@ -926,8 +1025,10 @@ void TcpConn::ofo_queue(bool& eof, uint32_t& bytes) {
 
 void TcpConn::data_queue_segment(uint32_t seq, uint32_t len, bool fin, uint32_t msg, bool& eof,
                                  uint32_t& bytes) {
-    // tcp_data_queue() for one segment when out-of-order data exists or is arriving.
+    // tcp_data_queue() for one segment when out-of-order data exists or is arriving. A D-SACK
+    // rides only on the ACK for the segment that caused it.
     const uint32_t end = seq + len;
+    if (loss_ != 0) stack_.losses_[loss_].dsack = false;
     if (len > 0 && receive_window() == 0 && seq == rcv_nxt_) {
         enter_quickack_mode();  // zero window: dropped, ACKed at once
         send_ack();
@@ -998,7 +1099,8 @@ void TcpConn::data_queue_segment(uint32_t seq, uint32_t len, bool fin, uint32_t 
         if (prev != 0) pool[prev].next = n;
         else ls.ooo_head = n;
     }
-    if (len > 0) sack_new_ofo(seq, end);
+    // The block covers the peer's FIN too (its sequence number is the one after the data).
+    if (len > 0 || fin) sack_new_ofo(seq, end + (fin ? 1 : 0));
     ooo_ack_check();
 }
 

@@ -33,7 +33,9 @@ sim::Duration model_timeout(int64_t boundary, sim::Duration base, sim::Duration 
 void TcpConn::on_rtx_timer() {
     TcpStack::InTimer in_timer(stack_);
     const TimerMode mode = timer_mode_;
-    timer_mode_ = TimerMode::None;
+    // tcp_write_timer_handler(): the loss probe and the reordering timer run with icsk_pending
+    // still set, so that tcp_rearm_rto() counts the RTO from the oldest segment's send.
+    if (mode != TimerMode::Probe && mode != TimerMode::ReoTimeout) timer_mode_ = TimerMode::None;
     switch (mode) {
         case TimerMode::Syn:
         case TimerMode::SynAck: retransmit_syn(); break;
@@ -116,6 +118,24 @@ void TcpConn::on_rto() {
     if (packets_out_ == 0 || rtx_.empty()) return;
     const TcpSysctls& sys = stack_.sysctl();
     const sim::Time now = stack_.sim().now();
+    if (snd_wnd_ == 0 && !app_closed_) {
+        // tcp_retransmit_timer() with the peer's window shut: a peer that keeps answering keeps the
+        // connection; it ends only after 2 x TCP_RTO_MAX without an ACK (tcp_rtx_probe0_timed_out()).
+        if (now - last_heard_ > sim::ms(2 * sys.tcp_rto_max_ms)) {
+            fail(SocketError::TimedOut, TcpEvent::Timeout);
+            return;
+        }
+        const Jiffies old_rto = rto_;
+        const uint8_t old_backoff = backoff_;
+        enter_loss();
+        ++backoff_;
+        timer_mode_ = TimerMode::Rto;
+        retransmit_chunk(rtx_.head, 1, RetransmitCause::Rto);
+        rto_ = std::min(rto_ << 1, stack_.clock().from_ms(sys.tcp_rto_max_ms));
+        trace_rto(old_rto, old_backoff);
+        arm_rtx(TimerMode::Rto, rto_);
+        return;
+    }
     ++stack_.counters_.timeouts;
     stack_.counters_.timeout_at.note(now);
     // tcp_write_timeout(): tcp_retries2 as a time (tcp_model_timeout from TCP_RTO_MIN) since

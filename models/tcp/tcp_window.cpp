@@ -189,7 +189,8 @@ uint16_t TcpConn::select_window() {
     // tcp_select_window(): never shrink the offered window (tcp_shrink_window = 0).
     const uint32_t cur = receive_window();
     uint32_t win = select_window_bytes();
-    if (win < static_cast<uint32_t>(full_space() >> 1)) quick_ = 0;  // icsk_ack.quick = 0
+    // __tcp_select_window(): a buffer more than half full ends quick ACKs (icsk_ack.quick = 0).
+    if (free_space() < (std::min(window_clamp_, full_space()) >> 1)) quick_ = 0;
     if (win < cur) win = align_up(cur, 1u << rcv_wscale_);
     const uint32_t old = rcv_wnd_;
     rcv_wnd_ = win;
@@ -275,8 +276,10 @@ uint32_t TcpConn::send_limit() const {
 }
 
 void TcpConn::check_probe_timer() {
-    // tcp_check_probe_timer(): nothing in flight, data waiting, the window shut.
-    if (packets_out_ != 0 || timer_mode_ != TimerMode::None) return;
+    // tcp_check_probe_timer(): nothing in flight, data waiting, the window shut. Linux keeps
+    // keep-alive on another timer; here the probe takes the slot and keep-alive comes back when
+    // the connection is idle again.
+    if (packets_out_ != 0 || (timer_mode_ != TimerMode::None && timer_mode_ != TimerMode::Keepalive)) return;
     const Jiffies base = std::max(rto_, stack_.clock().from_us(stack_.sysctl().tcp_rto_min_us));
     arm_rtx(TimerMode::Probe0, base);
 }
@@ -297,7 +300,11 @@ void TcpConn::send_probe0() {
     if (static_cast<int32_t>(snd_nxt_ - (snd_una_ + snd_wnd_)) < 0) {
         timer_mode_ = TimerMode::None;
         output(true);  // the window opened a little: what fits of a segment, then the RTO
-        if (packets_out_ != 0) return;
+        if (packets_out_ != 0) {
+            keepalive_probes_ = 0;
+            backoff_ = 0;
+            return;
+        }
     } else {
         emit(flag::kAck, snd_una_ - 1);  // tcp_xmit_probe_skb(): a bare ACK below the window
     }

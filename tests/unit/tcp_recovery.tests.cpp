@@ -168,3 +168,29 @@ SCENARIO("without SACK (tcp_sack = 0) three plain duplicate ACKs still trigger t
     CHECK(r.by.dupack == 1);
     CHECK(ms_between(r.response_sent, r.retransmitted) == Approx(20.0).margin(2.0));
 }
+
+SCENARIO("repeated timeouts of one episode keep the first timeout's ssthresh (tcp_enter_loss())",
+         "[tcp][recovery]") {
+    TwoHosts h(ms(20));
+    ClientServer c(h, 200'000);
+    // Grow the window with a few responses, then silence the client for three seconds while a
+    // response is in flight: the server times out again and again.
+    for (int i = 0; i < 3; ++i) {
+        c.request();
+        h.sim.run_until(h.sim.now() + s(1));
+    }
+    const uint32_t cwnd_before = c.server_app.conn->cwnd();
+    REQUIRE(cwnd_before > 40);
+    c.request();
+    h.sim.run_until(h.sim.now() + ms(15));  // the request is there, the response on its way
+    h.client.tcp().set_down(true);
+    h.sim.run_until(h.sim.now() + s(3));
+    h.client.tcp().set_down(false);
+    const tcp::TcpCounters& k = h.server.tcp().counters();
+    REQUIRE(k.timeouts >= 3);
+    const uint32_t ssthresh = c.server_app.conn->info().ssthresh;
+    // Only the first timeout reduces: ssthresh is 0.7 of the window before it, not 2.
+    CHECK(ssthresh == std::max<uint32_t>(cwnd_before * 717 / 1024, 2));
+    h.sim.run_until(h.sim.now() + s(10));
+    CHECK(c.client_app.bytes == 4 * 200'000);
+}
