@@ -70,10 +70,16 @@ void Network::add_link(NodeId a, NodeId b, const LinkSpec& spec) {
         throw std::invalid_argument("add_link: bad endpoints");
     if (spec.bandwidth_bps == 0) throw std::invalid_argument("add_link: bandwidth must be positive");
     const auto id = static_cast<uint32_t>(links_.size());
-    links_.push_back(
-        LinkRec{{}, spec.delay, spec.bandwidth_bps, spec.loss, a, b, spec.loss > 0 || spec.burst.enabled()});
+    links_.push_back(LinkRec{{},
+                             spec.delay,
+                             spec.bandwidth_bps,
+                             spec.loss,
+                             a,
+                             b,
+                             spec.loss > 0 || spec.burst.enabled(),
+                             spec.queue.limited()});
     link_rng_.push_back(sim_.stream("link:" + nodes_[a].name + "-" + nodes_[b].name));
-    link_loss_.push_back(LossState{spec.burst, {false, false}});
+    link_loss_.push_back(LossState{spec.burst, {false, false}, spec.queue, {}});
     link_stats_.push_back({});
     nodes_[a].links.push_back(id);
     nodes_[b].links.push_back(id);
@@ -104,7 +110,8 @@ std::vector<Network::LinkInfo> Network::links() const {
     std::vector<LinkInfo> out;
     for (size_t i = 0; i < links_.size(); ++i) {
         const LinkRec& l = links_[i];
-        out.push_back({l.a, l.b, LinkSpec{l.delay, l.bandwidth_bps, l.loss, link_loss_[i].burst}});
+        out.push_back(
+            {l.a, l.b, LinkSpec{l.delay, l.bandwidth_bps, l.loss, link_loss_[i].burst, link_loss_[i].queue}});
     }
     return out;
 }
@@ -215,77 +222,6 @@ void Network::send(NodeId from, const Packet& p) {
 
 void Network::send_to(NodeId from, NodeId to, const Packet& p) { transmit(from, to, p); }
 
-void Network::transmit(NodeId from, NodeId to, const Hop* hops, size_t count, const Packet& p) {
-    ++packets_sent_;
-    const uint32_t frames = p.frames();
-    const uint64_t wire_bytes = uint64_t{p.len} + uint64_t{frames} * kHeaderBytes;
-    sim::Time t = sim_.now();
-    sim::Time first_bit;
-    sim::Duration seg_gap, widest_gap;
-    bool lossy = false;
-    for (size_t i = 0; i < count; ++i) {
-        LinkRec& l = links_[hops[i].link];
-        sim::Time& busy = l.busy[hops[i].dir];
-        if (busy > t) t = busy;
-        const int64_t ser_ns = static_cast<int64_t>(wire_bytes * 8'000'000'000ull / l.bandwidth_bps);
-        const sim::Duration gap =
-            sim::ns(static_cast<int64_t>(uint64_t{kMss + kHeaderBytes} * 8'000'000'000ull / l.bandwidth_bps));
-        if (i == 0) {
-            first_bit = t;
-            seg_gap = gap;
-        }
-        widest_gap = std::max(widest_gap, gap);
-        t += sim::ns(ser_ns);
-        busy = t;
-        t += l.delay;
-        link_stats_[hops[i].link][hops[i].dir].frames += frames;
-        lossy = lossy || l.lossy;
-    }
-    for (PacketTap* tap : taps_) tap->on_transmit(p, from, to, first_bit, seg_gap, t);
-    LVS_TRACE(sim_, nodes_[from].entity, "net.packet")
-        .f("to", nodes_[to].name)
-        .f("src", p.src_ep().str())
-        .f("dst", p.dst_ep().str())
-        .f("flags", p.is_icmp() ? "ICMP" : flag_letters(static_cast<uint8_t>(p.flags)))
-        .f("seq", static_cast<int64_t>(p.seq))
-        .f("ack", static_cast<int64_t>(p.ack))
-        .f("len", static_cast<int64_t>(p.len))
-        .f("segs", static_cast<int64_t>(p.segs))
-        .f("lead_ack", p.lead_ack() ? 1 : 0)
-        .f("arrive", t);
-    Node* target = nodes_[to].handler;
-    if (lossy || !drop_rules_.empty()) {
-        alive_.assign(frames, true);
-        bool all = true;
-        if (lossy) apply_loss(from, to, hops, count, p, alive_);
-        if (!drop_rules_.empty()) apply_drop_rules(from, to, p, alive_);
-        for (uint32_t f = 0; f < frames; ++f) all = all && alive_[f];
-        if (!all) {
-            if (target != nullptr) deliver_survivors(to, p, alive_, t, widest_gap);
-            return;
-        }
-    }
-    if (target == nullptr) return;  // a router or switch as a final hop: nothing processes it
-    sim_.post_at(t, [target, p] { target->receive(p); });
-}
-
-bool Network::lose_frame(uint32_t link, uint8_t dir) {
-    const LinkRec& l = links_[link];
-    sim::Rng& rng = link_rng_[link];
-    if (l.loss > 0 && rng.chance(l.loss)) return true;
-    LossState& st = link_loss_[link];
-    if (!st.burst.enabled()) return false;
-    // loss_gilb_ell(): move between the states, then lose with the new state's probability.
-    bool& bad = st.bad[dir];
-    if (!bad) {
-        if (rng.chance(st.burst.p)) bad = true;
-    } else if (rng.chance(st.burst.r)) {
-        bad = false;
-    }
-    const double q = bad ? st.burst.bad_loss : st.burst.good_loss;
-    return q > 0 && rng.chance(q);
-}
-
 namespace {
 // Sequence range and flags of frame `f` of a train (frame 0 is the lead ACK when there is one).
 struct FrameView {
@@ -305,22 +241,120 @@ FrameView frame_of(const Packet& p, uint32_t f) {
     if (off + len < p.len) flags &= static_cast<uint8_t>(~(tcpflag::kFin | tcpflag::kPsh));
     return {p.seq + off, len, flags, false};
 }
+// A frame's bytes on the wire (payload and framing).
+uint64_t frame_bytes(const Packet& p, uint32_t f) { return uint64_t{frame_of(p, f).len} + kHeaderBytes; }
 }  // namespace
 
-void Network::apply_loss(NodeId from, NodeId, const Hop* hops, size_t count, const Packet& p,
-                         std::vector<bool>& alive) {
+void Network::transmit(NodeId from, NodeId to, const Hop* hops, size_t count, const Packet& p) {
+    ++packets_sent_;
+    const uint32_t frames = p.frames();
+    sim::Time t = sim_.now();
+    sim::Time first_bit;
+    sim::Duration seg_gap, widest_gap;
+    bool slow = !drop_rules_.empty();
+    for (size_t i = 0; i < count && !slow; ++i)
+        slow = links_[hops[i].link].lossy || links_[hops[i].link].queued;
+    // Frame by frame only where something can happen to a frame: loss, a finite queue, a rule.
+    if (slow) {
+        alive_.assign(frames, true);
+        if (!drop_rules_.empty()) apply_drop_rules(from, to, p, alive_);
+    }
+    uint64_t wire_bytes = uint64_t{p.len} + uint64_t{frames} * kHeaderBytes;
     for (size_t i = 0; i < count; ++i) {
-        const LinkRec& l = links_[hops[i].link];
-        if (!l.lossy) continue;
-        for (uint32_t f = 0; f < alive.size(); ++f) {
-            if (!alive[f] || !lose_frame(hops[i].link, hops[i].dir)) continue;
+        LinkRec& l = links_[hops[i].link];
+        sim::Time& busy = l.busy[hops[i].dir];
+        if (slow) {
+            // Only frames still alive reach this link, and only those the queue takes use it.
+            if (l.queued) admit(hops[i].link, static_cast<uint8_t>(hops[i].dir), t, from, p, alive_);
+            wire_bytes = 0;
+            uint32_t n = 0;
+            for (uint32_t f = 0; f < frames; ++f)
+                if (alive_[f]) wire_bytes += frame_bytes(p, f), ++n;
+            link_stats_[hops[i].link][hops[i].dir].frames += n;
+        } else {
+            link_stats_[hops[i].link][hops[i].dir].frames += frames;
+        }
+        if (busy > t) t = busy;
+        const int64_t ser_ns = static_cast<int64_t>(wire_bytes * 8'000'000'000ull / l.bandwidth_bps);
+        const sim::Duration gap =
+            sim::ns(static_cast<int64_t>(uint64_t{kMss + kHeaderBytes} * 8'000'000'000ull / l.bandwidth_bps));
+        if (i == 0) {
+            first_bit = t;
+            seg_gap = gap;
+        }
+        widest_gap = std::max(widest_gap, gap);
+        t += sim::ns(ser_ns);
+        busy = t;
+        t += l.delay;
+        if (slow && l.lossy) apply_loss(from, hops[i], p, alive_);
+    }
+    for (PacketTap* tap : taps_) tap->on_transmit(p, from, to, first_bit, seg_gap, t);
+    LVS_TRACE(sim_, nodes_[from].entity, "net.packet")
+        .f("to", nodes_[to].name)
+        .f("src", p.src_ep().str())
+        .f("dst", p.dst_ep().str())
+        .f("flags", p.is_icmp() ? "ICMP" : flag_letters(static_cast<uint8_t>(p.flags)))
+        .f("seq", static_cast<int64_t>(p.seq))
+        .f("ack", static_cast<int64_t>(p.ack))
+        .f("len", static_cast<int64_t>(p.len))
+        .f("segs", static_cast<int64_t>(p.segs))
+        .f("lead_ack", p.lead_ack() ? 1 : 0)
+        .f("arrive", t);
+    Node* target = nodes_[to].handler;
+    if (slow) {
+        bool all = true;
+        for (uint32_t f = 0; f < frames; ++f) all = all && alive_[f];
+        if (!all) {
+            if (target != nullptr) deliver_survivors(to, p, alive_, t, widest_gap);
+            return;
+        }
+    }
+    if (target == nullptr) return;  // a router or switch as a final hop: nothing processes it
+    sim_.post_at(t, [target, p] { target->receive(p); });
+}
+
+QueueOccupancy Network::queue_occupancy(uint32_t link, uint8_t dir) {
+    // The backlog is what the link still has to serialise: its busy time ahead of now.
+    const LinkRec& l = links_[link];
+    const sim::Time now = sim_.now();
+    QueueOccupancy q;
+    if (l.busy[dir] <= now) return q;
+    q.delay = l.busy[dir] - now;
+    q.bytes = static_cast<uint64_t>(q.delay.ns()) * l.bandwidth_bps / 8'000'000'000ull;
+    auto& deps = link_loss_[link].departures[dir];
+    while (!deps.empty() && deps.front() <= now) deps.pop_front();
+    q.packets = static_cast<uint32_t>(deps.size());
+    if (!link_loss_[link].queue.limited())
+        q.packets = static_cast<uint32_t>((q.bytes + kMss + kHeaderBytes - 1) / (kMss + kHeaderBytes));
+    return q;
+}
+
+void Network::admit(uint32_t link, uint8_t dir, sim::Time arrival, NodeId from, const Packet& p,
+                    std::vector<bool>& alive) {
+    // Drop-tail: the train's frames join the queue in order; one that would exceed the packet
+    // or byte limit is dropped (and a later, smaller one may still fit).
+    LinkRec& l = links_[link];
+    LossState& st = link_loss_[link];
+    auto& deps = st.departures[dir];
+    while (!deps.empty() && deps.front() <= arrival) deps.pop_front();
+    const sim::Time start = std::max(arrival, l.busy[dir]);
+    uint64_t backlog = l.busy[dir] > arrival ? static_cast<uint64_t>((l.busy[dir] - arrival).ns()) *
+                                                   l.bandwidth_bps / 8'000'000'000ull
+                                             : 0;
+    uint64_t queued = 0;  // bytes of this train admitted so far
+    for (uint32_t f = 0; f < alive.size(); ++f) {
+        if (!alive[f]) continue;
+        const uint64_t bytes = frame_bytes(p, f);
+        const bool full = (st.queue.packets != 0 && deps.size() >= st.queue.packets) ||
+                          (st.queue.bytes != 0 && backlog + bytes > st.queue.bytes);
+        if (full) {
             alive[f] = false;
             ++packets_lost_;
-            ++link_stats_[hops[i].link][hops[i].dir].lost;
+            ++link_stats_[link][dir].queue_drops;
             if (sim_.tracing()) {
                 const FrameView v = frame_of(p, f);
                 LVS_TRACE(sim_, nodes_[from].entity, "net.drop")
-                    .f("reason", "loss")
+                    .f("reason", "queue")
                     .f("link", nodes_[l.a].name + "-" + nodes_[l.b].name)
                     .f("src", p.src_ep().str())
                     .f("dst", p.dst_ep().str())
@@ -328,6 +362,48 @@ void Network::apply_loss(NodeId from, NodeId, const Hop* hops, size_t count, con
                     .f("seq", static_cast<int64_t>(v.seq))
                     .f("len", static_cast<int64_t>(v.len));
             }
+            continue;
+        }
+        backlog += bytes;
+        queued += bytes;
+        deps.push_back(start + sim::ns(static_cast<int64_t>(queued * 8'000'000'000ull / l.bandwidth_bps)));
+    }
+}
+
+bool Network::lose_frame(uint32_t link, uint8_t dir) {
+    const LinkRec& l = links_[link];
+    sim::Rng& rng = link_rng_[link];
+    if (l.loss > 0 && rng.chance(l.loss)) return true;
+    LossState& st = link_loss_[link];
+    if (!st.burst.enabled()) return false;
+    // loss_gilb_ell(): move between the states, then lose with the new state's probability.
+    bool& bad = st.bad[dir];
+    if (!bad) {
+        if (rng.chance(st.burst.p)) bad = true;
+    } else if (rng.chance(st.burst.r)) {
+        bad = false;
+    }
+    const double q = bad ? st.burst.bad_loss : st.burst.good_loss;
+    return q > 0 && rng.chance(q);
+}
+
+void Network::apply_loss(NodeId from, Hop hop, const Packet& p, std::vector<bool>& alive) {
+    const LinkRec& l = links_[hop.link];
+    for (uint32_t f = 0; f < alive.size(); ++f) {
+        if (!alive[f] || !lose_frame(hop.link, static_cast<uint8_t>(hop.dir))) continue;
+        alive[f] = false;
+        ++packets_lost_;
+        ++link_stats_[hop.link][hop.dir].lost;
+        if (sim_.tracing()) {
+            const FrameView v = frame_of(p, f);
+            LVS_TRACE(sim_, nodes_[from].entity, "net.drop")
+                .f("reason", "loss")
+                .f("link", nodes_[l.a].name + "-" + nodes_[l.b].name)
+                .f("src", p.src_ep().str())
+                .f("dst", p.dst_ep().str())
+                .f("flags", p.is_icmp() ? "ICMP" : flag_letters(v.flags))
+                .f("seq", static_cast<int64_t>(v.seq))
+                .f("len", static_cast<int64_t>(v.len));
         }
     }
 }

@@ -12,6 +12,7 @@
 
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -50,11 +51,20 @@ struct BurstLoss {
     bool enabled() const { return p > 0.0 || good_loss > 0.0; }
 };
 
+// A drop-tail queue in front of each direction of a link: a frame that finds it full is dropped
+// (Linux's pfifo counts packets, a router's buffer is often in bytes). 0: no limit.
+struct QueueLimit {
+    uint32_t packets = 0;
+    uint64_t bytes = 0;
+    bool limited() const { return packets != 0 || bytes != 0; }
+};
+
 struct LinkSpec {
     sim::Duration delay = sim::us(50);       // one-way propagation delay
     uint64_t bandwidth_bps = 1'000'000'000;  // serialisation rate
     double loss = 0.0;                       // probability that a segment is lost (independent)
     BurstLoss burst;                         // correlated loss, on top of `loss`
+    QueueLimit queue;                        // unlimited by default
 };
 
 // A deterministic drop (the scenario's `drop:` action): on `host`'s own link, the `nth`
@@ -72,8 +82,16 @@ struct DropRule {
 // What one link direction carried and lost, in frames (a train's segments count one each).
 struct LinkDirStats {
     uint64_t frames = 0;
-    uint64_t lost = 0;     // random or burst loss
-    uint64_t dropped = 0;  // by a drop rule
+    uint64_t lost = 0;         // random or burst loss
+    uint64_t dropped = 0;      // by a drop rule
+    uint64_t queue_drops = 0;  // the queue was full (drop-tail)
+};
+
+// What waits in a link direction's queue at one instant (the frame being serialised included).
+struct QueueOccupancy {
+    uint64_t bytes = 0;
+    uint32_t packets = 0;
+    sim::Duration delay;  // how long a frame arriving now waits before its first bit goes out
 };
 
 // Per-segment framing counted for serialisation: IPv4 (20) + TCP (20) + Ethernet (14).
@@ -182,6 +200,7 @@ public:
     void add_drop_rule(const DropRule& r);
     // Per link (in links() order) and direction (0: a -> b).
     const std::vector<std::array<LinkDirStats, 2>>& link_stats() const { return link_stats_; }
+    QueueOccupancy queue_occupancy(uint32_t link, uint8_t dir);
     sim::Simulator& simulator() { return sim_; }
     void add_tap(PacketTap* tap) { taps_.push_back(tap); }
     void remove_tap(PacketTap* tap);
@@ -205,13 +224,18 @@ private:
         uint64_t bandwidth_bps;
         double loss;
         NodeId a, b;
-        bool lossy;  // random or burst loss configured
+        bool lossy;   // random or burst loss configured
+        bool queued;  // a finite queue
     };
     // Loss state that only lossy links touch.
     struct LossState {
         BurstLoss burst;
         bool bad[2] = {false, false};
+        QueueLimit queue;
+        std::array<std::deque<sim::Time>, 2> departures;  // per queued frame: when it leaves
     };
+    void admit(uint32_t link, uint8_t dir, sim::Time arrival, NodeId from, const Packet& p,
+               std::vector<bool>& alive);
     struct TrackedFlow {  // a connection of a host that a drop rule watches
         uint32_t key_addr;
         uint16_t key_port;
@@ -219,8 +243,7 @@ private:
     };
     bool lose_frame(uint32_t link, uint8_t dir);
     // Which frames of `p` reach the end of its route: bit i for frame i (lead ACK first).
-    void apply_loss(NodeId from, NodeId to, const Hop* hops, size_t count, const Packet& p,
-                    std::vector<bool>& alive);
+    void apply_loss(NodeId from, Hop hop, const Packet& p, std::vector<bool>& alive);
     bool apply_drop_rules(NodeId from, NodeId to, const Packet& p, std::vector<bool>& alive);
     void deliver_survivors(NodeId to, const Packet& p, const std::vector<bool>& alive, sim::Time last,
                            sim::Duration gap);

@@ -123,6 +123,8 @@ private:
             net.lan_bandwidth_bps = r_.bandwidth(n["lan_bandwidth"], "network.lan_bandwidth");
         if (n["loss"]) net.loss = r_.probability(n["loss"], "network.loss", 0.5);
         if (n["lan_loss"]) net.lan_loss = r_.probability(n["lan_loss"], "network.lan_loss", 0.5);
+        if (n["queue"]) net.queue = queue_limit(n["queue"], "network.queue");
+        if (n["lan_queue"]) net.lan_queue = queue_limit(n["lan_queue"], "network.lan_queue");
         if (const YAML::Node b = n["burst_loss"]) {
             // netem's "loss gemodel p r 1-h 1-k" (net/sched/sch_netem.c).
             if (!b.IsMap())
@@ -139,6 +141,19 @@ private:
                 r_.fail(b["r"] ? b["r"] : b, "network.burst_loss.r = 0 never leaves the bad state",
                         "r is the chance per segment to return to the good state, e.g. 30%");
         }
+    }
+
+    // A drop-tail queue's size: a number of packets (100) or bytes with a unit (64kB).
+    net::QueueLimit queue_limit(const YAML::Node& n, const std::string& what) {
+        const std::string t = r_.text(n, what);
+        net::QueueLimit q;
+        if (!t.empty() && t.find_first_not_of("0123456789") == std::string::npos)
+            q.packets = static_cast<uint32_t>(r_.integer(n, what + " (packets)", 1, 1'000'000));
+        else q.bytes = r_.size(n, what);
+        if (q.bytes != 0 && q.bytes < net::kMss + net::kHeaderBytes)
+            r_.fail(n, what + " = " + t + " is smaller than one full frame (1514 bytes)",
+                    "a queue of N packets (100) or of bytes (64kB)");
+        return q;
     }
 
     // A name for a realserver, client group or health check: unique, and none the expectation

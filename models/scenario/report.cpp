@@ -130,6 +130,34 @@ void write_tcp_loss(std::ostream& o, const Report& r) {
     line(std::to_string(r.links.size()) + " links (the JSON report lists each)", sum);
 }
 
+// Finite queues: how full they ran, how long a frame waited, what they dropped.
+void write_queues(std::ostream& o, const Report& r) {
+    if (r.queues.empty()) return;
+    o << "\nQueues (drop-tail; sampled every sample_every)\n";
+    o << "  " << std::left << std::setw(22) << "link" << std::setw(6) << "dir" << std::right << std::setw(10)
+      << "limit" << std::setw(12) << "max pkts" << std::setw(12) << "max bytes" << std::setw(14)
+      << "mean delay" << std::setw(13) << "max delay" << std::setw(8) << "drops"
+      << "\n";
+    for (const QueueReport& q : r.queues) {
+        uint32_t max_p = 0;
+        uint64_t max_b = 0;
+        double sum_ms = 0, max_ms = 0;
+        for (const auto& s : q.samples) {
+            max_p = std::max(max_p, s.q.packets);
+            max_b = std::max(max_b, s.q.bytes);
+            const double ms = s.q.delay.seconds() * 1000;
+            sum_ms += ms;
+            max_ms = std::max(max_ms, ms);
+        }
+        const std::string limit = q.limit.packets != 0 ? std::to_string(q.limit.packets) + " pkt"
+                                                       : std::to_string(q.limit.bytes) + " B";
+        o << "  " << std::left << std::setw(22) << q.link << std::setw(6) << q.dir << std::right
+          << std::setw(10) << limit << std::setw(12) << max_p << std::setw(12) << max_b << std::setw(11)
+          << num(q.samples.empty() ? 0 : sum_ms / double(q.samples.size()), 1) << " ms" << std::setw(10)
+          << num(max_ms, 1) << " ms" << std::setw(8) << q.drops << "\n";
+    }
+}
+
 // The largest windows per host over time (report_windows).
 void write_windows(std::ostream& o, const Report& r) {
     if (r.windows.empty()) return;
@@ -211,6 +239,7 @@ void write_text_report(std::ostream& o, const Report& r, bool ss) {
     write_tcp_loss(o, r);
 
     write_windows(o, r);
+    write_queues(o, r);
     if (!r.drains.empty()) {
         o << "\nDrains\n";
         for (const DrainResult& d : r.drains) {
@@ -408,6 +437,21 @@ void write_json_report(std::ostream& o, const Report& r) {
             o << ", \"" << (d == 0 ? "out" : "back") << "\": {\"frames\": " << l.dir[d].frames
               << ", \"lost\": " << l.dir[d].lost << ", \"dropped\": " << l.dir[d].dropped << "}";
         o << "}";
+    }
+    o << "],\n  \"queues\": [";
+    for (size_t i = 0; i < r.queues.size(); ++i) {
+        const QueueReport& q = r.queues[i];
+        o << (i ? ",\n    " : "\n    ") << "{\"link\": ";
+        json_str(o, q.link);
+        o << ", \"dir\": ";
+        json_str(o, q.dir);
+        o << ", \"limit_packets\": " << q.limit.packets << ", \"limit_bytes\": " << q.limit.bytes
+          << ", \"drops\": " << q.drops << ", \"samples\": [";
+        for (size_t k = 0; k < q.samples.size(); ++k)
+            o << (k ? ", " : "") << "{\"t_s\": " << secs(q.samples[k].t)
+              << ", \"packets\": " << q.samples[k].q.packets << ", \"bytes\": " << q.samples[k].q.bytes
+              << ", \"delay_s\": " << secs(sim::Time{} + q.samples[k].q.delay) << "}";
+        o << "]}";
     }
     o << "],\n  \"windows\": [";
     for (size_t i = 0; i < r.windows.size(); ++i) {

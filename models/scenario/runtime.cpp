@@ -63,7 +63,8 @@ void Run::build() {
     const ipvs::KernelProfile* kernel = ipvs::find_kernel_profile(s.kernel);
     const net::NodeId internet = net_.add_node("internet", net::NodeKind::Router);
     const net::NodeId lan = net_.add_node("lan", net::NodeKind::Switch);
-    const net::LinkSpec lan_link{s.network.lan_delay, s.network.lan_bandwidth_bps, s.network.lan_loss, {}};
+    const net::LinkSpec lan_link{
+        s.network.lan_delay, s.network.lan_bandwidth_bps, s.network.lan_loss, {}, s.network.lan_queue};
     net_.add_link(internet, lan, lan_link);
     director_ =
         std::make_unique<ipvs::Director>(net_, "director", s.director_address, *kernel, s.director_tcp);
@@ -130,8 +131,9 @@ void Run::build() {
             const std::string name = spec.count == 1 ? spec.name : spec.name + "." + std::to_string(i + 1);
             auto h = std::make_unique<net::Host>(net_, name, spec.tcp);
             h->add_address(net::Ipv4(net::Ipv4::of(172, 16, 0, 0).value() + ++next_client));
-            net_.add_link(h->node(), internet,
-                          {access, s.network.bandwidth_bps, s.network.loss, s.network.burst});
+            net_.add_link(
+                h->node(), internet,
+                {access, s.network.bandwidth_bps, s.network.loss, s.network.burst, s.network.queue});
             if (spec.script.empty()) {
                 g.browsers.push_back(std::make_unique<http::Browser>(*h, name + ":browser", cfg, g.stats));
             } else {
@@ -417,7 +419,37 @@ void Run::sample() {
         samples_.push_back(row);
     }
     if (scenario_.report_windows) sample_windows();
+    sample_queues();
     if (sim_.now() + scenario_.sample_every <= end_) sampler_.arm(scenario_.sample_every);
+}
+
+void Run::sample_queues() {
+    if (queued_links_.empty() && queues_.empty()) {
+        const std::vector<net::Network::LinkInfo> links = net_.links();
+        for (uint32_t i = 0; i < links.size(); ++i) {
+            if (!links[i].spec.queue.limited()) continue;
+            for (uint8_t d = 0; d < 2; ++d) {
+                QueueReport q;
+                q.link = std::string(net_.name(links[i].a)) + "-" + std::string(net_.name(links[i].b));
+                q.dir = d == 0 ? "out" : "back";
+                q.limit = links[i].spec.queue;
+                queues_.push_back(std::move(q));
+                queued_links_.emplace_back(i, d);
+                queue_node_.push_back(d == 0 ? links[i].a : links[i].b);  // the sending end
+            }
+        }
+    }
+    for (size_t k = 0; k < queues_.size(); ++k) {
+        const auto [link, dir] = queued_links_[k];
+        const net::QueueOccupancy o = net_.queue_occupancy(link, dir);
+        queues_[k].samples.push_back({sim_.now(), o});
+        LVS_TRACE(sim_, net_.entity(queue_node_[k]), "net.queue")
+            .f("link", queues_[k].link)
+            .f("dir", queues_[k].dir)
+            .f("packets", o.packets)
+            .f("bytes", static_cast<int64_t>(o.bytes))
+            .f("delay_us", o.delay.ns() / 1000);
+    }
 }
 
 void Run::sample_windows() {
@@ -676,6 +708,9 @@ Report Run::report() {
             {std::string(net_.name(links[i].a)) + "-" + std::string(net_.name(links[i].b)), st});
     }
     r.windows = windows_;
+    r.queues = queues_;
+    for (size_t k = 0; k < r.queues.size(); ++k)
+        r.queues[k].drops = net_.link_stats()[queued_links_[k].first][queued_links_[k].second].queue_drops;
     if (fingerprint_) r.fingerprint = fingerprint_->value();
     return r;
 }

@@ -147,6 +147,19 @@ struct LinkReport {
     std::array<net::LinkDirStats, 2> dir;
 };
 
+// A finite queue of one link direction: its limit, drops, and occupancy at every sample time.
+struct QueueReport {
+    std::string link;  // "browser-internet"
+    std::string dir;   // "out" (a -> b) or "back"
+    net::QueueLimit limit;
+    uint64_t drops = 0;
+    struct Sample {
+        sim::Time t;
+        net::QueueOccupancy q;
+    };
+    std::vector<Sample> samples;
+};
+
 // Every sample time, the largest windows among a host's connections.
 struct WindowSample {
     sim::Time t;
@@ -185,6 +198,7 @@ struct Report {
     std::vector<TcpLossReport> tcp_loss;  // realservers then client groups
     std::vector<LinkReport> links;        // links with loss configured or drops
     std::vector<WindowSample> windows;    // when the scenario asks (report_windows)
+    std::vector<QueueReport> queues;      // links with a finite queue
     std::vector<std::string> admin_log;   // "[20s] ipvsadm -e ... : ok" / errors
     bool capacity_check = false;          // print the queueing cross-check
     std::optional<uint64_t> fingerprint;  // the trace's digest, when asked for (RunOptions)
@@ -274,6 +288,7 @@ private:
     void apply_action(const SnapshotAction& a, const std::string& when);
     void apply_action(const DropAction& a, const std::string& when);
     void sample_windows();
+    void sample_queues();
     void trace_warning(const Warning& w);
     void sample();
     void watch_drains();
@@ -309,6 +324,9 @@ private:
     std::vector<std::vector<double>> at_values_;  // per expectation, per reference: `name@T`'s value
     std::vector<SampleRow> samples_;
     std::vector<WindowSample> windows_;
+    std::vector<QueueReport> queues_;
+    std::vector<std::pair<uint32_t, uint8_t>> queued_links_;  // (link, direction) of queues_[i]
+    std::vector<net::NodeId> queue_node_;                     // the node that feeds queues_[i]
     std::vector<std::string> admin_log_;
     std::map<std::string, uint64_t> rs_time_wait_max_;
     std::map<std::string, uint64_t> rs_idle_peak_;

@@ -60,9 +60,11 @@ struct NetworkSpec {
     uint64_t bandwidth_bps = 100'000'000;   // client access links
     sim::Duration lan_delay = sim::us(50);  // director/realserver LAN, one way per link
     uint64_t lan_bandwidth_bps = 1'000'000'000;
-    double loss = 0.0;      // on the client access links, per segment
-    net::BurstLoss burst;   // correlated loss on the client access links (netem's gemodel)
-    double lan_loss = 0.0;  // on the director/realserver LAN links, per segment
+    double loss = 0.0;          // on the client access links, per segment
+    net::BurstLoss burst;       // correlated loss on the client access links (netem's gemodel)
+    double lan_loss = 0.0;      // on the director/realserver LAN links, per segment
+    net::QueueLimit queue;      // drop-tail queue of each client access link direction (0: none)
+    net::QueueLimit lan_queue;  // of each LAN link direction
 };
 
 struct RealServerSpec {

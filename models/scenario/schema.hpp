@@ -10,8 +10,8 @@ namespace lvs::scenario::schema {
 inline const std::vector<std::string> kRoot{
     "name",    "lesson",   "seed",        "duration", "kernel",   "sample_every", "capacity_check",
     "network", "director", "realservers", "clients",  "timeline", "expect",       "report_windows"};
-inline const std::vector<std::string> kNetwork{"rtt",  "bandwidth",  "lan_delay", "lan_bandwidth",
-                                               "loss", "burst_loss", "lan_loss"};
+inline const std::vector<std::string> kNetwork{
+    "rtt", "bandwidth", "lan_delay", "lan_bandwidth", "loss", "burst_loss", "lan_loss", "queue", "lan_queue"};
 inline const std::vector<std::string> kBurstLoss{"p", "r", "bad_loss", "good_loss"};
 inline const std::vector<std::string> kDrop{"host", "direction", "segment", "flags", "conn"};
 inline const std::vector<std::string> kDirector{"address", "rules", "sysctl",          "health_checks",

@@ -92,3 +92,31 @@ SCENARIO("independent loss draws per segment: an 8-segment train loses about 8 t
     const double seg_loss = 1.0 - double(bytes) / double(uint64_t{trains} * 8 * net::kMss);
     CHECK(seg_loss == Approx(0.01).epsilon(0.1));
 }
+
+SCENARIO("a drop-tail queue: a train larger than the queue loses its tail, occupancy follows the backlog",
+         "[net][queue]") {
+    GIVEN("a 10-packet queue on a 10 Mbit/s link") {
+        net::LinkSpec spec{us(10), 10'000'000, 0.0, {}, {10, 0}};
+        LossyPair t(spec);
+        // 30 segments at once: ten fit (the one being serialised counts), twenty find it full.
+        t.a.inject(t.segment(0, 30 * net::kMss, 30));
+        const net::QueueOccupancy q = t.net.queue_occupancy(0, 0);
+        CHECK(q.packets == 10);
+        CHECK(q.bytes == Approx(10 * (net::kMss + net::kHeaderBytes)).epsilon(0.01));
+        CHECK(q.delay.seconds() == Approx(10 * 1514 * 8 / 10e6).epsilon(0.01));  // 12.1 ms
+        t.sim.run_until(at(s(1)));
+        CHECK(t.net.link_stats()[0][0].queue_drops == 20);
+        uint64_t bytes = 0;
+        for (const net::Packet& p : t.b.got) bytes += p.len;
+        CHECK(bytes == 10 * net::kMss);
+        CHECK(t.net.queue_occupancy(0, 0).packets == 0);
+    }
+    GIVEN("a queue in bytes (15 kB on the same link)") {
+        net::LinkSpec spec{us(10), 10'000'000, 0.0, {}, {0, 15'000}};
+        LossyPair t(spec);
+        t.a.inject(t.segment(0, 30 * net::kMss, 30));
+        t.sim.run_until(at(s(1)));
+        // 15000 / 1514: nine full frames fit.
+        CHECK(t.net.link_stats()[0][0].queue_drops == 21);
+    }
+}
