@@ -117,7 +117,7 @@ void TcpConn::send_delayed_ack() {
     ack_sched_ = true;
     ack_timer_ = true;
     delack_expiry_ = timeout;
-    stack_.arm_kernel_timer(delack_timer_, static_cast<uint32_t>(timeout - static_cast<uint32_t>(now)));
+    set_delack_at(stack_.kernel_fire_time(static_cast<uint32_t>(timeout - static_cast<uint32_t>(now))));
 }
 
 void TcpConn::on_delack_timer() {
@@ -159,7 +159,7 @@ void TcpConn::ack_sent() {
     ack_sched_ = false;
     ack_timer_ = false;
     ack_pushed_ = false;
-    delack_timer_.disarm();
+    clear_delack();
     acked_upto_ = rcv_nxt_;
     if (loss_ != 0) {
         LossState& ls = stack_.losses_[loss_];

@@ -51,8 +51,7 @@ TcpConn::TcpConn(TcpStack& stack, const net::FourTuple& tuple)
       id_(stack.next_conn_id()),
       cwnd_(stack.profile().initial_cwnd),
       rto_(stack.clock().from_duration(sim::s(1))),  // TCP_TIMEOUT_INIT
-      rtx_timer_(stack.sim(), [this] { on_rtx_timer(); }),
-      delack_timer_(stack.sim(), [this] { on_delack_timer(); }) {}
+      timer_(stack.sim(), [this] { on_timer(); }) {}
 
 // ---- state changes ---------------------------------------------------------------------------
 
@@ -78,8 +77,8 @@ bool TcpConn::apply(TcpEvent e) {
 
 void TcpConn::enter_closed() {
     if (state_ != TcpState::Closed) set_state(TcpState::Closed, TcpEvent::Timeout);
-    rtx_timer_.disarm();
-    delack_timer_.disarm();
+    rtx_at_ = delack_at_ = sim::Time{};
+    timer_.disarm();
     timer_mode_ = TimerMode::None;
     release_all_messages();
     free_send_and_receive_state();
@@ -114,7 +113,7 @@ void TcpConn::fail(SocketError e, TcpEvent why) {
 }
 
 void TcpConn::enter_time_wait() {
-    delack_timer_.disarm();
+    clear_delack();
     ack_timer_ = false;
     free_send_and_receive_state();        // everything is acknowledged both ways
     retrans_stamp_ = stack_.sim().now();  // tw_entry_stamp
@@ -294,7 +293,7 @@ void TcpConn::send_ack() { emit(flag::kAck, snd_nxt_); }
 
 void TcpConn::arm_rtx(TimerMode mode, Jiffies timeout) {
     timer_mode_ = mode;
-    stack_.arm_kernel_timer(rtx_timer_, timeout);
+    set_rtx_at(stack_.kernel_fire_time(timeout));
 }
 
 void TcpConn::output(bool window_probe) {
@@ -570,7 +569,7 @@ void TcpConn::set_keepalive(bool on) {
     keepalive_ = on;
     if (!on) {
         if (timer_mode_ == TimerMode::Keepalive) {
-            rtx_timer_.disarm();
+            clear_rtx();
             timer_mode_ = TimerMode::None;
         }
         return;
@@ -655,7 +654,7 @@ void TcpConn::on_segment(const Packet& p) {
                 }
                 retrans_stamp_ = sim::Time{};
                 apply(TcpEvent::RecvSynAck);
-                rtx_timer_.disarm();
+                clear_rtx();
                 timer_mode_ = TimerMode::None;
                 init_buffer_space();
                 send_ack();  // tcp_rcv_synsent_state_process(): the handshake's ACK goes at once
@@ -702,7 +701,7 @@ void TcpConn::on_segment(const Packet& p) {
                 rto_ = stack_.clock().from_duration(sim::s(3));
             }
             retrans_stamp_ = sim::Time{};
-            rtx_timer_.disarm();
+            clear_rtx();
             timer_mode_ = TimerMode::None;
             last_send_ = now;
             // tcp_rcv_state_process(), TCP_SYN_RECV: buffers first, then the peer's window.

@@ -212,10 +212,16 @@ private:
     void ack_check(bool app_reads_next = false);     // __tcp_ack_snd_check()
     void send_delayed_ack();                         // tcp_send_delayed_ack()
     void on_delack_timer();                          // tcp_delack_timer_handler()
-    void enter_quickack_mode();                      // tcp_enter_quickack_mode()
-    void incr_quickack();                            // tcp_incr_quickack(TCP_MAX_QUICKACKS)
-    void ack_sent();                                 // tcp_event_ack_sent()
-    void data_sent();                                // tcp_event_data_sent()
+    void on_timer();
+    void reschedule_timer();
+    void set_rtx_at(sim::Time t);
+    void clear_rtx();
+    void set_delack_at(sim::Time t);
+    void clear_delack();
+    void enter_quickack_mode();  // tcp_enter_quickack_mode()
+    void incr_quickack();        // tcp_incr_quickack(TCP_MAX_QUICKACKS)
+    void ack_sent();             // tcp_event_ack_sent()
+    void data_sent();            // tcp_event_data_sent()
     // ---- keep-alive (tcp_timers.cpp) ----
     void arm_keepalive_if_idle();
     void on_keepalive();
@@ -407,8 +413,12 @@ private:
     std::array<OutMsg, kMaxOut> out_{};
     net::Network::RouteRef route_;  // toward the peer, resolved at the first send
 
-    sim::Timer rtx_timer_;
-    sim::Timer delack_timer_;
+    // One simulator timer carries the retransmit slot (rtx_at_, what for: timer_mode_) and the
+    // delayed ACK (delack_at_), armed for the earlier and running whichever is due. Linux has
+    // two kernel timers; here that would be 64 more bytes per connection. Time{}: not armed.
+    sim::Timer timer_;
+    sim::Time rtx_at_;
+    sim::Time delack_at_;
 };
 
 }  // namespace lvs::tcp

@@ -233,7 +233,7 @@ void TcpConn::process_ack(const Packet& p) {
     // tcp_ack_probe(): the head fits the window now, or the probe timer restarts from now.
     if (timer_mode_ == TimerMode::Probe0) {
         if (seq_le(std::min(app_end_, snd_nxt_ + net::kMss), snd_una_ + snd_wnd_)) {
-            rtx_timer_.disarm();
+            clear_rtx();
             timer_mode_ = TimerMode::None;
             backoff_ = 0;
         } else {
@@ -803,7 +803,7 @@ void TcpConn::rearm_rto() {
     if (packets_out_ == 0) {
         if (timer_mode_ == TimerMode::Rto || timer_mode_ == TimerMode::Probe ||
             timer_mode_ == TimerMode::ReoTimeout) {
-            rtx_timer_.disarm();
+            clear_rtx();
             timer_mode_ = TimerMode::None;
         }
         return;
@@ -1131,7 +1131,7 @@ void TcpConn::ooo_ack_check() {
     const int64_t delay_ns = std::min<int64_t>(1'000'000, int64_t{rtt8} * 125 / 20);
     ls.comp_timer = true;
     ack_timer_ = true;
-    delack_timer_.arm(sim::ns(std::max<int64_t>(delay_ns, 1)));
+    set_delack_at(stack_.sim().now() + sim::ns(std::max<int64_t>(delay_ns, 1)));  // an hrtimer: exact
 }
 
 }  // namespace lvs::tcp

@@ -109,10 +109,10 @@ public:
     const TcpProfile& profile() const { return profile_; }
     const TcpSysctls& sysctl() const { return profile_.sysctl; }
     const KernelClock& clock() const { return clock_; }
-    // Arms `t` the way mod_timer(jiffies + timeout) does on this host (through the wheel).
-    void arm_kernel_timer(sim::Timer& t, Jiffies timeout) {
-        t.arm_at(clock_.fire_time(sim().now(), timeout, in_timer_));
-    }
+    // When mod_timer(jiffies + timeout) would run on this host (through the wheel).
+    sim::Time kernel_fire_time(Jiffies timeout) { return clock_.fire_time(sim().now(), timeout, in_timer_); }
+    // Arms `t` the way mod_timer(jiffies + timeout) does.
+    void arm_kernel_timer(sim::Timer& t, Jiffies timeout) { t.arm_at(kernel_fire_time(timeout)); }
     // Timer callbacks run with the wheel's clock one jiffy ahead (forward_timer_base).
     struct InTimer {
         TcpStack& s;

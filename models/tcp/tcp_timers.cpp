@@ -30,6 +30,50 @@ sim::Duration model_timeout(int64_t boundary, sim::Duration base, sim::Duration 
 
 }  // namespace
 
+void TcpConn::set_rtx_at(sim::Time t) {
+    rtx_at_ = t;
+    reschedule_timer();
+}
+void TcpConn::clear_rtx() {
+    rtx_at_ = sim::Time{};
+    reschedule_timer();
+}
+void TcpConn::set_delack_at(sim::Time t) {
+    delack_at_ = t;
+    reschedule_timer();
+}
+void TcpConn::clear_delack() {
+    delack_at_ = sim::Time{};
+    reschedule_timer();
+}
+
+void TcpConn::reschedule_timer() {
+    const sim::Time none{};
+    if (rtx_at_ == none && delack_at_ == none) {
+        timer_.disarm();
+        return;
+    }
+    if (rtx_at_ == none) timer_.arm_at(delack_at_);
+    else if (delack_at_ == none) timer_.arm_at(rtx_at_);
+    else timer_.arm_at(std::min(rtx_at_, delack_at_));
+}
+
+void TcpConn::on_timer() {
+    const sim::Time now = stack_.sim().now();
+    const sim::Time none{};
+    if (delack_at_ != none && delack_at_ <= now) {
+        delack_at_ = none;
+        on_delack_timer();
+        if (state_ == TcpState::Closed) return;
+    }
+    if (rtx_at_ != none && rtx_at_ <= now) {
+        rtx_at_ = none;
+        on_rtx_timer();
+        if (state_ == TcpState::Closed) return;
+    }
+    reschedule_timer();
+}
+
 void TcpConn::on_rtx_timer() {
     TcpStack::InTimer in_timer(stack_);
     const TimerMode mode = timer_mode_;
@@ -232,7 +276,7 @@ void TcpConn::arm_keepalive_if_idle() {
     sim::Time& deadline = extras().keepalive_deadline;
     while (deadline <= stack_.sim().now()) deadline = clk.fire_time(deadline, full, true);
     timer_mode_ = TimerMode::Keepalive;
-    rtx_timer_.arm_at(extras().keepalive_deadline);
+    set_rtx_at(extras().keepalive_deadline);
 }
 
 void TcpConn::on_keepalive() {
@@ -259,7 +303,7 @@ void TcpConn::on_keepalive() {
     }
     extras().keepalive_deadline = clk.fire_time(now, next, true);
     timer_mode_ = TimerMode::Keepalive;
-    rtx_timer_.arm_at(extras().keepalive_deadline);
+    set_rtx_at(extras().keepalive_deadline);
 }
 
 }  // namespace lvs::tcp
