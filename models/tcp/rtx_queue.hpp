@@ -29,6 +29,10 @@ struct SentChunk {
     uint32_t next = 0;   // the chunk after it (0: none)
     uint16_t segs = 0;   // segments (tcp_skb_pcount)
     uint8_t tags = 0;
+    bool tx_app_limited = false;  // tcp_skb_cb.tx: what the rate sampler knew when it was sent
+    uint32_t tx_delivered = 0;
+    uint32_t tx_delivered_mstamp = 0;  // us; 0: already counted (SACKed)
+    uint32_t tx_first_tx_mstamp = 0;   // us
 };
 using ChunkPool = IndexPool<SentChunk>;
 

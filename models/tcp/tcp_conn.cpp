@@ -145,6 +145,7 @@ void TcpConn::set_user_timeout(sim::Duration d) {
 }
 
 void TcpConn::free_send_and_receive_state() {
+    free_congestion_state();
     rtx_clear(stack_.chunks_, rtx_);
     packets_out_ = 0;
     sacked_out_ = lost_out_ = retrans_out_ = 0;
@@ -218,7 +219,7 @@ TcpInfo TcpConn::info() const {
 
 // ---- sending ---------------------------------------------------------------------------------
 
-void TcpConn::emit(uint8_t flags, uint32_t seq, uint32_t len, uint8_t segs, uint32_t msg) {
+void TcpConn::emit(uint8_t flags, uint32_t seq, uint32_t len, uint8_t segs, uint32_t msg, sim::Time depart) {
     Packet p;
     p.saddr = tuple_.local.addr.value();
     p.daddr = tuple_.remote.addr.value();
@@ -286,7 +287,7 @@ void TcpConn::emit(uint8_t flags, uint32_t seq, uint32_t len, uint8_t segs, uint
     }
     if ((flags & flag::kAck) && !(flags & flag::kRst)) ack_sent();
     if (len > 0) data_sent();
-    stack_.transmit(route_, p);
+    stack_.transmit(route_, p, depart);
 }
 
 void TcpConn::send_ack() { emit(flag::kAck, snd_nxt_); }
@@ -316,7 +317,9 @@ void TcpConn::output(bool window_probe) {
             window_full = true;
             break;
         }
-        const uint32_t room = std::min(cwnd_ - inflight, net::kMaxTrainSegs) * net::kMss;
+        // A paced sender's bursts are bbr_tso_segs_goal() segments (about 1 ms of its rate).
+        const uint32_t burst = paced() ? bbr_tso_segs_goal() : net::kMaxTrainSegs;
+        const uint32_t room = std::min({cwnd_ - inflight, net::kMaxTrainSegs, burst}) * net::kMss;
         // A train never runs past a message boundary, so the message id rides on its end.
         uint32_t end = app_end_;
         uint32_t msg = 0;
@@ -354,8 +357,12 @@ void TcpConn::output(bool window_probe) {
         if (with_fin) flags |= flag::kFin;
         const auto segs = static_cast<uint8_t>((len + net::kMss - 1) / net::kMss);
         const bool first = packets_out_ == 0;
-        emit(flags, snd_nxt_, len, segs, msg);
-        rtx_append(stack_.chunks_, rtx_, snd_nxt_, snd_nxt_ + len + (with_fin ? 1 : 0), segs, now);
+        if (first) cc_tx_start(now_jiffies() - stack_.clock().jiffies(last_send_));
+        const sim::Time depart = paced() ? pace(len) : now;
+        emit(flags, snd_nxt_, len, segs, msg, depart);
+        const uint32_t chunk =
+            rtx_append(stack_.chunks_, rtx_, snd_nxt_, snd_nxt_ + len + (with_fin ? 1 : 0), segs, depart);
+        if (paced()) rate_skb_sent(stack_.chunks_[chunk], depart);
         packets_out_ += segs;
         if (reducing) loss().prr_out += segs;
         snd_nxt_ += len;
@@ -411,17 +418,20 @@ bool TcpConn::cwnd_limited() const {
 
 void TcpConn::send_fin() {
     const sim::Time now = stack_.sim().now();
-    emit(flag::kFin | flag::kAck, app_end_);
+    const sim::Time depart = paced() ? pace(0) : now;
+    emit(flag::kFin | flag::kAck, app_end_, 0, 1, 0, depart);
     fin_sent_ = true;
     fin_seq_ = app_end_;
     snd_nxt_ = app_end_ + 1;
     if (seq_gt(snd_nxt_, snd_max_)) snd_max_ = snd_nxt_;
-    rtx_append(stack_.chunks_, rtx_, fin_seq_, fin_seq_ + 1, 1, now);
+    const uint32_t chunk = rtx_append(stack_.chunks_, rtx_, fin_seq_, fin_seq_ + 1, 1, depart);
+    if (paced()) rate_skb_sent(stack_.chunks_[chunk], depart);
     ++packets_out_;
     last_send_ = now;
 }
 
 SocketError TcpConn::send(const net::AppMessage& m) {
+    rate_check_app_limited();
     if (reset_seen_ || state_ == TcpState::Closed) return SocketError::BrokenPipe;
     if (state_ != TcpState::Established && state_ != TcpState::CloseWait) return SocketError::NotConnected;
     if (out_count_ == kMaxOut) return SocketError::BrokenPipe;  // an HTTP/1.1 peer never gets here
@@ -436,6 +446,10 @@ SocketError TcpConn::send(const net::AppMessage& m) {
         int64_t delta = static_cast<int64_t>(now_jiffies() - clk.jiffies(last_send_));
         if (delta > static_cast<int64_t>(rto_)) {
             const uint32_t old_cwnd = cwnd_;
+            // tcp_cwnd_restart(): ssthresh keeps three quarters of the window it had.
+            if (ca_state() != static_cast<uint8_t>(CaState::Cwr) &&
+                ca_state() != static_cast<uint8_t>(CaState::Recovery))
+                ssthresh_ = std::max(ssthresh_, (cwnd_ >> 1) + (cwnd_ >> 2));  // "infinite" stays
             const uint32_t restart = std::min(stack_.profile().initial_cwnd, cwnd_);
             while ((delta -= static_cast<int64_t>(rto_)) > 0 && cwnd_ > restart) cwnd_ >>= 1;
             cwnd_ = std::max(cwnd_, restart);

@@ -25,10 +25,12 @@
 #include <cstdint>
 
 #include "models/net/network.hpp"
+#include "models/tcp/congestion.hpp"
 #include "models/tcp/index_pool.hpp"
 #include "models/tcp/kernel_clock.hpp"
 #include "models/tcp/loss_state.hpp"
 #include "models/tcp/rtx_queue.hpp"
+#include "models/tcp/tcp_profile.hpp"
 #include "models/tcp/tcp_state.hpp"
 #include "sim/timer.hpp"
 
@@ -100,7 +102,23 @@ struct TcpInfo {
     const char* ca_state = "open";
 };
 
+// What one ACK tells the rate sampler (struct rate_sample, tcp_rate.c).
+struct RateSample {
+    uint32_t prior_mstamp = 0;
+    uint32_t prior_delivered = 0;
+    int64_t delivered = -1;
+    int64_t interval_us = -1;
+    int64_t rtt_us = -1;
+    uint32_t losses = 0;
+    uint32_t acked_sacked = 0;
+    uint32_t prior_in_flight = 0;
+    uint32_t last_end_seq = 0;
+    bool has_prior = false;
+    bool is_app_limited = false;
+};
+
 // Retransmissions by the mechanism that sent them (tcp.retransmits.{dupack,rack,tlp,rto}).
+
 struct RetransmitCounts {
     uint64_t dupack = 0;  // fast retransmit after the DUPTHRESH shortcut (>= reordering SACKed)
     uint64_t rack = 0;    // RACK: a later segment was delivered and the reordering window passed
@@ -190,7 +208,8 @@ private:
 
     void set_state(TcpState to, TcpEvent why);
     bool apply(TcpEvent e);  // applies the table's transition if there is one
-    void emit(uint8_t flags, uint32_t seq, uint32_t len = 0, uint8_t segs = 1, uint32_t msg = 0);
+    void emit(uint8_t flags, uint32_t seq, uint32_t len = 0, uint8_t segs = 1, uint32_t msg = 0,
+              sim::Time depart = sim::Time{});
     void send_ack();
     void output(bool window_probe = false);  // sends what the windows allow, then FIN if due
     void send_fin();
@@ -252,7 +271,7 @@ private:
     uint32_t packets_in_flight() const;  // tcp_packets_in_flight()
     void sacktag(const net::SackInfo& sack, uint32_t ack, AckEvent& ev);
     void clean_rtx_queue(uint32_t ack, AckEvent& ev);
-    void sample_rtt(const AckEvent& ev);
+    void sample_rtt(AckEvent& ev);
     uint32_t highest_sack_end() const;
     void check_sack_reordering(uint32_t low_seq);
     void update_reo_wnd();
@@ -272,7 +291,51 @@ private:
     void process_tlp_ack(uint32_t ack, const AckEvent& ev);
     void enter_loss();
     void on_reo_timeout();
-    uint32_t ssthresh_on_loss() const;  // ca_ops->ssthresh()
+    // ---- congestion control (tcp_congestion.cpp, tcp_bbr.cpp) ----
+    bool uses(CongestionControl c) const;
+    CubicState& cubic();
+    void hystart_reset(CubicState& ca);
+    void hystart_update(CubicState& ca, uint32_t delay);
+    void bictcp_update(CubicState& ca, uint32_t acked);
+    void slow_start_or_avoid(uint32_t acked);  // ca_ops->cong_avoid()
+    void cc_pkts_acked(int64_t rtt_us);        // ca_ops->pkts_acked()
+    uint32_t cc_ssthresh();                    // ca_ops->ssthresh()
+    void cc_enter_loss_state();                // ca_ops->set_state(TCP_CA_Loss)
+    void cc_tx_start(Jiffies idle);            // CA_EVENT_TX_START
+    void free_congestion_state();
+    BbrState& bbr();
+    uint32_t now_us32() const;
+    void bbr_init();
+    uint64_t bbr_rate_bytes_per_sec(uint64_t rate, uint32_t gain) const;
+    void bbr_init_pacing_rate_from_rtt();
+    uint32_t bbr_max_bw();
+    uint32_t bbr_bw();
+    uint32_t bbr_tso_segs_goal();
+    uint32_t bbr_bdp(uint32_t bw, uint32_t gain);
+    uint32_t bbr_quantization_budget(uint32_t cwnd);
+    uint32_t bbr_inflight(uint32_t bw, uint32_t gain);
+    uint32_t bbr_packets_in_net_at_edt(uint32_t inflight_now);
+    void bbr_save_cwnd();
+    uint32_t bbr_ssthresh();
+    void bbr_reset_lt_bw_sampling_interval();
+    void bbr_reset_lt_bw_sampling();
+    void bbr_lt_bw_sampling(const RateSample& rs);
+    void bbr_lt_bw_interval_done(uint32_t bw);
+    void bbr_on_loss_state();
+    void bbr_tx_start();
+    void bbr_set_pacing_rate(uint32_t bw, uint32_t gain);
+    void bbr_reset_probe_bw_mode();
+    void bbr_reset_mode();
+    void bbr_check_probe_rtt_done();
+    void bbr_main(const RateSample& rs);
+    void bbr_model(const RateSample& rs);
+    void bbr_set_cwnd(const RateSample& rs, uint32_t acked, uint32_t bw, uint32_t gain);
+    void rate_skb_sent(SentChunk& c, sim::Time depart);
+    void rate_skb_delivered(SentChunk& c, RateSample& rs);
+    void rate_gen(uint32_t delivered, uint32_t lost, RateSample& rs);
+    void rate_check_app_limited();
+    sim::Time pace(uint32_t bytes);  // this burst's departure (EDT), for BBR
+    bool paced() const;              // BBR, which paces and models every ACK
     void update_min_rtt(uint32_t rtt_us);
     uint32_t min_rtt_us() const { return min_rtt_us_; }
     ConnExtras& extras();
@@ -374,8 +437,10 @@ private:
     uint32_t retransmissions_ = 0;  // total_retrans
     // The scoreboard: tcp_sock's packets_out, sacked_out, lost_out, retrans_out (segments).
     uint32_t packets_out_ = 0;
-    uint32_t loss_ = 0;  // index of this connection's LossState in the stack's pool (0: none)
-    RtxQueue rtx_;       // sent and not cumulatively acknowledged, in sequence order
+    uint32_t loss_ = 0;          // index of this connection's LossState in the stack's pool (0: none)
+    uint32_t cc_ = 0;            // index of its CongestionState (CUBIC, BBR; 0: none)
+    uint32_t snd_cwnd_cnt_ = 0;  // tcp_cong_avoid_ai()'s count of acknowledged segments
+    RtxQueue rtx_;               // sent and not cumulatively acknowledged, in sequence order
 
     // Windows (tcp_window.cpp), in bytes.
     uint32_t snd_wnd_ = 0;       // what the peer allows beyond snd_una

@@ -78,7 +78,8 @@ constexpr std::array<TcpSysctlDef, 34> kTable{{
     {"rmem_max", U::Count, 0, 1 << 30, &S::rmem_max, "net.core.rmem_max: SO_RCVBUF's limit"},
     {"wmem_max", U::Count, 0, 1 << 30, &S::wmem_max, "net.core.wmem_max: SO_SNDBUF's limit"},
     {"ip_local_port_range", U::Ports, 1, 65535, nullptr, "ephemeral ports for connect(): LOW HIGH"},
-    {"tcp_congestion_control", U::Choice, 0, 0, nullptr, "reno, cubic or bbr (bbr skips the idle restart)"},
+    {"tcp_congestion_control", U::Choice, 0, 0, nullptr,
+     "reno, cubic (the default) or bbr (models the path, paces, skips the idle restart)"},
 }};
 
 bool parse_int(std::string_view t, int64_t* v) {

@@ -2,8 +2,9 @@
 // Documentation/networking/ip-sysctl.rst), CONFIG_HZ, and the phase of its jiffies.
 //
 // Two named bundles: `linux-6` (the default; what a Linux 6.18 stack did in the measurements of
-// ../shared/spec/linux-tcp-observed.md: tcp_syn_linear_timeouts=4, bbr) and `linux-classic`
-// (the textbook values of ipvs-tcp-http.md section 8: no linear SYN timeouts, cubic). A
+// ../shared/spec/linux-tcp-observed.md, tcp_syn_linear_timeouts=4, with Debian's default
+// congestion control, cubic: that machine ran bbr) and `linux-classic` (the textbook values of
+// ipvs-tcp-http.md section 8: no linear SYN timeouts, cubic). A
 // scenario starts a host from a bundle and overrides single sysctls (`sysctl:` on a realserver,
 // a client group or the director).
 #pragma once
@@ -68,7 +69,9 @@ struct TcpSysctls {
     int64_t rmem_max = 212992;  // net.core.rmem_max
     int64_t wmem_max = 212992;  // net.core.wmem_max
     PortRange ip_local_port_range;
-    CongestionControl tcp_congestion_control = CongestionControl::Bbr;
+    // Debian's kernels default to cubic (CONFIG_DEFAULT_TCP_CONG); the machine the spec's
+    // measurements come from ran bbr (set it per host: sysctl: {tcp_congestion_control: bbr}).
+    CongestionControl tcp_congestion_control = CongestionControl::Cubic;
 };
 
 struct TcpProfile {

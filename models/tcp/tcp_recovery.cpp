@@ -75,6 +75,8 @@ struct TcpConn::AckEvent {
     uint32_t delivered = 0;     // tp->delivered's growth: newly SACKed, or acknowledged unSACKed
     uint32_t reord_cum = 0;     // lowest never-retransmitted unSACKed sequence the cumulative ACK covered
     bool lost_retrans = false;  // a retransmission was found lost again (FLAG_LOST_RETRANS)
+    int64_t ca_rtt_us = -1;     // RTT of the most recently sent segment acknowledged
+    RateSample rs;
     uint32_t newly_lost = 0;
     uint32_t reord = 0;  // lowest sequence delivered out of order (state->reord)
     bool snd_una_advanced = false;
@@ -135,15 +137,6 @@ void TcpConn::update_min_rtt(uint32_t rtt_us) {
     }
 }
 
-uint32_t TcpConn::ssthresh_on_loss() const {
-    // ca_ops->ssthresh(): Reno halves (tcp_reno_ssthresh), CUBIC keeps 717/1024
-    // (tcp_cubic.c, beta); bbr reduces like CUBIC until its own model exists.
-    const uint32_t w = cwnd_;
-    if (stack_.sysctl().tcp_congestion_control == CongestionControl::Reno)
-        return std::max<uint32_t>(w >> 1, 2);
-    return std::max<uint32_t>(w * 717 / 1024, 2);
-}
-
 // ---- the ACK ----------------------------------------------------------------------------------
 
 void TcpConn::process_ack(const Packet& p) {
@@ -154,6 +147,7 @@ void TcpConn::process_ack(const Packet& p) {
     ev.reord = snd_nxt_;
     ev.reord_cum = snd_nxt_;
     ev.data = p.len > 0;
+    ev.rs.prior_in_flight = packets_in_flight();
     const uint32_t prior_snd_una = snd_una_;
     const uint32_t old_wnd = snd_wnd_;
     const uint32_t old_cwnd = cwnd_;
@@ -182,6 +176,7 @@ void TcpConn::process_ack(const Packet& p) {
     // now cumulatively acknowledged, arrived late: reordering.
     if (sack_ok_ && seq_lt(ev.reord_cum, prior_fack)) check_sack_reordering(ev.reord_cum);
     sample_rtt(ev);
+    cc_pkts_acked(ev.ca_rtt_us);
     if (loss_ != 0) update_reo_wnd();
     if (ev.snd_una_advanced) {
         // Linux samples even retransmitted data (timestamps); here the RTO at least returns
@@ -201,25 +196,30 @@ void TcpConn::process_ack(const Packet& p) {
     } else if (packets_out_ == 0 && (timer_mode_ == TimerMode::Rto || timer_mode_ == TimerMode::Probe)) {
         rearm_rto();
     }
-    // tcp_cong_control(): PRR while reducing, else growth.
+    // tcp_cong_control(): BBR models every ACK itself; others reduce by PRR, else grow.
     const uint32_t acked_sacked = ev.delivered;
     const auto state = static_cast<CaState>(ca_state());
-    if (state == CaState::Cwr || state == CaState::Recovery) {
+    if (paced()) {
+        ev.rs.rtt_us = ev.ca_rtt_us;
+        rate_gen(ev.delivered, ev.newly_lost, ev.rs);
+        bbr_main(ev.rs);
+    } else if (state == CaState::Cwr || state == CaState::Recovery) {
         cwnd_reduction(acked_sacked, ev.newly_lost, ev.snd_una_advanced);
     } else if (acked_sacked > 0 && cwnd_limited()) {
-        const bool may_raise = loss_if() != nullptr && loss_if()->reordering > stack_.sysctl().tcp_reordering
-                                   ? true
-                                   : ev.acked_segs > 0;
+        // tcp_may_raise_cwnd(): new data acknowledged, or any progress on a reordering path.
+        const bool may_raise =
+            (loss_if() != nullptr && loss_if()->reordering > stack_.sysctl().tcp_reordering) ||
+            ev.acked_segs > 0;
         if (may_raise) {
-            if (cwnd_ < ssthresh_) {  // slow start (tcp_slow_start())
-                cwnd_ = std::min(cwnd_ + acked_sacked, std::max(ssthresh_, cwnd_ + 1));
-                // One ACK train stands for several ACKs, and Linux checks the limit at each: a
-                // sender that was not window-limited stops at twice what it had out.
-                if (!is_cwnd_limited_)
-                    cwnd_ = std::min<uint32_t>(cwnd_, std::max(old_cwnd, 2u * max_packets_out_));
-            } else {
-                cwnd_ += 1;  // congestion avoidance: one segment per acknowledged train
+            uint32_t acked = acked_sacked;
+            // One ACK train stands for several ACKs, and Linux checks tcp_is_cwnd_limited() at
+            // each: in slow start a sender that was not window-limited stops at twice what it
+            // had out.
+            if (cwnd_ < ssthresh_ && !is_cwnd_limited_) {
+                const uint32_t cap = std::max(old_cwnd, 2u * max_packets_out_);
+                acked = cwnd_ >= cap ? 0 : std::min(acked, cap - cwnd_);
             }
+            if (acked > 0) slow_start_or_avoid(acked);
             cwnd_ = std::min<uint32_t>(cwnd_, 65535);
         }
     }
@@ -354,6 +354,7 @@ void TcpConn::sacktag(const net::SackInfo& sack, uint32_t ack, AckEvent& ev) {
                 }
             }
             c.tags |= tag::kSacked;
+            if (paced()) rate_skb_delivered(c, ev.rs);
             ev.data_sacked = true;
             sacked_out_ = static_cast<uint16_t>(sacked_out_ + c.segs);
             ev.newly_sacked += c.segs;
@@ -420,6 +421,7 @@ void TcpConn::clean_rtx_queue(uint32_t ack, AckEvent& ev) {
             ev.last_ackt = c.xmit;
             if (seq_lt(c.start, ev.reord_cum)) ev.reord_cum = c.start;
         }
+        if (paced()) rate_skb_delivered(pool[i], ev.rs);
         if (c.tags & tag::kSacked) {
             dec(sacked_out_, c.segs);
         } else {
@@ -450,7 +452,7 @@ void TcpConn::limit_reno_sacked() {
     if (sacked_out_ > limit) sacked_out_ = static_cast<uint16_t>(limit);
 }
 
-void TcpConn::sample_rtt(const AckEvent& ev) {
+void TcpConn::sample_rtt(AckEvent& ev) {
     // tcp_ack_update_rtt(): the first newly acknowledged segment, else the SACKed one (Karn:
     // never retransmitted data).
     const sim::Time now = stack_.sim().now();
@@ -465,6 +467,7 @@ void TcpConn::sample_rtt(const AckEvent& ev) {
     if (seq_rtt >= 0) {
         update_min_rtt(static_cast<uint32_t>(std::max<int64_t>(ca_rtt, 1)));
         rtt_sample(sim::us(seq_rtt));
+        ev.ca_rtt_us = ca_rtt;
     }
 }
 
@@ -661,7 +664,7 @@ void TcpConn::init_cwnd_reduction() {
     ls.prior_cwnd = cwnd_;
     ls.prr_delivered = 0;
     ls.prr_out = 0;
-    ssthresh_ = ssthresh_on_loss();
+    ssthresh_ = cc_ssthresh();
 }
 
 void TcpConn::enter_recovery() {
@@ -679,11 +682,13 @@ void TcpConn::enter_recovery() {
 }
 
 void TcpConn::end_cwnd_reduction() {
+    if (uses(CongestionControl::Bbr)) return;  // cong_control: BBR sets cwnd itself
     // tcp_end_cwnd_reduction(): no undo, so cwnd = ssthresh.
     if (ssthresh_ != UINT32_MAX) cwnd_ = ssthresh_;
 }
 
 void TcpConn::cwnd_reduction(uint32_t newly_acked_sacked, uint32_t newly_lost, bool snd_una_advanced) {
+    if (uses(CongestionControl::Bbr)) return;
     // tcp_cwnd_reduction(): Proportional Rate Reduction (RFC 6937).
     LossState& ls = loss();
     if (newly_acked_sacked == 0 || ls.prior_cwnd == 0) return;
@@ -708,20 +713,22 @@ void TcpConn::cwnd_reduction(uint32_t newly_acked_sacked, uint32_t newly_lost, b
 bool TcpConn::retransmit_chunk(uint32_t i, uint32_t max_segs, RetransmitCause why) {
     ChunkPool& pool = stack_.chunks_;
     if (pool[i].segs > max_segs) rtx_split(pool, rtx_, i, pool[i].start + max_segs * net::kMss, net::kMss);
-    SentChunk& c = pool[i];
     const sim::Time now = stack_.sim().now();
-    const bool has_fin = fin_sent_ && c.end == fin_seq_ + 1;
-    const uint32_t data_end = has_fin ? fin_seq_ : c.end;
-    const uint32_t len = data_end - c.start;
+    const bool has_fin = fin_sent_ && pool[i].end == fin_seq_ + 1;
+    const uint32_t data_end = has_fin ? fin_seq_ : pool[i].end;
+    const uint32_t len = data_end - pool[i].start;
+    const sim::Time depart = paced() ? pace(len) : now;
+    if (paced()) rate_skb_sent(pool[i], depart);
+    SentChunk& c = pool[i];
     if (len == 0) {
-        emit(flag::kFin | flag::kAck, c.start);
+        emit(flag::kFin | flag::kAck, c.start, 0, 1, 0, depart);
     } else {
         uint8_t flags = flag::kAck | flag::kPsh;
         if (has_fin) flags |= flag::kFin;
         emit(flags, c.start, len, static_cast<uint8_t>(std::min<uint32_t>(c.segs, net::kMaxTrainSegs)),
-             message_ending_at(data_end));
+             message_ending_at(data_end), depart);
     }
-    c.xmit = now;
+    c.xmit = depart;
     c.tags |= tag::kEverRetrans;
     if (why != RetransmitCause::Tlp) {
         c.tags |= tag::kRetrans;
@@ -907,13 +914,14 @@ void TcpConn::enter_loss() {
     if (ls.ca_state <= CaState::Disorder || !seq_gt(ls.high_seq, snd_una_) ||
         (ls.ca_state == CaState::Loss && backoff_ == 0)) {
         ls.prior_cwnd = cwnd_;
-        ssthresh_ = ssthresh_on_loss();
+        ssthresh_ = cc_ssthresh();
     }
     cwnd_ = packets_in_flight() + 1;
     if (ls.ca_state <= CaState::Disorder && sacked_out_ >= stack_.sysctl().tcp_reordering)
         ls.reordering =
             std::min<uint32_t>(ls.reordering, static_cast<uint32_t>(stack_.sysctl().tcp_reordering));
     ls.ca_state = CaState::Loss;
+    cc_enter_loss_state();
     ls.high_seq = snd_nxt_;
     ls.tlp_high_seq = 0;
 }

@@ -145,8 +145,16 @@ private:
     void transmit(const net::Packet& p) {
         if (!down_) net_.send(node_, p);
     }
-    void transmit(net::Network::RouteRef& cached, const net::Packet& p) {
+    // A paced segment waits for its departure time (its EDT) in the host, as in the fq qdisc:
+    // other connections' packets pass it.
+    void transmit(net::Network::RouteRef& cached, const net::Packet& p, sim::Time depart = sim::Time{}) {
         if (down_) return;
+        if (depart > sim().now()) {
+            sim().post_at(depart, [this, p] {
+                if (!down_) net_.send(node_, p);
+            });
+            return;
+        }
         if (!cached.valid()) cached = net_.resolve(node_, p.dst());
         net_.send(node_, cached, p);
     }
@@ -194,6 +202,7 @@ private:
     OooPool ooo_;                      // every connection's out-of-order data
     LossPool losses_;                  // recovery state of connections that met loss
     ExtrasPool extras_;                // socket options and held requests of some connections
+    CongestionPool congestion_;        // CUBIC and BBR state
     // In-order data a segment made deliverable: (bytes, message id ending there or 0).
     struct Deliverable {
         uint32_t bytes;

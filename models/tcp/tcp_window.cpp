@@ -151,6 +151,7 @@ void TcpConn::init_buffer_space() {
         window_clamp_ = std::max(2 * kAdvMss, maxwin - kAdvMss);
     rcv_ssthresh_ = std::min(rcv_ssthresh_, window_clamp_);
     rcvq_space_ = std::min({rcv_ssthresh_, rcv_wnd_, stack_.profile().initial_cwnd * kAdvMss});
+    bbr_init();  // tcp_init_transfer() -> tcp_init_congestion_control()
 }
 
 void TcpConn::sndbuf_expand() {

@@ -68,6 +68,14 @@ struct RecordingApp : tcp::TcpApp {
     }
 };
 
+// linux-6 with another congestion control (tests of slow start or PRR use Reno or CUBIC:
+// linux-6 runs bbr, which paces and sets cwnd from its model).
+inline tcp::TcpProfile linux6_with(tcp::CongestionControl cc) {
+    tcp::TcpProfile p = tcp::linux6_profile();
+    p.sysctl.tcp_congestion_control = cc;
+    return p;
+}
+
 // Two hosts (client 10.0.0.1, server 10.0.0.2) joined through a router; `rtt` is the
 // round-trip propagation time.
 struct TwoHosts {

@@ -115,9 +115,10 @@ SCENARIO("ss -tan / -tin: listeners, queues and TCP_INFO as ss prints them", "[s
     CHECK_THAT(server, Catch::Contains("SYN-RECV 0      0           10.0.0.2:80       10.0.0.1:"));
     CHECK_THAT(client,
                Catch::Contains("ESTAB 0      3000        10.0.0.1:"));  // written, not yet acknowledged
-    CHECK_THAT(client, Catch::Contains(
-                           "\t sack bbr wscale:7,7 rto:224 rtt:20.017/10.008 mss:1460 rcvmss:536 advmss:1460 "
-                           "cwnd:10 lastsnd:8 lastrcv:8 unacked:3"));
+    CHECK_THAT(
+        client,
+        Catch::Contains("\t sack cubic wscale:7,7 rto:224 rtt:20.017/10.008 mss:1460 rcvmss:536 advmss:1460 "
+                        "cwnd:10 lastsnd:8 lastrcv:8 unacked:3"));
     p.h.sim.run_until(at(s(2)));
     CHECK_THAT(tcp::ss_listing(p.h.server.tcp(), false),
                Catch::Contains("ESTAB  3000   0"));  // unread by the program

@@ -368,8 +368,8 @@ SCENARIO("fast connection churn toward one server exhausts the ephemeral ports",
 }
 
 SCENARIO("data moves in an initial window of 10 segments with slow start", "[tcp][data]") {
-    GIVEN("a 200 ms round trip and a 100 kB response") {
-        TwoHosts h(ms(200));
+    GIVEN("a 200 ms round trip, a 100 kB response and Reno") {
+        TwoHosts h(ms(200), linux6_with(tcp::CongestionControl::Reno));
         RecordingApp server_app, client_app;
         server_app.sim = client_app.sim = &h.sim;
         server_app.reply_bytes = 100'000;
@@ -404,19 +404,23 @@ SCENARIO("cwnd restarts after idle with the cubic-like profile but not with bbr"
         req.bytes = 300;
         client_app.conn->send(req);
         h.sim.run_until(at(s(5)));  // window grown, then idle for seconds (> RTO)
-        const Time t0 = h.sim.now();
+        const uint32_t before = client_app.conn == nullptr ? 0 : server_app.conn->cwnd();
         client_app.conn->send(req);
-        h.sim.run_until(at(s(9)));
-        return (client_app.times.back() - t0).seconds();
+        h.sim.run_until(h.sim.now() + ms(150));  // the request has reached the server
+        return std::pair{before, server_app.conn->cwnd()};
     };
-    const double bbr = run(tcp::linux6_profile());
-    const double cubic = run(tcp::linux_classic_profile());
-    CHECK(bbr == Approx(0.2).margin(0.025));    // whole response in one flight: one round trip
-    CHECK(cubic == Approx(0.6).margin(0.025));  // back to 10 segments: three flights again
+    // Linux 6.18, experiment 7: idle 2 s (> RTO): cubic restarts 231 -> 10; bbr keeps its cwnd
+    // (it has its own cong_control, which tcp_slow_start_after_idle_check() skips).
+    const auto [bbr_before, bbr_after] = run(linux6_with(tcp::CongestionControl::Bbr));
+    const auto [cubic_before, cubic_after] = run(tcp::linux_classic_profile());
+    CHECK(bbr_before > 10);
+    CHECK(bbr_after >= bbr_before);
+    CHECK(cubic_before > 10);
+    CHECK(cubic_after == 10);
 }
 
 SCENARIO("cwnd grows only while the window limits the sender (tcp_is_cwnd_limited)", "[tcp][data]") {
-    TwoHosts h(ms(20));
+    TwoHosts h(ms(20), linux6_with(tcp::CongestionControl::Reno));
     RecordingApp server_app, client_app;
     server_app.sim = client_app.sim = &h.sim;
     server_app.reply_bytes = 20'000;  // 14 segments: the first reply fills the initial window
