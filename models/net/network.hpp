@@ -97,6 +97,10 @@ struct QueueOccupancy {
 // Per-segment framing counted for serialisation: IPv4 (20) + TCP (20) + Ethernet (14).
 constexpr uint32_t kHeaderBytes = 54;
 constexpr uint32_t kMss = 1460;
+// The largest application message (one request or response body) the models carry: TCP's
+// sequence comparisons (before()/after() in include/net/tcp.h) hold only within 2^31 bytes, and
+// a message is sent as one write, so it stays well inside that.
+constexpr uint32_t kMaxMessageBytes = 1u << 30;
 
 // Application messages carried by TCP: the bytes are simulated, so what they would say (which
 // object, how big, Connection: close) travels in this table, referenced by the packet that

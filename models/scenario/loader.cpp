@@ -477,7 +477,7 @@ private:
                     break;
                 case sock::Op::Send:
                     need(true);
-                    st.bytes = static_cast<uint32_t>(r_.size(arg, "send"));
+                    st.bytes = r_.message_size(arg, "send");
                     st.text += " " + format_size(st.bytes);
                     break;
                 case sock::Op::Request:
@@ -488,11 +488,11 @@ private:
                         if (!arg["bytes"])
                             r_.fail(arg, "a request needs `bytes:`",
                                     "e.g. {request: {bytes: 69B, reply: 612B}}");
-                        st.bytes = static_cast<uint32_t>(r_.size(arg["bytes"], "request.bytes"));
+                        st.bytes = r_.message_size(arg["bytes"], "request.bytes");
                         if (arg["reply"])
-                            st.reply = static_cast<uint32_t>(r_.size(arg["reply"], "request.reply"));
+                            st.reply = r_.message_size(arg["reply"], "request.reply");
                     } else {
-                        st.bytes = static_cast<uint32_t>(r_.size(arg, "request"));
+                        st.bytes = r_.message_size(arg, "request");
                     }
                     st.text += " " + format_size(st.bytes) + " (reply " + format_size(st.reply) + ")";
                     break;
@@ -574,11 +574,11 @@ private:
 
     void page(const YAML::Node& n, http::PageSpec& p) {
         r_.check_keys(n, schema::kPage, "a client page");
-        if (n["html"]) p.html_bytes = static_cast<uint32_t>(r_.size(n["html"], "page.html"));
+        if (n["html"]) p.html_bytes = r_.message_size(n["html"], "page.html");
         if (n["objects"])
             p.objects = static_cast<uint32_t>(r_.integer(n["objects"], "page.objects", 0, 1000));
         if (n["object_size"]) p.object_bytes = r_.distribution(n["object_size"], "page.object_size", true);
-        if (n["request"]) p.request_bytes = static_cast<uint32_t>(r_.size(n["request"], "page.request"));
+        if (n["request"]) p.request_bytes = r_.message_size(n["request"], "page.request");
     }
 
     void schedule(const YAML::Node& n, http::LoadSchedule& s) {

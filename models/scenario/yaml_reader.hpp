@@ -4,11 +4,13 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
 #include "models/http/distribution.hpp"
 #include "models/net/address.hpp"
+#include "models/net/network.hpp"
 #include "models/scenario/loader.hpp"
 #include "models/scenario/scenario.hpp"
 #include "models/scenario/units.hpp"
@@ -144,16 +146,29 @@ public:
             fail(n, what + ": " + e.what(), "bandwidths: 100Mbit, 1Gbit", col);
         }
     }
+    // A size carried as one application message (a request or a response body).
+    uint32_t message_size(const YAML::Node& n, const std::string& what) const {
+        const uint64_t v = size(n, what);
+        if (v > net::kMaxMessageBytes)
+            fail(n, what + " " + text(n, what) + " is larger than one message can be (1GiB)",
+                 "split it into several requests, or use at most 1GiB");
+        return static_cast<uint32_t>(v);
+    }
     http::Distribution distribution(const YAML::Node& n, const std::string& what, bool sizes) const {
         const std::string t = text(n, what);
         size_t col = 0;
+        http::Distribution d;
         try {
-            return parse_distribution_text(t, sizes, &col);
+            d = parse_distribution_text(t, sizes, &col);
         } catch (const std::invalid_argument& e) {
             fail(n, what + ": " + e.what(),
                  sizes ? "e.g. 10kB, exp(10kB), uniform(5kB, 15kB)" : "e.g. 2ms, exp(2ms), uniform(1ms, 3ms)",
                  col);
         }
+        // Sampled sizes are capped at one message (kMaxMessageBytes); the typical value must fit.
+        if (sizes && std::max(d.a, d.kind == http::Distribution::Kind::Uniform ? d.b : 0.0) > net::kMaxMessageBytes)
+            fail(n, what + " " + t + " is larger than one message can be (1GiB)", "use sizes of at most 1GiB");
+        return d;
     }
     std::string name(const YAML::Node& n, const std::string& what) const {
         const std::string t = text(n, what);

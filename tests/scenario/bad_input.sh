@@ -32,6 +32,7 @@ expect_bad "rule for nobody"    "bad-rule-address.yaml:6:25" "no realserver's ad
 expect_bad "unused realserver"  "bad-unused-realserver.yaml:10:5" "used by no rule"    -- check "$data/bad-unused-realserver.yaml"
 expect_bad "target nowhere"     "bad-target.yaml:12:13"  "neither a virtual service"   -- check "$data/bad-target.yaml"
 expect_bad "unknown kernel"     "bad-kernel.yaml:3:9"    "write a release"             -- check "$data/bad-kernel.yaml"
+expect_bad "object over 1GiB"   "bad-object-size.yaml:12:49" "larger than one message"  -- check "$data/bad-object-size.yaml"
 expect_bad "run rejects too"    "bad-quantity.yaml:14:11" "unknown quantity"           -- run "$data/bad-quantity.yaml"
 expect_bad "sweep metric typo"  "--metrics rs1.activ"    "did you mean 'rs1.active'"   -- sweep "$data/good.yaml" --vary seed=1,2 -m rs1.activ
 expect_bad "--set into a value" "command line"           "is a single value"           -- run "$data/good.yaml" --set name.x=1
