@@ -329,8 +329,13 @@ void Browser::object_ok(int32_t object) {
         const PageSpec& p = config_.page;
         for (uint32_t i = 1; i <= p.objects; ++i) {
             const double v = p.object_bytes.sample(rng_);
-            objects_.push_back(Object{
-                static_cast<uint32_t>(std::clamp(v, 1.0, double{net::kMaxMessageBytes})), static_cast<uint16_t>(i), 0, false, false, {}});
+            objects_.push_back(
+                Object{static_cast<uint32_t>(std::clamp(v, 1.0, double{net::kMaxMessageBytes})),
+                       static_cast<uint16_t>(i),
+                       0,
+                       false,
+                       false,
+                       {}});
             queue_.push_back(static_cast<int32_t>(objects_.size() - 1));
             ++outstanding_;
         }

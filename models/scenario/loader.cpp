@@ -489,8 +489,7 @@ private:
                             r_.fail(arg, "a request needs `bytes:`",
                                     "e.g. {request: {bytes: 69B, reply: 612B}}");
                         st.bytes = r_.message_size(arg["bytes"], "request.bytes");
-                        if (arg["reply"])
-                            st.reply = r_.message_size(arg["reply"], "request.reply");
+                        if (arg["reply"]) st.reply = r_.message_size(arg["reply"], "request.reply");
                     } else {
                         st.bytes = r_.message_size(arg, "request");
                     }

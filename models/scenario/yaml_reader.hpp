@@ -166,8 +166,10 @@ public:
                  col);
         }
         // Sampled sizes are capped at one message (kMaxMessageBytes); the typical value must fit.
-        if (sizes && std::max(d.a, d.kind == http::Distribution::Kind::Uniform ? d.b : 0.0) > net::kMaxMessageBytes)
-            fail(n, what + " " + t + " is larger than one message can be (1GiB)", "use sizes of at most 1GiB");
+        if (sizes &&
+            std::max(d.a, d.kind == http::Distribution::Kind::Uniform ? d.b : 0.0) > net::kMaxMessageBytes)
+            fail(n, what + " " + t + " is larger than one message can be (1GiB)",
+                 "use sizes of at most 1GiB");
         return d;
     }
     std::string name(const YAML::Node& n, const std::string& what) const {

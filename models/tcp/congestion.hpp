@@ -22,15 +22,15 @@ struct CubicState {
     uint32_t last_cwnd = 0;
     uint32_t last_time = 0;  // jiffies
     uint32_t bic_origin_point = 0;
-    uint32_t bic_K = 0;          // 2^-10 s
-    uint32_t delay_min = 0;      // us, a running minimum
-    uint32_t epoch_start = 0;    // jiffies, 0: no epoch
+    uint32_t bic_K = 0;        // 2^-10 s
+    uint32_t delay_min = 0;    // us, a running minimum
+    uint32_t epoch_start = 0;  // jiffies, 0: no epoch
     uint32_t ack_cnt = 0;
-    uint32_t tcp_cwnd = 0;       // the Reno estimate (TCP friendliness)
-    uint32_t round_start = 0;    // us (HyStart)
+    uint32_t tcp_cwnd = 0;     // the Reno estimate (TCP friendliness)
+    uint32_t round_start = 0;  // us (HyStart)
     uint32_t end_seq = 0;
-    uint32_t last_ack = 0;       // us
-    uint32_t curr_rtt = 0;       // us
+    uint32_t last_ack = 0;  // us
+    uint32_t curr_rtt = 0;  // us
     uint8_t sample_cnt = 0;
     bool found = false;
 };
@@ -85,14 +85,14 @@ struct BbrState {
     bool full_bw_reached = false;
     bool has_seen_rtt = false;
     // The delivery-rate sampler (tcp_rate.c) and pacing, which only BBR uses here.
-    uint32_t delivered = 0;          // tp->delivered
-    uint32_t lost = 0;               // tp->lost
-    uint32_t delivered_mstamp = 0;   // us
-    uint32_t first_tx_mstamp = 0;    // us
-    uint32_t app_limited = 0;        // tp->app_limited (0: not)
-    uint32_t segs_out = 0;           // data segments sent (pacing starts after 10)
-    uint64_t pacing_rate = 0;        // bytes per second (sk_pacing_rate)
-    sim::Time wstamp;                // tcp_wstamp_ns: the earliest departure of the next segment
+    uint32_t delivered = 0;         // tp->delivered
+    uint32_t lost = 0;              // tp->lost
+    uint32_t delivered_mstamp = 0;  // us
+    uint32_t first_tx_mstamp = 0;   // us
+    uint32_t app_limited = 0;       // tp->app_limited (0: not)
+    uint32_t segs_out = 0;          // data segments sent (pacing starts after 10)
+    uint64_t pacing_rate = 0;       // bytes per second (sk_pacing_rate)
+    sim::Time wstamp;               // tcp_wstamp_ns: the earliest departure of the next segment
 };
 
 union CongestionState {

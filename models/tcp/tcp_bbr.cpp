@@ -26,7 +26,7 @@ namespace {
 
 constexpr uint32_t kBwScale = 24;
 constexpr uint64_t kBwUnit = uint64_t{1} << kBwScale;
-constexpr uint32_t kBbrUnit = 256;  // BBR_UNIT
+constexpr uint32_t kBbrUnit = 256;                          // BBR_UNIT
 constexpr uint32_t kHighGain = kBbrUnit * 2885 / 1000 + 1;  // 739: 2/ln(2)
 constexpr uint32_t kDrainGain = kBbrUnit * 1000 / 2885;     // 88
 constexpr uint32_t kCwndGain = kBbrUnit * 2;
@@ -151,7 +151,9 @@ uint32_t TcpConn::bbr_quantization_budget(uint32_t cwnd) {
     return cwnd;
 }
 
-uint32_t TcpConn::bbr_inflight(uint32_t bw, uint32_t gain) { return bbr_quantization_budget(bbr_bdp(bw, gain)); }
+uint32_t TcpConn::bbr_inflight(uint32_t bw, uint32_t gain) {
+    return bbr_quantization_budget(bbr_bdp(bw, gain));
+}
 
 uint32_t TcpConn::bbr_packets_in_net_at_edt(uint32_t inflight_now) {
     // What will still be in the network when the next burst departs.
@@ -167,7 +169,8 @@ uint32_t TcpConn::bbr_packets_in_net_at_edt(uint32_t inflight_now) {
 
 void TcpConn::bbr_save_cwnd() {
     BbrState& b = bbr();
-    if (b.prev_ca_state < static_cast<uint8_t>(CaState::Recovery) && b.mode != BbrMode::ProbeRtt) b.prior_cwnd = cwnd_;
+    if (b.prev_ca_state < static_cast<uint8_t>(CaState::Recovery) && b.mode != BbrMode::ProbeRtt)
+        b.prior_cwnd = cwnd_;
     else b.prior_cwnd = std::max(b.prior_cwnd, cwnd_);
 }
 
@@ -313,7 +316,7 @@ void TcpConn::bbr_main(const RateSample& rs) {
     const BbrMode mode_before = bbr().mode;
     bbr_model(rs);
     BbrState& b = bbr();
-    if (b.mode != mode_before)
+    if (b.mode != mode_before) {
         LVS_TRACE(stack_.sim(), stack_.entity(), "tcp.bbr")
             .f("conn", id_)
             .f("mode", mode_name(b.mode))
@@ -321,6 +324,7 @@ void TcpConn::bbr_main(const RateSample& rs) {
             .f("min_rtt_us", b.min_rtt_us)
             .f("pacing_rate_bps", static_cast<int64_t>(b.pacing_rate * 8))
             .f("cwnd", cwnd_);
+    }
 }
 
 void TcpConn::bbr_model(const RateSample& rs) {
@@ -335,14 +339,16 @@ void TcpConn::bbr_model(const RateSample& rs) {
             b.packet_conservation = false;
         }
         bbr_lt_bw_sampling(rs);
-        const uint64_t bw = static_cast<uint64_t>(rs.delivered) * kBwUnit / static_cast<uint64_t>(rs.interval_us);
+        const uint64_t bw =
+            static_cast<uint64_t>(rs.delivered) * kBwUnit / static_cast<uint64_t>(rs.interval_us);
         const auto bw32 = static_cast<uint32_t>(std::min<uint64_t>(bw, UINT32_MAX));
         if (!rs.is_app_limited || bw32 >= bbr_max_bw()) b.bw.running_max(kBwRtts, b.rtt_cnt, bw32);
     }
     // bbr_update_ack_aggregation().
     if (rs.acked_sacked > 0 && rs.delivered >= 0 && rs.interval_us > 0) {
         if (b.round_start) {
-            b.extra_acked_win_rtts = static_cast<uint8_t>(std::min<uint32_t>(0x1F, b.extra_acked_win_rtts + 1u));
+            b.extra_acked_win_rtts =
+                static_cast<uint8_t>(std::min<uint32_t>(0x1F, b.extra_acked_win_rtts + 1u));
             if (b.extra_acked_win_rtts >= kExtraAckedWinRtts) {
                 b.extra_acked_win_rtts = 0;
                 b.extra_acked_win_idx ^= 1;
@@ -351,7 +357,8 @@ void TcpConn::bbr_model(const RateSample& rs) {
         }
         const uint32_t epoch_us = b.delivered_mstamp - b.ack_epoch_mstamp;
         uint64_t expected = (uint64_t{bbr_bw()} * epoch_us) >> kBwScale;
-        if (b.ack_epoch_acked <= expected || b.ack_epoch_acked + rs.acked_sacked >= kAckEpochAckedResetThresh) {
+        if (b.ack_epoch_acked <= expected ||
+            b.ack_epoch_acked + rs.acked_sacked >= kAckEpochAckedResetThresh) {
             b.ack_epoch_acked = 0;
             b.ack_epoch_mstamp = b.delivered_mstamp;
             expected = 0;
@@ -363,15 +370,15 @@ void TcpConn::bbr_model(const RateSample& rs) {
     }
     // bbr_update_cycle_phase().
     if (b.mode == BbrMode::ProbeBw) {
-        const bool full_length = static_cast<int32_t>(b.delivered_mstamp - b.cycle_mstamp) > static_cast<int32_t>(b.min_rtt_us);
+        const bool full_length =
+            static_cast<int32_t>(b.delivered_mstamp - b.cycle_mstamp) > static_cast<int32_t>(b.min_rtt_us);
         bool next = full_length;
         if (b.pacing_gain != kBbrUnit) {
             const uint32_t inflight = bbr_packets_in_net_at_edt(rs.prior_in_flight);
             const uint32_t bw = bbr_max_bw();
             if (b.pacing_gain > kBbrUnit)
                 next = full_length && (rs.losses > 0 || inflight >= bbr_inflight(bw, b.pacing_gain));
-            else
-                next = full_length || inflight <= bbr_inflight(bw, kBbrUnit);
+            else next = full_length || inflight <= bbr_inflight(bw, kBbrUnit);
         }
         if (next) {
             b.cycle_idx = static_cast<uint8_t>((b.cycle_idx + 1) & (kCycleLen - 1));
@@ -393,7 +400,8 @@ void TcpConn::bbr_model(const RateSample& rs) {
         b.mode = BbrMode::Drain;
         ssthresh_ = bbr_inflight(bbr_max_bw(), kBbrUnit);
     }
-    if (b.mode == BbrMode::Drain && bbr_packets_in_net_at_edt(packets_in_flight()) <= bbr_inflight(bbr_max_bw(), kBbrUnit))
+    if (b.mode == BbrMode::Drain &&
+        bbr_packets_in_net_at_edt(packets_in_flight()) <= bbr_inflight(bbr_max_bw(), kBbrUnit))
         bbr_reset_probe_bw_mode();
     // bbr_update_min_rtt() and PROBE_RTT.
     const auto now = static_cast<uint32_t>(now_jiffies());
@@ -448,11 +456,13 @@ void TcpConn::bbr_set_cwnd(const RateSample& rs, uint32_t acked, uint32_t bw, ui
         uint32_t c = cwnd_;
         bool conserve = false;
         if (rs.losses > 0) c = std::max<int64_t>(int64_t{c} - rs.losses, 1);
-        if (state == static_cast<uint8_t>(CaState::Recovery) && prev != static_cast<uint8_t>(CaState::Recovery)) {
+        if (state == static_cast<uint8_t>(CaState::Recovery) &&
+            prev != static_cast<uint8_t>(CaState::Recovery)) {
             b.packet_conservation = true;  // the first round of recovery
             b.next_rtt_delivered = b.delivered;
             c = packets_in_flight() + acked;
-        } else if (prev >= static_cast<uint8_t>(CaState::Recovery) && state < static_cast<uint8_t>(CaState::Recovery)) {
+        } else if (prev >= static_cast<uint8_t>(CaState::Recovery) &&
+                   state < static_cast<uint8_t>(CaState::Recovery)) {
             c = std::max(c, b.prior_cwnd);
             b.packet_conservation = false;
         }
@@ -467,7 +477,8 @@ void TcpConn::bbr_set_cwnd(const RateSample& rs, uint32_t acked, uint32_t bw, ui
             uint32_t target = bbr_bdp(bw, gain);
             // bbr_ack_aggregation_cwnd().
             if (b.full_bw_reached) {
-                const uint64_t extra = uint64_t{kExtraAckedGain} * std::max(b.extra_acked[0], b.extra_acked[1]) >> 8;
+                const uint64_t extra =
+                    uint64_t{kExtraAckedGain} * std::max(b.extra_acked[0], b.extra_acked[1]) >> 8;
                 const uint64_t cap = (uint64_t{bw} * kExtraAckedMaxUs) >> kBwScale;
                 target += static_cast<uint32_t>(std::min(extra, cap));
             }

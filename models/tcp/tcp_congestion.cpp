@@ -24,23 +24,56 @@ namespace lvs::tcp {
 
 namespace {
 
-constexpr uint32_t kBetaScale = 1024;  // BICTCP_BETA_SCALE
-constexpr uint32_t kBeta = 717;        // beta: 0.7
-constexpr uint32_t kBicHz = 10;        // BICTCP_HZ: K and t in 2^-10 s
-constexpr uint64_t kCubeRttScale = 410;                         // bic_scale * 10
-constexpr uint64_t kCubeFactor = (uint64_t{1} << 40) / 410;     // 2^(10+3*BICTCP_HZ) / cube_rtt_scale
+constexpr uint32_t kBetaScale = 1024;                        // BICTCP_BETA_SCALE
+constexpr uint32_t kBeta = 717;                              // beta: 0.7
+constexpr uint32_t kBicHz = 10;                              // BICTCP_HZ: K and t in 2^-10 s
+constexpr uint64_t kCubeRttScale = 410;                      // bic_scale * 10
+constexpr uint64_t kCubeFactor = (uint64_t{1} << 40) / 410;  // 2^(10+3*BICTCP_HZ) / cube_rtt_scale
 constexpr uint32_t kBetaScaleFriendly = 8 * (1024 + 717) / 3 / (1024 - 717);  // 15
 constexpr uint32_t kHystartLowWindow = 16;
 constexpr uint32_t kHystartAckDeltaUs = 2000;
 constexpr uint8_t kHystartMinSamples = 8;
 
-uint32_t cubic_root(uint64_t a) { return static_cast<uint32_t>(std::llround(std::cbrt(static_cast<double>(a)))); }
+uint32_t cubic_root(uint64_t a) {
+    return static_cast<uint32_t>(std::llround(std::cbrt(static_cast<double>(a))));
+}
 
-uint32_t clamp_delay_thresh(uint32_t x) { return std::clamp<uint32_t>(x, 4000, 16000); }  // HYSTART_DELAY_THRESH
+uint32_t clamp_delay_thresh(uint32_t x) {
+    return std::clamp<uint32_t>(x, 4000, 16000);
+}  // HYSTART_DELAY_THRESH
 
 }  // namespace
 
 bool TcpConn::uses(CongestionControl c) const { return stack_.sysctl().tcp_congestion_control == c; }
+
+uint64_t TcpConn::pacing_rate() const {
+    if (paced()) return const_cast<TcpConn*>(this)->bbr().pacing_rate;
+    // tcp_update_pacing_rate() (tcp_input.c), which Linux runs after every ACK for a congestion
+    // control without cong_control(): twice cwnd x mss / srtt while cwnd < ssthresh / 2
+    // (tcp_pacing_ss_ratio 200), 1.2 times after (tcp_pacing_ca_ratio 120). Nothing paces by it
+    // here (no fq), but it sizes the bursts. Before the first RTT sample it is ~0 (unlimited).
+    if (srtt_us_ == 0) return UINT64_MAX;
+    const uint64_t ratio = ssthresh_ == UINT32_MAX || cwnd_ < ssthresh_ / 2 ? 200 : 120;
+    const uint64_t window = std::max(cwnd_, packets_out_);
+    return uint64_t{net::kMss} * ((1'000'000 / 100) << 3) * ratio * window / srtt_us_;
+}
+
+uint32_t TcpConn::tso_segs() const {
+    // tcp_tso_segs() and tcp_tso_autosize() (tcp_output.c, Linux >= 5.18): a burst holds about
+    // 1 ms of the pacing rate (sk_pacing_shift 10), plus an allowance for close peers that
+    // halves every 2^tcp_tso_rtt_log (9: 512 us) of min RTT, capped at sk_gso_max_size (64 KB)
+    // and at least tcp_min_tso_segs (2; BBR's bbr_min_tso_segs() allows 1 below 1.2 Mbit/s).
+    // One burst is one train here, and the receiver acknowledges a train at once (as GRO
+    // does), so this is what keeps an unpaced sender's ACK clock at about one ACK per ms.
+    constexpr uint64_t kGsoMaxSize = 65536;
+    const uint64_t rate = pacing_rate();
+    uint64_t bytes = rate == UINT64_MAX ? kGsoMaxSize : rate >> 10;
+    const uint32_t r = min_rtt_us_ >> 9;
+    if (r < 32) bytes += kGsoMaxSize >> r;
+    bytes = std::min(bytes, kGsoMaxSize);
+    const uint32_t min_segs = paced() && rate < 1'200'000 / 8 ? 1 : 2;
+    return std::max(static_cast<uint32_t>(bytes / net::kMss), min_segs);
+}
 
 CubicState& TcpConn::cubic() {
     if (cc_ == 0) {
@@ -94,7 +127,8 @@ void TcpConn::bictcp_update(CubicState& ca, uint32_t acked) {
     const auto now = static_cast<uint32_t>(now_jiffies());
     const uint32_t hz = stack_.clock().hz();
     ca.ack_cnt += acked;
-    if (ca.last_cwnd == cwnd && static_cast<int32_t>(now - ca.last_time) <= static_cast<int32_t>(hz / 32)) return;
+    if (ca.last_cwnd == cwnd && static_cast<int32_t>(now - ca.last_time) <= static_cast<int32_t>(hz / 32))
+        return;
     if (!(ca.epoch_start != 0 && now == ca.last_time)) {
         ca.last_cwnd = cwnd;
         ca.last_time = now;
@@ -118,7 +152,7 @@ void TcpConn::bictcp_update(CubicState& ca, uint32_t acked) {
         const uint64_t delta = (kCubeRttScale * offs * offs * offs) >> (10 + 3 * kBicHz);
         const uint64_t target = t < ca.bic_K ? ca.bic_origin_point - delta : ca.bic_origin_point + delta;
         if (target > cwnd) ca.cnt = static_cast<uint32_t>(cwnd / (target - cwnd));
-        else ca.cnt = 100 * cwnd;  // a very small increment
+        else ca.cnt = 100 * cwnd;                               // a very small increment
         if (ca.last_max_cwnd == 0 && ca.cnt > 20) ca.cnt = 20;  // no W_max known: at least 5 % per RTT
     }
     // TCP friendliness: never slower than Reno's estimate of its own window.
@@ -141,7 +175,8 @@ void TcpConn::cc_pkts_acked(int64_t rtt_us) {
     if (cc_ == 0 && !(in_slow_start && cwnd_ >= kHystartLowWindow)) return;  // nothing to keep yet
     CubicState& ca = cubic();
     const auto now = static_cast<uint32_t>(now_jiffies());
-    if (ca.epoch_start != 0 && static_cast<int32_t>(now - ca.epoch_start) < static_cast<int32_t>(stack_.clock().hz()))
+    if (ca.epoch_start != 0 &&
+        static_cast<int32_t>(now - ca.epoch_start) < static_cast<int32_t>(stack_.clock().hz()))
         return;  // the first second after a reduction
     const auto delay = static_cast<uint32_t>(std::max<int64_t>(rtt_us, 1));
     if (ca.delay_min == 0 || ca.delay_min > delay) ca.delay_min = delay;

@@ -317,9 +317,8 @@ void TcpConn::output(bool window_probe) {
             window_full = true;
             break;
         }
-        // A paced sender's bursts are bbr_tso_segs_goal() segments (about 1 ms of its rate).
-        const uint32_t burst = paced() ? bbr_tso_segs_goal() : net::kMaxTrainSegs;
-        const uint32_t room = std::min({cwnd_ - inflight, net::kMaxTrainSegs, burst}) * net::kMss;
+        // A train is one TSO burst (tcp_tso_segs()): about 1 ms of the pacing rate.
+        const uint32_t room = std::min({cwnd_ - inflight, net::kMaxTrainSegs, tso_segs()}) * net::kMss;
         // A train never runs past a message boundary, so the message id rides on its end.
         uint32_t end = app_end_;
         uint32_t msg = 0;
@@ -350,8 +349,11 @@ void TcpConn::output(bool window_probe) {
                 msg = 0;
             }
         }
-        // tcp_nagle_check(): a small segment waits while earlier data is unacknowledged.
-        if (nagle_ && len < net::kMss && snd_una_ != snd_nxt_ && !fin_queued_) break;
+        // tcp_nagle_check() with Minshall's change (tcp_minshall_check()): a small segment
+        // waits while an earlier small segment is unacknowledged.
+        if (nagle_ && len < net::kMss && packets_out_ != 0 && seq_gt(snd_sml_, snd_una_) &&
+            !seq_gt(snd_sml_, snd_nxt_) && !fin_queued_)
+            break;
         uint8_t flags = flag::kAck | flag::kPsh;
         const bool with_fin = fin_queued_ && snd_nxt_ + len == app_end_;
         if (with_fin) flags |= flag::kFin;
@@ -366,6 +368,7 @@ void TcpConn::output(bool window_probe) {
         packets_out_ += segs;
         if (reducing) loss().prr_out += segs;
         snd_nxt_ += len;
+        if (len < uint32_t{segs} * net::kMss) snd_sml_ = snd_nxt_;  // tcp_minshall_update()
         if (with_fin) {
             fin_sent_ = true;
             fin_seq_ = snd_nxt_;
@@ -486,7 +489,7 @@ void TcpConn::active_open() {
     iss_ = static_cast<uint32_t>(stack_.rng_.next());
     snd_una_ = iss_;
     snd_nxt_ = iss_ + 1;
-    snd_max_ = snd_nxt_;
+    snd_max_ = snd_sml_ = snd_nxt_;
     app_end_ = snd_nxt_;
     apply(TcpEvent::AppConnect);
     ++stack_.counters_.active_opens;
@@ -511,7 +514,7 @@ void TcpConn::passive_open(const Packet& syn, Listener* parent) {
     iss_ = static_cast<uint32_t>(stack_.rng_.next());
     snd_una_ = iss_;
     snd_nxt_ = iss_ + 1;
-    snd_max_ = snd_nxt_;
+    snd_max_ = snd_sml_ = snd_nxt_;
     app_end_ = snd_nxt_;
     apply(TcpEvent::RecvSyn);
     ++stack_.counters_.passive_opens;

@@ -336,6 +336,8 @@ private:
     void rate_check_app_limited();
     sim::Time pace(uint32_t bytes);  // this burst's departure (EDT), for BBR
     bool paced() const;              // BBR, which paces and models every ACK
+    uint64_t pacing_rate() const;    // sk_pacing_rate, bytes per second (UINT64_MAX: unlimited)
+    uint32_t tso_segs() const;       // segments in one burst (one train): tcp_tso_segs()
     void update_min_rtt(uint32_t rtt_us);
     uint32_t min_rtt_us() const { return min_rtt_us_; }
     ConnExtras& extras();
@@ -424,6 +426,7 @@ private:
     uint32_t snd_una_ = 0;
     uint32_t snd_nxt_ = 0;
     uint32_t snd_max_ = 0;
+    uint32_t snd_sml_ = 0;  // end of the last small segment sent (Minshall's Nagle)
     uint32_t app_end_ = 0;  // sequence number just past the last queued application byte
     uint32_t fin_seq_ = 0;  // sequence number of our FIN once sent
     uint32_t rcv_nxt_ = 0;

@@ -196,13 +196,14 @@ uint16_t TcpConn::select_window() {
     const uint32_t old = rcv_wnd_;
     rcv_wnd_ = win;
     rcv_wup_ = rcv_nxt_;
-    if (win != old)
+    if (win != old) {
         LVS_TRACE(stack_.sim(), stack_.entity(), "tcp.rwnd")
             .f("conn", id_)
             .f("rcv_wnd", win)
             .f("rcv_ssthresh", rcv_ssthresh_)
             .f("window_clamp", window_clamp_)
             .f("rcvbuf", rcvbuf_);
+    }
     win = std::min<uint32_t>(win, 65535u << rcv_wscale_) >> rcv_wscale_;
     if (win == 0 && old != 0) ++stack_.counters_.zero_window_adverts;
     return static_cast<uint16_t>(win);

@@ -100,7 +100,7 @@ int run_tcp(const std::vector<std::string>& args) {
     for (int i = 0; i < servers; ++i) {
         auto h = std::make_unique<net::Host>(net, "server" + std::to_string(i), tcp::linux6_profile());
         h->add_address(Ipv4::of(10, 2, 0, static_cast<uint8_t>(i + 1)));
-        net.add_link(h->node(), router, {sim::ms(5), 1'000'000'000, loss, {}});
+        net.add_link(h->node(), router, {sim::ms(5), 1'000'000'000, loss, {}, {}});
         h->tcp().listen({Ipv4(), 80}, 4096, &server_app);
         server_hosts.push_back(std::move(h));
     }
@@ -108,7 +108,7 @@ int run_tcp(const std::vector<std::string>& args) {
     for (int i = 0; i < clients; ++i) {
         auto h = std::make_unique<net::Host>(net, "client" + std::to_string(i), tcp::linux6_profile());
         h->add_address(Ipv4::of(10, 1, static_cast<uint8_t>(i / 250), static_cast<uint8_t>(i % 250 + 1)));
-        net.add_link(h->node(), router, {sim::ms(5), 1'000'000'000, loss, {}});
+        net.add_link(h->node(), router, {sim::ms(5), 1'000'000'000, loss, {}, {}});
         auto app = std::make_unique<Client>();
         app->sim = &sim;
         app->host = h.get();

@@ -37,15 +37,15 @@ struct Farm {
         : sim(seed) {
         router = net.add_node("router", net::NodeKind::Router);
         lan = net.add_node("lan", net::NodeKind::Switch);
-        net.add_link(router, lan, {us(100), 1'000'000'000, 0});
+        net.add_link(router, lan, {us(100), 1'000'000'000, 0, {}, {}});
         director = std::make_unique<ipvs::Director>(net, "director", Ipv4::of(10, 0, 0, 1), kernel,
                                                     tcp::linux6_profile());
-        net.add_link(director->node(), lan, {us(50), 1'000'000'000, 0});
+        net.add_link(director->node(), lan, {us(50), 1'000'000'000, 0, {}, {}});
         for (int i = 0; i < servers; ++i) {
             auto h = std::make_unique<net::Host>(net, "rs" + std::to_string(i + 1), tcp::linux6_profile());
             const Ipv4 addr = Ipv4::of(192, 168, 10, static_cast<uint8_t>(11 + i));
             h->add_address(addr);
-            net.add_link(h->node(), lan, {us(50), 1'000'000'000, 0});
+            net.add_link(h->node(), lan, {us(50), 1'000'000'000, 0, {}, {}});
             if (dr) h->add_local_address(vip);
             else net.set_gateway(h->node(), director->node());
             director->add_realserver(addr, h->node(), h->name());
@@ -59,7 +59,7 @@ struct Farm {
         const auto i = clients.size();
         auto h = std::make_unique<net::Host>(net, "client" + std::to_string(i + 1), tcp::linux6_profile());
         h->add_address(Ipv4::of(203, 0, 113, static_cast<uint8_t>(7 + i)));
-        net.add_link(h->node(), router, {ms(10), 100'000'000, 0});
+        net.add_link(h->node(), router, {ms(10), 100'000'000, 0, {}, {}});
         clients.push_back(std::move(h));
         return *clients.back();
     }

@@ -91,8 +91,8 @@ struct TwoHosts {
         client.add_address(Ipv4::of(10, 0, 0, 1));
         server.add_address(Ipv4::of(10, 0, 0, 2));
         router = net.add_node("router", net::NodeKind::Router);
-        net.add_link(client.node(), router, {rtt / 4, bps, 0.0});
-        net.add_link(router, server.node(), {rtt / 4, bps, 0.0});
+        net.add_link(client.node(), router, {rtt / 4, bps, 0.0, {}, {}});
+        net.add_link(router, server.node(), {rtt / 4, bps, 0.0, {}, {}});
         net.finalize();
     }
     net::Endpoint server_ep(net::Port port = 80) const { return {Ipv4::of(10, 0, 0, 2), port}; }

@@ -161,7 +161,7 @@ SCENARIO("a stray segment for the VIP draws a RST from the director's own stack"
     Farm f;
     f.nat_service();
     RawPeer stray(f.net, "stray", Ipv4::of(198, 51, 100, 9));
-    f.net.add_link(stray.node, f.router, {ms(1), 100'000'000, 0});
+    f.net.add_link(stray.node, f.router, {ms(1), 100'000'000, 0, {}, {}});
     net::Packet ack;
     ack.saddr = Ipv4::of(198, 51, 100, 9).value();
     ack.daddr = f.vip.value();

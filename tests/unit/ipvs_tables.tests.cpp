@@ -112,7 +112,7 @@ struct CellRig {
     CellRig() {
         const auto lan = net.add_node("lan", net::NodeKind::Switch);
         for (net::NodeId n : {director.node(), client.node, nat_rs.node, dr_rs.node})
-            net.add_link(n, lan, {us(10), 1'000'000'000, 0});
+            net.add_link(n, lan, {us(10), 1'000'000'000, 0, {}, {}});
         net.set_gateway(nat_rs.node, director.node());
         director.add_realserver(Ipv4::of(192, 168, 10, 11), nat_rs.node, "rs-nat");
         director.add_realserver(Ipv4::of(192, 168, 10, 12), dr_rs.node, "rs-dr");
@@ -202,7 +202,7 @@ TEST_CASE("ipvs::Counters: pre-4.8 kernels count only ESTABLISHED as active", "[
         RawPeer rs(net, "rs", Ipv4::of(192, 168, 10, 11));
         const auto lan = net.add_node("lan", net::NodeKind::Switch);
         for (net::NodeId n : {director.node(), client.node, rs.node})
-            net.add_link(n, lan, {us(10), 1'000'000'000, 0});
+            net.add_link(n, lan, {us(10), 1'000'000'000, 0, {}, {}});
         net.set_gateway(rs.node, director.node());
         const ipvs::ServiceKey key{ipvs::Proto::Tcp, {Ipv4::of(10, 0, 0, 100), 80}, 0};
         director.add_service({key, "rr"});

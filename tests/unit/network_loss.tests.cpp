@@ -32,7 +32,7 @@ struct LossyPair {
 }  // namespace
 
 SCENARIO("Gilbert-Elliott loss: bursts as long as 1/r, a long-run rate of p/(p+r)", "[net][loss]") {
-    net::LinkSpec spec{us(10), 1'000'000'000, 0.0, {0.01, 0.25, 1.0, 0.0}};
+    net::LinkSpec spec{us(10), 1'000'000'000, 0.0, {0.01, 0.25, 1.0, 0.0}, {}};
     LossyPair t(spec);
     const uint32_t n = 200'000;
     for (uint32_t i = 0; i < n; ++i) {
@@ -56,7 +56,7 @@ SCENARIO("Gilbert-Elliott loss: bursts as long as 1/r, a long-run rate of p/(p+r
 }
 
 SCENARIO("loss inside a train: the survivors arrive as trains of their own", "[net][loss]") {
-    LossyPair t(net::LinkSpec{us(10), 1'000'000'000, 0.0, {}});
+    LossyPair t(net::LinkSpec{us(10), 1'000'000'000, 0.0, {}, {}});
     // Drop the 3rd segment of an 8-segment train going to b.
     t.net.add_drop_rule({t.b.node, true, 0, 3, 0, "test"});
     t.a.inject(t.segment(1000, 8 * net::kMss, 8));
@@ -80,7 +80,7 @@ SCENARIO("loss inside a train: the survivors arrive as trains of their own", "[n
 
 SCENARIO("independent loss draws per segment: an 8-segment train loses about 8 times as often as one segment",
          "[net][loss]") {
-    LossyPair t(net::LinkSpec{us(10), 1'000'000'000, 0.01, {}});
+    LossyPair t(net::LinkSpec{us(10), 1'000'000'000, 0.01, {}, {}});
     const uint32_t trains = 20'000;
     for (uint32_t i = 0; i < trains; ++i) {
         t.a.inject(t.segment(i * 8 * net::kMss, 8 * net::kMss, 8));

@@ -28,7 +28,7 @@ struct BlackHole {
     RecordingApp app;
     explicit BlackHole(const tcp::TcpProfile& prof, uint64_t seed = 9) : sim(seed), host(net, "host", prof) {
         host.add_address(Ipv4::of(10, 0, 0, 1));
-        net.add_link(host.node(), peer.node, {us(10), 1'000'000'000, 0});
+        net.add_link(host.node(), peer.node, {us(10), 1'000'000'000, 0, {}, {}});
         app.sim = &sim;
     }
 };
@@ -218,7 +218,7 @@ SCENARIO("a retransmitted FIN restarts TIME_WAIT", "[tcp][timewait]") {
     net::Host host(net, "host", tcp::linux6_profile());
     host.add_address(Ipv4::of(10, 0, 0, 1));
     RawPeer peer(net, "peer", Ipv4::of(10, 0, 0, 2));
-    net.add_link(host.node(), peer.node, {ms(1), 1'000'000'000, 0});
+    net.add_link(host.node(), peer.node, {ms(1), 1'000'000'000, 0, {}, {}});
     RecordingApp app;
     host.tcp().listen({Ipv4(), 80}, 8, &app);
     const auto send = [&](uint8_t flags, uint32_t seq, uint32_t ack) {

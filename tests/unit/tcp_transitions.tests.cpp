@@ -30,8 +30,8 @@ struct Driver {
     Driver() {
         host.add_address(Ipv4::of(10, 0, 0, 1));
         const auto r = net.add_node("router", net::NodeKind::Router);
-        net.add_link(host.node(), r, {ms(5), 100'000'000, 0});
-        net.add_link(r, peer.node, {ms(5), 100'000'000, 0});
+        net.add_link(host.node(), r, {ms(5), 100'000'000, 0, {}, {}});
+        net.add_link(r, peer.node, {ms(5), 100'000'000, 0, {}, {}});
         net.finalize();
         sim.trace().subscribe(rec);
         app.sim = &sim;

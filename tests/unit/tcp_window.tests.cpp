@@ -73,7 +73,8 @@ SCENARIO("an application that stops reading closes the window; the sender probes
          "[tcp][window]") {
     TwoHosts h(ms(20));
     std::vector<Step> server_steps{step(Op::Listen), step(Op::Accept), sleep_for(s(10))};
-    for (int k = 0; k < 60; ++k) server_steps.push_back(step(Op::Recv));
+    // Each recv() returns what has arrived: one train or a few (about 1 ms of data each).
+    for (int k = 0; k < 1000; ++k) server_steps.push_back(step(Op::Recv));
     sock::Program server(h.server, "srv", server_steps, net::Endpoint{}, 80);
     sock::Program client(h.client, "cli", {step(Op::Connect), send(1'000'000), sleep_for(s(100))},
                          h.server_ep(), 0);
