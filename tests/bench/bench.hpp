@@ -17,5 +17,6 @@ double peak_rss_mb();
 int run_hold(const std::vector<std::string>& args);
 int run_tcp(const std::vector<std::string>& args);
 int run_farm(const std::vector<std::string>& args);
+int run_transfer(const std::vector<std::string>& args);
 
 }  // namespace lvs::bench

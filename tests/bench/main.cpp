@@ -32,7 +32,12 @@ void usage(std::FILE* out) {
         "      a 200 B request and a 2 kB response per connection per second for 60 s.\n"
         "  farm [--clients N] [--seconds S]\n"
         "      N browsers (20 kB HTML + 40 x 10 kB images, think Exp(30 s)) behind a NAT\n"
-        "      director (wlc) and 10 event-MPM realservers, 20 ms RTT, 600 s.\n",
+        "      director (wlc) and 10 event-MPM realservers, 20 ms RTT, 600 s.\n"
+        "  transfer reno|cubic|bbr BYTES BPS RTT_MS QUEUE_PACKETS [LOSS [SEED]] [--trace FILE]\n"
+        "      one object of BYTES from a server to a client over a BPS bottleneck (RTT_MS\n"
+        "      round trip, drop-tail queue of QUEUE_PACKETS, LOSS per packet both ways);\n"
+        "      simulated seconds from the SYN to the last byte and the queue drops, in the\n"
+        "      format of ns3-transfer (tests/bench/compare-ns3-transfer.sh).\n",
         out);
 }
 }  // namespace
@@ -47,6 +52,7 @@ int main(int argc, char** argv) {
     if (mode == "hold") return lvs::bench::run_hold(args);
     if (mode == "tcp") return lvs::bench::run_tcp(args);
     if (mode == "farm") return lvs::bench::run_farm(args);
+    if (mode == "transfer") return lvs::bench::run_transfer(args);
     std::fprintf(stderr, "lvsim-bench: unknown mode '%s'\n", mode.c_str());
     usage(stderr);
     return 2;
