@@ -30,6 +30,7 @@ struct RunData {
     TraceModel model;
     ConnectionSet conns;
     std::vector<RealServerSeries> series;
+    std::vector<QueueSeries> queues;
     PageLoadSet pages;
     Topology topology;
 

@@ -99,6 +99,7 @@ constexpr Rgb kInactive{120, 160, 255};
 constexpr Rgb kServerTimeWait{255, 130, 100};
 constexpr Rgb kWorkers{200, 140, 255};
 constexpr Rgb kWorkersIdle{140, 100, 190};
+constexpr Rgb kQueue{255, 160, 80};
 constexpr Rgb kClient{90, 160, 255};
 constexpr Rgb kDirector{255, 190, 70};
 constexpr Rgb kRealServer{90, 210, 130};

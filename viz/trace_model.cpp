@@ -119,7 +119,7 @@ void TraceModel::build_indexes() {
                  s.find("method"),     s.find("bytes"),       s.find("name"),
                  s.find("value"),      s.find("busy"),        s.find("idle_keepalive"),
                  s.find("address"),    s.find("line"),        s.find("host"),
-                 s.find("ss")};
+                 s.find("ss"),         s.find("link"),        s.find("packets")};
     kinds_ = Kinds{s.find("tcp.state"),
                    s.find("ipvs.state"),
                    s.find("ipvs.sched"),
@@ -146,7 +146,8 @@ void TraceModel::build_indexes() {
                    s.find("http.server.workers"),
                    s.find("director.realserver"),
                    s.find("scenario.warning"),
-                   s.find("host.sockets")};
+                   s.find("host.sockets"),
+                   s.find("net.queue")};
 
     by_kind_.clear();
     by_entity_.clear();

@@ -141,13 +141,13 @@ public:
             scheduler, service, rule, text, reason, flags, src, dst, arrive, len, page, object, reused,
             load_ms, failed, why, command, result, setting, label, ipvsadm_ln, ipvsadm_lnc, that, passed,
             observed, op, ok, error, server, action, state, aborted, seq, ack, segs, method, bytes, name,
-            value, busy, idle_keepalive, address, line, host, ss;
+            value, busy, idle_keepalive, address, line, host, ss, link, packets;
     };
     struct Kinds {
         StrId tcp_state, ipvs_state, ipvs_sched, ipvs_conn_new, ipvs_conn_expire, net_packet, net_drop,
             listing, connections, snapshot, expectation, page_start, page_done, page_abort, request, response,
             object_failed, retry, timeline_ipvsadm, timeline_sysctl, timeline_server, timeline_client,
-            ipvs_admin, server_workers, realserver, warning, host_sockets;
+            ipvs_admin, server_workers, realserver, warning, host_sockets, net_queue;
     };
     const Keys& keys() const { return keys_; }
     const Kinds& kinds() const { return kinds_; }

@@ -71,6 +71,8 @@ void Network::add_link(NodeId a, NodeId b, const LinkSpec& spec) {
     if (spec.bandwidth_bps == 0) throw std::invalid_argument("add_link: bandwidth must be positive");
     const auto id = static_cast<uint32_t>(links_.size());
     links_.push_back(LinkRec{{},
+                             {},
+                             {},
                              spec.delay,
                              spec.bandwidth_bps,
                              spec.loss,
@@ -262,7 +264,7 @@ void Network::transmit(NodeId from, NodeId to, const Hop* hops, size_t count, co
     uint64_t wire_bytes = uint64_t{p.len} + uint64_t{frames} * kHeaderBytes;
     for (size_t i = 0; i < count; ++i) {
         LinkRec& l = links_[hops[i].link];
-        sim::Time& busy = l.busy[hops[i].dir];
+        const auto d = static_cast<size_t>(hops[i].dir);
         if (slow) {
             // Only frames still alive reach this link, and only those the queue takes use it.
             if (l.queued) admit(hops[i].link, static_cast<uint8_t>(hops[i].dir), t, from, p, alive_);
@@ -274,7 +276,10 @@ void Network::transmit(NodeId from, NodeId to, const Hop* hops, size_t count, co
         } else {
             link_stats_[hops[i].link][hops[i].dir].frames += frames;
         }
-        if (busy > t) t = busy;
+        // FIFO in arrival order (see LinkRec).
+        const sim::Time arrival = t;
+        const bool in_order = l.in_order(d, arrival);
+        t = l.free_at(d, arrival);
         const int64_t ser_ns = static_cast<int64_t>(wire_bytes * 8'000'000'000ull / l.bandwidth_bps);
         const sim::Duration gap =
             sim::ns(static_cast<int64_t>(uint64_t{kMss + kHeaderBytes} * 8'000'000'000ull / l.bandwidth_bps));
@@ -284,7 +289,12 @@ void Network::transmit(NodeId from, NodeId to, const Hop* hops, size_t count, co
         }
         widest_gap = std::max(widest_gap, gap);
         t += sim::ns(ser_ns);
-        busy = t;
+        if (in_order) {
+            l.busy[d] = t;
+            l.last_arrival[d] = std::max(l.last_arrival[d], arrival);
+        } else {
+            l.early_busy[d] = t;
+        }
         t += l.delay;
         if (slow && l.lossy) apply_loss(from, hops[i], p, alive_);
     }
@@ -318,8 +328,9 @@ QueueOccupancy Network::queue_occupancy(uint32_t link, uint8_t dir) {
     const LinkRec& l = links_[link];
     const sim::Time now = sim_.now();
     QueueOccupancy q;
-    if (l.busy[dir] <= now) return q;
-    q.delay = l.busy[dir] - now;
+    const sim::Time busy = std::max(l.busy[dir], l.early_busy[dir]);
+    if (busy <= now) return q;
+    q.delay = busy - now;
     q.bytes = static_cast<uint64_t>(q.delay.ns()) * l.bandwidth_bps / 8'000'000'000ull;
     auto& deps = link_loss_[link].departures[dir];
     while (!deps.empty() && deps.front() <= now) deps.pop_front();
@@ -337,10 +348,10 @@ void Network::admit(uint32_t link, uint8_t dir, sim::Time arrival, NodeId from, 
     LossState& st = link_loss_[link];
     auto& deps = st.departures[dir];
     while (!deps.empty() && deps.front() <= arrival) deps.pop_front();
-    const sim::Time start = std::max(arrival, l.busy[dir]);
-    uint64_t backlog = l.busy[dir] > arrival ? static_cast<uint64_t>((l.busy[dir] - arrival).ns()) *
-                                                   l.bandwidth_bps / 8'000'000'000ull
-                                             : 0;
+    const sim::Time start = l.free_at(dir, arrival);
+    uint64_t backlog =
+        start > arrival ? static_cast<uint64_t>((start - arrival).ns()) * l.bandwidth_bps / 8'000'000'000ull
+                        : 0;
     uint64_t queued = 0;  // bytes of this train admitted so far
     for (uint32_t f = 0; f < alive.size(); ++f) {
         if (!alive[f]) continue;

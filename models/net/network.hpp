@@ -10,6 +10,7 @@
 // Routes between nodes are shortest paths (by delay) computed once with BGL's Dijkstra.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <deque>
@@ -221,9 +222,30 @@ private:
         sim::EntityId entity = 0;
         std::vector<uint32_t> links;  // incident link ids
     };
-    // What every packet touches, kept small: 48 bytes per link.
+    // What every packet touches, kept small: 80 bytes per link.
+    //
+    // A packet's whole path is reserved when it is sent, so a link is booked at the times
+    // packets will reach it, not in that order: a client's ACK sent now books the director's
+    // LAN port for when it arrives, half a round trip later, while a realserver's segment sent
+    // a moment after reaches that port long before. A link is a FIFO in arrival order, so a
+    // packet that arrives well before the latest booking (by more than kReorderSlack) must not
+    // wait behind it: such packets queue among themselves (early_busy). Simplifications: they
+    // do not delay that booking, they see only the latest in-order booking (an overlap of up
+    // to one transmission is not modelled), and bookings closer than the slack keep their
+    // booking order.
+    static constexpr sim::Duration kReorderSlack = sim::us(100);
     struct LinkRec {
-        sim::Time busy[2];  // end of the last transmission, per direction (0: a->b)
+        sim::Time busy[2];          // end of the transmission that arrives last, per direction (0: a->b)
+        sim::Time last_arrival[2];  // when that transmission reaches the link
+        sim::Time early_busy[2];    // end of the packets that arrived well before it
+        bool in_order(size_t d, sim::Time arrival) const {
+            return arrival + kReorderSlack >= last_arrival[d];
+        }
+        // When a packet reaching the link at `arrival` can start on it.
+        sim::Time free_at(size_t d, sim::Time arrival) const {
+            const sim::Time early = std::max(arrival, early_busy[d]);
+            return in_order(d, arrival) ? std::max(early, busy[d]) : early;
+        }
         sim::Duration delay;
         uint64_t bandwidth_bps;
         double loss;

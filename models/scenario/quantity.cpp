@@ -42,6 +42,24 @@ ClientReport clients_of(Run& r, const QuantityRef& q) {
     return r.client_report_now(q.all_groups ? std::nullopt : std::optional<size_t>(q.subject));
 }
 
+// Queue figures toward the hosts of one client group, or of every group.
+Run::QueueFigures client_queues(Run& r, const QuantityRef& q) {
+    Run::QueueFigures sum;
+    const auto& groups = r.client_groups();
+    double weighted = 0;
+    size_t n_groups = 0;
+    for (size_t i = 0; i < groups.size(); ++i) {
+        if (!q.all_groups && i != q.subject) continue;
+        const Run::QueueFigures f = r.queues_toward(groups[i].hosts);
+        sum.drops += f.drops;
+        sum.delay_max_ms = std::max(sum.delay_max_ms, f.delay_max_ms);
+        weighted += f.delay_mean_ms;
+        ++n_groups;
+    }
+    sum.delay_mean_ms = n_groups == 0 ? 0 : weighted / static_cast<double>(n_groups);
+    return sum;
+}
+
 double client_time_wait(Run& r, const QuantityRef& q) {
     uint64_t tw = 0;
     const auto& groups = r.client_groups();
@@ -396,6 +414,16 @@ const std::array kQuantities{
                 [](R r, Q q) { return clients_of(r, q).longest_stall_s; }},
     QuantityDef{"GROUP.requests_per_connection", U::Ratio, "requests per closed connection",
                 [](R r, Q q) { return clients_of(r, q).requests_per_connection; }},
+
+    QuantityDef{"GROUP.queue_drops", U::Count,
+                "packets the drop-tail queues toward the clients dropped (network.queue)",
+                [](R r, Q q) { return n(client_queues(r, q).drops); }},
+    QuantityDef{"GROUP.queue_delay_mean", U::Milliseconds,
+                "mean queueing delay toward the clients, over the samples so far",
+                [](R r, Q q) { return client_queues(r, q).delay_mean_ms; }},
+    QuantityDef{"GROUP.queue_delay_max", U::Milliseconds,
+                "the longest queueing delay toward the clients sampled",
+                [](R r, Q q) { return client_queues(r, q).delay_max_ms; }},
 
     LVSIM_TCP_QUANTITIES("GROUP", false),
     LVSIM_CALL_QUANTITIES("GROUP", false),

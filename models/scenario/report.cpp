@@ -225,12 +225,15 @@ void write_text_report(std::ostream& o, const Report& r, bool ss) {
               << g.objects_failed << ", p50 " << num(g.page_load_p50, 1) << " ms\n";
 
     o << "\nRealservers\n";
-    o << "  " << std::left << std::setw(8) << "name" << std::setw(16) << "address" << std::right
+    int name_width = 8;
+    for (const ServerReport& s : r.realservers)
+        name_width = std::max(name_width, static_cast<int>(s.name.size()) + 2);
+    o << "  " << std::left << std::setw(name_width) << "name" << std::setw(16) << "address" << std::right
       << std::setw(10) << "accepted" << std::setw(10) << "requests" << std::setw(15) << "TIME_WAIT max"
       << std::setw(12) << "ka closes"
       << "\n";
     for (const ServerReport& s : r.realservers)
-        o << "  " << std::left << std::setw(8) << s.name << std::setw(16) << s.address << std::right
+        o << "  " << std::left << std::setw(name_width) << s.name << std::setw(16) << s.address << std::right
           << std::setw(10) << s.connections_accepted << std::setw(10) << s.requests << std::setw(15)
           << s.time_wait_max << std::setw(12) << s.keepalive_closes << "\n";
 

@@ -436,6 +436,7 @@ void Run::sample_queues() {
                 queues_.push_back(std::move(q));
                 queued_links_.emplace_back(i, d);
                 queue_node_.push_back(d == 0 ? links[i].a : links[i].b);  // the sending end
+                queue_to_.emplace_back(net_.name(d == 0 ? links[i].b : links[i].a));
             }
         }
     }
@@ -446,10 +447,34 @@ void Run::sample_queues() {
         LVS_TRACE(sim_, net_.entity(queue_node_[k]), "net.queue")
             .f("link", queues_[k].link)
             .f("dir", queues_[k].dir)
+            .f("to", queue_to_[k])
             .f("packets", o.packets)
             .f("bytes", static_cast<int64_t>(o.bytes))
             .f("delay_us", o.delay.ns() / 1000);
     }
+}
+
+Run::QueueFigures Run::queues_toward(const std::vector<std::unique_ptr<net::Host>>& hosts) const {
+    QueueFigures f;
+    double sum_ms = 0;
+    size_t samples = 0;
+    const std::vector<net::Network::LinkInfo> links = net_.links();
+    for (size_t k = 0; k < queues_.size(); ++k) {
+        const auto [link, dir] = queued_links_[k];
+        const net::Network::LinkInfo& info = links[link];
+        const net::NodeId receiver = dir == 0 ? info.b : info.a;
+        if (std::none_of(hosts.begin(), hosts.end(), [&](const auto& h) { return h->node() == receiver; }))
+            continue;
+        f.drops += net_.link_stats()[link][dir].queue_drops;
+        for (const QueueReport::Sample& s : queues_[k].samples) {
+            const double ms = s.q.delay.seconds() * 1000;
+            sum_ms += ms;
+            f.delay_max_ms = std::max(f.delay_max_ms, ms);
+            ++samples;
+        }
+    }
+    f.delay_mean_ms = samples == 0 ? 0 : sum_ms / static_cast<double>(samples);
+    return f;
 }
 
 void Run::sample_windows() {

@@ -266,6 +266,14 @@ public:
         std::unique_ptr<sock::Program> program;  // a scripted client instead of browsers
     };
     std::vector<ClientGroup>& client_groups() { return groups_; }
+    // The drop-tail queues that feed the given hosts (their access links toward them): drops
+    // so far and the queueing delay over the samples so far.
+    struct QueueFigures {
+        uint64_t drops = 0;
+        double delay_mean_ms = 0;
+        double delay_max_ms = 0;
+    };
+    QueueFigures queues_toward(const std::vector<std::unique_ptr<net::Host>>& hosts) const;
     const std::vector<std::unique_ptr<ipvs::HealthChecker>>& health_checkers() const { return health_; }
     Snapshot take_snapshot(const std::string& label);
     // The hosts whose sockets snapshots and traces list: (name, host's TCP).
@@ -327,6 +335,7 @@ private:
     std::vector<QueueReport> queues_;
     std::vector<std::pair<uint32_t, uint8_t>> queued_links_;  // (link, direction) of queues_[i]
     std::vector<net::NodeId> queue_node_;                     // the node that feeds queues_[i]
+    std::vector<std::string> queue_to_;                       // the node it feeds
     std::vector<std::string> admin_log_;
     std::map<std::string, uint64_t> rs_time_wait_max_;
     std::map<std::string, uint64_t> rs_idle_peak_;

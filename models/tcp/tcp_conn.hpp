@@ -16,9 +16,9 @@
 // Loss recovery is Linux 6.x's (tcp_recovery.cpp): SACK and D-SACK, RACK with its reordering
 // window and the DUPTHRESH shortcut, fast recovery with PRR, tail-loss probes, RTO with
 // tcp_enter_loss(); receive windows with window scaling, autotuning and zero-window probes
-// (tcp_window.cpp). Simplifications (also listed in the README): no F-RTO and no undo of
-// spurious recoveries; the congestion control is Reno-like (issue 17); one ACK train stands for
-// the stretch ACK a GRO receiver sends for in-order data.
+// (tcp_window.cpp); congestion control Reno, CUBIC with HyStart (tcp_congestion.cpp) or BBR v1
+// (tcp_bbr.cpp). Simplifications (also listed in the README): no F-RTO and no undo of spurious
+// recoveries; one ACK train stands for the stretch ACK a GRO receiver sends for in-order data.
 #pragma once
 
 #include <array>

@@ -26,7 +26,7 @@ using U = SysctlUnit;
 using S = TcpSysctls;
 
 // Ranges from net/ipv4/sysctl_net_ipv4.c (extra1/extra2 of each entry) and include/net/tcp.h.
-constexpr std::array<TcpSysctlDef, 34> kTable{{
+constexpr std::array<TcpSysctlDef, 35> kTable{{
     {"tcp_syn_retries", U::Count, 1, 127, &S::tcp_syn_retries,
      "SYN retransmissions before connect() fails (MAX_TCP_SYNCNT 127)"},
     {"tcp_synack_retries", U::Count, 0, 255, &S::tcp_synack_retries,
@@ -37,6 +37,8 @@ constexpr std::array<TcpSysctlDef, 34> kTable{{
      "retransmissions before the route is re-validated (no effect in lvsim)"},
     {"tcp_retries2", U::Count, 0, 255, &S::tcp_retries2,
      "retransmissions (as a time, tcp_model_timeout) before ETIMEDOUT"},
+    {"tcp_orphan_retries", U::Count, 0, 255, &S::tcp_orphan_retries,
+     "retransmissions of a connection its application closed (0: 8, fewer once the RTO is maximal)"},
     {"tcp_fin_timeout", U::Seconds, 1, 86400, &S::tcp_fin_timeout,
      "how long an orphaned connection stays in FIN_WAIT_2"},
     {"tcp_slow_start_after_idle", U::Flag, 0, 1, &S::tcp_slow_start_after_idle,
@@ -219,15 +221,29 @@ std::string format_tcp_sysctl(const TcpSysctls& s, const TcpSysctlDef& def) {
     return std::to_string(s.*(def.field));
 }
 
-sim::Duration retransmission_give_up(const TcpProfile& p) {
-    // tcp_model_timeout() with rto_base = TCP_RTO_MIN (200 ms) and TCP_RTO_MAX (120 s): the
-    // kernel uses the constants here, not the per-host sysctls.
+namespace {
+// tcp_model_timeout() with rto_base = TCP_RTO_MIN (200 ms) and TCP_RTO_MAX (120 s): how long
+// `boundary` retransmissions with exponential backoff last. The kernel uses the constants
+// here, not the per-host sysctls.
+sim::Duration model_timeout_from_rto_min(int64_t boundary) {
     const int64_t base = sim::ms(200).ns(), max = sim::s(120).ns();
     int linear = 0;  // ilog2(TCP_RTO_MAX / rto_base)
     for (int64_t v = max / base; v > 1; v >>= 1) ++linear;
-    const int64_t boundary = p.sysctl.tcp_retries2;
     if (boundary <= linear) return sim::ns(((int64_t{2} << boundary) - 1) * base);
     return sim::ns(((int64_t{2} << linear) - 1) * base + (boundary - linear) * max);
+}
+}  // namespace
+
+sim::Duration retransmission_give_up(const TcpProfile& p) {
+    return model_timeout_from_rto_min(p.sysctl.tcp_retries2);
+}
+
+sim::Duration orphan_give_up(const TcpProfile& p, bool alive) {
+    // tcp_write_timeout() on a SOCK_DEAD socket: tcp_orphan_retries(), where the default 0
+    // means 8 while the RTO is below TCP_RTO_MAX (102.2 s of retransmissions) and 0 after.
+    int64_t retries = p.sysctl.tcp_orphan_retries;
+    if (retries == 0 && alive) retries = 8;
+    return model_timeout_from_rto_min(retries);
 }
 
 }  // namespace lvs::tcp

@@ -39,7 +39,8 @@ struct TcpSysctls {
     int64_t tcp_syn_linear_timeouts = 4;  // Linux 6.6+ (commit ccce324dabfe); 0 before
     int64_t tcp_retries1 = 3;
     int64_t tcp_retries2 = 15;
-    int64_t tcp_fin_timeout = 60;  // s
+    int64_t tcp_orphan_retries = 0;  // 0: 8 while the RTO is below TCP_RTO_MAX
+    int64_t tcp_fin_timeout = 60;    // s
     int64_t tcp_slow_start_after_idle = 1;
     int64_t tcp_tw_reuse = 2;  // 2: loopback only
     int64_t tcp_max_tw_buckets = 262144;
@@ -113,5 +114,8 @@ std::string format_tcp_sysctl(const TcpSysctls& s, const TcpSysctlDef& def);
 // Linux's give-up time for data retransmissions: tcp_model_timeout(boundary=retries2,
 // rto_base=TCP_RTO_MIN), e.g. 924.6 s for 15 and 12.6 s for 5 (net/ipv4/tcp_timer.c).
 sim::Duration retransmission_give_up(const TcpProfile& p);
+// The same for a connection its application has closed (orphaned, SOCK_DEAD), whose RTO
+// `alive` is still below TCP_RTO_MAX.
+sim::Duration orphan_give_up(const TcpProfile& p, bool alive);
 
 }  // namespace lvs::tcp

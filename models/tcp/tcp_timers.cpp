@@ -184,9 +184,12 @@ void TcpConn::on_rto() {
     stack_.counters_.timeout_at.note(now);
     // tcp_write_timeout(): tcp_retries2 as a time (tcp_model_timeout from TCP_RTO_MIN) since
     // the first retransmission (retrans_stamp; the first RTO never gives up); ETIMEDOUT, and
-    // no RST. TCP_USER_TIMEOUT replaces that limit when set.
-    const sim::Duration limit =
-        user_timeout_ms() != 0 ? sim::ms(user_timeout_ms()) : retransmission_give_up(stack_.profile());
+    // no RST. A connection its application closed counts tcp_orphan_retries instead.
+    // TCP_USER_TIMEOUT replaces either limit when set.
+    const bool alive = rto_ < stack_.clock().from_ms(sys.tcp_rto_max_ms);
+    const sim::Duration limit = user_timeout_ms() != 0 ? sim::ms(user_timeout_ms())
+                                : app_closed_          ? orphan_give_up(stack_.profile(), alive)
+                                                       : retransmission_give_up(stack_.profile());
     if (retrans_stamp_ != sim::Time{} && now - retrans_stamp_ >= limit) {
         fail(SocketError::TimedOut, TcpEvent::Timeout);
         return;

@@ -68,8 +68,8 @@ struct RecordingApp : tcp::TcpApp {
     }
 };
 
-// linux-6 with another congestion control (tests of slow start or PRR use Reno or CUBIC:
-// linux-6 runs bbr, which paces and sets cwnd from its model).
+// linux-6 with another congestion control than its default cubic (tests of slow start or
+// PRR pin Reno; BBR paces and sets cwnd from its model).
 inline tcp::TcpProfile linux6_with(tcp::CongestionControl cc) {
     tcp::TcpProfile p = tcp::linux6_profile();
     p.sysctl.tcp_congestion_control = cc;

@@ -120,3 +120,39 @@ SCENARIO("a drop-tail queue: a train larger than the queue loses its tail, occup
         CHECK(t.net.link_stats()[0][0].queue_drops == 21);
     }
 }
+
+SCENARIO("a shared link serves packets in arrival order, not in the order their paths were booked",
+         "[net][queue]") {
+    // A far host's packet sent first books the shared link (switch -> b) for when it gets
+    // there, 20 ms later; a near host's packet sent a moment after reaches that link long
+    // before and must not wait behind the booking (the director's LAN port, which carries
+    // both clients' ACKs from the Internet and realservers' data from the LAN).
+    Simulator sim{1};
+    net::Network net{sim};
+    RawPeer far{net, "far", Ipv4::of(10, 0, 0, 1)};
+    RawPeer near{net, "near", Ipv4::of(10, 0, 0, 2)};
+    RawPeer b{net, "b", Ipv4::of(10, 0, 0, 3)};
+    const auto sw = net.add_node("switch", net::NodeKind::Switch);
+    net.add_link(far.node, sw, {ms(20), 100'000'000, 0.0, {}, {}});
+    net.add_link(near.node, sw, {us(50), 1'000'000'000, 0.0, {}, {}});
+    net.add_link(sw, b.node, {us(50), 1'000'000'000, 0.0, {}, {}});
+    net.finalize();
+    auto packet = [](Ipv4 from, uint32_t len) {
+        net::Packet p;
+        p.saddr = from.value();
+        p.daddr = Ipv4::of(10, 0, 0, 3).value();
+        p.sport = 1000;
+        p.dport = 80;
+        p.len = len;
+        p.flags = net::tcpflag::kAck;
+        return p;
+    };
+    far.inject(packet(Ipv4::of(10, 0, 0, 1), 0));
+    sim.run_until(at(ms(1)));
+    near.inject(packet(Ipv4::of(10, 0, 0, 2), net::kMss));
+    sim.run_until(at(s(1)));
+    REQUIRE(b.got.size() == 2);
+    CHECK(b.got[0].saddr == Ipv4::of(10, 0, 0, 2).value());
+    CHECK(b.at[0] < at(ms(2)));  // 1 ms + two 50 us hops + two 12 us serialisations
+    CHECK(b.at[1] > at(ms(20)));
+}

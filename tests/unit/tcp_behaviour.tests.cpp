@@ -149,6 +149,50 @@ SCENARIO("a request sent into a black hole: tail-loss probe, RTO backoff, give-u
     }
 }
 
+SCENARIO("a closed (orphaned) connection whose FIN is never answered gives up after tcp_orphan_retries",
+         "[tcp][rto][orphan]") {
+    // tcp_write_timeout() on a SOCK_DEAD socket: tcp_orphan_retries 0 means 8 while the RTO is
+    // below TCP_RTO_MAX, i.e. tcp_model_timeout(8) = 511 x 200 ms = 102.2 s after the first
+    // send of the FIN; the RTO check after that closes it without a RST. tcp_retries2 (15,
+    // ~924.6 s) would keep it four times as many retransmissions.
+    auto run = [](int64_t orphan_retries) {
+        tcp::TcpProfile profile = tcp::linux6_profile();
+        profile.sysctl.tcp_orphan_retries = orphan_retries;
+        TwoHosts h(ms(20), profile);
+        RecordingApp server_app, client_app;
+        server_app.sim = client_app.sim = &h.sim;
+        h.server.tcp().listen({Ipv4(), 80}, 128, &server_app);
+        h.client.tcp().connect(Ipv4::of(10, 0, 0, 1), h.server_ep(), &client_app, 0);
+        h.sim.run_until(at(s(1)));
+        RecorderSink rec;
+        h.sim.trace().subscribe(rec);
+        h.server.set_down(true);
+        client_app.conn->close();
+        h.sim.run_until(at(s(1200)));
+        std::vector<double> fins;
+        double closed = -1;
+        for (const auto& r : rec.records()) {
+            if (r.entity_name != "client") continue;
+            if (r.kind == "net.packet" && r.get_text("flags").find('F') != std::string_view::npos)
+                fins.push_back(r.time.seconds() - 1.0);
+            if (r.kind == "tcp.state" && r.get_text("to") == "CLOSED") closed = r.time.seconds() - 1.0;
+        }
+        return std::pair{fins, closed};
+    };
+    const auto [fins, closed] = run(0);
+    CAPTURE(fins, closed);
+    REQUIRE(fins.size() == 10);  // the FIN and 9 retransmissions; the next RTO check gives up
+    CHECK(fins.back() < 102.2);
+    CHECK(closed > 102.2);
+    CHECK(closed < 102.2 + 120);
+    // tcp_orphan_retries=3: 15 x 200 ms = 3 s.
+    const auto [fins3, closed3] = run(3);
+    CAPTURE(fins3, closed3);
+    CHECK(fins3.size() == 5);
+    CHECK(closed3 > 3.0);
+    CHECK(closed3 < 4.0);
+}
+
 SCENARIO("the side that closes first holds TIME_WAIT for 60 s", "[tcp][timewait]") {
     TwoHosts h(ms(20));
     RecordingApp server_app, client_app;

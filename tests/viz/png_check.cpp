@@ -5,7 +5,8 @@
 //                         [--expect STATE:MIN_PIXELS ...] [--at-most STATE:MAX_PIXELS ...]
 //                         [--same OTHER.png]
 //
-// STATE is a state name (ESTABLISHED, TIME_WAIT, ...). Exit 0 when every check passes.
+// STATE is a state name (ESTABLISHED, TIME_WAIT, ...) or QUEUE (the queue-occupancy plot's
+// colour). Exit 0 when every check passes.
 #include <stb_image.h>
 
 #include <cstdio>
@@ -27,10 +28,14 @@ bool parse_state_count(const char* arg, Rgb& colour, long& n, std::string& name)
     const char* colon = std::strrchr(arg, ':');
     if (colon == nullptr) return false;
     name.assign(arg, colon);
+    n = std::strtol(colon + 1, nullptr, 10);
+    if (name == "QUEUE") {
+        colour = lvs::viz::colours::kQueue;
+        return true;
+    }
     const lvs::viz::ConnState s = lvs::viz::state_from_name(name);
     if (s == lvs::viz::ConnState::Unknown) return false;
     colour = lvs::viz::state_colour(s);
-    n = std::strtol(colon + 1, nullptr, 10);
     return true;
 }
 

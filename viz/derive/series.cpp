@@ -247,4 +247,28 @@ std::vector<RealServerSeries> build_realserver_series(const TraceModel& m,
     return out;
 }
 
+std::vector<QueueSeries> build_queue_series(const TraceModel& m) {
+    const auto& K = m.keys();
+    std::vector<QueueSeries> out;
+    std::map<std::pair<StrId, StrId>, size_t> index;  // (link, dir) -> series
+    for (uint32_t ri : m.of_kind(m.kinds().net_queue)) {
+        const Record& r = m.at(ri);
+        const auto key = std::pair{m.get_text_id(r, K.link), m.get_text_id(r, K.dir)};
+        auto it = index.find(key);
+        if (it == index.end()) {
+            out.push_back(QueueSeries{std::string(m.str(key.first)),
+                                      std::string(m.str(key.second)),
+                                      std::string(m.get_text(r, K.to)),
+                                      {}});
+            it = index.emplace(key, out.size() - 1).first;
+        }
+        QueueSeries& q = out[it->second];
+        q.packets.push(r.t, m.get_real(r, K.packets));
+    }
+    out.erase(
+        std::remove_if(out.begin(), out.end(), [](const QueueSeries& q) { return q.packets.max() == 0; }),
+        out.end());
+    return out;
+}
+
 }  // namespace lvs::viz

@@ -49,6 +49,17 @@ struct RealServerHint {
 std::vector<RealServerSeries> build_realserver_series(const TraceModel& m,
                                                       const std::vector<RealServerHint>& hints);
 
+// A drop-tail queue's sampled occupancy (`net.queue` records, one per sample_every), per link
+// direction: the backlog in packets (the delay is that backlog over the link's rate).
+struct QueueSeries {
+    std::string link;  // "ie8-internet"
+    std::string dir;   // "out" (a -> b) or "back"
+    std::string to;    // the node the direction feeds ("ie8"; empty in older traces)
+    StepSeries packets;
+};
+// Directions that never held a packet are left out.
+std::vector<QueueSeries> build_queue_series(const TraceModel& m);
+
 // One realserver line of an `ipvsadm -Ln` listing.
 struct ListedDest {
     std::string address;  // "192.168.10.11:80"

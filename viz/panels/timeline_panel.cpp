@@ -13,6 +13,19 @@ namespace lvs::viz {
 
 TimelinePanel::TimelinePanel(const RunData& run, const std::vector<Marker>& markers)
     : run_(run), marker_row_(markers), lane_(run) {
+    // Drop-tail queues first (in a lesson about queues they are the point), one group per link:
+    // the backlog in packets toward each end that ever held one, scaled to the largest seen.
+    for (const QueueSeries& q : run.queues) {
+        const std::string title = "queue " + q.link;
+        if (groups_.empty() || groups_.back().title != title) {
+            Group g;
+            g.title = title;
+            groups_.push_back(std::move(g));
+        }
+        groups_.back().rows.push_back(std::make_unique<CounterRow>(
+            q.to.empty() ? q.dir : "to " + q.to, &q.packets, colours::kQueue, q.packets.max()));
+    }
+    const size_t first_rs = groups_.size();
     for (const RealServerSeries& s : run.series) {
         Group g;
         g.title = s.name + (s.address.empty() || s.address == s.name ? "" : "  " + s.address);
@@ -34,7 +47,8 @@ TimelinePanel::TimelinePanel(const RunData& run, const std::vector<Marker>& mark
         groups_.push_back(std::move(g));
     }
     // With many realservers only the first two start open.
-    for (size_t i = 2; i < groups_.size() && groups_.size() > 3; ++i) groups_[i].open = false;
+    for (size_t i = first_rs + 2; i < groups_.size() && groups_.size() - first_rs > 3; ++i)
+        groups_[i].open = false;
     // With a handful of connections the lanes say it all; the overview earns its room with many.
     overview_ = run.conns.connections().size() > 24;
     stacks_.push_back(std::make_unique<StateStackRow>("client TCP", run.conns.counts(Side::Client)));

@@ -1,6 +1,7 @@
 // The timeline: a time axis, the run's markers, per-realserver step plots (weight,
-// ActiveConn, InActConn, TIME_WAIT, workers), connection-state overviews and one swimlane per
-// connection, all on the shared ViewTransform with the cursor across them.
+// ActiveConn, InActConn, TIME_WAIT, workers), drop-tail queue occupancy per link,
+// connection-state overviews and one swimlane per connection, all on the shared ViewTransform
+// with the cursor across them.
 #pragma once
 
 #include <memory>
