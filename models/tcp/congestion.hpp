@@ -1,11 +1,13 @@
 // Congestion control state that Reno does not need: CUBIC's struct bictcp (net/ipv4/tcp_cubic.c)
 // and BBR v1's struct bbr with the delivery-rate sampler (net/ipv4/tcp_bbr.c, tcp_rate.c).
 //
-// Kept out of TcpConn and pooled per host, like LossState: a CUBIC connection takes its record
-// only when it first needs one (HyStart once cwnd reaches hystart_low_window, congestion
-// avoidance, a loss), so short request/response connections that never leave the initial
-// window never do; a BBR connection takes one when it is established, since BBR models every
-// ACK. The functions that act on them are TcpConn's (tcp_congestion.cpp).
+// Kept out of TcpConn and pooled per host, like LossState, one pool per algorithm (a CUBIC record
+// is 60 bytes, a BBR one 170): a CUBIC connection takes its record only when it first needs one
+// (HyStart once cwnd reaches hystart_low_window, congestion avoidance, a loss), so short
+// request/response connections that never leave the initial window never do; a BBR connection
+// takes one when it is established, since BBR models every ACK. A connection keeps the
+// algorithm it was created with (icsk_ca_ops), so its index always names a record of that
+// pool. The functions that act on them are TcpConn's (tcp_congestion.cpp).
 #pragma once
 
 #include <array>
@@ -95,11 +97,7 @@ struct BbrState {
     sim::Time wstamp;               // tcp_wstamp_ns: the earliest departure of the next segment
 };
 
-union CongestionState {
-    CubicState cubic;
-    BbrState bbr;
-    CongestionState() : bbr() {}
-};
-using CongestionPool = IndexPool<CongestionState>;
+using CubicPool = IndexPool<CubicState>;
+using BbrPool = IndexPool<BbrState>;
 
 }  // namespace lvs::tcp

@@ -22,11 +22,11 @@ std::string ms(uint32_t us) {
 
 // ss -i's line for one connection (iproute2 misc/ss.c tcp_stats_print(), in its order; a
 // figure is printed only when it is non-zero, as ss does).
-std::string info_line(const TcpConn& c, const TcpProfile& p) {
+std::string info_line(const TcpConn& c) {
     const TcpInfo i = c.info();
     std::string out = "\t";
     if (i.sack_ok) out += " sack";
-    out += " " + std::string(to_string(p.sysctl.tcp_congestion_control));
+    out += " " + std::string(to_string(i.ca));
     if (i.wscale_ok) out += " wscale:" + std::to_string(i.snd_wscale) + "," + std::to_string(i.rcv_wscale);
     out += " rto:" + ms(i.rto_us);
     if (i.backoff != 0) out += " backoff:" + std::to_string(i.backoff);
@@ -111,7 +111,7 @@ std::string ss_listing(const TcpStack& stack, bool info) {
         r.local_port = std::to_string(r.local.port);
         r.peer_addr = r.peer.addr.str();
         r.peer_port = std::to_string(r.peer.port);
-        if (info && !tw) r.info = info_line(c, stack.profile());
+        if (info && !tw) r.info = info_line(c);
         conns.push_back(std::move(r));
     });
     std::sort(conns.begin(), conns.end(), [](const Row& a, const Row& b) {

@@ -84,7 +84,7 @@ uint32_t MinMax::running_max(uint32_t win, uint32_t t, uint32_t meas) {
     return s[0].v;
 }
 
-BbrState& TcpConn::bbr() { return stack_.congestion_[cc_].bbr; }
+BbrState& TcpConn::bbr() { return stack_.bbrs_[cc_]; }
 
 bool TcpConn::paced() const { return cc_ != 0 && uses(CongestionControl::Bbr); }
 
@@ -93,8 +93,8 @@ uint32_t TcpConn::now_us32() const { return static_cast<uint32_t>(stack_.sim().n
 void TcpConn::bbr_init() {
     // bbr_init(), at ESTABLISHED.
     if (!uses(CongestionControl::Bbr)) return;
-    if (cc_ == 0) cc_ = stack_.congestion_.allocate();
-    BbrState& b = stack_.congestion_[cc_].bbr;
+    if (cc_ == 0) cc_ = stack_.bbrs_.allocate();
+    BbrState& b = stack_.bbrs_[cc_];
     b = BbrState{};
     b.min_rtt_us = min_rtt_us_;
     b.min_rtt_stamp = static_cast<uint32_t>(now_jiffies());

@@ -44,7 +44,7 @@ uint32_t clamp_delay_thresh(uint32_t x) {
 
 }  // namespace
 
-bool TcpConn::uses(CongestionControl c) const { return stack_.sysctl().tcp_congestion_control == c; }
+bool TcpConn::uses(CongestionControl c) const { return ca_ == c; }
 
 uint64_t TcpConn::pacing_rate() const {
     if (paced()) return const_cast<TcpConn*>(this)->bbr().pacing_rate;
@@ -77,13 +77,13 @@ uint32_t TcpConn::tso_segs() const {
 
 CubicState& TcpConn::cubic() {
     if (cc_ == 0) {
-        cc_ = stack_.congestion_.allocate();
-        CubicState& ca = stack_.congestion_[cc_].cubic;
+        cc_ = stack_.cubics_.allocate();
+        CubicState& ca = stack_.cubics_[cc_];
         ca = CubicState{};
         ca.delay_min = min_rtt_us_ == UINT32_MAX ? 0 : min_rtt_us_;
         hystart_reset(ca);
     }
-    return stack_.congestion_[cc_].cubic;
+    return stack_.cubics_[cc_];
 }
 
 void TcpConn::hystart_reset(CubicState& ca) {
@@ -250,7 +250,8 @@ void TcpConn::cc_tx_start(Jiffies idle) {
 
 void TcpConn::free_congestion_state() {
     if (cc_ == 0) return;
-    stack_.congestion_.free(cc_);
+    if (uses(CongestionControl::Bbr)) stack_.bbrs_.free(cc_);
+    else stack_.cubics_.free(cc_);
     cc_ = 0;
 }
 

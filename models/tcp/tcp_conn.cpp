@@ -50,6 +50,7 @@ TcpConn::TcpConn(TcpStack& stack, const net::FourTuple& tuple)
       tuple_(tuple),
       id_(stack.next_conn_id()),
       cwnd_(stack.profile().initial_cwnd),
+      ca_(stack.sysctl().tcp_congestion_control),
       rto_(stack.clock().from_duration(sim::s(1))),  // TCP_TIMEOUT_INIT
       timer_(stack.sim(), [this] { on_timer(); }) {}
 
@@ -184,6 +185,7 @@ TcpInfo TcpConn::info() const {
     i.rtt_us = srtt_us_ >> 3;
     i.rttvar_us = mdev_us_ >> 2;
     i.cwnd = cwnd_;
+    i.ca = ca_;
     i.ssthresh = ssthresh_ == UINT32_MAX ? 0x7fffffff : ssthresh_;
     i.backoff = backoff_;
     i.retransmits = backoff_;
@@ -443,8 +445,8 @@ SocketError TcpConn::send(const net::AppMessage& m) {
     // tcp_cwnd_restart(): halve once per RTO of idle beyond the first, down to the restart
     // window min(TCP_INIT_CWND, cwnd).
     const TcpSysctls& sys = stack_.sysctl();
-    if (sys.tcp_slow_start_after_idle != 0 && sys.tcp_congestion_control != CongestionControl::Bbr &&
-        snd_una_ == snd_max_ && last_send_ != sim::Time{}) {
+    if (sys.tcp_slow_start_after_idle != 0 && ca_ != CongestionControl::Bbr && snd_una_ == snd_max_ &&
+        last_send_ != sim::Time{}) {
         const KernelClock& clk = stack_.clock();
         int64_t delta = static_cast<int64_t>(now_jiffies() - clk.jiffies(last_send_));
         if (delta > static_cast<int64_t>(rto_)) {

@@ -83,7 +83,8 @@ struct TcpInfo {
     uint32_t rtt_us = 0;     // srtt
     uint32_t rttvar_us = 0;  // mdev / 4
     uint32_t cwnd = 0;
-    uint32_t ssthresh = 0;  // 0x7fffffff: not set yet
+    uint32_t ssthresh = 0;                            // 0x7fffffff: not set yet
+    CongestionControl ca = CongestionControl::Cubic;  // tcpi_ca_name (INET_DIAG_CONG)
     uint8_t backoff = 0;
     uint32_t retransmits = 0;  // unrecovered RTO retransmissions now
     uint32_t total_retrans = 0;
@@ -386,6 +387,10 @@ private:
 
     TcpState state_ = TcpState::Closed;
     TimerMode timer_mode_ = TimerMode::None;
+    // The congestion control it was created with (icsk_ca_ops: tcp_assign_congestion_control()
+    // at socket creation, inherited by accepted children); a later sysctl change applies to
+    // new connections only, as in Linux.
+    CongestionControl ca_;
     bool app_closed_ = false;  // close() called: FIN after queued data, orphaned
     bool fin_queued_ = false;  // close() or shutdown(SHUT_WR): FIN after queued data
     bool nagle_ = false;       // the models' applications write whole messages, as TCP_NODELAY
@@ -441,7 +446,7 @@ private:
     // The scoreboard: tcp_sock's packets_out, sacked_out, lost_out, retrans_out (segments).
     uint32_t packets_out_ = 0;
     uint32_t loss_ = 0;          // index of this connection's LossState in the stack's pool (0: none)
-    uint32_t cc_ = 0;            // index of its CongestionState (CUBIC, BBR; 0: none)
+    uint32_t cc_ = 0;            // index of its CubicState or BbrState, by ca_ (0: none)
     uint32_t snd_cwnd_cnt_ = 0;  // tcp_cong_avoid_ai()'s count of acknowledged segments
     RtxQueue rtx_;               // sent and not cumulatively acknowledged, in sequence order
 

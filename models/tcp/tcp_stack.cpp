@@ -282,7 +282,7 @@ void TcpStack::drop_all() {
 
 size_t TcpStack::memory_bytes() const {
     return pool_.memory_bytes() + table_.memory_bytes() + chunks_.memory_bytes() + ooo_.memory_bytes() +
-           losses_.memory_bytes() + extras_.memory_bytes() + congestion_.memory_bytes();
+           losses_.memory_bytes() + extras_.memory_bytes() + cubics_.memory_bytes() + bbrs_.memory_bytes();
 }
 
 }  // namespace lvs::tcp

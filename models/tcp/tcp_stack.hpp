@@ -202,7 +202,8 @@ private:
     OooPool ooo_;                      // every connection's out-of-order data
     LossPool losses_;                  // recovery state of connections that met loss
     ExtrasPool extras_;                // socket options and held requests of some connections
-    CongestionPool congestion_;        // CUBIC and BBR state
+    CubicPool cubics_;                 // CUBIC state of connections that needed it
+    BbrPool bbrs_;                     // BBR state
     // In-order data a segment made deliverable: (bytes, message id ending there or 0).
     struct Deliverable {
         uint32_t bytes;

@@ -157,7 +157,7 @@ void TcpConn::init_buffer_space() {
 void TcpConn::sndbuf_expand() {
     const uint32_t segs =
         std::max({stack_.profile().initial_cwnd, cwnd_, loss_if() ? loss_if()->reordering + 1 : 4});
-    const uint32_t factor = stack_.sysctl().tcp_congestion_control == CongestionControl::Bbr ? 3 : 2;
+    const uint32_t factor = ca_ == CongestionControl::Bbr ? 3 : 2;
     const uint64_t sndmem = uint64_t{factor} * segs * kSndMemPerMss;
     if (sndbuf_ < sndmem)
         sndbuf_ = static_cast<uint32_t>(std::min<uint64_t>(sndmem, stack_.sysctl().tcp_wmem[2]));
