@@ -233,13 +233,16 @@ void TcpConn::cc_enter_loss_state() {
     }
 }
 
-void TcpConn::cc_tx_start(Jiffies idle) {
+void TcpConn::cc_tx_start() {
     // CA_EVENT_TX_START (tcp_event_data_sent() with nothing in flight).
-    if (uses(CongestionControl::Cubic) && cc_ != 0) {
-        // cubictcp_cwnd_event(): shift the epoch by the idle time, so the curve does not jump.
+    if (uses(CongestionControl::Cubic) && cc_ != 0 && cubic().epoch_start != 0) {
+        // cubictcp_cwnd_event(): shift the epoch by the idle time since lsndtime, so the curve
+        // does not jump.
         CubicState& ca = cubic();
         const auto now = static_cast<uint32_t>(now_jiffies());
-        if (ca.epoch_start != 0 && idle > 0) {
+        const auto idle =
+            static_cast<int32_t>(now - static_cast<uint32_t>(stack_.clock().jiffies(last_send_)));
+        if (idle > 0) {
             ca.epoch_start += static_cast<uint32_t>(idle);
             if (static_cast<int32_t>(ca.epoch_start - now) > 0) ca.epoch_start = now;
         }

@@ -49,8 +49,8 @@ TcpConn::TcpConn(TcpStack& stack, const net::FourTuple& tuple)
     : stack_(stack),
       tuple_(tuple),
       id_(stack.next_conn_id()),
-      cwnd_(stack.profile().initial_cwnd),
       ca_(stack.sysctl().tcp_congestion_control),
+      cwnd_(stack.profile().initial_cwnd),
       rto_(stack.clock().from_duration(sim::s(1))),  // TCP_TIMEOUT_INIT
       timer_(stack.sim(), [this] { on_timer(); }) {}
 
@@ -361,7 +361,7 @@ void TcpConn::output(bool window_probe) {
         if (with_fin) flags |= flag::kFin;
         const auto segs = static_cast<uint8_t>((len + net::kMss - 1) / net::kMss);
         const bool first = packets_out_ == 0;
-        if (first) cc_tx_start(now_jiffies() - stack_.clock().jiffies(last_send_));
+        if (first) cc_tx_start();
         const sim::Time depart = paced() ? pace(len) : now;
         emit(flags, snd_nxt_, len, segs, msg, depart);
         const uint32_t chunk =

@@ -302,7 +302,7 @@ private:
     void cc_pkts_acked(int64_t rtt_us);        // ca_ops->pkts_acked()
     uint32_t cc_ssthresh();                    // ca_ops->ssthresh()
     void cc_enter_loss_state();                // ca_ops->set_state(TCP_CA_Loss)
-    void cc_tx_start(Jiffies idle);            // CA_EVENT_TX_START
+    void cc_tx_start();                        // CA_EVENT_TX_START
     void free_congestion_state();
     BbrState& bbr();
     uint32_t now_us32() const;
