@@ -27,7 +27,10 @@ struct Bottleneck {
 
     Bottleneck(CongestionControl cc, Duration rtt, uint64_t bps, double loss, uint32_t queue,
                uint64_t seed = 1)
-        : sim(seed), client(net, "client", linux6_with(cc)), server(net, "server", linux6_with(cc)) {
+        : Bottleneck(linux6_with(cc), rtt, bps, loss, queue, seed) {}
+    Bottleneck(const tcp::TcpProfile& profile, Duration rtt, uint64_t bps, double loss, uint32_t queue,
+               uint64_t seed = 1)
+        : sim(seed), client(net, "client", profile), server(net, "server", profile) {
         client.add_address(Ipv4::of(10, 0, 0, 1));
         server.add_address(Ipv4::of(10, 0, 0, 2));
         const auto router = net.add_node("router", net::NodeKind::Router);
@@ -252,4 +255,47 @@ SCENARIO("Through a shallow queue BBR keeps its rate where CUBIC backs off, at t
     CHECK(bbr.goodput > 85e6);
     CHECK(cubic.goodput > 60e6);
     CHECK(bbr.drops > 10 * cubic.drops);
+}
+
+SCENARIO("after idle, cwnd halves once per RTO of idle time down to the restart window (tcp_cwnd_restart)",
+         "[tcp][cc][idle]") {
+    // tcp_slow_start_after_idle_check(): nothing in flight and idle longer than the RTO ->
+    // tcp_cwnd_restart(): while ((delta -= rto) > 0 && cwnd > restart) cwnd >>= 1, with the
+    // restart window min(TCP_INIT_CWND, cwnd). Below one RTO nothing happens;
+    // tcp_slow_start_after_idle=0 turns it off.
+    struct Case {
+        int64_t idle_ms;
+        bool restart_on;
+    };
+    for (const Case c :
+         {Case{100, true}, Case{300, true}, Case{700, true}, Case{5000, true}, Case{5000, false}}) {
+        CAPTURE(c.idle_ms, c.restart_on);
+        tcp::TcpProfile prof = linux6_with(CongestionControl::Reno);
+        prof.sysctl.tcp_slow_start_after_idle = c.restart_on ? 1 : 0;
+        Bottleneck b(prof, ms(20), 100'000'000, 0.0, 0);
+        b.download(500'000);
+        // Until the last ACK is in: the window the server will go idle with.
+        while (b.client_app.bytes < 500'000 || b.sender().info().unacked != 0)
+            b.sim.run_until(b.sim.now() + ms(1));
+        const uint32_t grown = b.sender().cwnd();
+        const sim::Duration rto = b.sender().rto();
+        REQUIRE(grown > 80);
+        // Idle, measured from the server's last send (lsndtime), then the next response.
+        b.sim.run_until(b.sim.now() - b.sender().info().since_send + ms(c.idle_ms));
+        Records r(b.sim);
+        b.download(500'000);
+        b.sim.run_until(b.sim.now() + s(2));
+        uint32_t expected = grown;
+        if (c.restart_on) {
+            // The idle the server sees: until the request arrives (half a round trip later).
+            int64_t delta = ms(c.idle_ms + 10).ns();
+            while ((delta -= rto.ns()) > 0 && expected > 10) expected >>= 1;
+            expected = std::max(expected, 10u);
+        }
+        const auto changes = r.of("tcp.cwnd");
+        REQUIRE_FALSE(changes.empty());
+        CAPTURE(grown, rto.seconds(), expected, changes[0]->get_int("cwnd"));
+        if (expected == grown) CHECK(changes[0]->get_int("cwnd") > grown);  // only growth
+        else CHECK(changes[0]->get_int("cwnd") == expected);
+    }
 }
