@@ -7,14 +7,17 @@
 #include <algorithm>
 #include <boost/program_options.hpp>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <memory>
 #include <sstream>
 
 #include "cli/commands.hpp"
+#include "cli/output_file.hpp"
 #include "models/scenario/loader.hpp"
 #include "models/scenario/quantity.hpp"
 #include "models/scenario/runtime.hpp"
@@ -28,6 +31,7 @@ namespace {
 constexpr int kOk = 0;
 constexpr int kExpectationsFailed = 1;
 constexpr int kBadInput = 2;
+constexpr int kOutputFailed = 74;  // sysexits.h EX_IOERR: an output could not be written
 
 struct Usage : std::runtime_error {
     using std::runtime_error::runtime_error;
@@ -61,6 +65,19 @@ std::vector<sim::Time> parse_times(const std::string& text) {
         }
     }
     return out;
+}
+
+volatile std::sig_atomic_t g_stop_signal = 0;
+
+void on_stop_signal(int sig) { g_stop_signal = sig; }
+
+void install_stop_handlers() {
+    struct sigaction sa {};
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
 }
 
 std::string scenario_dir() {
@@ -141,40 +158,69 @@ int cmd_run(const std::vector<std::string>& args) {
         }
     }
     if (vm.count("snapshot-at") != 0) opt.snapshot_at = parse_times(vm["snapshot-at"].as<std::string>());
-    std::ofstream trace;
-    if (vm.count("trace") != 0) {
-        trace.open(vm["trace"].as<std::string>());
-        if (!trace) throw Usage("--trace: cannot create " + vm["trace"].as<std::string>());
-        opt.trace_jsonl = &trace;
+    // Every output is opened (under a temporary name) before the run starts, so a wrong path
+    // costs nothing, and put in place only once complete.
+    const auto output = [&](const char* option) -> std::unique_ptr<cli::OutputFile> {
+        if (vm.count(option) == 0 || vm[option].as<std::string>() == "-") return nullptr;
+        return std::make_unique<cli::OutputFile>(std::string("--") + option, vm[option].as<std::string>());
+    };
+    const std::unique_ptr<cli::OutputFile> json = output("json"), csv = output("csv"),
+                                           trace = output("trace");
+    const std::unique_ptr<cli::OutputFile> pcap =
+        vm.count("pcap") != 0
+            ? std::make_unique<cli::OutputFile>("--pcap", vm["pcap"].as<std::string>(), std::ios::binary)
+            : nullptr;
+    if (trace) opt.trace_jsonl = &trace->stream();
+    else if (vm.count("trace") != 0) opt.trace_jsonl = &std::cout;  // --trace -
+    if (pcap) {
+        pcap->close_stream();  // the pcap writer opens it itself
+        opt.pcap_path = pcap->writing_path();
     }
-    if (vm.count("pcap") != 0) opt.pcap_path = vm["pcap"].as<std::string>();
     opt.fingerprint = vm.count("fingerprint") != 0;
     const bool quiet = vm.count("quiet") != 0;
     Progress progress(!quiet);
     const sim::Time end = opt.until ? *opt.until : sim::at(s.duration);
     opt.progress = [&](sim::Time t, uint64_t ev) { progress(t, ev, end); };
     opt.progress_every = sim::s(1);
-    scenario::Run run(s, std::move(opt));
-    const scenario::Report report = run.run();
+    // SIGINT and SIGTERM end the run at the next simulated second, with a partial report.
+    opt.stop = &g_stop_signal;
+    install_stop_handlers();
+    scenario::Report report;
+    {
+        scenario::Run run(s, std::move(opt));
+        report = run.run();
+    }  // the pcap writer flushes here
+    // Outputs of an interrupted run: the JSON says "complete": false; the others keep only a
+    // ".partial" name.
+    const std::string partial = report.complete ? "" : ".partial";
     if (vm.count("json") != 0) {
-        const std::string path = vm["json"].as<std::string>();
-        if (path == "-") {
-            scenario::write_json_report(std::cout, report);
+        if (json) {
+            scenario::write_json_report(json->stream(), report);
+            json->commit();
         } else {
-            std::ofstream out(path);
-            if (!out) throw Usage("--json: cannot create " + path);
-            scenario::write_json_report(out, report);
+            scenario::write_json_report(std::cout, report);
         }
     }
     if (vm.count("csv") != 0) {
-        std::ofstream out(vm["csv"].as<std::string>());
-        if (!out) throw Usage("--csv: cannot create " + vm["csv"].as<std::string>());
-        scenario::write_csv(out, report);
+        if (csv) {
+            scenario::write_csv(csv->stream(), report);
+            csv->commit(partial);
+        } else {
+            scenario::write_csv(std::cout, report);
+        }
     }
+    if (trace) trace->commit(partial);
+    if (pcap) pcap->commit(partial);
     if (!quiet && !(vm.count("json") != 0 && vm["json"].as<std::string>() == "-"))
         scenario::write_text_report(std::cout, report, vm.count("ss") != 0);
     else if (quiet && report.fingerprint)
         std::cout << scenario::format_fingerprint(*report.fingerprint) << "\n";
+    cli::check_stdout();
+    if (!report.complete) {
+        std::cerr << "lvsim run: stopped by " << (g_stop_signal == SIGTERM ? "SIGTERM" : "SIGINT") << " at "
+                  << sim::format_time(report.end) << "; the outputs are partial\n";
+        return 128 + static_cast<int>(g_stop_signal);
+    }
     return report.passed() ? kOk : kExpectationsFailed;
 }
 
@@ -285,6 +331,9 @@ int main(int argc, char** argv) {
     } catch (const cli::CliError& e) {
         std::cerr << "lvsim " << cmd << ": " << e.what() << "\n";
         return kBadInput;
+    } catch (const cli::OutputError& e) {
+        if (*e.what() != 0) std::cerr << "lvsim " << cmd << ": " << e.what() << "\n";
+        return kOutputFailed;
     } catch (const std::exception& e) {
         // A failure inside the simulator, not the user's input: say so plainly.
         std::cerr << "lvsim " << cmd << ": internal error: " << e.what() << "\n";

@@ -6,7 +6,8 @@
 #
 # `main` installs what the simulator, the command line and the viewer need; `test` adds the
 # tools the test suite drives (Xvfb for viewer screenshots, tshark for pcap checks, OpenMPI for
-# the distributed sweep, clang-format for the formatting check).
+# the distributed sweep, clang-format for the formatting check, clang and its libFuzzer runtime
+# for the fuzzers).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,7 +17,7 @@ shift $(( $# > 2 ? 2 : $# ))
 
 core_pkgs=(build-essential cmake ninja-build pkg-config libboost-graph-dev libboost-program-options-dev
            catch2 libyaml-cpp-dev libimgui-dev libglfw3-dev libstb-dev libgl1-mesa-dri)
-test_pkgs=(xvfb xauth tshark openmpi-bin libopenmpi-dev clang-format)
+test_pkgs=(xvfb xauth tshark openmpi-bin libopenmpi-dev clang-format clang libclang-rt-14-dev)
 
 pkgs=("${core_pkgs[@]}")
 [ "$profile" = test ] && pkgs+=("${test_pkgs[@]}")

@@ -191,6 +191,9 @@ void write_text_report(std::ostream& o, const Report& r, bool ss) {
     o << "  seed " << r.seed << ", kernel profile " << r.kernel
       << (r.kernel_asked.empty() ? "" : " (for kernel " + r.kernel_asked + ")") << ", " << secs(r.end)
       << " s simulated, " << r.events << " events\n";
+    if (!r.complete)
+        o << "  INTERRUPTED at " << secs(r.end) << " s: a partial report; expectations after that were not "
+          << "evaluated\n";
     if (!r.warnings.empty()) {
         o << "\nWarnings\n";
         for (const Warning& w : r.warnings)
@@ -293,7 +296,8 @@ std::string format_fingerprint(uint64_t f) {
 
 void write_json_report(std::ostream& o, const Report& r) {
     const auto opt = [](const std::optional<sim::Duration>& d) { return d ? secs(*d) : std::string("null"); };
-    o << "{\n  \"format\": \"lvsim-report/1\",\n  \"scenario\": {\"name\": ";
+    o << "{\n  \"format\": \"lvsim-report/1\",\n  \"complete\": " << (r.complete ? "true" : "false")
+      << ",\n  \"scenario\": {\"name\": ";
     json_str(o, r.scenario);
     o << ", \"seed\": " << r.seed << ", \"kernel\": ";
     json_str(o, r.kernel);

@@ -609,12 +609,16 @@ bool Run::run_until(sim::Time t) {
     const sim::Time target = std::min(t, end_);
     // Progress is reported between slices of the run, never by an event of its own, so the
     // event count (and so the report) is the same with or without it.
-    if (options_.progress) {
+    if (options_.progress || options_.stop != nullptr) {
         while (sim_.now() < target) {
             const sim::StopReason why =
                 sim_.run_until(std::min(target, sim_.now() + options_.progress_every));
-            options_.progress(sim_.now(), sim_.events_executed());
+            if (options_.progress) options_.progress(sim_.now(), sim_.events_executed());
             if (why == sim::StopReason::Requested) break;
+            if (options_.stop != nullptr && *options_.stop != 0) {
+                interrupted_ = true;
+                return false;
+            }
         }
     } else {
         sim_.run_until(target);
@@ -760,6 +764,13 @@ CapacityInput Run::capacity_input(RealServer& rs) {
 
 Report Run::run() {
     run_until(end_);
+    if (interrupted_) {
+        // Stopped early: what happened so far, and no verdict on what was to come.
+        snapshots_.push_back(take_snapshot("interrupted"));
+        Report r = report();
+        r.complete = false;
+        return r;
+    }
     snapshots_.push_back(take_snapshot("end"));
     for (size_t i = 0; i < results_.size(); ++i)
         if (!scenario_.expectations[i].at || *scenario_.expectations[i].at > end_) evaluate(i);

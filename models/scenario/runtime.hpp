@@ -3,6 +3,7 @@
 // event at T), samples time series, follows drains, evaluates expectations, and reports.
 #pragma once
 
+#include <csignal>
 #include <functional>
 #include <map>
 #include <memory>
@@ -178,6 +179,7 @@ struct ProgramReport {
 };
 
 struct Report {
+    bool complete = true;  // false: the run was stopped early (RunOptions::stop)
     std::string scenario;
     std::string lesson;
     std::string file;
@@ -222,6 +224,9 @@ struct RunOptions {
     sim::Duration progress_every = sim::s(5);
     // Period of the `director.connections` (-Lnc) records when tracing.
     sim::Duration listing_every = sim::s(1);
+    // Set asynchronously (by a signal handler) to end the run early: it stops after the
+    // current slice of `progress_every`, and the report says it is not complete.
+    const volatile std::sig_atomic_t* stop = nullptr;
 };
 
 class Run {
@@ -318,6 +323,7 @@ private:
     std::vector<ClientGroup> groups_;
     std::vector<std::unique_ptr<ipvs::HealthChecker>> health_;
     std::unique_ptr<net::PcapWriter> pcap_;
+    bool interrupted_ = false;
     sim::Time end_;
     bool built_ = false;
 

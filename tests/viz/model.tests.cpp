@@ -95,6 +95,31 @@ TEST_CASE("viz::JsonLinesReader: a broken line names its line number", "[viz][js
     CHECK_THROWS_AS(open_run("/nonexistent/file.yaml", {}), InputError);
 }
 
+TEST_CASE("viz::JsonLinesReader: a trace whose time goes backwards is rejected at that line",
+          "[viz][jsonl]") {
+    const std::string path =
+        (std::filesystem::temp_directory_path() / "lvsim-view-test-backwards.jsonl").string();
+    {
+        std::ofstream out(path);
+        out << R"({"seq":0,"t":0,"cause":0,"entity":"a","kind":"k"})"
+            << "\n"
+            << R"({"seq":1,"t":2000,"cause":0,"entity":"a","kind":"k"})"
+            << "\n"
+            << R"({"seq":2,"t":1000,"cause":0,"entity":"a","kind":"k"})"
+            << "\n";
+    }
+    TraceModel model;
+    JsonLinesReader reader(path, model);
+    try {
+        while (reader.step(100)) {
+        }
+        FAIL("no error");
+    } catch (const TraceParseError& e) {
+        CAPTURE(e.what());
+        CHECK(std::string(e.what()).find(":3: error: time goes backwards") != std::string::npos);
+    }
+}
+
 TEST_CASE("viz: a scenario simulated in-process and its recorded trace give the same model",
           "[viz][source]") {
     const RunData& live = lesson("01-drain-zero-weight", false);

@@ -245,6 +245,12 @@ void JsonLinesReader::parse_line(std::string_view line) {
         throw std::invalid_argument(
             "a trace record needs an integer \"t\" (nanoseconds) among its first members");
     if (!have_kind) throw std::invalid_argument("a trace record needs a \"kind\" among its first members");
+    if (t < last_t_)
+        throw std::invalid_argument(
+            "time goes backwards: t = " + std::to_string(t) + " ns after t = " + std::to_string(last_t_) +
+            " ns on an earlier line (a trace is written in time order; was it edited or "
+            "concatenated?)");
+    last_t_ = t;
     builder_.begin(t, static_cast<uint64_t>(std::max<int64_t>(0, seq)), static_cast<uint64_t>(cause), entity,
                    kind);
     for (; k < members_.size(); ++k) {

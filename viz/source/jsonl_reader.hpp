@@ -54,6 +54,7 @@ private:
     uint64_t size_ = 0;
     uint64_t read_bytes_ = 0;
     uint64_t line_no_ = 0;
+    int64_t last_t_ = 0;  // the simulator writes records in time order; a trace that is not was edited
     std::string line_;
     std::string scratch_;
     std::vector<JsonMember> members_;
