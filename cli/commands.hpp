@@ -2,6 +2,8 @@
 #pragma once
 
 #include <boost/program_options.hpp>
+#include <charconv>
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -27,6 +29,16 @@ inline boost::program_options::variables_map parse_file_command(
     po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
     po::notify(vm);
     return vm;
+}
+
+// A --seed value: a whole number from 0 to 2^64-1, nothing else (boost would wrap "-1").
+inline uint64_t parse_seed(const std::string& text) {
+    uint64_t v = 0;
+    const char* end = text.data() + text.size();
+    const auto [p, ec] = std::from_chars(text.data(), end, v);
+    if (text.empty() || ec != std::errc() || p != end)
+        throw CliError("--seed " + text + ": a seed is a whole number from 0 to 18446744073709551615");
+    return v;
 }
 
 int cmd_compare(const std::vector<std::string>& args);

@@ -20,6 +20,7 @@
 #include "cli/output_file.hpp"
 #include "models/scenario/loader.hpp"
 #include "models/scenario/quantity.hpp"
+#include "models/scenario/run_estimate.hpp"
 #include "models/scenario/runtime.hpp"
 
 namespace po = boost::program_options;
@@ -111,7 +112,7 @@ struct Progress {
 
 int cmd_run(const std::vector<std::string>& args) {
     po::options_description o("lvsim run FILE [options]");
-    o.add_options()("help,h", "show this help")("seed", po::value<uint64_t>(),
+    o.add_options()("help,h", "show this help")("seed", po::value<std::string>(),
                                                 "override the scenario's seed")(
         "until", po::value<std::string>(), "stop at this simulated time (e.g. 90s) instead of the duration")(
         "set", po::value<std::vector<std::string>>()->composing(),
@@ -126,7 +127,8 @@ int cmd_run(const std::vector<std::string>& args) {
         "print every quantity conditions and sweep metrics can name, with its unit, then exit")(
         "fingerprint", "digest every trace record into a fingerprint and print it (alone with --quiet)")(
         "ss", "print each snapshot's `ss -tin` listings of the hosts' sockets in the report")(
-        "list-keys", "print every settable key path with its value, then exit");
+        "list-keys", "print every settable key path with its value, then exit")(
+        "allow-large-run", "run even when the estimate exceeds 5 G events or 4 GiB of samples");
     const po::variables_map vm = cli::parse_file_command(args, o);
     if (vm.count("help") != 0) {
         std::cout << o << "\nKey paths are dotted paths through the scenario, list items addressed by name:\n"
@@ -140,7 +142,7 @@ int cmd_run(const std::vector<std::string>& args) {
     const std::vector<std::string> sets =
         vm.count("set") != 0 ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
     scenario::Scenario s = scenario::load_scenario_file(vm["file"].as<std::string>(), sets);
-    if (vm.count("seed") != 0) s.seed = vm["seed"].as<uint64_t>();
+    if (vm.count("seed") != 0) s.seed = cli::parse_seed(vm["seed"].as<std::string>());
     if (vm.count("list-keys") != 0) {
         for (const auto& [k, v] : scenario::list_keys(s)) std::cout << k << " = " << v << "\n";
         return kOk;
@@ -157,7 +159,19 @@ int cmd_run(const std::vector<std::string>& args) {
             throw Usage(std::string("--until: ") + e.what() + " (" + e.hint() + ")");
         }
     }
-    if (vm.count("snapshot-at") != 0) opt.snapshot_at = parse_times(vm["snapshot-at"].as<std::string>());
+    if (vm.count("snapshot-at") != 0) {
+        opt.snapshot_at = parse_times(vm["snapshot-at"].as<std::string>());
+        const sim::Time last = opt.until ? *opt.until : sim::at(s.duration);
+        for (const sim::Time t : opt.snapshot_at)
+            if (t > last)
+                throw Usage("--snapshot-at " + sim::format_time(t) + " is after the run ends (" +
+                            sim::format_time(last) + "); use --until or a time within the run");
+    }
+    {
+        const sim::Time last = opt.until ? *opt.until : sim::at(s.duration);
+        const std::string too_large = scenario::run_too_large(scenario::estimate_run(s, last));
+        if (!too_large.empty() && vm.count("allow-large-run") == 0) throw Usage(too_large);
+    }
     // Every output is opened (under a temporary name) before the run starts, so a wrong path
     // costs nothing, and put in place only once complete.
     const auto output = [&](const char* option) -> std::unique_ptr<cli::OutputFile> {

@@ -1,7 +1,5 @@
 #include "cli/output_file.hpp"
 
-#include "cli/commands.hpp"
-
 #include <unistd.h>
 
 #include <cerrno>
@@ -9,6 +7,8 @@
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+
+#include "cli/commands.hpp"
 
 namespace lvs::cli {
 
@@ -24,7 +24,8 @@ OutputFile::OutputFile(std::string option, std::string path, std::ios::openmode 
         temp_ = path_;
     } else {
         const fs::path p(path_);
-        temp_ = (p.parent_path() / ("." + p.filename().string() + ".lvsim-" + std::to_string(::getpid()))).string();
+        temp_ = (p.parent_path() / ("." + p.filename().string() + ".lvsim-" + std::to_string(::getpid())))
+                    .string();
     }
     errno = 0;
     out_.open(temp_, mode | std::ios::trunc);
@@ -53,7 +54,8 @@ void OutputFile::commit(const std::string& suffix) {
     if (in_place_) return;
     std::error_code ec;
     fs::rename(temp_, path_ + suffix, ec);
-    if (ec) throw OutputError(option_ + ": cannot put " + path_ + suffix + " in place (" + ec.message() + ")");
+    if (ec)
+        throw OutputError(option_ + ": cannot put " + path_ + suffix + " in place (" + ec.message() + ")");
 }
 
 void check_stdout() {

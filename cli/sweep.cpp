@@ -206,7 +206,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
         "set", po::value<std::vector<std::string>>()->composing(), "KEY=VALUE applied to every run")(
         "replications,r", po::value<uint32_t>()->default_value(1),
         "runs per point, with distinct recorded seeds")(
-        "seed", po::value<uint64_t>(), "base seed (default: the scenario's); replication 0 uses it as is")(
+        "seed", po::value<std::string>(), "base seed (default: the scenario's); replication 0 uses it as is")(
         "metrics,m", po::value<std::string>(),
         "M1,M2,...: what to tabulate (default: page load p50/p95, failed objects, drain times, "
         "peak TIME_WAIT, worker occupancy, events)")(
@@ -269,7 +269,8 @@ int cmd_sweep(const std::vector<std::string>& args) {
     const std::vector<std::string> metrics =
         vm.count("metrics") != 0 ? split_commas(vm["metrics"].as<std::string>()) : std::vector<std::string>{};
     const std::optional<uint64_t> seed =
-        vm.count("seed") != 0 ? std::optional<uint64_t>(vm["seed"].as<uint64_t>()) : std::nullopt;
+        vm.count("seed") != 0 ? std::optional<uint64_t>(cli::parse_seed(vm["seed"].as<std::string>()))
+                              : std::nullopt;
     (void)ipvs::SchedulerRegistry::instance();  // built once, before any thread reads it
     SweepPlan plan;
     try {

@@ -331,7 +331,8 @@ QueueOccupancy Network::queue_occupancy(uint32_t link, uint8_t dir) {
     const sim::Time busy = std::max(l.busy[dir], l.early_busy[dir]);
     if (busy <= now) return q;
     q.delay = busy - now;
-    q.bytes = static_cast<uint64_t>(q.delay.ns()) * l.bandwidth_bps / 8'000'000'000ull;
+    // In floating point: an unlimited queue's backlog times a fast link's rate overflows 64 bits.
+    q.bytes = static_cast<uint64_t>(q.delay.seconds() * static_cast<double>(l.bandwidth_bps) / 8);
     auto& deps = link_loss_[link].departures[dir];
     while (!deps.empty() && deps.front() <= now) deps.pop_front();
     q.packets = static_cast<uint32_t>(deps.size());
@@ -350,8 +351,9 @@ void Network::admit(uint32_t link, uint8_t dir, sim::Time arrival, NodeId from, 
     while (!deps.empty() && deps.front() <= arrival) deps.pop_front();
     const sim::Time start = l.free_at(dir, arrival);
     uint64_t backlog =
-        start > arrival ? static_cast<uint64_t>((start - arrival).ns()) * l.bandwidth_bps / 8'000'000'000ull
-                        : 0;
+        start > arrival
+            ? static_cast<uint64_t>((start - arrival).seconds() * static_cast<double>(l.bandwidth_bps) / 8)
+            : 0;
     uint64_t queued = 0;  // bytes of this train admitted so far
     for (uint32_t f = 0; f < alive.size(); ++f) {
         if (!alive[f]) continue;

@@ -850,8 +850,22 @@ Scenario load_scenario_text(const std::string& text, const std::string& origin,
     try {
         return Loader(root, origin, source).load();
     } catch (const ConfigError& e) {
-        // Only a --set value can be wrong now.
-        throw ConfigError("command line", 0, 0, std::string("after --set: ") + e.what(), e.hint());
+        // Only a --set value can be wrong now: name the first option after which the file no
+        // longer loads (the last one if only their combination is wrong).
+        std::string culprit = sets.back();
+        if (sets.size() > 1) {
+            for (size_t k = 1; k < sets.size(); ++k) {
+                YAML::Node partial = YAML::Load(text);
+                for (size_t i = 0; i < k; ++i) apply_set(partial, sets[i]);
+                try {
+                    (void)Loader(partial, origin, source).load();
+                } catch (const ConfigError&) {
+                    culprit = sets[k - 1];
+                    break;
+                }
+            }
+        }
+        throw ConfigError("command line", 0, 0, "--set " + culprit + ": " + e.what(), e.hint());
     }
 }
 

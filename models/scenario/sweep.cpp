@@ -17,6 +17,7 @@ namespace lvs::scenario {
 namespace {
 
 constexpr size_t kMaxValuesPerAxis = 1000;
+constexpr uint64_t kMaxSweepRuns = 100000;  // points x replications
 
 std::string trim(const std::string& s) {
     const size_t a = s.find_first_not_of(" \t");
@@ -373,6 +374,13 @@ SweepPlan plan_sweep(const std::string& file, const std::vector<std::string>& ba
                      const std::vector<Axis>& axes, uint32_t replications, std::vector<std::string> metrics,
                      std::optional<uint64_t> seed) {
     if (replications == 0) throw SweepError("--replications must be at least 1");
+    // The plan is counted before it is built: points x replications runs.
+    double runs = replications;
+    for (const Axis& a : axes) runs *= static_cast<double>(a.values.size());
+    if (runs > kMaxSweepRuns)
+        throw SweepError("the sweep would be " + std::to_string(static_cast<uint64_t>(runs)) +
+                         " runs (points x --replications); the limit is " + std::to_string(kMaxSweepRuns) +
+                         ": use fewer values or replications");
     std::set<std::string> keys;
     for (const Axis& a : axes)
         for (const std::string& k : a.keys)

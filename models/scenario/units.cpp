@@ -51,7 +51,15 @@ uint64_t parse_size_text(const std::string& text, size_t* error_column) {
         if (error_column != nullptr) *error_column = col;
         throw std::invalid_argument("unknown size unit \"" + unit + "\" (use B, kB, KiB, MB or MiB)");
     }
-    return static_cast<uint64_t>(std::llround(v * it->second));
+    // Limit: under 4 GiB, so every size fits the 32-bit fields TCP and the browser keep, and
+    // the conversion itself is defined (llround of a larger double is not).
+    const double bytes = v * it->second;
+    if (!(bytes < kMaxSizeBytes)) {
+        if (error_column != nullptr) *error_column = 0;
+        throw std::invalid_argument("\"" + text +
+                                    "\" is 4 GiB or more; sizes must be under 4 GiB (4294967296 B)");
+    }
+    return static_cast<uint64_t>(std::llround(bytes));
 }
 
 uint64_t parse_bandwidth_text(const std::string& text, size_t* error_column) {
@@ -76,6 +84,10 @@ uint64_t parse_bandwidth_text(const std::string& text, size_t* error_column) {
     if (bps < 1) {
         if (error_column != nullptr) *error_column = 0;
         throw std::invalid_argument("a bandwidth must be positive");
+    }
+    if (!(bps <= kMaxBandwidthBps)) {
+        if (error_column != nullptr) *error_column = 0;
+        throw std::invalid_argument("\"" + text + "\" is faster than lvsim's limit of 1000Gbit");
     }
     return static_cast<uint64_t>(std::llround(bps));
 }

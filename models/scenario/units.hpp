@@ -9,6 +9,11 @@
 
 namespace lvs::scenario {
 
+// Input limits (README, "Bad input"): a size is under 4 GiB, a link at most 1 Tbit/s (so that
+// backlog x rate stays far inside 64 bits).
+constexpr double kMaxSizeBytes = 4294967296.0;
+constexpr double kMaxBandwidthBps = 1e12;
+
 uint64_t parse_size_text(const std::string& text, size_t* error_column = nullptr);  // "20kB", "10KiB", "400B"
 uint64_t parse_bandwidth_text(const std::string& text,
                               size_t* error_column = nullptr);  // "100Mbit", "1Gbit/s"

@@ -42,4 +42,26 @@ expect_bad "bad --set value"    "command line"         "unknown unit"           
 expect_bad "bad --until"        "--until"              "unknown unit"             -- run "$data/good.yaml" --until 5x
 expect_bad "unknown option"     "lvsim run"            "unrecognised option"      -- run "$data/good.yaml" --frobnicate
 expect_bad "unknown command"    "lvsim"                "unknown command"          -- frobnicate
+# Limits (issue 18): each names the option or the place, and the limit.
+expect_bad "negative seed"      "--seed -1"            "a whole number from 0"    -- run "$data/good.yaml" --seed -1
+expect_bad "snapshot past end"  "--snapshot-at 1000s"  "after the run ends"       -- run "$data/good.yaml" --snapshot-at 1000s
+expect_bad "bandwidth overflow" "--set network.bandwidth=99999999999Gbit" "limit of 1000Gbit" -- check "$data/good.yaml" --set network.bandwidth=99999999999Gbit
+expect_bad "size of 4 GiB"      "--set network.queue=5GB" "under 4 GiB"           -- check "$data/good.yaml" --set network.queue=5GB
+expect_bad "which --set"        "--set network.queue=5GB" "under 4 GiB"           -- check "$data/good.yaml" --set network.rtt=30ms --set network.queue=5GB --set seed=2
+expect_bad "run too large"      "--allow-large-run"    "would take about"         -- run "$data/good.yaml" --set duration=100000h
+expect_bad "sweep too large"    "lvsim sweep"          "limit is 100000"          -- sweep "$data/good.yaml" --vary seed=1,2 -r 1000000000
+expect_bad "pcap into nowhere"  "--pcap: cannot write /nonexistent/x.pcap" "No such file" -- run "$data/good.yaml" --pcap /nonexistent/x.pcap
+
+# Outputs that never lie: a full disk is exit 74 naming the path; nothing is left behind.
+out=$("$lvsim" run "$data/good.yaml" --quiet --json /dev/full 2>&1 >/dev/null); rc=$?
+if [ "$rc" -eq 74 ] && [[ "$out" == *"--json: writing /dev/full failed"* ]]; then echo "ok   full disk: $out"
+else echo "FAIL full disk: exit $rc ($out)"; fail=1; fi
+out=$("$lvsim" run "$data/good.yaml" 2>&1 >/dev/full); rc=$?
+if [ "$rc" -eq 74 ]; then echo "ok   stdout on a full disk: $out"; else echo "FAIL stdout on a full disk: exit $rc"; fail=1; fi
+tmp=$(mktemp -d)
+"$lvsim" run "$data/good.yaml" --quiet --json "$tmp/r.json" --trace "$tmp/t.jsonl"
+if [ "$(ls -A "$tmp" | sort | tr '\n' ' ')" = "r.json t.jsonl " ] && grep -q '"complete": true' "$tmp/r.json"; then
+  echo "ok   outputs in place, no temporary files left"
+else echo "FAIL outputs: $(ls -A "$tmp")"; fail=1; fi
+rm -rf "$tmp"
 exit $fail
