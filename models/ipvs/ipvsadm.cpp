@@ -177,7 +177,8 @@ std::optional<IpvsadmCommand> parse_ipvsadm(std::string_view line, IpvsadmError*
         std::string name;  // short letter ("L") or long name ("weight")
         bool is_long;
         std::optional<std::string> arg;
-        size_t tok;
+        size_t tok;      // the option's token
+        size_t arg_tok;  // its argument's (the same token for "-w3" and "--weight=3")
     };
     static const std::string takes_arg_short = "tufsMrwxybI";
     static const std::vector<std::string> takes_arg_long{
@@ -188,6 +189,7 @@ std::optional<IpvsadmCommand> parse_ipvsadm(std::string_view line, IpvsadmError*
     for (at = 0; at < tokens.size(); ++at) {
         const std::string& t = tokens[at].text;
         if (t.size() > 2 && t[0] == '-' && t[1] == '-') {
+            const size_t opt_tok = at;
             std::string name = t.substr(2);
             std::optional<std::string> arg;
             const size_t eq = name.find('=');
@@ -204,7 +206,7 @@ std::optional<IpvsadmCommand> parse_ipvsadm(std::string_view line, IpvsadmError*
             if (name == "persistent" && !arg && at + 1 < tokens.size() && !tokens[at + 1].text.empty() &&
                 tokens[at + 1].text[0] != '-')
                 arg = tokens[++at].text;
-            items.push_back({name, true, arg, at});
+            items.push_back({name, true, arg, opt_tok, at});
         } else if (t.size() > 1 && t[0] == '-') {
             const size_t tok = at;
             for (size_t k = 1; k < t.size(); ++k) {
@@ -214,7 +216,7 @@ std::optional<IpvsadmCommand> parse_ipvsadm(std::string_view line, IpvsadmError*
                     if (k + 1 < t.size()) arg = t.substr(k + 1);
                     else if (at + 1 < tokens.size()) arg = tokens[++at].text;
                     else return fail(std::string("option `-") + letter + "' requires an argument", tok);
-                    items.push_back({std::string(1, letter), false, arg, tok});
+                    items.push_back({std::string(1, letter), false, arg, tok, at});
                     break;
                 }
                 if (letter == 'p') {
@@ -224,10 +226,10 @@ std::optional<IpvsadmCommand> parse_ipvsadm(std::string_view line, IpvsadmError*
                     else if (at + 1 < tokens.size() && !tokens[at + 1].text.empty() &&
                              tokens[at + 1].text[0] != '-')
                         arg = tokens[++at].text;
-                    items.push_back({"p", false, arg, tok});
+                    items.push_back({"p", false, arg, tok, at});
                     break;
                 }
-                items.push_back({std::string(1, letter), false, std::nullopt, tok});
+                items.push_back({std::string(1, letter), false, std::nullopt, tok, tok});
             }
         } else {
             positional.push_back(t);
@@ -292,12 +294,12 @@ std::optional<IpvsadmCommand> parse_ipvsadm(std::string_view line, IpvsadmError*
             c.has_service = true;
             c.service.key.proto = (n == "t" || n == "tcp-service") ? Proto::Tcp : Proto::Udp;
             if (parse_service(arg, &c.service.key.vip) == 0)
-                return fail("illegal virtual server address[:port] specified", it.tok);
+                return fail("illegal virtual server address[:port] specified", it.arg_tok);
         } else if (is('f', "fwmark-service")) {
             if (!opt(kService)) return std::nullopt;
             long v = 0;
             if (!to_number(arg, 1, 4294967295L, &v))
-                return fail("invalid fwmark value `" + arg + "' specified", it.tok);
+                return fail("invalid fwmark value `" + arg + "' specified", it.arg_tok);
             c.has_service = true;
             c.service.key.fwmark = static_cast<uint32_t>(v);
         } else if (is('s', "scheduler")) {
@@ -307,7 +309,7 @@ std::optional<IpvsadmCommand> parse_ipvsadm(std::string_view line, IpvsadmError*
         } else if (is('b', "sched-flags")) {
             if (!opt(kSchedFlags)) return std::nullopt;
             if (!parse_sched_flags(arg, &c.service.sched_flags))
-                return fail("invalid scheduler flags `" + arg + "' specified", it.tok);
+                return fail("invalid scheduler flags `" + arg + "' specified", it.arg_tok);
         } else if (is('p', "persistent")) {
             if (!opt(kPersistent)) return std::nullopt;
             c.service.persistent = true;
@@ -316,18 +318,18 @@ std::optional<IpvsadmCommand> parse_ipvsadm(std::string_view line, IpvsadmError*
             if (it.arg) {
                 long v = 0;
                 if (!to_number(arg, 1, 86400L * 31, &v))
-                    return fail("invalid timeout value `" + arg + "' specified", it.tok);
+                    return fail("invalid timeout value `" + arg + "' specified", it.arg_tok);
                 c.service.persistence_s = static_cast<uint32_t>(v);
             }
         } else if (is('M', "netmask")) {
             if (!opt(kNetmask)) return std::nullopt;
             const auto m = net::Ipv4::parse(arg);
-            if (!m) return fail("illegal virtual server persistent mask specified", it.tok);
+            if (!m) return fail("illegal virtual server persistent mask specified", it.arg_tok);
             c.service.netmask = *m;
         } else if (is('r', "real-server")) {
             if (!opt(kServer)) return std::nullopt;
             const int parsed = parse_service(arg, &c.dest.addr);
-            if (parsed == 0) return fail("illegal real server address[:port] specified", it.tok);
+            if (parsed == 0) return fail("illegal real server address[:port] specified", it.arg_tok);
             if (parsed == 1) c.dest.addr.port = 0xFFFF;  // "copy vport to dport" once the service is known
         } else if (is('g', "gatewaying")) {
             if (!opt(kForward)) return std::nullopt;
@@ -344,18 +346,18 @@ std::optional<IpvsadmCommand> parse_ipvsadm(std::string_view line, IpvsadmError*
         } else if (is('w', "weight")) {
             if (!opt(kWeight)) return std::nullopt;
             long v = 0;
-            if (!to_number(arg, 0, 65535, &v)) return fail("illegal weight specified", it.tok);
+            if (!to_number(arg, 0, 65535, &v)) return fail("illegal weight specified", it.arg_tok);
             c.dest.weight = v;
             c.has_weight = true;
         } else if (is('x', "u-threshold")) {
             if (!opt(kUThreshold)) return std::nullopt;
             long v = 0;
-            if (!to_number(arg, 0, 2147483647L, &v)) return fail("illegal u_threshold specified", it.tok);
+            if (!to_number(arg, 0, 2147483647L, &v)) return fail("illegal u_threshold specified", it.arg_tok);
             c.dest.u_threshold = static_cast<uint32_t>(v);
         } else if (is('y', "l-threshold")) {
             if (!opt(kLThreshold)) return std::nullopt;
             long v = 0;
-            if (!to_number(arg, 0, 2147483647L, &v)) return fail("illegal l_threshold specified", it.tok);
+            if (!to_number(arg, 0, 2147483647L, &v)) return fail("illegal l_threshold specified", it.arg_tok);
             c.dest.l_threshold = static_cast<uint32_t>(v);
         } else if (is('n', "numeric")) {
             if (!opt(kNumeric)) return std::nullopt;

@@ -66,7 +66,8 @@ RunEstimate estimate_run(const Scenario& s, sim::Time end) {
 std::string run_too_large(const RunEstimate& e) {
     if (e.events <= kMaxRunEvents && e.bytes <= kMaxRunBytes) return {};
     return "this run would take about " + human(e.events, " events") + " and hold about " +
-           human(e.bytes, "B") + " (limits: " + human(kMaxRunEvents, " events") + ", " + human(kMaxRunBytes, "B") +
+           human(e.bytes, "B") + " (limits: " + human(kMaxRunEvents, " events") + ", " +
+           human(kMaxRunBytes, "B") +
            "); shorten `duration` or raise `sample_every`, or pass --allow-large-run";
 }
 

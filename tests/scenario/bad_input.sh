@@ -19,7 +19,7 @@ expect_bad() {  # expect_bad DESCRIPTION EXPECTED_LOCATION EXPECTED_TEXT -- lvsi
 expect_bad "yaml syntax"        "bad-yaml.yaml:5:4"     "YAML"                     -- run "$data/bad-yaml.yaml"
 expect_bad "unknown key"        "bad-key.yaml:3:1"     "did you mean 'duration'"  -- run "$data/bad-key.yaml"
 expect_bad "bad unit"           "bad-unit.yaml:3:17"   "unknown unit"             -- run "$data/bad-unit.yaml"
-expect_bad "weight too big"     "bad-weight.yaml:9:50"   "illegal weight specified" -- run "$data/bad-weight.yaml"
+expect_bad "weight too big"     "bad-weight.yaml:9:53"   "illegal weight specified" -- run "$data/bad-weight.yaml"
 expect_bad "unknown server"     "bad-name.yaml:15:13"  "did you mean 'rs1'"       -- run "$data/bad-name.yaml"
 expect_bad "past the end"       "bad-time.yaml:16:9"   "after the end of the run" -- run "$data/bad-time.yaml"
 expect_bad "typo in a quantity" "bad-quantity.yaml:14:11" "did you mean 'rs1.active'"   -- check "$data/bad-quantity.yaml"

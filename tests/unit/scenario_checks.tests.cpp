@@ -56,7 +56,7 @@ TEST_CASE("scenario checks: what a run would reject fails at load time, at the r
                     "    -A -t 10.0.0.100:80 -s wlc\n    -a -t 10.0.0.100:80 -r 192.168.10.11:80 -m -w 1\n",
                     "    -a -t 10.0.0.100:80 -r 192.168.10.11:80 -m -w 1\n    -A -t 10.0.0.100:80 -s wlc\n"),
             5, 5, "Service not defined"},
-        Row{"bad token in a rules block", replace(kHead, "-m -w 3", "-m -w x"), 7, 48,
+        Row{"bad token in a rules block", replace(kHead, "-m -w 3", "-m -w x"), 7, 51,
             "illegal weight specified"},
         Row{"timeline sysctl value", kHead + "timeline:\n  - at: 5s\n    sysctl: expire_nodest_conn=abc\n",
             15, 32, "takes 0 to 1, not 'abc'"},
