@@ -74,13 +74,28 @@ Director::~Director() = default;
 
 // ---- administration ----------------------------------------------------------------------------
 
+uint64_t Director::index_key(const ServiceKey& k) {
+    // A fwmark service is keyed by its mark alone, as in ip_vs_svc_fwm_table.
+    if (k.fwmark != 0) return (uint64_t{1} << 63) | k.fwmark;
+    return (uint64_t{static_cast<uint8_t>(k.proto)} << 48) | (uint64_t{k.vip.addr.value()} << 16) |
+           k.vip.port;
+}
+
+bool Director::is_vip(net::Ipv4 a) const {
+    // A handful of VIPs: scanning them is faster than hashing.
+    if (vips_.size() <= 8) return std::find(vips_.begin(), vips_.end(), a) != vips_.end();
+    return vip_set_.count(a.value()) != 0;
+}
+
+void Director::index_vip(net::Ipv4 a) {
+    if (!vip_set_.insert(a.value()).second) return;
+    vips_.push_back(a);
+    if (net_.owner(a) == net::kNoNode) net_.add_address(node_, a);
+}
+
 Service* Director::find_service(const ServiceKey& k) const {
-    for (const auto& s : services_) {
-        if (k.fwmark != 0 ? s->fwmark == k.fwmark
-                          : (s->fwmark == 0 && s->proto == k.proto && s->vip == k.vip))
-            return s.get();
-    }
-    return nullptr;
+    const auto it = service_index_.find(index_key(k));
+    return it == service_index_.end() ? nullptr : it->second;
 }
 
 Dest* Director::find_dest_in(Service& svc, net::Endpoint addr) const {
@@ -120,10 +135,8 @@ AdminResult Director::add_service(const ServiceSpec& s) {
     svc->one_packet = s.one_packet;
     svc->scheduler = SchedulerRegistry::instance().create(s.scheduler);
     svc->scheduler->on_service_init(*svc);
-    if (s.key.fwmark == 0 && std::find(vips_.begin(), vips_.end(), s.key.vip.addr) == vips_.end()) {
-        vips_.push_back(s.key.vip.addr);
-        if (net_.owner(s.key.vip.addr) == net::kNoNode) net_.add_address(node_, s.key.vip.addr);
-    }
+    if (s.key.fwmark == 0) index_vip(s.key.vip.addr);
+    service_index_[index_key(s.key)] = svc.get();
     services_.push_back(std::move(svc));
     trace_admin("add-service", r);
     changed();
@@ -177,8 +190,10 @@ bool Director::unlink_dest(Service& svc, Dest* d) {
 
 AdminResult Director::del_service(const ServiceKey& k) {
     AdminResult r;
-    const auto it = std::find_if(services_.begin(), services_.end(),
-                                 [&](const auto& s) { return s.get() == find_service(k); });
+    Service* const found = find_service(k);
+    const auto it = found == nullptr ? services_.end()
+                                     : std::find_if(services_.begin(), services_.end(),
+                                                    [&](const auto& s) { return s.get() == found; });
     if (it == services_.end()) {
         r = {AdminCode::NoService, admin_message(AdminOp::DelService, AdminCode::NoService)};
         trace_admin("delete-service", r);
@@ -187,6 +202,7 @@ AdminResult Director::del_service(const ServiceKey& k) {
     Service& svc = **it;
     while (!svc.dests.empty()) unlink_dest(svc, svc.dests.front());
     // Templates of this service lose their destination like any other entry.
+    service_index_.erase(index_key(k));
     services_.erase(it);
     trace_admin("delete-service", r);
     changed();
@@ -194,11 +210,10 @@ AdminResult Director::del_service(const ServiceKey& k) {
 }
 
 AdminResult Director::flush() {
-    while (!services_.empty()) {
-        Service& svc = *services_.front();
-        while (!svc.dests.empty()) unlink_dest(svc, svc.dests.front());
-        services_.erase(services_.begin());
-    }
+    for (const auto& svc : services_)
+        while (!svc->dests.empty()) unlink_dest(*svc, svc->dests.front());
+    services_.clear();
+    service_index_.clear();
     AdminResult r;
     trace_admin("flush", r);
     changed();
@@ -385,10 +400,7 @@ void Director::add_realserver(net::Ipv4 addr, net::NodeId node, std::string name
 
 void Director::add_fwmark_rule(net::Endpoint vip, uint32_t mark) {
     fwmark_rules_.push_back({vip, mark});
-    if (std::find(vips_.begin(), vips_.end(), vip.addr) == vips_.end()) {
-        vips_.push_back(vip.addr);
-        if (net_.owner(vip.addr) == net::kNoNode) net_.add_address(node_, vip.addr);
-    }
+    index_vip(vip.addr);
 }
 
 std::string Director::dest_name(const Dest& d) const { return d.name.empty() ? d.addr.str() : d.name; }
@@ -639,23 +651,20 @@ void Director::force_state(uint64_t conn_id, TcpState s) {
 // ---- the packet procedure --------------------------------------------------------------------------
 
 Service* Director::lookup_service(const Packet& p) const {
+    // ip_vs_service_find(): a firewall mark first, then the TCP service of the address.
     for (const auto& [ep, mark] : fwmark_rules_)
         if (ep == p.dst_ep())
-            for (const auto& s : services_)
-                if (s->fwmark == mark) return s.get();
-    for (const auto& s : services_)
-        if (s->fwmark == 0 && s->proto == Proto::Tcp && s->vip == p.dst_ep()) return s.get();
-    return nullptr;
+            if (Service* s = find_service(ServiceKey{Proto::Tcp, {}, mark})) return s;
+    return find_service(ServiceKey{Proto::Tcp, p.dst_ep(), 0});
 }
 
 void Director::receive(const Packet& p) {
     if (p.is_icmp()) {
-        if (p.dst() == own_address_ || std::find(vips_.begin(), vips_.end(), p.dst()) != vips_.end())
-            stack_.receive(p);
+        if (p.dst() == own_address_ || is_vip(p.dst())) stack_.receive(p);
         else net_.send(node_, p);
         return;
     }
-    const bool for_vip = std::find(vips_.begin(), vips_.end(), p.dst()) != vips_.end();
+    const bool for_vip = is_vip(p.dst());
     if (for_vip && !services_.empty()) {
         // Entries are looked up before services: an entry outlives the service it came from.
         Conn* entry = in_.find(key(Proto::Tcp, p.saddr, p.sport, p.daddr, p.dport));

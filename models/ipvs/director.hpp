@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "models/ipvs/conn_hash.hpp"
@@ -253,6 +254,13 @@ private:
     // Freed entries are kept for reuse: an entry may be freed from inside its own timer.
     std::vector<std::unique_ptr<Conn>> free_conns_;
     std::vector<net::Ipv4> vips_;
+    // Hashed indexes over services_ and vips_ (ip_vs_svc_table / ip_vs_svc_fwm_table are hash
+    // tables too), so that loading n services is O(n) and a packet's lookup does not scan them.
+    std::unordered_map<uint64_t, Service*> service_index_;
+    std::unordered_set<uint32_t> vip_set_;
+    static uint64_t index_key(const ServiceKey& k);
+    bool is_vip(net::Ipv4 a) const;
+    void index_vip(net::Ipv4 a);
     std::unordered_map<uint32_t, std::pair<net::NodeId, std::string>> realservers_;
     std::vector<std::pair<net::Endpoint, uint32_t>> fwmark_rules_;
     Sysctls sysctls_;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <set>
 #include <sstream>
+#include <unordered_set>
 
 #include "models/ipvs/ipvsadm.hpp"
 #include "models/scenario/expr.hpp"
@@ -74,11 +75,12 @@ void Run::build() {
     // path (the realserver's gateway); -g/-i put the VIP on the realserver's loopback.
     std::map<uint32_t, std::set<ipvs::Forward>> forwards;
     std::vector<net::Ipv4> vips;
+    std::unordered_set<uint32_t> vip_seen;
     const auto note = [&](const ipvs::IpvsadmCommand& c, bool rule) {
         if (c.cmd == ipvs::IpvsadmCmd::AddDest || c.cmd == ipvs::IpvsadmCmd::EditDest)
             forwards[c.dest.addr.addr.value()].insert(c.dest.forward);
         if (rule && c.has_service && c.service.key.fwmark == 0 &&
-            std::find(vips.begin(), vips.end(), c.service.key.vip.addr) == vips.end())
+            vip_seen.insert(c.service.key.vip.addr.value()).second)
             vips.push_back(c.service.key.vip.addr);
     };
     for (const Rule& r : s.rules) note(r.command, true);
