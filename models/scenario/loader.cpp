@@ -834,8 +834,54 @@ private:
 
 }  // namespace
 
+// A scenario nests a few levels; yaml-cpp recurses once per level and gives up near a
+// thousand with "bad file". Deeper flow collections or indentation are refused first, with
+// the place and the limit.
+void check_nesting(const std::string& text, const std::string& origin) {
+    constexpr int kMaxFlowDepth = 64;
+    constexpr size_t kMaxIndent = 256;
+    int line = 1, depth = 0;
+    size_t col = 0, indent = 0;
+    bool at_line_start = true;
+    char quote = 0;
+    for (const char c : text) {
+        ++col;
+        if (c == '\n') {
+            ++line, col = 0, indent = 0, at_line_start = true;
+            quote = 0;  // a scenario's quoted scalars are on one line
+            continue;
+        }
+        if (at_line_start) {
+            if (c == ' ') {
+                if (++indent > kMaxIndent)
+                    throw ConfigError(origin, line, static_cast<int>(col),
+                                      "indented more than " + std::to_string(kMaxIndent) + " columns",
+                                      "a scenario nests a few levels; use fewer levels");
+                continue;
+            }
+            at_line_start = false;
+        }
+        if (quote != 0) {
+            if (c == quote) quote = 0;
+            continue;
+        }
+        if (c == '"' || c == '\'') quote = c;
+        else if (c == '#') quote = '\n';  // a comment: skip to the end of the line
+        else if (c == '[' || c == '{') {
+            if (++depth > kMaxFlowDepth)
+                throw ConfigError(
+                    origin, line, static_cast<int>(col),
+                    "lists and mappings nest deeper than " + std::to_string(kMaxFlowDepth) + " levels",
+                    "a scenario nests a few levels; use fewer levels");
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            --depth;
+        }
+    }
+}
+
 Scenario load_scenario_text(const std::string& text, const std::string& origin,
                             const std::vector<std::string>& sets) {
+    check_nesting(text, origin);
     YAML::Node root;
     try {
         root = YAML::Load(text);

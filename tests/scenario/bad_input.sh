@@ -43,6 +43,7 @@ expect_bad "bad --until"        "--until"              "unknown unit"           
 expect_bad "unknown option"     "lvsim run"            "unrecognised option"      -- run "$data/good.yaml" --frobnicate
 expect_bad "unknown command"    "lvsim"                "unknown command"          -- frobnicate
 # Limits (issue 18): each names the option or the place, and the limit.
+expect_bad "nesting too deep"   "bad-nesting.yaml:3:74" "deeper than 64 levels" -- check "$data/bad-nesting.yaml"
 expect_bad "negative seed"      "--seed -1"            "a whole number from 0"    -- run "$data/good.yaml" --seed -1
 expect_bad "snapshot past end"  "--snapshot-at 1000s"  "after the run ends"       -- run "$data/good.yaml" --snapshot-at 1000s
 expect_bad "bandwidth overflow" "--set network.bandwidth=99999999999Gbit" "limit of 1000Gbit" -- check "$data/good.yaml" --set network.bandwidth=99999999999Gbit
