@@ -128,7 +128,9 @@ int cmd_run(const std::vector<std::string>& args) {
         "fingerprint", "digest every trace record into a fingerprint and print it (alone with --quiet)")(
         "ss", "print each snapshot's `ss -tin` listings of the hosts' sockets in the report")(
         "list-keys", "print every settable key path with its value, then exit")(
-        "allow-large-run", "run even when the estimate exceeds 5 G events or 4 GiB of samples");
+        "allow-large-run", "run even when the estimate exceeds 5 G events or 4 GiB of samples")(
+        "check-invariants",
+        "check the models' invariants at every sample (always on in the sanitizer build)");
     const po::variables_map vm = cli::parse_file_command(args, o);
     if (vm.count("help") != 0) {
         std::cout << o << "\nKey paths are dotted paths through the scenario, list items addressed by name:\n"
@@ -191,6 +193,7 @@ int cmd_run(const std::vector<std::string>& args) {
         opt.pcap_path = pcap->writing_path();
     }
     opt.fingerprint = vm.count("fingerprint") != 0;
+    if (vm.count("check-invariants") != 0) opt.check_invariants = true;
     const bool quiet = vm.count("quiet") != 0;
     Progress progress(!quiet);
     const sim::Time end = opt.until ? *opt.until : sim::at(s.duration);

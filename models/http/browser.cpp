@@ -123,6 +123,7 @@ void Browser::load_page() {
     page_failed_ = 0;
     objects_.clear();
     objects_.push_back(Object{config_.page.html_bytes, 0, 0, false, false, {}});
+    ++stats_.objects_started;
     outstanding_ = 1;
     queue_.push_back(0);
     LVS_TRACE(sim_, entity_, "http.page.start").f("page", page_);
@@ -338,6 +339,7 @@ void Browser::object_ok(int32_t object) {
                        {}});
             queue_.push_back(static_cast<int32_t>(objects_.size() - 1));
             ++outstanding_;
+            ++stats_.objects_started;
         }
     }
     maybe_page_done();

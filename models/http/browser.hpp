@@ -72,6 +72,7 @@ struct BrowserStats {
     uint64_t pages_completed = 0;
     uint64_t pages_aborted = 0;
     uint64_t pages_with_failures = 0;
+    uint64_t objects_started = 0;  // objects a page asked for (ok + failed + aborted + pending)
     uint64_t objects_ok = 0;
     uint64_t objects_failed = 0;
     uint64_t objects_aborted = 0;

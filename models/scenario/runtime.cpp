@@ -421,6 +421,7 @@ void Run::sample() {
         samples_.push_back(row);
     }
     if (scenario_.report_windows) sample_windows();
+    if (options_.check_invariants) check_invariants();
     sample_queues();
     if (sim_.now() + scenario_.sample_every <= end_) sampler_.arm(scenario_.sample_every);
 }
@@ -477,6 +478,51 @@ Run::QueueFigures Run::queues_toward(const std::vector<std::unique_ptr<net::Host
     }
     f.delay_mean_ms = samples == 0 ? 0 : sum_ms / static_cast<double>(samples);
     return f;
+}
+
+void Run::check_invariants() {
+    const std::string when = " at " + sim::format_time(sim_.now());
+    const auto fail = [&](const std::string& what) {
+        throw InvariantError("invariant broken" + when + ": " + what);
+    };
+    // Objects are conserved: every object a page asked for is received, failed, aborted by a
+    // reload, or still outstanding.
+    for (const ClientGroup& g : groups_) {
+        uint64_t pending = 0;
+        for (const auto& b : g.browsers) pending += b->pending_objects();
+        const http::BrowserStats& st = g.stats;
+        if (st.objects_started != st.objects_ok + st.objects_failed + st.objects_aborted + pending)
+            fail("client group " + g.name + ": " + std::to_string(st.objects_started) + " objects started, " +
+                 std::to_string(st.objects_ok) + " ok + " + std::to_string(st.objects_failed) + " failed + " +
+                 std::to_string(st.objects_aborted) + " aborted + " + std::to_string(pending) + " pending");
+        if (st.pages_completed + st.pages_aborted > st.pages_started)
+            fail("client group " + g.name + ": more pages ended than started");
+    }
+    // IPVS: every entry's destination is listed in a service or kept in the trash, and no
+    // destination counts more connections than the entries bound to it (a counter that went
+    // below zero wraps to billions).
+    std::unordered_map<const ipvs::Dest*, uint64_t> bound;
+    std::unordered_set<const ipvs::Dest*> known;
+    for (const auto& svc : director_->services())
+        for (const ipvs::Dest* d : svc->dests) known.insert(d);
+    for (const ipvs::Dest* d : director_->trash()) known.insert(d);
+    for (const ipvs::Conn* c : director_->connections()) {
+        if (c->dest == nullptr) continue;
+        if (known.count(c->dest) == 0)
+            fail("an IPVS entry is bound to a destination neither listed nor in the trash");
+        ++bound[c->dest];
+    }
+    for (const ipvs::Dest* d : known)
+        if (uint64_t{d->activeconns} + d->inactconns > bound[d])
+            fail("destination " + d->addr.str() + " counts " + std::to_string(d->activeconns) + " active + " +
+                 std::to_string(d->inactconns) + " inactive connections for " + std::to_string(bound[d]) +
+                 " entries");
+    // TCP: each connection's send sequence space stays ordered.
+    for (const auto& [name, stack] : listed_hosts())
+        stack->for_each_connection([&](const tcp::TcpConn& c) {
+            if (!c.sequence_ordered())
+                fail(name + ": a connection's snd_una, snd_nxt, snd_max are out of order");
+        });
 }
 
 void Run::sample_windows() {

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <ostream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -227,6 +228,18 @@ struct RunOptions {
     // Set asynchronously (by a signal handler) to end the run early: it stops after the
     // current slice of `progress_every`, and the report says it is not complete.
     const volatile std::sig_atomic_t* stop = nullptr;
+    // Check the invariants (Run::check_invariants) at every sample: on by default in the
+    // sanitizer build, on request otherwise (lvsim run --check-invariants).
+#ifdef LVSIM_CHECK_INVARIANTS
+    bool check_invariants = true;
+#else
+    bool check_invariants = false;
+#endif
+};
+
+// A broken invariant: a bug in lvsim, never the user's input.
+struct InvariantError : std::logic_error {
+    using std::logic_error::logic_error;
 };
 
 class Run {
@@ -279,6 +292,10 @@ public:
         double delay_max_ms = 0;
     };
     QueueFigures queues_toward(const std::vector<std::unique_ptr<net::Host>>& hosts) const;
+    // Throws InvariantError when a model's state is impossible: a counter wrapped below zero,
+    // objects not conserved (started = ok + failed + aborted + pending), an IPVS entry bound to
+    // a destination that is neither listed nor in the trash, a TCP send sequence out of order.
+    void check_invariants();
     const std::vector<std::unique_ptr<ipvs::HealthChecker>>& health_checkers() const { return health_; }
     Snapshot take_snapshot(const std::string& label);
     // The hosts whose sockets snapshots and traces list: (name, host's TCP).

@@ -177,6 +177,8 @@ Jiffies TcpConn::now_jiffies() const { return stack_.clock().jiffies(stack_.sim(
 
 sim::Duration TcpConn::rto() const { return stack_.clock().duration(rto_); }
 
+bool TcpConn::sequence_ordered() const { return !seq_lt(snd_nxt_, snd_una_) && !seq_lt(snd_max_, snd_nxt_); }
+
 TcpInfo TcpConn::info() const {
     TcpInfo i;
     const KernelClock& clk = stack_.clock();

@@ -166,6 +166,8 @@ public:
     uint32_t bytes_in_flight() const { return snd_nxt_ - snd_una_; }
     uint32_t unsent_bytes() const { return app_end_ - snd_nxt_; }
     uint32_t cwnd() const { return cwnd_; }
+    // The send sequence space is ordered: snd_una <= snd_nxt <= snd_max (an invariant check).
+    bool sequence_ordered() const;
     Jiffies rto_jiffies() const { return rto_; }
     sim::Duration rto() const;
     sim::Duration srtt() const { return sim::us(srtt_us_ >> 3); }

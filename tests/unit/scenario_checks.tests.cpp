@@ -234,3 +234,21 @@ TEST_CASE("scenario checks: an -e that restates its options says nothing", "[sce
         "t.yaml");
     CHECK(s.warnings.empty());
 }
+
+TEST_CASE("invariants: a sound run passes them at every sample; a broken count is caught",
+          "[scenario][invariants]") {
+    const Scenario s = load_scenario_text(kHead, "t.yaml");
+    RunOptions o;
+    o.check_invariants = true;
+    Run run(s, o);
+    CHECK_NOTHROW(run.run_until(sim::at(sim::s(20))));
+    run.check_invariants();
+    // One object that was never started: the conservation of objects no longer holds.
+    ++run.client_groups()[0].stats.objects_ok;
+    CHECK_THROWS_AS(run.check_invariants(), InvariantError);
+    try {
+        run.check_invariants();
+    } catch (const InvariantError& e) {
+        CHECK(std::string(e.what()).find("objects started") != std::string::npos);
+    }
+}
