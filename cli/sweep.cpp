@@ -18,10 +18,12 @@
 #include <exception>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <mutex>
 #include <thread>
 
 #include "cli/commands.hpp"
+#include "cli/output_file.hpp"
 #include "models/ipvs/scheduler.hpp"
 #include "models/scenario/loader.hpp"
 
@@ -213,6 +215,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
         "jobs,j", po::value<unsigned>(),
         "runs at once on this machine (default: all cores; per rank under mpirun)")(
         "csv", po::value<std::string>(), "write the table (means, CI half-widths, n) as CSV to PATH")(
+        "allow-large-run", "run points even when one is estimated over 5 G events or 4 GiB of samples")(
         "json", po::value<std::string>(),
         "write every run's values and seed as JSON (lvsim-sweep/1) to PATH, or - for stdout")(
         "quiet,q", "no table on stdout, no progress line");
@@ -274,11 +277,20 @@ int cmd_sweep(const std::vector<std::string>& args) {
     (void)ipvs::SchedulerRegistry::instance();  // built once, before any thread reads it
     SweepPlan plan;
     try {
-        plan = scenario::plan_sweep(vm["file"].as<std::string>(), sets, axes,
-                                    vm["replications"].as<uint32_t>(), metrics, seed);
+        plan =
+            scenario::plan_sweep(vm["file"].as<std::string>(), sets, axes, vm["replications"].as<uint32_t>(),
+                                 metrics, seed, vm.count("allow-large-run") != 0);
     } catch (const scenario::SweepError& e) {
         throw CliError(e.what());
     }
+
+    // The outputs, opened before anything runs (rank 0 writes them).
+    const bool json_stdout = vm.count("json") != 0 && vm["json"].as<std::string>() == "-";
+    std::unique_ptr<cli::OutputFile> csv_out, json_out;
+    if (mpi.rank() == 0 && vm.count("csv") != 0)
+        csv_out = std::make_unique<cli::OutputFile>("--csv", vm["csv"].as<std::string>());
+    if (mpi.rank() == 0 && vm.count("json") != 0 && !json_stdout)
+        json_out = std::make_unique<cli::OutputFile>("--json", vm["json"].as<std::string>());
 
     // This rank's share, round-robin, then threads.
     std::vector<size_t> mine;
@@ -324,23 +336,17 @@ int cmd_sweep(const std::vector<std::string>& args) {
         results[j].expectations_hold = row[stride - 2] != 0;
     }
     scenario::SweepResult result{&plan, std::move(results)};
-    const bool json_stdout = vm.count("json") != 0 && vm["json"].as<std::string>() == "-";
     if (!quiet && !json_stdout) scenario::write_sweep_table(std::cout, result);
-    if (vm.count("csv") != 0) {
-        std::ofstream out(vm["csv"].as<std::string>());
-        if (!out) throw CliError("--csv: cannot create " + vm["csv"].as<std::string>());
-        scenario::write_sweep_csv(out, result);
+    if (csv_out) {
+        scenario::write_sweep_csv(csv_out->stream(), result);
+        csv_out->commit();
     }
-    if (vm.count("json") != 0) {
-        if (json_stdout) {
-            scenario::write_sweep_json(std::cout, result);
-        } else {
-            std::ofstream out(vm["json"].as<std::string>());
-            if (!out) throw CliError("--json: cannot create " + vm["json"].as<std::string>());
-            scenario::write_sweep_json(out, result);
-        }
+    if (json_stdout) scenario::write_sweep_json(std::cout, result);
+    if (json_out) {
+        scenario::write_sweep_json(json_out->stream(), result);
+        json_out->commit();
     }
-    std::cout.flush();
+    cli::check_stdout();
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!quiet)
         std::fprintf(stderr, "lvsim sweep: %zu runs on %d rank%s x %u thread%s, %.1f s wall\n",

@@ -319,6 +319,13 @@ private:
             const size_t first = line.find_first_not_of(' ');
             if (first == std::string::npos || line[first] == '#') continue;
             Mark m = base;
+            if (!block_scalar) {
+                // A quoted one-line scalar: its text starts one column after the quote.
+                const size_t file_line = static_cast<size_t>(m.line - 1);
+                const std::string raw = file_line < source_.size() ? source_[file_line] : std::string();
+                const size_t c = static_cast<size_t>(m.column - 1);
+                if (c < raw.size() && (raw[c] == '"' || raw[c] == '\'')) ++m.column;
+            }
             if (block_scalar) {
                 m.line = base.line + k;
                 const size_t file_line = static_cast<size_t>(m.line - 1);

@@ -9,6 +9,7 @@
 
 #include "models/scenario/loader.hpp"
 #include "models/scenario/quantity.hpp"
+#include "models/scenario/run_estimate.hpp"
 #include "models/scenario/runtime.hpp"
 #include "sim/trace.hpp"
 
@@ -372,7 +373,7 @@ Estimate estimate(const std::vector<double>& xs) {
 
 SweepPlan plan_sweep(const std::string& file, const std::vector<std::string>& base_sets,
                      const std::vector<Axis>& axes, uint32_t replications, std::vector<std::string> metrics,
-                     std::optional<uint64_t> seed) {
+                     std::optional<uint64_t> seed, bool allow_large_runs) {
     if (replications == 0) throw SweepError("--replications must be at least 1");
     // The plan is counted before it is built: points x replications runs.
     double runs = replications;
@@ -415,6 +416,9 @@ SweepPlan plan_sweep(const std::string& file, const std::vector<std::string>& ba
         // Every point is loaded (and so checked) before anything runs.
         const Scenario s = load_scenario_file(file, sets);
         if (i == 0) check_metrics(s, p.metrics);
+        if (!allow_large_runs)
+            if (const std::string why = run_too_large(estimate_run(s, sim::at(s.duration))); !why.empty())
+                throw SweepError("point " + std::to_string(i + 1) + " of the sweep: " + why);
         const uint64_t point_seed = seed ? *seed : s.seed;  // a varied `seed` key moves the base
         for (uint32_t r = 0; r < replications; ++r)
             p.jobs.push_back({i, r, sets, replication_seed(point_seed, r)});

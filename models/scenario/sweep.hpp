@@ -91,7 +91,7 @@ struct SweepPlan {
 // reported before anything runs.
 SweepPlan plan_sweep(const std::string& file, const std::vector<std::string>& base_sets,
                      const std::vector<Axis>& axes, uint32_t replications, std::vector<std::string> metrics,
-                     std::optional<uint64_t> seed);
+                     std::optional<uint64_t> seed, bool allow_large_runs = false);
 
 struct SweepResult {
     const SweepPlan* plan = nullptr;

@@ -78,7 +78,8 @@ std::vector<YAML::Node> random_fault(const scenario::Scenario& s, std::mt19937_6
                 YAML::Node down = node(at);
                 down["server"] = rs->name;
                 down["action"] = kHow[std::uniform_int_distribution<int>(0, 2)(rng)];
-                YAML::Node up = node(std::min(horizon, at + std::uniform_real_distribution<double>(1, 30)(rng)));
+                YAML::Node up =
+                    node(std::min(horizon, at + std::uniform_real_distribution<double>(1, 30)(rng)));
                 up["server"] = rs->name;
                 up["action"] = "start";
                 out.push_back(down);
@@ -102,7 +103,8 @@ std::vector<YAML::Node> random_fault(const scenario::Scenario& s, std::mt19937_6
         case 4:  // a client group stops reloading
             if (!s.clients.empty()) {
                 YAML::Node n = node(at);
-                n["client"] = s.clients[std::uniform_int_distribution<size_t>(0, s.clients.size() - 1)(rng)].name;
+                n["client"] =
+                    s.clients[std::uniform_int_distribution<size_t>(0, s.clients.size() - 1)(rng)].name;
                 n["action"] = "stop-reloading";
                 out.push_back(n);
             }
@@ -131,7 +133,8 @@ int main(int argc, char** argv) {
     for (const fs::path& f : files) {
         const std::string text = read_file(f);
         for (int seed = 1; seed <= seeds; ++seed) {
-            std::mt19937_64 rng(static_cast<uint64_t>(seed) * 0x9E3779B97F4A7C15ull ^ std::hash<std::string>{}(f.filename().string()));
+            std::mt19937_64 rng(static_cast<uint64_t>(seed) * 0x9E3779B97F4A7C15ull ^
+                                std::hash<std::string>{}(f.filename().string()));
             try {
                 const scenario::Scenario base = scenario::load_scenario_text(text, f.string());
                 const double horizon = std::min(until, base.duration.seconds());
@@ -170,7 +173,7 @@ int main(int argc, char** argv) {
             }
         }
     }
-    std::printf("soak: %d runs of %zu lessons, %d faults injected, %llu events, %d failed\n", runs, files.size(),
-                injected, static_cast<unsigned long long>(events), failed);
+    std::printf("soak: %d runs of %zu lessons, %d faults injected, %llu events, %d failed\n", runs,
+                files.size(), injected, static_cast<unsigned long long>(events), failed);
     return failed == 0 ? 0 : 1;
 }
