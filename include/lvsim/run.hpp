@@ -136,8 +136,8 @@ struct ClientStats {
     double page_load_p95_ms = 0;         ///< page load time, 95th percentile (ms)
     double page_load_p99_ms = 0;         ///< page load time, 99th percentile (ms)
     double page_load_mean_ms = 0;        ///< page load time, mean (ms)
-    double longest_stall_s = 0;          ///< the longest wait for one object (s)
-    double requests_per_connection = 0;  ///< requests carried per connection, on average
+    double longest_stall_s = 0;          ///< the longest a request waited: response, failure or abort (s)
+    double requests_per_connection = 0;  ///< requests per connection opened (open ones included)
 };
 
 /// What a realserver's web server saw.

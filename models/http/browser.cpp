@@ -104,9 +104,7 @@ void Browser::load_page() {
         for (auto& sp : slots_) {
             Slot& s = *sp;
             if (s.tcp == nullptr || s.object < 0) continue;
-            const Object& o = objects_[static_cast<size_t>(s.object)];
-            stats_.longest_outstanding_s =
-                std::max(stats_.longest_outstanding_s, (sim_.now() - o.sent).seconds());
+            note_wait(objects_[static_cast<size_t>(s.object)]);
             close_slot(s, false);
         }
         for (const Object& o : objects_) aborted += o.done ? 0 : 1;
@@ -138,6 +136,12 @@ uint32_t Browser::open_connections() const {
 }
 
 uint32_t Browser::pending_objects() const { return page_active_ ? outstanding_ : 0; }
+
+void Browser::note_wait(const Object& o) {
+    // From the request's (last) send to its response, its failure or the reload that aborted it.
+    if (o.sent == sim::Time{}) return;  // never sent (a request leaves after a handshake, never at 0)
+    stats_.longest_outstanding_s = std::max(stats_.longest_outstanding_s, (sim_.now() - o.sent).seconds());
+}
 
 void Browser::dispatch() {
     while (!queue_.empty()) {
@@ -323,6 +327,7 @@ void Browser::object_ok(int32_t object) {
     Object& o = objects_[static_cast<size_t>(object)];
     if (o.done) return;
     o.done = true;
+    note_wait(o);
     ++stats_.objects_ok;
     --outstanding_;
     if (object == 0) {
@@ -349,6 +354,7 @@ void Browser::object_failed(int32_t object, Failure why) {
     Object& o = objects_[static_cast<size_t>(object)];
     if (o.done) return;
     o.done = true;
+    note_wait(o);
     ++stats_.objects_failed;
     ++page_failed_;
     switch (why) {

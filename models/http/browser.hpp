@@ -86,7 +86,8 @@ struct BrowserStats {
     uint64_t requests = 0;
     uint64_t requests_on_closed_conns = 0;  // requests carried by connections that have closed
     std::vector<double> load_ms;            // page-load times of completed pages
-    // Stalls: time objects spent outstanding longer than `stall_threshold` before an abort.
+    // The longest a request waited: from its send to its response, its failure or the reload
+    // that aborted it.
     double longest_outstanding_s = 0;
 };
 
@@ -124,6 +125,7 @@ private:
         bool needs_fresh = false;  // a retry: only a new connection will do
         sim::Time sent;
     };
+    void note_wait(const Object& o);
     struct Slot {
         Browser* owner = nullptr;
         tcp::TcpConn* tcp = nullptr;

@@ -410,9 +410,10 @@ const std::array kQuantities{
     QuantityDef{"GROUP.page_load_mean", U::Milliseconds, "mean page load time",
                 [](R r, Q q) { return clients_of(r, q).page_load_mean; }},
     QuantityDef{"GROUP.longest_stall_s", U::Seconds,
-                "the longest a request waited before a reload aborted it",
+                "the longest a request waited: for its response, its failure or the reload that aborted it",
                 [](R r, Q q) { return clients_of(r, q).longest_stall_s; }},
-    QuantityDef{"GROUP.requests_per_connection", U::Ratio, "requests per closed connection",
+    QuantityDef{"GROUP.requests_per_connection", U::Ratio,
+                "requests per connection opened (open ones included)",
                 [](R r, Q q) { return clients_of(r, q).requests_per_connection; }},
 
     QuantityDef{"GROUP.queue_drops", U::Count,

@@ -219,7 +219,8 @@ void write_text_report(std::ostream& o, const Report& r, bool ss) {
     o << "  page load ms: p50 " << num(c.page_load_p50, 1) << ", p95 " << num(c.page_load_p95, 1) << ", p99 "
       << num(c.page_load_p99, 1) << "\n";
     if (c.longest_stall_s > 0)
-        o << "  longest stalled request before its abort: " << num(c.longest_stall_s, 1) << " s\n";
+        o << "  longest wait for one request (its response, failure or abort): " << num(c.longest_stall_s, 3)
+          << " s\n";
     o << "  connections opened " << c.connections_opened << ", requests per connection "
       << num(c.requests_per_connection, 1) << ", client TIME_WAIT max " << c.time_wait_max << "\n";
     if (r.groups.size() > 1)
@@ -250,11 +251,14 @@ void write_text_report(std::ostream& o, const Report& r, bool ss) {
         o << "\nDrains\n";
         for (const DrainResult& d : r.drains) {
             o << "  " << d.realserver << ": " << d.command << " at " << secs(d.at) << " s\n";
-            o << "    no ActiveConn after "
-              << (d.no_active_after ? num(d.no_active_after->seconds()) + " s" : "(not within the run)")
-              << ", no entries after "
-              << (d.no_entries_after ? num(d.no_entries_after->seconds()) + " s" : "(not within the run)")
-              << "\n";
+            // Both clocks: when (run time), and how long after the command.
+            const auto when = [&](const std::optional<sim::Duration>& after) {
+                return after ? "at " + num((d.at + *after).seconds()) + " s (" + num(after->seconds()) +
+                                   " s after the command)"
+                             : std::string("not within the run");
+            };
+            o << "    no ActiveConn " << when(d.no_active_after) << "\n";
+            o << "    no entries    " << when(d.no_entries_after) << "\n";
         }
     }
     if (!r.admin_log.empty()) {
@@ -359,8 +363,15 @@ void write_json_report(std::ostream& o, const Report& r) {
         json_str(o, d.realserver);
         o << ", \"command\": ";
         json_str(o, d.command);
+        // Durations after the command, and the run times they end at.
+        const auto at_time = [&](const std::optional<sim::Duration>& after) {
+            return after ? std::optional<sim::Duration>(sim::Duration::from_ns(d.at.ns()) + *after)
+                         : std::nullopt;
+        };
         o << ", \"at_s\": " << secs(d.at) << ", \"no_active_after_s\": " << opt(d.no_active_after)
-          << ", \"no_entries_after_s\": " << opt(d.no_entries_after) << "}";
+          << ", \"no_active_at_s\": " << opt(at_time(d.no_active_after))
+          << ", \"no_entries_after_s\": " << opt(d.no_entries_after)
+          << ", \"no_entries_at_s\": " << opt(at_time(d.no_entries_after)) << "}";
     }
     o << "],\n  \"snapshots\": [";
     for (size_t i = 0; i < r.snapshots.size(); ++i) {

@@ -679,7 +679,6 @@ ClientReport Run::client_report(const std::string& name,
     ClientReport c;
     c.name = name;
     std::vector<double> loads;
-    uint64_t closed_requests = 0, closed = 0;
     for (const ClientGroup* g : groups) {
         const http::BrowserStats& s = g->stats;
         c.browsers += g->browsers.size();
@@ -698,8 +697,6 @@ ClientReport Run::client_report(const std::string& name,
         c.errors_timeout += s.failed_timeout;
         c.errors_no_port += s.failed_no_port;
         c.longest_stall_s = std::max(c.longest_stall_s, s.longest_outstanding_s);
-        closed_requests += s.requests_on_closed_conns;
-        closed += s.connections_closed;
         loads.insert(loads.end(), s.load_ms.begin(), s.load_ms.end());
         for (const auto& b : g->browsers) c.objects_pending += b->pending_objects();
         for (size_t i = 0; i < groups_.size(); ++i)
@@ -712,8 +709,10 @@ ClientReport Run::client_report(const std::string& name,
     double sum = 0;
     for (double v : loads) sum += v;
     c.page_load_mean = loads.empty() ? 0 : sum / static_cast<double>(loads.size());
-    c.requests_per_connection =
-        closed == 0 ? 0 : static_cast<double>(closed_requests) / static_cast<double>(closed);
+    // Over every connection opened, open ones included (they carry requests too).
+    c.requests_per_connection = c.connections_opened == 0 ? 0
+                                                          : static_cast<double>(c.requests) /
+                                                                static_cast<double>(c.connections_opened);
     return c;
 }
 

@@ -1,5 +1,5 @@
 #include <catch2/catch.hpp>
-#include <iostream>
+#include <string>
 
 #include "support/lvs_harness.hpp"
 
@@ -21,9 +21,16 @@ TEST_CASE("ipvs::Director: a browser loads a page through a NAT director", "[ipv
     CHECK(d1.activeconns + d2.activeconns == 6);
     CHECK(d1.stats.conns + d2.stats.conns == 6);
     CHECK(d1.activeconns == 3);
-    std::cout << ipvs::ipvsadm_ln(*f.director) << ipvs::ipvsadm_lnc(*f.director);
+    // The listings say the same: each realserver's row, and six ESTABLISHED entries.
+    const std::string ln = ipvs::ipvsadm_ln(*f.director);
+    CHECK(ln.find("Masq    1      3          0") != std::string::npos);
+    const std::string lnc = ipvs::ipvsadm_lnc(*f.director);
+    size_t established = 0;
+    for (size_t p = lnc.find("ESTABLISHED"); p != std::string::npos; p = lnc.find("ESTABLISHED", p + 1))
+        ++established;
+    CHECK(established == 6);
     f.run_until(at(s(75)));
-    std::cout << ipvs::ipvsadm_ln(*f.director) << ipvs::ipvsadm_lnc(*f.director);
+    CHECK(ipvs::ipvsadm_ln(*f.director).find("Masq    1      0          3") != std::string::npos);
     CHECK(d1.activeconns + d2.activeconns == 0);
     CHECK(d1.inactconns + d2.inactconns == 6);
 }
