@@ -12,6 +12,23 @@ void Scheduler::explain(const Service& svc, const ConnRequest&, std::vector<Cons
                        usable(*d)});
 }
 
+// Each family of schedulers registers itself from its own file (round_robin.cpp: rr, wrr;
+// least_connection.cpp: lc, wlc, sed, nq; hashing.cpp: sh, dh, mh; locality.cpp: lblc,
+// lblcr; weighted_failover.cpp: fo, ovf, twos).
+void register_round_robin(SchedulerRegistry& r);
+void register_least_connection(SchedulerRegistry& r);
+void register_hashing(SchedulerRegistry& r);
+void register_locality(SchedulerRegistry& r);
+void register_weighted_failover(SchedulerRegistry& r);
+
+void register_builtin_schedulers(SchedulerRegistry& r) {
+    register_round_robin(r);
+    register_least_connection(r);
+    register_hashing(r);
+    register_locality(r);
+    register_weighted_failover(r);
+}
+
 SchedulerRegistry::SchedulerRegistry() { register_builtin_schedulers(*this); }
 
 SchedulerRegistry& SchedulerRegistry::instance() {

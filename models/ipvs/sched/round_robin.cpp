@@ -108,17 +108,4 @@ void register_round_robin(SchedulerRegistry& r) {
     r.add("wrr", [] { return std::make_unique<Wrr>(); });
 }
 
-void register_least_connection(SchedulerRegistry& r);
-void register_hashing(SchedulerRegistry& r);
-void register_locality(SchedulerRegistry& r);
-void register_weighted_failover(SchedulerRegistry& r);
-
-void register_builtin_schedulers(SchedulerRegistry& r) {
-    register_round_robin(r);
-    register_least_connection(r);
-    register_hashing(r);
-    register_locality(r);
-    register_weighted_failover(r);
-}
-
 }  // namespace lvs::ipvs
