@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "models/ipvs/sysctl.hpp"
+#include "sim/check.hpp"
 
 namespace lvs::ipvs {
 
@@ -451,9 +452,18 @@ void Director::update_overload_on_unbind(Dest& d) {
 void Director::unbind(Conn& cp) {
     Dest* d = cp.dest;
     if (d == nullptr) return;
-    if (cp.is_template()) --d->persistconns;
-    else if (cp.inactive()) --d->inactconns;
-    else --d->activeconns;
+    // ip_vs_unbind_dest(): the counters this entry added come off again, never below zero.
+    if (cp.is_template()) {
+        LVS_CHECK(sim_, entity_, d->persistconns > 0, "PersistConn would go below zero");
+        --d->persistconns;
+    } else if (cp.inactive()) {
+        LVS_CHECK(sim_, entity_, d->inactconns > 0, "InActConn would go below zero");
+        --d->inactconns;
+    } else {
+        LVS_CHECK(sim_, entity_, d->activeconns > 0, "ActiveConn would go below zero");
+        --d->activeconns;
+    }
+    LVS_CHECK(sim_, entity_, d->refcnt > 0, "a destination's refcnt would go below zero");
     --d->refcnt;
     update_overload_on_unbind(*d);
     cp.dest = nullptr;
@@ -609,12 +619,14 @@ void Director::enter_state(Conn& cp, TcpState to, std::string_view why, std::str
         if (cp.inactive() && now_active) {
             cp.flags &= ~kConnInactive;
             if (d != nullptr) {
+                LVS_CHECK(sim_, entity_, d->inactconns > 0, "InActConn would go below zero");
                 ++d->activeconns;
                 --d->inactconns;
             }
         } else if (!cp.inactive() && !now_active) {
             cp.flags |= kConnInactive;
             if (d != nullptr) {
+                LVS_CHECK(sim_, entity_, d->activeconns > 0, "ActiveConn would go below zero");
                 --d->activeconns;
                 ++d->inactconns;
             }

@@ -11,6 +11,7 @@
 #include "models/scenario/quantity.hpp"
 #include "models/tcp/ss.hpp"
 #include "models/tcp/tcp_profile.hpp"
+#include "sim/check.hpp"
 
 namespace lvs::scenario {
 
@@ -481,9 +482,9 @@ Run::QueueFigures Run::queues_toward(const std::vector<std::unique_ptr<net::Host
 }
 
 void Run::check_invariants() {
-    const std::string when = " at " + sim::format_time(sim_.now());
     const auto fail = [&](const std::string& what) {
-        throw InvariantError("invariant broken" + when + ": " + what);
+        sim::invariant_failed(sim_, net_.entity(director_->node()), "Run::check_invariants", what, __FILE__,
+                              __LINE__);
     };
     // Objects are conserved: every object a page asked for is received, failed, aborted by a
     // reload, or still outstanding.
@@ -518,11 +519,13 @@ void Run::check_invariants() {
                  std::to_string(d->inactconns) + " inactive connections for " + std::to_string(bound[d]) +
                  " entries");
     // TCP: each connection's send sequence space stays ordered.
-    for (const auto& [name, stack] : listed_hosts())
-        stack->for_each_connection([&](const tcp::TcpConn& c) {
+    for (const auto& host : listed_hosts()) {
+        const std::string& name = host.first;  // a lambda may not capture a structured binding (C++20)
+        host.second->for_each_connection([&](const tcp::TcpConn& c) {
             if (!c.sequence_ordered())
                 fail(name + ": a connection's snd_una, snd_nxt, snd_max are out of order");
         });
+    }
 }
 
 void Run::sample_windows() {

@@ -237,11 +237,6 @@ struct RunOptions {
 #endif
 };
 
-// A broken invariant: a bug in lvsim, never the user's input.
-struct InvariantError : std::logic_error {
-    using std::logic_error::logic_error;
-};
-
 class Run {
 public:
     Run(const Scenario& s, RunOptions options = {});
@@ -292,9 +287,9 @@ public:
         double delay_max_ms = 0;
     };
     QueueFigures queues_toward(const std::vector<std::unique_ptr<net::Host>>& hosts) const;
-    // Throws InvariantError when a model's state is impossible: a counter wrapped below zero,
-    // objects not conserved (started = ok + failed + aborted + pending), an IPVS entry bound to
-    // a destination that is neither listed nor in the trash, a TCP send sequence out of order.
+    // Throws sim::InvariantError (sim/check.hpp) when a model's state is impossible: a counter wrapped below
+    // zero, objects not conserved (started = ok + failed + aborted + pending), an IPVS entry bound to a
+    // destination that is neither listed nor in the trash, a TCP send sequence out of order.
     void check_invariants();
     const std::vector<std::unique_ptr<ipvs::HealthChecker>>& health_checkers() const { return health_; }
     Snapshot take_snapshot(const std::string& label);

@@ -245,10 +245,10 @@ TEST_CASE("invariants: a sound run passes them at every sample; a broken count i
     run.check_invariants();
     // One object that was never started: the conservation of objects no longer holds.
     ++run.client_groups()[0].stats.objects_ok;
-    CHECK_THROWS_AS(run.check_invariants(), InvariantError);
+    CHECK_THROWS_AS(run.check_invariants(), sim::InvariantError);
     try {
         run.check_invariants();
-    } catch (const InvariantError& e) {
+    } catch (const sim::InvariantError& e) {
         CHECK(std::string(e.what()).find("objects started") != std::string::npos);
     }
 }
