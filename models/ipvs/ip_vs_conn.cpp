@@ -1,0 +1,193 @@
+// The connection table (net/netfilter/ipvs/ip_vs_conn.c): entries and persistence templates
+// created, bound to a destination (ip_vs_bind_dest: ActiveConn, InActConn, PersistConn),
+// unbound and expired.
+#include "models/ipvs/director.hpp"
+#include "sim/check.hpp"
+
+namespace lvs::ipvs {
+
+using net::Packet;
+
+// ---- entries --------------------------------------------------------------------------------
+
+bool Director::state_active(TcpState s) const {
+    if (s == TcpState::Established) return true;
+    return kernel_.syn_states_active &&
+           (s == TcpState::SynSent || s == TcpState::SynRecv || s == TcpState::SynAck);
+}
+
+void Director::bind(Conn& cp, Dest& d) {
+    // ip_vs_bind_dest: entries start inactive (the INACTIVE flag of the destination's
+    // connection-flag template); templates count as persistent.
+    cp.dest = &d;
+    ++d.refcnt;
+    if (cp.is_template()) {
+        ++d.persistconns;
+        return;
+    }
+    cp.flags |= kConnInactive;
+    ++d.inactconns;
+    if (d.u_threshold != 0 && d.activeconns + d.inactconns >= d.u_threshold) d.flags |= kDestOverload;
+}
+
+void Director::update_overload_on_unbind(Dest& d) {
+    // ip_vs_unbind_dest: below the lower threshold, or under 3/4 of the upper one, or with no
+    // thresholds at all, OVERLOAD clears.
+    const uint32_t total = d.activeconns + d.inactconns;
+    if (d.l_threshold != 0) {
+        if (total < d.l_threshold) d.flags &= ~kDestOverload;
+    } else if (d.u_threshold != 0) {
+        if (uint64_t{total} * 4 < uint64_t{d.u_threshold} * 3) d.flags &= ~kDestOverload;
+    } else {
+        d.flags &= ~kDestOverload;
+    }
+}
+
+void Director::unbind(Conn& cp) {
+    Dest* d = cp.dest;
+    if (d == nullptr) return;
+    // ip_vs_unbind_dest(): the counters this entry added come off again, never below zero.
+    if (cp.is_template()) {
+        LVS_CHECK(sim_, entity_, d->persistconns > 0, "PersistConn would go below zero");
+        --d->persistconns;
+    } else if (cp.inactive()) {
+        LVS_CHECK(sim_, entity_, d->inactconns > 0, "InActConn would go below zero");
+        --d->inactconns;
+    } else {
+        LVS_CHECK(sim_, entity_, d->activeconns > 0, "ActiveConn would go below zero");
+        --d->activeconns;
+    }
+    LVS_CHECK(sim_, entity_, d->refcnt > 0, "a destination's refcnt would go below zero");
+    --d->refcnt;
+    update_overload_on_unbind(*d);
+    cp.dest = nullptr;
+}
+
+Conn* Director::new_conn(Service& svc, Dest& d, const Packet& p, Conn* control) {
+    std::unique_ptr<Conn> owned;
+    if (!free_conns_.empty()) {
+        owned = std::move(free_conns_.back());
+        free_conns_.pop_back();
+    } else {
+        owned = std::make_unique<Conn>(*this, sim_);
+    }
+    Conn& cp = *owned;
+    cp.id = ++next_conn_id_;
+    cp.proto = svc.proto;
+    cp.client = p.src_ep();
+    cp.vip = p.dst_ep();
+    cp.forward = d.forward;
+    // DR and TUN cannot map ports: the realserver gets the virtual port.
+    cp.dest_addr = d.forward == Forward::Masq ? d.addr : net::Endpoint{d.addr.addr, p.dport};
+    cp.state = TcpState::None;
+    cp.flags = d.forward == Forward::Masq ? 0 : kConnNoOutput;
+    cp.control = nullptr;
+    cp.n_control = 0;
+    cp.assured = false;
+    cp.has_conntrack = sysctls_.conntrack != 0;
+    cp.saw_fin = false;
+    cp.client_rst_last = false;
+    cp.created = sim_.now();
+    cp.timeout = sim::s(3);  // provisional until the first transition (ip_vs_conn_new)
+    cp.hashed = true;
+    bind(cp, d);
+    if (control != nullptr) {
+        cp.control = control;
+        ++control->n_control;
+    }
+    cp.to_dest = {};
+    cp.to_client = {};
+    in_.put(key(cp.proto, cp.client.addr.value(), cp.client.port, cp.vip.addr.value(), cp.vip.port), &cp);
+    if (cp.forward == Forward::Masq)
+        out_.put(key(cp.proto, cp.client.addr.value(), cp.client.port, cp.dest_addr.addr.value(),
+                     cp.dest_addr.port),
+                 &cp);
+    ++svc.stats.conns;
+    ++d.stats.conns;
+    ++counters_.scheduled;
+    Conn* raw = owned.get();
+    conns_.emplace(cp.id, std::move(owned));
+    arm(*raw);
+    return raw;
+}
+
+Conn* Director::new_template(Service& svc, Dest& d, const InKey& k) {
+    std::unique_ptr<Conn> owned;
+    if (!free_conns_.empty()) {
+        owned = std::move(free_conns_.back());
+        free_conns_.pop_back();
+    } else {
+        owned = std::make_unique<Conn>(*this, sim_);
+    }
+    Conn& ct = *owned;
+    ct.id = ++next_conn_id_;
+    ct.proto = svc.proto;
+    ct.client = {net::Ipv4(k.caddr), 0};
+    ct.vip = {net::Ipv4(k.vaddr), k.vport};
+    ct.forward = d.forward;
+    ct.dest_addr = d.forward == Forward::Masq ? d.addr : net::Endpoint{d.addr.addr, k.vport};
+    ct.state = TcpState::None;
+    ct.flags = kConnTemplate;
+    ct.control = nullptr;
+    ct.n_control = 0;
+    ct.assured = false;
+    ct.has_conntrack = false;
+    ct.created = sim_.now();
+    ct.timeout = sim::s(svc.persistence_s);
+    ct.hashed = true;
+    bind(ct, d);
+    templates_.put(k, &ct);
+    Conn* raw = owned.get();
+    conns_.emplace(ct.id, std::move(owned));
+    arm(*raw);
+    LVS_TRACE(sim_, entity_, "ipvs.template.new")
+        .f("client", ct.client.addr.str())
+        .f("dest", dest_name(d))
+        .f("timeout_s", svc.persistence_s);
+    return raw;
+}
+
+void Director::free_conn(Conn& cp) {
+    if (cp.is_template()) {
+        templates_.erase(key(cp.proto, cp.client.addr.value(), 0, cp.vip.addr.value(), cp.vip.port), &cp);
+    } else {
+        in_.erase(key(cp.proto, cp.client.addr.value(), cp.client.port, cp.vip.addr.value(), cp.vip.port),
+                  &cp);
+        if (cp.forward == Forward::Masq)
+            out_.erase(key(cp.proto, cp.client.addr.value(), cp.client.port, cp.dest_addr.addr.value(),
+                           cp.dest_addr.port),
+                       &cp);
+    }
+    LVS_TRACE(sim_, entity_, "ipvs.conn.expire")
+        .f("conn", cp.id)
+        .f("client", cp.client.str())
+        .f("dest", cp.dest != nullptr ? dest_name(*cp.dest) : cp.dest_addr.str())
+        .f("state", cp.assured ? "ASSURED" : std::string(to_string(cp.state)))
+        .f("template", cp.is_template());
+    if (cp.control != nullptr) {
+        --cp.control->n_control;
+        cp.control = nullptr;
+    }
+    unbind(cp);
+    cp.timer.disarm();
+    ++counters_.expired;
+    const auto it = conns_.find(cp.id);
+    free_conns_.push_back(std::move(it->second));
+    conns_.erase(it);
+    changed();
+}
+
+void Director::on_expire(Conn& cp) {
+    // ip_vs_conn_expire: an entry that still controls others is re-armed for 60 s (its own
+    // timeout stays 60 s from then on: observed in code, unverified in practice).
+    if (cp.n_control > 0) {
+        cp.timeout = sim::s(60);
+        arm(cp);
+        return;
+    }
+    free_conn(cp);
+}
+
+void Director::expire_now(Conn& cp) { on_expire(cp); }
+
+}  // namespace lvs::ipvs
