@@ -1,0 +1,156 @@
+// Assembling a run from its scenario: the topology (the Internet router, the director's LAN,
+// one access link per client host), the director with its realservers and forwarding
+// methods, web servers or socket programs, browsers, health checks, the rules.
+#include <algorithm>
+#include <map>
+#include <set>
+#include <unordered_set>
+
+#include "models/ipvs/ipvsadm.hpp"
+#include "models/scenario/runtime.hpp"
+
+namespace lvs::scenario {
+
+void Run::build() {
+    const Scenario& s = scenario_;
+    const ipvs::KernelProfile* kernel = ipvs::find_kernel_profile(s.kernel);
+    const net::NodeId internet = net_.add_node("internet", net::NodeKind::Router);
+    const net::NodeId lan = net_.add_node("lan", net::NodeKind::Switch);
+    const net::LinkSpec lan_link{
+        s.network.lan_delay, s.network.lan_bandwidth_bps, s.network.lan_loss, {}, s.network.lan_queue};
+    net_.add_link(internet, lan, lan_link);
+    director_ =
+        std::make_unique<ipvs::Director>(net_, "director", s.director_address, *kernel, s.director_tcp);
+    net_.add_link(director_->node(), lan, lan_link);
+
+    // Forwarding method per realserver, from the rules: -m puts the director on the reply
+    // path (the realserver's gateway); -g/-i put the VIP on the realserver's loopback.
+    std::map<uint32_t, std::set<ipvs::Forward>> forwards;
+    std::vector<net::Ipv4> vips;
+    std::unordered_set<uint32_t> vip_seen;
+    const auto note = [&](const ipvs::IpvsadmCommand& c, bool rule) {
+        if (c.cmd == ipvs::IpvsadmCmd::AddDest || c.cmd == ipvs::IpvsadmCmd::EditDest)
+            forwards[c.dest.addr.addr.value()].insert(c.dest.forward);
+        if (rule && c.has_service && c.service.key.fwmark == 0 &&
+            vip_seen.insert(c.service.key.vip.addr.value()).second)
+            vips.push_back(c.service.key.vip.addr);
+    };
+    for (const Rule& r : s.rules) note(r.command, true);
+    for (const TimelineEntry& e : s.timeline)
+        if (const auto* a = std::get_if<IpvsadmAction>(&e.action)) note(a->command, false);
+    for (const RealServerSpec& spec : s.realservers) {
+        RealServer rs;
+        rs.name = spec.name;
+        rs.host = std::make_unique<net::Host>(net_, spec.name, spec.tcp);
+        rs.host->add_address(spec.address);
+        net_.add_link(rs.host->node(), lan, lan_link);
+        const auto& f = forwards[spec.address.value()];
+        if (f.count(ipvs::Forward::Masq) != 0) net_.set_gateway(rs.host->node(), director_->node());
+        if (f.count(ipvs::Forward::Route) != 0 || f.count(ipvs::Forward::Tunnel) != 0)
+            for (net::Ipv4 v : vips) rs.host->add_local_address(v);
+        director_->add_realserver(spec.address, rs.host->node(), spec.name);
+        if (sim_.tracing()) {
+            // Which name goes with which address, for readers of the trace (with direct
+            // routing the realserver's connections carry the VIP, not its address).
+            std::string methods;
+            for (ipvs::Forward m : f)
+                methods += (methods.empty() ? "" : ",") + std::string(ipvs::to_string(m));
+            LVS_TRACE(sim_, net_.entity(director_->node()), "director.realserver")
+                .f("name", spec.name)
+                .f("address", spec.address.str())
+                .f("forward", methods);
+        }
+        if (spec.script.empty()) {
+            rs.web = std::make_unique<http::WebServer>(*rs.host, spec.server);
+            rs.web->start();
+        } else {
+            rs.program = std::make_unique<sock::Program>(*rs.host, spec.name, spec.script, net::Endpoint{},
+                                                         spec.server.port);
+            rs.program->start(sim::Time{});
+        }
+        rs_.push_back(std::move(rs));
+    }
+    // Clients: one host per browser, each on its own access link; the link's delay makes the
+    // round trip to the director `rtt`.
+    const sim::Duration access = std::max(sim::ns(1), s.network.rtt / 2 - s.network.lan_delay * 2);
+    uint32_t next_client = 0;
+    groups_.reserve(s.clients.size());
+    for (const ClientGroupSpec& spec : s.clients) {
+        groups_.emplace_back();
+        ClientGroup& g = groups_.back();
+        g.name = spec.name;
+        http::BrowserConfig cfg = spec.browser;
+        cfg.server = spec.target;
+        for (uint32_t i = 0; i < spec.count; ++i) {
+            const std::string name = spec.count == 1 ? spec.name : spec.name + "." + std::to_string(i + 1);
+            auto h = std::make_unique<net::Host>(net_, name, spec.tcp);
+            h->add_address(net::Ipv4(net::Ipv4::of(172, 16, 0, 0).value() + ++next_client));
+            net_.add_link(
+                h->node(), internet,
+                {access, s.network.bandwidth_bps, s.network.loss, s.network.burst, s.network.queue});
+            if (spec.script.empty()) {
+                g.browsers.push_back(std::make_unique<http::Browser>(*h, name + ":browser", cfg, g.stats));
+            } else {
+                g.program = std::make_unique<sock::Program>(*h, name, spec.script, spec.target, 0);
+                g.program->start(sim::Time{});
+            }
+            g.hosts.push_back(std::move(h));
+        }
+    }
+    group_time_wait_max_.assign(groups_.size(), 0);
+    net_.finalize();
+    if (!options_.pcap_path.empty()) pcap_ = std::make_unique<net::PcapWriter>(net_, options_.pcap_path);
+
+    // The director's configuration at t = 0, before anything else happens.
+    for (const SysctlSetting& x : s.sysctls) {
+        const std::string err = director_->set_sysctl(x.sysctl->name, x.value);
+        admin_log_.push_back("[0s] sysctl net.ipv4.vs." + std::string(x.sysctl->name) + "=" +
+                             std::to_string(x.value) + (err.empty() ? "" : ": " + err));
+    }
+    for (const Rule& rule : s.rules) {
+        const ipvs::AdminResult r = ipvs::apply_ipvsadm(*director_, rule.command);
+        admin_log_.push_back("[0s] ipvsadm " + rule.command.text + (r.ok() ? "" : ": " + r.message));
+    }
+    for (const HealthCheckSpec& h : s.health_checks) {
+        ipvs::HealthCheckConfig cfg;
+        cfg.name = h.name;
+        cfg.service = {ipvs::Proto::Tcp, h.service, 0};
+        cfg.interval = h.interval;
+        cfg.timeout = h.timeout;
+        cfg.failures = h.failures;
+        cfg.successes = h.successes;
+        cfg.quiescent = h.quiescent;
+        cfg.fallback = h.fallback;
+        // A removal or a quiescing by the health checker is a drain like an admin's.
+        auto hook = [this, cfg](const ipvs::HealthChange& c) {
+            const std::string command = "ipvsadm " + c.command.text;
+            admin_log_.push_back("[" + sim::format_time(sim_.now()) + "] " + cfg.name + ": " + command +
+                                 " (" + c.why + ")");
+            if (!c.drains()) return;
+            const RealServerSpec* rs = scenario_.find_realserver(c.realserver);
+            if (rs == nullptr) return;
+            const ipvs::Service* svc = director_->find_service(cfg.service);
+            const ipvs::Dest* d = nullptr;
+            if (svc != nullptr)
+                for (const ipvs::Dest* x : svc->dests)
+                    if (x->addr.addr == rs->address) d = x;
+            for (const ipvs::Dest* x : director_->trash())
+                if (d == nullptr && x->addr.addr == rs->address && x->svc_vip == cfg.service.vip) d = x;
+            start_drain(rs->name, cfg.name + ": " + command, d != nullptr && d->refcnt > 0 ? d : nullptr);
+        };
+        health_.push_back(std::make_unique<ipvs::HealthChecker>(*director_, cfg, hook));
+        health_.back()->start();
+    }
+    // What the loader warned about (timeline entries say theirs when they are applied).
+    for (const Warning& w : s.warnings)
+        if (!w.timeline_entry) trace_warning(w);
+    for (ClientGroup& g : groups_)
+        for (auto& b : g.browsers) b->start();
+    schedule_timeline();
+    sampler_.arm(sim::Duration{});
+    director_->on_change = [this] { on_director_change(); };
+    if (sim_.tracing()) trace_listings();
+    built_ = true;
+}
+
+}  // namespace lvs::scenario

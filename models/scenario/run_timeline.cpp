@@ -1,0 +1,199 @@
+// A run's timeline: each entry applied at its time (ipvsadm commands, sysctls, server and
+// client actions, snapshots, dropped segments), the drains those commands start, and the
+// -Ln / -Lnc listings traced when the director changes.
+
+#include "models/ipvs/ipvsadm.hpp"
+#include "models/scenario/runtime.hpp"
+#include "models/tcp/ss.hpp"
+
+namespace lvs::scenario {
+
+void Run::schedule_timeline() {
+    for (size_t i = 0; i < scenario_.timeline.size(); ++i)
+        sim_.at(
+            scenario_.timeline[i].at, [this, i] { apply(i); }, sim::Priority::Timeline);
+    for (sim::Time t : options_.snapshot_at)
+        if (t <= end_)
+            sim_.at(
+                t, [this] { snapshots_.push_back(take_snapshot("at " + sim::format_time(sim_.now()))); },
+                sim::Priority::Late);
+    results_.resize(scenario_.expectations.size());
+    at_values_.resize(scenario_.expectations.size());
+    for (size_t i = 0; i < scenario_.expectations.size(); ++i) {
+        const Expectation& x = scenario_.expectations[i];
+        results_[i].text = x.text;
+        results_[i].at = x.at;
+        results_[i].mark = x.mark;
+        // Values at earlier times (`name@T`) are captured when T comes.
+        const std::vector<Expr::Ref>& refs = x.condition.refs();
+        at_values_[i].assign(refs.size(), NAN);
+        for (size_t k = 0; k < refs.size(); ++k) {
+            if (!refs[k].at || *refs[k].at > end_) continue;
+            sim_.at(
+                *refs[k].at,
+                [this, i, k] {
+                    at_values_[i][k] =
+                        read_quantity(*this, scenario_.expectations[i].condition.refs()[k].quantity);
+                },
+                sim::Priority::Late);
+        }
+        if (x.at && *x.at <= end_)
+            sim_.at(
+                *x.at, [this, i] { evaluate(i); }, sim::Priority::Late);
+    }
+}
+
+void Run::trace_warning(const Warning& w) {
+    LVS_TRACE(sim_, net_.entity(director_->node()), "scenario.warning")
+        .f("text", w.text)
+        .f("line", w.mark.line);
+}
+
+void Run::apply(size_t index) {
+    const TimelineEntry& e = scenario_.timeline[index];
+    for (const Warning& w : scenario_.warnings)
+        if (w.timeline_entry == index) trace_warning(w);
+    const std::string when = "[" + (sim_.now() == sim::Time{} ? "0s" : sim::format_time(sim_.now())) + "] ";
+    std::visit([&](const auto& a) { apply_action(a, when); }, e.action);
+}
+
+void Run::apply_action(const IpvsadmAction& a, const std::string& when) {
+    const ipvs::IpvsadmCommand& c = a.command;
+    // A weight of 0 or a deletion starts a drain of that realserver.
+    const bool drain =
+        (c.cmd == ipvs::IpvsadmCmd::EditDest && c.dest.weight == 0) || c.cmd == ipvs::IpvsadmCmd::DelDest;
+    const ipvs::Dest* before = director_->find_dest(c.service.key, c.dest.addr);
+    const bool vanishes = c.cmd == ipvs::IpvsadmCmd::DelDest && before != nullptr && before->refcnt == 0;
+    const ipvs::AdminResult r = ipvs::apply_ipvsadm(*director_, c);
+    admin_log_.push_back(when + "ipvsadm " + c.text + (r.ok() ? "" : ": " + r.message));
+    LVS_TRACE(sim_, net_.entity(director_->node()), "timeline.ipvsadm")
+        .f("command", c.text)
+        .f("result", r.ok() ? "ok" : r.message);
+    if (r.ok() && drain && before != nullptr)
+        start_drain(rs_name_of(c.dest.addr.addr), "ipvsadm " + c.text, vanishes ? nullptr : before);
+}
+
+void Run::apply_action(const SysctlAction& a, const std::string& when) {
+    const std::string setting = "net.ipv4.vs." + std::string(a.sysctl->name) + "=" + std::to_string(a.value);
+    const std::string err = director_->set_sysctl(a.sysctl->name, a.value);
+    admin_log_.push_back(when + "sysctl " + setting + (err.empty() ? "" : ": " + err));
+    LVS_TRACE(sim_, net_.entity(director_->node()), "timeline.sysctl")
+        .f("setting", setting)
+        .f("result", err.empty() ? "ok" : err);
+}
+
+void Run::apply_action(const ServerAction& a, const std::string& when) {
+    RealServer& rs = rs_[a.realserver];
+    http::WebServer& web = *rs.web;
+    switch (a.verb) {
+        case ServerVerb::Stop: web.abrupt_stop(); break;
+        case ServerVerb::GracefulStop: web.graceful_stop(); break;
+        case ServerVerb::Crash: web.crash(); break;
+        case ServerVerb::Kill: web.kill(); break;
+        case ServerVerb::Start: web.start(); break;
+        case ServerVerb::KeepaliveOn: web.set_keepalive(true, web.config().keepalive_timeout); break;
+        case ServerVerb::KeepaliveOff: web.set_keepalive(false, web.config().keepalive_timeout); break;
+        case ServerVerb::KeepaliveTimeout: web.set_keepalive(web.config().keepalive, a.value); break;
+        case ServerVerb::Count: break;
+    }
+    admin_log_.push_back(when + "server " + rs.name + " " + std::string(to_string(a.verb)));
+    LVS_TRACE(sim_, rs.host->tcp().entity(), "timeline.server")
+        .f("server", rs.name)
+        .f("action", to_string(a.verb));
+}
+
+void Run::apply_action(const ClientAction& a, const std::string& when) {
+    ClientGroup& g = groups_[a.group];
+    for (auto& b : g.browsers) {
+        switch (a.verb) {
+            case ClientVerb::StopReloading: b->stop_reloading(); break;
+            case ClientVerb::StartReloading: b->start_reloading(sim_.now()); break;
+            case ClientVerb::KeepaliveTimeout: b->set_keepalive_timeout(a.value); break;
+            case ClientVerb::Count: break;
+        }
+    }
+    admin_log_.push_back(when + "client " + g.name + " " + std::string(to_string(a.verb)));
+}
+
+void Run::apply_action(const SnapshotAction& a, const std::string&) {
+    snapshots_.push_back(take_snapshot(a.label));
+}
+
+void Run::apply_action(const DropAction& a, const std::string& when) {
+    const net::Host& host = a.realserver ? *rs_[a.index].host : *groups_[a.index].hosts.front();
+    net_.add_drop_rule({host.node(), a.toward_host, a.conn, a.nth, a.flags, a.text});
+    admin_log_.push_back(when + "drop " + a.text);
+}
+
+std::string Run::rs_name_of(net::Ipv4 addr) const {
+    const RealServerSpec* rs = scenario_.realserver_at(addr);
+    return rs != nullptr ? rs->name : addr.str();
+}
+
+void Run::start_drain(const std::string& rs, const std::string& command, const ipvs::Dest* dest) {
+    Drain d;
+    d.result.realserver = rs;
+    d.result.command = command;
+    d.result.at = sim_.now();
+    d.dest = dest;
+    if (dest == nullptr) {
+        // Deleted with no entries at all: drained at once.
+        d.result.no_active_after = sim::Duration{};
+        d.result.no_entries_after = sim::Duration{};
+        d.done = true;
+    }
+    drains_.push_back(d);
+    watch_drains();
+}
+
+void Run::on_director_change() {
+    watch_drains();
+    // At most one -Ln record per instant: the listing is taken after every event at it.
+    if (sim_.tracing() && !listing_due_) {
+        listing_due_ = true;
+        sim_.post_after(
+            sim::Duration{},
+            [this] {
+                listing_due_ = false;
+                std::string ln = ipvs::ipvsadm_ln(*director_);
+                if (ln != last_listing_) {
+                    last_listing_ = std::move(ln);
+                    LVS_TRACE(sim_, net_.entity(director_->node()), "director.listing")
+                        .f("ipvsadm_ln", last_listing_);
+                }
+            },
+            sim::Priority::Late);
+    }
+}
+
+void Run::trace_listings() {
+    if (!sim_.tracing()) return;
+    // The hosts' sockets as `ss -tin` shows them, for the viewer.
+    for (const auto& [name, stack] : listed_hosts())
+        LVS_TRACE(sim_, stack->entity(), "host.sockets")
+            .f("host", name)
+            .f("ss", tcp::ss_listing(*stack, true));
+    LVS_TRACE(sim_, net_.entity(director_->node()), "director.connections")
+        .f("ipvsadm_lnc", ipvs::ipvsadm_lnc(*director_));
+    std::string ln = ipvs::ipvsadm_ln(*director_);
+    if (ln != last_listing_) {
+        last_listing_ = std::move(ln);
+        LVS_TRACE(sim_, net_.entity(director_->node()), "director.listing").f("ipvsadm_ln", last_listing_);
+    }
+    if (sim_.now() + options_.listing_every <= end_) listing_timer_.arm(options_.listing_every);
+}
+
+void Run::watch_drains() {
+    for (Drain& d : drains_) {
+        if (d.done) continue;
+        if (!d.result.no_active_after && d.dest->activeconns == 0)
+            d.result.no_active_after = sim_.now() - d.result.at;
+        if (d.dest->refcnt == 0) {
+            if (!d.result.no_active_after) d.result.no_active_after = sim_.now() - d.result.at;
+            d.result.no_entries_after = sim_.now() - d.result.at;
+            d.done = true;  // the destination may be freed from the trash from now on
+        }
+    }
+}
+
+}  // namespace lvs::scenario
