@@ -213,6 +213,7 @@ private:
     bool state_active(TcpState s) const;
 
     // Entries.
+    std::unique_ptr<Conn> take_conn();  // a recycled entry, or a new one
     Conn* new_conn(Service& svc, Dest& d, const net::Packet& p, Conn* control);
     Conn* new_template(Service& svc, Dest& d, const InKey& key);
     void bind(Conn& cp, Dest& d);

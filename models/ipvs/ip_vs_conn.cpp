@@ -63,14 +63,16 @@ void Director::unbind(Conn& cp) {
     cp.dest = nullptr;
 }
 
+std::unique_ptr<Conn> Director::take_conn() {
+    // Entries are recycled (their timers are reused), as the kernel's ip_vs_conn_cachep slab.
+    if (free_conns_.empty()) return std::make_unique<Conn>(*this, sim_);
+    std::unique_ptr<Conn> owned = std::move(free_conns_.back());
+    free_conns_.pop_back();
+    return owned;
+}
+
 Conn* Director::new_conn(Service& svc, Dest& d, const Packet& p, Conn* control) {
-    std::unique_ptr<Conn> owned;
-    if (!free_conns_.empty()) {
-        owned = std::move(free_conns_.back());
-        free_conns_.pop_back();
-    } else {
-        owned = std::make_unique<Conn>(*this, sim_);
-    }
+    std::unique_ptr<Conn> owned = take_conn();
     Conn& cp = *owned;
     cp.id = ++next_conn_id_;
     cp.proto = svc.proto;
@@ -112,13 +114,7 @@ Conn* Director::new_conn(Service& svc, Dest& d, const Packet& p, Conn* control) 
 }
 
 Conn* Director::new_template(Service& svc, Dest& d, const InKey& k) {
-    std::unique_ptr<Conn> owned;
-    if (!free_conns_.empty()) {
-        owned = std::move(free_conns_.back());
-        free_conns_.pop_back();
-    } else {
-        owned = std::make_unique<Conn>(*this, sim_);
-    }
+    std::unique_ptr<Conn> owned = take_conn();
     Conn& ct = *owned;
     ct.id = ++next_conn_id_;
     ct.proto = svc.proto;

@@ -73,51 +73,45 @@ TEST_CASE("viz::parse_flat_object: strings, escapes and numbers", "[viz][jsonl]"
     CHECK_THROWS_AS(parse_flat_object(R"({"a":"\q"})", scratch, m), std::invalid_argument);
 }
 
-TEST_CASE("viz::JsonLinesReader: a broken line names its line number", "[viz][jsonl]") {
-    const std::string path =
-        (std::filesystem::temp_directory_path() / "lvsim-view-test-broken.jsonl").string();
+namespace {
+
+// Reads a trace of these lines; the reader's error, or "" when it took them all.
+std::string read_trace_error(const std::string& name, const std::vector<std::string>& lines) {
+    const std::string path = (std::filesystem::temp_directory_path() / name).string();
     {
         std::ofstream out(path);
-        out << R"({"seq":0,"t":0,"cause":0,"entity":"a","kind":"k"})"
-            << "\n"
-            << R"({"seq":1,"t":)"
-            << "\n";
+        for (const std::string& l : lines) out << l << "\n";
     }
     TraceModel model;
     JsonLinesReader reader(path, model);
     try {
         while (reader.step(100)) {
         }
-        FAIL("no error");
     } catch (const TraceParseError& e) {
-        CHECK(std::string(e.what()).find(":2: error:") != std::string::npos);
+        return e.what();
     }
+    return "";
+}
+
+}  // namespace
+
+TEST_CASE("viz::JsonLinesReader: a broken line names its line number", "[viz][jsonl]") {
+    const std::string err =
+        read_trace_error("lvsim-view-test-broken.jsonl",
+                         {R"({"seq":0,"t":0,"cause":0,"entity":"a","kind":"k"})", R"({"seq":1,"t":)"});
+    CAPTURE(err);
+    CHECK(err.find(":2: error:") != std::string::npos);
     CHECK_THROWS_AS(open_run("/nonexistent/file.yaml", {}), InputError);
 }
 
 TEST_CASE("viz::JsonLinesReader: a trace whose time goes backwards is rejected at that line",
           "[viz][jsonl]") {
-    const std::string path =
-        (std::filesystem::temp_directory_path() / "lvsim-view-test-backwards.jsonl").string();
-    {
-        std::ofstream out(path);
-        out << R"({"seq":0,"t":0,"cause":0,"entity":"a","kind":"k"})"
-            << "\n"
-            << R"({"seq":1,"t":2000,"cause":0,"entity":"a","kind":"k"})"
-            << "\n"
-            << R"({"seq":2,"t":1000,"cause":0,"entity":"a","kind":"k"})"
-            << "\n";
-    }
-    TraceModel model;
-    JsonLinesReader reader(path, model);
-    try {
-        while (reader.step(100)) {
-        }
-        FAIL("no error");
-    } catch (const TraceParseError& e) {
-        CAPTURE(e.what());
-        CHECK(std::string(e.what()).find(":3: error: time goes backwards") != std::string::npos);
-    }
+    const std::string err = read_trace_error("lvsim-view-test-backwards.jsonl",
+                                             {R"({"seq":0,"t":0,"cause":0,"entity":"a","kind":"k"})",
+                                              R"({"seq":1,"t":2000,"cause":0,"entity":"a","kind":"k"})",
+                                              R"({"seq":2,"t":1000,"cause":0,"entity":"a","kind":"k"})"});
+    CAPTURE(err);
+    CHECK(err.find(":3: error: time goes backwards") != std::string::npos);
 }
 
 TEST_CASE("viz: a scenario simulated in-process and its recorded trace give the same model",
