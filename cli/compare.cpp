@@ -20,8 +20,10 @@ std::string fixed(double v, int p) {
     return o.str();
 }
 
-std::string drain_text(const std::optional<sim::Duration>& d) {
-    return d ? fixed(d->seconds(), 1) + " s" : std::string("not within the run");
+// "210.2 s (+190.2)": the run time, and how long after the drain command.
+std::string drain_text(const scenario::DrainResult& drain, const std::optional<sim::Duration>& after) {
+    if (!after) return "not within the run";
+    return fixed((drain.at + *after).seconds(), 1) + " s (+" + fixed(after->seconds(), 1) + ")";
 }
 
 }  // namespace
@@ -106,8 +108,8 @@ int cmd_compare(const std::vector<std::string>& args) {
         return u(r.clients.errors_refused) + "/" + u(r.clients.errors_reset) + "/" +
                u(r.clients.errors_timeout);
     });
-    row("longest stalled request",
-        [](const scenario::Report& r) { return fixed(r.clients.longest_stall_s, 1) + " s"; });
+    row("longest wait for a request",
+        [](const scenario::Report& r) { return fixed(r.clients.longest_stall_s, 3) + " s"; });
     row("page load p50 / p95 (ms)", [](const scenario::Report& r) {
         return fixed(r.clients.page_load_p50, 0) + " / " + fixed(r.clients.page_load_p95, 0);
     });
@@ -127,11 +129,12 @@ int cmd_compare(const std::vector<std::string>& args) {
         return r.drains.empty() ? std::string("-")
                                 : r.drains[0].realserver + " at " + fixed(r.drains[0].at.seconds(), 0) + " s";
     });
-    row("  ActiveConn reaches 0 after", [](const scenario::Report& r) {
-        return r.drains.empty() ? std::string("-") : drain_text(r.drains[0].no_active_after);
+    // Run time, and (after the command): both clocks, as the run report gives them.
+    row("  ActiveConn reaches 0 at", [](const scenario::Report& r) {
+        return r.drains.empty() ? std::string("-") : drain_text(r.drains[0], r.drains[0].no_active_after);
     });
-    row("  all entries gone after", [](const scenario::Report& r) {
-        return r.drains.empty() ? std::string("-") : drain_text(r.drains[0].no_entries_after);
+    row("  all entries gone at", [](const scenario::Report& r) {
+        return r.drains.empty() ? std::string("-") : drain_text(r.drains[0], r.drains[0].no_entries_after);
     });
     row("expectations", [](const scenario::Report& r) {
         size_t ok = 0;
