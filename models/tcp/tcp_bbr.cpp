@@ -17,6 +17,7 @@
 // stamped with its departure).
 #include <algorithm>
 
+#include "models/tcp/seq.hpp"
 #include "models/tcp/tcp_conn.hpp"
 #include "models/tcp/tcp_stack.hpp"
 
@@ -50,8 +51,6 @@ constexpr uint32_t kAckEpochAckedResetThresh = 1u << 20;
 constexpr uint32_t kExtraAckedMaxUs = 100 * 1000;
 constexpr uint32_t kPacingMarginPercent = 1;
 constexpr uint64_t kMinTsoRate = 1'200'000;  // bits per second
-
-bool after32(uint32_t a, uint32_t b) { return static_cast<int32_t>(a - b) > 0; }
 
 }  // namespace
 
@@ -294,7 +293,7 @@ void TcpConn::bbr_reset_mode() {
 void TcpConn::bbr_check_probe_rtt_done() {
     BbrState& b = bbr();
     const auto now = static_cast<uint32_t>(now_jiffies());
-    if (!(b.probe_rtt_done_stamp != 0 && after32(now, b.probe_rtt_done_stamp))) return;
+    if (!(b.probe_rtt_done_stamp != 0 && seq_gt(now, b.probe_rtt_done_stamp))) return;
     b.min_rtt_stamp = now;
     cwnd_ = std::max(cwnd_, b.prior_cwnd);
     bbr_reset_mode();
@@ -332,7 +331,7 @@ void TcpConn::bbr_model(const RateSample& rs) {
     // bbr_update_model(): bandwidth and rounds.
     b.round_start = false;
     if (rs.delivered >= 0 && rs.interval_us > 0) {
-        if (!after32(b.next_rtt_delivered, rs.prior_delivered)) {
+        if (!seq_gt(b.next_rtt_delivered, rs.prior_delivered)) {
             b.next_rtt_delivered = b.delivered;
             ++b.rtt_cnt;
             b.round_start = true;
@@ -405,7 +404,7 @@ void TcpConn::bbr_model(const RateSample& rs) {
         bbr_reset_probe_bw_mode();
     // bbr_update_min_rtt() and PROBE_RTT.
     const auto now = static_cast<uint32_t>(now_jiffies());
-    const bool expired = after32(now, b.min_rtt_stamp + kMinRttWinSec * stack_.clock().hz());
+    const bool expired = seq_gt(now, b.min_rtt_stamp + kMinRttWinSec * stack_.clock().hz());
     if (rs.rtt_us >= 0 && (rs.rtt_us < b.min_rtt_us || expired)) {
         b.min_rtt_us = static_cast<uint32_t>(rs.rtt_us);
         b.min_rtt_stamp = now;
@@ -510,7 +509,7 @@ void TcpConn::rate_skb_delivered(SentChunk& c, RateSample& rs) {
     if (c.tx_delivered_mstamp == 0) return;
     BbrState& b = bbr();
     const auto tx = static_cast<uint32_t>(c.xmit.ns() / 1000);
-    if (!rs.has_prior || after32(tx, b.first_tx_mstamp) ||
+    if (!rs.has_prior || seq_gt(tx, b.first_tx_mstamp) ||
         (tx == b.first_tx_mstamp && static_cast<int32_t>(c.end - rs.last_end_seq) > 0)) {
         rs.has_prior = true;
         rs.prior_delivered = c.tx_delivered;
@@ -528,7 +527,7 @@ void TcpConn::rate_gen(uint32_t delivered, uint32_t lost, RateSample& rs) {
     BbrState& b = bbr();
     b.delivered += delivered;
     b.lost += lost;
-    if (b.app_limited != 0 && after32(b.delivered, b.app_limited)) b.app_limited = 0;
+    if (b.app_limited != 0 && seq_gt(b.delivered, b.app_limited)) b.app_limited = 0;
     if (delivered != 0) b.delivered_mstamp = now_us32();
     rs.acked_sacked = delivered;
     rs.losses = lost;

@@ -2,20 +2,13 @@
 
 #include <algorithm>
 
+#include "models/tcp/seq.hpp"
 #include "models/tcp/tcp_stack.hpp"
 
 namespace lvs::tcp {
 
 using net::Packet;
 namespace flag = net::tcpflag;
-
-namespace {
-// Sequence-space comparisons with 32-bit wrap-around.
-constexpr bool seq_lt(uint32_t a, uint32_t b) { return static_cast<int32_t>(a - b) < 0; }
-constexpr bool seq_le(uint32_t a, uint32_t b) { return static_cast<int32_t>(a - b) <= 0; }
-constexpr bool seq_gt(uint32_t a, uint32_t b) { return seq_lt(b, a); }
-constexpr bool seq_ge(uint32_t a, uint32_t b) { return seq_le(b, a); }
-}  // namespace
 
 std::string_view to_string(SocketError e) {
     switch (e) {

@@ -28,6 +28,7 @@
 // later issue).
 #include <algorithm>
 
+#include "models/tcp/seq.hpp"
 #include "models/tcp/tcp_conn.hpp"
 #include "models/tcp/tcp_stack.hpp"
 
@@ -37,10 +38,6 @@ using net::Packet;
 namespace flag = net::tcpflag;
 
 namespace {
-constexpr bool seq_lt(uint32_t a, uint32_t b) { return static_cast<int32_t>(a - b) < 0; }
-constexpr bool seq_le(uint32_t a, uint32_t b) { return static_cast<int32_t>(a - b) <= 0; }
-constexpr bool seq_gt(uint32_t a, uint32_t b) { return seq_lt(b, a); }
-constexpr bool seq_ge(uint32_t a, uint32_t b) { return seq_le(b, a); }
 constexpr uint8_t kLostByDupthresh = 0x08;  // lvsim's own tag bits: which mechanism marked it
 constexpr uint8_t kLostByRto = 0x10;
 constexpr uint32_t kRackNoDupthresh = 0x4;  // TCP_RACK_NO_DUPTHRESH

@@ -24,6 +24,7 @@
 #include <algorithm>
 #include <bit>
 
+#include "models/tcp/seq.hpp"
 #include "models/tcp/tcp_conn.hpp"
 #include "models/tcp/tcp_stack.hpp"
 
@@ -261,8 +262,7 @@ void TcpConn::rcv_space_adjust() {
 void TcpConn::update_send_window(const net::Packet& p) {
     // tcp_ack_update_window() / tcp_may_update_window(): only a newer segment moves the window.
     const uint32_t nwin = uint32_t{p.win} << snd_wscale_;
-    const auto after = [](uint32_t a, uint32_t b) { return static_cast<int32_t>(a - b) > 0; };
-    if (after(p.ack, snd_una_) || after(p.seq, snd_wl1_) ||
+    if (seq_gt(p.ack, snd_una_) || seq_gt(p.seq, snd_wl1_) ||
         (p.seq == snd_wl1_ && (nwin > snd_wnd_ || nwin == 0))) {
         snd_wl1_ = p.seq;
         snd_wnd_ = nwin;
