@@ -364,17 +364,7 @@ void Network::admit(uint32_t link, uint8_t dir, sim::Time arrival, NodeId from, 
             alive[f] = false;
             ++packets_lost_;
             ++link_stats_[link][dir].queue_drops;
-            if (sim_.tracing()) {
-                const FrameView v = frame_of(p, f);
-                LVS_TRACE(sim_, nodes_[from].entity, "net.drop")
-                    .f("reason", "queue")
-                    .f("link", nodes_[l.a].name + "-" + nodes_[l.b].name)
-                    .f("src", p.src_ep().str())
-                    .f("dst", p.dst_ep().str())
-                    .f("flags", p.is_icmp() ? "ICMP" : flag_letters(v.flags))
-                    .f("seq", static_cast<int64_t>(v.seq))
-                    .f("len", static_cast<int64_t>(v.len));
-            }
+            if (sim_.tracing()) trace_link_drop(from, link, "queue", p, f);
             continue;
         }
         backlog += bytes;
@@ -400,24 +390,26 @@ bool Network::lose_frame(uint32_t link, uint8_t dir) {
     return q > 0 && rng.chance(q);
 }
 
+void Network::trace_link_drop(NodeId from, uint32_t link, const char* reason, const Packet& p, uint32_t f) {
+    const LinkRec& l = links_[link];
+    const FrameView v = frame_of(p, f);
+    LVS_TRACE(sim_, nodes_[from].entity, "net.drop")
+        .f("reason", reason)
+        .f("link", nodes_[l.a].name + "-" + nodes_[l.b].name)
+        .f("src", p.src_ep().str())
+        .f("dst", p.dst_ep().str())
+        .f("flags", p.is_icmp() ? "ICMP" : flag_letters(v.flags))
+        .f("seq", static_cast<int64_t>(v.seq))
+        .f("len", static_cast<int64_t>(v.len));
+}
+
 void Network::apply_loss(NodeId from, Hop hop, const Packet& p, std::vector<bool>& alive) {
-    const LinkRec& l = links_[hop.link];
     for (uint32_t f = 0; f < alive.size(); ++f) {
         if (!alive[f] || !lose_frame(hop.link, static_cast<uint8_t>(hop.dir))) continue;
         alive[f] = false;
         ++packets_lost_;
         ++link_stats_[hop.link][hop.dir].lost;
-        if (sim_.tracing()) {
-            const FrameView v = frame_of(p, f);
-            LVS_TRACE(sim_, nodes_[from].entity, "net.drop")
-                .f("reason", "loss")
-                .f("link", nodes_[l.a].name + "-" + nodes_[l.b].name)
-                .f("src", p.src_ep().str())
-                .f("dst", p.dst_ep().str())
-                .f("flags", p.is_icmp() ? "ICMP" : flag_letters(v.flags))
-                .f("seq", static_cast<int64_t>(v.seq))
-                .f("len", static_cast<int64_t>(v.len));
-        }
+        if (sim_.tracing()) trace_link_drop(from, hop.link, "loss", p, f);
     }
 }
 

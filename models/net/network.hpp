@@ -270,6 +270,8 @@ private:
     bool lose_frame(uint32_t link, uint8_t dir);
     // Which frames of `p` reach the end of its route: bit i for frame i (lead ACK first).
     void apply_loss(NodeId from, Hop hop, const Packet& p, std::vector<bool>& alive);
+    // The net.drop record of frame `f` of a train that a link lost (`reason`: loss, queue).
+    void trace_link_drop(NodeId from, uint32_t link, const char* reason, const Packet& p, uint32_t f);
     bool apply_drop_rules(NodeId from, NodeId to, const Packet& p, std::vector<bool>& alive);
     void deliver_survivors(NodeId to, const Packet& p, const std::vector<bool>& alive, sim::Time last,
                            sim::Duration gap);
