@@ -170,6 +170,18 @@ Jiffies TcpConn::now_jiffies() const { return stack_.clock().jiffies(stack_.sim(
 
 sim::Duration TcpConn::rto() const { return stack_.clock().duration(rto_); }
 
+void TcpConn::handshake_rtt(sim::Time now) {
+    // The handshake's RTT sample, from the SYN (or SYN+ACK) send. Karn: no sample after a
+    // retry; then tcp_init_metrics() falls back to a 3 s RTO (TCP_TIMEOUT_FALLBACK).
+    if (syn_tries_ == 0) {
+        update_min_rtt(static_cast<uint32_t>((now - retrans_stamp_).ns() / 1000));
+        rtt_sample(now - retrans_stamp_);
+    } else {
+        rto_ = stack_.clock().from_duration(sim::s(3));
+    }
+    retrans_stamp_ = sim::Time{};
+}
+
 bool TcpConn::sequence_ordered() const { return !seq_lt(snd_nxt_, snd_una_) && !seq_lt(snd_max_, snd_nxt_); }
 
 TcpInfo TcpConn::info() const {
@@ -658,15 +670,7 @@ void TcpConn::on_segment(const Packet& p) {
                 snd_una_ = p.ack;
                 peer_syn_options(net::SynOptions::unpack(p.msg), p.win);
                 snd_wl1_ = p.seq;  // tcp_init_wl()
-                // Karn: no sample after a retry; then tcp_init_metrics() falls back to a
-                // 3 s RTO (TCP_TIMEOUT_FALLBACK).
-                if (syn_tries_ == 0) {
-                    update_min_rtt(static_cast<uint32_t>((now - retrans_stamp_).ns() / 1000));
-                    rtt_sample(now - retrans_stamp_);
-                } else {
-                    rto_ = stack_.clock().from_duration(sim::s(3));
-                }
-                retrans_stamp_ = sim::Time{};
+                handshake_rtt(now);
                 apply(TcpEvent::RecvSynAck);
                 clear_rtx();
                 timer_mode_ = TimerMode::None;
@@ -708,13 +712,7 @@ void TcpConn::on_segment(const Packet& p) {
                 }
             }
             snd_una_ = p.ack;
-            if (syn_tries_ == 0) {
-                update_min_rtt(static_cast<uint32_t>((now - retrans_stamp_).ns() / 1000));
-                rtt_sample(now - retrans_stamp_);
-            } else {
-                rto_ = stack_.clock().from_duration(sim::s(3));
-            }
-            retrans_stamp_ = sim::Time{};
+            handshake_rtt(now);
             clear_rtx();
             timer_mode_ = TimerMode::None;
             last_send_ = now;

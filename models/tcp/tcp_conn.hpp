@@ -226,7 +226,8 @@ private:
     void rearm_rto();                              // tcp_rearm_rto()
     void process_ack(const net::Packet& p);
     void process_data_and_fin(const net::Packet& p);
-    void rtt_sample(sim::Duration r);  // tcp_rtt_estimator() and tcp_set_rto()
+    void rtt_sample(sim::Duration r);   // tcp_rtt_estimator() and tcp_set_rto()
+    void handshake_rtt(sim::Time now);  // the SYN exchange's sample, or the 3 s fallback after a retry
     Jiffies now_jiffies() const;
     // ---- the ACK policy (tcp_ack.cpp) ----
     void data_received(uint32_t len, uint8_t segs);  // tcp_event_data_recv()
