@@ -1,11 +1,11 @@
-// Report writers: the human report, the JSON report (format "lvsim-report/1") and the CSV
-// time series. No wall-clock value appears in any of them, so the same scenario and seed give
-// byte-identical files.
+// The human report (the JSON report and the CSV are in report_json.cpp). No wall-clock value
+// appears in it, so the same scenario and seed give byte-identical files.
 #include <cstdio>
 #include <iomanip>
 #include <map>
 #include <sstream>
 
+#include "models/scenario/report_format.hpp"
 #include "models/scenario/runtime.hpp"
 #include "sim/trace.hpp"
 
@@ -13,30 +13,8 @@ namespace lvs::scenario {
 
 namespace {
 
-// Exact decimal seconds from integer nanoseconds ("20", "20.5", "0.000001").
-std::string secs(int64_t ns) {
-    const bool neg = ns < 0;
-    if (neg) ns = -ns;
-    std::string out = std::to_string(ns / 1'000'000'000);
-    int64_t frac = ns % 1'000'000'000;
-    if (frac != 0) {
-        std::string f = std::to_string(frac);
-        f.insert(0, 9 - f.size(), '0');
-        while (!f.empty() && f.back() == '0') f.pop_back();
-        out += "." + f;
-    }
-    return neg ? "-" + out : out;
-}
-std::string secs(sim::Time t) { return secs(t.ns()); }
-std::string secs(sim::Duration d) { return secs(d.ns()); }
-
-std::string num(double v, int precision = 3) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.*f", precision, v);
-    return buf;
-}
-
-void json_str(std::ostream& o, const std::string& s) { sim::write_json_string(o, s); }
+using report_format::num;
+using report_format::secs;
 
 // The queueing cross-check: the formula's view of each worker pool next to the simulation's.
 void write_capacity(std::ostream& o, const Report& r) {
@@ -296,225 +274,6 @@ std::string format_fingerprint(uint64_t f) {
     char buf[20];
     std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(f));
     return buf;
-}
-
-void write_json_report(std::ostream& o, const Report& r) {
-    const auto opt = [](const std::optional<sim::Duration>& d) { return d ? secs(*d) : std::string("null"); };
-    o << "{\n  \"format\": \"lvsim-report/1\",\n  \"complete\": " << (r.complete ? "true" : "false")
-      << ",\n  \"scenario\": {\"name\": ";
-    json_str(o, r.scenario);
-    o << ", \"seed\": " << r.seed << ", \"kernel\": ";
-    json_str(o, r.kernel);
-    if (!r.kernel_asked.empty()) {
-        o << ", \"kernel_asked\": ";
-        json_str(o, r.kernel_asked);
-    }
-    o << "},\n  \"warnings\": [";
-    for (size_t i = 0; i < r.warnings.size(); ++i) {
-        o << (i ? ",\n    " : "\n    ") << "{\"text\": ";
-        json_str(o, r.warnings[i].text);
-        o << ", \"line\": " << r.warnings[i].mark.line << ", \"column\": " << r.warnings[i].mark.column
-          << "}";
-    }
-    o << "],\n  \"end_s\": " << secs(r.end) << ",\n  \"events\": " << r.events << ",\n";
-    const auto client = [&](const ClientReport& c, const std::string& indent) {
-        o << "{\"pages\": " << c.pages << ", \"pages_completed\": " << c.pages_completed
-          << ", \"pages_aborted\": " << c.pages_aborted << ", \"objects_ok\": " << c.objects_ok
-          << ", \"objects_failed\": " << c.objects_failed << ", \"objects_aborted\": " << c.objects_aborted
-          << ", \"objects_pending\": " << c.objects_pending << ",\n"
-          << indent << "\"retries\": " << c.retries << ", \"connections_opened\": " << c.connections_opened
-          << ", \"requests\": " << c.requests << ", \"time_wait_max\": " << c.time_wait_max
-          << ", \"errors\": {\"refused\": " << c.errors_refused << ", \"reset\": " << c.errors_reset
-          << ", \"timeout\": " << c.errors_timeout << "},\n"
-          << indent << "\"page_load_ms\": {\"p50\": " << num(c.page_load_p50)
-          << ", \"p95\": " << num(c.page_load_p95) << ", \"p99\": " << num(c.page_load_p99) << "}}";
-    };
-    o << "  \"clients\": ";
-    client(r.clients, "    ");
-    o << ",\n  \"client_groups\": [";
-    for (size_t i = 0; i < r.groups.size(); ++i) {
-        o << (i ? ",\n    " : "\n    ") << "{\"name\": ";
-        json_str(o, r.groups[i].name);
-        o << ", \"stats\": ";
-        client(r.groups[i], "      ");
-        o << "}";
-    }
-    o << "],\n  \"realservers\": [";
-    for (size_t i = 0; i < r.realservers.size(); ++i) {
-        const ServerReport& s = r.realservers[i];
-        o << (i ? ",\n    " : "\n    ") << "{\"name\": ";
-        json_str(o, s.name);
-        o << ", \"address\": ";
-        json_str(o, s.address);
-        o << ", \"connections_accepted\": " << s.connections_accepted << ", \"requests\": " << s.requests
-          << ", \"time_wait_max\": " << s.time_wait_max << ", \"keepalive_closes\": " << s.keepalive_closes;
-        const CapacityCheck k = capacity_check(s.capacity);
-        o << ",\n     \"capacity\": {\"offered_erlangs\": " << num(k.offered_erlangs, 6)
-          << ", \"erlang_c_wait\": " << num(k.erlang_c_wait, 6)
-          << ", \"workers_busy_mean\": " << num(k.busy_mean, 6)
-          << ", \"workers_held_mean\": " << num(k.held_mean, 6)
-          << ", \"waited_fraction\": " << num(k.waited_fraction, 6)
-          << ", \"connection_hold_s\": " << num(k.hold_mean_s, 6) << "}}";
-    }
-    o << "],\n  \"drains\": [";
-    for (size_t i = 0; i < r.drains.size(); ++i) {
-        const DrainResult& d = r.drains[i];
-        o << (i ? ",\n    " : "\n    ") << "{\"realserver\": ";
-        json_str(o, d.realserver);
-        o << ", \"command\": ";
-        json_str(o, d.command);
-        // Durations after the command, and the run times they end at.
-        const auto at_time = [&](const std::optional<sim::Duration>& after) {
-            return after ? std::optional<sim::Duration>(sim::Duration::from_ns(d.at.ns()) + *after)
-                         : std::nullopt;
-        };
-        o << ", \"at_s\": " << secs(d.at) << ", \"no_active_after_s\": " << opt(d.no_active_after)
-          << ", \"no_active_at_s\": " << opt(at_time(d.no_active_after))
-          << ", \"no_entries_after_s\": " << opt(d.no_entries_after)
-          << ", \"no_entries_at_s\": " << opt(at_time(d.no_entries_after)) << "}";
-    }
-    o << "],\n  \"snapshots\": [";
-    for (size_t i = 0; i < r.snapshots.size(); ++i) {
-        const Snapshot& s = r.snapshots[i];
-        o << (i ? ",\n    " : "\n    ") << "{\"label\": ";
-        json_str(o, s.label);
-        o << ", \"at_s\": " << secs(s.at) << ",\n     \"ipvsadm_ln\": ";
-        json_str(o, s.ipvsadm_ln);
-        o << ",\n     \"ipvsadm_lnc\": ";
-        json_str(o, s.ipvsadm_lnc);
-        o << ",\n     \"ss\": [";
-        for (size_t k = 0; k < s.sockets.size(); ++k) {
-            o << (k ? ",\n        " : "\n        ") << "{\"host\": ";
-            json_str(o, s.sockets[k].host);
-            o << ", \"ss_tan\": ";
-            json_str(o, s.sockets[k].ss_tan);
-            o << ", \"ss_tin\": ";
-            json_str(o, s.sockets[k].ss_tin);
-            o << "}";
-        }
-        o << "],\n     \"services\": [";
-        for (size_t k = 0; k < s.services.size(); ++k) {
-            const ServiceView& v = s.services[k];
-            o << (k ? ", " : "") << "{\"vip\": ";
-            json_str(o, v.vip);
-            o << ", \"scheduler\": ";
-            json_str(o, v.scheduler);
-            o << ", \"realservers\": [";
-            for (size_t j = 0; j < v.realservers.size(); ++j) {
-                const DestView& d = v.realservers[j];
-                o << (j ? ",\n        " : "\n        ") << "{\"name\": ";
-                json_str(o, d.name);
-                o << ", \"address\": ";
-                json_str(o, d.address);
-                o << ", \"forward\": ";
-                json_str(o, d.forward);
-                o << ", \"weight\": " << d.weight << ", \"active\": " << d.active
-                  << ", \"inactive\": " << d.inactive << ", \"persistent\": " << d.persistent
-                  << ", \"conns\": " << d.conns << ", \"states\": {";
-                size_t n = 0;
-                for (const auto& [state, count] : d.states) {
-                    o << (n++ ? ", " : "");
-                    json_str(o, state);
-                    o << ": " << count;
-                }
-                o << "}}";
-            }
-            o << "]}";
-        }
-        o << "]}";
-    }
-    o << "],\n  \"expectations\": [";
-    for (size_t i = 0; i < r.expectations.size(); ++i) {
-        const ExpectResult& e = r.expectations[i];
-        o << (i ? ",\n    " : "\n    ") << "{\"text\": ";
-        json_str(o, e.text);
-        o << ", \"at_s\": " << (e.at ? secs(*e.at) : std::string("null"))
-          << ", \"passed\": " << (e.passed ? "true" : "false") << ", \"observed\": ";
-        json_str(o, e.observed);
-        o << "}";
-    }
-    o << "],\n  \"tcp\": [";
-    for (size_t i = 0; i < r.tcp_loss.size(); ++i) {
-        const TcpLossReport& t = r.tcp_loss[i];
-        o << (i ? ",\n    " : "\n    ") << "{\"name\": ";
-        json_str(o, t.name);
-        o << ", \"retransmits\": {\"dupack\": " << t.retransmits.dupack
-          << ", \"rack\": " << t.retransmits.rack << ", \"tlp\": " << t.retransmits.tlp
-          << ", \"rto\": " << t.retransmits.rto << "}, \"recoveries\": " << t.recoveries
-          << ", \"timeouts\": " << t.timeouts << ", \"loss_probes\": " << t.loss_probes
-          << ", \"loss_probe_recoveries\": " << t.loss_probe_recoveries
-          << ", \"ooo_segments\": " << t.ooo_segments << ", \"dsacks_sent\": " << t.dsacks_sent
-          << ", \"zero_window_probes\": " << t.zero_window_probes << "}";
-    }
-    o << "],\n  \"links\": [";
-    for (size_t i = 0; i < r.links.size(); ++i) {
-        const LinkReport& l = r.links[i];
-        o << (i ? ",\n    " : "\n    ") << "{\"name\": ";
-        json_str(o, l.name);
-        for (size_t d = 0; d < 2; ++d)
-            o << ", \"" << (d == 0 ? "out" : "back") << "\": {\"frames\": " << l.dir[d].frames
-              << ", \"lost\": " << l.dir[d].lost << ", \"dropped\": " << l.dir[d].dropped << "}";
-        o << "}";
-    }
-    o << "],\n  \"queues\": [";
-    for (size_t i = 0; i < r.queues.size(); ++i) {
-        const QueueReport& q = r.queues[i];
-        o << (i ? ",\n    " : "\n    ") << "{\"link\": ";
-        json_str(o, q.link);
-        o << ", \"dir\": ";
-        json_str(o, q.dir);
-        o << ", \"limit_packets\": " << q.limit.packets << ", \"limit_bytes\": " << q.limit.bytes
-          << ", \"drops\": " << q.drops << ", \"samples\": [";
-        for (size_t k = 0; k < q.samples.size(); ++k)
-            o << (k ? ", " : "") << "{\"t_s\": " << secs(q.samples[k].t)
-              << ", \"packets\": " << q.samples[k].q.packets << ", \"bytes\": " << q.samples[k].q.bytes
-              << ", \"delay_s\": " << secs(sim::Time{} + q.samples[k].q.delay) << "}";
-        o << "]}";
-    }
-    o << "],\n  \"windows\": [";
-    for (size_t i = 0; i < r.windows.size(); ++i) {
-        const WindowSample& w = r.windows[i];
-        o << (i ? ",\n    " : "\n    ") << "{\"t_s\": " << secs(w.t) << ", \"host\": ";
-        json_str(o, w.host);
-        o << ", \"connections\": " << w.connections << ", \"rcv_wnd\": " << w.rcv_wnd
-          << ", \"rcv_space\": " << w.rcv_space << ", \"snd_wnd\": " << w.snd_wnd << ", \"cwnd\": " << w.cwnd
-          << "}";
-    }
-    o << "],\n  \"programs\": [";
-    for (size_t i = 0; i < r.programs.size(); ++i) {
-        const ProgramReport& p = r.programs[i];
-        o << (i ? ",\n    " : "\n    ") << "{\"name\": ";
-        json_str(o, p.name);
-        o << ", \"calls\": [";
-        for (size_t k = 0; k < p.calls.size(); ++k) {
-            const sock::Call& c = p.calls[k];
-            o << (k ? ",\n      " : "\n      ") << "{\"n\": " << k + 1 << ", \"call\": ";
-            json_str(o, std::string(sock::to_string(c.op)));
-            o << ", \"text\": ";
-            json_str(o, c.text);
-            if (c.done) {
-                o << ", \"result\": " << c.result.value << ", \"errno\": ";
-                json_str(o, std::string(sock::errno_name(c.result.err)));
-                o << ", \"started_s\": " << secs(c.started) << ", \"returned_s\": " << secs(c.returned);
-            } else {
-                o << ", \"result\": null, \"errno\": null, \"started_s\": null, \"returned_s\": null";
-            }
-            o << "}";
-        }
-        o << "]}";
-    }
-    o << "],\n";
-    if (r.fingerprint) o << "  \"fingerprint\": \"" << format_fingerprint(*r.fingerprint) << "\",\n";
-    o << "  \"passed\": " << (r.passed() ? "true" : "false") << "\n}\n";
-}
-
-void write_csv(std::ostream& o, const Report& r) {
-    o << "t_s,realserver,present,weight,active,inactive,conns,server_time_wait,workers_busy,workers_idle_"
-         "keepalive,client_time_wait\n";
-    for (const SampleRow& s : r.samples)
-        o << secs(s.t) << ',' << s.realserver << ',' << (s.present ? 1 : 0) << ',' << s.weight << ','
-          << s.active << ',' << s.inactive << ',' << s.conns << ',' << s.time_wait << ',' << s.workers_busy
-          << ',' << s.workers_idle_keepalive << ',' << s.client_time_wait << '\n';
 }
 
 }  // namespace lvs::scenario
