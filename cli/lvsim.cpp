@@ -22,6 +22,7 @@
 #include "models/scenario/quantity.hpp"
 #include "models/scenario/run_estimate.hpp"
 #include "models/scenario/runtime.hpp"
+#include "models/trace/vocabulary.hpp"
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -51,6 +52,7 @@ const char* kMainHelp =
     "CI\n"
     "  lessons        list the lesson library (scenarios/)\n"
     "  view FILE      open a scenario or a recorded trace in the timeline viewer (lvsim-view)\n"
+    "  trace-vocabulary  print the trace's record kinds and fields (docs/trace.md)\n"
     "\n"
     "`lvsim COMMAND --help` shows a command's options. Exit status 2 means bad input.\n";
 
@@ -296,6 +298,20 @@ int cmd_lessons(const std::vector<std::string>& args) {
     return kOk;
 }
 
+int cmd_trace_vocabulary(const std::vector<std::string>& args) {
+    po::options_description o("lvsim trace-vocabulary");
+    o.add_options()("help,h", "show this help");
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(o).run(), vm);
+    po::notify(vm);
+    if (vm.count("help") != 0) {
+        std::cout << o << "\nPrints every record kind of `lvsim run --trace` and its fields, as Markdown.\n";
+        return kOk;
+    }
+    std::cout << trace::render_markdown();
+    return kOk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -314,6 +330,7 @@ int main(int argc, char** argv) {
         if (cmd == "run") return cmd_run(rest);
         if (cmd == "check") return cmd_check(rest);
         if (cmd == "lessons") return cmd_lessons(rest);
+        if (cmd == "trace-vocabulary") return cmd_trace_vocabulary(rest);
         if (cmd == "compare") return cli::cmd_compare(rest);
         if (cmd == "sweep") return cli::cmd_sweep(rest);
         if (cmd == "view") {
@@ -331,8 +348,9 @@ int main(int argc, char** argv) {
                 "(scripts/setup.sh does both)");
 #endif
         }
-        throw Usage("unknown command '" + cmd +
-                    "'; commands: run, check, compare, sweep, lessons, view (see lvsim --help)");
+        throw Usage(
+            "unknown command '" + cmd +
+            "'; commands: run, check, compare, sweep, lessons, view, trace-vocabulary (see lvsim --help)");
     } catch (const scenario::ConfigError& e) {
         std::cerr << e.format() << "\n";
         return kBadInput;

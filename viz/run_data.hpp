@@ -25,6 +25,9 @@ struct RunData {
     std::string lesson;  // the scenario's lesson text (in-process only)
     bool in_process = false;
     std::string report_text;  // `lvsim run`'s text report (in-process only)
+    // What the viewer could not interpret in the trace (shown in the Report tab and printed
+    // on stderr when the trace is opened).
+    std::vector<std::string> notices;
     std::unique_ptr<SimulationHolder> simulation;
 
     TraceModel model;
@@ -37,6 +40,9 @@ struct RunData {
     int64_t begin() const { return model.begin_time(); }
     int64_t end() const { return model.end_time(); }
 };
+
+// Record kinds the vocabulary does not know, and missing kinds the panels need.
+std::vector<std::string> vocabulary_notices(const TraceModel& m);
 
 // Builds the derived views (connections, series, pages, topology) from the model.
 void derive(RunData& run, const TopologyInput* topology, const std::vector<RealServerHint>& hints);

@@ -25,28 +25,83 @@ StrId StringPool::find(std::string_view s) const {
 }
 
 uint16_t categorize(std::string_view kind, std::string_view event, std::string_view to_state) {
-    const auto starts = [&](std::string_view p) { return kind.substr(0, p.size()) == p; };
-    uint16_t c = 0;
-    if (starts("timeline.") || kind == "ipvs.admin" || kind == "ipvs.sysctl" || kind == "snapshot")
-        c |= kCatAdmin;
-    if (kind == "ipvs.sched" || kind == "ipvs.no-dest") c |= kCatSched;
-    if (kind == "tcp.state" || kind == "ipvs.state") c |= kCatState;
-    if (kind == "ipvs.rst" || kind == "tcp.rst" || kind == "ipvs.drop" || kind == "net.drop" ||
-        kind == "tcp.drop" || kind == "tcp.error" || kind == "http.conn.error" ||
-        kind == "http.object.failed" || kind == "ipvs.no-dest" || kind == "ipvs.nodest.flush" ||
-        (kind == "tcp.state" && event == "recv-RST"))
-        c |= kCatFault;
-    if (kind == "ipvs.conn.expire" || kind == "http.idle-close" || kind == "http.keepalive-close" ||
-        kind == "http.request-timeout" || kind == "ipvs.template.expire" ||
-        (kind == "tcp.state" && event == "timeout" && to_state == "CLOSED"))
-        c |= kCatTimer;
-    if (kind == "net.packet") c |= kCatPacket;
-    if (kind == "director.listing" || kind == "director.connections" || kind == "host.sockets")
-        c |= kCatListing;
-    if (starts("http.")) c |= kCatHttp;
-    if (kind == "expectation") c |= kCatCheck;
-    if (kind == "scenario.warning") c |= kCatAdmin | kCatCheck;
+    const trace::KindSpec* spec = trace::find_kind(kind);
+    uint16_t c = spec != nullptr ? spec->groups : 0;
+    // Two TCP transitions are more than a state change: a reset received, and the end of
+    // TIME_WAIT (or of FIN_WAIT2) by its timer.
+    if (kind == trace::kind::tcp_state && event == "recv-RST") c |= kCatFault;
+    if (kind == trace::kind::tcp_state && event == "timeout" && to_state == "CLOSED") c |= kCatTimer;
     return c;
+}
+
+const std::vector<std::pair<StrId TraceModel::Keys::*, std::string_view>>& TraceModel::key_names() {
+    using K = Keys;
+    static const std::vector<std::pair<StrId K::*, std::string_view>> names = {
+        {&K::conn, "conn"},
+        {&K::local, "local"},
+        {&K::remote, "remote"},
+        {&K::from, "from"},
+        {&K::to, "to"},
+        {&K::event, "event"},
+        {&K::client, "client"},
+        {&K::dest, "dest"},
+        {&K::dir, "dir"},
+        {&K::active, "active"},
+        {&K::inactive, "inactive"},
+        {&K::chosen, "chosen"},
+        {&K::candidates, "candidates"},
+        {&K::scheduler, "scheduler"},
+        {&K::service, "service"},
+        {&K::rule, "rule"},
+        {&K::text, "text"},
+        {&K::reason, "reason"},
+        {&K::flags, "flags"},
+        {&K::src, "src"},
+        {&K::dst, "dst"},
+        {&K::arrive, "arrive"},
+        {&K::len, "len"},
+        {&K::page, "page"},
+        {&K::object, "object"},
+        {&K::reused, "reused"},
+        {&K::load_ms, "load_ms"},
+        {&K::failed, "failed"},
+        {&K::why, "why"},
+        {&K::command, "command"},
+        {&K::result, "result"},
+        {&K::setting, "setting"},
+        {&K::label, "label"},
+        {&K::ipvsadm_ln, "ipvsadm_ln"},
+        {&K::ipvsadm_lnc, "ipvsadm_lnc"},
+        {&K::that, "that"},
+        {&K::passed, "passed"},
+        {&K::observed, "observed"},
+        {&K::op, "op"},
+        {&K::ok, "ok"},
+        {&K::error, "error"},
+        {&K::server, "server"},
+        {&K::action, "action"},
+        {&K::state, "state"},
+        {&K::aborted, "aborted"},
+        {&K::seq, "seq"},
+        {&K::ack, "ack"},
+        {&K::segs, "segs"},
+        {&K::method, "method"},
+        {&K::bytes, "bytes"},
+        {&K::name, "name"},
+        {&K::value, "value"},
+        {&K::busy, "busy"},
+        {&K::idle_keepalive, "idle_keepalive"},
+        {&K::address, "address"},
+        {&K::line, "line"},
+        {&K::host, "host"},
+        {&K::ss, "ss"},
+        {&K::link, "link"},
+        {&K::packets, "packets"},
+        {&K::weight, "weight"},
+        {&K::forward, "forward"},
+        {&K::listed, "listed"},
+    };
+    return names;
 }
 
 void TraceModelBuilder::begin(int64_t t, uint64_t seq, uint64_t cause, std::string_view entity,
@@ -99,55 +154,37 @@ void TraceModel::build_indexes() {
         std::stable_sort(records_.begin(), records_.end(),
                          [](const Record& a, const Record& b) { return a.t < b.t; });
 
+    for (const auto& [member, name] : key_names()) keys_.*member = strings_.find(name);
+    namespace k = trace::kind;
     StringPool& s = strings_;
-    keys_ = Keys{s.find("conn"),       s.find("local"),       s.find("remote"),
-                 s.find("from"),       s.find("to"),          s.find("event"),
-                 s.find("client"),     s.find("dest"),        s.find("dir"),
-                 s.find("active"),     s.find("inactive"),    s.find("chosen"),
-                 s.find("candidates"), s.find("scheduler"),   s.find("service"),
-                 s.find("rule"),       s.find("text"),        s.find("reason"),
-                 s.find("flags"),      s.find("src"),         s.find("dst"),
-                 s.find("arrive"),     s.find("len"),         s.find("page"),
-                 s.find("object"),     s.find("reused"),      s.find("load_ms"),
-                 s.find("failed"),     s.find("why"),         s.find("command"),
-                 s.find("result"),     s.find("setting"),     s.find("label"),
-                 s.find("ipvsadm_ln"), s.find("ipvsadm_lnc"), s.find("that"),
-                 s.find("passed"),     s.find("observed"),    s.find("op"),
-                 s.find("ok"),         s.find("error"),       s.find("server"),
-                 s.find("action"),     s.find("state"),       s.find("aborted"),
-                 s.find("seq"),        s.find("ack"),         s.find("segs"),
-                 s.find("method"),     s.find("bytes"),       s.find("name"),
-                 s.find("value"),      s.find("busy"),        s.find("idle_keepalive"),
-                 s.find("address"),    s.find("line"),        s.find("host"),
-                 s.find("ss"),         s.find("link"),        s.find("packets")};
-    kinds_ = Kinds{s.find("tcp.state"),
-                   s.find("ipvs.state"),
-                   s.find("ipvs.sched"),
-                   s.find("ipvs.conn.new"),
-                   s.find("ipvs.conn.expire"),
-                   s.find("net.packet"),
-                   s.find("net.drop"),
-                   s.find("director.listing"),
-                   s.find("director.connections"),
-                   s.find("snapshot"),
-                   s.find("expectation"),
-                   s.find("http.page.start"),
-                   s.find("http.page.done"),
-                   s.find("http.page.abort"),
-                   s.find("http.request"),
-                   s.find("http.response"),
-                   s.find("http.object.failed"),
-                   s.find("http.retry"),
-                   s.find("timeline.ipvsadm"),
-                   s.find("timeline.sysctl"),
-                   s.find("timeline.server"),
-                   s.find("timeline.client"),
-                   s.find("ipvs.admin"),
-                   s.find("http.server.workers"),
-                   s.find("director.realserver"),
-                   s.find("scenario.warning"),
-                   s.find("host.sockets"),
-                   s.find("net.queue")};
+    kinds_ = Kinds{s.find(k::tcp_state),
+                   s.find(k::ipvs_state),
+                   s.find(k::ipvs_sched),
+                   s.find(k::ipvs_conn_new),
+                   s.find(k::ipvs_conn_expire),
+                   s.find(k::net_packet),
+                   s.find(k::net_drop),
+                   s.find(k::director_listing),
+                   s.find(k::director_connections),
+                   s.find(k::director_dest),
+                   s.find(k::snapshot),
+                   s.find(k::expectation),
+                   s.find(k::http_page_start),
+                   s.find(k::http_page_done),
+                   s.find(k::http_page_abort),
+                   s.find(k::http_request),
+                   s.find(k::http_response),
+                   s.find(k::http_object_failed),
+                   s.find(k::http_retry),
+                   s.find(k::timeline_ipvsadm),
+                   s.find(k::timeline_sysctl),
+                   s.find(k::timeline_server),
+                   s.find(k::ipvs_admin),
+                   s.find(k::http_server_workers),
+                   s.find(k::director_realserver),
+                   s.find(k::scenario_warning),
+                   s.find(k::host_sockets),
+                   s.find(k::net_queue)};
 
     by_kind_.clear();
     by_entity_.clear();

@@ -15,6 +15,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "models/trace/vocabulary.hpp"
+
 namespace lvs::viz {
 
 using StrId = uint32_t;
@@ -47,17 +49,18 @@ struct Field {
     Field() : i(0) {}
 };
 
-// Groups of record kinds the playback can jump between (bit flags: a record may be in several).
+// Groups of record kinds the playback can jump between: the vocabulary's groups
+// (models/trace/vocabulary.hpp), plus TIME_WAIT's end and received resets (categorize()).
 enum Category : uint16_t {
-    kCatAdmin = 1 << 0,    // ipvsadm and sysctl commands, server/client actions, snapshots
-    kCatSched = 1 << 1,    // scheduling decisions (and "no destination")
-    kCatState = 1 << 2,    // TCP and IPVS state transitions
-    kCatFault = 1 << 3,    // RSTs, drops, connection errors, failed objects
-    kCatTimer = 1 << 4,    // timer expiries: TIME_WAIT ends, entry expiry, keep-alive closes
-    kCatPacket = 1 << 5,   // packets on links
-    kCatListing = 1 << 6,  // the director's periodic ipvsadm listings
-    kCatHttp = 1 << 7,     // page loads, requests, responses
-    kCatCheck = 1 << 8,    // expectations
+    kCatAdmin = trace::kGroupAdmin,
+    kCatSched = trace::kGroupSched,
+    kCatState = trace::kGroupState,
+    kCatFault = trace::kGroupFault,
+    kCatTimer = trace::kGroupTimer,
+    kCatPacket = trace::kGroupPacket,
+    kCatListing = trace::kGroupListing,
+    kCatHttp = trace::kGroupHttp,
+    kCatCheck = trace::kGroupCheck,
 };
 constexpr int kJumpCategoryCount = 5;  // the first five are the playback's jump targets
 
@@ -141,12 +144,14 @@ public:
             scheduler, service, rule, text, reason, flags, src, dst, arrive, len, page, object, reused,
             load_ms, failed, why, command, result, setting, label, ipvsadm_ln, ipvsadm_lnc, that, passed,
             observed, op, ok, error, server, action, state, aborted, seq, ack, segs, method, bytes, name,
-            value, busy, idle_keepalive, address, line, host, ss, link, packets;
+            value, busy, idle_keepalive, address, line, host, ss, link, packets, weight, forward, listed;
     };
+    // Each key and its name; every name is a field of the trace vocabulary (a test checks).
+    static const std::vector<std::pair<StrId Keys::*, std::string_view>>& key_names();
     struct Kinds {
         StrId tcp_state, ipvs_state, ipvs_sched, ipvs_conn_new, ipvs_conn_expire, net_packet, net_drop,
-            listing, connections, snapshot, expectation, page_start, page_done, page_abort, request, response,
-            object_failed, retry, timeline_ipvsadm, timeline_sysctl, timeline_server, timeline_client,
+            listing, connections, director_dest, snapshot, expectation, page_start, page_done, page_abort,
+            request, response, object_failed, retry, timeline_ipvsadm, timeline_sysctl, timeline_server,
             ipvs_admin, server_workers, realserver, warning, host_sockets, net_queue;
     };
     const Keys& keys() const { return keys_; }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "models/http/http_message.hpp"
+#include "models/trace/vocabulary.hpp"
 
 namespace lvs::http {
 
@@ -111,7 +112,7 @@ void Browser::load_page() {
         queue_.clear();
         stats_.objects_aborted += aborted;
         ++stats_.pages_aborted;
-        LVS_TRACE(sim_, entity_, "http.page.abort").f("page", page_).f("aborted", aborted);
+        LVS_TRACE(sim_, entity_, trace::kind::http_page_abort).f("page", page_).f("aborted", aborted);
         page_active_ = false;
     }
     ++page_;
@@ -124,7 +125,7 @@ void Browser::load_page() {
     ++stats_.objects_started;
     outstanding_ = 1;
     queue_.push_back(0);
-    LVS_TRACE(sim_, entity_, "http.page.start").f("page", page_);
+    LVS_TRACE(sim_, entity_, trace::kind::http_page_start).f("page", page_);
     schedule_next_load(false);
     dispatch();
 }
@@ -206,7 +207,7 @@ void Browser::send_request(Slot& s, int32_t object) {
     req.reply_bytes = o.bytes;
     req.tag = page_;
     ++stats_.requests;
-    LVS_TRACE(sim_, entity_, "http.request")
+    LVS_TRACE(sim_, entity_, trace::kind::http_request)
         .f("page", page_)
         .f("object", object)
         .f("conn", s.tcp->id())
@@ -251,7 +252,7 @@ void Browser::on_eof(tcp::TcpConn& c) {
 void Browser::on_error(tcp::TcpConn& c, tcp::SocketError e) {
     Slot& s = slot_of(c);
     s.tcp = nullptr;  // the connection is gone already
-    LVS_TRACE(sim_, entity_, "http.conn.error")
+    LVS_TRACE(sim_, entity_, trace::kind::http_conn_error)
         .f("conn", c.id())
         .f("error", tcp::to_string(e))
         .f("object", s.object);
@@ -276,7 +277,7 @@ void Browser::connection_lost(Slot& s, Failure why, bool retryable) {
         ++obj.attempts;
         obj.needs_fresh = true;
         ++stats_.retries;
-        LVS_TRACE(sim_, entity_, "http.retry").f("page", page_).f("object", o);
+        LVS_TRACE(sim_, entity_, trace::kind::http_retry).f("page", page_).f("object", o);
         queue_.push_front(o);
         s.no_reuse = true;
         return;
@@ -287,7 +288,7 @@ void Browser::connection_lost(Slot& s, Failure why, bool retryable) {
 
 void Browser::on_idle_timeout(Slot& s) {
     if (s.tcp == nullptr || s.object >= 0) return;
-    LVS_TRACE(sim_, entity_, "http.idle-close")
+    LVS_TRACE(sim_, entity_, trace::kind::http_idle_close)
         .f("conn", s.tcp->id())
         .f("method", config_.profile.close == CloseMethod::Fin ? "fin" : "rst");
     close_slot(s, config_.profile.close == CloseMethod::Rst);
@@ -295,7 +296,7 @@ void Browser::on_idle_timeout(Slot& s) {
 
 void Browser::on_request_timeout(Slot& s) {
     if (s.tcp == nullptr || s.object < 0) return;
-    LVS_TRACE(sim_, entity_, "http.request-timeout").f("conn", s.tcp->id()).f("object", s.object);
+    LVS_TRACE(sim_, entity_, trace::kind::http_request_timeout).f("conn", s.tcp->id()).f("object", s.object);
     const int32_t o = s.object;
     s.object = -1;
     object_failed(o, Failure::Timeout);
@@ -364,7 +365,7 @@ void Browser::object_failed(int32_t object, Failure why) {
         case Failure::NoPort: ++stats_.failed_no_port; break;
     }
     static constexpr const char* kWhy[] = {"refused", "reset", "timeout", "no-port"};
-    LVS_TRACE(sim_, entity_, "http.object.failed")
+    LVS_TRACE(sim_, entity_, trace::kind::http_object_failed)
         .f("page", page_)
         .f("object", object)
         .f("why", kWhy[static_cast<int>(why)]);
@@ -383,7 +384,10 @@ void Browser::maybe_page_done() {
     if (page_failed_ > 0) ++stats_.pages_with_failures;
     const double ms = (sim_.now() - page_start_).millis();
     stats_.load_ms.push_back(ms);
-    LVS_TRACE(sim_, entity_, "http.page.done").f("page", page_).f("load_ms", ms).f("failed", page_failed_);
+    LVS_TRACE(sim_, entity_, trace::kind::http_page_done)
+        .f("page", page_)
+        .f("load_ms", ms)
+        .f("failed", page_failed_);
     schedule_next_load(true);
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "models/http/http_message.hpp"
+#include "models/trace/vocabulary.hpp"
 
 namespace lvs::http {
 
@@ -78,7 +79,7 @@ void WebServer::start() {
     running_ = true;
     if (listener_ == nullptr || !listener_->open())
         listener_ = &host_.tcp().listen({net::Ipv4(), config_.port}, config_.backlog, this);
-    LVS_TRACE(sim_, entity_, "http.server.start")
+    LVS_TRACE(sim_, entity_, trace::kind::http_server_start)
         .f("model", config_.model == WorkerModel::Prefork ? "prefork" : "event");
     trace_workers();
 }
@@ -177,7 +178,10 @@ void WebServer::on_served(Conn& c) {
     r.object = c.request.object;
     r.tag = c.request.tag;
     r.flags = close ? kConnectionClose : 0;
-    LVS_TRACE(sim_, entity_, "http.response").f("conn", c.tcp->id()).f("bytes", r.bytes).f("close", close);
+    LVS_TRACE(sim_, entity_, trace::kind::http_response)
+        .f("conn", c.tcp->id())
+        .f("bytes", r.bytes)
+        .f("close", close);
     c.tcp->send(r);
     if (close) {
         if (limit) ++stats_.max_request_closes;
@@ -202,7 +206,9 @@ void WebServer::free_worker() {
 void WebServer::on_idle_timeout(Conn& c) {
     if (c.tcp == nullptr || c.serving) return;
     ++stats_.keepalive_closes;
-    LVS_TRACE(sim_, entity_, "http.keepalive-close").f("conn", c.tcp->id()).f("requests", c.requests);
+    LVS_TRACE(sim_, entity_, trace::kind::http_keepalive_close)
+        .f("conn", c.tcp->id())
+        .f("requests", c.requests);
     close_conn(c);
     trace_workers();
 }
@@ -265,7 +271,7 @@ void WebServer::forget(Conn& c) {
 void WebServer::graceful_stop() {
     if (!running_) return;
     running_ = false;
-    LVS_TRACE(sim_, entity_, "http.server.graceful-stop").f("open", open_).f("busy", busy_);
+    LVS_TRACE(sim_, entity_, trace::kind::http_server_graceful_stop).f("open", open_).f("busy", busy_);
     if (listener_ != nullptr) listener_->close();
     for (auto& p : conns_) {
         Conn& c = *p;
@@ -278,7 +284,7 @@ void WebServer::graceful_stop() {
 
 void WebServer::abrupt_stop() {
     running_ = false;
-    LVS_TRACE(sim_, entity_, "http.server.abrupt-stop").f("open", open_);
+    LVS_TRACE(sim_, entity_, trace::kind::http_server_abrupt_stop).f("open", open_);
     host_.tcp().reset_all();
     for (auto& p : conns_) forget(*p);
     waiting_.clear();
@@ -288,7 +294,7 @@ void WebServer::abrupt_stop() {
 
 void WebServer::kill() {
     running_ = false;
-    LVS_TRACE(sim_, entity_, "http.server.kill").f("open", open_);
+    LVS_TRACE(sim_, entity_, trace::kind::http_server_kill).f("open", open_);
     // inet_csk_listen_stop(): connections never accepted are reset.
     if (listener_ != nullptr) listener_->close();
     listener_ = nullptr;
@@ -304,7 +310,7 @@ void WebServer::kill() {
 
 void WebServer::crash() {
     running_ = false;
-    LVS_TRACE(sim_, entity_, "http.server.crash").f("open", open_);
+    LVS_TRACE(sim_, entity_, trace::kind::http_server_crash).f("open", open_);
     host_.set_down(true);
     host_.tcp().drop_all();
     for (auto& p : conns_) forget(*p);
@@ -324,7 +330,7 @@ void WebServer::publish_workers() {
     workers_traced_ = true;
     traced_busy_ = busy_;
     traced_idle_ = idle;
-    LVS_TRACE(sim_, entity_, "http.server.workers")
+    LVS_TRACE(sim_, entity_, trace::kind::http_server_workers)
         .f("busy", busy_)
         .f("idle_keepalive", idle)
         .f("workers", config_.workers);

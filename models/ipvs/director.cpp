@@ -7,6 +7,8 @@
 
 #include <algorithm>
 
+#include "models/trace/vocabulary.hpp"
+
 namespace lvs::ipvs {
 
 std::string_view to_string(Forward f) {
@@ -88,7 +90,7 @@ void Director::trash_scan() {
         }
         if (d->idle_start == sim::Time::max()) d->idle_start = now;
         if (now - d->idle_start >= sim::s(120)) {
-            LVS_TRACE(sim_, entity_, "ipvs.dest.freed").f("dest", d->addr.str());
+            LVS_TRACE(sim_, entity_, trace::kind::ipvs_dest_freed).f("dest", d->addr.str());
             it = trash_.erase(it);
             dest_store_.erase(std::find_if(dest_store_.begin(), dest_store_.end(),
                                            [d](const auto& p) { return p.get() == d; }));

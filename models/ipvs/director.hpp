@@ -46,7 +46,7 @@ struct Conn {
     net::Endpoint vip;
     net::Endpoint dest_addr;  // realserver address:port as bound
     Forward forward = Forward::Masq;
-    TcpState state = TcpState::None;
+    ConnState state = ConnState::None;
     uint32_t flags = 0;
     Dest* dest = nullptr;
     Conn* control = nullptr;  // the persistence template this entry belongs to
@@ -185,7 +185,7 @@ public:
 
     // For tests and teaching tools: puts an entry into a state as if a packet had moved it
     // there (counters and timeout follow, through the same code as real transitions).
-    void force_state(uint64_t conn_id, TcpState s);
+    void force_state(uint64_t conn_id, ConnState s);
 
 private:
     friend struct Conn;
@@ -209,8 +209,8 @@ private:
     // The state table applied to one packet; enter_state is the only code that changes an
     // entry's state, the ActiveConn/InActConn counters and the entry's timeout.
     void transition(Conn& cp, Dir dir, const net::Packet& p);
-    void enter_state(Conn& cp, TcpState to, std::string_view why, std::string_view dir = {});
-    bool state_active(TcpState s) const;
+    void enter_state(Conn& cp, ConnState to, std::string_view why, std::string_view dir = {});
+    bool state_active(ConnState s) const;
 
     // Entries.
     std::unique_ptr<Conn> take_conn();  // a recycled entry, or a new one

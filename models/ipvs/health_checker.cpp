@@ -4,6 +4,7 @@
 
 #include "models/http/http_message.hpp"
 #include "models/ipvs/ipvsadm.hpp"
+#include "models/trace/vocabulary.hpp"
 
 namespace lvs::ipvs {
 
@@ -108,7 +109,7 @@ void HealthChecker::check_ok(size_t i) {
     finish(i);
     s.consecutive_failures = 0;
     ++s.consecutive_successes;
-    LVS_TRACE(sim_, entity_, "health.check")
+    LVS_TRACE(sim_, entity_, trace::kind::health_check)
         .f("server", s.name)
         .f("result", "ok")
         .f("consecutive", s.consecutive_successes);
@@ -122,7 +123,7 @@ void HealthChecker::check_failed(size_t i, const std::string& why) {
     ++s.failed_checks;
     s.consecutive_successes = 0;
     ++s.consecutive_failures;
-    LVS_TRACE(sim_, entity_, "health.check")
+    LVS_TRACE(sim_, entity_, trace::kind::health_check)
         .f("server", s.name)
         .f("result", "fail")
         .f("reason", why)
@@ -148,7 +149,7 @@ void HealthChecker::mark_down(size_t i) {
     const std::string why = std::to_string(s.consecutive_failures) + " check" +
                             (s.consecutive_failures == 1 ? "" : "s") + " failed";
     const auto record = [&](const std::string& err) {
-        LVS_TRACE(sim_, entity_, "health.state")
+        LVS_TRACE(sim_, entity_, trace::kind::health_state)
             .f("server", s.name)
             .f("state", "down")
             .f("command", "ipvsadm " + cmd.text)
@@ -172,7 +173,7 @@ void HealthChecker::mark_up(size_t i) {
     const std::string why = std::to_string(s.consecutive_successes) + " check" +
                             (s.consecutive_successes == 1 ? "" : "s") + " succeeded";
     const auto record = [&](const std::string& err) {
-        LVS_TRACE(sim_, entity_, "health.state")
+        LVS_TRACE(sim_, entity_, trace::kind::health_state)
             .f("server", s.name)
             .f("state", "up")
             .f("command", "ipvsadm " + cmd.text)
@@ -196,7 +197,7 @@ void HealthChecker::update_fallback() {
         fallback_active_ = true;
         const IpvsadmCommand cmd = dest_command(IpvsadmCmd::AddDest, config_.service, fallback);
         const auto record = [&](const std::string& err) {
-            LVS_TRACE(sim_, entity_, "health.state")
+            LVS_TRACE(sim_, entity_, trace::kind::health_state)
                 .f("server", "fallback")
                 .f("state", "up")
                 .f("command", "ipvsadm " + cmd.text)
@@ -210,7 +211,7 @@ void HealthChecker::update_fallback() {
         fallback_active_ = false;
         const IpvsadmCommand cmd = dest_command(IpvsadmCmd::DelDest, config_.service, fallback);
         const auto record = [&](const std::string& err) {
-            LVS_TRACE(sim_, entity_, "health.state")
+            LVS_TRACE(sim_, entity_, trace::kind::health_state)
                 .f("server", "fallback")
                 .f("state", "down")
                 .f("command", "ipvsadm " + cmd.text)

@@ -2,6 +2,7 @@
 // created, bound to a destination (ip_vs_bind_dest: ActiveConn, InActConn, PersistConn),
 // unbound and expired.
 #include "models/ipvs/director.hpp"
+#include "models/trace/vocabulary.hpp"
 #include "sim/check.hpp"
 
 namespace lvs::ipvs {
@@ -10,10 +11,10 @@ using net::Packet;
 
 // ---- entries --------------------------------------------------------------------------------
 
-bool Director::state_active(TcpState s) const {
-    if (s == TcpState::Established) return true;
+bool Director::state_active(ConnState s) const {
+    if (s == ConnState::Established) return true;
     return kernel_.syn_states_active &&
-           (s == TcpState::SynSent || s == TcpState::SynRecv || s == TcpState::SynAck);
+           (s == ConnState::SynSent || s == ConnState::SynRecv || s == ConnState::SynAck);
 }
 
 void Director::bind(Conn& cp, Dest& d) {
@@ -81,7 +82,7 @@ Conn* Director::new_conn(Service& svc, Dest& d, const Packet& p, Conn* control) 
     cp.forward = d.forward;
     // DR and TUN cannot map ports: the realserver gets the virtual port.
     cp.dest_addr = d.forward == Forward::Masq ? d.addr : net::Endpoint{d.addr.addr, p.dport};
-    cp.state = TcpState::None;
+    cp.state = ConnState::None;
     cp.flags = d.forward == Forward::Masq ? 0 : kConnNoOutput;
     cp.control = nullptr;
     cp.n_control = 0;
@@ -122,7 +123,7 @@ Conn* Director::new_template(Service& svc, Dest& d, const InKey& k) {
     ct.vip = {net::Ipv4(k.vaddr), k.vport};
     ct.forward = d.forward;
     ct.dest_addr = d.forward == Forward::Masq ? d.addr : net::Endpoint{d.addr.addr, k.vport};
-    ct.state = TcpState::None;
+    ct.state = ConnState::None;
     ct.flags = kConnTemplate;
     ct.control = nullptr;
     ct.n_control = 0;
@@ -136,7 +137,7 @@ Conn* Director::new_template(Service& svc, Dest& d, const InKey& k) {
     Conn* raw = owned.get();
     conns_.emplace(ct.id, std::move(owned));
     arm(*raw);
-    LVS_TRACE(sim_, entity_, "ipvs.template.new")
+    LVS_TRACE(sim_, entity_, trace::kind::ipvs_template_new)
         .f("client", ct.client.addr.str())
         .f("dest", dest_name(d))
         .f("timeout_s", svc.persistence_s);
@@ -154,7 +155,7 @@ void Director::free_conn(Conn& cp) {
                            cp.dest_addr.port),
                        &cp);
     }
-    LVS_TRACE(sim_, entity_, "ipvs.conn.expire")
+    LVS_TRACE(sim_, entity_, trace::kind::ipvs_conn_expire)
         .f("conn", cp.id)
         .f("client", cp.client.str())
         .f("dest", cp.dest != nullptr ? dest_name(*cp.dest) : cp.dest_addr.str())

@@ -2,6 +2,7 @@
 // service, ip_vs_out() for replies of NAT realservers, scheduling (ip_vs_schedule(), with
 // persistence templates) and forwarding, and ICMP for services with no destination.
 #include "models/ipvs/director.hpp"
+#include "models/trace/vocabulary.hpp"
 
 namespace lvs::ipvs {
 
@@ -50,7 +51,7 @@ void Director::to_own_stack(const Packet& p, const char* why) {
     stack_.receive(p);
     if (stack_.counters().resets_sent != before) {
         ++counters_.stack_resets;
-        LVS_TRACE(sim_, entity_, "ipvs.rst")
+        LVS_TRACE(sim_, entity_, trace::kind::ipvs_rst)
             .f("client", p.src_ep().str())
             .f("vip", p.dst_ep().str())
             .f("flags", net::flag_letters(static_cast<uint8_t>(p.flags)))
@@ -62,8 +63,8 @@ void Director::to_own_stack(const Packet& p, const char* why) {
 bool Director::reuse_reschedules(const Conn& cp) const {
     // ip_vs_core.c is_new_conn_expected: never for a controlled entry (persistence, FTP).
     if (cp.control != nullptr) return false;
-    if (cp.state == TcpState::TimeWait || cp.state == TcpState::Close) return true;
-    return (sysctls_.conn_reuse_mode & 2) != 0 && cp.state == TcpState::FinWait &&
+    if (cp.state == ConnState::TimeWait || cp.state == ConnState::Close) return true;
+    return (sysctls_.conn_reuse_mode & 2) != 0 && cp.state == ConnState::FinWait &&
            (cp.flags & kConnNoOutput) != 0;
 }
 
@@ -87,10 +88,10 @@ void Director::ipvs_in(const Packet& p, Service* svc) {
             // when IPVS (LOCAL_IN, before the confirm hook at INT_MAX priority) sees it. Any
             // other case leaves the old, confirmed conntrack attached.
             const bool uses_ct = cp->has_conntrack;
-            const bool reopened = (cp->state == TcpState::TimeWait || cp->state == TcpState::Close) &&
+            const bool reopened = (cp->state == ConnState::TimeWait || cp->state == ConnState::Close) &&
                                   (cp->saw_fin || cp->client_rst_last);
             const bool confirmed = uses_ct && !reopened;
-            LVS_TRACE(sim_, entity_, "ipvs.reuse")
+            LVS_TRACE(sim_, entity_, trace::kind::ipvs_reuse)
                 .f("conn", cp->id)
                 .f("client", cp->client.str())
                 .f("old_dest", cp->dest != nullptr ? dest_name(*cp->dest) : cp->dest_addr.str())
@@ -99,7 +100,7 @@ void Director::ipvs_in(const Packet& p, Service* svc) {
             if (cp->n_control == 0) expire_now(*cp);
             if (uses_ct && (!kernel_.conntrack_drop_only_if_confirmed || confirmed)) {
                 ++counters_.dropped_conntrack;
-                LVS_TRACE(sim_, entity_, "ipvs.drop")
+                LVS_TRACE(sim_, entity_, trace::kind::ipvs_drop)
                     .f("client", p.src_ep().str())
                     .f("rule", kernel_.conntrack_drop_only_if_confirmed
                                    ? "conntrack=1 and the old conntrack is confirmed"
@@ -114,7 +115,7 @@ void Director::ipvs_in(const Packet& p, Service* svc) {
         // The entry's destination was deleted (section 4.4 step 3).
         if (sysctls_.expire_nodest_conn == 0) {
             ++counters_.dropped_nodest;
-            LVS_TRACE(sim_, entity_, "ipvs.drop")
+            LVS_TRACE(sim_, entity_, trace::kind::ipvs_drop)
                 .f("conn", cp->id)
                 .f("client", p.src_ep().str())
                 .f("flags", net::flag_letters(static_cast<uint8_t>(p.flags)))
@@ -126,7 +127,7 @@ void Director::ipvs_in(const Packet& p, Service* svc) {
         expire_now(*cp);
         if (!kernel_.nodest_reprocess || uses_ct) {
             ++counters_.dropped_nodest;
-            LVS_TRACE(sim_, entity_, "ipvs.drop")
+            LVS_TRACE(sim_, entity_, trace::kind::ipvs_drop)
                 .f("client", p.src_ep().str())
                 .f("rule", "destination deleted, expire_nodest_conn=1: entry expired, this packet dropped")
                 .f("text", "the retransmission finds no entry");
@@ -228,7 +229,7 @@ Dest* Director::pick(Service& svc, const Packet& p) {
             if (!figures.empty()) figures += "; ";
             figures += dest_name(*c.dest) + (c.eligible ? " " : " (not eligible) ") + c.figure;
         }
-        LVS_TRACE(sim_, entity_, "ipvs.sched")
+        LVS_TRACE(sim_, entity_, trace::kind::ipvs_sched)
             .f("service", svc.vip.str())
             .f("scheduler", svc.sched_name)
             .f("client", p.src_ep().str())
@@ -236,7 +237,7 @@ Dest* Director::pick(Service& svc, const Packet& p) {
             .f("candidates", figures);
     }
     if (d == nullptr) {
-        LVS_TRACE(sim_, entity_, "ipvs.no-dest")
+        LVS_TRACE(sim_, entity_, trace::kind::ipvs_no_dest)
             .f("text", "IPVS: " + svc.sched_name + ": TCP " + svc.vip.str() + " - no destination available")
             .f("client", p.src_ep().str());
     }
@@ -247,7 +248,7 @@ Conn* Director::schedule(Service& svc, const Packet& p) {
     Dest* d = pick(svc, p);
     if (d == nullptr) return nullptr;
     Conn* cp = new_conn(svc, *d, p, nullptr);
-    LVS_TRACE(sim_, entity_, "ipvs.conn.new")
+    LVS_TRACE(sim_, entity_, trace::kind::ipvs_conn_new)
         .f("conn", cp->id)
         .f("client", cp->client.str())
         .f("dest", dest_name(*d));
@@ -265,7 +266,7 @@ Conn* Director::schedule_persistent(Service& svc, const Packet& p) {
         const bool valid =
             td != nullptr && td->available() && !(sysctls_.expire_quiescent_template != 0 && td->weight == 0);
         if (!valid) {
-            LVS_TRACE(sim_, entity_, "ipvs.template.invalid")
+            LVS_TRACE(sim_, entity_, trace::kind::ipvs_template_invalid)
                 .f("client", ct->client.addr.str())
                 .f("dest", td != nullptr ? dest_name(*td) : ct->dest_addr.str())
                 .f("rule", td == nullptr || !td->available() ? "destination deleted"
@@ -286,7 +287,7 @@ Conn* Director::schedule_persistent(Service& svc, const Packet& p) {
     Dest* d = nullptr;
     if (ct != nullptr) {
         d = ct->dest;
-        LVS_TRACE(sim_, entity_, "ipvs.sched")
+        LVS_TRACE(sim_, entity_, trace::kind::ipvs_sched)
             .f("service", svc.vip.str())
             .f("scheduler", "persistence template")
             .f("client", p.src_ep().str())
@@ -302,7 +303,7 @@ Conn* Director::schedule_persistent(Service& svc, const Packet& p) {
     Conn* cp = new_conn(svc, *d, p, ct);
     // Every connection made through the template re-arms it to its current timeout.
     arm(*ct);
-    LVS_TRACE(sim_, entity_, "ipvs.conn.new")
+    LVS_TRACE(sim_, entity_, trace::kind::ipvs_conn_new)
         .f("conn", cp->id)
         .f("client", cp->client.str())
         .f("dest", dest_name(*d))

@@ -5,6 +5,7 @@
 
 #include "models/ipvs/director.hpp"
 #include "models/ipvs/sysctl.hpp"
+#include "models/trace/vocabulary.hpp"
 
 namespace lvs::ipvs {
 
@@ -64,7 +65,7 @@ const Dest* Director::find_dest(const ServiceKey& k, net::Endpoint addr) const {
 }
 
 void Director::trace_admin(std::string_view what, const AdminResult& r) {
-    LVS_TRACE(sim_, entity_, "ipvs.admin").f("op", what).f("ok", r.ok()).f("error", r.message);
+    LVS_TRACE(sim_, entity_, trace::kind::ipvs_admin).f("op", what).f("ok", r.ok()).f("error", r.message);
 }
 
 AdminResult Director::add_service(const ServiceSpec& s) {
@@ -215,7 +216,9 @@ AdminResult Director::add_dest(const ServiceKey& k, const DestSpec& spec) {
             d = t;
             trash_.erase(it);
             d->in_trash = false;
-            LVS_TRACE(sim_, entity_, "ipvs.dest.revived").f("dest", spec.addr.str()).f("entries", d->refcnt);
+            LVS_TRACE(sim_, entity_, trace::kind::ipvs_dest_revived)
+                .f("dest", spec.addr.str())
+                .f("entries", d->refcnt);
             break;
         }
     }
@@ -262,7 +265,7 @@ AdminResult Director::edit_dest(const ServiceKey& k, const DestSpec& spec) {
         return r;
     }
     if (d->forward != spec.forward) {
-        LVS_TRACE(sim_, entity_, "ipvs.warning")
+        LVS_TRACE(sim_, entity_, trace::kind::ipvs_warning)
             .f("dest", spec.addr.str())
             .f("text", std::string("forwarding method changed from ") + std::string(to_string(d->forward)) +
                            " to " + std::string(to_string(spec.forward)) +
@@ -309,7 +312,9 @@ void Director::flush_nodest(Dest* d) {
     for (auto& [id, c] : conns_)
         if (c->dest == d) victims.push_back(c.get());
     std::sort(victims.begin(), victims.end(), [](Conn* a, Conn* b) { return a->id < b->id; });
-    LVS_TRACE(sim_, entity_, "ipvs.nodest.flush").f("dest", d->addr.str()).f("entries", victims.size());
+    LVS_TRACE(sim_, entity_, trace::kind::ipvs_nodest_flush)
+        .f("dest", d->addr.str())
+        .f("entries", victims.size());
     for (Conn* c : victims) expire_now(*c);
     changed();
 }
@@ -343,7 +348,7 @@ std::string Director::set_sysctl(std::string_view name, int value) {
                 (def != nullptr ? " (absent before Linux 4.2: kernel profile " + kernel_.name + ")" : "");
     else if (value < 0 || value > def->max) error = "sysctl: setting key \"" + path + "\": Invalid argument";
     else sysctls_.*(def->field) = value;
-    LVS_TRACE(sim_, entity_, "ipvs.sysctl").f("name", name).f("value", value).f("error", error);
+    LVS_TRACE(sim_, entity_, trace::kind::ipvs_sysctl).f("name", name).f("value", value).f("error", error);
     if (error.empty()) changed();
     return error;
 }

@@ -4,7 +4,7 @@ namespace lvs::ipvs {
 
 namespace {
 
-using S = TcpState;
+using S = ConnState;
 constexpr S sNO = S::None, sES = S::Established, sSS = S::SynSent, sSR = S::SynRecv, sFW = S::FinWait,
             sTW = S::TimeWait, sCL = S::Close, sCW = S::CloseWait, sLA = S::LastAck, sLI = S::Listen,
             sSA = S::SynAck;
@@ -60,23 +60,23 @@ constexpr std::array<std::string_view, kStateCount> kNames{
 
 constexpr std::array<int64_t, kStateCount> kTimeoutSeconds{2, 900, 120, 60, 120, 120, 10, 60, 30, 120, 120};
 
-const Row& row(const Block& b, TcpEvent e) {
+const Row& row(const Block& b, SegmentEvent e) {
     switch (e) {
-        case TcpEvent::Syn: return b.syn;
-        case TcpEvent::Fin: return b.fin;
-        case TcpEvent::Ack: return b.ack;
-        case TcpEvent::Rst: return b.rst;
+        case SegmentEvent::Syn: return b.syn;
+        case SegmentEvent::Fin: return b.fin;
+        case SegmentEvent::Ack: return b.ack;
+        case SegmentEvent::Rst: return b.rst;
     }
     return b.ack;
 }
 
 }  // namespace
 
-std::string_view to_string(TcpState s) { return kNames[static_cast<size_t>(s)]; }
+std::string_view to_string(ConnState s) { return kNames[static_cast<size_t>(s)]; }
 
-std::optional<TcpState> state_from_string(std::string_view s) {
+std::optional<ConnState> state_from_string(std::string_view s) {
     for (size_t i = 0; i < kNames.size(); ++i)
-        if (kNames[i] == s) return static_cast<TcpState>(i);
+        if (kNames[i] == s) return static_cast<ConnState>(i);
     return std::nullopt;
 }
 
@@ -89,36 +89,37 @@ std::string_view to_string(Dir d) {
     return "?";
 }
 
-std::string_view to_string(TcpEvent e) {
+std::string_view to_string(SegmentEvent e) {
     switch (e) {
-        case TcpEvent::Syn: return "syn";
-        case TcpEvent::Fin: return "fin";
-        case TcpEvent::Ack: return "ack";
-        case TcpEvent::Rst: return "rst";
+        case SegmentEvent::Syn: return "syn";
+        case SegmentEvent::Fin: return "fin";
+        case SegmentEvent::Ack: return "ack";
+        case SegmentEvent::Rst: return "rst";
     }
     return "?";
 }
 
-std::optional<TcpEvent> event_of(uint8_t f) {
-    if (f & 0x04) return TcpEvent::Rst;
-    if (f & 0x02) return TcpEvent::Syn;
-    if (f & 0x01) return TcpEvent::Fin;
-    if (f & 0x10) return TcpEvent::Ack;
+std::optional<SegmentEvent> event_of(uint8_t f) {
+    if (f & 0x04) return SegmentEvent::Rst;
+    if (f & 0x02) return SegmentEvent::Syn;
+    if (f & 0x01) return SegmentEvent::Fin;
+    if (f & 0x10) return SegmentEvent::Ack;
     return std::nullopt;
 }
 
-TcpState next(TcpState from, Dir dir, TcpEvent ev, TableVariant v) {
+ConnState next(ConnState from, Dir dir, SegmentEvent ev, TableVariant v) {
     const Block* b = nullptr;
     switch (dir) {
         case Dir::Input: b = v.secure_tcp ? &kInputDos : &kInput; break;
         case Dir::Output: b = v.secure_tcp ? &kOutputDos : &kOutput; break;
         case Dir::InputOnly: b = v.secure_tcp ? &kInputOnlyDos : &kInputOnly; break;
     }
-    if (!v.ack_from_none_establishes && ev == TcpEvent::Ack && from == TcpState::None && dir != Dir::Output)
-        return TcpState::Close;  // the ~2011 cell (before sloppy TCP)
+    if (!v.ack_from_none_establishes && ev == SegmentEvent::Ack && from == ConnState::None &&
+        dir != Dir::Output)
+        return ConnState::Close;  // the ~2011 cell (before sloppy TCP)
     return row(*b, ev)[static_cast<size_t>(from)];
 }
 
-sim::Duration default_timeout(TcpState s) { return sim::s(kTimeoutSeconds[static_cast<size_t>(s)]); }
+sim::Duration default_timeout(ConnState s) { return sim::s(kTimeoutSeconds[static_cast<size_t>(s)]); }
 
 }  // namespace lvs::ipvs

@@ -16,7 +16,10 @@
 
 namespace lvs::ipvs {
 
-enum class TcpState : uint8_t {
+// A connection entry's state (cp->state: IP_VS_TCP_S_NONE ... IP_VS_TCP_S_SYNACK). Not the
+// endpoints' TCP state (tcp::TcpState): the director only sees segments go by and keeps its
+// own, coarser, machine with its own timeouts.
+enum class ConnState : uint8_t {
     None,
     Established,
     SynSent,
@@ -30,20 +33,20 @@ enum class TcpState : uint8_t {
     SynAck,
     Count
 };
-constexpr size_t kStateCount = static_cast<size_t>(TcpState::Count);
+constexpr size_t kStateCount = static_cast<size_t>(ConnState::Count);
 
 // Printed exactly as /proc/net/ip_vs_conn and ipvsadm -Lnc print them.
-std::string_view to_string(TcpState s);
-std::optional<TcpState> state_from_string(std::string_view s);
+std::string_view to_string(ConnState s);
+std::optional<ConnState> state_from_string(std::string_view s);
 
 enum class Dir : uint8_t { Input, Output, InputOnly };
 std::string_view to_string(Dir d);
 
 // The event a segment stands for, by flag priority: RST, then SYN, then FIN, then ACK
 // (tcp_state_idx). A segment with none of them has no row: the entry is forced to CLOSE.
-enum class TcpEvent : uint8_t { Syn, Fin, Ack, Rst };
-std::string_view to_string(TcpEvent e);
-std::optional<TcpEvent> event_of(uint8_t tcp_flags);
+enum class SegmentEvent : uint8_t { Syn, Fin, Ack, Rst };
+std::string_view to_string(SegmentEvent e);
+std::optional<SegmentEvent> event_of(uint8_t tcp_flags);
 
 // Which kernel era's cells: the INPUT/INPUT_ONLY ack-from-NONE cell was CLOSE in ~2011
 // kernels and is ESTABLISHED now (section 1.4 footnote 1); `secure_tcp` selects the dos tables.
@@ -52,9 +55,9 @@ struct TableVariant {
     bool secure_tcp = false;
 };
 
-TcpState next(TcpState from, Dir dir, TcpEvent ev, TableVariant v = {});
+ConnState next(ConnState from, Dir dir, SegmentEvent ev, TableVariant v = {});
 
 // Default per-state timeouts (tcp_timeouts[]): 2/900/120/60/120/120/10/60/30/120/120 s.
-sim::Duration default_timeout(TcpState s);
+sim::Duration default_timeout(ConnState s);
 
 }  // namespace lvs::ipvs

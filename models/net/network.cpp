@@ -5,6 +5,8 @@
 #include <boost/graph/dijkstra_shortest_paths.hpp>
 #include <stdexcept>
 
+#include "models/trace/vocabulary.hpp"
+
 namespace lvs::net {
 
 const char* to_string(NodeKind k) {
@@ -215,7 +217,9 @@ Network::RouteRef Network::resolve(NodeId from, Ipv4 dst_addr) {
 void Network::send(NodeId from, const Packet& p) {
     const RouteRef r = resolve(from, p.dst());
     if (!r.valid()) {
-        LVS_TRACE(sim_, nodes_[from].entity, "net.drop").f("reason", "no route").f("dst", p.dst().str());
+        LVS_TRACE(sim_, nodes_[from].entity, trace::kind::net_drop)
+            .f("reason", "no route")
+            .f("dst", p.dst().str());
         ++packets_lost_;
         return;
     }
@@ -299,7 +303,7 @@ void Network::transmit(NodeId from, NodeId to, const Hop* hops, size_t count, co
         if (slow && l.lossy) apply_loss(from, hops[i], p, alive_);
     }
     for (PacketTap* tap : taps_) tap->on_transmit(p, from, to, first_bit, seg_gap, t);
-    LVS_TRACE(sim_, nodes_[from].entity, "net.packet")
+    LVS_TRACE(sim_, nodes_[from].entity, trace::kind::net_packet)
         .f("to", nodes_[to].name)
         .f("src", p.src_ep().str())
         .f("dst", p.dst_ep().str())
@@ -393,7 +397,7 @@ bool Network::lose_frame(uint32_t link, uint8_t dir) {
 void Network::trace_link_drop(NodeId from, uint32_t link, const char* reason, const Packet& p, uint32_t f) {
     const LinkRec& l = links_[link];
     const FrameView v = frame_of(p, f);
-    LVS_TRACE(sim_, nodes_[from].entity, "net.drop")
+    LVS_TRACE(sim_, nodes_[from].entity, trace::kind::net_drop)
         .f("reason", reason)
         .f("link", nodes_[l.a].name + "-" + nodes_[l.b].name)
         .f("src", p.src_ep().str())
@@ -454,7 +458,7 @@ bool Network::apply_drop_rules(NodeId from, NodeId to, const Packet& p, std::vec
                                                                  : (r.toward_host ? 0 : 1)]
                           .dropped;
             }
-            LVS_TRACE(sim_, nodes_[from].entity, "net.drop")
+            LVS_TRACE(sim_, nodes_[from].entity, trace::kind::net_drop)
                 .f("reason", "rule")
                 .f("rule", r.label)
                 .f("src", p.src_ep().str())

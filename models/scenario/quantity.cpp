@@ -19,7 +19,7 @@ Run::RealServer& rs_of(Run& r, const QuantityRef& q) { return r.realservers()[q.
 const ipvs::Dest* dest_of(Run& r, const QuantityRef& q) { return r.dest_of(q.subject); }
 
 // Connection entries (not templates) bound to the realserver `only` (or any), in `state` (or any).
-double entries(Run& r, std::optional<size_t> only, std::optional<ipvs::TcpState> state) {
+double entries(Run& r, std::optional<size_t> only, std::optional<ipvs::ConnState> state) {
     const net::Ipv4 addr = only ? r.scenario().realservers[*only].address : net::Ipv4{};
     double count = 0;
     for (const ipvs::Conn* c : r.director().connections())
@@ -563,7 +563,7 @@ std::vector<std::string> check_names(const Scenario& s) {
 std::vector<std::string> state_names() {
     std::vector<std::string> v;
     for (size_t i = 0; i < ipvs::kStateCount; ++i)
-        v.emplace_back(ipvs::to_string(static_cast<ipvs::TcpState>(i)));
+        v.emplace_back(ipvs::to_string(static_cast<ipvs::ConnState>(i)));
     return v;
 }
 

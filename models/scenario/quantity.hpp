@@ -30,12 +30,12 @@ inline bool is_time(Unit u) { return u == Unit::Milliseconds || u == Unit::Secon
 
 // A name resolved against a scenario: which table entry, and the names its placeholders bound.
 struct QuantityRef {
-    uint16_t def = 0;                             // index into quantity_table()
-    size_t subject = 0;                           // RS, GROUP or CHECK: its index in the scenario
-    bool all_groups = false;                      // GROUP was `clients`
-    size_t realserver = 0;                        // health.CHECK.RS: the realserver
-    ipvs::TcpState state = ipvs::TcpState::None;  // STATE
-    uint32_t call = 0;                            // N of a program's call (0-based here)
+    uint16_t def = 0;                               // index into quantity_table()
+    size_t subject = 0;                             // RS, GROUP or CHECK: its index in the scenario
+    bool all_groups = false;                        // GROUP was `clients`
+    size_t realserver = 0;                          // health.CHECK.RS: the realserver
+    ipvs::ConnState state = ipvs::ConnState::None;  // STATE
+    uint32_t call = 0;                              // N of a program's call (0-based here)
 };
 
 struct QuantityDef {

@@ -8,6 +8,7 @@
 
 #include "models/ipvs/ipvsadm.hpp"
 #include "models/scenario/runtime.hpp"
+#include "models/trace/vocabulary.hpp"
 
 namespace lvs::scenario {
 
@@ -55,7 +56,7 @@ void Run::build() {
             std::string methods;
             for (ipvs::Forward m : f)
                 methods += (methods.empty() ? "" : ",") + std::string(ipvs::to_string(m));
-            LVS_TRACE(sim_, net_.entity(director_->node()), "director.realserver")
+            LVS_TRACE(sim_, net_.entity(director_->node()), trace::kind::director_realserver)
                 .f("name", spec.name)
                 .f("address", spec.address.str())
                 .f("forward", methods);

@@ -5,6 +5,7 @@
 #include <unordered_set>
 
 #include "models/scenario/runtime.hpp"
+#include "models/trace/vocabulary.hpp"
 #include "sim/check.hpp"
 
 namespace lvs::scenario {
@@ -67,7 +68,7 @@ void Run::sample_queues() {
         const auto [link, dir] = queued_links_[k];
         const net::QueueOccupancy o = net_.queue_occupancy(link, dir);
         queues_[k].samples.push_back({sim_.now(), o});
-        LVS_TRACE(sim_, net_.entity(queue_node_[k]), "net.queue")
+        LVS_TRACE(sim_, net_.entity(queue_node_[k]), trace::kind::net_queue)
             .f("link", queues_[k].link)
             .f("dir", queues_[k].dir)
             .f("to", queue_to_[k])

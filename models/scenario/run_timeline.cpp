@@ -5,6 +5,7 @@
 #include "models/ipvs/ipvsadm.hpp"
 #include "models/scenario/runtime.hpp"
 #include "models/tcp/ss.hpp"
+#include "models/trace/vocabulary.hpp"
 
 namespace lvs::scenario {
 
@@ -44,7 +45,7 @@ void Run::schedule_timeline() {
 }
 
 void Run::trace_warning(const Warning& w) {
-    LVS_TRACE(sim_, net_.entity(director_->node()), "scenario.warning")
+    LVS_TRACE(sim_, net_.entity(director_->node()), trace::kind::scenario_warning)
         .f("text", w.text)
         .f("line", w.mark.line);
 }
@@ -66,7 +67,7 @@ void Run::apply_action(const IpvsadmAction& a, const std::string& when) {
     const bool vanishes = c.cmd == ipvs::IpvsadmCmd::DelDest && before != nullptr && before->refcnt == 0;
     const ipvs::AdminResult r = ipvs::apply_ipvsadm(*director_, c);
     admin_log_.push_back(when + "ipvsadm " + c.text + (r.ok() ? "" : ": " + r.message));
-    LVS_TRACE(sim_, net_.entity(director_->node()), "timeline.ipvsadm")
+    LVS_TRACE(sim_, net_.entity(director_->node()), trace::kind::timeline_ipvsadm)
         .f("command", c.text)
         .f("result", r.ok() ? "ok" : r.message);
     if (r.ok() && drain && before != nullptr)
@@ -77,7 +78,7 @@ void Run::apply_action(const SysctlAction& a, const std::string& when) {
     const std::string setting = "net.ipv4.vs." + std::string(a.sysctl->name) + "=" + std::to_string(a.value);
     const std::string err = director_->set_sysctl(a.sysctl->name, a.value);
     admin_log_.push_back(when + "sysctl " + setting + (err.empty() ? "" : ": " + err));
-    LVS_TRACE(sim_, net_.entity(director_->node()), "timeline.sysctl")
+    LVS_TRACE(sim_, net_.entity(director_->node()), trace::kind::timeline_sysctl)
         .f("setting", setting)
         .f("result", err.empty() ? "ok" : err);
 }
@@ -97,7 +98,7 @@ void Run::apply_action(const ServerAction& a, const std::string& when) {
         case ServerVerb::Count: break;
     }
     admin_log_.push_back(when + "server " + rs.name + " " + std::string(to_string(a.verb)));
-    LVS_TRACE(sim_, rs.host->tcp().entity(), "timeline.server")
+    LVS_TRACE(sim_, rs.host->tcp().entity(), trace::kind::timeline_server)
         .f("server", rs.name)
         .f("action", to_string(a.verb));
 }
@@ -155,12 +156,7 @@ void Run::on_director_change() {
             sim::Duration{},
             [this] {
                 listing_due_ = false;
-                std::string ln = ipvs::ipvsadm_ln(*director_);
-                if (ln != last_listing_) {
-                    last_listing_ = std::move(ln);
-                    LVS_TRACE(sim_, net_.entity(director_->node()), "director.listing")
-                        .f("ipvsadm_ln", last_listing_);
-                }
+                trace_service_table();
             },
             sim::Priority::Late);
     }
@@ -170,17 +166,51 @@ void Run::trace_listings() {
     if (!sim_.tracing()) return;
     // The hosts' sockets as `ss -tin` shows them, for the viewer.
     for (const auto& [name, stack] : listed_hosts())
-        LVS_TRACE(sim_, stack->entity(), "host.sockets")
+        LVS_TRACE(sim_, stack->entity(), trace::kind::host_sockets)
             .f("host", name)
             .f("ss", tcp::ss_listing(*stack, true));
-    LVS_TRACE(sim_, net_.entity(director_->node()), "director.connections")
+    LVS_TRACE(sim_, net_.entity(director_->node()), trace::kind::director_connections)
         .f("ipvsadm_lnc", ipvs::ipvsadm_lnc(*director_));
-    std::string ln = ipvs::ipvsadm_ln(*director_);
-    if (ln != last_listing_) {
-        last_listing_ = std::move(ln);
-        LVS_TRACE(sim_, net_.entity(director_->node()), "director.listing").f("ipvsadm_ln", last_listing_);
-    }
+    trace_service_table();
     if (sim_.now() + options_.listing_every <= end_) listing_timer_.arm(options_.listing_every);
+}
+
+void Run::trace_service_table() {
+    std::string ln = ipvs::ipvsadm_ln(*director_);
+    if (ln == last_listing_) return;
+    last_listing_ = std::move(ln);
+    const sim::EntityId director = net_.entity(director_->node());
+    LVS_TRACE(sim_, director, trace::kind::director_listing).f("ipvsadm_ln", last_listing_);
+    // The same rows as numbers, one record per row that changed, so that nobody has to read
+    // the listing's text back (the viewer's counters come from these).
+    const auto trace_row = [&](const ListedRowKey& key, const ListedRow& row, bool listed) {
+        LVS_TRACE(sim_, director, trace::kind::director_dest)
+            .f("service", key.first)
+            .f("address", key.second)
+            .f("name", row.name)
+            .f("forward", row.forward)
+            .f("weight", row.weight)
+            .f("active", row.active)
+            .f("inactive", row.inactive)
+            .f("listed", listed);
+    };
+    std::map<ListedRowKey, ListedRow> now;
+    for (const auto& svc : director_->services()) {
+        const std::string service = svc->fwmark != 0
+                                        ? "FWM " + std::to_string(svc->fwmark)
+                                        : (svc->proto == ipvs::Proto::Udp ? "UDP " : "TCP ") + svc->vip.str();
+        for (const ipvs::Dest* d : svc->dests) {
+            const ListedRowKey key{service, d->addr.str()};
+            const ListedRow row{director_->dest_name(*d), std::string(ipvs::to_string(d->forward)), d->weight,
+                                d->activeconns, d->inactconns};
+            const auto before = listed_rows_.find(key);
+            if (before == listed_rows_.end() || !(before->second == row)) trace_row(key, row, true);
+            now.emplace(key, row);
+        }
+    }
+    for (const auto& [key, row] : listed_rows_)
+        if (now.count(key) == 0) trace_row(key, row, false);
+    listed_rows_ = std::move(now);
 }
 
 void Run::watch_drains() {

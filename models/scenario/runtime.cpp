@@ -11,6 +11,7 @@
 #include "models/scenario/expr.hpp"
 #include "models/scenario/quantity.hpp"
 #include "models/tcp/ss.hpp"
+#include "models/trace/vocabulary.hpp"
 
 namespace lvs::scenario {
 
@@ -43,6 +44,11 @@ Run::Run(const Scenario& s, RunOptions options)
           sim_, [this] { sample(); }, sim::Priority::Late),
       listing_timer_(
           sim_, [this] { trace_listings(); }, sim::Priority::Late) {
+    // With invariant checks on, every record is held against the vocabulary before any sink
+    // (the JSON Lines writer first) sees it.
+    if (options_.check_invariants &&
+        (options_.trace_jsonl != nullptr || !options_.extra_sinks.empty() || options_.fingerprint))
+        sim_.trace().subscribe(vocabulary_check_);
     if (options_.trace_jsonl != nullptr) {
         jsonl_ = std::make_unique<sim::JsonLinesSink>(*options_.trace_jsonl);
         sim_.trace().subscribe(*jsonl_);
@@ -104,7 +110,7 @@ Snapshot Run::take_snapshot(const std::string& label) {
     }
     for (const auto& [name, stack] : listed_hosts())
         s.sockets.push_back({name, tcp::ss_listing(*stack, false), tcp::ss_listing(*stack, true)});
-    LVS_TRACE(sim_, net_.entity(director_->node()), "snapshot")
+    LVS_TRACE(sim_, net_.entity(director_->node()), trace::kind::snapshot)
         .f("label", label)
         .f("ipvsadm_ln", s.ipvsadm_ln);
     return s;
@@ -160,7 +166,7 @@ void Run::evaluate(size_t i) {
     });
     r.passed = v != 0 && !std::isnan(v);
     r.observed = observed;
-    LVS_TRACE(sim_, sim::kNoEntity, "expectation")
+    LVS_TRACE(sim_, sim::kNoEntity, trace::kind::expectation)
         .f("that", r.text)
         .f("passed", r.passed)
         .f("observed", observed);

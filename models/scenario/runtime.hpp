@@ -22,6 +22,7 @@
 #include "models/scenario/capacity.hpp"
 #include "models/scenario/scenario.hpp"
 #include "models/socket/program.hpp"
+#include "models/trace/vocabulary.hpp"
 #include "sim/simulator.hpp"
 
 namespace lvs::scenario {
@@ -319,6 +320,7 @@ private:
     void watch_drains();
     void on_director_change();
     void trace_listings();
+    void trace_service_table();
     void start_drain(const std::string& rs, const std::string& command, const ipvs::Dest* dest);
     void evaluate(size_t index);
     ClientReport client_report(const std::string& name, const std::vector<const ClientGroup*>& groups) const;
@@ -327,6 +329,7 @@ private:
     Scenario scenario_;
     RunOptions options_;
     sim::Simulator sim_;
+    trace::VocabularyCheck vocabulary_check_;
     std::unique_ptr<sim::JsonLinesSink> jsonl_;
     std::unique_ptr<sim::FingerprintSink> fingerprint_;
     net::Network net_;
@@ -365,6 +368,15 @@ private:
     sim::Timer listing_timer_;
     std::string last_listing_;
     bool listing_due_ = false;
+    // The -Ln rows as last traced (director.dest records), by (service, realserver address).
+    struct ListedRow {
+        std::string name, forward;
+        int32_t weight = 0;
+        uint32_t active = 0, inactive = 0;
+        bool operator==(const ListedRow&) const = default;
+    };
+    using ListedRowKey = std::pair<std::string, std::string>;
+    std::map<ListedRowKey, ListedRow> listed_rows_;
 };
 
 // Writers.

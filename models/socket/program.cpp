@@ -3,6 +3,7 @@
 #include <array>
 
 #include "models/http/http_message.hpp"
+#include "models/trace/vocabulary.hpp"
 
 namespace lvs::sock {
 
@@ -201,7 +202,7 @@ void Program::finish(CallResult r) {
 }
 
 void Program::trace(const Call& c) {
-    LVS_TRACE(sim_, entity_, "socket.call")
+    LVS_TRACE(sim_, entity_, trace::kind::socket_call)
         .f("program", name_)
         .f("n", static_cast<int64_t>(&c - calls_.data() + 1))
         .f("call", to_string(c.op))

@@ -20,6 +20,7 @@
 #include "models/tcp/seq.hpp"
 #include "models/tcp/tcp_conn.hpp"
 #include "models/tcp/tcp_stack.hpp"
+#include "models/trace/vocabulary.hpp"
 
 namespace lvs::tcp {
 
@@ -316,7 +317,7 @@ void TcpConn::bbr_main(const RateSample& rs) {
     bbr_model(rs);
     BbrState& b = bbr();
     if (b.mode != mode_before) {
-        LVS_TRACE(stack_.sim(), stack_.entity(), "tcp.bbr")
+        LVS_TRACE(stack_.sim(), stack_.entity(), trace::kind::tcp_bbr)
             .f("conn", id_)
             .f("mode", mode_name(b.mode))
             .f("bw_bps", static_cast<int64_t>(bbr_rate_bytes_per_sec(bbr_bw(), kBbrUnit) * 8))

@@ -4,6 +4,7 @@
 
 #include "models/tcp/seq.hpp"
 #include "models/tcp/tcp_stack.hpp"
+#include "models/trace/vocabulary.hpp"
 
 namespace lvs::tcp {
 
@@ -53,7 +54,7 @@ void TcpConn::set_state(TcpState to, TcpEvent why) {
     const TcpState from = state_;
     state_ = to;
     stack_.on_state_change(from, to);
-    LVS_TRACE(stack_.sim(), stack_.entity(), "tcp.state")
+    LVS_TRACE(stack_.sim(), stack_.entity(), trace::kind::tcp_state)
         .f("conn", id_)
         .f("local", tuple_.local.str())
         .f("remote", tuple_.remote.str())
@@ -89,7 +90,7 @@ void TcpConn::enter_closed() {
 
 void TcpConn::fail(SocketError e, TcpEvent why) {
     TcpApp* app = app_closed_ ? nullptr : app_;
-    LVS_TRACE(stack_.sim(), stack_.entity(), "tcp.error")
+    LVS_TRACE(stack_.sim(), stack_.entity(), trace::kind::tcp_error)
         .f("conn", id_)
         .f("local", tuple_.local.str())
         .f("remote", tuple_.remote.str())
@@ -115,7 +116,7 @@ void TcpConn::enter_time_wait() {
     // the connection just closes.
     if (static_cast<int64_t>(stack_.count(TcpState::TimeWait)) > stack_.sysctl().tcp_max_tw_buckets) {
         ++stack_.counters_.time_wait_overflow;
-        LVS_TRACE(stack_.sim(), stack_.entity(), "tcp.tw-overflow")
+        LVS_TRACE(stack_.sim(), stack_.entity(), trace::kind::tcp_tw_overflow)
             .f("conn", id_)
             .f("remote", tuple_.remote.str());
         apply(TcpEvent::Timeout);
@@ -152,7 +153,7 @@ void TcpConn::free_send_and_receive_state() {
 
 void TcpConn::trace_window(uint32_t old_cwnd) {
     if (old_cwnd == cwnd_) return;
-    LVS_TRACE(stack_.sim(), stack_.entity(), "tcp.cwnd")
+    LVS_TRACE(stack_.sim(), stack_.entity(), trace::kind::tcp_cwnd)
         .f("conn", id_)
         .f("cwnd", cwnd_)
         .f("ssthresh", ssthresh_ == UINT32_MAX ? int64_t{-1} : int64_t{ssthresh_});
@@ -160,7 +161,7 @@ void TcpConn::trace_window(uint32_t old_cwnd) {
 
 void TcpConn::trace_rto(Jiffies old_rto, uint8_t old_backoff) {
     if (old_rto == rto_ && old_backoff == backoff_) return;
-    LVS_TRACE(stack_.sim(), stack_.entity(), "tcp.rto")
+    LVS_TRACE(stack_.sim(), stack_.entity(), trace::kind::tcp_rto)
         .f("conn", id_)
         .f("rto_ms", stack_.clock().duration(rto_).ns() / 1'000'000)
         .f("backoff", backoff_);

@@ -31,6 +31,7 @@
 #include "models/tcp/seq.hpp"
 #include "models/tcp/tcp_conn.hpp"
 #include "models/tcp/tcp_stack.hpp"
+#include "models/trace/vocabulary.hpp"
 
 namespace lvs::tcp {
 
@@ -669,7 +670,7 @@ void TcpConn::enter_recovery() {
     ++stack_.counters_.recoveries;
     if (ls.ca_state != CaState::Cwr && ls.ca_state != CaState::Recovery) init_cwnd_reduction();
     ls.ca_state = CaState::Recovery;
-    LVS_TRACE(stack_.sim(), stack_.entity(), "tcp.recovery")
+    LVS_TRACE(stack_.sim(), stack_.entity(), trace::kind::tcp_recovery)
         .f("conn", id_)
         .f("state", "recovery")
         .f("high_seq", static_cast<int64_t>(ls.high_seq - iss_))
@@ -743,7 +744,7 @@ bool TcpConn::retransmit_chunk(uint32_t i, uint32_t max_segs, RetransmitCause wh
         case RetransmitCause::Rto: k.retransmits_by.rto += c.segs; break;
     }
     last_send_ = now;
-    LVS_TRACE(stack_.sim(), stack_.entity(), "tcp.retransmit")
+    LVS_TRACE(stack_.sim(), stack_.entity(), trace::kind::tcp_retransmit)
         .f("conn", id_)
         .f("seq", static_cast<int64_t>(c.start - iss_))
         .f("len", static_cast<int64_t>(len))

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "models/trace/vocabulary.hpp"
+
 namespace lvs::tcp {
 
 using net::Packet;
@@ -37,7 +39,7 @@ void Listener::close() {
     if (!open_) return;
     open_ = false;
     --stack_.in_state_[static_cast<size_t>(TcpState::Listen)];
-    LVS_TRACE(stack_.sim(), stack_.entity(), "tcp.state")
+    LVS_TRACE(stack_.sim(), stack_.entity(), trace::kind::tcp_state)
         .f("conn", 0)
         .f("local", local_.str())
         .f("remote", "*")
@@ -73,7 +75,7 @@ TcpStack::~TcpStack() {
 Listener& TcpStack::listen(net::Endpoint local, uint32_t backlog, TcpApp* app) {
     listeners_.push_back(std::make_unique<Listener>(*this, local, backlog, app));
     ++in_state_[static_cast<size_t>(TcpState::Listen)];
-    LVS_TRACE(sim(), entity_, "tcp.state")
+    LVS_TRACE(sim(), entity_, trace::kind::tcp_state)
         .f("conn", 0)
         .f("local", local.str())
         .f("remote", "*")
@@ -159,7 +161,9 @@ TcpConn* TcpStack::connect(net::Ipv4 local_addr, net::Endpoint remote, TcpApp* a
                                    old->state_ == TcpState::TimeWait &&
                                    sim().now() - old->time_wait_since() >= sim::s(1);
             if (!may_reuse) continue;
-            LVS_TRACE(sim(), entity_, "tcp.tw-reuse").f("conn", old->id()).f("remote", remote.str());
+            LVS_TRACE(sim(), entity_, trace::kind::tcp_tw_reuse)
+                .f("conn", old->id())
+                .f("remote", remote.str());
             old->set_state(TcpState::Closed, TcpEvent::AppConnect);
             old->enter_closed();
         }
@@ -170,7 +174,7 @@ TcpConn* TcpStack::connect(net::Ipv4 local_addr, net::Endpoint remote, TcpApp* a
         return c;
     }
     ++counters_.port_exhaustion;
-    LVS_TRACE(sim(), entity_, "tcp.error").f("error", "EADDRNOTAVAIL").f("remote", remote.str());
+    LVS_TRACE(sim(), entity_, trace::kind::tcp_error).f("error", "EADDRNOTAVAIL").f("remote", remote.str());
     if (error != nullptr) *error = SocketError::AddrNotAvail;
     return nullptr;
 }
@@ -206,7 +210,7 @@ void TcpStack::send_rst_for(const Packet& p) {
     ++counters_.resets_sent;
     ++counters_.sent.rst;
     counters_.rst_at.note(sim().now());
-    LVS_TRACE(sim(), entity_, "tcp.rst")
+    LVS_TRACE(sim(), entity_, trace::kind::tcp_rst)
         .f("to", p.src_ep().str())
         .f("from", p.dst_ep().str())
         .f("reason", "no socket");
@@ -243,7 +247,7 @@ void TcpStack::receive(const Packet& p) {
         if (l->queue_.size() >= std::min(l->backlog_, static_cast<uint32_t>(profile_.sysctl.somaxconn))) {
             ++l->overflows_;
             ++counters_.listen_overflows;
-            LVS_TRACE(sim(), entity_, "tcp.drop")
+            LVS_TRACE(sim(), entity_, trace::kind::tcp_drop)
                 .f("reason", "accept queue full")
                 .f("from", p.src_ep().str());
             return;

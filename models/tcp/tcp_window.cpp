@@ -27,6 +27,7 @@
 #include "models/tcp/seq.hpp"
 #include "models/tcp/tcp_conn.hpp"
 #include "models/tcp/tcp_stack.hpp"
+#include "models/trace/vocabulary.hpp"
 
 namespace lvs::tcp {
 
@@ -198,7 +199,7 @@ uint16_t TcpConn::select_window() {
     rcv_wnd_ = win;
     rcv_wup_ = rcv_nxt_;
     if (win != old) {
-        LVS_TRACE(stack_.sim(), stack_.entity(), "tcp.rwnd")
+        LVS_TRACE(stack_.sim(), stack_.entity(), trace::kind::tcp_rwnd)
             .f("conn", id_)
             .f("rcv_wnd", win)
             .f("rcv_ssthresh", rcv_ssthresh_)

@@ -7,7 +7,7 @@
 
 using namespace lvs;
 using namespace lvs::testing;
-using ipvs::TcpState;
+using ipvs::ConnState;
 
 namespace {
 
@@ -451,7 +451,7 @@ SCENARIO("port reuse: conn_reuse_mode reschedules, and conntrack=1 costs one sec
         c->close();
         f.run_until(at(s(70)));  // the client's TIME_WAIT (60 s) is over; the director's (120 s) is not
         REQUIRE(f.director->connection_count() == 1);
-        REQUIRE(f.director->connections().front()->state == TcpState::TimeWait);
+        REQUIRE(f.director->connections().front()->state == ConnState::TimeWait);
         // Reconnect from the same port (what a client that wraps its port range does).
         RecordingApp b;
         b.sim = &f.sim;

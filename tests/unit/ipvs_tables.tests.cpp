@@ -11,7 +11,7 @@
 
 using namespace lvs;
 using namespace lvs::testing;
-using ipvs::TcpState;
+using ipvs::ConnState;
 
 namespace {
 
@@ -55,8 +55,8 @@ INPUT_ONLY syn SYNACK SYNACK
 struct Cell {
     std::string dir;
     std::string event;
-    TcpState from;
-    TcpState to;
+    ConnState from;
+    ConnState to;
 };
 
 std::vector<Cell> cells(bool dos) {
@@ -79,7 +79,7 @@ std::vector<Cell> cells(bool dos) {
         }
         REQUIRE(parts.size() == 12);
         for (size_t k = 1; k < parts.size(); ++k)
-            out.push_back({dir, parts[0], static_cast<TcpState>(k - 1), *ipvs::state_from_string(parts[k])});
+            out.push_back({dir, parts[0], static_cast<ConnState>(k - 1), *ipvs::state_from_string(parts[k])});
     }
     if (dos) {
         std::istringstream ch(kDosChanges);
@@ -165,15 +165,15 @@ TEST_CASE("ipvs::TcpTable: every cell, driven through the director", "[ipvs][fsm
     CHECK(e.id == id);
     CHECK(ipvs::to_string(e.state) == ipvs::to_string(c.to));
     // Counters follow the state (current kernel: SYN_SENT/SYN_RECV/SYNACK/ESTABLISHED active).
-    const bool active = c.to == TcpState::Established || c.to == TcpState::SynSent ||
-                        c.to == TcpState::SynRecv || c.to == TcpState::SynAck;
+    const bool active = c.to == ConnState::Established || c.to == ConnState::SynSent ||
+                        c.to == ConnState::SynRecv || c.to == ConnState::SynAck;
     const ipvs::Dest* d = r.director.find_dest({ipvs::Proto::Tcp, {Ipv4::of(10, 0, 0, 100), 80}, 0},
                                                {Ipv4::of(192, 168, 10, dr ? 12 : 11), 80});
     REQUIRE(d != nullptr);
     CHECK(d->activeconns == (active ? 1u : 0u));
     CHECK(d->inactconns == (active ? 0u : 1u));
     // The entry's timer was set from the new state's timeout.
-    const Duration expect = c.to == TcpState::Established ? s(900) : ipvs::default_timeout(c.to);
+    const Duration expect = c.to == ConnState::Established ? s(900) : ipvs::default_timeout(c.to);
     CHECK(e.timeout == expect);
 }
 
@@ -188,9 +188,9 @@ TEST_CASE("ipvs::TcpTable: a segment without SYN/FIN/ACK/RST forces CLOSE", "[ip
                 .ok());
     r.send(r.client, client, 40000, vip, 80, net::tcpflag::kSyn);
     r.send(r.client, client, 40000, vip, 80, net::tcpflag::kAck);
-    REQUIRE(r.director.connections().front()->state == TcpState::Established);
+    REQUIRE(r.director.connections().front()->state == ConnState::Established);
     r.send(r.client, client, 40000, vip, 80, net::tcpflag::kPsh);
-    CHECK(r.director.connections().front()->state == TcpState::Close);
+    CHECK(r.director.connections().front()->state == ConnState::Close);
 }
 
 TEST_CASE("ipvs::Counters: pre-4.8 kernels count only ESTABLISHED as active", "[ipvs][counters]") {

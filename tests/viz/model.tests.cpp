@@ -283,7 +283,7 @@ void replace_all(std::string& s, const std::string& a, const std::string& b) {
 
 }  // namespace
 
-TEST_CASE("viz: direct routing traces name the realservers by their director.realserver records",
+TEST_CASE("viz: realserver counters come from director.dest records, never from listing text",
           "[viz][source]") {
     const std::string trace = recorded_trace("09-dr-vs-nat");
     const RunData& run = lesson("09-dr-vs-nat", true);
@@ -292,34 +292,68 @@ TEST_CASE("viz: direct routing traces name the realservers by their director.rea
     CHECK(rs(run, "rs1").address == "192.168.10.11:80");
     CHECK(rs(run, "rs2").address == "192.168.10.12:80");
     CHECK(rs(run, "rs1").weight.at(21 * kSec) == 0);
+    CHECK(run.notices.empty());
 
     // The records decide: with the names swapped in them, so are the addresses.
-    const auto swapped =
-        load_run(edited_trace(trace, "09-swapped",
-                              [](std::string line) {
-                                  if (line.find("\"director.realserver\"") == std::string::npos) return line;
-                                  replace_all(line, "\"rs1\"", "\"tmp\"");
-                                  replace_all(line, "\"rs2\"", "\"rs1\"");
-                                  replace_all(line, "\"tmp\"", "\"rs2\"");
-                                  return line;
-                              }),
-                 {});
+    const auto swapped = load_run(edited_trace(trace, "09-swapped",
+                                               [](std::string line) {
+                                                   if (line.find("\"director.") == std::string::npos)
+                                                       return line;
+                                                   replace_all(line, "\"rs1\"", "\"tmp\"");
+                                                   replace_all(line, "\"rs2\"", "\"rs1\"");
+                                                   replace_all(line, "\"tmp\"", "\"rs2\"");
+                                                   return line;
+                                               }),
+                                  {});
     CHECK(rs(*swapped, "rs1").address == "192.168.10.12:80");
     CHECK(rs(*swapped, "rs2").address == "192.168.10.11:80");
 
-    // A trace written before the record: the counters in ipvs.state records still place them.
-    const auto older = load_run(
-        edited_trace(trace, "09-older",
-                     [](std::string line) {
-                         const bool new_kind = line.find("\"director.realserver\"") != std::string::npos ||
-                                               line.find("\"http.server.workers\"") != std::string::npos;
-                         return new_kind ? std::string() : line;
-                     }),
-        {});
-    REQUIRE(older->series.size() == 2);
-    CHECK(rs(*older, "rs1").address == "192.168.10.11:80");
-    CHECK(rs(*older, "rs2").address == "192.168.10.12:80");
+    // The listing's text is only displayed: blanked, the counters are the same.
+    const auto blanked = load_run(edited_trace(trace, "09-blanked",
+                                               [](std::string line) {
+                                                   const size_t at = line.find("\"ipvsadm_ln\":\"");
+                                                   if (at == std::string::npos) return line;
+                                                   return line.substr(0, at) + "\"ipvsadm_ln\":\"\"}";
+                                               }),
+                                  {});
+    for (int64_t t = 0; t <= 60 * kSec; t += kSec / 2) {
+        CHECK(rs(*blanked, "rs1").active.at(t) == rs(run, "rs1").active.at(t));
+        CHECK(rs(*blanked, "rs2").inactive.at(t) == rs(run, "rs2").inactive.at(t));
+        CHECK(rs(*blanked, "rs1").weight.at(t) == rs(run, "rs1").weight.at(t));
+    }
+
+    // A trace from before director.dest, or with a kind lvsim never wrote, says so.
+    const auto older =
+        load_run(edited_trace(trace, "09-older",
+                              [](std::string line) {
+                                  if (line.find("\"director.dest\"") != std::string::npos)
+                                      return std::string();
+                                  replace_all(line, "\"http.server.workers\"", "\"http.worker\"");
+                                  return line;
+                              }),
+                 {});
+    REQUIRE(older->notices.size() == 2);
+    CHECK_THAT(older->notices[0],
+               Catch::Contains("kind 'http.worker', which is not in lvsim's trace vocabulary"));
+    CHECK_THAT(older->notices[1], Catch::Contains("no `director.dest` records"));
+    CHECK(rs(*older, "rs1").weight.empty());
     CHECK(!rs(*older, "rs1").has_workers);  // the timeline says "workers (n/a)"
+}
+
+TEST_CASE("viz: every field the viewer reads is in the trace vocabulary", "[viz][trace]") {
+    for (const auto& [member, name] : TraceModel::key_names()) {
+        INFO(name);
+        bool found = false;
+        for (const lvs::trace::KindSpec& k : lvs::trace::vocabulary())
+            found = found || k.field(name) != nullptr;
+        CHECK(found);
+    }
+    // The jump groups are the vocabulary's, with the two TCP transitions that are more.
+    CHECK(categorize("ipvs.no-dest", "", "") == (kCatSched | kCatFault));
+    CHECK(categorize("tcp.state", "recv-RST", "CLOSED") == (kCatState | kCatFault));
+    CHECK(categorize("tcp.state", "timeout", "CLOSED") == (kCatState | kCatTimer));
+    CHECK(categorize("tcp.state", "app-close", "FIN_WAIT1") == kCatState);
+    CHECK(categorize("not.a.kind", "", "") == 0);
 }
 
 TEST_CASE("viz::Navigator: steps and jumps by kind, both ways", "[viz][playback]") {

@@ -44,8 +44,9 @@ struct RealServerHint {
     std::string ip;  // "192.168.10.11"
 };
 
-// Names come from the hints, then from `director.realserver` records, and for older traces
-// from the realserver hosts' connections; workers come from `http.server.workers` records.
+// Counters come from `director.dest` records (traces from lvsim before they existed show no
+// counters: record them again); names from the hints, then `director.realserver` records;
+// workers from `http.server.workers` records.
 std::vector<RealServerSeries> build_realserver_series(const TraceModel& m,
                                                       const std::vector<RealServerHint>& hints);
 
@@ -59,18 +60,5 @@ struct QueueSeries {
 };
 // Directions that never held a packet are left out.
 std::vector<QueueSeries> build_queue_series(const TraceModel& m);
-
-// One realserver line of an `ipvsadm -Ln` listing.
-struct ListedDest {
-    std::string address;  // "192.168.10.11:80"
-    std::string forward;
-    int64_t weight = 0, active = 0, inactive = 0;
-};
-struct ListedService {
-    std::string line;     // "TCP  10.0.0.100:80 wlc"
-    std::string address;  // "10.0.0.100:80"
-    std::vector<ListedDest> dests;
-};
-std::vector<ListedService> parse_ipvsadm_ln(std::string_view text);
 
 }  // namespace lvs::viz

@@ -29,6 +29,8 @@ void ReportPanel::draw(const ViewerState& st, float width, float height) {
         ++shown;
     }
     if (shown == 0) ImGui::TextColored(to_vec4(colours::kDimText), "(none in this run)");
+    for (const std::string& notice : run_.notices)
+        ImGui::TextColored(to_vec4(colours::kFail), "%s", notice.c_str());
     ImGui::Separator();
     if (!run_.report_text.empty()) {
         ImGui::TextColored(to_vec4(colours::kText), "lvsim run report (end of the run)");

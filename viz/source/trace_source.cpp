@@ -1,6 +1,7 @@
 // The recorded-trace source: reads a JSON Lines trace in chunks (for the progress bar).
 #include <algorithm>
 #include <filesystem>
+#include <iostream>
 #include <sstream>
 
 #include "viz/source/jsonl_reader.hpp"
@@ -41,6 +42,8 @@ public:
         while (step(1.0)) {
         }
         derive(*data_, nullptr, {});
+        for (const std::string& notice : data_->notices)
+            std::cerr << data_->path << ": note: " << notice << "\n";
         return std::move(data_);
     }
 

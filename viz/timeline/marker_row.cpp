@@ -21,7 +21,6 @@ std::vector<Marker> collect_markers(const RunData& run) {
         else if (r.kind == k.timeline_sysctl) mk.label = "sysctl " + std::string(m.get_text(r, K.setting));
         else if (r.kind == k.timeline_server)
             mk.label = std::string(m.get_text(r, K.server)) + " " + std::string(m.get_text(r, K.action));
-        else if (r.kind == k.timeline_client) mk.label = "client " + std::string(m.get_text(r, K.action));
         else if (r.kind == k.snapshot)
             mk.kind = Marker::Kind::Snapshot, mk.label = "snapshot " + std::string(m.get_text(r, K.label));
         else if (r.kind == k.expectation) {

@@ -1,0 +1,538 @@
+#include "models/trace/vocabulary.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include "sim/check.hpp"
+
+namespace lvs::trace {
+
+namespace {
+
+constexpr FieldType I = FieldType::Int;
+constexpr FieldType R = FieldType::Real;
+constexpr FieldType T = FieldType::Text;
+constexpr bool kAlways = true;
+constexpr bool kSometimes = false;
+
+// ---- fields, kind by kind (the order a record prints them in) --------------------------------
+
+constexpr FieldSpec kDirectorConnections[] = {
+    {"ipvsadm_lnc", T, kAlways, "the output of `ipvsadm -Lnc` at this instant"},
+};
+constexpr FieldSpec kDirectorDest[] = {
+    {"service", T, kAlways, "the virtual service as `ipvsadm -Ln` names it: `TCP 10.0.0.100:80`, `FWM 1`"},
+    {"address", T, kAlways, "the realserver's address and port: `192.168.10.11:80`"},
+    {"name", T, kAlways, "the scenario's name for the realserver (`rs1`), or its address"},
+    {"forward", T, kAlways, "the forwarding method as listed: `Route`, `Masq`, `Tunnel`"},
+    {"weight", I, kAlways, "Weight"},
+    {"active", I, kAlways, "ActiveConn: entries in ESTABLISHED"},
+    {"inactive", I, kAlways, "InActConn: every other entry bound to it"},
+    {"listed", I, kAlways, "1 while the row is in the listing; 0 in the one record saying it left (deleted)"},
+};
+constexpr FieldSpec kDirectorListing[] = {
+    {"ipvsadm_ln", T, kAlways, "the output of `ipvsadm -Ln`, written whenever it changes"},
+};
+constexpr FieldSpec kDirectorRealserver[] = {
+    {"name", T, kAlways, "the scenario's name for the realserver"},
+    {"address", T, kAlways, "its address and port"},
+    {"forward", T, kAlways, "the forwarding methods of its services, comma-separated"},
+};
+constexpr FieldSpec kExpectation[] = {
+    {"that", T, kAlways, "the expectation as written in the scenario"},
+    {"passed", I, kAlways, "1 when it held"},
+    {"observed", T, kAlways, "the values it was checked against: `rs1.active = 0, ...`"},
+};
+constexpr FieldSpec kHealthCheck[] = {
+    {"server", T, kAlways, "the realserver checked"},
+    {"result", T, kAlways, "`ok` or `fail`"},
+    {"reason", T, kSometimes, "why the check failed (`connect: connection refused`, `timeout`)"},
+    {"consecutive", I, kAlways, "how many checks in a row gave this result"},
+};
+constexpr FieldSpec kHealthState[] = {
+    {"server", T, kAlways, "the realserver (or `fallback`)"},
+    {"state", T, kAlways, "`up` or `down`, what the checker now believes"},
+    {"command", T, kAlways, "the `ipvsadm` command the checker ran"},
+    {"because", T, kAlways, "what made it change its mind"},
+    {"text", T, kAlways, "one sentence for the event log"},
+    {"error", T, kAlways, "the kernel's answer to the command; empty when it succeeded"},
+};
+constexpr FieldSpec kHostSockets[] = {
+    {"host", T, kAlways, "the host's name"},
+    {"ss", T, kAlways, "the output of `ss -tin` on that host"},
+};
+constexpr FieldSpec kHttpConnError[] = {
+    {"conn", I, kAlways, "the TCP connection (its `tcp.state` `conn`)"},
+    {"error", T, kAlways, "the socket error: `ECONNRESET`, `ETIMEDOUT`, `ECONNREFUSED`, ..."},
+    {"object", I, kAlways, "the object being fetched on it (-1: none)"},
+};
+constexpr FieldSpec kHttpIdleClose[] = {
+    {"conn", I, kAlways, "the idle keep-alive connection the client closes"},
+    {"method", T, kAlways, "`fin` (close) or `rst` (abortive close, SO_LINGER 0)"},
+};
+constexpr FieldSpec kHttpKeepaliveClose[] = {
+    {"conn", I, kAlways, "the connection the server closes after its keep-alive timeout"},
+    {"requests", I, kAlways, "requests it served"},
+};
+constexpr FieldSpec kHttpObjectFailed[] = {
+    {"page", I, kAlways, "the page load (1, 2, ...)"},
+    {"object", I, kAlways, "the object's number on the page"},
+    {"why", T, kAlways, "what the user would see it as: `reset`, `timeout`, `refused`, ..."},
+};
+constexpr FieldSpec kHttpPageAbort[] = {
+    {"page", I, kAlways, "the page load abandoned (by a reload)"},
+    {"aborted", I, kAlways, "objects still outstanding"},
+};
+constexpr FieldSpec kHttpPageDone[] = {
+    {"page", I, kAlways, "the page load"},
+    {"load_ms", R, kAlways, "milliseconds from the first request to the last object"},
+    {"failed", I, kAlways, "objects that failed"},
+};
+constexpr FieldSpec kHttpPageStart[] = {
+    {"page", I, kAlways, "the page load (1, 2, ...)"},
+};
+constexpr FieldSpec kHttpRequest[] = {
+    {"page", I, kAlways, "the page load"},
+    {"object", I, kAlways, "the object's number on the page"},
+    {"conn", I, kAlways, "the TCP connection it goes out on"},
+    {"reused", I, kAlways, "1 when the connection had served a request before (keep-alive)"},
+};
+constexpr FieldSpec kHttpRequestTimeout[] = {
+    {"conn", I, kAlways, "the connection given up on"},
+    {"object", I, kAlways, "the object that did not arrive"},
+};
+constexpr FieldSpec kHttpResponse[] = {
+    {"conn", I, kAlways, "the connection (server side)"},
+    {"bytes", I, kAlways, "the response's size"},
+    {"close", I, kAlways, "1 when the server closes after it (Connection: close)"},
+};
+constexpr FieldSpec kHttpRetry[] = {
+    {"page", I, kAlways, "the page load"},
+    {"object", I, kAlways, "the object retried on a new connection"},
+};
+constexpr FieldSpec kHttpServerStop[] = {
+    {"open", I, kAlways, "connections open when it stopped"},
+};
+constexpr FieldSpec kHttpServerGracefulStop[] = {
+    {"open", I, kAlways, "connections open when the stop began"},
+    {"busy", I, kAlways, "workers serving a request then"},
+};
+constexpr FieldSpec kHttpServerStart[] = {
+    {"model", T, kAlways, "`prefork` (a worker per connection) or `event` (idle keep-alive costs no worker)"},
+};
+constexpr FieldSpec kHttpServerWorkers[] = {
+    {"busy", I, kAlways, "workers serving a request"},
+    {"idle_keepalive", I, kAlways, "workers held by an idle keep-alive connection"},
+    {"workers", I, kAlways, "the pool's size"},
+};
+constexpr FieldSpec kIpvsAdmin[] = {
+    {"op", T, kAlways, "the operation (`add-service`, `edit-dest`, ...)"},
+    {"ok", I, kAlways, "1 when the kernel accepted it"},
+    {"error", T, kAlways, "ipvsadm's message when it did not; empty otherwise"},
+};
+constexpr FieldSpec kIpvsConnExpire[] = {
+    {"conn", I, kAlways, "the connection entry"},
+    {"client", T, kAlways, "the client's address and port"},
+    {"dest", T, kAlways, "the realserver it was bound to"},
+    {"state", T, kAlways, "its IPVS state when its timer ran out"},
+    {"template", I, kAlways, "1 for a persistence template"},
+};
+constexpr FieldSpec kIpvsConnNew[] = {
+    {"conn", I, kAlways, "the new connection entry (its `ipvs.state` `conn`)"},
+    {"client", T, kAlways, "the client's address and port"},
+    {"dest", T, kAlways, "the realserver chosen"},
+    {"template", I, kSometimes, "the persistence template it was made under"},
+};
+constexpr FieldSpec kIpvsDest[] = {
+    {"dest", T, kAlways, "the destination's address and port"},
+};
+constexpr FieldSpec kIpvsDestRevived[] = {
+    {"dest", T, kAlways, "the destination taken back from the trash by `ipvsadm -a`"},
+    {"entries", I, kAlways, "connection entries still bound to it"},
+};
+constexpr FieldSpec kIpvsDrop[] = {
+    {"conn", I, kSometimes, "the entry the packet matched"},
+    {"client", T, kAlways, "the client's address and port"},
+    {"flags", T, kSometimes, "the packet's TCP flags (`S`, `A`, `FA`, ...)"},
+    {"rule", T, kAlways, "the kernel rule that drops it"},
+    {"text", T, kAlways, "what the client experiences"},
+};
+constexpr FieldSpec kIpvsNoDest[] = {
+    {"text", T, kAlways, "the kernel's log line: `IPVS: wlc: TCP 10.0.0.100:80 - no destination available`"},
+    {"client", T, kAlways, "the client whose SYN found no realserver"},
+};
+constexpr FieldSpec kIpvsNodestFlush[] = {
+    {"dest", T, kAlways, "the deleted destination"},
+    {"entries", I, kAlways, "entries expired at once (expire_nodest_conn)"},
+};
+constexpr FieldSpec kIpvsReuse[] = {
+    {"conn", I, kAlways, "the entry a new SYN re-uses"},
+    {"client", T, kAlways, "the client's address and port"},
+    {"old_dest", T, kAlways, "the realserver the entry was bound to"},
+    {"old_state", T, kAlways, "the entry's state then"},
+    {"rule", T, kAlways, "why it is rescheduled (conn_reuse_mode, weight 0)"},
+};
+constexpr FieldSpec kIpvsRst[] = {
+    {"client", T, kAlways, "the client's address and port"},
+    {"vip", T, kAlways, "the virtual address it sent to"},
+    {"flags", T, kAlways, "the packet's TCP flags"},
+    {"rule", T, kAlways, "why IPVS did not take it"},
+    {"text", T, kAlways, "one sentence for the event log"},
+};
+constexpr FieldSpec kIpvsSched[] = {
+    {"service", T, kAlways, "the virtual address and port"},
+    {"scheduler", T, kAlways, "the scheduler (or `persistence template`)"},
+    {"client", T, kAlways, "the client's address and port"},
+    {"chosen", T, kAlways, "the realserver picked, or `none`"},
+    {"candidates", T, kAlways, "the figures the scheduler compared (overheads, weights, hashes)"},
+};
+constexpr FieldSpec kIpvsState[] = {
+    {"conn", I, kAlways, "the connection entry"},
+    {"client", T, kAlways, "the client's address and port"},
+    {"dest", T, kAlways, "the realserver it is bound to"},
+    {"dir", T, kAlways, "`in` (client to server), `out` (reply, NAT) or `in-only` (DR/TUN)"},
+    {"event", T, kAlways, "what moved it: the packet's flags (`syn`, `ack`, `fin`, `rst`) or `timeout`"},
+    {"from", T, kAlways, "the IPVS TCP state before (`SYN_RECV`, `ESTABLISHED`, `FIN_WAIT`, ...)"},
+    {"to", T, kAlways, "the state after"},
+    {"active", I, kAlways, "the realserver's ActiveConn after the change"},
+    {"inactive", I, kAlways, "its InActConn after the change"},
+};
+constexpr FieldSpec kIpvsSysctl[] = {
+    {"name", T, kAlways, "the setting under net.ipv4.vs (`expire_nodest_conn`)"},
+    {"value", I, kAlways, "the value written"},
+    {"error", T, kAlways, "sysctl's message when refused; empty otherwise"},
+};
+constexpr FieldSpec kIpvsTemplateInvalid[] = {
+    {"client", T, kAlways, "the client address the template pins"},
+    {"dest", T, kAlways, "its realserver"},
+    {"rule", T, kAlways, "why it no longer counts (deleted, or weight 0 with expire_quiescent_template)"},
+};
+constexpr FieldSpec kIpvsTemplateNew[] = {
+    {"client", T, kAlways, "the client address (masked by the persistence netmask)"},
+    {"dest", T, kAlways, "the realserver it pins"},
+    {"timeout_s", I, kAlways, "the persistence timeout in seconds"},
+};
+constexpr FieldSpec kIpvsWarning[] = {
+    {"dest", T, kAlways, "the destination concerned"},
+    {"text", T, kAlways, "what an operator should know"},
+};
+constexpr FieldSpec kNetDrop[] = {
+    {"reason", T, kAlways, "`no route`, `loss`, `queue full`, `link down` or `rule`"},
+    {"link", T, kSometimes, "the link (`client-director`)"},
+    {"rule", T, kSometimes, "the scenario's drop rule that matched"},
+    {"src", T, kSometimes, "the packet's source address and port"},
+    {"dst", T, kAlways, "its destination"},
+    {"flags", T, kSometimes, "its TCP flags"},
+    {"seq", I, kSometimes, "its sequence number"},
+    {"len", I, kSometimes, "its payload bytes"},
+};
+constexpr FieldSpec kNetPacket[] = {
+    {"to", T, kAlways, "the node the link delivers it to (the entity is the sender)"},
+    {"src", T, kAlways, "the source address and port"},
+    {"dst", T, kAlways, "the destination address and port"},
+    {"flags", T, kAlways, "TCP flags as letters (`S`, `SA`, `A`, `PA`, `FA`, `R`) or `ICMP`"},
+    {"seq", I, kAlways, "the sequence number, as on the wire"},
+    {"ack", I, kAlways, "the acknowledgement number"},
+    {"len", I, kAlways, "payload bytes"},
+    {"segs", I, kAlways, "segments in a TSO/GRO train (1 for a plain segment)"},
+    {"lead_ack", I, kAlways, "1 when a pure ACK leads the train"},
+    {"arrive", I, kAlways, "when it reaches `to` (ns)"},
+};
+constexpr FieldSpec kNetQueue[] = {
+    {"link", T, kAlways, "the link"},
+    {"dir", T, kAlways, "`out` (a to b) or `back`"},
+    {"to", T, kAlways, "the node that direction feeds"},
+    {"packets", I, kAlways, "packets waiting"},
+    {"bytes", I, kAlways, "bytes waiting"},
+    {"delay_us", I, kAlways, "how long a packet arriving now would wait, in microseconds"},
+};
+constexpr FieldSpec kScenarioWarning[] = {
+    {"text", T, kAlways, "the warning"},
+    {"line", I, kAlways, "the scenario file's line it is about"},
+};
+constexpr FieldSpec kSnapshot[] = {
+    {"label", T, kAlways, "the snapshot's label in the scenario"},
+    {"ipvsadm_ln", T, kAlways, "the output of `ipvsadm -Ln` then"},
+};
+constexpr FieldSpec kSocketCall[] = {
+    {"program", T, kAlways, "the socket program's name"},
+    {"n", I, kAlways, "the call's number in the program (1, 2, ...)"},
+    {"call", T, kAlways, "the system call (`connect`, `send`, `close`, ...)"},
+    {"text", T, kAlways, "the call as written in the scenario"},
+    {"result", I, kAlways, "its return value"},
+    {"errno", T, kAlways, "its errno name; empty on success"},
+    {"started", I, kAlways, "when the call was made (ns); the record's time is when it returned"},
+};
+constexpr FieldSpec kTcpBbr[] = {
+    {"conn", I, kAlways, "the connection"},
+    {"mode", T, kAlways, "BBR's mode: `STARTUP`, `DRAIN`, `PROBE_BW`, `PROBE_RTT`"},
+    {"bw_bps", I, kAlways, "the bottleneck bandwidth estimate, bits per second"},
+    {"min_rtt_us", I, kAlways, "the minimum RTT estimate, microseconds"},
+    {"pacing_rate_bps", I, kAlways, "the pacing rate, bits per second"},
+    {"cwnd", I, kAlways, "the congestion window, packets"},
+};
+constexpr FieldSpec kTcpCwnd[] = {
+    {"conn", I, kAlways, "the connection"},
+    {"cwnd", I, kAlways, "the congestion window, packets"},
+    {"ssthresh", I, kAlways, "the slow-start threshold, packets (-1: infinite)"},
+};
+constexpr FieldSpec kTcpDrop[] = {
+    {"reason", T, kAlways, "why the stack dropped a segment (`accept queue full`)"},
+    {"from", T, kAlways, "the sender's address and port"},
+};
+constexpr FieldSpec kTcpError[] = {
+    {"conn", I, kSometimes, "the connection (absent when none could be made)"},
+    {"local", T, kSometimes, "its local address and port"},
+    {"remote", T, kAlways, "the remote address and port"},
+    {"error", T, kAlways, "the errno reported to the application"},
+    {"state", T, kSometimes, "the TCP state it was in"},
+};
+constexpr FieldSpec kTcpRecovery[] = {
+    {"conn", I, kAlways, "the connection"},
+    {"state", T, kAlways, "the congestion-avoidance state entered (`recovery`)"},
+    {"high_seq", I, kAlways, "snd_nxt when recovery began, relative to the ISN"},
+    {"lost", I, kAlways, "segments marked lost"},
+    {"sacked", I, kAlways, "segments SACKed"},
+    {"ssthresh", I, kAlways, "the new slow-start threshold, packets"},
+};
+constexpr FieldSpec kTcpRetransmit[] = {
+    {"conn", I, kAlways, "the connection"},
+    {"seq", I, kAlways, "the first byte resent, relative to the ISN"},
+    {"len", I, kAlways, "bytes resent"},
+    {"segs", I, kAlways, "segments resent"},
+    {"why", T, kAlways, "`dupack` (fast retransmit), `rack`, `tlp` (tail loss probe) or `rto`"},
+    {"state", T, kAlways, "the congestion-avoidance state: `Open`, `Disorder`, `Recovery`, `Loss`"},
+};
+constexpr FieldSpec kTcpRst[] = {
+    {"to", T, kAlways, "where the RST goes"},
+    {"from", T, kAlways, "the address it answers for"},
+    {"reason", T, kAlways, "`no socket`"},
+};
+constexpr FieldSpec kTcpRto[] = {
+    {"conn", I, kAlways, "the connection"},
+    {"rto_ms", I, kAlways, "the retransmission timeout, milliseconds"},
+    {"backoff", I, kAlways, "how many times it has been doubled"},
+};
+constexpr FieldSpec kTcpRwnd[] = {
+    {"conn", I, kAlways, "the connection"},
+    {"rcv_wnd", I, kAlways, "the window advertised, bytes"},
+    {"rcv_ssthresh", I, kAlways, "the window's growth limit, bytes"},
+    {"window_clamp", I, kAlways, "the largest window it may offer, bytes"},
+    {"rcvbuf", I, kAlways, "the receive buffer, bytes"},
+};
+constexpr FieldSpec kTcpState[] = {
+    {"conn", I, kAlways, "the connection (0: a listening socket)"},
+    {"local", T, kAlways, "the local address and port"},
+    {"remote", T, kAlways, "the remote address and port (`*` for a listener)"},
+    {"from", T, kAlways, "the TCP state before (`SYN_SENT`, `ESTABLISHED`, `TIME_WAIT`, ...)"},
+    {"to", T, kAlways, "the state after"},
+    {"event", T, kAlways, "what moved it (`recv-SYN`, `app-close`, `timeout`, `recv-RST`, ...)"},
+    {"backlog", I, kSometimes, "the listen backlog (when a socket starts listening)"},
+};
+constexpr FieldSpec kTcpTw[] = {
+    {"conn", I, kAlways, "the connection"},
+    {"remote", T, kAlways, "the remote address and port"},
+};
+constexpr FieldSpec kTimelineIpvsadm[] = {
+    {"command", T, kAlways, "the command line from the scenario's timeline"},
+    {"result", T, kAlways, "`ok` or ipvsadm's message"},
+};
+constexpr FieldSpec kTimelineServer[] = {
+    {"server", T, kAlways, "the server (or client) acted on"},
+    {"action", T, kAlways,
+     "the action: `stop`, `graceful-stop`, `crash`, `kill`, `start`, `keepalive-off`, ..."},
+};
+constexpr FieldSpec kTimelineSysctl[] = {
+    {"setting", T, kAlways, "`name=value` as written in the scenario"},
+    {"result", T, kAlways, "`ok` or sysctl's message"},
+};
+
+constexpr const char* kDirector = "the director";
+constexpr const char* kClient = "a client host";
+constexpr const char* kHost = "a host's TCP stack";
+constexpr const char* kServer = "a web server (`rs1:http`)";
+constexpr const char* kSender = "the sending node";
+
+// ---- the table, sorted by kind ---------------------------------------------------------------
+
+constexpr KindSpec kKinds[] = {
+    {kind::director_connections, kDirector, kGroupListing, "The connection table, every `listing_every`",
+     kDirectorConnections},
+    {kind::director_dest, kDirector, kGroupListing,
+     "One realserver's row of `ipvsadm -Ln`, written when the row changes (the viewer's counters)",
+     kDirectorDest},
+    {kind::director_listing, kDirector, kGroupListing, "The service table as `ipvsadm -Ln` prints it",
+     kDirectorListing},
+    {kind::director_realserver, kDirector, 0, "A realserver of the scenario, once at the start",
+     kDirectorRealserver},
+    {kind::expectation, "none", kGroupCheck, "One of the scenario's expectations, checked", kExpectation},
+    {kind::health_check, "the health checker", 0, "One health check's result", kHealthCheck},
+    {kind::health_state, "the health checker", kGroupAdmin, "The checker changes the service", kHealthState},
+    {kind::host_sockets, kHost, kGroupListing, "A host's sockets, every `listing_every`", kHostSockets},
+    {kind::http_conn_error, kClient, kGroupHttp | kGroupFault, "A connection failed under a request",
+     kHttpConnError},
+    {kind::http_idle_close, kClient, kGroupHttp | kGroupTimer,
+     "The client closes an idle keep-alive connection", kHttpIdleClose},
+    {kind::http_keepalive_close, kServer, kGroupHttp | kGroupTimer,
+     "The server closes an idle keep-alive connection", kHttpKeepaliveClose},
+    {kind::http_object_failed, kClient, kGroupHttp | kGroupFault, "An object the user sees as broken",
+     kHttpObjectFailed},
+    {kind::http_page_abort, kClient, kGroupHttp, "A page load abandoned by a reload", kHttpPageAbort},
+    {kind::http_page_done, kClient, kGroupHttp, "A page load finished", kHttpPageDone},
+    {kind::http_page_start, kClient, kGroupHttp, "A page load begins", kHttpPageStart},
+    {kind::http_request, kClient, kGroupHttp, "A request sent", kHttpRequest},
+    {kind::http_request_timeout, kClient, kGroupHttp | kGroupTimer, "A request given up on",
+     kHttpRequestTimeout},
+    {kind::http_response, kServer, kGroupHttp, "A response sent", kHttpResponse},
+    {kind::http_retry, kClient, kGroupHttp, "An object retried after its connection failed", kHttpRetry},
+    {kind::http_server_abrupt_stop, kServer, kGroupHttp, "The server stops at once (connections reset)",
+     kHttpServerStop},
+    {kind::http_server_crash, kServer, kGroupHttp, "The host crashes (no FIN, no RST)", kHttpServerStop},
+    {kind::http_server_graceful_stop, kServer, kGroupHttp, "The server stops accepting and finishes requests",
+     kHttpServerGracefulStop},
+    {kind::http_server_kill, kServer, kGroupHttp, "The server process is killed (the kernel resets)",
+     kHttpServerStop},
+    {kind::http_server_start, kServer, kGroupHttp, "The server starts listening", kHttpServerStart},
+    {kind::http_server_workers, kServer, kGroupHttp, "The worker pool's occupancy changed",
+     kHttpServerWorkers},
+    {kind::ipvs_admin, kDirector, kGroupAdmin, "An administrative operation reached the kernel", kIpvsAdmin},
+    {kind::ipvs_conn_expire, kDirector, kGroupTimer, "A connection entry's timer ran out", kIpvsConnExpire},
+    {kind::ipvs_conn_new, kDirector, 0, "A connection entry is created", kIpvsConnNew},
+    {kind::ipvs_dest_freed, kDirector, 0, "A deleted destination leaves the trash", kIpvsDest},
+    {kind::ipvs_dest_revived, kDirector, kGroupAdmin, "A destination in the trash is added back",
+     kIpvsDestRevived},
+    {kind::ipvs_drop, kDirector, kGroupFault, "IPVS drops a packet", kIpvsDrop},
+    {kind::ipvs_no_dest, kDirector, kGroupSched | kGroupFault, "No realserver could take a new connection",
+     kIpvsNoDest},
+    {kind::ipvs_nodest_flush, kDirector, kGroupFault, "Entries of a deleted destination expired at once",
+     kIpvsNodestFlush},
+    {kind::ipvs_reuse, kDirector, 0, "A SYN re-uses an old entry and is scheduled anew", kIpvsReuse},
+    {kind::ipvs_rst, kDirector, kGroupFault, "The director's own TCP answers with RST", kIpvsRst},
+    {kind::ipvs_sched, kDirector, kGroupSched, "A scheduling decision", kIpvsSched},
+    {kind::ipvs_state, kDirector, kGroupState, "A connection entry changes state", kIpvsState},
+    {kind::ipvs_sysctl, kDirector, kGroupAdmin, "A net.ipv4.vs sysctl written", kIpvsSysctl},
+    {kind::ipvs_template_invalid, kDirector, 0, "A persistence template no longer counts",
+     kIpvsTemplateInvalid},
+    {kind::ipvs_template_new, kDirector, 0, "A persistence template is created", kIpvsTemplateNew},
+    {kind::ipvs_warning, kDirector, 0, "Something an operator should notice", kIpvsWarning},
+    {kind::net_drop, kSender, kGroupFault, "The network drops a packet", kNetDrop},
+    {kind::net_packet, kSender, kGroupPacket, "A packet (or a TSO/GRO train) put on a link", kNetPacket},
+    {kind::net_queue, "the node feeding the queue", 0,
+     "A link direction's queue, sampled every `sample_every`", kNetQueue},
+    {kind::scenario_warning, kDirector, kGroupAdmin | kGroupCheck, "A warning about the scenario",
+     kScenarioWarning},
+    {kind::snapshot, kDirector, kGroupAdmin, "A labelled snapshot from the timeline", kSnapshot},
+    {kind::socket_call, "a host running a socket program", 0, "A socket program's system call returned",
+     kSocketCall},
+    {kind::tcp_bbr, kHost, 0, "BBR's model of a connection changed", kTcpBbr},
+    {kind::tcp_cwnd, kHost, 0, "A connection's congestion window changed", kTcpCwnd},
+    {kind::tcp_drop, kHost, kGroupFault, "The stack drops a segment", kTcpDrop},
+    {kind::tcp_error, kHost, kGroupFault, "A socket error reported to the application", kTcpError},
+    {kind::tcp_recovery, kHost, 0, "A connection enters loss recovery", kTcpRecovery},
+    {kind::tcp_retransmit, kHost, 0, "Data sent again", kTcpRetransmit},
+    {kind::tcp_rst, kHost, kGroupFault, "The stack answers a segment with RST", kTcpRst},
+    {kind::tcp_rto, kHost, 0, "A connection's retransmission timeout changed", kTcpRto},
+    {kind::tcp_rwnd, kHost, 0, "The receive window advertised changed", kTcpRwnd},
+    {kind::tcp_state, kHost, kGroupState, "A socket changes TCP state", kTcpState},
+    {kind::tcp_tw_overflow, kHost, 0, "No TIME_WAIT bucket left: the socket closes at once", kTcpTw},
+    {kind::tcp_tw_reuse, kHost, 0, "A TIME_WAIT socket is re-used for a new connection", kTcpTw},
+    {kind::timeline_ipvsadm, kDirector, kGroupAdmin, "The timeline runs an ipvsadm command",
+     kTimelineIpvsadm},
+    {kind::timeline_server, "the server's (or client's) host", kGroupAdmin, "The timeline acts on a server",
+     kTimelineServer},
+    {kind::timeline_sysctl, kDirector, kGroupAdmin, "The timeline writes a sysctl", kTimelineSysctl},
+};
+
+constexpr bool sorted_by_kind() {
+    for (size_t i = 1; i < std::size(kKinds); ++i)
+        if (!(kKinds[i - 1].kind < kKinds[i].kind)) return false;
+    return true;
+}
+static_assert(sorted_by_kind(), "keep the table sorted by kind: find_kind() searches it");
+
+FieldType type_of(const sim::TraceField& f) {
+    return f.is_int() ? FieldType::Int : f.is_real() ? FieldType::Real : FieldType::Text;
+}
+
+}  // namespace
+
+std::string_view to_string(FieldType t) {
+    switch (t) {
+        case FieldType::Int: return "int";
+        case FieldType::Real: return "real";
+        case FieldType::Text: return "text";
+    }
+    return "?";
+}
+
+const FieldSpec* KindSpec::field(std::string_view key) const {
+    for (const FieldSpec& f : fields)
+        if (f.key == key) return &f;
+    return nullptr;
+}
+
+std::span<const KindSpec> vocabulary() { return kKinds; }
+
+const KindSpec* find_kind(std::string_view kind) {
+    const auto it = std::lower_bound(std::begin(kKinds), std::end(kKinds), kind,
+                                     [](const KindSpec& k, std::string_view v) { return k.kind < v; });
+    return it != std::end(kKinds) && it->kind == kind ? &*it : nullptr;
+}
+
+std::string check_record(const sim::TraceRecord& r) {
+    const KindSpec* k = find_kind(r.kind);
+    if (k == nullptr) return "record kind '" + std::string(r.kind) + "' is not in the trace vocabulary";
+    for (const sim::TraceField& f : r.fields) {
+        const FieldSpec* spec = k->field(f.key);
+        if (spec == nullptr)
+            return std::string(r.kind) + ": field '" + std::string(f.key) + "' is not in the vocabulary";
+        if (spec->type != type_of(f))
+            return std::string(r.kind) + ": field '" + std::string(f.key) + "' is " +
+                   std::string(to_string(type_of(f))) + ", the vocabulary says " +
+                   std::string(to_string(spec->type));
+    }
+    for (const FieldSpec& spec : k->fields)
+        if (spec.always && r.find(spec.key) == nullptr)
+            return std::string(r.kind) + ": field '" + std::string(spec.key) + "' is missing";
+    return {};
+}
+
+void VocabularyCheck::on_record(const sim::TraceRecord& r) {
+    const std::string problem = check_record(r);
+    if (!problem.empty())
+        throw sim::InvariantError("trace vocabulary (models/trace/vocabulary.cpp): " + problem, r.time, r.seq,
+                                  std::string(r.entity_name));
+}
+
+std::string render_markdown() {
+    std::string out =
+        "# The trace vocabulary\n\n"
+        "Generated from `models/trace/vocabulary.cpp` by `lvsim trace-vocabulary`; a test keeps the\n"
+        "two identical, so edit the table and run `build/cli/lvsim trace-vocabulary > docs/trace.md`.\n\n"
+        "`lvsim run SCENARIO --trace FILE` writes one JSON object per line:\n"
+        "`{\"seq\":..,\"t\":..,\"cause\":..,\"entity\":\"..\",\"kind\":\"..\", fields...}`. `t` is the\n"
+        "simulated time in integer nanoseconds, `seq` the number of the event that made the record and\n"
+        "`cause` the event that scheduled that one, so a reader can walk back from any record to what\n"
+        "triggered it. The fields of each kind follow; a field marked *sometimes* appears only where\n"
+        "it applies. Times inside fields are integer nanoseconds unless the name gives a unit.\n\n"
+        "| kind | published by | what it records |\n|---|---|---|\n";
+    for (const KindSpec& k : kKinds)
+        out += "| [`" + std::string(k.kind) + "`](#" +
+               [&] {
+                   std::string anchor;
+                   for (char c : k.kind)
+                       if (c != '.') anchor += c;
+                   return anchor;
+               }() +
+               ") | " + std::string(k.entity) + " | " + std::string(k.meaning) + " |\n";
+    for (const KindSpec& k : kKinds) {
+        out += "\n## " + std::string(k.kind) + "\n\n" + std::string(k.meaning) + ". Published by " +
+               std::string(k.entity) + ".\n\n| field | type | | meaning |\n|---|---|---|---|\n";
+        for (const FieldSpec& f : k.fields)
+            out += "| `" + std::string(f.key) + "` | " + std::string(to_string(f.type)) + " | " +
+                   (f.always ? "always" : "sometimes") + " | " + std::string(f.meaning) + " |\n";
+    }
+    return out;
+}
+
+}  // namespace lvs::trace
