@@ -120,22 +120,8 @@ ClientStats client_stats(const sc::ClientReport& c) {
     return s;
 }
 
-std::vector<ServiceTable> service_tables(const std::vector<sc::ServiceView>& views) {
-    std::vector<ServiceTable> out;
-    for (const sc::ServiceView& v : views) {
-        ServiceTable t;
-        t.address = v.vip;
-        t.scheduler = v.scheduler;
-        for (const sc::DestView& d : v.realservers)
-            t.realservers.push_back({d.name, d.address, d.forward, d.weight, d.active, d.inactive,
-                                     d.persistent, d.conns, d.states});
-        out.push_back(std::move(t));
-    }
-    return out;
-}
-
 Snapshot snapshot(const sc::Snapshot& s) {
-    return {s.label, from_sim(s.at), s.ipvsadm_ln, s.ipvsadm_lnc, service_tables(s.services)};
+    return {s.label, from_sim(s.at), s.ipvsadm_ln, s.ipvsadm_lnc, s.services};
 }
 
 }  // namespace
@@ -201,9 +187,7 @@ struct Run::Impl {
         out.events = r.events;
         out.clients = client_stats(r.clients);
         for (const auto& g : r.groups) out.groups.push_back(client_stats(g));
-        for (const auto& s : r.realservers)
-            out.realservers.push_back(
-                {s.name, s.address, s.connections_accepted, s.requests, s.time_wait_max, s.keepalive_closes});
+        out.realservers.assign(r.realservers.begin(), r.realservers.end());  // the public part of each
         for (const auto& d : r.drains) {
             Drain x{d.realserver, d.command, from_sim(d.at), std::nullopt, std::nullopt};
             if (d.no_active_after) x.no_active_after = from_sim(*d.no_active_after);
@@ -305,26 +289,9 @@ DirectorTables Run::tables() {
     DirectorTables t;
     t.at = from_sim(r.sim().now());
     const lvs::ipvs::Director& d = r.director();
-    // Read directly rather than through Run::take_snapshot, which also puts a "snapshot"
-    // record into the trace: reading must not change what subscribers and trace files see.
-    std::map<const lvs::ipvs::Dest*, std::map<std::string, uint64_t>> states;
-    for (const lvs::ipvs::Conn* c : d.connections())
-        if (!c->is_template() && c->dest != nullptr)
-            ++states[c->dest][std::string(lvs::ipvs::to_string(c->state))];
-    for (const auto& svc : d.services()) {
-        ServiceTable st;
-        st.address = svc->fwmark != 0 ? "FWM " + std::to_string(svc->fwmark) : svc->vip.str();
-        st.scheduler = svc->sched_name;
-        std::vector<const lvs::ipvs::Dest*> dests(svc->dests.begin(), svc->dests.end());
-        std::sort(dests.begin(), dests.end(),
-                  [](const auto* a, const auto* b) { return a->addr < b->addr; });  // ipvsadm sorts
-        for (const lvs::ipvs::Dest* x : dests)
-            st.realservers.push_back({d.dest_name(*x), x->addr.str(),
-                                      std::string(lvs::ipvs::to_string(x->forward)), x->weight,
-                                      x->activeconns, x->inactconns, x->persistconns,
-                                      x->stats.conns - x->zero_point.conns, states[x]});
-        t.services.push_back(std::move(st));
-    }
+    // Not through Run::take_snapshot, which also puts a "snapshot" record into the trace:
+    // reading must not change what subscribers and trace files see.
+    t.services = r.service_tables();
     for (const lvs::ipvs::Conn* c : d.connections()) {
         ConnectionEntry e;
         e.id = c->id;

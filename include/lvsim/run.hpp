@@ -13,6 +13,8 @@
 
 #include "lvsim/core.hpp"
 #include "lvsim/scenario.hpp"
+#include "lvsim/stats.hpp"
+#include "lvsim/tables.hpp"
 
 namespace lvsim {
 
@@ -69,86 +71,9 @@ private:
 /// A trace subscriber: called for every record, in order, while the run advances.
 using TraceCallback = std::function<void(const TraceRecord&)>;
 
-// ---- the director's tables -------------------------------------------------------------------
-
-/// One realserver row of a virtual service, as `ipvsadm -Ln` (and `--stats`) show it.
-struct RealServerRow {
-    std::string name;         ///< the scenario's name for it ("rs1")
-    std::string address;      ///< "192.168.10.11:80"
-    std::string forward;      ///< Masq, Route, Tunnel or Local
-    int weight = 0;           ///< Weight
-    uint32_t active = 0;      ///< ActiveConn
-    uint32_t inactive = 0;    ///< InActConn
-    uint32_t persistent = 0;  ///< PersistConn (persistence templates bound to it)
-    uint64_t conns = 0;       ///< Conns of `ipvsadm -Ln --stats`: connections scheduled to it
-    /// Connection entries bound to it, by IPVS state ("ESTABLISHED", "TIME_WAIT", ...).
-    std::map<std::string, uint64_t> states;
-};
-
-/// A virtual service and its realservers (in ipvsadm's order).
-struct ServiceTable {
-    std::string address;    ///< "10.0.0.100:80", or "FWM 1" for a firewall-mark service
-    std::string scheduler;  ///< "wlc", or a registered plugin's name
-    std::vector<RealServerRow> realservers;
-};
-
-/// One entry of the connection table, as `ipvsadm -Lnc` shows it.
-struct ConnectionEntry {
-    uint64_t id = 0;       ///< the director's number for it (trace field "conn")
-    std::string protocol;  ///< "TCP" or "UDP"
-    std::string state;     ///< IPVS state: SYN_RECV, ESTABLISHED, FIN_WAIT, TIME_WAIT, NONE (template)...
-    std::string client;    ///< source "172.16.0.1:45261" (port 0 for a template)
-    std::string virtual_address;  ///< "10.0.0.100:80"
-    std::string destination;      ///< realserver "192.168.10.11:80"
-    std::string realserver;       ///< the scenario's name for it ("rs1")
-    Time expires_in{};            ///< time left on its timer (the `expire` column)
-    bool is_template = false;     ///< a persistence template
-};
-
-/// The director's tables at one moment.
-struct DirectorTables {
-    Time at{};                                 ///< when they were read
-    std::vector<ServiceTable> services;        ///< `ipvsadm -Ln`
-    std::vector<ConnectionEntry> connections;  ///< `ipvsadm -Lnc`, in creation order
-};
-
 // ---- the report ------------------------------------------------------------------------------
 
-/// What a group of browsers (or all of them, name "clients") experienced.
-struct ClientStats {
-    std::string name;                    ///< the client group's name, or "clients" for all
-    uint64_t browsers = 0;               ///< browsers in the group
-    uint64_t pages = 0;                  ///< page loads started
-    uint64_t pages_completed = 0;        ///< page loads with every object in
-    uint64_t pages_aborted = 0;          ///< page loads cut short by the next reload
-    uint64_t objects_ok = 0;             ///< objects received
-    uint64_t objects_failed = 0;         ///< objects given up on (refused, reset, timed out)
-    uint64_t objects_aborted = 0;        ///< objects abandoned by a reload while waiting
-    uint64_t objects_pending = 0;        ///< objects still awaited when the report was made
-    uint64_t retries = 0;                ///< transparent browser retries
-    uint64_t connections_opened = 0;     ///< TCP connections the browsers opened
-    uint64_t requests = 0;               ///< HTTP requests sent
-    uint64_t errors_refused = 0;         ///< connections refused (RST to the SYN)
-    uint64_t errors_reset = 0;           ///< connections reset, or closed before the response
-    uint64_t errors_timeout = 0;         ///< requests that timed out (only with a request timeout)
-    uint64_t time_wait_max = 0;          ///< most client sockets in TIME_WAIT at one time
-    double page_load_p50_ms = 0;         ///< page load time, median (ms)
-    double page_load_p95_ms = 0;         ///< page load time, 95th percentile (ms)
-    double page_load_p99_ms = 0;         ///< page load time, 99th percentile (ms)
-    double page_load_mean_ms = 0;        ///< page load time, mean (ms)
-    double longest_stall_s = 0;          ///< the longest a request waited: response, failure or abort (s)
-    double requests_per_connection = 0;  ///< requests per connection opened (open ones included)
-};
-
-/// What a realserver's web server saw.
-struct ServerStats {
-    std::string name;                   ///< the realserver's name ("rs1")
-    std::string address;                ///< its address ("192.168.10.11")
-    uint64_t connections_accepted = 0;  ///< connections its web server accepted
-    uint64_t requests = 0;              ///< requests it answered
-    uint64_t time_wait_max = 0;         ///< most server sockets in TIME_WAIT at one time
-    uint64_t keepalive_closes = 0;      ///< idle keep-alive connections the server closed
-};
+// ClientStats and ServerStats: lvsim/stats.hpp.
 
 /// The first drain of a realserver (`-w 0` or `-d` in the timeline, or a health checker's).
 struct Drain {

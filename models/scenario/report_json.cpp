@@ -111,14 +111,14 @@ void write_json_report(std::ostream& o, const Report& r) {
         }
         o << "],\n     \"services\": [";
         for (size_t k = 0; k < s.services.size(); ++k) {
-            const ServiceView& v = s.services[k];
+            const ServiceTable& v = s.services[k];
             o << (k ? ", " : "") << "{\"vip\": ";
-            json_str(o, v.vip);
+            json_str(o, v.address);
             o << ", \"scheduler\": ";
             json_str(o, v.scheduler);
             o << ", \"realservers\": [";
             for (size_t j = 0; j < v.realservers.size(); ++j) {
-                const DestView& d = v.realservers[j];
+                const RealServerRow& d = v.realservers[j];
                 o << (j ? ",\n        " : "\n        ") << "{\"name\": ";
                 json_str(o, d.name);
                 o << ", \"address\": ";

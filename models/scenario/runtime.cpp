@@ -61,6 +61,30 @@ Run::Run(const Scenario& s, RunOptions options)
     build();
 }
 
+std::vector<ServiceTable> Run::service_tables() const {
+    std::map<const ipvs::Dest*, std::map<std::string, uint64_t>> states;  // entries by state
+    for (const ipvs::Conn* c : director_->connections())
+        if (!c->is_template() && c->dest != nullptr)
+            ++states[c->dest][std::string(ipvs::to_string(c->state))];
+    std::vector<ServiceTable> out;
+    for (const auto& svc : director_->services()) {
+        ServiceTable v;
+        v.address = svc->fwmark != 0 ? "FWM " + std::to_string(svc->fwmark) : svc->vip.str();
+        v.scheduler = svc->sched_name;
+        std::vector<const ipvs::Dest*> dests(svc->dests.begin(), svc->dests.end());
+        std::sort(dests.begin(), dests.end(), [](const ipvs::Dest* a, const ipvs::Dest* b) {
+            return a->addr < b->addr;
+        });  // ipvsadm sorts
+        for (const ipvs::Dest* d : dests)
+            v.realservers.push_back({director_->dest_name(*d), d->addr.str(),
+                                     std::string(ipvs::to_string(d->forward)), d->weight, d->activeconns,
+                                     d->inactconns, d->persistconns, d->stats.conns - d->zero_point.conns,
+                                     states[d]});
+        out.push_back(std::move(v));
+    }
+    return out;
+}
+
 Run::~Run() {
     if (pcap_) pcap_->flush_all();
 }
@@ -81,33 +105,7 @@ Snapshot Run::take_snapshot(const std::string& label) {
     s.at = sim_.now();
     s.ipvsadm_ln = ipvs::ipvsadm_ln(*director_);
     s.ipvsadm_lnc = ipvs::ipvsadm_lnc(*director_);
-    std::map<std::string, std::map<std::string, uint64_t>> states;  // dest address -> state -> n
-    for (const ipvs::Conn* c : director_->connections()) {
-        if (c->is_template()) continue;
-        ++states[c->dest_addr.addr.str()][std::string(ipvs::to_string(c->state))];
-    }
-    for (const auto& svc : director_->services()) {
-        ServiceView v;
-        v.vip = svc->fwmark != 0 ? "FWM " + std::to_string(svc->fwmark) : svc->vip.str();
-        v.scheduler = svc->sched_name;
-        std::vector<const ipvs::Dest*> dests(svc->dests.begin(), svc->dests.end());
-        std::sort(dests.begin(), dests.end(),
-                  [](const ipvs::Dest* a, const ipvs::Dest* b) { return a->addr < b->addr; });
-        for (const ipvs::Dest* d : dests) {
-            DestView dv;
-            dv.name = director_->dest_name(*d);
-            dv.address = d->addr.str();
-            dv.forward = std::string(ipvs::to_string(d->forward));
-            dv.weight = d->weight;
-            dv.active = d->activeconns;
-            dv.inactive = d->inactconns;
-            dv.persistent = d->persistconns;
-            dv.conns = d->stats.conns - d->zero_point.conns;
-            dv.states = states[d->addr.addr.str()];
-            v.realservers.push_back(std::move(dv));
-        }
-        s.services.push_back(std::move(v));
-    }
+    s.services = service_tables();
     for (const auto& [name, stack] : listed_hosts())
         s.sockets.push_back({name, tcp::ss_listing(*stack, false), tcp::ss_listing(*stack, true)});
     LVS_TRACE(sim_, net_.entity(director_->node()), trace::kind::snapshot)

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "lvsim/stats.hpp"
+#include "lvsim/tables.hpp"
 #include "models/http/browser.hpp"
 #include "models/http/web_server.hpp"
 #include "models/ipvs/director.hpp"
@@ -27,23 +29,10 @@
 
 namespace lvs::scenario {
 
-struct DestView {
-    std::string name;
-    std::string address;
-    std::string forward;
-    int weight = 0;
-    uint32_t active = 0;
-    uint32_t inactive = 0;
-    uint32_t persistent = 0;
-    uint64_t conns = 0;
-    std::map<std::string, uint64_t> states;  // entries bound to it, by IPVS state
-};
-
-struct ServiceView {
-    std::string vip;
-    std::string scheduler;
-    std::vector<DestView> realservers;
-};
+// A snapshot's services are the public API's tables (include/lvsim/tables.hpp): the library
+// hands them over as they are.
+using lvsim::RealServerRow;
+using lvsim::ServiceTable;
 
 // One host's sockets, as `ss -tan` and `ss -tin` print them.
 struct HostSockets {
@@ -57,7 +46,7 @@ struct Snapshot {
     sim::Time at;
     std::string ipvsadm_ln;
     std::string ipvsadm_lnc;
-    std::vector<ServiceView> services;
+    std::vector<ServiceTable> services;
     // The director, every realserver, and the client hosts when there are at most
     // kSocketListedClients of them.
     std::vector<HostSockets> sockets;
@@ -104,13 +93,9 @@ struct ClientReport {
     double requests_per_connection = 0;
 };
 
-struct ServerReport {
-    std::string name;
-    std::string address;
-    uint64_t connections_accepted = 0;
-    uint64_t requests = 0;
-    uint64_t time_wait_max = 0;
-    uint64_t keepalive_closes = 0;
+// What the public report gives (lvsim::ServerStats), and what the runtime's own cross-checks
+// read besides.
+struct ServerReport : lvsim::ServerStats {
     uint64_t busy_peak = 0;
     uint64_t idle_keepalive_peak = 0;
     CapacityInput capacity;  // for the queueing cross-check
@@ -294,6 +279,8 @@ public:
     void check_invariants();
     const std::vector<std::unique_ptr<ipvs::HealthChecker>>& health_checkers() const { return health_; }
     Snapshot take_snapshot(const std::string& label);
+    // `ipvsadm -Ln` as data (the snapshots' and the library's Run::tables()).
+    std::vector<ServiceTable> service_tables() const;
     // The hosts whose sockets snapshots and traces list: (name, host's TCP).
     std::vector<std::pair<std::string, const tcp::TcpStack*>> listed_hosts();
 

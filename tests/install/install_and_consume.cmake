@@ -14,7 +14,8 @@ run("cmake --install" ${CMAKE_COMMAND} --install ${LVSIM_BUILD_DIR} --prefix ${P
 # Only the public headers are installed; the models stay internal.
 file(GLOB_RECURSE headers RELATIVE ${PREFIX}/include ${PREFIX}/include/*)
 list(SORT headers)
-set(public lvsim/core.hpp lvsim/lvsim.hpp lvsim/run.hpp lvsim/scenario.hpp lvsim/scheduler.hpp)
+set(public lvsim/core.hpp lvsim/lvsim.hpp lvsim/run.hpp lvsim/scenario.hpp lvsim/scheduler.hpp lvsim/stats.hpp
+    lvsim/tables.hpp)
 if(NOT headers STREQUAL public)
   message(FATAL_ERROR "installed headers are '${headers}', expected '${public}'")
 endif()
