@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <boost/program_options.hpp>
+#include <cctype>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -269,6 +270,42 @@ int cmd_check(const std::vector<std::string>& args) {
     return kOk;
 }
 
+// The lesson text's first sentence, on one line: up to the first full stop followed by a space
+// and a capital letter (or the end), so "-p 300" or "1.2 s" do not cut it.
+std::string first_sentence(const std::string& text) {
+    std::string flat;
+    for (char c : text) flat += c == '\n' ? ' ' : c;
+    for (size_t i = 0; i < flat.size(); ++i) {
+        if (flat[i] != '.') continue;
+        size_t j = i + 1;
+        while (j < flat.size() && flat[j] == ' ') ++j;
+        if (j == flat.size() || (j > i + 1 && std::isupper(static_cast<unsigned char>(flat[j])) != 0))
+            return flat.substr(0, i + 1);
+    }
+    while (!flat.empty() && flat.back() == ' ') flat.pop_back();
+    return flat;
+}
+
+// Words wrapped at `width` columns, continuation lines indented to `indent`.
+std::string wrap(const std::string& text, size_t indent, size_t width) {
+    std::string out;
+    size_t column = indent;
+    std::istringstream words(text);
+    std::string w;
+    while (words >> w) {
+        if (column > indent && column + 1 + w.size() > width) {
+            out += "\n" + std::string(indent, ' ');
+            column = indent;
+        } else if (column > indent) {
+            out += ' ';
+            ++column;
+        }
+        out += w;
+        column += w.size();
+    }
+    return out;
+}
+
 int cmd_lessons(const std::vector<std::string>& args) {
     po::options_description o("lvsim lessons [--dir DIR]");
     o.add_options()("help,h", "show this help")(
@@ -288,8 +325,8 @@ int cmd_lessons(const std::vector<std::string>& args) {
     for (const fs::path& f : files) {
         try {
             const scenario::Scenario s = scenario::load_scenario_file(f.string());
-            std::string first = s.lesson.substr(0, s.lesson.find('\n'));
-            std::cout << std::left << std::setw(34) << f.filename().string() << " " << first << "\n";
+            std::cout << std::left << std::setw(34) << f.filename().string() << " "
+                      << wrap(first_sentence(s.lesson), 35, 100) << "\n";
         } catch (const scenario::ConfigError& e) {
             std::cout << std::left << std::setw(34) << f.filename().string() << " (invalid: " << e.what()
                       << ")\n";

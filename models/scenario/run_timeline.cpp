@@ -155,6 +155,7 @@ void Run::on_director_change() {
         sim_.post_after(
             sim::Duration{},
             [this] {
+                ++observer_events_;
                 listing_due_ = false;
                 trace_service_table();
             },

@@ -355,6 +355,7 @@ private:
     sim::Timer listing_timer_;
     std::string last_listing_;
     bool listing_due_ = false;
+    uint64_t observer_events_ = 0;  // events that only trace listings (not in Report::events)
     // The -Ln rows as last traced (director.dest records), by (service, realserver address).
     struct ListedRow {
         std::string name, forward;

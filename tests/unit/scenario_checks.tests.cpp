@@ -252,3 +252,18 @@ TEST_CASE("invariants: a sound run passes them at every sample; a broken count i
         CHECK(std::string(e.what()).find("objects started") != std::string::npos);
     }
 }
+
+TEST_CASE("Report::events counts the model's events: the same with and without a trace",
+          "[scenario][trace]") {
+    // Tracing adds listing events (-Ln on change, -Lnc every second) that only observe; the
+    // viewer simulates with tracing on and must show the figure `lvsim run` prints.
+    const Scenario s = load_scenario_file(std::string(LVSIM_SCENARIO_DIR) + "/07-healthcheck-quiescent.yaml");
+    const uint64_t plain = Run(s).run().events;
+    sim::RecorderSink trace;
+    RunOptions o;
+    o.extra_sinks.push_back(&trace);
+    const Report traced = Run(s, o).run();
+    CHECK(traced.events == plain);
+    CHECK(plain > 100'000);
+    CHECK(trace.records().size() > 0);
+}
