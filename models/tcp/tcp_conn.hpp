@@ -13,12 +13,11 @@
 // application has closed; the error an application sees (EOF, ECONNRESET, EPIPE, ECONNREFUSED,
 // ETIMEDOUT).
 //
-// Loss recovery is Linux 6.x's (tcp_recovery.cpp): SACK and D-SACK, RACK with its reordering
-// window and the DUPTHRESH shortcut, fast recovery with PRR, tail-loss probes, RTO with
-// tcp_enter_loss(); receive windows with window scaling, autotuning and zero-window probes
-// (tcp_window.cpp); congestion control Reno, CUBIC with HyStart (tcp_congestion.cpp) or BBR v1
-// (tcp_bbr.cpp). Simplifications (also listed in the README): no F-RTO and no undo of spurious
-// recoveries; one ACK train stands for the stretch ACK a GRO receiver sends for in-order data.
+// Loss recovery is Linux 6.x's (tcp_recovery.cpp names its files): SACK and D-SACK, RACK with its
+// reordering window and the DUPTHRESH shortcut, fast recovery with PRR, tail-loss probes, RTO with
+// tcp_enter_loss(); receive windows with window scaling, autotuning and zero-window probes (tcp_window.cpp);
+// congestion control Reno, CUBIC with HyStart (tcp_congestion.cpp) or BBR v1 (tcp_bbr.cpp). Simplified
+// (see the README): no F-RTO, no undo of spurious recoveries; one ACK train is a GRO receiver's stretch ACK.
 #pragma once
 
 #include <array>
@@ -206,8 +205,7 @@ private:
         FinWait2,
         NoNeighbour
     };
-    // tcp_pingpong_thresh's default (Linux 6.7+; 6.1-6.6 had the constant 1 too).
-    static constexpr uint8_t kPingpongThresh = 1;
+    static constexpr uint8_t kPingpongThresh = 1;  // tcp_pingpong_thresh (Linux 6.7+; 6.1-6.6: 1 too)
 
     void set_state(TcpState to, TcpEvent why);
     bool apply(TcpEvent e);  // applies the table's transition if there is one
@@ -222,8 +220,10 @@ private:
     void count_syn_retransmit();
     void on_rto();
     void on_probe();
-    bool schedule_loss_probe(bool advancing_rto);  // tcp_schedule_loss_probe()
-    void rearm_rto();                              // tcp_rearm_rto()
+    bool schedule_loss_probe(bool advancing_rto);               // tcp_schedule_loss_probe()
+    void rearm_rto();                                           // tcp_rearm_rto()
+    void rcv_synsent(const net::Packet& p, sim::Time now);      // tcp_rcv_synsent_state_process()
+    void rcv_synrecv_ack(const net::Packet& p, sim::Time now);  // tcp_rcv_state_process(), SYN_RECV
     void process_ack(const net::Packet& p);
     void process_data_and_fin(const net::Packet& p);
     void rtt_sample(sim::Duration r);   // tcp_rtt_estimator() and tcp_set_rto()
@@ -255,9 +255,8 @@ private:
     void enter_closed();  // CLOSED without telling the app (it is gone already)
     void enter_time_wait();
     void free_send_and_receive_state();
-    // Trace records of cwnd/ssthresh and rto/backoff, when they changed (tracing on only).
-    void trace_window(uint32_t old_cwnd);
-    void trace_rto(Jiffies old_rto, uint8_t old_backoff);
+    void trace_window(uint32_t old_cwnd);  // trace records of cwnd/ssthresh if changed (tracing on)
+    void trace_rto(Jiffies old_rto, uint8_t old_backoff);  // the same for rto/backoff
     void release_acked_messages();
     void release_all_messages();
     uint32_t message_ending_at(uint32_t seq) const;  // id of the queued message ending there
@@ -267,8 +266,8 @@ private:
     void receive_fin(bool& eof);           // the peer's FIN, in order
     void deliver_pending(uint32_t bytes);  // deliver_scratch_ to the application (or accept queue)
 
-    // ---- loss recovery (tcp_recovery.cpp) ----
-    struct AckEvent;    // what one ACK did (tcp_ack()'s flag and counts)
+    // ---- loss recovery (tcp_ack_input, tcp_sack, tcp_rack, tcp_recovery, tcp_loss_probe, tcp_ofo) ----
+    struct AckEvent;    // what one ACK did (tcp_ack()'s flag and counts; ack_event.hpp)
     LossState& loss();  // allocated on first need
     LossState* loss_if() const;
     void free_loss_state_if_idle();
@@ -276,6 +275,7 @@ private:
     void sacktag(const net::SackInfo& sack, uint32_t ack, AckEvent& ev);
     void clean_rtx_queue(uint32_t ack, AckEvent& ev);
     void sample_rtt(AckEvent& ev);
+    void cong_control(AckEvent& ev, CaState state, uint32_t old_cwnd);
     uint32_t highest_sack_end() const;
     void check_sack_reordering(uint32_t low_seq);
     void update_reo_wnd();

@@ -1,0 +1,124 @@
+// The scenario's director: section: its TCP and IPVS sysctls, the ipvsadm rules (parsed once,
+// here, into commands) and the health checks. Separate: it is the load balancer's own setup.
+#include "models/scenario/loader_impl.hpp"
+
+namespace lvs::scenario::detail {
+
+// A line of ipvsadm as ipvsadm parses it, or an error pointing at the offending token.
+ipvs::IpvsadmCommand Loader::ipvsadm(const std::string& line, Mark at, const std::string& hint) {
+    ipvs::IpvsadmError err;
+    const auto cmd = ipvs::parse_ipvsadm(line, &err);
+    if (!cmd)
+        throw ConfigError(r_.origin(), at.line, at.column + static_cast<int>(err.column),
+                          "ipvsadm: " + err.message, hint);
+    return *cmd;
+}
+
+void Loader::director() {
+    const YAML::Node d = root_["director"];
+    if (!d) return;
+    r_.check_keys(d, schema::kDirector, "director");
+    if (d["address"]) s_.director_address = r_.address(d["address"], "director.address");
+    if (const YAML::Node rules = d["rules"]) read_rules(rules);
+    if (const YAML::Node hcs = d["health_checks"]) health_checks(hcs);
+    s_.director_tcp = host_tcp(d, "the director", true);
+    if (const YAML::Node sc = d["sysctl"]) {
+        // IPVS's own sysctls here; host_tcp() took the TCP ones.
+        for (const auto& kv : sc) {
+            if (tcp::find_tcp_sysctl(kv.first.as<std::string>()) != nullptr) continue;
+            const ipvs::SysctlDef* def = sysctl_named(kv.first, kv.first.as<std::string>());
+            s_.sysctls.push_back({def,
+                                  static_cast<int>(r_.integer(
+                                      kv.second, "net.ipv4.vs." + std::string(def->name), 0, def->max)),
+                                  mark_of(kv.first)});
+        }
+    }
+}
+
+const ipvs::SysctlDef* Loader::sysctl_named(const YAML::Node& at, const std::string& name) {
+    if (const ipvs::SysctlDef* def = ipvs::find_sysctl(name)) return def;
+    std::vector<std::string> known;
+    for (const ipvs::SysctlDef& d : ipvs::sysctl_table()) known.emplace_back(d.name);
+    std::string bare = name.rfind("net.ipv4.vs.", 0) == 0 ? name.substr(12) : name;
+    const std::string near = did_you_mean(bare, known);
+    r_.fail(at, "unknown sysctl net.ipv4.vs." + bare,
+            near.empty() ? "known: " + join(known) : "did you mean '" + near + "'?");
+}
+
+void Loader::read_rules(const YAML::Node& rules) {
+    const std::string hint =
+        "write the line as ipvsadm-save does, e.g. -a -t 10.0.0.100:80 -r 192.168.10.11:80 -m -w 1";
+    if (rules.IsSequence()) {
+        for (const auto& l : rules)
+            s_.rules.push_back({ipvsadm(r_.text(l, "a rule"), mark_of(l), hint), mark_of(l)});
+        return;
+    }
+    // A block of ipvsadm-save lines: one command per line, each line on its own line of
+    // the file (after the `|`), at the column where its text starts there.
+    const std::string block = r_.text(rules, "director.rules");
+    const bool block_scalar = block.find('\n') != std::string::npos;
+    const Mark base = mark_of(rules);
+    std::istringstream in(block);
+    std::string line;
+    int k = 0;
+    while (std::getline(in, line)) {
+        ++k;
+        const size_t first = line.find_first_not_of(' ');
+        if (first == std::string::npos || line[first] == '#') continue;
+        Mark m = base;
+        if (!block_scalar) {
+            // A quoted one-line scalar: its text starts one column after the quote.
+            const size_t file_line = static_cast<size_t>(m.line - 1);
+            const std::string raw = file_line < source_.size() ? source_[file_line] : std::string();
+            const size_t c = static_cast<size_t>(m.column - 1);
+            if (c < raw.size() && (raw[c] == '"' || raw[c] == '\'')) ++m.column;
+        }
+        if (block_scalar) {
+            m.line = base.line + k;
+            const size_t file_line = static_cast<size_t>(m.line - 1);
+            const std::string raw = file_line < source_.size() ? source_[file_line] : std::string();
+            m.column =
+                raw.size() >= line.size() ? static_cast<int>(raw.size() - line.size()) + 1 : base.column;
+        }
+        s_.rules.push_back({ipvsadm(line, m, hint), m});
+    }
+}
+
+void Loader::health_checks(const YAML::Node& hcs) {
+    if (!hcs.IsSequence())
+        r_.fail(hcs, "director.health_checks must be a list (lines starting with '- name:')");
+    for (const auto& n : hcs) {
+        r_.check_keys(n, schema::kHealthCheck, "a health check");
+        HealthCheckSpec h;
+        h.mark = mark_of(n);
+        if (!n["name"]) r_.fail(n, "a health check needs a name", "add `name: ldirectord`");
+        h.name = unique_name(n["name"], "health check name");
+        if (!n["service"]) r_.fail(n, "health check " + h.name + " needs `service:` (VIP:port)");
+        h.service = endpoint(n["service"], "service", "VIP:port, e.g. 10.0.0.100:80");
+        if (n["interval"]) h.interval = r_.duration(n["interval"], "interval");
+        if (h.interval <= sim::Duration{}) r_.fail(n["interval"], "interval must be positive");
+        if (n["timeout"]) h.timeout = r_.duration(n["timeout"], "timeout");
+        if (n["failures"]) h.failures = static_cast<uint32_t>(r_.integer(n["failures"], "failures", 1, 100));
+        if (n["successes"])
+            h.successes = static_cast<uint32_t>(r_.integer(n["successes"], "successes", 1, 100));
+        // ldirectord's manual and code disagree on quiescent's default (spec section 7): a
+        // scenario must say which it means.
+        if (!n["quiescent"])
+            r_.fail(n,
+                    "health check " + h.name +
+                        " needs `quiescent: yes` (weight 0 on failure) or `quiescent: no` (remove)",
+                    "ldirectord's manual says the default is yes, its code says no: state it");
+        h.quiescent = r_.boolean(n["quiescent"], "quiescent");
+        if (n["fallback"])
+            h.fallback = endpoint(n["fallback"], "fallback", "address:port, e.g. 127.0.0.1:80");
+        s_.health_checks.push_back(std::move(h));
+    }
+}
+
+net::Endpoint Loader::endpoint(const YAML::Node& n, const std::string& what, const std::string& like) {
+    const auto ep = net::Endpoint::parse(r_.text(n, what));
+    if (!ep) r_.fail(n, what + " must be " + like);
+    return *ep;
+}
+
+}  // namespace lvs::scenario::detail
