@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <array>
 
-#include "sim/check.hpp"
-
 namespace lvs::trace {
 
 namespace {
@@ -450,10 +448,6 @@ constexpr bool sorted_by_kind() {
 }
 static_assert(sorted_by_kind(), "keep the table sorted by kind: find_kind() searches it");
 
-FieldType type_of(const sim::TraceField& f) {
-    return f.is_int() ? FieldType::Int : f.is_real() ? FieldType::Real : FieldType::Text;
-}
-
 }  // namespace
 
 std::string_view to_string(FieldType t) {
@@ -477,62 +471,6 @@ const KindSpec* find_kind(std::string_view kind) {
     const auto it = std::lower_bound(std::begin(kKinds), std::end(kKinds), kind,
                                      [](const KindSpec& k, std::string_view v) { return k.kind < v; });
     return it != std::end(kKinds) && it->kind == kind ? &*it : nullptr;
-}
-
-std::string check_record(const sim::TraceRecord& r) {
-    const KindSpec* k = find_kind(r.kind);
-    if (k == nullptr) return "record kind '" + std::string(r.kind) + "' is not in the trace vocabulary";
-    for (const sim::TraceField& f : r.fields) {
-        const FieldSpec* spec = k->field(f.key);
-        if (spec == nullptr)
-            return std::string(r.kind) + ": field '" + std::string(f.key) + "' is not in the vocabulary";
-        if (spec->type != type_of(f))
-            return std::string(r.kind) + ": field '" + std::string(f.key) + "' is " +
-                   std::string(to_string(type_of(f))) + ", the vocabulary says " +
-                   std::string(to_string(spec->type));
-    }
-    for (const FieldSpec& spec : k->fields)
-        if (spec.always && r.find(spec.key) == nullptr)
-            return std::string(r.kind) + ": field '" + std::string(spec.key) + "' is missing";
-    return {};
-}
-
-void VocabularyCheck::on_record(const sim::TraceRecord& r) {
-    const std::string problem = check_record(r);
-    if (!problem.empty())
-        throw sim::InvariantError("trace vocabulary (models/trace/vocabulary.cpp): " + problem, r.time, r.seq,
-                                  std::string(r.entity_name));
-}
-
-std::string render_markdown() {
-    std::string out =
-        "# The trace vocabulary\n\n"
-        "Generated from `models/trace/vocabulary.cpp` by `lvsim trace-vocabulary`; a test keeps the\n"
-        "two identical, so edit the table and run `build/cli/lvsim trace-vocabulary > docs/trace.md`.\n\n"
-        "`lvsim run SCENARIO --trace FILE` writes one JSON object per line:\n"
-        "`{\"seq\":..,\"t\":..,\"cause\":..,\"entity\":\"..\",\"kind\":\"..\", fields...}`. `t` is the\n"
-        "simulated time in integer nanoseconds, `seq` the number of the event that made the record and\n"
-        "`cause` the event that scheduled that one, so a reader can walk back from any record to what\n"
-        "triggered it. The fields of each kind follow; a field marked *sometimes* appears only where\n"
-        "it applies. Times inside fields are integer nanoseconds unless the name gives a unit.\n\n"
-        "| kind | published by | what it records |\n|---|---|---|\n";
-    for (const KindSpec& k : kKinds)
-        out += "| [`" + std::string(k.kind) + "`](#" +
-               [&] {
-                   std::string anchor;
-                   for (char c : k.kind)
-                       if (c != '.') anchor += c;
-                   return anchor;
-               }() +
-               ") | " + std::string(k.entity) + " | " + std::string(k.meaning) + " |\n";
-    for (const KindSpec& k : kKinds) {
-        out += "\n## " + std::string(k.kind) + "\n\n" + std::string(k.meaning) + ". Published by " +
-               std::string(k.entity) + ".\n\n| field | type | | meaning |\n|---|---|---|---|\n";
-        for (const FieldSpec& f : k.fields)
-            out += "| `" + std::string(f.key) + "` | " + std::string(to_string(f.type)) + " | " +
-                   (f.always ? "always" : "sometimes") + " | " + std::string(f.meaning) + " |\n";
-    }
-    return out;
 }
 
 }  // namespace lvs::trace
