@@ -27,6 +27,7 @@ const std::vector<Shortcut>& shortcuts() {
         {GLFW_KEY_PAGE_UP, false, Action::PrevMarker, "PageUp", "previous timeline marker"},
         {GLFW_KEY_EQUAL, false, Action::ZoomIn, "+  or  wheel up",
          "zoom the time axis in (around the cursor)"},
+        {GLFW_KEY_EQUAL, true, Action::ZoomIn, nullptr, nullptr},  // '+' is Shift+= on most layouts
         {GLFW_KEY_KP_ADD, false, Action::ZoomIn, nullptr, nullptr},
         {GLFW_KEY_MINUS, false, Action::ZoomOut, "-  or  wheel down", "zoom out"},
         {GLFW_KEY_KP_SUBTRACT, false, Action::ZoomOut, nullptr, nullptr},
@@ -38,7 +39,7 @@ const std::vector<Shortcut>& shortcuts() {
         {GLFW_KEY_F12, false, Action::ExportPng, nullptr, nullptr},
         {GLFW_KEY_H, false, Action::ToggleHelp, "H  or  F1", "this help"},
         {GLFW_KEY_F1, false, Action::ToggleHelp, nullptr, nullptr},
-        {GLFW_KEY_Q, false, Action::Quit, "Q", "quit"},
+        {GLFW_KEY_Q, false, Action::Quit, "Q", "quit (asks first: Q or Enter again)"},
     };
     return table;
 }

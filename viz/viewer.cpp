@@ -1,5 +1,6 @@
 #include "viz/viewer.hpp"
 
+#include <GLFW/glfw3.h>
 #include <imgui.h>
 
 #include <algorithm>
@@ -70,19 +71,56 @@ void Viewer::set_presentation(bool on) {
     ImGui::GetIO().FontDefault = on && font_large_ != nullptr ? font_large_ : font_normal_;
 }
 
+namespace {
+
+// "lvsim-view-100.000-s.png", or "...-2.png", "-3.png" when taken: an export never overwrites.
+std::string export_name(int64_t t) {
+    std::string stem = "lvsim-view-" + format_seconds(t, 3);
+    std::replace(stem.begin(), stem.end(), ' ', '-');
+    std::string path = stem + ".png";
+    for (int n = 2; std::filesystem::exists(path); ++n) path = stem + "-" + std::to_string(n) + ".png";
+    return path;
+}
+
+}  // namespace
+
+void Viewer::notify(std::string text) {
+    st_.toast = std::move(text);
+    st_.toast_left_s = 3.0;
+}
+
+void Viewer::jump(int64_t to, const char* nothing) {
+    if (to == st_.cursor.t) notify(nothing);
+    st_.cursor.t = to;
+}
+
 void Viewer::apply(Action a) {
     const int64_t t = st_.cursor.t;
+    const JumpKind& kind = kJumpKinds[st_.jump_kind];
     switch (a) {
         case Action::PlayPause: st_.playback.toggle(); break;
-        case Action::StepForward: st_.playback.set_playing(false), st_.cursor.t = nav_.next(t, 0); break;
-        case Action::StepBack: st_.playback.set_playing(false), st_.cursor.t = nav_.prev(t, 0); break;
-        case Action::JumpNext: st_.cursor.t = nav_.next(t, kJumpKinds[st_.jump_kind].categories); break;
-        case Action::JumpPrev: st_.cursor.t = nav_.prev(t, kJumpKinds[st_.jump_kind].categories); break;
-        case Action::JumpKind1: st_.jump_kind = 0; break;
-        case Action::JumpKind2: st_.jump_kind = 1; break;
-        case Action::JumpKind3: st_.jump_kind = 2; break;
-        case Action::JumpKind4: st_.jump_kind = 3; break;
-        case Action::JumpKind5: st_.jump_kind = 4; break;
+        case Action::StepForward:
+            st_.playback.set_playing(false);
+            jump(nav_.next(t, 0), "no later event");
+            break;
+        case Action::StepBack:
+            st_.playback.set_playing(false);
+            jump(nav_.prev(t, 0), "no earlier event");
+            break;
+        case Action::JumpNext:
+            jump(nav_.next(t, kind.categories), (std::string("no later ") + kind.name).c_str());
+            break;
+        case Action::JumpPrev:
+            jump(nav_.prev(t, kind.categories), (std::string("no earlier ") + kind.name).c_str());
+            break;
+        case Action::JumpKind1:
+        case Action::JumpKind2:
+        case Action::JumpKind3:
+        case Action::JumpKind4:
+        case Action::JumpKind5:
+            st_.jump_kind = static_cast<int>(a) - static_cast<int>(Action::JumpKind1);
+            notify(std::string("N / B now jump to: ") + kJumpKinds[st_.jump_kind].name);
+            break;
         case Action::Faster: st_.playback.faster(); break;
         case Action::Slower: st_.playback.slower(); break;
         case Action::Start: st_.cursor.t = begin_; break;
@@ -90,13 +128,13 @@ void Viewer::apply(Action a) {
         case Action::NextMarker: {
             const auto it = std::upper_bound(all_markers_.begin(), all_markers_.end(), t,
                                              [](int64_t v, const Marker& m) { return v < m.t; });
-            if (it != all_markers_.end()) st_.cursor.t = it->t;
+            jump(it != all_markers_.end() ? it->t : t, "no later marker");
             break;
         }
         case Action::PrevMarker: {
             const auto it = std::lower_bound(all_markers_.begin(), all_markers_.end(), t,
                                              [](const Marker& m, int64_t v) { return m.t < v; });
-            if (it != all_markers_.begin()) st_.cursor.t = (it - 1)->t;
+            jump(it != all_markers_.begin() ? (it - 1)->t : t, "no earlier marker");
             break;
         }
         case Action::ZoomIn:
@@ -110,27 +148,45 @@ void Viewer::apply(Action a) {
         case Action::ToggleCompressed: st_.view.set_compressed(!st_.view.compressed()); break;
         case Action::ToggleFollow: st_.follow = !st_.follow; break;
         case Action::TogglePresentation: set_presentation(!st_.presentation); break;
-        case Action::ExportPng: {
-            char name[96];
-            std::snprintf(name, sizeof name, "lvsim-view-%s.png", format_seconds(t, 3).c_str());
-            std::string path = name;
-            std::replace(path.begin(), path.end(), ' ', '-');
-            st_.export_path = path;
-            break;
-        }
+        case Action::ExportPng: st_.export_path = export_name(t); break;
         case Action::ToggleHelp: st_.show_help = !st_.show_help; break;
-        case Action::Quit: quit_ = true; break;
+        case Action::Quit: st_.confirm_quit = true; break;
     }
 }
 
 void Viewer::handle_keys() {
     const ImGuiIO& io = ImGui::GetIO();
+    const auto pressed = [](int key) { return ImGui::IsKeyPressed(key, false); };
+    if (st_.confirm_quit) {
+        // Q again or Enter quits; Esc (or any other shortcut) stays.
+        if (pressed(GLFW_KEY_Q) || pressed(GLFW_KEY_ENTER) || pressed(GLFW_KEY_KP_ENTER)) quit_ = true;
+        else if (pressed(GLFW_KEY_ESCAPE) || pressed(GLFW_KEY_N)) st_.confirm_quit = false;
+        return;
+    }
     if (io.WantTextInput) return;  // typing into a filter box
     for (const Shortcut& s : shortcuts()) {
         if (s.shift != io.KeyShift || io.KeyCtrl || io.KeyAlt) continue;
         if (ImGui::IsKeyPressed(s.key, true)) apply(s.action);
     }
-    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) st_.show_help = false;
+    if (pressed(GLFW_KEY_ESCAPE)) st_.show_help = false;
+}
+
+void Viewer::draw_overlays() {
+    const ImGuiIO& io = ImGui::GetIO();
+    ImDrawList* dl = ImGui::GetForegroundDrawList();
+    const auto box = [&](const std::string& text, float y, Rgb border) {
+        const ImVec2 size = ImGui::CalcTextSize(text.c_str());
+        const float pad = ImGui::GetFontSize() * 0.6f;
+        const ImVec2 a((io.DisplaySize.x - size.x) * 0.5f - pad, y - pad);
+        const ImVec2 b(a.x + size.x + 2 * pad, y + size.y + pad);
+        dl->AddRectFilled(a, b, colours::kPanel.abgr());
+        dl->AddRect(a, b, border.abgr(), 3.0f, 0, 2.0f);
+        dl->AddText(ImVec2(a.x + pad, y), colours::kText.abgr(), text.c_str());
+    };
+    if (!st_.toast.empty() && st_.toast_left_s > 0)
+        box(st_.toast, io.DisplaySize.y * 0.82f, colours::kDirector);
+    if (st_.confirm_quit)
+        box("Quit lvsim-view?   Q or Enter: quit    Esc: stay", io.DisplaySize.y * 0.45f, colours::kFail);
 }
 
 void Viewer::header(const RunView& v) const {
@@ -143,8 +199,11 @@ void Viewer::header(const RunView& v) const {
                        r.conns.connections().size());
 }
 
+bool Viewer::animating() const { return st_.playback.playing() || st_.toast_left_s > 0; }
+
 void Viewer::frame(double wall_dt) {
     if (++frames_ > 2) st_.sockets_host.clear();  // --sockets selects the tab; then it is the user's
+    st_.toast_left_s -= wall_dt;
     if (!st_.headless) handle_keys();
     const int64_t before = st_.cursor.t;
     st_.playback.tick(wall_dt, st_.cursor, begin_, end_);
@@ -186,6 +245,7 @@ void Viewer::frame(double wall_dt) {
     else layout_single(*views_[0], p.x, p.y, w, h);
     ImGui::End();
     help_overlay(st_.show_help);
+    draw_overlays();
 }
 
 int Viewer::sockets_tab_flags(RunView& v) {

@@ -43,6 +43,10 @@ public:
     // Builds one frame of UI for `wall_dt` seconds since the last one.
     void frame(double wall_dt);
     bool quit_requested() const { return quit_; }
+    // Something changes without input (playing, a message fading): keep drawing frames.
+    bool animating() const;
+    // A short message at the bottom of the window for a few seconds ("exported ...").
+    void notify(std::string text);
     // Fonts: the normal one and the large one for presentation mode.
     void set_fonts(ImFont* normal, ImFont* large) { font_normal_ = normal, font_large_ = large; }
     int64_t begin() const { return begin_; }
@@ -51,6 +55,9 @@ public:
 
 private:
     void handle_keys();
+    void draw_overlays();
+    // Moves the cursor; says `nothing` when it cannot move.
+    void jump(int64_t to, const char* nothing);
     void header(const RunView& v) const;
     void layout_single(RunView& v, float x, float y, float w, float h);
     void layout_presentation(RunView& v, float x, float y, float w, float h);

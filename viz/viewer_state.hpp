@@ -21,6 +21,9 @@ struct ViewerState {
     bool headless = false;     // screenshot or benchmark: no hover effects, fixed content
     std::string export_path;   // non-empty: write the next frame to this PNG
     std::string sockets_host;  // non-empty: open the ss tab on this host (--sockets)
+    std::string toast;         // a short message shown while toast_left_s > 0 (wall seconds)
+    double toast_left_s = 0;
+    bool confirm_quit = false;  // Q was pressed: asking before quitting
 };
 
 }  // namespace lvs::viz

@@ -434,8 +434,10 @@ TEST_CASE("viz: axis labels from nanoseconds to minutes", "[viz][axis]") {
 
 // The viewer itself, driven without a window: an ImGui context with a built font atlas is all
 // the panels need to lay out a frame (nothing is rendered).
+#include <GLFW/glfw3.h>
 #include <imgui.h>
 
+#include "viz/input/imgui_input.hpp"
 #include "viz/viewer.hpp"
 
 namespace {
@@ -514,7 +516,8 @@ TEST_CASE("viz::Viewer: playback, stepping and jumping by kind", "[viz][viewer]"
     v.apply(Action::ExportPng);
     CHECK(st.export_path.find(".png") != std::string::npos);
     v.apply(Action::Quit);
-    CHECK(v.quit_requested());
+    CHECK(st.confirm_quit);  // asks first (see the input test)
+    CHECK(!v.quit_requested());
 }
 
 TEST_CASE("viz::Viewer: compare mode shares one cursor over two runs", "[viz][viewer]") {
@@ -559,4 +562,94 @@ TEST_CASE("viz: the loader's warnings appear in the event log when their entry i
         if (run->model.at(i).kind == run->model.kinds().warning)
             admin = (run->model.at(i).category & kCatAdmin) != 0;
     CHECK(admin);  // ...the warning is, so jumping between admin events stops at it
+}
+
+TEST_CASE("viz::InputQueue: presses faster than frames are all applied, in order", "[viz][input]") {
+    InputQueue q;
+    const auto key = [](int code, bool down) { return InputEvent{InputEvent::Kind::Key, code, down, 0, 0}; };
+    // Three taps of Up between two frames, then Shift held over '=' (the '+' key).
+    for (int i = 0; i < 3; ++i) q.push(key(GLFW_KEY_UP, true)), q.push(key(GLFW_KEY_UP, false));
+    q.push(key(GLFW_KEY_LEFT_SHIFT, true));
+    q.push(key(GLFW_KEY_EQUAL, true));
+    q.push(key(GLFW_KEY_EQUAL, false));
+    q.push(key(GLFW_KEY_LEFT_SHIFT, false));
+    std::vector<std::vector<InputEvent>> frames;
+    while (!q.empty()) frames.push_back(q.next_frame());
+    REQUIRE(frames.size() == 7);  // each transition of a key in a frame of its own
+    int presses = 0;
+    for (const auto& f : frames)
+        for (const InputEvent& e : f) presses += e.code == GLFW_KEY_UP && e.down;
+    CHECK(presses == 3);
+    // Shift goes down with the last Up release, '=' is pressed while it is down, and Shift is
+    // released only after '=' is.
+    CHECK(frames[5].size() == 3);
+    CHECK(frames[5][1].code == GLFW_KEY_LEFT_SHIFT);
+    CHECK(frames[5][2].code == GLFW_KEY_EQUAL);
+    CHECK(frames[6].size() == 2);
+    CHECK(frames[6][1].code == GLFW_KEY_LEFT_SHIFT);
+
+    // A click shorter than a frame is down in one frame and up in the next, where it was made.
+    q.push({InputEvent::Kind::MouseButton, 0, true, 10, 20});
+    q.push({InputEvent::Kind::MouseButton, 0, false, 10, 20});
+    CHECK(q.next_frame().size() == 1);
+    CHECK(q.next_frame().size() == 1);
+    CHECK(q.empty());
+}
+
+TEST_CASE("viz::Viewer: every queued key reaches the viewer; feedback and quit confirmation",
+          "[viz][viewer][input]") {
+    HeadlessImGui ui;
+    Viewer v(runs_of({"01-drain-zero-weight"}), 0);
+    v.set_fonts(ui.normal, ui.big);
+    ViewerState& st = v.state();
+    InputQueue q;
+    HeldButtons held;
+    const auto tap = [&](int code) {
+        q.push({InputEvent::Kind::Key, code, true, 0, 0});
+        q.push({InputEvent::Kind::Key, code, false, 0, 0});
+    };
+    const auto run_frames = [&] {
+        for (int i = 0; i < 20 && (!q.empty() || i < 2); ++i) {
+            feed_imgui(q, held);
+            ui.frame(v);
+        }
+    };
+    const double before = st.playback.speed();
+    tap(GLFW_KEY_UP), tap(GLFW_KEY_UP), tap(GLFW_KEY_UP);  // all between two frames
+    run_frames();
+    st.playback.set_speed(before);
+    for (int i = 0; i < 3; ++i) st.playback.faster();
+    const double three_steps = st.playback.speed();
+    st.playback.set_speed(before);
+    tap(GLFW_KEY_UP), tap(GLFW_KEY_UP), tap(GLFW_KEY_UP);
+    run_frames();
+    CHECK(st.playback.speed() == Approx(three_steps));
+
+    // Shift+= zooms in like '+'.
+    const double span = static_cast<double>(st.view.visible_end() - st.view.visible_begin());
+    q.push({InputEvent::Kind::Key, GLFW_KEY_LEFT_SHIFT, true, 0, 0});
+    tap(GLFW_KEY_EQUAL);
+    q.push({InputEvent::Kind::Key, GLFW_KEY_LEFT_SHIFT, false, 0, 0});
+    run_frames();
+    CHECK(static_cast<double>(st.view.visible_end() - st.view.visible_begin()) == Approx(span / 2));
+
+    // A jump with nowhere to go says so.
+    st.cursor.t = v.end();
+    v.apply(Action::JumpNext);
+    CHECK(st.toast == "no later admin command");
+    CHECK(v.animating());
+    ui.frame(v, 4.0);  // the message fades after three seconds
+    CHECK(!v.animating());
+
+    // Q asks first; Esc stays, Q twice quits.
+    tap(GLFW_KEY_Q);
+    run_frames();
+    CHECK(st.confirm_quit);
+    CHECK(!v.quit_requested());
+    tap(GLFW_KEY_ESCAPE);
+    run_frames();
+    CHECK(!st.confirm_quit);
+    tap(GLFW_KEY_Q), tap(GLFW_KEY_Q);
+    run_frames();
+    CHECK(v.quit_requested());
 }

@@ -3,6 +3,7 @@
 #include <imgui.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -67,6 +68,7 @@ int run_screenshot(const Options& o) {
     if (!w) return status;
     auto viewer = make_viewer(inputs, o, *w, true);
     for (int f = 0; f < o.frames; ++f) {
+        w->wait_events(false, 0);
         w->begin_frame();
         viewer->frame(0.0);  // no wall time: the same command gives the same image
         const bool last = f + 1 == o.frames;
@@ -97,6 +99,7 @@ int run_benchmark(const Options& o) {
     w->set_measuring(true);
     // Warm-up frames (font atlas upload, first layout) are not measured.
     for (int f = 0; f < 3; ++f) {
+        w->wait_events(false, 0);
         w->begin_frame();
         viewer->frame(1.0 / 60.0);
         w->end_frame({});
@@ -115,6 +118,7 @@ int run_benchmark(const Options& o) {
     const auto t0 = clock::now();
     for (int f = 0; f < o.benchmark_frames; ++f) {
         const auto f0 = clock::now();
+        w->wait_events(false, 0);
         w->begin_frame();
         // Simulated time moves as it would at 60 frames per second.
         viewer->frame(1.0 / 60.0);
@@ -154,6 +158,7 @@ int run_interactive(const Options& o) {
         loading = false;
         for (Loading& l : inputs)
             if (!l.data && l.loader->step(0.03)) loading = true;
+        w->wait_events(false, 0);
         w->begin_frame();
         const ImGuiIO& io = ImGui::GetIO();
         ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.5f), ImGuiCond_Always,
@@ -173,15 +178,28 @@ int run_interactive(const Options& o) {
     auto viewer = make_viewer(inputs, o, *w, false);
     w->set_title("lvsim-view: " + o.file + (o.compare.empty() ? "" : " vs " + o.compare));
     double last = w->now();
+    // Frames are drawn while playing, while queued input is applied, and for a few frames
+    // after anything happens (ImGui settles hover and layout in two); otherwise the loop
+    // sleeps in the window system until input comes: a paused viewer costs no CPU.
+    int settle = 3;
     while (!w->should_close() && !viewer->quit_requested()) {
+        const bool idle = !viewer->animating() && !w->input_pending() && settle <= 0;
+        if (w->wait_events(idle, 0.25)) settle = 3;
+        else if (idle) continue;
+        --settle;
         const double now = w->now();
         w->begin_frame();
-        viewer->frame(now - last);
+        viewer->frame(std::min(now - last, 0.1));  // after a long pause, no jump
         last = now;
         std::string png;
         std::swap(png, viewer->state().export_path);
-        if (!w->end_frame(png)) std::fprintf(stderr, "lvsim-view: cannot write %s\n", png.c_str());
-        else if (!png.empty()) std::fprintf(stderr, "lvsim-view: wrote %s\n", png.c_str());
+        if (!w->end_frame(png)) {
+            std::fprintf(stderr, "lvsim-view: cannot write %s\n", png.c_str());
+            viewer->notify("cannot write " + png);
+        } else if (!png.empty()) {
+            std::fprintf(stderr, "lvsim-view: wrote %s\n", png.c_str());
+            viewer->notify("exported " + png);
+        }
     }
     return kExitOk;
 }

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <vector>
 
+#include "viz/input/imgui_input.hpp"
 #include "viz/theme.hpp"
 
 namespace lvs::viz {
@@ -89,6 +90,20 @@ std::unique_ptr<Window> Window::open(int width, int height, bool visible, bool h
     w->large_ = io.Fonts->AddFontDefault(&large);
     apply_style();
     ImGui_ImplGlfw_InitForOpenGL(win, true);
+    // Keys and buttons go through our queue instead of the backend's "down now" flags (see
+    // viz/input/input_queue.hpp); scroll and text still reach the backend, noted as activity.
+    glfwSetWindowUserPointer(win, w.get());
+    glfwSetKeyCallback(win, &Window::on_key);
+    glfwSetMouseButtonCallback(win, &Window::on_mouse_button);
+    glfwSetScrollCallback(win, &Window::on_scroll);
+    glfwSetCharCallback(win, &Window::on_char);
+    glfwSetCursorPosCallback(win, [](GLFWwindow* x, double, double) { on_activity(x); });
+    glfwSetWindowRefreshCallback(win, [](GLFWwindow* x) { on_activity(x); });
+    glfwSetFramebufferSizeCallback(win, [](GLFWwindow* x, int, int) { on_activity(x); });
+    glfwSetWindowFocusCallback(win, [](GLFWwindow* x, int focused) {
+        ImGui_ImplGlfw_WindowFocusCallback(x, focused);
+        on_activity(x);
+    });
     ImGui_ImplOpenGL3_Init("#version 330 core");
     return w;
 }
@@ -103,12 +118,54 @@ Window::~Window() {
 
 bool Window::should_close() const { return glfwWindowShouldClose(win_) != 0; }
 
+void Window::on_activity(GLFWwindow* w) {
+    static_cast<Window*>(glfwGetWindowUserPointer(w))->activity_ = true;
+}
+
+void Window::on_key(GLFWwindow* w, int key, int, int action, int) {
+    if (action == GLFW_REPEAT || key < 0 || key >= IM_ARRAYSIZE(ImGuiIO::KeysDown)) {
+        // Auto-repeat: ImGui makes its own repeats from the held key.
+        on_activity(w);
+        return;
+    }
+    Window* self = static_cast<Window*>(glfwGetWindowUserPointer(w));
+    self->input_.push({InputEvent::Kind::Key, key, action == GLFW_PRESS, 0, 0});
+    self->activity_ = true;
+}
+
+void Window::on_mouse_button(GLFWwindow* w, int button, int action, int) {
+    if (button < 0 || button >= 5) return;
+    Window* self = static_cast<Window*>(glfwGetWindowUserPointer(w));
+    double x = 0, y = 0;
+    glfwGetCursorPos(w, &x, &y);
+    self->input_.push({InputEvent::Kind::MouseButton, button, action == GLFW_PRESS, static_cast<float>(x),
+                       static_cast<float>(y)});
+    self->activity_ = true;
+}
+
+void Window::on_scroll(GLFWwindow* w, double dx, double dy) {
+    ImGui_ImplGlfw_ScrollCallback(w, dx, dy);
+    on_activity(w);
+}
+
+void Window::on_char(GLFWwindow* w, unsigned int c) {
+    ImGui_ImplGlfw_CharCallback(w, c);
+    on_activity(w);
+}
+
+bool Window::wait_events(bool wait, double timeout_s) {
+    if (wait) glfwWaitEventsTimeout(timeout_s);
+    else glfwPollEvents();
+    const bool any = activity_;
+    activity_ = false;
+    return any;
+}
+
 double Window::now() const { return glfwGetTime(); }
 
 void Window::set_title(const std::string& title) { glfwSetWindowTitle(win_, title.c_str()); }
 
 void Window::begin_frame() {
-    glfwPollEvents();
     ImGui_ImplOpenGL3_NewFrame();
     if (!font_filter_set_) {
         // The backend creates the font texture with linear filtering. Our fonts are drawn at
@@ -120,7 +177,8 @@ void Window::begin_frame() {
         glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
         font_filter_set_ = true;
     }
-    ImGui_ImplGlfw_NewFrame();
+    ImGui_ImplGlfw_NewFrame();  // display size, time, the pointer's position
+    feed_imgui(input_, buttons_);
     ImGui::NewFrame();
 }
 

@@ -5,6 +5,8 @@
 #include <memory>
 #include <string>
 
+#include "viz/input/imgui_input.hpp"
+
 struct GLFWwindow;
 struct ImFont;
 
@@ -20,7 +22,14 @@ public:
     Window& operator=(const Window&) = delete;
 
     bool should_close() const;
+    // Waits for input (at most `timeout_s`) when `wait` is set: a paused viewer draws nothing
+    // until something happens. True when the window system reported something since the last
+    // call (input, a resize, an expose), so a frame is worth drawing.
+    bool wait_events(bool wait, double timeout_s);
+    // Starts a frame: hands ImGui this frame's share of the queued key and button transitions.
     void begin_frame();
+    // Input still queued for later frames (keep drawing until it is all applied).
+    bool input_pending() const { return !input_.empty(); }
     // Renders; when `png_path` is non-empty, saves the frame there first (false on failure).
     bool end_frame(const std::string& png_path);
     double now() const;
@@ -35,6 +44,14 @@ public:
 
 private:
     Window() = default;
+    static void on_key(GLFWwindow* w, int key, int scancode, int action, int mods);
+    static void on_mouse_button(GLFWwindow* w, int button, int action, int mods);
+    static void on_scroll(GLFWwindow* w, double dx, double dy);
+    static void on_char(GLFWwindow* w, unsigned int c);
+    static void on_activity(GLFWwindow* w);
+    InputQueue input_;
+    HeldButtons buttons_;
+    bool activity_ = true;
     bool save_png(const std::string& path) const;
     GLFWwindow* win_ = nullptr;
     ImFont* normal_ = nullptr;
