@@ -31,6 +31,7 @@ enum class Action {
     TogglePresentation,
     ExportPng,
     ToggleHelp,
+    ToggleFuture,
     Quit,
 };
 

@@ -68,6 +68,7 @@ Viewer::Viewer(std::vector<std::unique_ptr<RunData>> runs, int64_t at)
 
 void Viewer::set_presentation(bool on) {
     st_.presentation = on;
+    st_.show_future = !on;
     ImGui::GetIO().FontDefault = on && font_large_ != nullptr ? font_large_ : font_normal_;
 }
 
@@ -149,6 +150,11 @@ void Viewer::apply(Action a) {
         case Action::ToggleFollow: st_.follow = !st_.follow; break;
         case Action::TogglePresentation: set_presentation(!st_.presentation); break;
         case Action::ExportPng: st_.export_path = export_name(t); break;
+        case Action::ToggleFuture:
+            st_.show_future = !st_.show_future;
+            notify(st_.show_future ? "showing what comes after the cursor (faded)"
+                                   : "hiding what comes after the cursor");
+            break;
         case Action::ToggleHelp: st_.show_help = !st_.show_help; break;
         case Action::Quit: st_.confirm_quit = true; break;
     }

@@ -45,9 +45,7 @@ void EventLogPanel::refilter() {
     dirty_ = false;
 }
 
-void EventLogPanel::draw(ViewerState& st, float width, float height) {
-    (void)width;
-    (void)height;
+void EventLogPanel::draw_controls(const ViewerState& st) {
     const TraceModel& m = run_.model;
     char detail[64];
     std::snprintf(detail, sizeof detail, "%zu of %zu records", rows_.size(), m.size());
@@ -74,6 +72,13 @@ void EventLogPanel::draw(ViewerState& st, float width, float height) {
                                             "filter: rs1, SYN, ipvs.drop, -net.packet ...");
     }
     if (dirty_) refilter();
+}
+
+void EventLogPanel::draw(ViewerState& st, float width, float height) {
+    (void)width;
+    (void)height;
+    const TraceModel& m = run_.model;
+    draw_controls(st);
 
     // The row of the latest record at or before the cursor.
     const auto cur_it = std::upper_bound(rows_.begin(), rows_.end(), st.cursor.t,
@@ -81,6 +86,8 @@ void EventLogPanel::draw(ViewerState& st, float width, float height) {
     const int current = static_cast<int>(cur_it - rows_.begin()) - 1;
     const bool cursor_moved = st.cursor.t != last_cursor_;
     last_cursor_ = st.cursor.t;
+    // With the future hidden the log ends at the cursor.
+    const int shown = st.show_future ? static_cast<int>(rows_.size()) : current + 1;
 
     const ImGuiTableFlags flags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingFixedFit |
                                   ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_Resizable;
@@ -99,75 +106,81 @@ void EventLogPanel::draw(ViewerState& st, float width, float height) {
         ImGui::SetScrollY(std::max(0.0f, (static_cast<float>(current) + 1) * row_h - visible * 0.5f));
     }
     ImGuiListClipper clip;
-    clip.Begin(static_cast<int>(rows_.size()), row_h);
-    std::string text;
+    clip.Begin(shown, row_h);
     while (clip.Step()) {
         for (int row = clip.DisplayStart; row < clip.DisplayEnd; ++row) {
             const uint32_t ri = rows_[static_cast<size_t>(row)];
-            const Record& r = m.at(ri);
-            ImGui::TableNextRow();
-            const bool future = r.t > st.cursor.t;
             const bool at_cursor =
-                row == current || (current >= 0 && r.t == m.at(rows_[static_cast<size_t>(current)]).t);
-            if (at_cursor) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, colours::kCursor.abgr(70));
-            ImGui::TableSetColumnIndex(0);
-            ImGui::PushID(static_cast<int>(ri));
-            const std::string t = format_seconds(r.t, 6);
-            if (future) ImGui::PushStyleColor(ImGuiCol_Text, to_vec4(colours::kDimText, 0.75f));
-            if (ImGui::Selectable(t.c_str(), selected_ == ri, ImGuiSelectableFlags_SpanAllColumns)) {
-                selected_ = ri;
-                st.cursor.t = r.t;
-                last_cursor_ = r.t;  // the line is on screen: do not scroll to it
-            }
-            if (ImGui::IsItemHovered() && !st.headless) {
-                ImGui::BeginTooltip();
-                ImGui::Text("%s  %.*s  %.*s", t.c_str(), static_cast<int>(m.str(r.entity).size()),
-                            m.str(r.entity).data(), static_cast<int>(m.str(r.kind).size()),
-                            m.str(r.kind).data());
-                ImGui::TextWrapped("%s", event_fields(m, r).c_str());
-                // Walk back along the causes: what made this happen.
-                int64_t c = cause_record(m, ri);
-                for (int depth = 0; c >= 0 && depth < 4; ++depth) {
-                    const Record& cr = m.at(static_cast<size_t>(c));
-                    ImGui::TextColored(to_vec4(colours::kDimText), "%s because  %s  %.*s: %s",
-                                       depth == 0 ? "" : "  ", format_seconds(cr.t).c_str(),
-                                       static_cast<int>(m.str(cr.entity).size()), m.str(cr.entity).data(),
-                                       event_summary(m, cr).c_str());
-                    c = cause_record(m, static_cast<uint32_t>(c));
-                }
-                ImGui::EndTooltip();
-            }
-            ImGui::TableSetColumnIndex(1);
-            ImGui::TextUnformatted(m.str(r.entity).data(), m.str(r.entity).data() + m.str(r.entity).size());
-            ImGui::TableSetColumnIndex(2);
-            text = event_summary(m, r);
-            ImGui::TextUnformatted(text.c_str());
-            ImGui::TableSetColumnIndex(3);
-            text = event_reason(m, r);
-            if (text.empty() && (r.category & kCatState) != 0) {
-                // A transition's reason is what arrived (the packet), or the event that armed
-                // the timer (or delay) that ran out now.
-                const int64_t c = cause_record(m, ri);
-                if (c >= 0) {
-                    const Record& cr = m.at(static_cast<size_t>(c));
-                    if (cr.kind == m.kinds().net_packet && m.get_int(cr, m.keys().arrive, -1) == r.t)
-                        text = "on [" + std::string(m.get_text(cr, m.keys().flags)) + "] from " +
-                               std::string(m.str(cr.entity));
-                    else if (cr.t < r.t)
-                        text = "scheduled at " + format_seconds(cr.t, 6) + " (" +
-                               std::string(m.str(cr.entity)) + ")";
-                    else
-                        text = "with " + std::string(m.str(cr.kind)) + " (" + std::string(m.str(cr.entity)) +
-                               ")";
-                }
-            }
-            if (!text.empty())
-                ImGui::TextColored(to_vec4(colours::kMarkerAdmin, future ? 0.6f : 1.0f), "%s", text.c_str());
-            if (future) ImGui::PopStyleColor();
-            ImGui::PopID();
+                row == current || (current >= 0 && m.at(ri).t == m.at(rows_[static_cast<size_t>(current)]).t);
+            draw_row(st, ri, at_cursor);
         }
     }
     ImGui::EndTable();
+}
+
+void EventLogPanel::draw_row(ViewerState& st, uint32_t ri, bool at_cursor) {
+    const TraceModel& m = run_.model;
+    const Record& r = m.at(ri);
+    ImGui::TableNextRow();
+    const bool future = r.t > st.cursor.t;
+    if (at_cursor) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, colours::kCursor.abgr(70));
+    ImGui::TableSetColumnIndex(0);
+    ImGui::PushID(static_cast<int>(ri));
+    const std::string t = format_seconds(r.t, 6);
+    if (future) ImGui::PushStyleColor(ImGuiCol_Text, to_vec4(colours::kDimText, 0.75f));
+    if (ImGui::Selectable(t.c_str(), selected_ == ri, ImGuiSelectableFlags_SpanAllColumns)) {
+        selected_ = ri;
+        st.cursor.t = r.t;
+        last_cursor_ = r.t;  // the line is on screen: do not scroll to it
+    }
+    if (ImGui::IsItemHovered() && !st.headless) record_tooltip(ri, t);
+    ImGui::TableSetColumnIndex(1);
+    ImGui::TextUnformatted(m.str(r.entity).data(), m.str(r.entity).data() + m.str(r.entity).size());
+    ImGui::TableSetColumnIndex(2);
+    ImGui::TextUnformatted(event_summary(m, r).c_str());
+    ImGui::TableSetColumnIndex(3);
+    const std::string why = reason(ri);
+    if (!why.empty())
+        ImGui::TextColored(to_vec4(colours::kMarkerAdmin, future ? 0.6f : 1.0f), "%s", why.c_str());
+    if (future) ImGui::PopStyleColor();
+    ImGui::PopID();
+}
+
+void EventLogPanel::record_tooltip(uint32_t ri, const std::string& time_text) const {
+    const TraceModel& m = run_.model;
+    const Record& r = m.at(ri);
+    ImGui::BeginTooltip();
+    ImGui::Text("%s  %.*s  %.*s", time_text.c_str(), static_cast<int>(m.str(r.entity).size()),
+                m.str(r.entity).data(), static_cast<int>(m.str(r.kind).size()), m.str(r.kind).data());
+    ImGui::TextWrapped("%s", event_fields(m, r).c_str());
+    // Walk back along the causes: what made this happen.
+    int64_t c = cause_record(m, ri);
+    for (int depth = 0; c >= 0 && depth < 4; ++depth) {
+        const Record& cr = m.at(static_cast<size_t>(c));
+        ImGui::TextColored(to_vec4(colours::kDimText), "%s because  %s  %.*s: %s", depth == 0 ? "" : "  ",
+                           format_seconds(cr.t).c_str(), static_cast<int>(m.str(cr.entity).size()),
+                           m.str(cr.entity).data(), event_summary(m, cr).c_str());
+        c = cause_record(m, static_cast<uint32_t>(c));
+    }
+    ImGui::EndTooltip();
+}
+
+std::string EventLogPanel::reason(uint32_t ri) const {
+    const TraceModel& m = run_.model;
+    const Record& r = m.at(ri);
+    std::string text = event_reason(m, r);
+    if (!text.empty() || (r.category & kCatState) == 0) return text;
+    // A transition's reason is what arrived (the packet), or the event that armed the timer
+    // (or delay) that ran out now.
+    const int64_t c = cause_record(m, ri);
+    if (c < 0) return text;
+    const Record& cr = m.at(static_cast<size_t>(c));
+    if (cr.kind == m.kinds().net_packet && m.get_int(cr, m.keys().arrive, -1) == r.t)
+        return "on [" + std::string(m.get_text(cr, m.keys().flags)) + "] from " +
+               std::string(m.str(cr.entity));
+    if (cr.t < r.t)
+        return "scheduled at " + format_seconds(cr.t, 6) + " (" + std::string(m.str(cr.entity)) + ")";
+    return "with " + std::string(m.str(cr.kind)) + " (" + std::string(m.str(cr.entity)) + ")";
 }
 
 }  // namespace lvs::viz

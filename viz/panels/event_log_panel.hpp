@@ -5,6 +5,7 @@
 
 #include <imgui.h>
 
+#include <string>
 #include <vector>
 
 #include "viz/run_data.hpp"
@@ -19,6 +20,11 @@ public:
 
 private:
     void refilter();
+    void draw_controls(const ViewerState& st);
+    void draw_row(ViewerState& st, uint32_t record, bool at_cursor);
+    void record_tooltip(uint32_t record, const std::string& time_text) const;
+    // The "why" column: the director's reason, or for a state change what caused it.
+    std::string reason(uint32_t record) const;
     bool passes(const Record& r) const;
 
     const RunData& run_;

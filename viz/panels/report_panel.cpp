@@ -32,7 +32,10 @@ void ReportPanel::draw(const ViewerState& st, float width, float height) {
     for (const std::string& notice : run_.notices)
         ImGui::TextColored(to_vec4(colours::kFail), "%s", notice.c_str());
     ImGui::Separator();
-    if (!run_.report_text.empty()) {
+    if (!run_.report_text.empty() && !st.show_future && st.cursor.t < run_.end()) {
+        ImGui::TextColored(to_vec4(colours::kDimText),
+                           "The run's report tells how it ends: hidden with the future (V shows it).");
+    } else if (!run_.report_text.empty()) {
         ImGui::TextColored(to_vec4(colours::kText), "lvsim run report (end of the run)");
         ImGui::TextUnformatted(run_.report_text.c_str(), run_.report_text.c_str() + run_.report_text.size());
     } else {

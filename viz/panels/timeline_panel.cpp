@@ -56,8 +56,15 @@ TimelinePanel::TimelinePanel(const RunData& run, const std::vector<Marker>& mark
     stacks_.push_back(std::make_unique<StateStackRow>("server TCP", run.conns.counts(Side::Server)));
 }
 
-void TimelinePanel::cursor_line(ImDrawList* dl, const ViewerState& st, float y0, float y1) const {
+void TimelinePanel::cursor_line(ImDrawList* dl, const ViewerState& st, float y0, float y1,
+                                bool curtain) const {
     const float x = st.view.x_of(st.cursor.t, x0_, x1_);
+    // With the future hidden (V; presentation mode), a curtain covers what the cursor has not
+    // reached yet. The axis and the scenario's own markers stay: they are the script, known
+    // before the run.
+    if (curtain && !st.show_future && x < x1_)
+        dl->AddRectFilled(ImVec2(std::max(x0_, std::floor(x) + 1), y0), ImVec2(x1_ + 1, y1),
+                          colours::kPanel.abgr(245));
     if (x < x0_ - 1 || x > x1_ + 1) return;
     dl->AddRectFilled(ImVec2(std::floor(x), y0), ImVec2(std::floor(x) + 1, y1), colours::kCursor.abgr());
 }
@@ -114,7 +121,7 @@ void TimelinePanel::draw(ViewerState& st, float width, float height) {
     marker_row_.draw(dl, mg);
     const float top_h = axis_h + marker_row_.height();
     ImGui::Dummy(ImVec2(width, top_h));
-    cursor_line(dl, st, a.y, a.y + top_h);
+    cursor_line(dl, st, a.y, a.y + top_h, false);
     strip_input(st, x0_, x1_, a.y, a.y + top_h);
     if (!st.headless && ImGui::IsWindowHovered() &&
         ImGui::IsMouseHoveringRect(ImVec2(x0_, mg.y0), ImVec2(x1_, mg.y1))) {

@@ -32,7 +32,7 @@ private:
     void rebuild_lanes(int64_t t);
     // Mouse on a time strip: click or drag moves the cursor, wheel zooms, right-drag pans.
     void strip_input(ViewerState& st, float x0, float x1, float y0, float y1);
-    void cursor_line(ImDrawList* dl, const ViewerState& st, float y0, float y1) const;
+    void cursor_line(ImDrawList* dl, const ViewerState& st, float y0, float y1, bool curtain = true) const;
 
     const RunData& run_;
     MarkerRow marker_row_;

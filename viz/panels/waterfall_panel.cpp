@@ -54,16 +54,19 @@ void WaterfallPanel::draw(ViewerState& st, float width, float height) {
         return;
     }
     const PageLoad& p = b.pages[static_cast<size_t>(pi)];
-    if (p.done)
+    // Only what is known at the cursor: a page that ends later is still loading here.
+    const bool ended = p.t1 <= st.cursor.t;
+    if (p.done && ended)
         std::snprintf(line, sizeof line, "%s page %lld: %.0f ms, %lld failed", name.c_str(),
                       static_cast<long long>(p.page), p.load_ms, static_cast<long long>(p.failed));
-    else if (p.aborted)
+    else if (p.aborted && ended)
         std::snprintf(line, sizeof line, "%s page %lld: ABORTED after %.0f ms", name.c_str(),
                       static_cast<long long>(p.page), p.load_ms);
     else
-        std::snprintf(line, sizeof line, "%s page %lld: loading", name.c_str(),
-                      static_cast<long long>(p.page));
-    ImGui::TextColored(to_vec4(p.aborted || p.failed > 0 ? colours::kFail : colours::kText), "%s", line);
+        std::snprintf(line, sizeof line, "%s page %lld: loading for %.0f ms", name.c_str(),
+                      static_cast<long long>(p.page), static_cast<double>(st.cursor.t - p.t0) / 1e6);
+    ImGui::TextColored(to_vec4(ended && (p.aborted || p.failed > 0) ? colours::kFail : colours::kText), "%s",
+                       line);
     ImGui::SameLine();
     ImGui::TextColored(to_vec4(colours::kDimText), "(started %s)", format_seconds(p.t0, 3).c_str());
     page_strip(st, width);
@@ -82,10 +85,13 @@ void WaterfallPanel::page_strip(ViewerState& st, float width) {
     dl->AddRectFilled(p, ImVec2(x1, p.y + h), colours::kPanel.abgr());
     const int64_t ta = st.view.visible_begin(), tb = st.view.visible_end();
     for (const PageLoad& pg : b.pages) {
-        if (pg.t1 < ta || pg.t0 > tb) continue;
+        if (pg.t1 < ta || pg.t0 > tb || pg.t0 > st.cursor.t) continue;  // not started yet: unknown
+        const bool ended = pg.t1 <= st.cursor.t;
         const float a = std::floor(std::max(x0, st.view.x_of(pg.t0, x0, x1)));
-        const float z = std::max(a + 2, std::floor(std::min(x1, st.view.x_of(pg.t1, x0, x1))));
-        const Rgb c = pg.aborted      ? colours::kObjectAborted
+        const float z =
+            std::max(a + 2, std::floor(std::min(x1, st.view.x_of(std::min(pg.t1, st.cursor.t), x0, x1))));
+        const Rgb c = !ended          ? colours::kObjectReused
+                      : pg.aborted    ? colours::kObjectAborted
                       : pg.failed > 0 ? colours::kObjectFailed
                                       : colours::kPass;
         dl->AddRectFilled(ImVec2(a, p.y + 2), ImVec2(z, p.y + h - 2), c.abgr());
@@ -106,10 +112,13 @@ void WaterfallPanel::waterfall(const ViewerState& st, const PageLoad& page, floa
     const ImVec2 origin = ImGui::GetCursorScreenPos();
     // Notes ("FAILED: ...") run past the bars' end; leave them a little room, not a column.
     const float x0 = std::floor(origin.x + label_w), x1 = std::floor(origin.x + width - fs * 5);
-    // The page's own scale: from its start to its end (or the last object's end).
+    // The page's own scale: from its start to its end (or the last object's end) once that
+    // is known; while it loads, up to the cursor, so the bars grow as in a browser's tools.
     int64_t span = std::max<int64_t>(1, page.t1 - page.t0);
     for (uint32_t oi = page.first_object; oi < page.first_object + page.object_count; ++oi)
         span = std::max(span, run_.pages.object(oi).t_end - page.t0);
+    const int64_t now = st.cursor.t;
+    if (page.t0 + span > now) span = std::max<int64_t>(1'000'000, now - page.t0);
     const auto x_of = [&](int64_t t) {
         return x0 +
                static_cast<float>(static_cast<double>(t - page.t0) / static_cast<double>(span)) * (x1 - x0);
@@ -137,28 +146,34 @@ void WaterfallPanel::waterfall(const ViewerState& st, const PageLoad& page, floa
                           static_cast<long long>(o.object), static_cast<long long>(o.conn),
                           o.reused ? "" : " new");
             dl->AddText(ImVec2(q.x + 4, q.y), colours::kDimText.abgr(), lab);
+            if (o.t_request > now) {  // not requested yet at the cursor
+                ImGui::Dummy(ImVec2(width, row_h));
+                continue;
+            }
+            const bool known = o.t_end <= now;  // its outcome has happened
             const float a = std::floor(x_of(o.t_request));
-            const float z = std::max(a + 2, std::floor(x_of(o.t_end)));
+            const float z = std::max(a + 2, std::floor(x_of(std::min(o.t_end, now))));
             Rgb c = o.reused ? colours::kObjectReused : colours::kObjectOk;
-            if (o.status == ObjectStatus::Failed) c = colours::kObjectFailed;
-            else if (o.status == ObjectStatus::Aborted) c = colours::kObjectAborted;
-            const bool started = o.t_request <= st.cursor.t;
+            if (known && o.status == ObjectStatus::Failed) c = colours::kObjectFailed;
+            else if (known && o.status == ObjectStatus::Aborted) c = colours::kObjectAborted;
             dl->AddRectFilled(ImVec2(a, q.y + 2), ImVec2(z, q.y + row_h - 2),
-                              started ? c.abgr() : faded(c).abgr());
+                              known ? c.abgr() : faded(c).abgr());
             std::string note;
-            if (o.status == ObjectStatus::Failed) note = "FAILED: " + std::string(run_.model.str(o.why));
+            if (!known) note = "waiting";
+            else if (o.status == ObjectStatus::Failed) note = "FAILED: " + std::string(run_.model.str(o.why));
             else if (o.status == ObjectStatus::Aborted) note = "aborted by the next load";
             else if (o.status == ObjectStatus::Pending) note = "pending at the end of the run";
-            if (o.retries > 0) note += (note.empty() ? "" : ", ") + std::string("retried");
+            if (o.retries > 0 && known) note += (note.empty() ? "" : ", ") + std::string("retried");
             if (!note.empty()) {
                 // Inside a long bar, else after it.
                 const float tw = ImGui::CalcTextSize(note.c_str()).x;
                 if (z - a > tw + 8)
                     dl->AddText(ImVec2(a + 4, q.y), colours::kBackground.abgr(), note.c_str());
                 else
-                    dl->AddText(ImVec2(z + 4, q.y),
-                                (o.status == ObjectStatus::Ok ? colours::kDimText : colours::kFail).abgr(),
-                                note.c_str());
+                    dl->AddText(
+                        ImVec2(z + 4, q.y),
+                        (!known || o.status == ObjectStatus::Ok ? colours::kDimText : colours::kFail).abgr(),
+                        note.c_str());
             }
             ImGui::Dummy(ImVec2(width, row_h));
         }
