@@ -37,6 +37,24 @@ int32_t ConnectionSet::client_endpoint(StrId host, int64_t conn) const {
 }
 
 void ConnectionSet::build(const TraceModel& m) {
+    endpoints_.clear();
+    spans_.clear();
+    build_endpoints(m);
+    pair_endpoints();
+    client_index_.clear();
+    for (int32_t i = 0; i < static_cast<int32_t>(endpoints_.size()); ++i) {
+        const Endpoint& e = endpoints_[static_cast<size_t>(i)];
+        if (e.side == Side::Client)
+            client_index_.emplace_back((static_cast<uint64_t>(e.host) << 32) | static_cast<uint32_t>(e.id),
+                                       i);
+    }
+    std::sort(client_index_.begin(), client_index_.end());
+    count_states(m.end_time());
+}
+
+// Every endpoint's state spans: TCP sockets from tcp.state, IPVS entries from ipvs.state
+// until their ipvs.conn.expire.
+void ConnectionSet::build_endpoints(const TraceModel& m) {
     const auto& K = m.keys();
     const auto& kinds = m.kinds();
     const int64_t run_end = m.end_time();
@@ -123,8 +141,11 @@ void ConnectionSet::build(const TraceModel& m) {
         }
         endpoints_[i].span_count = static_cast<uint32_t>(spans_.size() - endpoints_[i].first_span);
     }
+}
 
-    // Pairing by the client's address:port, latest client endpoint opened at or before.
+// One connection per client endpoint, with the IPVS entry and the server socket that carry
+// the same client address:port (the latest client endpoint opened at or before each).
+void ConnectionSet::pair_endpoints() {
     std::unordered_map<StrId, std::vector<int32_t>> clients_by_addr;
     for (int32_t i = 0; i < static_cast<int32_t>(endpoints_.size()); ++i)
         if (endpoints_[static_cast<size_t>(i)].side == Side::Client)
@@ -180,17 +201,10 @@ void ConnectionSet::build(const TraceModel& m) {
     for (const Connection& c : conns_)
         if (c.server != kNoStr && std::find(servers_.begin(), servers_.end(), c.server) == servers_.end())
             servers_.push_back(c.server);
+}
 
-    client_index_.clear();
-    for (int32_t i = 0; i < static_cast<int32_t>(endpoints_.size()); ++i) {
-        const Endpoint& e = endpoints_[static_cast<size_t>(i)];
-        if (e.side == Side::Client)
-            client_index_.emplace_back((static_cast<uint64_t>(e.host) << 32) | static_cast<uint32_t>(e.id),
-                                       i);
-    }
-    std::sort(client_index_.begin(), client_index_.end());
-
-    // State counts per side: +1 when a span starts, -1 when it ends.
+// State counts per side: +1 when a span starts, -1 when it ends.
+void ConnectionSet::count_states(int64_t run_end) {
     for (int s = 0; s < kSideCount; ++s) {
         struct Change {
             int64_t t;

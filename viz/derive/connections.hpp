@@ -80,6 +80,10 @@ public:
     int32_t client_endpoint(StrId host, int64_t conn) const;
 
 private:
+    void build_endpoints(const TraceModel& m);
+    void pair_endpoints();
+    void count_states(int64_t run_end);
+
     std::vector<Endpoint> endpoints_;
     std::vector<StateSpan> spans_;
     std::vector<Connection> conns_;

@@ -7,91 +7,112 @@
 namespace lvs::viz {
 
 void PageLoadSet::build(const TraceModel& m, const ConnectionSet& conns) {
-    const auto& K = m.keys();
-    const auto& kinds = m.kinds();
     browsers_.clear();
     objects_.clear();
     std::vector<StrId> browser_ids;
-    for (uint32_t ri : m.of_kind(kinds.page_start)) {
+    for (uint32_t ri : m.of_kind(m.kinds().page_start)) {
         const StrId b = m.at(ri).entity;
         if (std::find(browser_ids.begin(), browser_ids.end(), b) == browser_ids.end())
             browser_ids.push_back(b);
     }
+    for (StrId b : browser_ids) add_browser(m, b);
+    find_object_ends(m, conns);
+    // Objects of aborted pages that had not finished by the abort; pages still loading at the
+    // end of the run keep their objects pending.
+    for (const BrowserLoads& bl : browsers_) {
+        for (const PageLoad& p : bl.pages) {
+            for (uint32_t oi = p.first_object; oi < p.first_object + p.object_count; ++oi) {
+                ObjectLoad& o = objects_[oi];
+                if (o.status == ObjectStatus::Failed) continue;
+                if (p.aborted && o.t_end >= p.t1) o.status = ObjectStatus::Aborted;
+                else if (!p.done && !p.aborted) o.status = ObjectStatus::Pending;
+                else o.status = ObjectStatus::Ok;
+                if (o.t_end == 0) o.t_end = p.t1;
+            }
+        }
+    }
+}
 
-    for (StrId b : browser_ids) {
-        BrowserLoads bl;
-        bl.browser = b;
-        const std::string_view name = m.str(b);
-        const size_t colon = name.rfind(':');
-        bl.host = m.find_str(colon == std::string_view::npos ? name : name.substr(0, colon));
-        std::vector<std::vector<ObjectLoad>> objs;   // per page, appended to objects_ at the end
-        std::unordered_map<int64_t, size_t> obj_of;  // object number -> index in objs[cur]
-        int64_t cur = -1;
-        const auto page_index = [&](int64_t page) -> int64_t {
-            for (int64_t i = static_cast<int64_t>(bl.pages.size()) - 1; i >= 0; --i)
-                if (bl.pages[static_cast<size_t>(i)].page == page) return i;
-            return -1;
-        };
-        for (uint32_t ri : m.of_entity(b)) {
-            const Record& r = m.at(ri);
-            if (r.kind == kinds.page_start) {
-                PageLoad p;
-                p.page = m.get_int(r, K.page);
-                p.t0 = r.t;
-                p.t1 = m.end_time();
-                bl.pages.push_back(p);
-                objs.emplace_back();
-                cur = static_cast<int64_t>(bl.pages.size()) - 1;
-                obj_of.clear();
+// One browser's pages and their objects, from its own records.
+void PageLoadSet::add_browser(const TraceModel& m, StrId b) {
+    const auto& K = m.keys();
+    const auto& kinds = m.kinds();
+    BrowserLoads bl;
+    bl.browser = b;
+    const std::string_view name = m.str(b);
+    const size_t colon = name.rfind(':');
+    bl.host = m.find_str(colon == std::string_view::npos ? name : name.substr(0, colon));
+    std::vector<std::vector<ObjectLoad>> objs;   // per page, appended to objects_ at the end
+    std::unordered_map<int64_t, size_t> obj_of;  // object number -> index in objs[cur]
+    int64_t cur = -1;
+    const auto page_index = [&](int64_t page) -> int64_t {
+        for (int64_t i = static_cast<int64_t>(bl.pages.size()) - 1; i >= 0; --i)
+            if (bl.pages[static_cast<size_t>(i)].page == page) return i;
+        return -1;
+    };
+    for (uint32_t ri : m.of_entity(b)) {
+        const Record& r = m.at(ri);
+        if (r.kind == kinds.page_start) {
+            PageLoad p;
+            p.page = m.get_int(r, K.page);
+            p.t0 = r.t;
+            p.t1 = m.end_time();
+            bl.pages.push_back(p);
+            objs.emplace_back();
+            cur = static_cast<int64_t>(bl.pages.size()) - 1;
+            obj_of.clear();
+            continue;
+        }
+        const int64_t pi = page_index(m.get_int(r, K.page, -1));
+        if (pi < 0) continue;
+        auto& list = objs[static_cast<size_t>(pi)];
+        const auto found = pi == cur ? obj_of.find(m.get_int(r, K.object)) : obj_of.end();
+        if (r.kind == kinds.request) {
+            if (found != obj_of.end()) {  // sent again on another connection after a failure
+                list[found->second].conn = m.get_int(r, K.conn);
+                list[found->second].reused = m.get_int(r, K.reused) != 0;
                 continue;
             }
-            const int64_t pi = page_index(m.get_int(r, K.page, -1));
-            if (pi < 0) continue;
-            auto& list = objs[static_cast<size_t>(pi)];
-            const auto found = pi == cur ? obj_of.find(m.get_int(r, K.object)) : obj_of.end();
-            if (r.kind == kinds.request) {
-                if (found != obj_of.end()) {  // sent again on another connection after a failure
-                    list[found->second].conn = m.get_int(r, K.conn);
-                    list[found->second].reused = m.get_int(r, K.reused) != 0;
-                    continue;
-                }
-                ObjectLoad o;
-                o.object = m.get_int(r, K.object);
-                o.t_request = r.t;
-                o.conn = m.get_int(r, K.conn);
-                o.reused = m.get_int(r, K.reused) != 0;
-                if (pi == cur) obj_of[o.object] = list.size();
-                list.push_back(o);
-            } else if (r.kind == kinds.object_failed && found != obj_of.end()) {
-                ObjectLoad& o = list[found->second];
-                o.status = ObjectStatus::Failed;
-                o.t_end = r.t;
-                o.why = m.get_text_id(r, K.why);
-            } else if (r.kind == kinds.retry && found != obj_of.end()) {
-                ++list[found->second].retries;
-            } else if (r.kind == kinds.page_done || r.kind == kinds.page_abort) {
-                PageLoad& p = bl.pages[static_cast<size_t>(pi)];
-                p.t1 = r.t;
-                if (r.kind == kinds.page_done) {
-                    p.done = true;
-                    p.load_ms = m.get_real(r, K.load_ms);
-                    p.failed = m.get_int(r, K.failed);
-                } else {
-                    p.aborted = true;
-                    p.load_ms = static_cast<double>(r.t - p.t0) / 1e6;
-                }
+            ObjectLoad o;
+            o.object = m.get_int(r, K.object);
+            o.t_request = r.t;
+            o.conn = m.get_int(r, K.conn);
+            o.reused = m.get_int(r, K.reused) != 0;
+            if (pi == cur) obj_of[o.object] = list.size();
+            list.push_back(o);
+        } else if (r.kind == kinds.object_failed && found != obj_of.end()) {
+            ObjectLoad& o = list[found->second];
+            o.status = ObjectStatus::Failed;
+            o.t_end = r.t;
+            o.why = m.get_text_id(r, K.why);
+        } else if (r.kind == kinds.retry && found != obj_of.end()) {
+            ++list[found->second].retries;
+        } else if (r.kind == kinds.page_done || r.kind == kinds.page_abort) {
+            PageLoad& p = bl.pages[static_cast<size_t>(pi)];
+            p.t1 = r.t;
+            if (r.kind == kinds.page_done) {
+                p.done = true;
+                p.load_ms = m.get_real(r, K.load_ms);
+                p.failed = m.get_int(r, K.failed);
+            } else {
+                p.aborted = true;
+                p.load_ms = static_cast<double>(r.t - p.t0) / 1e6;
             }
         }
-        for (size_t pi = 0; pi < bl.pages.size(); ++pi) {
-            bl.pages[pi].first_object = static_cast<uint32_t>(objects_.size());
-            bl.pages[pi].object_count = static_cast<uint32_t>(objs[pi].size());
-            objects_.insert(objects_.end(), objs[pi].begin(), objs[pi].end());
-        }
-        browsers_.push_back(std::move(bl));
     }
+    for (size_t pi = 0; pi < bl.pages.size(); ++pi) {
+        bl.pages[pi].first_object = static_cast<uint32_t>(objects_.size());
+        bl.pages[pi].object_count = static_cast<uint32_t>(objs[pi].size());
+        objects_.insert(objects_.end(), objs[pi].begin(), objs[pi].end());
+    }
+    browsers_.push_back(std::move(bl));
+}
 
-    // When each object finished: the last response segment that reached the client's port
-    // before the connection's next request (or the end of the page).
+// When each object finished: the last response segment that reached the client's port before
+// the connection's next request (or the end of the page).
+void PageLoadSet::find_object_ends(const TraceModel& m, const ConnectionSet& conns) {
+    const auto& K = m.keys();
+    const auto& kinds = m.kinds();
     std::unordered_map<StrId, std::vector<int64_t>> arrivals;  // client addr:port -> data arrivals
     struct ConnObjects {
         StrId local = kNoStr;
@@ -138,20 +159,6 @@ void PageLoadSet::build(const TraceModel& m, const ConnectionSet& conns) {
                 if (ub != arr->begin() && *(ub - 1) > o.t_request) end = *(ub - 1);
             }
             o.t_end = end;
-        }
-    }
-    // Objects of aborted pages that had not finished by the abort; pages still loading at the
-    // end of the run keep their objects pending.
-    for (const BrowserLoads& bl : browsers_) {
-        for (const PageLoad& p : bl.pages) {
-            for (uint32_t oi = p.first_object; oi < p.first_object + p.object_count; ++oi) {
-                ObjectLoad& o = objects_[oi];
-                if (o.status == ObjectStatus::Failed) continue;
-                if (p.aborted && o.t_end >= p.t1) o.status = ObjectStatus::Aborted;
-                else if (!p.done && !p.aborted) o.status = ObjectStatus::Pending;
-                else o.status = ObjectStatus::Ok;
-                if (o.t_end == 0) o.t_end = p.t1;
-            }
         }
     }
 }

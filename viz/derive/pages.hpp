@@ -63,6 +63,9 @@ public:
     Totals totals_at(int64_t t) const;
 
 private:
+    void add_browser(const TraceModel& m, StrId browser);
+    void find_object_ends(const TraceModel& m, const ConnectionSet& conns);
+
     std::vector<BrowserLoads> browsers_;
     std::vector<ObjectLoad> objects_;
 };
