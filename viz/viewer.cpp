@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "viz/derive/event_text.hpp"
+#include "viz/layout/layout_audit.hpp"
 #include "viz/panels/help_overlay.hpp"
 #include "viz/panels/panel_util.hpp"
 
@@ -69,7 +70,50 @@ Viewer::Viewer(std::vector<std::unique_ptr<RunData>> runs, int64_t at)
 void Viewer::set_presentation(bool on) {
     st_.presentation = on;
     st_.show_future = !on;
-    ImGui::GetIO().FontDefault = on && font_large_ != nullptr ? font_large_ : font_normal_;
+}
+
+Viewer::PresentationLayout Viewer::choose_presentation(float width) const {
+    // Every run's `ipvsadm -Ln` must fit whole, in the largest font that allows it:
+    // - one run: the listing beside the picture (preferred, at the large or middle size), else
+    //   across the width with the picture in a tab;
+    // - compare: the runs side by side when a listing fits half the width, else one above the
+    //   other, each listing with the tabs beside it.
+    const float avail = width - 2 * ImGui::GetStyle().WindowPadding.x - 8;
+    const bool compare = views_.size() == 2;
+    std::vector<ImFont*> fonts;
+    if (st_.presentation)
+        for (ImFont* f : {font_large_, font_medium_})
+            if (f != nullptr) fonts.push_back(f);
+    fonts.push_back(font_normal_);
+    struct Sizes {
+        float listing, picture, tabs;
+    };
+    const auto sizes = [&](ImFont* f) {
+        if (f != nullptr) ImGui::PushFont(f);
+        Sizes z{0, std::max(avail * 0.3f, ImGui::GetFontSize() * 16),
+                std::max(avail * 0.36f, ImGui::GetFontSize() * 22)};
+        for (const auto& v : views_) z.listing = std::max(z.listing, v->director.listing_width(st_.cursor.t));
+        if (f != nullptr) ImGui::PopFont();
+        return z;
+    };
+    if (!compare) {
+        // A projector wants the large sizes: the picture gives way (into a tab) before they do.
+        for (ImFont* f : fonts)
+            if (const Sizes z = sizes(f); f != font_normal_ && z.listing + z.picture + 4 <= avail)
+                return {f, true, false};
+        for (ImFont* f : fonts)
+            if (f != font_normal_ && sizes(f).listing <= avail) return {f, false, false};
+        const Sizes z = sizes(font_normal_);
+        return {font_normal_, z.listing + z.picture + 4 <= avail, false};
+    }
+    const float column = (avail - 6) * 0.5f;
+    for (ImFont* f : fonts) {
+        const Sizes z = sizes(f);
+        if (z.listing + z.picture + 4 <= column) return {f, true, false};
+        if (z.listing + z.tabs + 4 <= avail) return {f, false, true};
+        if (z.listing <= column) return {f, false, false};
+    }
+    return {font_normal_, false, true};
 }
 
 namespace {
@@ -198,11 +242,17 @@ void Viewer::draw_overlays() {
 void Viewer::header(const RunView& v) const {
     const RunData& r = v.run;
     ImGui::TextColored(to_vec4(colours::kDirector), "%s", r.title.c_str());
+    if (LayoutAudit* audit = LayoutAudit::active()) audit->last_item(r.title);
     ImGui::SameLine();
-    std::string lesson = r.lesson.substr(0, r.lesson.find('\n'));
-    ImGui::TextColored(to_vec4(colours::kDimText), "%s  [%s, %zu records, %zu connections]", lesson.c_str(),
-                       r.in_process ? "simulated in-process" : "recorded trace", r.model.size(),
-                       r.conns.connections().size());
+    char facts[128];
+    std::snprintf(facts, sizeof facts, "  [%s, %zu records, %zu connections]",
+                  r.in_process ? "simulated in-process" : "recorded trace", r.model.size(),
+                  r.conns.connections().size());
+    // The lesson's first line gives way to the width (a projector's 1024 pixels).
+    const std::string line =
+        fit_text(r.lesson.substr(0, r.lesson.find('\n')) + facts, ImGui::GetContentRegionAvail().x);
+    ImGui::TextColored(to_vec4(colours::kDimText), "%s", line.c_str());
+    if (LayoutAudit* audit = LayoutAudit::active()) audit->last_item(line);
 }
 
 bool Viewer::animating() const { return st_.playback.playing() || st_.toast_left_s > 0; }
@@ -216,6 +266,8 @@ void Viewer::frame(double wall_dt) {
     if (st_.follow && (st_.playback.playing() || st_.cursor.t != before)) st_.view.follow(st_.cursor.t);
 
     const ImGuiIO& io = ImGui::GetIO();
+    layout_ = choose_presentation(io.DisplaySize.x);
+    if (layout_.font != nullptr) ImGui::PushFont(layout_.font);
     ImGui::SetNextWindowPos(ImVec2(0, 0));
     ImGui::SetNextWindowSize(io.DisplaySize);
     ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 0);
@@ -227,8 +279,10 @@ void Viewer::frame(double wall_dt) {
     else {
         ImGui::TextColored(to_vec4(colours::kDirector), "compare:");
         ImGui::SameLine();
-        ImGui::TextColored(to_vec4(colours::kText), "%s  |  %s", views_[0]->run.title.c_str(),
-                           views_[1]->run.title.c_str());
+        const std::string both =
+            fit_text(views_[0]->run.title + "  |  " + views_[1]->run.title, ImGui::GetContentRegionAvail().x);
+        ImGui::TextColored(to_vec4(colours::kText), "%s", both.c_str());
+        if (LayoutAudit* audit = LayoutAudit::active()) audit->last_item(both);
     }
     TransportRequests req;
     std::vector<const std::vector<Marker>*> markers;
@@ -252,6 +306,7 @@ void Viewer::frame(double wall_dt) {
     ImGui::End();
     help_overlay(st_.show_help);
     draw_overlays();
+    if (layout_.font != nullptr) ImGui::PopFont();
 }
 
 int Viewer::sockets_tab_flags(RunView& v) {
@@ -314,28 +369,42 @@ void Viewer::layout_single(RunView& v, float x, float y, float w, float h) {
 }
 
 void Viewer::layout_presentation(RunView& v, float x, float y, float w, float h) {
-    // Large fonts leave room for fewer panels: the picture and the director's listing on
-    // top, and one big tabbed area (the timeline first) below.
+    // Large fonts leave room for fewer panels: the director's listing, whole, with the picture
+    // beside it when both fit (choose_presentation()), and one big tabbed area below.
+    run_panels(v, x, y, w, h, layout_.side_by_side, false);
+}
+
+void Viewer::run_panels(RunView& v, float x, float y, float w, float h, bool picture_beside, bool wide) {
     const float gap = 4;
-    const float top_h = std::floor(std::max(h * 0.42f, v.director.listing_height(st_.cursor.t) + 8));
-    const float ln_w = std::floor(std::min(w * 0.64f, v.director.listing_width(st_.cursor.t)));
-    const float topo_w = w - ln_w - gap;
-    if (begin_region("##ptopo", x, y, topo_w, top_h, ImGuiWindowFlags_NoScrollbar))
-        v.topology.draw(st_, ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y);
-    ImGui::EndChild();
-    if (begin_region("##pdir", x + topo_w + gap, y, ln_w, top_h, ImGuiWindowFlags_NoScrollbar))
+    const float ln_h = v.director.listing_height(st_.cursor.t) + 8;
+    const float ln_w = std::floor(std::min(w, v.director.listing_width(st_.cursor.t)));
+    // `wide`: a compare band (one run above the other): the listing on the left, the tabs
+    // beside it. Otherwise the listing (and maybe the picture) on top, the tabs below.
+    const float top_h = wide ? h : std::floor(std::min(h * 0.55f, std::max(h * 0.40f, ln_h)));
+    const float pic_w = picture_beside && !wide ? w - ln_w - gap : 0;
+    if (pic_w > 0) {
+        if (begin_region("##ptopo", x, y, pic_w, top_h, ImGuiWindowFlags_NoScrollbar))
+            v.topology.draw(st_, ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y);
+        ImGui::EndChild();
+    }
+    const float lx = pic_w > 0 ? x + pic_w + gap : x;
+    const float lw = wide || pic_w > 0 ? ln_w : w;
+    if (begin_region("##pdir", lx, y, lw, top_h, ImGuiWindowFlags_NoScrollbar))
         v.director.draw_listing(st_, ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y);
     ImGui::EndChild();
-    if (begin_region("##pbottom", x, y + top_h + gap, w, h - top_h - gap,
+    const float tx = wide ? x + ln_w + gap : x, ty = wide ? y : y + top_h + gap;
+    const float tw = wide ? w - ln_w - gap : w, th = wide ? h : h - top_h - gap;
+    if (begin_region("##pbottom", tx, ty, tw, th,
                      ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {
-        if (ImGui::BeginTabBar("##ptabs")) {
-            tab("Timeline", [&](float tw, float th) { v.timeline.draw(st_, tw, th); });
-            tab("Event log", [&](float tw, float th) { v.log.draw(st_, tw, th); });
-            tab("ipvsadm -Lnc", [&](float tw, float th) { v.director.draw_connections(st_, tw, th); });
+        if (ImGui::BeginTabBar("##ptabs", ImGuiTabBarFlags_FittingPolicyScroll)) {
+            tab("Timeline", [&](float cw, float ch) { v.timeline.draw(st_, cw, ch); });
+            if (pic_w <= 0) tab("Topology", [&](float cw, float ch) { v.topology.draw(st_, cw, ch); });
+            tab("Event log", [&](float cw, float ch) { v.log.draw(st_, cw, ch); });
+            tab("ipvsadm -Lnc", [&](float cw, float ch) { v.director.draw_connections(st_, cw, ch); });
             tab(
-                "ss -tin", [&](float tw, float th) { v.sockets.draw(st_, tw, th); }, sockets_tab_flags(v));
-            tab("Client outcomes", [&](float tw, float th) { v.waterfall.draw(st_, tw, th); });
-            tab("Report", [&](float tw, float th) { v.report.draw(st_, tw, th); });
+                "ss -tin", [&](float cw, float ch) { v.sockets.draw(st_, cw, ch); }, sockets_tab_flags(v));
+            tab("Client outcomes", [&](float cw, float ch) { v.waterfall.draw(st_, cw, ch); });
+            tab("Report", [&](float cw, float ch) { v.report.draw(st_, cw, ch); });
             ImGui::EndTabBar();
         }
     }
@@ -344,6 +413,12 @@ void Viewer::layout_presentation(RunView& v, float x, float y, float w, float h)
 
 void Viewer::layout_compare(float x, float y, float w, float h) {
     const float gap = 6;
+    if (layout_.stack_runs) {  // too narrow for two columns: one run above the other
+        const float ch = std::floor((h - gap) * 0.5f);
+        compare_column(*views_[0], 0, x, y, w, ch);
+        compare_column(*views_[1], 1, x, y + ch + gap, w, h - ch - gap);
+        return;
+    }
     const float cw = std::floor((w - gap) * 0.5f);
     compare_column(*views_[0], 0, x, y, cw, h);
     compare_column(*views_[1], 1, x + cw + gap, y, w - cw - gap, h);
@@ -351,42 +426,15 @@ void Viewer::layout_compare(float x, float y, float w, float h) {
 
 void Viewer::compare_column(RunView& v, int index, float x, float y, float w, float h) {
     ImGui::PushID(index);
-    const float gap = 4;
     const float lh = ImGui::GetTextLineHeightWithSpacing();
     ImGui::SetCursorScreenPos(ImVec2(x, y));
     ImGui::TextColored(to_vec4(colours::kDirector), "%s", v.run.title.c_str());
     ImGui::SameLine();
-    const std::string lesson = v.run.lesson.substr(0, v.run.lesson.find('\n'));
+    const std::string lesson =
+        fit_text(v.run.lesson.substr(0, v.run.lesson.find('\n')), x + w - ImGui::GetCursorScreenPos().x);
     ImGui::TextColored(to_vec4(colours::kDimText), "%s", lesson.c_str());
-    y += lh;
-    h -= lh;
-    const float top_h = std::floor(std::max(h * 0.27f, v.director.listing_height(st_.cursor.t) + 8));
-    const float topo_w = std::floor(std::max(w * 0.35f, w - gap - v.director.listing_width(st_.cursor.t)));
-    if (begin_region("##ctopo", x, y, topo_w, top_h, ImGuiWindowFlags_NoScrollbar))
-        v.topology.draw(st_, ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y);
-    ImGui::EndChild();
-    if (begin_region("##cdir", x + topo_w + gap, y, w - topo_w - gap, top_h, ImGuiWindowFlags_NoScrollbar))
-        v.director.draw_listing(st_, ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y);
-    ImGui::EndChild();
-    const float tl_y = y + top_h + gap;
-    const float tl_h = std::floor(h * 0.43f);
-    if (begin_region("##ctimeline", x, tl_y, w, tl_h,
-                     ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse))
-        v.timeline.draw(st_, ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y);
-    ImGui::EndChild();
-    const float by = tl_y + tl_h + gap;
-    if (begin_region("##cbottom", x, by, w, y + h - by, ImGuiWindowFlags_NoScrollbar)) {
-        if (ImGui::BeginTabBar("##ctabs")) {
-            tab("Event log", [&](float tw, float th) { v.log.draw(st_, tw, th); });
-            tab("Client outcomes", [&](float tw, float th) { v.waterfall.draw(st_, tw, th); });
-            tab("-Lnc", [&](float tw, float th) { v.director.draw_connections(st_, tw, th); });
-            tab(
-                "ss", [&](float tw, float th) { v.sockets.draw(st_, tw, th); }, sockets_tab_flags(v));
-            tab("Report", [&](float tw, float th) { v.report.draw(st_, tw, th); });
-            ImGui::EndTabBar();
-        }
-    }
-    ImGui::EndChild();
+    if (LayoutAudit* audit = LayoutAudit::active()) audit->last_item(lesson);
+    run_panels(v, x, y + lh, w, h - lh, layout_.side_by_side && !layout_.stack_runs, layout_.stack_runs);
     ImGui::PopID();
 }
 

@@ -48,7 +48,12 @@ public:
     // A short message at the bottom of the window for a few seconds ("exported ...").
     void notify(std::string text);
     // Fonts: the normal one and the large one for presentation mode.
-    void set_fonts(ImFont* normal, ImFont* large) { font_normal_ = normal, font_large_ = large; }
+    // Fonts: the normal one, and the presentation sizes (the largest whose layout fits the
+    // window is used; `medium` may be nullptr).
+    void set_fonts(ImFont* normal, ImFont* medium, ImFont* large) {
+        font_normal_ = normal, font_medium_ = medium, font_large_ = large;
+    }
+    void set_fonts(ImFont* normal, ImFont* large) { set_fonts(normal, nullptr, large); }
     int64_t begin() const { return begin_; }
     int64_t end() const { return end_; }
     void apply(Action a);
@@ -63,6 +68,8 @@ private:
     void layout_presentation(RunView& v, float x, float y, float w, float h);
     void layout_compare(float x, float y, float w, float h);
     void compare_column(RunView& v, int index, float x, float y, float w, float h);
+    // One run's listing, picture and tabs in a rectangle (presentation and compare modes).
+    void run_panels(RunView& v, float x, float y, float w, float h, bool picture_beside, bool wide);
     void set_presentation(bool on);
     int sockets_tab_flags(RunView& v);
     int frames_ = 0;
@@ -77,6 +84,15 @@ private:
     bool quit_ = false;
     ImFont* font_normal_ = nullptr;
     ImFont* font_large_ = nullptr;
+    ImFont* font_medium_ = nullptr;
+    // The presentation layout chosen for this frame (choose_presentation()).
+    struct PresentationLayout {
+        ImFont* font = nullptr;
+        bool side_by_side = true;  // -Ln beside the picture (else above the tabs, picture in a tab)
+        bool stack_runs = false;   // compare: one run above the other
+    };
+    PresentationLayout choose_presentation(float width) const;
+    PresentationLayout layout_;
 };
 
 }  // namespace lvs::viz

@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
         const auto options = parse_options(argc, argv);
         if (!options) return kExitOk;  // --help
         if (options->benchmark_frames > 0) return run_benchmark(*options);
+        if (options->check_layout) return run_layout_check(*options);
         if (!options->screenshot.empty()) return run_screenshot(*options);
         return run_interactive(*options);
     } catch (const std::invalid_argument& e) {

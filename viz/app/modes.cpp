@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "viz/app/window.hpp"
+#include "viz/layout/layout_audit.hpp"
 #include "viz/source/loader.hpp"
 #include "viz/viewer.hpp"
 
@@ -34,7 +35,7 @@ std::unique_ptr<Viewer> make_viewer(std::vector<Loading>& inputs, const Options&
     std::vector<std::unique_ptr<RunData>> runs;
     for (Loading& l : inputs) runs.push_back(std::move(l.data));
     auto v = std::make_unique<Viewer>(std::move(runs), o.at);
-    v->set_fonts(w.normal_font(), w.large_font());
+    v->set_fonts(w.normal_font(), w.medium_font(), w.large_font());
     ViewerState& st = v->state();
     st.headless = headless;
     st.view.set_compressed(o.compressed);
@@ -80,6 +81,44 @@ int run_screenshot(const Options& o) {
     std::printf("lvsim-view: wrote %s (%dx%d) at %.6f s\n", o.screenshot.c_str(), o.width, o.height,
                 static_cast<double>(viewer->state().cursor.t) / 1e9);
     return kExitOk;
+}
+
+int run_layout_check(const Options& o) {
+    std::vector<Loading> inputs = open_inputs(o);
+    for (Loading& l : inputs) l.data = l.loader->finish();
+    int status = kExitOk;
+    auto w = open_window(o, false, true, status);
+    if (!w) return status;
+    auto viewer = make_viewer(inputs, o, *w, true);
+    LayoutAudit audit;
+    std::vector<std::string> problems;
+    for (int f = 0; f < std::max(3, o.frames); ++f) {
+        const bool last = f + 1 == std::max(3, o.frames);
+        // The last frames are audited: the first ones settle ImGui's sizes.
+        LayoutAudit::set_active(last ? &audit : nullptr);
+        audit.begin_frame();
+        w->wait_events(false, 0);
+        w->begin_frame();
+        viewer->frame(0.0);
+        if (!w->end_frame(last ? o.screenshot : std::string())) {
+            std::fprintf(stderr, "lvsim-view: cannot write %s\n", o.screenshot.c_str());
+            return kExitFailure;
+        }
+        if (last) problems = audit.finish_frame();
+    }
+    LayoutAudit::set_active(nullptr);
+    const char* mode = viewer->state().presentation ? " presentation" : "";
+    if (problems.empty()) {
+        std::printf(
+            "lvsim-view: layout OK at %dx%d%s%s: %zu texts fit their panels, %zu boxes do not overlap\n",
+            o.width, o.height, mode, o.compare.empty() ? "" : " compare", audit.texts_checked(),
+            audit.boxes_checked());
+        return kExitOk;
+    }
+    std::printf("lvsim-view: layout problems at %dx%d%s%s:\n", o.width, o.height, mode,
+                o.compare.empty() ? "" : " compare");
+    for (const std::string& p : problems) std::printf("  %s\n", p.c_str());
+    return kExitFailure;
 }
 
 int run_benchmark(const Options& o) {

@@ -16,6 +16,7 @@ struct Options {
     int64_t at = 0;
     bool at_given = false;
     std::string screenshot;
+    bool check_layout = false;
     int width = 1600, height = 1000;
     bool presentation = false;
     std::string sockets;  // --sockets HOST: start on the ss tab with that host

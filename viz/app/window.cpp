@@ -85,6 +85,11 @@ std::unique_ptr<Window> Window::open(int width, int height, bool visible, bool h
     ImFontConfig normal;
     normal.SizePixels = 13.0f;
     w->normal_ = io.Fonts->AddFontDefault(&normal);
+    // A middle size for presentation layouts where twice the size does not fit (1280x720
+    // with ipvsadm -Ln beside the topology): slightly soft, still readable from the back.
+    ImFontConfig medium;
+    medium.SizePixels = 20.0f;
+    w->medium_ = io.Fonts->AddFontDefault(&medium);
     ImFontConfig large;
     large.SizePixels = 26.0f;
     w->large_ = io.Fonts->AddFontDefault(&large);

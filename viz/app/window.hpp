@@ -40,6 +40,7 @@ public:
     void set_measuring(bool on) { measure_ = on; }
     ImFont* normal_font() const { return normal_; }
     ImFont* large_font() const { return large_; }
+    ImFont* medium_font() const { return medium_; }
     void set_title(const std::string& title);
 
 private:
@@ -56,6 +57,7 @@ private:
     GLFWwindow* win_ = nullptr;
     ImFont* normal_ = nullptr;
     ImFont* large_ = nullptr;
+    ImFont* medium_ = nullptr;
     int last_vertices_ = 0;
     int last_draw_calls_ = 0;
     double last_gl_s_ = 0;

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "viz/derive/event_text.hpp"
+#include "viz/layout/layout_audit.hpp"
 #include "viz/panels/panel_util.hpp"
 
 namespace lvs::viz {
@@ -47,8 +48,18 @@ void DirectorPanel::draw_listing(const ViewerState& st, float width, float heigh
     if (rec < 0) {
         ImGui::TextColored(to_vec4(colours::kDimText), "(no listing yet: the run has no director records)");
     } else {
+        // Line by line, so that the layout check can hold each against the panel.
         const std::string_view text = m.get_text(m.at(static_cast<size_t>(rec)), m.keys().ipvsadm_ln);
-        ImGui::TextUnformatted(text.data(), text.data() + text.size());
+        size_t pos = 0;
+        while (pos < text.size()) {
+            size_t nl = text.find('\n', pos);
+            if (nl == std::string_view::npos) nl = text.size();
+            std::string_view line = text.substr(pos, nl - pos);
+            while (!line.empty() && line.back() == ' ') line.remove_suffix(1);  // ipvsadm pads columns
+            ImGui::TextUnformatted(line.data(), line.data() + line.size());
+            if (LayoutAudit* audit = LayoutAudit::active()) audit->last_item(line);
+            pos = nl + 1;
+        }
     }
     ImGui::EndChild();
 }
@@ -129,6 +140,7 @@ void DirectorPanel::draw_connections(const ViewerState& st, float width, float h
                     const std::string_view v = e.cols[c];
                     if (c == 2) ImGui::PushStyleColor(ImGuiCol_Text, to_vec4(state_colour(e.state)));
                     ImGui::TextUnformatted(v.data(), v.data() + v.size());
+                    if (LayoutAudit* audit = LayoutAudit::active()) audit->last_item(v);
                     if (c == 2) ImGui::PopStyleColor();
                 }
             }

@@ -3,10 +3,12 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <map>
 
+#include "viz/layout/layout_audit.hpp"
 #include "viz/panels/panel_util.hpp"
 
 namespace lvs::viz {
@@ -257,64 +259,126 @@ void TopologyPanel::draw_nodes(ImDrawList* dl, int64_t t) {
     const float text_fs = ImGui::GetFontSize();
     // Node sizes follow the font, shrunk when the picture is small (large fonts, small panel).
     const float fs = text_fs * std::clamp(std::min(w_, h_) / (text_fs * 14), 0.5f, 1.0f);
+    struct Placed {
+        ImVec2 min, max;
+    };
+    std::vector<Placed> taken;  // node shapes first, then each label as it is placed
+    struct Pending {
+        P c;
+        float r;
+        std::string text;
+        uint32_t colour;
+        bool below;  // its preferred side: the name above the node, the counters below
+    };
+    std::vector<Pending> labels;
     for (uint32_t n = 0; n < run_.topology.nodes().size(); ++n) {
         const TopoNode& node = run_.topology.nodes()[n];
         const P c = node_pos(n);
-        std::string label = node.name;
-        std::string detail;
-        float r = fs * 0.8f;
-        switch (node.role) {
-            case NodeRole::Client:
-                dl->AddCircleFilled(ImVec2(c.x, c.y), r, colours::kClient.abgr(), 14);
-                break;
-            case NodeRole::ClientCluster:
-                r = fs * 1.3f;
-                dl->AddCircleFilled(ImVec2(c.x, c.y), r, colours::kClient.abgr(), 16);
-                dl->AddCircle(ImVec2(c.x, c.y), r + 4, colours::kClient.abgr(150), 16, 2.0f);
-                break;
-            case NodeRole::Router:
-                r = fs * 0.45f;
-                dl->AddQuadFilled(ImVec2(c.x, c.y - r), ImVec2(c.x + r, c.y), ImVec2(c.x, c.y + r),
-                                  ImVec2(c.x - r, c.y), colours::kRouter.abgr());
-                break;
-            case NodeRole::Director:
-                r = fs * 1.0f;
-                dl->AddRectFilled(ImVec2(c.x - r * 1.4f, c.y - r * 0.8f),
-                                  ImVec2(c.x + r * 1.4f, c.y + r * 0.8f), colours::kDirector.abgr(), 4.0f);
-                break;
-            case NodeRole::RealServer: {
-                r = fs * 0.9f;
-                dl->AddRectFilled(ImVec2(c.x - r, c.y - r), ImVec2(c.x + r, c.y + r),
-                                  colours::kRealServer.abgr(), 3.0f);
-                for (const RealServerSeries& s : run_.series) {
-                    if (s.name != node.name) continue;
-                    const double w = s.weight.at(t), a = s.active.at(t), i = s.inactive.at(t);
-                    char buf[64];
-                    if (std::isnan(w)) std::snprintf(buf, sizeof buf, "not in service");
-                    else std::snprintf(buf, sizeof buf, "w %g  A %g  I %g", w, a, i);
-                    detail = buf;
-                }
-                break;
-            }
-        }
-        // Labels on a dark plate stay readable where lines or other labels pass under them.
-        const auto plate_text = [&](float x, float y, uint32_t col, const std::string& text) {
-            const ImVec2 ts = ImGui::CalcTextSize(text.c_str());
-            dl->AddRectFilled(ImVec2(x - 2, y), ImVec2(x + ts.x + 2, y + ts.y),
-                              colours::kBackground.abgr(190), 2.0f);
-            dl->AddText(ImVec2(x, y), col, text.c_str());
-        };
-        const ImVec2 ts = ImGui::CalcTextSize(label.c_str());
+        const float r = draw_node_shape(dl, node, c, fs);
+        taken.push_back({ImVec2(c.x - r * 1.4f, c.y - r), ImVec2(c.x + r * 1.4f, c.y + r)});
         const bool router = node.role == NodeRole::Router;
         if (router && w_ < text_fs * 24) continue;  // a cramped picture keeps only the hosts' names
-        plate_text(std::floor(c.x - ts.x * 0.5f), std::floor(c.y - r - ts.y - 2),
-                   (router ? colours::kDimText : colours::kText).abgr(), label);
-        if (!detail.empty()) {
-            const ImVec2 ds = ImGui::CalcTextSize(detail.c_str());
-            plate_text(std::floor(c.x - ds.x * 0.5f), std::floor(c.y + r + 2), colours::kDimText.abgr(),
-                       detail);
+        labels.push_back({c, r, node.name, (router ? colours::kDimText : colours::kText).abgr(), false});
+        if (node.role != NodeRole::RealServer) continue;
+        for (const RealServerSeries& s : run_.series) {
+            if (s.name != node.name) continue;
+            const double w = s.weight.at(t), a = s.active.at(t), i = s.inactive.at(t);
+            char buf[64];
+            if (std::isnan(w)) std::snprintf(buf, sizeof buf, "not in service");
+            else std::snprintf(buf, sizeof buf, "w %g  A %g  I %g", w, a, i);
+            labels.push_back({c, r, buf, colours::kDimText.abgr(), true});
         }
     }
+    // Each label on the first side (preferred, then the other, right, left) where it covers no
+    // node and no label placed before it, and stays inside the panel.
+    const ImVec2 clip_min = dl->GetClipRectMin(), clip_max = dl->GetClipRectMax();
+    const int group = LayoutAudit::active() != nullptr ? next_audit_group() : 0;
+    for (const Pending& pending : labels) {
+        Pending l = pending;
+        ImVec2 ts, at;
+        // A label that finds no free side is tried again in its compact form ("w0 A3 I0").
+        for (int attempt = 0; attempt < 2; ++attempt) {
+            ts = ImGui::CalcTextSize(l.text.c_str());
+            const ImVec2 above(std::floor(l.c.x - ts.x * 0.5f), std::floor(l.c.y - l.r - ts.y - 2));
+            const ImVec2 below(std::floor(l.c.x - ts.x * 0.5f), std::floor(l.c.y + l.r + 2));
+            const ImVec2 right(std::floor(l.c.x + l.r * 1.4f + 4), std::floor(l.c.y - ts.y * 0.5f));
+            const ImVec2 left(std::floor(l.c.x - l.r * 1.4f - 4 - ts.x), std::floor(l.c.y - ts.y * 0.5f));
+            const float half = std::floor(ts.x * 0.5f + l.r);
+            const ImVec2 order[8] = {l.below ? below : above,
+                                     l.below ? above : below,
+                                     right,
+                                     left,
+                                     ImVec2(below.x + half, below.y),
+                                     ImVec2(below.x - half, below.y),
+                                     ImVec2(above.x + half, above.y),
+                                     ImVec2(above.x - half, above.y)};
+            const auto free_at = [&](ImVec2 a) {
+                const ImVec2 z(a.x + ts.x, a.y + ts.y);
+                if (a.x < clip_min.x || a.y < clip_min.y || z.x > clip_max.x || z.y > clip_max.y)
+                    return false;
+                for (const Placed& p : taken)
+                    if (!(z.x <= p.min.x || p.max.x <= a.x || z.y <= p.min.y || p.max.y <= a.y)) return false;
+                return true;
+            };
+            at = order[0];
+            bool found = false;
+            for (const ImVec2& o : order)
+                if (free_at(o)) {
+                    at = o;
+                    found = true;
+                    break;
+                }
+            std::string compact;
+            for (size_t i = 0; i < l.text.size(); ++i)
+                if (!(l.text[i] == ' ' && i > 0 &&
+                      std::isalpha(static_cast<unsigned char>(l.text[i - 1])) != 0 && i + 1 < l.text.size() &&
+                      std::isdigit(static_cast<unsigned char>(l.text[i + 1])) != 0) &&
+                    !(l.text[i] == ' ' && i + 1 < l.text.size() && l.text[i + 1] == ' '))
+                    compact += l.text[i];
+            if (found || compact == l.text) break;
+            l.text = compact;
+        }
+        // On a dark plate: readable where lines pass under it.
+        dl->AddRectFilled(ImVec2(at.x - 2, at.y), ImVec2(at.x + ts.x + 2, at.y + ts.y),
+                          colours::kBackground.abgr(190), 2.0f);
+        dl->AddText(at, l.colour, l.text.c_str());
+        taken.push_back({at, ImVec2(at.x + ts.x, at.y + ts.y)});
+        if (LayoutAudit* audit = LayoutAudit::active())
+            audit->text(l.text, at, ImVec2(at.x + ts.x, at.y + ts.y));
+    }
+    if (LayoutAudit* audit = LayoutAudit::active())
+        for (size_t i = 0; i < taken.size(); ++i)
+            audit->box(
+                i < run_.topology.nodes().size() ? "node " + run_.topology.nodes()[i].name : "topology label",
+                group, taken[i].min, taken[i].max);
+}
+
+float TopologyPanel::draw_node_shape(ImDrawList* dl, const TopoNode& node, P c, float fs) const {
+    float r = fs * 0.8f;
+    switch (node.role) {
+        case NodeRole::Client: dl->AddCircleFilled(ImVec2(c.x, c.y), r, colours::kClient.abgr(), 14); break;
+        case NodeRole::ClientCluster:
+            r = fs * 1.3f;
+            dl->AddCircleFilled(ImVec2(c.x, c.y), r, colours::kClient.abgr(), 16);
+            dl->AddCircle(ImVec2(c.x, c.y), r + 4, colours::kClient.abgr(150), 16, 2.0f);
+            break;
+        case NodeRole::Router:
+            r = fs * 0.45f;
+            dl->AddQuadFilled(ImVec2(c.x, c.y - r), ImVec2(c.x + r, c.y), ImVec2(c.x, c.y + r),
+                              ImVec2(c.x - r, c.y), colours::kRouter.abgr());
+            break;
+        case NodeRole::Director:
+            r = fs * 1.0f;
+            dl->AddRectFilled(ImVec2(c.x - r * 1.4f, c.y - r * 0.8f), ImVec2(c.x + r * 1.4f, c.y + r * 0.8f),
+                              colours::kDirector.abgr(), 4.0f);
+            break;
+        case NodeRole::RealServer:
+            r = fs * 0.9f;
+            dl->AddRectFilled(ImVec2(c.x - r, c.y - r), ImVec2(c.x + r, c.y + r), colours::kRealServer.abgr(),
+                              3.0f);
+            break;
+    }
+    return r;
 }
 
 }  // namespace lvs::viz

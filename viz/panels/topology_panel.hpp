@@ -32,6 +32,8 @@ private:
     void draw_entries(ImDrawList* dl, int64_t t);
     void draw_packets(ImDrawList* dl, int64_t t);
     void draw_nodes(ImDrawList* dl, int64_t t);
+    // Draws a node's shape at `c`; returns its radius (half its height).
+    float draw_node_shape(ImDrawList* dl, const TopoNode& node, P c, float fs) const;
     // A point at distance `f` (0..1) along the polyline through `nodes`, offset sideways.
     P along(const std::vector<uint32_t>& nodes, float f, float offset) const;
     void polyline(ImDrawList* dl, const std::vector<uint32_t>& nodes, float offset, uint32_t colour,

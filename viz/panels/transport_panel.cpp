@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "viz/layout/layout_audit.hpp"
 #include "viz/panels/panel_util.hpp"
 
 namespace lvs::viz {
@@ -50,11 +51,17 @@ void TransportPanel::draw(ViewerState& st, const std::vector<const std::vector<M
     if (ImGui::Button(">>")) req.jump_next = true;
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("next event of this kind (Shift+Right; kinds 1-5)");
 
-    ImGui::SameLine(0, 16);
-    const std::string now = cursor_text(st.cursor.t);
-    ImGui::TextColored(to_vec4(colours::kCursor), "t = %s", now.c_str());
+    // The time on this line when it fits, else at the start of the next (never cut).
+    const std::string now = "t = " + cursor_text(st.cursor.t);
+    const std::string of = "/ " + cursor_text(end);
+    const float time_w = ImGui::CalcTextSize(now.c_str()).x + ImGui::CalcTextSize(of.c_str()).x + 24;
+    if (ImGui::GetItemRectMax().x + time_w <= ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x)
+        ImGui::SameLine(0, 16);
+    ImGui::TextColored(to_vec4(colours::kCursor), "%s", now.c_str());
+    if (LayoutAudit* audit = LayoutAudit::active()) audit->last_item(now);
     ImGui::SameLine();
-    ImGui::TextColored(to_vec4(colours::kDimText), "/ %s", cursor_text(end).c_str());
+    ImGui::TextColored(to_vec4(colours::kDimText), "%s", of.c_str());
+    if (LayoutAudit* audit = LayoutAudit::active()) audit->last_item(of);
 
     // Toggles on the right when they fit, else on a line of their own.
     const float right = ImGui::GetWindowContentRegionMax().x;

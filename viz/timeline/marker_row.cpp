@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "viz/panels/panel_util.hpp"
+
 namespace lvs::viz {
 
 std::vector<Marker> collect_markers(const RunData& run) {
@@ -60,8 +62,8 @@ void MarkerRow::draw(ImDrawList* dl, const RowGeometry& g) {
     const float h = g.y1 - g.y0;
     const float lh = ImGui::GetTextLineHeight();
     dl->AddText(ImVec2(g.label_x + 4, g.y0 + (h - lh) * 0.5f), colours::kDimText.abgr(), "timeline");
-    // Actions get their text where there is room; expectations and snapshots are glyphs.
-    float text_end = -1e9f;
+    // Glyphs first; then each action's text in the room before the next marker, shortened
+    // with "..." rather than run under it (expectations and snapshots are glyphs only).
     for (const Placed& p : placed_) {
         const Marker& m = markers_[p.index];
         const float x = std::floor(p.x) + 0.5f;
@@ -71,18 +73,26 @@ void MarkerRow::draw(ImDrawList* dl, const RowGeometry& g) {
             dl->AddTriangleFilled(ImVec2(x - 5, g.y0 + 2), ImVec2(x + 5, g.y0 + 2), ImVec2(x, g.y0 + 10),
                                   col);
             dl->AddLine(ImVec2(x, g.y0 + 2), ImVec2(x, g.y1), col);
-            if (x + 4 > text_end) {
-                dl->PushClipRect(ImVec2(x + 4, g.y0), ImVec2(g.x1, g.y1), true);
-                dl->AddText(ImVec2(x + 6, g.y0 + (h - lh) * 0.5f + 2), col, m.label.c_str());
-                dl->PopClipRect();
-                text_end = x + 10 + ImGui::CalcTextSize(m.label.c_str()).x;
-            }
         } else if (m.kind == Marker::Kind::Snapshot) {
             dl->AddQuadFilled(ImVec2(x, cy - 5), ImVec2(x + 5, cy), ImVec2(x, cy + 5), ImVec2(x - 5, cy),
                               col);
         } else {
             dl->AddCircleFilled(ImVec2(x, cy), 4.0f, col, 12);
         }
+    }
+    for (size_t i = 0; i < placed_.size(); ++i) {
+        const Marker& m = markers_[placed_[i].index];
+        if (m.kind != Marker::Kind::Action) continue;
+        const float x = std::floor(placed_[i].x) + 0.5f;
+        float room_end = g.x1;
+        for (size_t j = i + 1; j < placed_.size(); ++j)
+            if (placed_[j].x > x + 1) {
+                room_end = std::min(room_end, std::floor(placed_[j].x) - 7);
+                break;
+            }
+        const std::string text = fit_text(m.label, room_end - (x + 6));
+        if (text.empty()) continue;
+        dl->AddText(ImVec2(x + 6, g.y0 + (h - lh) * 0.5f + 2), marker_colour(m.kind).abgr(), text.c_str());
     }
 }
 
