@@ -26,40 +26,18 @@ std::string drain_text(const scenario::DrainResult& drain, const std::optional<s
     return fixed((drain.at + *after).seconds(), 1) + " s (+" + fixed(after->seconds(), 1) + ")";
 }
 
-}  // namespace
+struct Variant {
+    std::string title;
+    std::string file;
+    std::vector<std::string> sets;
+};
 
-int cmd_compare(const std::vector<std::string>& args) {
-    po::options_description o("lvsim compare A [B ...] [options]");
-    o.add_options()("help,h", "show this help")("set", po::value<std::vector<std::string>>()->composing(),
-                                                "KEY=VALUE applied to every run")(
-        "vary", po::value<std::string>(), "KEY=V1,V2,...: one file, one run per value")(
-        "json", po::value<std::string>(), "also write each run's JSON report to PATH.N.json");
-    po::options_description hidden;
-    hidden.add_options()("files", po::value<std::vector<std::string>>());
-    po::options_description all;
-    all.add(o).add(hidden);
-    po::positional_options_description pos;
-    pos.add("files", -1);
-    po::variables_map vm;
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-    if (vm.count("help") != 0) {
-        std::cout << o
-                  << "\nExamples:\n  lvsim compare scenarios/01-drain-zero-weight.yaml "
-                     "scenarios/02-delete-server.yaml\n"
-                  << "  lvsim compare scenarios/01-drain-zero-weight.yaml --vary "
-                     "clients.ie8.keepalive_timeout=30s,60s,115s\n";
-        return 0;
-    }
+// The runs to compare: one per file, or one per --vary value of a single file.
+std::vector<Variant> variants_of(const po::variables_map& vm) {
     const auto files =
         vm.count("files") != 0 ? vm["files"].as<std::vector<std::string>>() : std::vector<std::string>{};
     const auto sets =
         vm.count("set") != 0 ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
-    struct Variant {
-        std::string title;
-        std::string file;
-        std::vector<std::string> sets;
-    };
     std::vector<Variant> variants;
     if (vm.count("vary") != 0) {
         if (files.size() != 1) throw CliError("--vary takes exactly one scenario file");
@@ -81,14 +59,14 @@ int cmd_compare(const std::vector<std::string>& args) {
                 "scenarios/02-delete-server.yaml)");
         for (const std::string& f : files) variants.push_back({f, f, sets});
     }
-    std::vector<scenario::Report> reports;
-    for (const Variant& v : variants) {
-        const scenario::Scenario s = scenario::load_scenario_file(v.file, v.sets);
-        scenario::Run run(s);
-        reports.push_back(run.run());
-    }
-    // Rows of key figures, one column per run.
-    std::vector<std::pair<std::string, std::vector<std::string>>> rows;
+    return variants;
+}
+
+using Rows = std::vector<std::pair<std::string, std::vector<std::string>>>;
+
+// Rows of key figures, one column per run.
+Rows figure_rows(const std::vector<scenario::Report>& reports) {
+    Rows rows;
     const auto row = [&](const std::string& label, auto get) {
         std::vector<std::string> cells;
         for (const scenario::Report& r : reports) cells.push_back(get(r));
@@ -142,6 +120,11 @@ int cmd_compare(const std::vector<std::string>& args) {
         return std::to_string(ok) + "/" + std::to_string(r.expectations.size()) +
                (ok == r.expectations.size() ? " hold" : " FAIL");
     });
+    return rows;
+}
+
+void print_columns(const std::vector<Variant>& variants, const std::vector<scenario::Report>& reports,
+                   const Rows& rows) {
     size_t label_w = 0;
     for (const auto& [l, c] : rows) label_w = std::max(label_w, l.size());
     std::vector<size_t> col_w(reports.size(), 0);
@@ -160,6 +143,41 @@ int cmd_compare(const std::vector<std::string>& args) {
             std::cout << "  " << std::left << std::setw(static_cast<int>(col_w[i])) << c[i];
         std::cout << "\n";
     }
+}
+
+}  // namespace
+
+int cmd_compare(const std::vector<std::string>& args) {
+    po::options_description o("lvsim compare A [B ...] [options]");
+    o.add_options()("help,h", "show this help")("set", po::value<std::vector<std::string>>()->composing(),
+                                                "KEY=VALUE applied to every run")(
+        "vary", po::value<std::string>(), "KEY=V1,V2,...: one file, one run per value")(
+        "json", po::value<std::string>(), "also write each run's JSON report to PATH.N.json");
+    po::options_description hidden;
+    hidden.add_options()("files", po::value<std::vector<std::string>>());
+    po::options_description all;
+    all.add(o).add(hidden);
+    po::positional_options_description pos;
+    pos.add("files", -1);
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+    if (vm.count("help") != 0) {
+        std::cout << o
+                  << "\nExamples:\n  lvsim compare scenarios/01-drain-zero-weight.yaml "
+                     "scenarios/02-delete-server.yaml\n"
+                  << "  lvsim compare scenarios/01-drain-zero-weight.yaml --vary "
+                     "clients.ie8.keepalive_timeout=30s,60s,115s\n";
+        return 0;
+    }
+    const std::vector<Variant> variants = variants_of(vm);
+    std::vector<scenario::Report> reports;
+    for (const Variant& v : variants) {
+        const scenario::Scenario s = scenario::load_scenario_file(v.file, v.sets);
+        scenario::Run run(s);
+        reports.push_back(run.run());
+    }
+    print_columns(variants, reports, figure_rows(reports));
     bool ok = true;
     for (const auto& r : reports) ok = ok && r.passed();
     return ok ? 0 : 1;

@@ -113,8 +113,7 @@ struct Progress {
     }
 };
 
-int cmd_run(const std::vector<std::string>& args) {
-    po::options_description o("lvsim run FILE [options]");
+void declare_run_options(po::options_description& o) {
     o.add_options()("help,h", "show this help")("seed", po::value<std::string>(),
                                                 "override the scenario's seed")(
         "until", po::value<std::string>(), "stop at this simulated time (e.g. 90s) instead of the duration")(
@@ -134,28 +133,17 @@ int cmd_run(const std::vector<std::string>& args) {
         "allow-large-run", "run even when the estimate exceeds 5 G events or 4 GiB of samples")(
         "check-invariants",
         "check the models' invariants at every sample (always on in the sanitizer build)");
-    const po::variables_map vm = cli::parse_file_command(args, o);
-    if (vm.count("help") != 0) {
-        std::cout << o << "\nKey paths are dotted paths through the scenario, list items addressed by name:\n"
-                  << "  --set clients.ie8.keepalive_timeout=30s --set realservers.rs1.keepalive_timeout=5s\n"
-                  << "  --set director.sysctl.expire_nodest_conn=1 --set network.rtt=200ms --set "
-                     "clients.ie8.count=100\n";
-        return kOk;
-    }
-    if (vm.count("file") == 0)
-        throw Usage("lvsim run: which scenario file? (e.g. lvsim run scenarios/01-drain-zero-weight.yaml)");
-    const std::vector<std::string> sets =
-        vm.count("set") != 0 ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
-    scenario::Scenario s = scenario::load_scenario_file(vm["file"].as<std::string>(), sets);
-    if (vm.count("seed") != 0) s.seed = cli::parse_seed(vm["seed"].as<std::string>());
-    if (vm.count("list-keys") != 0) {
-        for (const auto& [k, v] : scenario::list_keys(s)) std::cout << k << " = " << v << "\n";
-        return kOk;
-    }
-    if (vm.count("list-quantities") != 0) {
-        std::cout << scenario::quantity_listing(s);
-        return kOk;
-    }
+}
+
+void print_run_help(const po::options_description& o) {
+    std::cout << o << "\nKey paths are dotted paths through the scenario, list items addressed by name:\n"
+              << "  --set clients.ie8.keepalive_timeout=30s --set realservers.rs1.keepalive_timeout=5s\n"
+              << "  --set director.sysctl.expire_nodest_conn=1 --set network.rtt=200ms --set "
+                 "clients.ie8.count=100\n";
+}
+
+// How far to run, the extra snapshots, and the size check, all before anything runs.
+scenario::RunOptions run_settings(const po::variables_map& vm, const scenario::Scenario& s) {
     scenario::RunOptions opt;
     if (vm.count("until") != 0) {
         try {
@@ -177,39 +165,34 @@ int cmd_run(const std::vector<std::string>& args) {
         const std::string too_large = scenario::run_too_large(scenario::estimate_run(s, last));
         if (!too_large.empty() && vm.count("allow-large-run") == 0) throw Usage(too_large);
     }
-    // Every output is opened (under a temporary name) before the run starts, so a wrong path
-    // costs nothing, and put in place only once complete.
+    return opt;
+}
+
+// Every output is opened (under a temporary name) before the run starts, so a wrong path
+// costs nothing, and put in place only once complete.
+struct RunOutputs {
+    std::unique_ptr<cli::OutputFile> json, csv, trace, pcap;
+};
+
+RunOutputs open_outputs(const po::variables_map& vm) {
     const auto output = [&](const char* option) -> std::unique_ptr<cli::OutputFile> {
         if (vm.count(option) == 0 || vm[option].as<std::string>() == "-") return nullptr;
         return std::make_unique<cli::OutputFile>(std::string("--") + option, vm[option].as<std::string>());
     };
-    const std::unique_ptr<cli::OutputFile> json = output("json"), csv = output("csv"),
-                                           trace = output("trace");
-    const std::unique_ptr<cli::OutputFile> pcap =
-        vm.count("pcap") != 0
-            ? std::make_unique<cli::OutputFile>("--pcap", vm["pcap"].as<std::string>(), std::ios::binary)
-            : nullptr;
-    if (trace) opt.trace_jsonl = &trace->stream();
-    else if (vm.count("trace") != 0) opt.trace_jsonl = &std::cout;  // --trace -
-    if (pcap) {
-        pcap->close_stream();  // the pcap writer opens it itself
-        opt.pcap_path = pcap->writing_path();
-    }
-    opt.fingerprint = vm.count("fingerprint") != 0;
-    if (vm.count("check-invariants") != 0) opt.check_invariants = true;
+    RunOutputs out;
+    out.json = output("json");
+    out.csv = output("csv");
+    out.trace = output("trace");
+    out.pcap = vm.count("pcap") != 0 ? std::make_unique<cli::OutputFile>(
+                                           "--pcap", vm["pcap"].as<std::string>(), std::ios::binary)
+                                     : nullptr;
+    return out;
+}
+
+// Writes and puts in place what the options asked for, once the run has ended.
+void write_outputs(const po::variables_map& vm, const RunOutputs& out, const scenario::Report& report) {
+    const auto& [json, csv, trace, pcap] = out;
     const bool quiet = vm.count("quiet") != 0;
-    Progress progress(!quiet);
-    const sim::Time end = opt.until ? *opt.until : sim::at(s.duration);
-    opt.progress = [&](sim::Time t, uint64_t ev) { progress(t, ev, end); };
-    opt.progress_every = sim::s(1);
-    // SIGINT and SIGTERM end the run at the next simulated second, with a partial report.
-    opt.stop = &g_stop_signal;
-    install_stop_handlers();
-    scenario::Report report;
-    {
-        scenario::Run run(s, std::move(opt));
-        report = run.run();
-    }  // the pcap writer flushes here
     // Outputs of an interrupted run: the JSON says "complete": false; the others keep only a
     // ".partial" name.
     const std::string partial = report.complete ? "" : ".partial";
@@ -236,6 +219,54 @@ int cmd_run(const std::vector<std::string>& args) {
     else if (quiet && report.fingerprint)
         std::cout << scenario::format_fingerprint(*report.fingerprint) << "\n";
     cli::check_stdout();
+}
+
+int cmd_run(const std::vector<std::string>& args) {
+    po::options_description o("lvsim run FILE [options]");
+    declare_run_options(o);
+    const po::variables_map vm = cli::parse_file_command(args, o);
+    if (vm.count("help") != 0) {
+        print_run_help(o);
+        return kOk;
+    }
+    if (vm.count("file") == 0)
+        throw Usage("lvsim run: which scenario file? (e.g. lvsim run scenarios/01-drain-zero-weight.yaml)");
+    const std::vector<std::string> sets =
+        vm.count("set") != 0 ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
+    scenario::Scenario s = scenario::load_scenario_file(vm["file"].as<std::string>(), sets);
+    if (vm.count("seed") != 0) s.seed = cli::parse_seed(vm["seed"].as<std::string>());
+    if (vm.count("list-keys") != 0) {
+        for (const auto& [k, v] : scenario::list_keys(s)) std::cout << k << " = " << v << "\n";
+        return kOk;
+    }
+    if (vm.count("list-quantities") != 0) {
+        std::cout << scenario::quantity_listing(s);
+        return kOk;
+    }
+    scenario::RunOptions opt = run_settings(vm, s);
+    const RunOutputs outputs = open_outputs(vm);
+    if (outputs.trace) opt.trace_jsonl = &outputs.trace->stream();
+    else if (vm.count("trace") != 0) opt.trace_jsonl = &std::cout;  // --trace -
+    if (outputs.pcap) {
+        outputs.pcap->close_stream();  // the pcap writer opens it itself
+        opt.pcap_path = outputs.pcap->writing_path();
+    }
+    opt.fingerprint = vm.count("fingerprint") != 0;
+    if (vm.count("check-invariants") != 0) opt.check_invariants = true;
+    const bool quiet = vm.count("quiet") != 0;
+    Progress progress(!quiet);
+    const sim::Time end = opt.until ? *opt.until : sim::at(s.duration);
+    opt.progress = [&](sim::Time t, uint64_t ev) { progress(t, ev, end); };
+    opt.progress_every = sim::s(1);
+    // SIGINT and SIGTERM end the run at the next simulated second, with a partial report.
+    opt.stop = &g_stop_signal;
+    install_stop_handlers();
+    scenario::Report report;
+    {
+        scenario::Run run(s, std::move(opt));
+        report = run.run();
+    }  // the pcap writer flushes here
+    write_outputs(vm, outputs, report);
     if (!report.complete) {
         std::cerr << "lvsim run: stopped by " << (g_stop_signal == SIGTERM ? "SIGTERM" : "SIGINT") << " at "
                   << sim::format_time(report.end) << "; the outputs are partial\n";

@@ -198,10 +198,7 @@ std::vector<std::string> split_commas(const std::string& text) {
     return out;
 }
 
-}  // namespace
-
-int cmd_sweep(const std::vector<std::string>& args) {
-    po::options_description o("lvsim sweep FILE --vary KEY=VALUES [--vary ...] [options]");
+void declare_sweep_options(po::options_description& o) {
     o.add_options()("help,h", "show this help")("vary", po::value<std::vector<std::string>>()->composing(),
                                                 "KEY=V1,V2,... | KEY=A..B+S (linear) | KEY=A..BxF (log "
                                                 "steps): values of a key path (repeatable: cross product)")(
@@ -219,24 +216,96 @@ int cmd_sweep(const std::vector<std::string>& args) {
         "json", po::value<std::string>(),
         "write every run's values and seed as JSON (lvsim-sweep/1) to PATH, or - for stdout")(
         "quiet,q", "no table on stdout, no progress line");
+}
+
+void print_sweep_help(const po::options_description& o) {
+    std::cout
+        << o << "\nExamples:\n"
+        << "  lvsim sweep scenarios/10-capacity-prefork.yaml --vary clients.users.count=10,20,40,80 -r "
+           "5\n"
+        << "  lvsim sweep scenarios/06-keepalive-off.yaml --vary network.rtt=20ms,200ms --vary "
+           "realservers.rs1.keepalive,realservers.rs2.keepalive=false,true\n"
+        << "  lvsim sweep scenarios/01-drain-zero-weight.yaml --vary "
+           "clients.ie8.keepalive_timeout=30s..120s+30s -m drain.rs1.no_active_s\n"
+        << "  mpirun -np 4 lvsim sweep ... (spreads the runs over MPI ranks; the table is the same)\n"
+        << "\nMetrics: any quantity of the expectation language at the end of the run "
+           "(clients.page_load_p95,\n"
+        << "rs1.time_wait_max, drain.rs1.no_active_s, rs1.workers_held_mean, ...), peak.X or mean.X over "
+           "the samples\n"
+        << "for X = RS.active, RS.inactive, RS.conns, RS.time_wait, RS.workers_busy, "
+           "RS.workers_idle_keepalive,\n"
+        << "servers.* (summed over realservers) or clients.time_wait, and events.\n";
+}
+
+// The plan from the command line; every point is loaded and checked before anything runs.
+SweepPlan plan_of(const po::variables_map& vm) {
+    std::vector<scenario::Axis> axes;
+    try {
+        for (const std::string& v : vm["vary"].as<std::vector<std::string>>())
+            axes.push_back(scenario::parse_axis(v));
+    } catch (const scenario::SweepError& e) {
+        throw CliError(e.what());
+    }
+    const auto sets =
+        vm.count("set") != 0 ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
+    const std::vector<std::string> metrics =
+        vm.count("metrics") != 0 ? split_commas(vm["metrics"].as<std::string>()) : std::vector<std::string>{};
+    const std::optional<uint64_t> seed =
+        vm.count("seed") != 0 ? std::optional<uint64_t>(cli::parse_seed(vm["seed"].as<std::string>()))
+                              : std::nullopt;
+    (void)ipvs::SchedulerRegistry::instance();  // built once, before any thread reads it
+    try {
+        return scenario::plan_sweep(vm["file"].as<std::string>(), sets, axes,
+                                    vm["replications"].as<uint32_t>(), metrics, seed,
+                                    vm.count("allow-large-run") != 0);
+    } catch (const scenario::SweepError& e) {
+        throw CliError(e.what());
+    }
+}
+
+// Brings every rank's results to rank 0, in plan order; false on the other ranks, which have
+// nothing more to do. A run that failed anywhere fails the sweep.
+bool gather_results(const MpiSession& mpi, const SweepPlan& plan, const std::vector<size_t>& mine,
+                    std::vector<JobResult>& results, const std::vector<std::exception_ptr>& errors) {
+    // Rows of (values..., expectations hold, failed) for the gather.
+    const size_t stride = plan.metrics.size() + 2;
+    std::vector<double> rows;
+    for (size_t job : mine) {
+        const JobResult& r = results[job];
+        for (size_t m = 0; m < plan.metrics.size(); ++m)
+            rows.push_back(m < r.values.size() ? r.values[m] : 0);
+        rows.push_back(r.expectations_hold ? 1 : 0);
+        rows.push_back(errors[job] ? 1 : 0);
+    }
+    std::vector<double> gathered;
+    if (mpi.size() > 1) {
+        mpi.gather(rows, stride, plan.jobs.size(), gathered);
+    } else {
+        gathered = std::move(rows);
+    }
+    for (size_t job : mine)
+        if (errors[job]) std::rethrow_exception(errors[job]);
+    if (mpi.rank() != 0) return false;
+    for (size_t j = 0; j < plan.jobs.size(); ++j) {
+        const double* row = &gathered[j * stride];
+        if (row[stride - 1] != 0)
+            throw std::runtime_error("run " + std::to_string(j) + " (seed " +
+                                     std::to_string(plan.jobs[j].seed) + ") failed on rank " +
+                                     std::to_string(j % static_cast<size_t>(mpi.size())));
+        results[j].values.assign(row, row + plan.metrics.size());
+        results[j].expectations_hold = row[stride - 2] != 0;
+    }
+    return true;
+}
+
+}  // namespace
+
+int cmd_sweep(const std::vector<std::string>& args) {
+    po::options_description o("lvsim sweep FILE --vary KEY=VALUES [--vary ...] [options]");
+    declare_sweep_options(o);
     const po::variables_map vm = parse_file_command(args, o);
     if (vm.count("help") != 0) {
-        std::cout
-            << o << "\nExamples:\n"
-            << "  lvsim sweep scenarios/10-capacity-prefork.yaml --vary clients.users.count=10,20,40,80 -r "
-               "5\n"
-            << "  lvsim sweep scenarios/06-keepalive-off.yaml --vary network.rtt=20ms,200ms --vary "
-               "realservers.rs1.keepalive,realservers.rs2.keepalive=false,true\n"
-            << "  lvsim sweep scenarios/01-drain-zero-weight.yaml --vary "
-               "clients.ie8.keepalive_timeout=30s..120s+30s -m drain.rs1.no_active_s\n"
-            << "  mpirun -np 4 lvsim sweep ... (spreads the runs over MPI ranks; the table is the same)\n"
-            << "\nMetrics: any quantity of the expectation language at the end of the run "
-               "(clients.page_load_p95,\n"
-            << "rs1.time_wait_max, drain.rs1.no_active_s, rs1.workers_held_mean, ...), peak.X or mean.X over "
-               "the samples\n"
-            << "for X = RS.active, RS.inactive, RS.conns, RS.time_wait, RS.workers_busy, "
-               "RS.workers_idle_keepalive,\n"
-            << "servers.* (summed over realservers) or clients.time_wait, and events.\n";
+        print_sweep_help(o);
         return 0;
     }
     if (vm.count("file") == 0)
@@ -260,29 +329,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
     } restore_cerr;
     if (mpi.rank() != 0) std::cerr.rdbuf(null_stream.rdbuf());
 
-    std::vector<scenario::Axis> axes;
-    try {
-        for (const std::string& v : vm["vary"].as<std::vector<std::string>>())
-            axes.push_back(scenario::parse_axis(v));
-    } catch (const scenario::SweepError& e) {
-        throw CliError(e.what());
-    }
-    const auto sets =
-        vm.count("set") != 0 ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
-    const std::vector<std::string> metrics =
-        vm.count("metrics") != 0 ? split_commas(vm["metrics"].as<std::string>()) : std::vector<std::string>{};
-    const std::optional<uint64_t> seed =
-        vm.count("seed") != 0 ? std::optional<uint64_t>(cli::parse_seed(vm["seed"].as<std::string>()))
-                              : std::nullopt;
-    (void)ipvs::SchedulerRegistry::instance();  // built once, before any thread reads it
-    SweepPlan plan;
-    try {
-        plan =
-            scenario::plan_sweep(vm["file"].as<std::string>(), sets, axes, vm["replications"].as<uint32_t>(),
-                                 metrics, seed, vm.count("allow-large-run") != 0);
-    } catch (const scenario::SweepError& e) {
-        throw CliError(e.what());
-    }
+    const SweepPlan plan = plan_of(vm);
 
     // The outputs, opened before anything runs (rank 0 writes them).
     const bool json_stdout = vm.count("json") != 0 && vm["json"].as<std::string>() == "-";
@@ -307,34 +354,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
     std::vector<std::exception_ptr> errors(plan.jobs.size());
     run_local(plan, mine, threads, !quiet && mpi.rank() == 0, results, errors);
 
-    // Rows of (values..., expectations hold, failed) for the gather.
-    const size_t stride = plan.metrics.size() + 2;
-    std::vector<double> rows;
-    for (size_t job : mine) {
-        const JobResult& r = results[job];
-        for (size_t m = 0; m < plan.metrics.size(); ++m)
-            rows.push_back(m < r.values.size() ? r.values[m] : 0);
-        rows.push_back(r.expectations_hold ? 1 : 0);
-        rows.push_back(errors[job] ? 1 : 0);
-    }
-    std::vector<double> gathered;
-    if (mpi.size() > 1) {
-        mpi.gather(rows, stride, plan.jobs.size(), gathered);
-    } else {
-        gathered = std::move(rows);
-    }
-    for (size_t job : mine)
-        if (errors[job]) std::rethrow_exception(errors[job]);
-    if (mpi.rank() != 0) return 0;
-    for (size_t j = 0; j < plan.jobs.size(); ++j) {
-        const double* row = &gathered[j * stride];
-        if (row[stride - 1] != 0)
-            throw std::runtime_error("run " + std::to_string(j) + " (seed " +
-                                     std::to_string(plan.jobs[j].seed) + ") failed on rank " +
-                                     std::to_string(j % static_cast<size_t>(mpi.size())));
-        results[j].values.assign(row, row + plan.metrics.size());
-        results[j].expectations_hold = row[stride - 2] != 0;
-    }
+    if (!gather_results(mpi, plan, mine, results, errors)) return 0;
     scenario::SweepResult result{&plan, std::move(results)};
     if (!quiet && !json_stdout) scenario::write_sweep_table(std::cout, result);
     if (csv_out) {

@@ -13,10 +13,9 @@ namespace {
 using report_format::num;
 using report_format::secs;
 void json_str(std::ostream& o, const std::string& s) { sim::write_json_string(o, s); }
-}  // namespace
 
-void write_json_report(std::ostream& o, const Report& r) {
-    const auto opt = [](const std::optional<sim::Duration>& d) { return d ? secs(*d) : std::string("null"); };
+// The format, the scenario, the loader's warnings and the run's length.
+void write_head(std::ostream& o, const Report& r) {
     o << "{\n  \"format\": \"lvsim-report/1\",\n  \"complete\": " << (r.complete ? "true" : "false")
       << ",\n  \"scenario\": {\"name\": ";
     json_str(o, r.scenario);
@@ -34,29 +33,33 @@ void write_json_report(std::ostream& o, const Report& r) {
           << "}";
     }
     o << "],\n  \"end_s\": " << secs(r.end) << ",\n  \"events\": " << r.events << ",\n";
-    const auto client = [&](const ClientReport& c, const std::string& indent) {
-        o << "{\"pages\": " << c.pages << ", \"pages_completed\": " << c.pages_completed
-          << ", \"pages_aborted\": " << c.pages_aborted << ", \"objects_ok\": " << c.objects_ok
-          << ", \"objects_failed\": " << c.objects_failed << ", \"objects_aborted\": " << c.objects_aborted
-          << ", \"objects_pending\": " << c.objects_pending << ",\n"
-          << indent << "\"retries\": " << c.retries << ", \"connections_opened\": " << c.connections_opened
-          << ", \"requests\": " << c.requests << ", \"time_wait_max\": " << c.time_wait_max
-          << ", \"errors\": {\"refused\": " << c.errors_refused << ", \"reset\": " << c.errors_reset
-          << ", \"timeout\": " << c.errors_timeout << "},\n"
-          << indent << "\"page_load_ms\": {\"p50\": " << num(c.page_load_p50)
-          << ", \"p95\": " << num(c.page_load_p95) << ", \"p99\": " << num(c.page_load_p99) << "}}";
-    };
-    o << "  \"clients\": ";
-    client(r.clients, "    ");
-    o << ",\n  \"client_groups\": [";
+}
+
+// One client group's figures, or all groups' together.
+void write_client(std::ostream& o, const ClientReport& c, const std::string& indent) {
+    o << "{\"pages\": " << c.pages << ", \"pages_completed\": " << c.pages_completed
+      << ", \"pages_aborted\": " << c.pages_aborted << ", \"objects_ok\": " << c.objects_ok
+      << ", \"objects_failed\": " << c.objects_failed << ", \"objects_aborted\": " << c.objects_aborted
+      << ", \"objects_pending\": " << c.objects_pending << ",\n"
+      << indent << "\"retries\": " << c.retries << ", \"connections_opened\": " << c.connections_opened
+      << ", \"requests\": " << c.requests << ", \"time_wait_max\": " << c.time_wait_max
+      << ", \"errors\": {\"refused\": " << c.errors_refused << ", \"reset\": " << c.errors_reset
+      << ", \"timeout\": " << c.errors_timeout << "},\n"
+      << indent << "\"page_load_ms\": {\"p50\": " << num(c.page_load_p50)
+      << ", \"p95\": " << num(c.page_load_p95) << ", \"p99\": " << num(c.page_load_p99) << "}}";
+}
+
+void write_client_groups(std::ostream& o, const Report& r) {
     for (size_t i = 0; i < r.groups.size(); ++i) {
         o << (i ? ",\n    " : "\n    ") << "{\"name\": ";
         json_str(o, r.groups[i].name);
         o << ", \"stats\": ";
-        client(r.groups[i], "      ");
+        write_client(o, r.groups[i], "      ");
         o << "}";
     }
-    o << "],\n  \"realservers\": [";
+}
+
+void write_realservers(std::ostream& o, const Report& r) {
     for (size_t i = 0; i < r.realservers.size(); ++i) {
         const ServerReport& s = r.realservers[i];
         o << (i ? ",\n    " : "\n    ") << "{\"name\": ";
@@ -73,7 +76,10 @@ void write_json_report(std::ostream& o, const Report& r) {
           << ", \"waited_fraction\": " << num(k.waited_fraction, 6)
           << ", \"connection_hold_s\": " << num(k.hold_mean_s, 6) << "}}";
     }
-    o << "],\n  \"drains\": [";
+}
+
+void write_drains(std::ostream& o, const Report& r) {
+    const auto opt = [](const std::optional<sim::Duration>& d) { return d ? secs(*d) : std::string("null"); };
     for (size_t i = 0; i < r.drains.size(); ++i) {
         const DrainResult& d = r.drains[i];
         o << (i ? ",\n    " : "\n    ") << "{\"realserver\": ";
@@ -90,7 +96,9 @@ void write_json_report(std::ostream& o, const Report& r) {
           << ", \"no_entries_after_s\": " << opt(d.no_entries_after)
           << ", \"no_entries_at_s\": " << opt(at_time(d.no_entries_after)) << "}";
     }
-    o << "],\n  \"snapshots\": [";
+}
+
+void write_snapshots(std::ostream& o, const Report& r) {
     for (size_t i = 0; i < r.snapshots.size(); ++i) {
         const Snapshot& s = r.snapshots[i];
         o << (i ? ",\n    " : "\n    ") << "{\"label\": ";
@@ -140,7 +148,9 @@ void write_json_report(std::ostream& o, const Report& r) {
         }
         o << "]}";
     }
-    o << "],\n  \"expectations\": [";
+}
+
+void write_expectations(std::ostream& o, const Report& r) {
     for (size_t i = 0; i < r.expectations.size(); ++i) {
         const ExpectResult& e = r.expectations[i];
         o << (i ? ",\n    " : "\n    ") << "{\"text\": ";
@@ -150,7 +160,9 @@ void write_json_report(std::ostream& o, const Report& r) {
         json_str(o, e.observed);
         o << "}";
     }
-    o << "],\n  \"tcp\": [";
+}
+
+void write_tcp(std::ostream& o, const Report& r) {
     for (size_t i = 0; i < r.tcp_loss.size(); ++i) {
         const TcpLossReport& t = r.tcp_loss[i];
         o << (i ? ",\n    " : "\n    ") << "{\"name\": ";
@@ -163,7 +175,9 @@ void write_json_report(std::ostream& o, const Report& r) {
           << ", \"ooo_segments\": " << t.ooo_segments << ", \"dsacks_sent\": " << t.dsacks_sent
           << ", \"zero_window_probes\": " << t.zero_window_probes << "}";
     }
-    o << "],\n  \"links\": [";
+}
+
+void write_links(std::ostream& o, const Report& r) {
     for (size_t i = 0; i < r.links.size(); ++i) {
         const LinkReport& l = r.links[i];
         o << (i ? ",\n    " : "\n    ") << "{\"name\": ";
@@ -173,7 +187,9 @@ void write_json_report(std::ostream& o, const Report& r) {
               << ", \"lost\": " << l.dir[d].lost << ", \"dropped\": " << l.dir[d].dropped << "}";
         o << "}";
     }
-    o << "],\n  \"queues\": [";
+}
+
+void write_queues(std::ostream& o, const Report& r) {
     for (size_t i = 0; i < r.queues.size(); ++i) {
         const QueueReport& q = r.queues[i];
         o << (i ? ",\n    " : "\n    ") << "{\"link\": ";
@@ -188,7 +204,9 @@ void write_json_report(std::ostream& o, const Report& r) {
               << ", \"delay_s\": " << secs(sim::Time{} + q.samples[k].q.delay) << "}";
         o << "]}";
     }
-    o << "],\n  \"windows\": [";
+}
+
+void write_windows(std::ostream& o, const Report& r) {
     for (size_t i = 0; i < r.windows.size(); ++i) {
         const WindowSample& w = r.windows[i];
         o << (i ? ",\n    " : "\n    ") << "{\"t_s\": " << secs(w.t) << ", \"host\": ";
@@ -197,7 +215,9 @@ void write_json_report(std::ostream& o, const Report& r) {
           << ", \"rcv_space\": " << w.rcv_space << ", \"snd_wnd\": " << w.snd_wnd << ", \"cwnd\": " << w.cwnd
           << "}";
     }
-    o << "],\n  \"programs\": [";
+}
+
+void write_programs(std::ostream& o, const Report& r) {
     for (size_t i = 0; i < r.programs.size(); ++i) {
         const ProgramReport& p = r.programs[i];
         o << (i ? ",\n    " : "\n    ") << "{\"name\": ";
@@ -220,6 +240,35 @@ void write_json_report(std::ostream& o, const Report& r) {
         }
         o << "]}";
     }
+}
+
+}  // namespace
+
+// The outline of the report: its keys in order, and a helper per section for the entries.
+void write_json_report(std::ostream& o, const Report& r) {
+    write_head(o, r);
+    o << "  \"clients\": ";
+    write_client(o, r.clients, "    ");
+    o << ",\n  \"client_groups\": [";
+    write_client_groups(o, r);
+    o << "],\n  \"realservers\": [";
+    write_realservers(o, r);
+    o << "],\n  \"drains\": [";
+    write_drains(o, r);
+    o << "],\n  \"snapshots\": [";
+    write_snapshots(o, r);
+    o << "],\n  \"expectations\": [";
+    write_expectations(o, r);
+    o << "],\n  \"tcp\": [";
+    write_tcp(o, r);
+    o << "],\n  \"links\": [";
+    write_links(o, r);
+    o << "],\n  \"queues\": [";
+    write_queues(o, r);
+    o << "],\n  \"windows\": [";
+    write_windows(o, r);
+    o << "],\n  \"programs\": [";
+    write_programs(o, r);
     o << "],\n";
     if (r.fingerprint) o << "  \"fingerprint\": \"" << format_fingerprint(*r.fingerprint) << "\",\n";
     o << "  \"passed\": " << (r.passed() ? "true" : "false") << "\n}\n";

@@ -12,20 +12,16 @@
 
 namespace lvs::scenario {
 
-void Run::build() {
-    const Scenario& s = scenario_;
-    const ipvs::KernelProfile* kernel = ipvs::find_kernel_profile(s.kernel);
-    const net::NodeId internet = net_.add_node("internet", net::NodeKind::Router);
-    const net::NodeId lan = net_.add_node("lan", net::NodeKind::Switch);
-    const net::LinkSpec lan_link{
-        s.network.lan_delay, s.network.lan_bandwidth_bps, s.network.lan_loss, {}, s.network.lan_queue};
-    net_.add_link(internet, lan, lan_link);
-    director_ =
-        std::make_unique<ipvs::Director>(net_, "director", s.director_address, *kernel, s.director_tcp);
-    net_.add_link(director_->node(), lan, lan_link);
+namespace {
 
-    // Forwarding method per realserver, from the rules: -m puts the director on the reply
-    // path (the realserver's gateway); -g/-i put the VIP on the realserver's loopback.
+// Forwarding method per realserver, from the rules: -m puts the director on the reply
+// path (the realserver's gateway); -g/-i put the VIP on the realserver's loopback.
+struct Forwarding {
+    std::map<uint32_t, std::set<ipvs::Forward>> forwards;  // by realserver address
+    std::vector<net::Ipv4> vips;
+};
+
+Forwarding forwarding_of(const Scenario& s) {
     std::map<uint32_t, std::set<ipvs::Forward>> forwards;
     std::vector<net::Ipv4> vips;
     std::unordered_set<uint32_t> vip_seen;
@@ -39,6 +35,46 @@ void Run::build() {
     for (const Rule& r : s.rules) note(r.command, true);
     for (const TimelineEntry& e : s.timeline)
         if (const auto* a = std::get_if<IpvsadmAction>(&e.action)) note(a->command, false);
+    return {std::move(forwards), std::move(vips)};
+}
+
+}  // namespace
+
+void Run::build() {
+    const Scenario& s = scenario_;
+    const ipvs::KernelProfile* kernel = ipvs::find_kernel_profile(s.kernel);
+    const net::NodeId internet = net_.add_node("internet", net::NodeKind::Router);
+    const net::NodeId lan = net_.add_node("lan", net::NodeKind::Switch);
+    const net::LinkSpec lan_link{
+        s.network.lan_delay, s.network.lan_bandwidth_bps, s.network.lan_loss, {}, s.network.lan_queue};
+    net_.add_link(internet, lan, lan_link);
+    director_ =
+        std::make_unique<ipvs::Director>(net_, "director", s.director_address, *kernel, s.director_tcp);
+    net_.add_link(director_->node(), lan, lan_link);
+    build_realservers(lan, lan_link);
+    build_clients(internet);
+    group_time_wait_max_.assign(groups_.size(), 0);
+    net_.finalize();
+    if (!options_.pcap_path.empty()) pcap_ = std::make_unique<net::PcapWriter>(net_, options_.pcap_path);
+    configure_director();
+    build_health_checks();
+    // What the loader warned about (timeline entries say theirs when they are applied).
+    for (const Warning& w : s.warnings)
+        if (!w.timeline_entry) trace_warning(w);
+    for (ClientGroup& g : groups_)
+        for (auto& b : g.browsers) b->start();
+    schedule_timeline();
+    sampler_.arm(sim::Duration{});
+    director_->on_change = [this] { on_director_change(); };
+    if (sim_.tracing()) trace_listings();
+    built_ = true;
+}
+
+void Run::build_realservers(net::NodeId lan, const net::LinkSpec& lan_link) {
+    const Scenario& s = scenario_;
+    Forwarding plan = forwarding_of(s);
+    auto& forwards = plan.forwards;
+    const auto& vips = plan.vips;
     for (const RealServerSpec& spec : s.realservers) {
         RealServer rs;
         rs.name = spec.name;
@@ -71,8 +107,12 @@ void Run::build() {
         }
         rs_.push_back(std::move(rs));
     }
-    // Clients: one host per browser, each on its own access link; the link's delay makes the
-    // round trip to the director `rtt`.
+}
+
+// Clients: one host per browser, each on its own access link; the link's delay makes the
+// round trip to the director `rtt`.
+void Run::build_clients(net::NodeId internet) {
+    const Scenario& s = scenario_;
     const sim::Duration access = std::max(sim::ns(1), s.network.rtt / 2 - s.network.lan_delay * 2);
     uint32_t next_client = 0;
     groups_.reserve(s.clients.size());
@@ -98,11 +138,11 @@ void Run::build() {
             g.hosts.push_back(std::move(h));
         }
     }
-    group_time_wait_max_.assign(groups_.size(), 0);
-    net_.finalize();
-    if (!options_.pcap_path.empty()) pcap_ = std::make_unique<net::PcapWriter>(net_, options_.pcap_path);
+}
 
-    // The director's configuration at t = 0, before anything else happens.
+// The director's configuration at t = 0, before anything else happens.
+void Run::configure_director() {
+    const Scenario& s = scenario_;
     for (const SysctlSetting& x : s.sysctls) {
         const std::string err = director_->set_sysctl(x.sysctl->name, x.value);
         admin_log_.push_back("[0s] sysctl net.ipv4.vs." + std::string(x.sysctl->name) + "=" +
@@ -112,6 +152,10 @@ void Run::build() {
         const ipvs::AdminResult r = ipvs::apply_ipvsadm(*director_, rule.command);
         admin_log_.push_back("[0s] ipvsadm " + rule.command.text + (r.ok() ? "" : ": " + r.message));
     }
+}
+
+void Run::build_health_checks() {
+    const Scenario& s = scenario_;
     for (const HealthCheckSpec& h : s.health_checks) {
         ipvs::HealthCheckConfig cfg;
         cfg.name = h.name;
@@ -142,16 +186,6 @@ void Run::build() {
         health_.push_back(std::make_unique<ipvs::HealthChecker>(*director_, cfg, hook));
         health_.back()->start();
     }
-    // What the loader warned about (timeline entries say theirs when they are applied).
-    for (const Warning& w : s.warnings)
-        if (!w.timeline_entry) trace_warning(w);
-    for (ClientGroup& g : groups_)
-        for (auto& b : g.browsers) b->start();
-    schedule_timeline();
-    sampler_.arm(sim::Duration{});
-    director_->on_change = [this] { on_director_change(); };
-    if (sim_.tracing()) trace_listings();
-    built_ = true;
 }
 
 }  // namespace lvs::scenario

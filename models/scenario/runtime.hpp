@@ -292,6 +292,11 @@ public:
 
 private:
     void build();
+    // build()'s steps, in the order a run is assembled (run_build.cpp).
+    void build_realservers(net::NodeId lan, const net::LinkSpec& lan_link);
+    void build_clients(net::NodeId internet);
+    void configure_director();
+    void build_health_checks();
     void schedule_timeline();
     void apply(size_t timeline_entry);
     void apply_action(const IpvsadmAction& a, const std::string& when);
