@@ -93,33 +93,6 @@ std::string Report::csv() const {
 
 namespace {
 
-ClientStats client_stats(const sc::ClientReport& c) {
-    ClientStats s;
-    s.name = c.name;
-    s.browsers = c.browsers;
-    s.pages = c.pages;
-    s.pages_completed = c.pages_completed;
-    s.pages_aborted = c.pages_aborted;
-    s.objects_ok = c.objects_ok;
-    s.objects_failed = c.objects_failed;
-    s.objects_aborted = c.objects_aborted;
-    s.objects_pending = c.objects_pending;
-    s.retries = c.retries;
-    s.connections_opened = c.connections_opened;
-    s.requests = c.requests;
-    s.errors_refused = c.errors_refused;
-    s.errors_reset = c.errors_reset;
-    s.errors_timeout = c.errors_timeout;
-    s.time_wait_max = c.time_wait_max;
-    s.page_load_p50_ms = c.page_load_p50;
-    s.page_load_p95_ms = c.page_load_p95;
-    s.page_load_p99_ms = c.page_load_p99;
-    s.page_load_mean_ms = c.page_load_mean;
-    s.longest_stall_s = c.longest_stall_s;
-    s.requests_per_connection = c.requests_per_connection;
-    return s;
-}
-
 Snapshot snapshot(const sc::Snapshot& s) {
     return {s.label, from_sim(s.at), s.ipvsadm_ln, s.ipvsadm_lnc, s.services};
 }
@@ -178,6 +151,10 @@ struct Run::Impl {
         return *run;
     }
 
+    // The plain data (client and server figures, the director's tables) are the public structs
+    // themselves (lvsim/stats.hpp, lvsim/tables.hpp) and are handed over as they are. What is
+    // converted here is time: the public API speaks std::chrono::nanoseconds, the runtime
+    // sim::Time, the kernel's strong type, and models do not include the public headers' clock.
     Report convert(const sc::Report& r) const {
         Report out;
         out.scenario = r.scenario;
@@ -185,8 +162,8 @@ struct Run::Impl {
         out.kernel = r.kernel;
         out.end = from_sim(r.end);
         out.events = r.events;
-        out.clients = client_stats(r.clients);
-        for (const auto& g : r.groups) out.groups.push_back(client_stats(g));
+        out.clients = r.clients;  // the public part of each
+        out.groups.assign(r.groups.begin(), r.groups.end());
         out.realservers.assign(r.realservers.begin(), r.realservers.end());  // the public part of each
         for (const auto& d : r.drains) {
             Drain x{d.realserver, d.command, from_sim(d.at), std::nullopt, std::nullopt};

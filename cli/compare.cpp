@@ -89,7 +89,7 @@ Rows figure_rows(const std::vector<scenario::Report>& reports) {
     row("longest wait for a request",
         [](const scenario::Report& r) { return fixed(r.clients.longest_stall_s, 3) + " s"; });
     row("page load p50 / p95 (ms)", [](const scenario::Report& r) {
-        return fixed(r.clients.page_load_p50, 0) + " / " + fixed(r.clients.page_load_p95, 0);
+        return fixed(r.clients.page_load_p50_ms, 0) + " / " + fixed(r.clients.page_load_p95_ms, 0);
     });
     row("connections opened", [&](const scenario::Report& r) { return u(r.clients.connections_opened); });
     row("client TIME_WAIT max", [&](const scenario::Report& r) { return u(r.clients.time_wait_max); });

@@ -194,8 +194,8 @@ void write_text_report(std::ostream& o, const Report& r, bool ss) {
       << c.errors_timeout;
     if (c.errors_no_port != 0) o << ", no free port " << c.errors_no_port;
     o << "\n";
-    o << "  page load ms: p50 " << num(c.page_load_p50, 1) << ", p95 " << num(c.page_load_p95, 1) << ", p99 "
-      << num(c.page_load_p99, 1) << "\n";
+    o << "  page load ms: p50 " << num(c.page_load_p50_ms, 1) << ", p95 " << num(c.page_load_p95_ms, 1)
+      << ", p99 " << num(c.page_load_p99_ms, 1) << "\n";
     if (c.longest_stall_s > 0)
         o << "  longest wait for one request (its response, failure or abort): " << num(c.longest_stall_s, 3)
           << " s\n";
@@ -204,7 +204,7 @@ void write_text_report(std::ostream& o, const Report& r, bool ss) {
     if (r.groups.size() > 1)
         for (const ClientReport& g : r.groups)
             o << "    " << g.name << ": pages " << g.pages << ", objects ok " << g.objects_ok << ", failed "
-              << g.objects_failed << ", p50 " << num(g.page_load_p50, 1) << " ms\n";
+              << g.objects_failed << ", p50 " << num(g.page_load_p50_ms, 1) << " ms\n";
 
     o << "\nRealservers\n";
     int name_width = 8;

@@ -45,8 +45,8 @@ void write_client(std::ostream& o, const ClientReport& c, const std::string& ind
       << ", \"requests\": " << c.requests << ", \"time_wait_max\": " << c.time_wait_max
       << ", \"errors\": {\"refused\": " << c.errors_refused << ", \"reset\": " << c.errors_reset
       << ", \"timeout\": " << c.errors_timeout << "},\n"
-      << indent << "\"page_load_ms\": {\"p50\": " << num(c.page_load_p50)
-      << ", \"p95\": " << num(c.page_load_p95) << ", \"p99\": " << num(c.page_load_p99) << "}}";
+      << indent << "\"page_load_ms\": {\"p50\": " << num(c.page_load_p50_ms)
+      << ", \"p95\": " << num(c.page_load_p95_ms) << ", \"p99\": " << num(c.page_load_p99_ms) << "}}";
 }
 
 void write_client_groups(std::ostream& o, const Report& r) {

@@ -225,12 +225,12 @@ ClientReport Run::client_report(const std::string& name,
             if (&groups_[i] == g) c.time_wait_max += group_time_wait_max_[i];
     }
     if (groups.size() == groups_.size() && groups_.size() > 1) c.time_wait_max = client_time_wait_max_;
-    c.page_load_p50 = percentile(loads, 50);
-    c.page_load_p95 = percentile(loads, 95);
-    c.page_load_p99 = percentile(loads, 99);
+    c.page_load_p50_ms = percentile(loads, 50);
+    c.page_load_p95_ms = percentile(loads, 95);
+    c.page_load_p99_ms = percentile(loads, 99);
     double sum = 0;
     for (double v : loads) sum += v;
-    c.page_load_mean = loads.empty() ? 0 : sum / static_cast<double>(loads.size());
+    c.page_load_mean_ms = loads.empty() ? 0 : sum / static_cast<double>(loads.size());
     // Over every connection opened, open ones included (they carry requests too).
     c.requests_per_connection = c.connections_opened == 0 ? 0
                                                           : static_cast<double>(c.requests) /

@@ -69,28 +69,11 @@ struct ExpectResult {
     Mark mark;
 };
 
-struct ClientReport {
-    std::string name;  // "clients" for the total
-    uint64_t browsers = 0;
-    uint64_t pages = 0;
-    uint64_t pages_completed = 0;
-    uint64_t pages_aborted = 0;
+// What the public report gives (lvsim::ClientStats), and two figures the text and JSON
+// reports add.
+struct ClientReport : lvsim::ClientStats {
     uint64_t pages_with_failures = 0;
-    uint64_t objects_ok = 0;
-    uint64_t objects_failed = 0;
-    uint64_t objects_aborted = 0;
-    uint64_t objects_pending = 0;
-    uint64_t retries = 0;
-    uint64_t connections_opened = 0;
-    uint64_t requests = 0;
-    uint64_t errors_refused = 0;
-    uint64_t errors_reset = 0;
-    uint64_t errors_timeout = 0;
     uint64_t errors_no_port = 0;
-    uint64_t time_wait_max = 0;
-    double page_load_p50 = 0, page_load_p95 = 0, page_load_p99 = 0, page_load_mean = 0;
-    double longest_stall_s = 0;
-    double requests_per_connection = 0;
 };
 
 // What the public report gives (lvsim::ServerStats), and what the runtime's own cross-checks

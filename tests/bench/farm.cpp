@@ -64,8 +64,8 @@ int run_farm(const std::vector<std::string>& args) {
     std::fprintf(stderr, "  pages=%llu objects_ok=%llu failed=%llu p50=%.0fms p95=%.0fms\n",
                  static_cast<unsigned long long>(r.clients.pages),
                  static_cast<unsigned long long>(r.clients.objects_ok),
-                 static_cast<unsigned long long>(r.clients.objects_failed), r.clients.page_load_p50,
-                 r.clients.page_load_p95);
+                 static_cast<unsigned long long>(r.clients.objects_failed), r.clients.page_load_p50_ms,
+                 r.clients.page_load_p95_ms);
     return 0;
 }
 
