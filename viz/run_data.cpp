@@ -26,6 +26,8 @@ void derive(RunData& run, const TopologyInput* topology, const std::vector<RealS
     run.notices = vocabulary_notices(run.model);
     run.queues = build_queue_series(run.model);
     run.pages.build(run.model, run.conns);
+    run.steps = lesson_steps(run.model);
+    run.moments = key_moments(run.model, run.conns);
     if (topology != nullptr) run.topology.build(*topology);
     else run.topology.build(Topology::infer(run.model));
 }

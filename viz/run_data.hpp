@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "viz/derive/connections.hpp"
+#include "viz/derive/lesson.hpp"
 #include "viz/derive/pages.hpp"
 #include "viz/derive/series.hpp"
 #include "viz/derive/topology.hpp"
@@ -35,6 +36,8 @@ struct RunData {
     std::vector<RealServerSeries> series;
     std::vector<QueueSeries> queues;
     PageLoadSet pages;
+    std::vector<LessonStepView> steps;  // the guided lesson (none: PageDown walks the markers)
+    std::vector<KeyMoment> moments;
     Topology topology;
 
     int64_t begin() const { return model.begin_time(); }

@@ -37,6 +37,7 @@ const std::vector<Shortcut>& shortcuts() {
         {GLFW_KEY_P, false, Action::TogglePresentation, "P",
          "presentation mode (large fonts, future hidden)"},
         {GLFW_KEY_V, false, Action::ToggleFuture, "V", "show / hide what comes after the cursor"},
+        {GLFW_KEY_R, false, Action::Reload, "R", "load the file again (also when it is saved)"},
         {GLFW_KEY_E, false, Action::ExportPng, "E  or  F12", "export the current view as PNG"},
         {GLFW_KEY_F12, false, Action::ExportPng, nullptr, nullptr},
         {GLFW_KEY_H, false, Action::ToggleHelp, "H  or  F1", "this help"},

@@ -32,6 +32,7 @@ enum class Action {
     ExportPng,
     ToggleHelp,
     ToggleFuture,
+    Reload,
     Quit,
 };
 

@@ -100,6 +100,12 @@ const std::vector<std::pair<StrId TraceModel::Keys::*, std::string_view>>& Trace
         {&K::weight, "weight"},
         {&K::forward, "forward"},
         {&K::listed, "listed"},
+        {&K::n, "n"},
+        {&K::at, "at"},
+        {&K::caption, "caption"},
+        {&K::question, "question"},
+        {&K::highlight, "highlight"},
+        {&K::reveal, "reveal"},
     };
     return names;
 }
@@ -184,7 +190,10 @@ void TraceModel::build_indexes() {
                    s.find(k::director_realserver),
                    s.find(k::scenario_warning),
                    s.find(k::host_sockets),
-                   s.find(k::net_queue)};
+                   s.find(k::net_queue),
+                   s.find(k::lesson_step),
+                   s.find(k::http_idle_close),
+                   s.find(k::http_keepalive_close)};
 
     by_kind_.clear();
     by_entity_.clear();

@@ -144,7 +144,8 @@ public:
             scheduler, service, rule, text, reason, flags, src, dst, arrive, len, page, object, reused,
             load_ms, failed, why, command, result, setting, label, ipvsadm_ln, ipvsadm_lnc, that, passed,
             observed, op, ok, error, server, action, state, aborted, seq, ack, segs, method, bytes, name,
-            value, busy, idle_keepalive, address, line, host, ss, link, packets, weight, forward, listed;
+            value, busy, idle_keepalive, address, line, host, ss, link, packets, weight, forward, listed, n,
+            at, caption, question, highlight, reveal;
     };
     // Each key and its name; every name is a field of the trace vocabulary (a test checks).
     static const std::vector<std::pair<StrId Keys::*, std::string_view>>& key_names();
@@ -152,7 +153,8 @@ public:
         StrId tcp_state, ipvs_state, ipvs_sched, ipvs_conn_new, ipvs_conn_expire, net_packet, net_drop,
             listing, connections, director_dest, snapshot, expectation, page_start, page_done, page_abort,
             request, response, object_failed, retry, timeline_ipvsadm, timeline_sysctl, timeline_server,
-            ipvs_admin, server_workers, realserver, warning, host_sockets, net_queue;
+            ipvs_admin, server_workers, realserver, warning, host_sockets, net_queue, lesson_step, idle_close,
+            keepalive_close;
     };
     const Keys& keys() const { return keys_; }
     const Kinds& kinds() const { return kinds_; }

@@ -22,21 +22,6 @@ std::vector<const TraceModel*> models_of(const std::vector<std::unique_ptr<RunDa
     return out;
 }
 
-// A bordered child region at an absolute position in the root window.
-bool begin_region(const char* id, float x, float y, float w, float h, ImGuiWindowFlags flags = 0) {
-    ImGui::SetCursorScreenPos(ImVec2(x, y));
-    return ImGui::BeginChild(id, ImVec2(w, h), true, flags);
-}
-
-// One tab of a tab bar, its panel drawn in the space the tab leaves.
-template <class Draw>
-void tab(const char* label, Draw&& draw, ImGuiTabItemFlags flags = 0) {
-    if (!ImGui::BeginTabItem(label, nullptr, flags)) return;
-    const ImVec2 avail = ImGui::GetContentRegionAvail();
-    draw(avail.x, avail.y);
-    ImGui::EndTabItem();
-}
-
 }  // namespace
 
 RunView::RunView(const RunData& r)
@@ -70,50 +55,6 @@ Viewer::Viewer(std::vector<std::unique_ptr<RunData>> runs, int64_t at)
 void Viewer::set_presentation(bool on) {
     st_.presentation = on;
     st_.show_future = !on;
-}
-
-Viewer::PresentationLayout Viewer::choose_presentation(float width) const {
-    // Every run's `ipvsadm -Ln` must fit whole, in the largest font that allows it:
-    // - one run: the listing beside the picture (preferred, at the large or middle size), else
-    //   across the width with the picture in a tab;
-    // - compare: the runs side by side when a listing fits half the width, else one above the
-    //   other, each listing with the tabs beside it.
-    const float avail = width - 2 * ImGui::GetStyle().WindowPadding.x - 8;
-    const bool compare = views_.size() == 2;
-    std::vector<ImFont*> fonts;
-    if (st_.presentation)
-        for (ImFont* f : {font_large_, font_medium_})
-            if (f != nullptr) fonts.push_back(f);
-    fonts.push_back(font_normal_);
-    struct Sizes {
-        float listing, picture, tabs;
-    };
-    const auto sizes = [&](ImFont* f) {
-        if (f != nullptr) ImGui::PushFont(f);
-        Sizes z{0, std::max(avail * 0.3f, ImGui::GetFontSize() * 16),
-                std::max(avail * 0.36f, ImGui::GetFontSize() * 22)};
-        for (const auto& v : views_) z.listing = std::max(z.listing, v->director.listing_width(st_.cursor.t));
-        if (f != nullptr) ImGui::PopFont();
-        return z;
-    };
-    if (!compare) {
-        // A projector wants the large sizes: the picture gives way (into a tab) before they do.
-        for (ImFont* f : fonts)
-            if (const Sizes z = sizes(f); f != font_normal_ && z.listing + z.picture + 4 <= avail)
-                return {f, true, false};
-        for (ImFont* f : fonts)
-            if (f != font_normal_ && sizes(f).listing <= avail) return {f, false, false};
-        const Sizes z = sizes(font_normal_);
-        return {font_normal_, z.listing + z.picture + 4 <= avail, false};
-    }
-    const float column = (avail - 6) * 0.5f;
-    for (ImFont* f : fonts) {
-        const Sizes z = sizes(f);
-        if (z.listing + z.picture + 4 <= column) return {f, true, false};
-        if (z.listing + z.tabs + 4 <= avail) return {f, false, true};
-        if (z.listing <= column) return {f, false, false};
-    }
-    return {font_normal_, false, true};
 }
 
 namespace {
@@ -170,18 +111,28 @@ void Viewer::apply(Action a) {
         case Action::Slower: st_.playback.slower(); break;
         case Action::Start: st_.cursor.t = begin_; break;
         case Action::End: st_.cursor.t = end_; break;
-        case Action::NextMarker: {
-            const auto it = std::upper_bound(all_markers_.begin(), all_markers_.end(), t,
-                                             [](int64_t v, const Marker& m) { return v < m.t; });
-            jump(it != all_markers_.end() ? it->t : t, "no later marker");
-            break;
-        }
-        case Action::PrevMarker: {
-            const auto it = std::lower_bound(all_markers_.begin(), all_markers_.end(), t,
-                                             [](const Marker& m, int64_t v) { return m.t < v; });
-            jump(it != all_markers_.begin() ? (it - 1)->t : t, "no earlier marker");
-            break;
-        }
+        case Action::NextMarker:
+            if (!steps().empty()) {
+                step_forward();
+                break;
+            }
+            {
+                const auto it = std::upper_bound(all_markers_.begin(), all_markers_.end(), t,
+                                                 [](int64_t v, const Marker& m) { return v < m.t; });
+                jump(it != all_markers_.end() ? it->t : t, "no later marker");
+                break;
+            }
+        case Action::PrevMarker:
+            if (!steps().empty()) {
+                step_backward();
+                break;
+            }
+            {
+                const auto it = std::lower_bound(all_markers_.begin(), all_markers_.end(), t,
+                                                 [](const Marker& m, int64_t v) { return m.t < v; });
+                jump(it != all_markers_.begin() ? (it - 1)->t : t, "no earlier marker");
+                break;
+            }
         case Action::ZoomIn:
         case Action::ZoomOut: {
             // Around the cursor, on a nominal 1000-pixel strip (the factor is what matters).
@@ -198,6 +149,10 @@ void Viewer::apply(Action a) {
             st_.show_future = !st_.show_future;
             notify(st_.show_future ? "showing what comes after the cursor (faded)"
                                    : "hiding what comes after the cursor");
+            break;
+        case Action::Reload:
+            reload_requested_ = true;
+            notify("reloading ...");
             break;
         case Action::ToggleHelp: st_.show_help = !st_.show_help; break;
         case Action::Quit: st_.confirm_quit = true; break;
@@ -237,6 +192,9 @@ void Viewer::draw_overlays() {
         box(st_.toast, io.DisplaySize.y * 0.82f, colours::kDirector);
     if (st_.confirm_quit)
         box("Quit lvsim-view?   Q or Enter: quit    Esc: stay", io.DisplaySize.y * 0.45f, colours::kFail);
+    if (!st_.load_error.empty())
+        box(st_.load_error + "\n(showing the last good run; save the file again or press R)",
+            io.DisplaySize.y * 0.3f, colours::kFail);
 }
 
 void Viewer::header(const RunView& v) const {
@@ -263,6 +221,11 @@ void Viewer::frame(double wall_dt) {
     if (!st_.headless) handle_keys();
     const int64_t before = st_.cursor.t;
     st_.playback.tick(wall_dt, st_.cursor, begin_, end_);
+    stop_at_steps(before);
+    prepare_step_view();
+    begin_layout();
+    const bool show_future = st_.show_future;
+    if (st_.conceal == "timeline") st_.show_future = false;  // until the step's answer
     if (st_.follow && (st_.playback.playing() || st_.cursor.t != before)) st_.view.follow(st_.cursor.t);
 
     const ImGuiIO& io = ImGui::GetIO();
@@ -304,138 +267,12 @@ void Viewer::frame(double wall_dt) {
     else if (st_.presentation) layout_presentation(*views_[0], p.x, p.y, w, h);
     else layout_single(*views_[0], p.x, p.y, w, h);
     ImGui::End();
+    st_.show_future = show_future;
+    st_.step_arrived = false;
+    draw_step_card();
     help_overlay(st_.show_help);
     draw_overlays();
     if (layout_.font != nullptr) ImGui::PopFont();
-}
-
-int Viewer::sockets_tab_flags(RunView& v) {
-    // --sockets HOST: the ss tab comes up selected on that host, for the first frames.
-    if (st_.sockets_host.empty()) return 0;
-    v.sockets.select(st_.sockets_host);
-    return ImGuiTabItemFlags_SetSelected;
-}
-
-void Viewer::layout_single(RunView& v, float x, float y, float w, float h) {
-    const float gap = 4;
-    const float fs = ImGui::GetFontSize();
-    const float left_w = std::floor(std::clamp(w * 0.34f, fs * 34, fs * 52));
-    const float right_w = w - left_w - gap;
-    // Left column: topology, -Ln, -Lnc.
-    const float topo_h = std::floor(h * 0.37f);
-    const float ln_h = std::floor(std::min(v.director.listing_height(st_.cursor.t) + 8, h * 0.28f));
-    const float lnc_h = h - topo_h - ln_h - 2 * gap;
-    if (begin_region("##topology", x, y, left_w, topo_h, ImGuiWindowFlags_NoScrollbar)) {
-        panel_title("Topology", "open connections by TCP state: client side, server side; packets in flight");
-        v.topology.draw(st_, ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y);
-    }
-    ImGui::EndChild();
-    if (begin_region("##director", x, y + topo_h + gap, left_w, ln_h, ImGuiWindowFlags_NoScrollbar))
-        v.director.draw_listing(st_, ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y);
-    ImGui::EndChild();
-    if (begin_region("##lncregion", x, y + topo_h + ln_h + 2 * gap, left_w, lnc_h,
-                     ImGuiWindowFlags_NoScrollbar)) {
-        if (ImGui::BeginTabBar("##lnctabs")) {
-            tab("ipvsadm -Lnc", [&](float tw, float th) { v.director.draw_connections(st_, tw, th); });
-            tab(
-                "ss -tin (hosts)", [&](float tw, float th) { v.sockets.draw(st_, tw, th); },
-                sockets_tab_flags(v));
-            ImGui::EndTabBar();
-        }
-    }
-    ImGui::EndChild();
-
-    // Right column: the timeline, then the log and the client outcomes.
-    const float rx = x + left_w + gap;
-    const float tl_h = std::floor(h * 0.60f);
-    if (begin_region("##timeline", rx, y, right_w, tl_h,
-                     ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse))
-        v.timeline.draw(st_, ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y);
-    ImGui::EndChild();
-    const float by = y + tl_h + gap, bh = h - tl_h - gap;
-    const float log_w = std::floor(right_w * 0.62f);
-    if (begin_region("##log", rx, by, log_w, bh, ImGuiWindowFlags_NoScrollbar))
-        v.log.draw(st_, ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y);
-    ImGui::EndChild();
-    if (begin_region("##outcomes", rx + log_w + gap, by, right_w - log_w - gap, bh,
-                     ImGuiWindowFlags_NoScrollbar)) {
-        if (ImGui::BeginTabBar("##outtabs")) {
-            tab("Client outcomes", [&](float tw, float th) { v.waterfall.draw(st_, tw, th); });
-            tab("Report", [&](float tw, float th) { v.report.draw(st_, tw, th); });
-            ImGui::EndTabBar();
-        }
-    }
-    ImGui::EndChild();
-}
-
-void Viewer::layout_presentation(RunView& v, float x, float y, float w, float h) {
-    // Large fonts leave room for fewer panels: the director's listing, whole, with the picture
-    // beside it when both fit (choose_presentation()), and one big tabbed area below.
-    run_panels(v, x, y, w, h, layout_.side_by_side, false);
-}
-
-void Viewer::run_panels(RunView& v, float x, float y, float w, float h, bool picture_beside, bool wide) {
-    const float gap = 4;
-    const float ln_h = v.director.listing_height(st_.cursor.t) + 8;
-    const float ln_w = std::floor(std::min(w, v.director.listing_width(st_.cursor.t)));
-    // `wide`: a compare band (one run above the other): the listing on the left, the tabs
-    // beside it. Otherwise the listing (and maybe the picture) on top, the tabs below.
-    const float top_h = wide ? h : std::floor(std::min(h * 0.55f, std::max(h * 0.40f, ln_h)));
-    const float pic_w = picture_beside && !wide ? w - ln_w - gap : 0;
-    if (pic_w > 0) {
-        if (begin_region("##ptopo", x, y, pic_w, top_h, ImGuiWindowFlags_NoScrollbar))
-            v.topology.draw(st_, ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y);
-        ImGui::EndChild();
-    }
-    const float lx = pic_w > 0 ? x + pic_w + gap : x;
-    const float lw = wide || pic_w > 0 ? ln_w : w;
-    if (begin_region("##pdir", lx, y, lw, top_h, ImGuiWindowFlags_NoScrollbar))
-        v.director.draw_listing(st_, ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y);
-    ImGui::EndChild();
-    const float tx = wide ? x + ln_w + gap : x, ty = wide ? y : y + top_h + gap;
-    const float tw = wide ? w - ln_w - gap : w, th = wide ? h : h - top_h - gap;
-    if (begin_region("##pbottom", tx, ty, tw, th,
-                     ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {
-        if (ImGui::BeginTabBar("##ptabs", ImGuiTabBarFlags_FittingPolicyScroll)) {
-            tab("Timeline", [&](float cw, float ch) { v.timeline.draw(st_, cw, ch); });
-            if (pic_w <= 0) tab("Topology", [&](float cw, float ch) { v.topology.draw(st_, cw, ch); });
-            tab("Event log", [&](float cw, float ch) { v.log.draw(st_, cw, ch); });
-            tab("ipvsadm -Lnc", [&](float cw, float ch) { v.director.draw_connections(st_, cw, ch); });
-            tab(
-                "ss -tin", [&](float cw, float ch) { v.sockets.draw(st_, cw, ch); }, sockets_tab_flags(v));
-            tab("Client outcomes", [&](float cw, float ch) { v.waterfall.draw(st_, cw, ch); });
-            tab("Report", [&](float cw, float ch) { v.report.draw(st_, cw, ch); });
-            ImGui::EndTabBar();
-        }
-    }
-    ImGui::EndChild();
-}
-
-void Viewer::layout_compare(float x, float y, float w, float h) {
-    const float gap = 6;
-    if (layout_.stack_runs) {  // too narrow for two columns: one run above the other
-        const float ch = std::floor((h - gap) * 0.5f);
-        compare_column(*views_[0], 0, x, y, w, ch);
-        compare_column(*views_[1], 1, x, y + ch + gap, w, h - ch - gap);
-        return;
-    }
-    const float cw = std::floor((w - gap) * 0.5f);
-    compare_column(*views_[0], 0, x, y, cw, h);
-    compare_column(*views_[1], 1, x + cw + gap, y, w - cw - gap, h);
-}
-
-void Viewer::compare_column(RunView& v, int index, float x, float y, float w, float h) {
-    ImGui::PushID(index);
-    const float lh = ImGui::GetTextLineHeightWithSpacing();
-    ImGui::SetCursorScreenPos(ImVec2(x, y));
-    ImGui::TextColored(to_vec4(colours::kDirector), "%s", v.run.title.c_str());
-    ImGui::SameLine();
-    const std::string lesson =
-        fit_text(v.run.lesson.substr(0, v.run.lesson.find('\n')), x + w - ImGui::GetCursorScreenPos().x);
-    ImGui::TextColored(to_vec4(colours::kDimText), "%s", lesson.c_str());
-    if (LayoutAudit* audit = LayoutAudit::active()) audit->last_item(lesson);
-    run_panels(v, x, y + lh, w, h - lh, layout_.side_by_side && !layout_.stack_runs, layout_.stack_runs);
-    ImGui::PopID();
 }
 
 }  // namespace lvs::viz

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "viz/panels/director_panel.hpp"
@@ -40,6 +41,7 @@ public:
     // `runs`: one, or two for compare mode. The cursor starts at `at` (clamped to the run).
     Viewer(std::vector<std::unique_ptr<RunData>> runs, int64_t at);
     ViewerState& state() { return st_; }
+    const ViewerState& state() const { return st_; }
     // Builds one frame of UI for `wall_dt` seconds since the last one.
     void frame(double wall_dt);
     bool quit_requested() const { return quit_; }
@@ -47,6 +49,10 @@ public:
     bool animating() const;
     // A short message at the bottom of the window for a few seconds ("exported ...").
     void notify(std::string text);
+    // R was pressed (once; the app reloads the files).
+    bool take_reload_request() { return std::exchange(reload_requested_, false); }
+    // A load error to show over the run until the next good load (empty: none).
+    void set_load_error(std::string text) { st_.load_error = std::move(text); }
     // Fonts: the normal one and the large one for presentation mode.
     // Fonts: the normal one, and the presentation sizes (the largest whose layout fits the
     // window is used; `medium` may be nullptr).
@@ -55,11 +61,23 @@ public:
     }
     void set_fonts(ImFont* normal, ImFont* large) { set_fonts(normal, nullptr, large); }
     int64_t begin() const { return begin_; }
+    const RunData& run(size_t i) const { return *runs_[i]; }
     int64_t end() const { return end_; }
     void apply(Action a);
+    // The guided lesson's steps (of the first run) and going to one (0-based).
+    const std::vector<LessonStepView>& steps() const { return views_[0]->run.steps; }
+    void go_to_step(int index);
 
 private:
     void handle_keys();
+    void begin_layout();  // viewer_layout.cpp: what the regions and tabs point at this frame
+    // The guided lesson (viewer_steps.cpp).
+    bool at_step() const;
+    void step_forward();
+    void step_backward();
+    void stop_at_steps(int64_t before);
+    void prepare_step_view();
+    void draw_step_card();
     void draw_overlays();
     // Moves the cursor; says `nothing` when it cannot move.
     void jump(int64_t to, const char* nothing);
@@ -82,6 +100,7 @@ private:
     std::vector<Marker> all_markers_;  // every run's, by time (PageUp/PageDown)
     int64_t begin_ = 0, end_ = 0;
     bool quit_ = false;
+    bool reload_requested_ = false;
     ImFont* font_normal_ = nullptr;
     ImFont* font_large_ = nullptr;
     ImFont* font_medium_ = nullptr;

@@ -27,6 +27,14 @@ struct ViewerState {
     std::string toast;         // a short message shown while toast_left_s > 0 (wall seconds)
     double toast_left_s = 0;
     bool confirm_quit = false;  // Q was pressed: asking before quitting
+    std::string load_error;     // the last reload failed: its message, shown until a good one
+    // The guided lesson: the step the cursor stands on (-1: none), whether its answer is
+    // shown, and what it points at and keeps hidden this frame (set by the viewer).
+    int step = -1;
+    bool step_revealed = false;
+    bool step_arrived = false;  // the first frame at the step: its tab comes up
+    std::string highlight;      // a panel name or an entity (rs1, ie8, director)
+    std::string conceal;        // "listing", "connections" or "timeline" until revealed
 };
 
 }  // namespace lvs::viz

@@ -40,7 +40,8 @@ Scenario Loader::load() {
     clients();
     timeline();
     cross_check(s_, r_, root_);
-    expectations();  // last: conditions name realservers, groups and health checks
+    expectations();  // conditions name realservers, groups and health checks
+    steps();         // last: a step may reveal an expectation
     return std::move(s_);
 }
 

@@ -66,6 +66,8 @@ private:
     void timeline();
     // expect: (the lesson's checks) (loader_expectations.cpp)
     void expectations();
+    // steps: (the guided lesson the viewer walks) (loader_steps.cpp)
+    void steps();
 
     // `name` among the scenario's realservers or client groups: its index, or an error.
     template <class List>

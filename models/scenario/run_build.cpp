@@ -61,6 +61,15 @@ void Run::build() {
     // What the loader warned about (timeline entries say theirs when they are applied).
     for (const Warning& w : s.warnings)
         if (!w.timeline_entry) trace_warning(w);
+    // The guided lesson, for the viewer and for recorded traces (the run never reads it).
+    for (size_t i = 0; i < s.steps.size(); ++i)
+        LVS_TRACE(sim_, sim::kNoEntity, trace::kind::lesson_step)
+            .f("n", i + 1)
+            .f("at", s.steps[i].at)
+            .f("caption", s.steps[i].caption)
+            .f("question", s.steps[i].question)
+            .f("highlight", s.steps[i].highlight)
+            .f("reveal", s.steps[i].reveal);
     for (ClientGroup& g : groups_)
         for (auto& b : g.browsers) b->start();
     schedule_timeline();

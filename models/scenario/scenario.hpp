@@ -175,6 +175,20 @@ struct Expectation {
     Mark mark;
 };
 
+// A guided lesson's step (`steps:`): where the viewer stops, what it says, what it asks the
+// class to predict, what it points at and what it shows once the class has answered.
+struct LessonStep {
+    sim::Time at;
+    std::string caption;
+    std::string question;   // empty: nothing to predict
+    std::string highlight;  // a realserver, client group, "director", or a panel (kStepPanels)
+    std::string reveal;     // empty, or one of kStepReveals
+    Mark mark;
+};
+inline constexpr const char* kStepPanels[] = {"listing", "connections", "topology", "timeline",
+                                              "log",     "waterfall",   "report"};
+inline constexpr const char* kStepReveals[] = {"listing", "connections", "expectation", "timeline"};
+
 // Something lvsim does that a user may not expect: said in the report, the JSON and the trace.
 struct Warning {
     std::string text;
@@ -212,6 +226,7 @@ struct Scenario {
     std::vector<ClientGroupSpec> clients;
     std::vector<TimelineEntry> timeline;  // in time order (stable for equal times)
     std::vector<Expectation> expectations;
+    std::vector<LessonStep> steps;  // in time order
     std::vector<Warning> warnings;
     sim::Duration sample_every = sim::s(1);
     bool report_windows = false;  // sample every connection's windows into the report

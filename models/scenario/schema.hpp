@@ -8,8 +8,8 @@
 namespace lvs::scenario::schema {
 
 inline const std::vector<std::string> kRoot{
-    "name",    "lesson",   "seed",        "duration", "kernel",   "sample_every", "capacity_check",
-    "network", "director", "realservers", "clients",  "timeline", "expect",       "report_windows"};
+    "name",     "lesson",      "seed",    "duration", "kernel", "sample_every",   "capacity_check", "network",
+    "director", "realservers", "clients", "timeline", "expect", "report_windows", "steps"};
 inline const std::vector<std::string> kNetwork{
     "rtt", "bandwidth", "lan_delay", "lan_bandwidth", "loss", "burst_loss", "lan_loss", "queue", "lan_queue"};
 inline const std::vector<std::string> kBurstLoss{"p", "r", "bad_loss", "good_loss"};
@@ -46,6 +46,7 @@ inline const std::vector<std::string> kSchedule{"reload_every", "think", "times"
 inline const std::vector<std::string> kTimelineEntry{"at",     "ipvsadm", "sysctl",   "server", "client",
                                                      "action", "value",   "snapshot", "drop"};
 inline const std::vector<std::string> kExpectation{"at", "that"};
+inline const std::vector<std::string> kStep{"at", "caption", "question", "highlight", "reveal"};
 
 // Names a realserver, client group or health check cannot take: the expectation language
 // uses them as the first part of a quantity.

@@ -214,6 +214,15 @@ constexpr FieldSpec kIpvsWarning[] = {
     {"dest", T, kAlways, "the destination concerned"},
     {"text", T, kAlways, "what an operator should know"},
 };
+constexpr FieldSpec kLessonStep[] = {
+    {"n", I, kAlways, "the step's number (1, 2, ...)"},
+    {"at", I, kAlways, "when the viewer stops for it (ns)"},
+    {"caption", T, kAlways, "what the class reads"},
+    {"question", T, kAlways, "what the class is asked to predict; empty when nothing"},
+    {"highlight", T, kAlways, "a realserver, client group, `director` or a panel to point at; may be empty"},
+    {"reveal", T, kAlways,
+     "what the answer shows: `listing`, `connections`, `expectation`, `timeline`, or empty"},
+};
 constexpr FieldSpec kNetDrop[] = {
     {"reason", T, kAlways, "`no route`, `loss`, `queue full`, `link down` or `rule`"},
     {"link", T, kSometimes, "the link (`client-director`)"},
@@ -413,6 +422,8 @@ constexpr KindSpec kKinds[] = {
      kIpvsTemplateInvalid},
     {kind::ipvs_template_new, kDirector, 0, "A persistence template is created", kIpvsTemplateNew},
     {kind::ipvs_warning, kDirector, 0, "Something an operator should notice", kIpvsWarning},
+    {kind::lesson_step, "none", 0,
+     "A step of the scenario's guided lesson (`steps:`), all written at the start", kLessonStep},
     {kind::net_drop, kSender, kGroupFault, "The network drops a packet", kNetDrop},
     {kind::net_packet, kSender, kGroupPacket, "A packet (or a TSO/GRO train) put on a link", kNetPacket},
     {kind::net_queue, "the node feeding the queue", 0,

@@ -113,6 +113,7 @@ inline constexpr std::string_view ipvs_sysctl = "ipvs.sysctl";
 inline constexpr std::string_view ipvs_template_invalid = "ipvs.template.invalid";
 inline constexpr std::string_view ipvs_template_new = "ipvs.template.new";
 inline constexpr std::string_view ipvs_warning = "ipvs.warning";
+inline constexpr std::string_view lesson_step = "lesson.step";
 inline constexpr std::string_view net_drop = "net.drop";
 inline constexpr std::string_view net_packet = "net.packet";
 inline constexpr std::string_view net_queue = "net.queue";

@@ -33,6 +33,9 @@ expect_bad "unused realserver"  "bad-unused-realserver.yaml:10:5" "used by no ru
 expect_bad "target nowhere"     "bad-target.yaml:12:13"  "neither a virtual service"   -- check "$data/bad-target.yaml"
 expect_bad "unknown kernel"     "bad-kernel.yaml:3:9"    "write a release"             -- check "$data/bad-kernel.yaml"
 expect_bad "object over 1GiB"   "bad-object-size.yaml:12:49" "larger than one message"  -- check "$data/bad-object-size.yaml"
+expect_bad "step points nowhere" "bad-step-highlight.yaml:18:16" "did you mean 'rs1'" -- check "$data/bad-step-highlight.yaml"
+expect_bad "reveal, no question" "bad-step-reveal.yaml:18:13" "asks none"              -- check "$data/bad-step-reveal.yaml"
+expect_bad "steps out of order" "bad-step-order.yaml:18:9" "steps go forward in time"   -- check "$data/bad-step-order.yaml"
 expect_bad "run rejects too"    "bad-quantity.yaml:14:11" "unknown quantity"           -- run "$data/bad-quantity.yaml"
 expect_bad "sweep metric typo"  "--metrics rs1.activ"    "did you mean 'rs1.active'"   -- sweep "$data/good.yaml" --vary seed=1,2 -m rs1.activ
 expect_bad "--set into a value" "command line"           "is a single value"           -- run "$data/good.yaml" --set name.x=1

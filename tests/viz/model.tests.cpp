@@ -491,8 +491,9 @@ TEST_CASE("viz::Viewer: playback, stepping and jumping by kind", "[viz][viewer]"
     CHECK(after > 20 * kSec);
     v.apply(Action::StepBack);
     CHECK(st.cursor.t == 20 * kSec);  // and back again
-    v.apply(Action::NextMarker);
-    CHECK(st.cursor.t > 20 * kSec);
+    v.apply(Action::NextMarker);      // lesson 01 has guided steps: PageDown walks them
+    CHECK(st.cursor.t == 20 * kSec);
+    CHECK(st.step == 1);
     // Play at 10x for one simulated second (six frames of 1/60 s is 0.1 s of wall time).
     st.cursor.t = 100 * kSec;
     v.apply(Action::Faster);
@@ -652,4 +653,55 @@ TEST_CASE("viz::Viewer: every queued key reaches the viewer; feedback and quit c
     tap(GLFW_KEY_Q), tap(GLFW_KEY_Q);
     run_frames();
     CHECK(v.quit_requested());
+}
+
+TEST_CASE("viz: lesson 01's guided steps and key moments", "[viz][viewer][lesson]") {
+    HeadlessImGui ui;
+    Viewer v(runs_of({"01-drain-zero-weight"}), 0);
+    v.set_fonts(ui.normal, ui.big);
+    ViewerState& st = v.state();
+    const RunData& run = v.run(0);
+    REQUIRE(run.steps.size() == 7);
+    CHECK(run.steps[1].t == 20 * kSec);
+    CHECK(run.steps[1].reveal == "timeline");
+
+    // The run's own story: the last reload, the browser's keep-alive timeout, the drain.
+    const auto moment = [&](const std::string& label) -> int64_t {
+        for (const KeyMoment& k : run.moments)
+            if (k.label == label) return k.t;
+        return -1;
+    };
+    CHECK(moment("last reload (ie8)") == 150 * kSec);
+    CHECK(moment("ie8 closes its idle connections (keep-alive timeout)") / kSec == 210);
+    CHECK(moment("rs1: no ActiveConn") / kSec == 210);
+    CHECK(moment("rs1: last IPVS entry gone (drain over)") / kSec == 330);
+
+    // PageDown walks the steps; a question hides its answer until the next PageDown.
+    ui.frame(v);
+    v.apply(Action::NextMarker);
+    CHECK(st.cursor.t == 19 * kSec);
+    CHECK(st.step == 0);
+    v.apply(Action::NextMarker);
+    CHECK(st.cursor.t == 20 * kSec);
+    ui.frame(v);
+    CHECK(st.conceal == "timeline");  // "Will rs1's ActiveConn drop in the next minute?"
+    CHECK(st.highlight == "rs1");
+    v.apply(Action::NextMarker);
+    ui.frame(v);
+    CHECK(st.cursor.t == 20 * kSec);
+    CHECK(st.conceal.empty());
+    v.apply(Action::NextMarker);
+    CHECK(st.cursor.t == 140 * kSec);
+    v.apply(Action::PrevMarker);
+    CHECK(st.cursor.t == 20 * kSec);
+
+    // Playing across a step stops at it.
+    st.cursor.t = 100 * kSec;
+    st.step = -1;
+    st.playback.set_speed(1000);
+    st.playback.set_playing(true);
+    ui.frame(v, 0.1);  // 100 s of simulated time would pass
+    CHECK(st.cursor.t == 140 * kSec);
+    CHECK(!st.playback.playing());
+    CHECK(st.step == 2);
 }

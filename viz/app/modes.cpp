@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 
 #include "viz/app/window.hpp"
@@ -43,6 +44,12 @@ std::unique_ptr<Viewer> make_viewer(std::vector<Loading>& inputs, const Options&
     st.playback.set_speed(o.speed);
     if (o.presentation) v->apply(Action::TogglePresentation);
     st.sockets_host = o.sockets;
+    if (o.step > 0) {
+        if (o.step > static_cast<int>(v->steps().size()))
+            throw InputError("--step " + std::to_string(o.step) + ": the lesson has " +
+                             std::to_string(v->steps().size()) + " steps");
+        v->go_to_step(o.step - 1);
+    }
     return v;
 }
 
@@ -186,6 +193,56 @@ int run_benchmark(const Options& o) {
     return kExitOk;
 }
 
+namespace {
+
+// The files a run was loaded from, and when they last changed.
+class FileWatch {
+public:
+    explicit FileWatch(const Options& o) {
+        for (const std::string& f : {o.file, o.compare})
+            if (!f.empty()) files_.push_back({f, time_of(f)});
+    }
+    // True once after any of them changed (or appeared again).
+    bool changed() {
+        bool any = false;
+        for (auto& [path, when] : files_) {
+            const auto now = time_of(path);
+            if (now != when) when = now, any = true;
+        }
+        return any;
+    }
+
+private:
+    static std::filesystem::file_time_type time_of(const std::string& path) {
+        std::error_code ec;
+        const auto t = std::filesystem::last_write_time(path, ec);
+        return ec ? std::filesystem::file_time_type{} : t;
+    }
+    std::vector<std::pair<std::string, std::filesystem::file_time_type>> files_;
+};
+
+// The run loaded again (the scenario simulated anew), with the cursor and the modes of `old`.
+// Throws InputError with the loader's file:line:col message.
+std::unique_ptr<Viewer> reload(const Options& o, Window& w, const Viewer& old) {
+    std::vector<Loading> inputs = open_inputs(o);
+    for (Loading& l : inputs) {
+        while (l.loader->step(1.0)) {
+        }
+        l.data = l.loader->finish();
+    }
+    auto v = make_viewer(inputs, o, w, false);
+    const ViewerState& before = old.state();
+    ViewerState& st = v->state();
+    if (before.presentation != st.presentation) v->apply(Action::TogglePresentation);
+    st.show_future = before.show_future;
+    st.playback.set_speed(before.playback.speed());
+    st.jump_kind = before.jump_kind;
+    st.cursor.t = std::clamp(before.cursor.t, v->begin(), v->end());
+    return v;
+}
+
+}  // namespace
+
 int run_interactive(const Options& o) {
     std::vector<Loading> inputs = open_inputs(o);
     int status = kExitOk;
@@ -221,9 +278,22 @@ int run_interactive(const Options& o) {
     // after anything happens (ImGui settles hover and layout in two); otherwise the loop
     // sleeps in the window system until input comes: a paused viewer costs no CPU.
     int settle = 3;
+    FileWatch watch(o);
     while (!w->should_close() && !viewer->quit_requested()) {
         const bool idle = !viewer->animating() && !w->input_pending() && settle <= 0;
-        if (w->wait_events(idle, 0.25)) settle = 3;
+        bool woke = w->wait_events(idle, 0.25);
+        // An edited scenario (saved in the teacher's editor) or R: load it again, keep the
+        // cursor; a mistake in the file is shown in the window, over the last good run.
+        if (watch.changed() || viewer->take_reload_request()) {
+            try {
+                viewer = reload(o, *w, *viewer);
+                viewer->notify("reloaded " + o.file);
+            } catch (const InputError& e) {
+                viewer->set_load_error(e.what());
+            }
+            woke = true;
+        }
+        if (woke) settle = 3;
         else if (idle) continue;
         --settle;
         const double now = w->now();

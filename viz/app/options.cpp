@@ -55,6 +55,9 @@ std::optional<Options> parse_options(int argc, char** argv) {
         "compressed", po::bool_switch(&o.compressed), "start with the compressed (non-linear) time axis")(
         "zoom", po::value(&zoom), "start with the time axis showing A:B (\"200s:240s\")")(
         "frames", po::value(&o.frames), "frames rendered before the screenshot is taken (default 5)")(
+        "step", po::value(&o.step),
+        "start at step N of the lesson's guided steps (1 is the first; its question asked, the answer "
+        "hidden)")(
         "check-layout", po::bool_switch(&o.check_layout),
         "render headlessly at --size and --at and check that every listing, heading and label fits its "
         "panel and that no label covers another or a node; lists what does not and exits 1 (with "

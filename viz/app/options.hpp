@@ -17,6 +17,7 @@ struct Options {
     bool at_given = false;
     std::string screenshot;
     bool check_layout = false;
+    int step = 0;  // --step N (0: none)
     int width = 1600, height = 1000;
     bool presentation = false;
     std::string sockets;  // --sockets HOST: start on the ss tab with that host

@@ -45,7 +45,9 @@ void DirectorPanel::draw_listing(const ViewerState& st, float width, float heigh
                       format_seconds(m.at(static_cast<size_t>(rec)).t).c_str());
     ImGui::BeginChild("##ln", ImVec2(width, height), false, ImGuiWindowFlags_HorizontalScrollbar);
     panel_title("# ipvsadm -Ln", detail);
-    if (rec < 0) {
+    if (st.conceal == "listing") {
+        ImGui::TextColored(to_vec4(colours::kMarkerAdmin), "Hidden: predict it first (PageDown shows it).");
+    } else if (rec < 0) {
         ImGui::TextColored(to_vec4(colours::kDimText), "(no listing yet: the run has no director records)");
     } else {
         // Line by line, so that the layout check can hold each against the panel.
@@ -113,6 +115,11 @@ void DirectorPanel::draw_connections(const ViewerState& st, float width, float h
                   rec >= 0 ? ", listed at " : "",
                   rec >= 0 ? format_seconds(m.at(static_cast<size_t>(rec)).t, 0).c_str() : "");
     panel_title("# ipvsadm -Lnc", detail);
+    if (st.conceal == "connections") {
+        ImGui::TextColored(to_vec4(colours::kMarkerAdmin), "Hidden: predict it first (PageDown shows it).");
+        ImGui::EndChild();
+        return;
+    }
     ImGui::SetNextItemWidth(-1);
     if (filter_.Draw("##lncfilter", -1)) refilter();
     if (!filter_.IsActive() && !st.headless) {

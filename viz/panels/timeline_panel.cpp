@@ -117,6 +117,7 @@ void TimelinePanel::draw(ViewerState& st, float width, float height) {
     dl->AddText(ImVec2(a.x + 4, a.y + 2), colours::kDimText.abgr(), range);
     draw_axis(dl, ticks, x0_, x1_, a.y, axis_h);
     const RowGeometry mg{a.x, x0_, x1_, a.y + axis_h, a.y + axis_h + marker_row_.height()};
+    marker_row_.set_show_future(st.show_future);
     marker_row_.prepare(st.view, x0_, x1_, st.cursor.t);
     marker_row_.draw(dl, mg);
     const float top_h = axis_h + marker_row_.height();

@@ -101,7 +101,7 @@ void TopologyPanel::draw(const ViewerState& st, float width, float height) {
     }
     draw_connections(dl, t);
     draw_packets(dl, t);
-    draw_nodes(dl, t);
+    draw_nodes(dl, t, st.highlight, st.conceal == "listing");
     draw_entries(dl, t);
     dl->PopClipRect();
 }
@@ -255,7 +255,7 @@ void TopologyPanel::draw_packets(ImDrawList* dl, int64_t t) {
     }
 }
 
-void TopologyPanel::draw_nodes(ImDrawList* dl, int64_t t) {
+void TopologyPanel::draw_nodes(ImDrawList* dl, int64_t t, const std::string& highlight, bool hide_counters) {
     const float text_fs = ImGui::GetFontSize();
     // Node sizes follow the font, shrunk when the picture is small (large fonts, small panel).
     const float fs = text_fs * std::clamp(std::min(w_, h_) / (text_fs * 14), 0.5f, 1.0f);
@@ -274,12 +274,16 @@ void TopologyPanel::draw_nodes(ImDrawList* dl, int64_t t) {
     for (uint32_t n = 0; n < run_.topology.nodes().size(); ++n) {
         const TopoNode& node = run_.topology.nodes()[n];
         const P c = node_pos(n);
-        const float r = draw_node_shape(dl, node, c, fs);
+        float r = draw_node_shape(dl, node, c, fs);
+        if (node.name == highlight) {  // the lesson step points at it; its labels go outside the ring
+            r = r * 1.6f + 4;
+            dl->AddCircle(ImVec2(c.x, c.y), r, colours::kDirector.abgr(), 24, 3.0f);
+        }
         taken.push_back({ImVec2(c.x - r * 1.4f, c.y - r), ImVec2(c.x + r * 1.4f, c.y + r)});
         const bool router = node.role == NodeRole::Router;
         if (router && w_ < text_fs * 24) continue;  // a cramped picture keeps only the hosts' names
         labels.push_back({c, r, node.name, (router ? colours::kDimText : colours::kText).abgr(), false});
-        if (node.role != NodeRole::RealServer) continue;
+        if (node.role != NodeRole::RealServer || hide_counters) continue;  // hidden with -Ln by a step
         for (const RealServerSeries& s : run_.series) {
             if (s.name != node.name) continue;
             const double w = s.weight.at(t), a = s.active.at(t), i = s.inactive.at(t);

@@ -31,7 +31,7 @@ private:
     void draw_connections(ImDrawList* dl, int64_t t);
     void draw_entries(ImDrawList* dl, int64_t t);
     void draw_packets(ImDrawList* dl, int64_t t);
-    void draw_nodes(ImDrawList* dl, int64_t t);
+    void draw_nodes(ImDrawList* dl, int64_t t, const std::string& highlight, bool hide_counters);
     // Draws a node's shape at `c`; returns its radius (half its height).
     float draw_node_shape(ImDrawList* dl, const TopoNode& node, P c, float fs) const;
     // A point at distance `f` (0..1) along the polyline through `nodes`, offset sideways.

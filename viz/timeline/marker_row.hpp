@@ -13,7 +13,9 @@ namespace lvs::viz {
 struct Marker {
     int64_t t = 0;
     uint32_t record = 0;
-    enum class Kind : uint8_t { Action, Snapshot, Pass, Fail } kind = Kind::Action;
+    // Step: a guided lesson's step (script); Moment: found in the run (an outcome, hidden
+    // ahead of the cursor while the future is).
+    enum class Kind : uint8_t { Action, Snapshot, Pass, Fail, Step, Moment } kind = Kind::Action;
     std::string label;
 };
 
@@ -23,6 +25,7 @@ Rgb marker_colour(Marker::Kind k);
 class MarkerRow final : public TimelineRow {
 public:
     explicit MarkerRow(const std::vector<Marker>& markers) : markers_(markers) {}
+    void set_show_future(bool on) { show_future_ = on; }
     float height() const override;
     void prepare(const ViewTransform& view, float x0, float x1, int64_t cursor) override;
     void draw(ImDrawList* dl, const RowGeometry& g) override;
@@ -31,6 +34,8 @@ public:
     const Marker& marker(int i) const { return markers_[static_cast<size_t>(i)]; }
 
 private:
+    bool show_future_ = true;
+    int64_t cursor_ = 0;
     const std::vector<Marker>& markers_;
     struct Placed {
         float x;
