@@ -33,7 +33,8 @@ RunView::RunView(const RunData& r)
       timeline(r, markers),
       log(r),
       waterfall(r),
-      report(r) {}
+      report(r),
+      inspector(r) {}
 
 Viewer::Viewer(std::vector<std::unique_ptr<RunData>> runs, int64_t at)
     : runs_(std::move(runs)), nav_(models_of(runs_)) {
@@ -173,7 +174,10 @@ void Viewer::handle_keys() {
         if (s.shift != io.KeyShift || io.KeyCtrl || io.KeyAlt) continue;
         if (ImGui::IsKeyPressed(s.key, true)) apply(s.action);
     }
-    if (pressed(GLFW_KEY_ESCAPE)) st_.show_help = false;
+    if (pressed(GLFW_KEY_ESCAPE)) {
+        if (st_.show_help) st_.show_help = false;
+        else st_.selected_conn = -1;  // closes the inspector
+    }
 }
 
 void Viewer::draw_overlays() {
@@ -270,6 +274,7 @@ void Viewer::frame(double wall_dt) {
     st_.show_future = show_future;
     st_.step_arrived = false;
     draw_step_card();
+    for (const auto& v : views_) v->inspector.draw(st_);
     help_overlay(st_.show_help);
     draw_overlays();
     if (layout_.font != nullptr) ImGui::PopFont();

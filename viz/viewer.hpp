@@ -8,6 +8,7 @@
 
 #include "viz/panels/director_panel.hpp"
 #include "viz/panels/event_log_panel.hpp"
+#include "viz/panels/inspector_panel.hpp"
 #include "viz/panels/report_panel.hpp"
 #include "viz/panels/sockets_panel.hpp"
 #include "viz/panels/timeline_panel.hpp"
@@ -34,6 +35,7 @@ struct RunView {
     EventLogPanel log;
     WaterfallPanel waterfall;
     ReportPanel report;
+    InspectorPanel inspector;
 };
 
 class Viewer {

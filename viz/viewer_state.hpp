@@ -1,6 +1,7 @@
 // What all panels share: the cursor, the playback, the one time axis and the display modes.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "viz/playback.hpp"
@@ -27,7 +28,11 @@ struct ViewerState {
     std::string toast;         // a short message shown while toast_left_s > 0 (wall seconds)
     double toast_left_s = 0;
     bool confirm_quit = false;  // Q was pressed: asking before quitting
-    std::string load_error;     // the last reload failed: its message, shown until a good one
+    std::string load_error;
+    // The connection the inspector shows: an index into that run's ConnectionSet.
+    int32_t selected_conn = -1;
+    const void* selected_run = nullptr;  // the RunData it belongs to (compare mode has two)     // the last
+                                         // reload failed: its message, shown until a good one
     // The guided lesson: the step the cursor stands on (-1: none), whether its answer is
     // shown, and what it points at and keeps hidden this frame (set by the viewer).
     int step = -1;

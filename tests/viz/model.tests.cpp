@@ -705,3 +705,31 @@ TEST_CASE("viz: lesson 01's guided steps and key moments", "[viz][viewer][lesson
     CHECK(!st.playback.playing());
     CHECK(st.step == 2);
 }
+
+TEST_CASE("viz: a connection is found from any record about it, and from its -Lnc row", "[viz][inspector]") {
+    const RunData& run = lesson("02-delete-server", false);
+    const TraceModel& m = run.model;
+    const ConnectionSet& cs = run.conns;
+    // Every ipvs.state record names an entry; its connection has that entry as its director side.
+    int checked = 0;
+    for (uint32_t ri : m.of_kind(m.kinds().ipvs_state)) {
+        const int32_t c = cs.connection_of(m, m.at(ri));
+        REQUIRE(c >= 0);
+        const Connection& conn = cs.connections()[static_cast<size_t>(c)];
+        REQUIRE(conn.side[1] >= 0);
+        CHECK(cs.endpoint(conn.side[1]).id == m.get_int(m.at(ri), m.keys().conn));
+        ++checked;
+    }
+    CHECK(checked > 10);
+    // A browser's tcp.state record and its http.request on the same conn find the same one.
+    for (uint32_t ri : m.of_kind(m.kinds().request)) {
+        const Record& req = m.at(ri);
+        const int32_t c = cs.connection_of(m, req);
+        REQUIRE(c >= 0);
+        const Connection& conn = cs.connections()[static_cast<size_t>(c)];
+        CHECK(cs.endpoint(conn.side[0]).id == m.get_int(req, m.keys().conn));
+        CHECK(cs.connection_at(conn.client_addr, req.t) == c);
+    }
+    // Records about no connection find none.
+    CHECK(cs.connection_of(m, m.at(m.of_kind(m.kinds().listing).front())) == -1);
+}

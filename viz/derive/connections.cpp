@@ -49,7 +49,52 @@ void ConnectionSet::build(const TraceModel& m) {
                                        i);
     }
     std::sort(client_index_.begin(), client_index_.end());
+    // Every endpoint by its key (TCP: host and conn id; IPVS: the tagged entry id), and the
+    // connection it is part of, for selecting a connection from any record.
+    endpoint_index_.clear();
+    for (int32_t i = 0; i < static_cast<int32_t>(endpoints_.size()); ++i)
+        endpoint_index_.emplace_back(endpoint_key(endpoints_[static_cast<size_t>(i)]), i);
+    std::sort(endpoint_index_.begin(), endpoint_index_.end());
+    conn_of_endpoint_.assign(endpoints_.size(), -1);
+    for (int32_t c = 0; c < static_cast<int32_t>(conns_.size()); ++c)
+        for (int32_t e : conns_[static_cast<size_t>(c)].side)
+            if (e >= 0) conn_of_endpoint_[static_cast<size_t>(e)] = c;
     count_states(m.end_time());
+}
+
+uint64_t ConnectionSet::endpoint_key(const Endpoint& e) {
+    if (e.side == Side::Director) return kIpvsTag | static_cast<uint64_t>(e.id);
+    return (static_cast<uint64_t>(e.host) << 32) | static_cast<uint32_t>(e.id);
+}
+
+int32_t ConnectionSet::connection_of(const TraceModel& m, const Record& r) const {
+    const Field* f = m.field(r, m.keys().conn);
+    if (f == nullptr || f->type != FieldType::Int || f->i <= 0) return -1;
+    const std::string_view kind = m.str(r.kind);
+    uint64_t key;
+    if (kind.substr(0, 5) == "ipvs.") {
+        key = kIpvsTag | static_cast<uint64_t>(f->i);
+    } else {
+        // tcp.* records come from the host; http.* from "host:browser" or "host:http".
+        const std::string_view entity = m.str(r.entity);
+        const StrId host = m.find_str(entity.substr(0, entity.find(':')));
+        if (host == kNoStr) return -1;
+        key = (static_cast<uint64_t>(host) << 32) | static_cast<uint32_t>(f->i);
+    }
+    // TCP conn ids count up per host and IPVS entry ids per director: a key names one endpoint.
+    const auto it =
+        std::lower_bound(endpoint_index_.begin(), endpoint_index_.end(), std::make_pair(key, INT32_MIN));
+    if (it == endpoint_index_.end() || it->first != key) return -1;
+    return connection_of_endpoint(it->second);
+}
+
+int32_t ConnectionSet::connection_at(StrId client_addr, int64_t t) const {
+    int32_t best = -1;
+    for (int32_t c = 0; c < static_cast<int32_t>(conns_.size()); ++c) {
+        const Connection& x = conns_[static_cast<size_t>(c)];
+        if (x.client_addr == client_addr && x.t0 <= t && t < x.t1) best = c;
+    }
+    return best;
 }
 
 // Every endpoint's state spans: TCP sockets from tcp.state, IPVS entries from ipvs.state
@@ -109,7 +154,6 @@ void ConnectionSet::build_endpoints(const TraceModel& m) {
         transition(e, key, r.t, m.str(to), false);
     }
     // IPVS entries (keys tagged so they cannot collide with TCP keys).
-    constexpr uint64_t kIpvsTag = 1ull << 63;
     for (uint32_t ri : m.of_kind(kinds.ipvs_state)) {
         const Record& r = m.at(ri);
         const int64_t id = m.get_int(r, K.conn);

@@ -79,7 +79,18 @@ public:
     // Client endpoint index by host and conn id (-1 when unknown), for the page waterfall.
     int32_t client_endpoint(StrId host, int64_t conn) const;
 
+    // The connection a record is about (its `conn` on its host, or an IPVS entry's), or -1.
+    int32_t connection_of(const TraceModel& m, const Record& r) const;
+    // The connection of a client address:port open at t (an `ipvsadm -Lnc` row), or -1.
+    int32_t connection_at(StrId client_addr, int64_t t) const;
+    // The connection an endpoint belongs to, or -1.
+    int32_t connection_of_endpoint(int32_t endpoint) const {
+        return endpoint < 0 ? -1 : conn_of_endpoint_[static_cast<size_t>(endpoint)];
+    }
+
 private:
+    static constexpr uint64_t kIpvsTag = 1ull << 63;  // IPVS entry keys, apart from TCP keys
+    static uint64_t endpoint_key(const Endpoint& e);
     void build_endpoints(const TraceModel& m);
     void pair_endpoints();
     void count_states(int64_t run_end);
@@ -89,7 +100,9 @@ private:
     std::vector<Connection> conns_;
     std::array<StateCounts, kSideCount> counts_;
     std::vector<StrId> servers_;
-    std::vector<std::pair<uint64_t, int32_t>> client_index_;  // (host<<32 | conn) sorted
+    std::vector<std::pair<uint64_t, int32_t>> client_index_;    // (host<<32 | conn) sorted
+    std::vector<std::pair<uint64_t, int32_t>> endpoint_index_;  // every side: (key, endpoint), sorted
+    std::vector<int32_t> conn_of_endpoint_;
 };
 
 }  // namespace lvs::viz

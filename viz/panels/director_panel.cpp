@@ -105,7 +105,7 @@ void DirectorPanel::refilter() {
             shown_.push_back(i);
 }
 
-void DirectorPanel::draw_connections(const ViewerState& st, float width, float height) {
+void DirectorPanel::draw_connections(ViewerState& st, float width, float height) {
     const TraceModel& m = run_.model;
     const int64_t rec = m.latest(m.of_kind(m.kinds().connections), st.cursor.t);
     refresh(rec);
@@ -142,8 +142,21 @@ void DirectorPanel::draw_connections(const ViewerState& st, float width, float h
             for (int row = clip.DisplayStart; row < clip.DisplayEnd; ++row) {
                 const Entry& e = entries_[shown_[static_cast<size_t>(row)]];
                 ImGui::TableNextRow();
+                // The row's connection (by its client address:port, open at the cursor):
+                // highlighted when selected, selected by a click.
+                const int32_t conn = run_.conns.connection_at(run_.model.find_str(e.cols[3]), st.cursor.t);
+                const bool selected = conn >= 0 && st.selected_run == &run_ && st.selected_conn == conn;
+                if (selected) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, colours::kDirector.abgr(90));
                 for (int c = 0; c < 6; ++c) {
                     ImGui::TableSetColumnIndex(c);
+                    if (c == 0) {
+                        ImGui::PushID(row);
+                        if (ImGui::Selectable("##row", false, ImGuiSelectableFlags_SpanAllColumns) &&
+                            conn >= 0)
+                            st.selected_conn = conn, st.selected_run = &run_;
+                        ImGui::PopID();
+                        ImGui::SameLine(0, 0);
+                    }
                     const std::string_view v = e.cols[c];
                     if (c == 2) ImGui::PushStyleColor(ImGuiCol_Text, to_vec4(state_colour(e.state)));
                     ImGui::TextUnformatted(v.data(), v.data() + v.size());

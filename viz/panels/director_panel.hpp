@@ -19,7 +19,7 @@ public:
     float listing_height(int64_t t) const;
     float listing_width(int64_t t) const;
     void draw_listing(const ViewerState& st, float width, float height);
-    void draw_connections(const ViewerState& st, float width, float height);
+    void draw_connections(ViewerState& st, float width, float height);
 
 private:
     // Views into the listing's text, which the model keeps for the whole session: a 10,000

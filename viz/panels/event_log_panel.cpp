@@ -132,6 +132,9 @@ void EventLogPanel::draw_row(ViewerState& st, uint32_t ri, bool at_cursor) {
         selected_ = ri;
         st.cursor.t = r.t;
         last_cursor_ = r.t;  // the line is on screen: do not scroll to it
+        // A line about a connection selects it (the inspector opens).
+        if (const int32_t conn = run_.conns.connection_of(m, r); conn >= 0)
+            st.selected_conn = conn, st.selected_run = &run_;
     }
     if (ImGui::IsItemHovered() && !st.headless) record_tooltip(ri, t);
     ImGui::TableSetColumnIndex(1);

@@ -255,6 +255,16 @@ void TimelinePanel::draw_lanes_region(ViewerState& st, float width, float height
             lane_.set(lanes_[static_cast<size_t>(i)]);
             lane_.prepare(st.view, x0_, x1_, st.cursor.t);
             lane_.draw(ldl, RowGeometry{q.x, x0_, x1_, q.y, q.y + lane_h});
+            const auto conn = static_cast<int32_t>(lanes_[static_cast<size_t>(i)]);
+            if (st.selected_run == &run_ && st.selected_conn == conn)
+                ldl->AddRect(ImVec2(q.x, q.y), ImVec2(x1_ + 1, q.y + lane_h), colours::kDirector.abgr(), 0, 0,
+                             2.0f);
+            // A click on a lane selects its connection (the inspector opens) and, over the
+            // plot, also moves the cursor.
+            const ImVec2 mp = ImGui::GetIO().MousePos;
+            if (!st.headless && ImGui::IsWindowHovered() && ImGui::IsMouseClicked(0) && mp.y >= q.y &&
+                mp.y < q.y + lane_h)
+                st.selected_conn = conn, st.selected_run = &run_;
             ImGui::Dummy(ImVec2(width, lane_h));
         }
     }

@@ -100,10 +100,21 @@ void TopologyPanel::draw(const ViewerState& st, float width, float height) {
         dl->AddLine(ImVec2(pa.x, pa.y), ImVec2(pb.x, pb.y), colours::kGrid.abgr(), 3.0f);
     }
     draw_connections(dl, t);
+    if (st.selected_run == &run_ && st.selected_conn >= 0) draw_selected(dl, st.selected_conn);
     draw_packets(dl, t);
     draw_nodes(dl, t, st.highlight, st.conceal == "listing");
     draw_entries(dl, t);
     dl->PopClipRect();
+}
+
+void TopologyPanel::draw_selected(ImDrawList* dl, int32_t conn) {
+    // The inspector's connection, traced over its legs in the step's orange.
+    const Topology& topo = run_.topology;
+    if (topo.director() < 0 || conn >= static_cast<int32_t>(conn_nodes_.size())) return;
+    const uint32_t dir = static_cast<uint32_t>(topo.director());
+    const auto [cn, sn] = conn_nodes_[static_cast<size_t>(conn)];
+    if (cn >= 0) polyline(dl, topo.path(static_cast<uint32_t>(cn), dir), 0, colours::kDirector.abgr(), 4.0f);
+    if (sn >= 0) polyline(dl, topo.path(dir, static_cast<uint32_t>(sn)), 0, colours::kDirector.abgr(), 4.0f);
 }
 
 void TopologyPanel::draw_connections(ImDrawList* dl, int64_t t) {

@@ -31,6 +31,7 @@ private:
     void draw_connections(ImDrawList* dl, int64_t t);
     void draw_entries(ImDrawList* dl, int64_t t);
     void draw_packets(ImDrawList* dl, int64_t t);
+    void draw_selected(ImDrawList* dl, int32_t conn);
     void draw_nodes(ImDrawList* dl, int64_t t, const std::string& highlight, bool hide_counters);
     // Draws a node's shape at `c`; returns its radius (half its height).
     float draw_node_shape(ImDrawList* dl, const TopoNode& node, P c, float fs) const;
