@@ -53,10 +53,7 @@ Viewer::Viewer(std::vector<std::unique_ptr<RunData>> runs, int64_t at)
     st_.cursor.t = std::clamp(at, begin_, end_);
 }
 
-void Viewer::set_presentation(bool on) {
-    st_.presentation = on;
-    st_.show_future = !on;
-}
+void Viewer::set_presentation(bool on) { st_.presentation = on; }
 
 namespace {
 

@@ -18,9 +18,10 @@ struct ViewerState {
     int jump_kind = 0;   // index into kJumpKinds
     bool follow = true;  // keep the cursor inside the zoomed view while playing
     bool presentation = false;
-    // Draw what comes after the cursor (faded) in the timeline and the event log. Off in
-    // presentation mode, so a class predicts before it sees; V toggles it.
-    bool show_future = true;
+    // Draw what comes after the cursor (faded) in the timeline, the event log and the
+    // inspector. Off by default: every panel shows what is known at the cursor, so a class
+    // predicts before it sees; V shows the rest for analysis.
+    bool show_future = false;
     bool show_help = false;
     bool headless = false;     // screenshot or benchmark: no hover effects, fixed content
     std::string export_path;   // non-empty: write the next frame to this PNG

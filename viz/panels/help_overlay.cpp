@@ -41,7 +41,8 @@ void help_overlay(bool& open) {
     ImGui::Separator();
     ImGui::TextColored(to_vec4(colours::kDimText),
                        "Lanes: client TCP (top), IPVS entry (thin), server TCP (bottom).");
-    ImGui::TextColored(to_vec4(colours::kDimText), "What lies after the cursor is drawn faded.");
+    ImGui::TextColored(to_vec4(colours::kDimText),
+                       "Panels show what is known at the cursor; V shows what comes after it, faded.");
     ImGui::End();
 }
 
