@@ -66,6 +66,14 @@ std::unique_ptr<Window> open_window(const Options& o, bool visible, bool headles
     return w;
 }
 
+// One headless frame: no input, `dt` seconds of wall time, written to `png` when named.
+bool headless_frame(Window& w, Viewer& v, double dt, const std::string& png) {
+    w.wait_events(false, 0);
+    w.begin_frame();
+    v.frame(dt);
+    return w.end_frame(png);
+}
+
 }  // namespace
 
 int run_screenshot(const Options& o) {
@@ -76,11 +84,9 @@ int run_screenshot(const Options& o) {
     if (!w) return status;
     auto viewer = make_viewer(inputs, o, *w, true);
     for (int f = 0; f < o.frames; ++f) {
-        w->wait_events(false, 0);
-        w->begin_frame();
-        viewer->frame(0.0);  // no wall time: the same command gives the same image
         const bool last = f + 1 == o.frames;
-        if (!w->end_frame(last ? o.screenshot : std::string())) {
+        // No wall time: the same command gives the same image.
+        if (!headless_frame(*w, *viewer, 0.0, last ? o.screenshot : std::string())) {
             std::fprintf(stderr, "lvsim-view: cannot write %s\n", o.screenshot.c_str());
             return kExitFailure;
         }
@@ -104,10 +110,7 @@ int run_layout_check(const Options& o) {
         // The last frames are audited: the first ones settle ImGui's sizes.
         LayoutAudit::set_active(last ? &audit : nullptr);
         audit.begin_frame();
-        w->wait_events(false, 0);
-        w->begin_frame();
-        viewer->frame(0.0);
-        if (!w->end_frame(last ? o.screenshot : std::string())) {
+        if (!headless_frame(*w, *viewer, 0.0, last ? o.screenshot : std::string())) {
             std::fprintf(stderr, "lvsim-view: cannot write %s\n", o.screenshot.c_str());
             return kExitFailure;
         }

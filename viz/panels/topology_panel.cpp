@@ -74,7 +74,7 @@ void TopologyPanel::polyline(ImDrawList* dl, const std::vector<uint32_t>& nodes,
     dl->AddPolyline(pts, n, colour, 0, thickness);
 }
 
-void TopologyPanel::draw(const ViewerState& st, float width, float height) {
+void TopologyPanel::draw(ViewerState& st, float width, float height) {
     const int64_t t = st.cursor.t;
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 p = ImGui::GetCursorScreenPos();
@@ -100,11 +100,44 @@ void TopologyPanel::draw(const ViewerState& st, float width, float height) {
         dl->AddLine(ImVec2(pa.x, pa.y), ImVec2(pb.x, pb.y), colours::kGrid.abgr(), 3.0f);
     }
     draw_connections(dl, t);
+    if (!st.headless && ImGui::IsWindowHovered() && ImGui::IsMouseClicked(0))
+        if (const int32_t hit = line_at(ImGui::GetIO().MousePos); hit >= 0)
+            st.selected_conn = hit, st.selected_run = &run_;
     if (st.selected_run == &run_ && st.selected_conn >= 0) draw_selected(dl, st.selected_conn);
     draw_packets(dl, t);
     draw_nodes(dl, t, st.highlight, st.conceal == "listing");
     draw_entries(dl, t);
     dl->PopClipRect();
+}
+
+int32_t TopologyPanel::line_at(ImVec2 m) const {
+    // The connection whose drawn line passes nearest the pointer (within 5 pixels), with the
+    // same vertex offsets polyline() drew it with.
+    const Topology& topo = run_.topology;
+    int32_t best = -1;
+    float best_d = 5.0f;
+    for (const Line& l : lines_) {
+        const auto& nodes = topo.path(l.from, l.to);
+        std::vector<P> pts;
+        for (size_t i = 0; i < nodes.size(); ++i) {
+            const P c = node_pos(nodes[i]);
+            const P a = node_pos(nodes[i == 0 ? 0 : i - 1]);
+            const P b = node_pos(nodes[i + 1 < nodes.size() ? i + 1 : i]);
+            float dx = b.x - a.x, dy = b.y - a.y;
+            const float len = std::hypot(dx, dy);
+            if (len > 0) dx /= len, dy /= len;
+            pts.push_back({c.x - dy * l.offset, c.y + dx * l.offset});
+        }
+        for (size_t i = 0; i + 1 < pts.size(); ++i) {
+            const float vx = pts[i + 1].x - pts[i].x, vy = pts[i + 1].y - pts[i].y;
+            const float len2 = vx * vx + vy * vy;
+            const float u =
+                len2 > 0 ? std::clamp(((m.x - pts[i].x) * vx + (m.y - pts[i].y) * vy) / len2, 0.0f, 1.0f) : 0;
+            const float d = std::hypot(m.x - (pts[i].x + u * vx), m.y - (pts[i].y + u * vy));
+            if (d < best_d) best_d = d, best = static_cast<int32_t>(l.conn);
+        }
+    }
+    return best;
 }
 
 void TopologyPanel::draw_selected(ImDrawList* dl, int32_t conn) {
@@ -126,18 +159,20 @@ void TopologyPanel::draw_connections(ImDrawList* dl, int64_t t) {
     struct Group {
         uint32_t from, to;
         std::vector<ConnState> states;
+        std::vector<uint32_t> conns;  // the connection of each line (for clicks)
         int counts[kStateCount] = {};
     };
     std::vector<Group> groups;
-    const auto leg = [&](uint32_t from, uint32_t to, ConnState s) {
+    const auto leg = [&](uint32_t from, uint32_t to, ConnState s, uint32_t conn) {
         Group* g = nullptr;
         for (Group& x : groups)
             if (x.from == from && x.to == to) g = &x;
         if (g == nullptr) {
-            groups.push_back(Group{from, to, {}, {}});
+            groups.push_back(Group{from, to, {}, {}, {}});
             g = &groups.back();
         }
         g->states.push_back(s);
+        g->conns.push_back(conn);
         ++g->counts[static_cast<int>(s)];
     };
     for (uint32_t ci : alive_) {
@@ -145,11 +180,11 @@ void TopologyPanel::draw_connections(ImDrawList* dl, int64_t t) {
         const auto [cn, sn] = conn_nodes_[ci];
         if (cn >= 0 && c.side[0] >= 0) {
             const ConnState s = run_.conns.state_at(run_.conns.endpoint(c.side[0]), t);
-            if (s != ConnState::Closed) leg(static_cast<uint32_t>(cn), dir, s);
+            if (s != ConnState::Closed) leg(static_cast<uint32_t>(cn), dir, s, ci);
         }
         if (sn >= 0 && c.side[2] >= 0) {
             const ConnState s = run_.conns.state_at(run_.conns.endpoint(c.side[2]), t);
-            if (s != ConnState::Closed) leg(dir, static_cast<uint32_t>(sn), s);
+            if (s != ConnState::Closed) leg(dir, static_cast<uint32_t>(sn), s, ci);
         }
     }
     // Single lines fanned out, or, when crowded, one bundle per state with its count.
@@ -160,6 +195,7 @@ void TopologyPanel::draw_connections(ImDrawList* dl, int64_t t) {
         int count;
     };
     std::vector<Label> labels;  // drawn over all the lines
+    lines_.clear();
     for (const Group& g : groups) {
         const auto& path = topo.path(g.from, g.to);
         if (!bundle) {
@@ -167,6 +203,7 @@ void TopologyPanel::draw_connections(ImDrawList* dl, int64_t t) {
             for (size_t i = 0; i < g.states.size(); ++i) {
                 const float off = (static_cast<float>(i) - (n - 1) * 0.5f) * 4.0f;
                 polyline(dl, path, off, state_colour(g.states[i]).abgr(), 2.0f);
+                lines_.push_back({g.conns[i], g.from, g.to, off});
             }
             continue;
         }

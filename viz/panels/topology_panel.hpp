@@ -4,6 +4,8 @@
 // their links.
 #pragma once
 
+#include <imgui.h>
+
 #include <unordered_map>
 #include <vector>
 
@@ -17,7 +19,7 @@ namespace lvs::viz {
 class TopologyPanel {
 public:
     explicit TopologyPanel(const RunData& run);
-    void draw(const ViewerState& st, float width, float height);
+    void draw(ViewerState& st, float width, float height);
 
     // Above this many open connections, lines are bundled per path and state.
     static constexpr size_t kMaxSingleLines = 48;
@@ -32,6 +34,13 @@ private:
     void draw_entries(ImDrawList* dl, int64_t t);
     void draw_packets(ImDrawList* dl, int64_t t);
     void draw_selected(ImDrawList* dl, int32_t conn);
+    // The connection drawn nearest `m` (single lines only, not bundles), or -1.
+    int32_t line_at(ImVec2 m) const;
+    struct Line {
+        uint32_t conn, from, to;
+        float offset;
+    };
+    std::vector<Line> lines_;  // the lines drawn in the last frame
     void draw_nodes(ImDrawList* dl, int64_t t, const std::string& highlight, bool hide_counters);
     // Draws a node's shape at `c`; returns its radius (half its height).
     float draw_node_shape(ImDrawList* dl, const TopoNode& node, P c, float fs) const;
