@@ -17,7 +17,7 @@ shift $(( $# > 2 ? 2 : $# ))
 
 core_pkgs=(build-essential cmake ninja-build pkg-config libboost-graph-dev libboost-program-options-dev
            catch2 libyaml-cpp-dev libimgui-dev libglfw3-dev libstb-dev libgl1-mesa-dri)
-test_pkgs=(xvfb xauth tshark openmpi-bin libopenmpi-dev clang-format clang libclang-rt-14-dev)
+test_pkgs=(xvfb xauth tshark openmpi-bin libopenmpi-dev clang-format clang libclang-rt-14-dev chromium)
 
 pkgs=("${core_pkgs[@]}")
 [ "$profile" = test ] && pkgs+=("${test_pkgs[@]}")

@@ -1,0 +1,157 @@
+#include "viz/web/run_json.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+#include "viz/derive/event_text.hpp"
+
+namespace lvs::viz {
+
+std::string json_text(std::string_view s) {
+    std::string out = "\"";
+    for (const char c : s) {
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\n': out += "\\n"; break;
+            case '\t': out += "\\t"; break;
+            case '<': out += "\\u003c"; break;  // never "</script>" inside the page's script
+            default:
+                if (static_cast<unsigned char>(c) < 0x20) {
+                    char buf[8];
+                    std::snprintf(buf, sizeof buf, "\\u%04x", c);
+                    out += buf;
+                } else {
+                    out += c;
+                }
+        }
+    }
+    return out + "\"";
+}
+
+namespace {
+
+std::string num(double v) {
+    if (std::isnan(v)) return "null";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.10g", v);
+    return buf;
+}
+
+// [[t, "text"], ...] for every record of `kind`, its `key` field.
+std::string texts(const TraceModel& m, StrId kind, StrId key) {
+    std::string out = "[";
+    for (uint32_t ri : m.of_kind(kind)) {
+        const Record& r = m.at(ri);
+        out += (out.size() > 1 ? "," : "") + std::string("[") + std::to_string(r.t) + "," +
+               json_text(m.get_text(r, key)) + "]";
+    }
+    return out + "]";
+}
+
+std::string series(const StepSeries& s) {
+    std::string t = "[", v = "[";
+    for (size_t i = 0; i < s.times().size(); ++i) {
+        t += (i ? "," : "") + std::to_string(s.times()[i]);
+        v += (i ? "," : "") + num(s.values()[i]);
+    }
+    return "{\"t\":" + t + "],\"v\":" + v + "]}";
+}
+
+std::string lanes(const RunData& run) {
+    const ConnectionSet& cs = run.conns;
+    const TraceModel& m = run.model;
+    std::string out = "[";
+    for (size_t ci = 0; ci < cs.connections().size(); ++ci) {
+        const Connection& c = cs.connections()[ci];
+        std::string label = std::string(m.str(c.client_host));
+        const std::string_view addr = m.str(c.client_addr);
+        label += " :" + std::string(addr.substr(addr.rfind(':') + 1)) + " > " + std::string(m.str(c.server));
+        out += (ci ? "," : "") + std::string("{\"label\":") + json_text(label) +
+               ",\"t0\":" + std::to_string(c.t0) + ",\"t1\":" + std::to_string(c.t1) + ",\"sides\":[";
+        for (int s = 0; s < kSideCount; ++s) {
+            out += s ? ",[" : "[";
+            if (c.side[static_cast<size_t>(s)] >= 0) {
+                const Endpoint& e = cs.endpoint(c.side[static_cast<size_t>(s)]);
+                bool first = true;
+                for (const StateSpan* sp = cs.spans_begin(e); sp != cs.spans_end(e); ++sp, first = false)
+                    out += (first ? "" : ",") + std::string("[") + std::to_string(sp->t0) + "," +
+                           std::to_string(sp->t1) + "," + std::to_string(static_cast<int>(sp->state)) + "]";
+            }
+            out += "]";
+        }
+        out += "]}";
+    }
+    return out + "]";
+}
+
+// The event log: what the viewer's log shows by default (packets, listings and the TCP
+// windows' bookkeeping are left out: they are most of the records and say little here).
+std::string events(const TraceModel& m) {
+    std::string out = "[";
+    bool first = true;
+    for (uint32_t i = 0; i < m.size(); ++i) {
+        const Record& r = m.at(i);
+        const std::string_view kind = m.str(r.kind);
+        if ((r.category & (kCatPacket | kCatListing)) != 0 || kind == "tcp.cwnd" || kind == "tcp.rwnd" ||
+            kind == "tcp.rto" || kind == "http.server.workers" || kind == "director.dest" ||
+            kind == "lesson.step" || kind == "tcp.bbr" || kind == "net.queue")
+            continue;
+        out += (first ? "" : ",") + std::string("[") + std::to_string(r.t) + "," +
+               json_text(m.str(r.entity)) + "," + json_text(event_summary(m, r)) + "," +
+               json_text(event_reason(m, r)) + "," + std::to_string(r.category) + "]";
+        first = false;
+    }
+    return out + "]";
+}
+
+}  // namespace
+
+std::string run_json(const RunData& run) {
+    const TraceModel& m = run.model;
+    const auto& K = m.keys();
+    std::string o = "{";
+    o += "\"title\":" + json_text(run.title) + ",\"lesson\":" + json_text(run.lesson);
+    o += ",\"end\":" + std::to_string(m.end_time());
+    o += ",\"ln\":" + texts(m, m.kinds().listing, K.ipvsadm_ln);
+    o += ",\"lnc\":" + texts(m, m.kinds().connections, K.ipvsadm_lnc);
+    o += ",\"servers\":[";
+    for (size_t i = 0; i < run.series.size(); ++i) {
+        const RealServerSeries& s = run.series[i];
+        o += (i ? "," : "") + std::string("{\"name\":") + json_text(s.name) +
+             ",\"address\":" + json_text(s.address) + ",\"weight\":" + series(s.weight) +
+             ",\"active\":" + series(s.active) + ",\"inactive\":" + series(s.inactive) + "}";
+    }
+    o += "],\"states\":[";
+    for (int s = 0; s < kStateCount; ++s) {
+        const StateInfo& info = state_info(static_cast<ConnState>(s));
+        char colour[16];
+        std::snprintf(colour, sizeof colour, "#%02x%02x%02x", info.colour.r, info.colour.g, info.colour.b);
+        o += (s ? "," : "") + std::string("[") + json_text(info.name) + ",\"" + colour + "\"]";
+    }
+    o += "],\"conns\":" + lanes(run);
+    o += ",\"events\":" + events(m);
+    o += ",\"steps\":[";
+    for (size_t i = 0; i < run.steps.size(); ++i) {
+        const LessonStepView& s = run.steps[i];
+        o += (i ? "," : "") + std::string("{\"t\":") + std::to_string(s.t) +
+             ",\"caption\":" + json_text(s.caption) + ",\"question\":" + json_text(s.question) +
+             ",\"highlight\":" + json_text(s.highlight) + ",\"reveal\":" + json_text(s.reveal) + "}";
+    }
+    o += "],\"expect\":[";
+    bool first = true;
+    for (uint32_t ri : m.of_kind(m.kinds().expectation)) {
+        const Record& r = m.at(ri);
+        o += (first ? "" : ",") + std::string("[") + std::to_string(r.t) + "," +
+             (m.get_int(r, K.passed) != 0 ? "true" : "false") + "," + json_text(m.get_text(r, K.that)) + "," +
+             json_text(m.get_text(r, K.observed)) + "]";
+        first = false;
+    }
+    o += "],\"moments\":[";
+    for (size_t i = 0; i < run.moments.size(); ++i)
+        o += (i ? "," : "") + std::string("[") + std::to_string(run.moments[i].t) + "," +
+             json_text(run.moments[i].label) + "]";
+    return o + "]}";
+}
+
+}  // namespace lvs::viz
