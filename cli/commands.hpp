@@ -44,5 +44,6 @@ inline uint64_t parse_seed(const std::string& text) {
 int cmd_compare(const std::vector<std::string>& args);
 int cmd_sweep(const std::vector<std::string>& args);
 int cmd_export(const std::vector<std::string>& args);
+int cmd_grade(const std::vector<std::string>& args);
 
 }  // namespace lvs::cli

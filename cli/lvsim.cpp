@@ -54,6 +54,7 @@ const char* kMainHelp =
     "  lessons        list the lesson library (scenarios/)\n"
     "  view FILE      open a scenario or a recorded trace in the timeline viewer (lvsim-view)\n"
     "  export FILE    a web page of the run (--html OUT.html) or a printable handout (--handout)\n"
+    "  grade EX ANS   grade break/fix exercise answers against the exercise's key\n"
     "  trace-vocabulary  print the trace's record kinds and fields (docs/trace.md)\n"
     "\n"
     "`lvsim COMMAND --help` shows a command's options. Exit status 2 means bad input.\n";
@@ -403,6 +404,7 @@ int main(int argc, char** argv) {
         if (cmd == "compare") return cli::cmd_compare(rest);
         if (cmd == "sweep") return cli::cmd_sweep(rest);
         if (cmd == "export") return cli::cmd_export(rest);
+        if (cmd == "grade") return cli::cmd_grade(rest);
         if (cmd == "view") {
 #ifdef LVSIM_VIEWER_PATH
             std::vector<char*> argv_view{const_cast<char*>(LVSIM_VIEWER_PATH)};
@@ -418,9 +420,10 @@ int main(int argc, char** argv) {
                 "(scripts/setup.sh does both)");
 #endif
         }
-        throw Usage("unknown command '" + cmd +
-                    "'; commands: run, check, compare, sweep, lessons, view, export, trace-vocabulary (see "
-                    "lvsim --help)");
+        throw Usage(
+            "unknown command '" + cmd +
+            "'; commands: run, check, compare, sweep, lessons, view, export, grade, trace-vocabulary (see "
+            "lvsim --help)");
     } catch (const scenario::ConfigError& e) {
         std::cerr << e.format() << "\n";
         return kBadInput;

@@ -41,7 +41,8 @@ Scenario Loader::load() {
     timeline();
     cross_check(s_, r_, root_);
     expectations();  // conditions name realservers, groups and health checks
-    steps();         // last: a step may reveal an expectation
+    steps();         // a step may reveal an expectation
+    exercise();
     return std::move(s_);
 }
 

@@ -68,6 +68,8 @@ private:
     void expectations();
     // steps: (the guided lesson the viewer walks) (loader_steps.cpp)
     void steps();
+    // exercise: (a break/fix exercise's task and questions) (loader_steps.cpp)
+    void exercise();
 
     // `name` among the scenario's realservers or client groups: its index, or an error.
     template <class List>

@@ -1,5 +1,6 @@
-// The scenario's steps: section: a guided lesson for the viewer (PageDown / PageUp walk it).
-// Separate: it says how to show a run, not what the run is; the simulation never reads it.
+// The scenario's steps: and exercise: sections: how a run is taught (a guided lesson the
+// viewer walks with PageDown / PageUp; a break/fix exercise's task and questions). Separate:
+// they say how to show or ask about a run, not what the run is; the simulation never reads them.
 #include <algorithm>
 
 #include "models/scenario/loader_impl.hpp"
@@ -43,6 +44,29 @@ void Loader::steps() {
         }
         s_.steps.push_back(std::move(st));
     }
+}
+
+void Loader::exercise() {
+    const YAML::Node n = root_["exercise"];
+    if (!n) return;
+    r_.check_keys(n, schema::kExercise, "the exercise");
+    ExerciseSpec ex;
+    if (!n["task"]) r_.fail(n, "an exercise needs `task:` (the symptom the student sees)");
+    ex.task = r_.text(n["task"], "task");
+    const YAML::Node qs = n["questions"];
+    if (!qs || !qs.IsSequence() || qs.size() == 0)
+        r_.fail(n, "an exercise needs `questions:`, a list of `- id: NAME` / `ask: TEXT`",
+                "e.g. `- {id: cause, ask: \"Which sysctl ...?\"}`");
+    for (const auto& q : qs) {
+        r_.check_keys(q, schema::kExerciseQuestion, "a question");
+        if (!q["id"] || !q["ask"]) r_.fail(q, "a question needs `id:` and `ask:`");
+        ExerciseQuestion x{r_.text(q["id"], "id"), r_.text(q["ask"], "ask"), mark_of(q)};
+        for (const ExerciseQuestion& other : ex.questions)
+            if (other.id == x.id)
+                r_.fail(q["id"], "two questions named '" + x.id + "'", "give each its own id");
+        ex.questions.push_back(std::move(x));
+    }
+    s_.exercise = std::move(ex);
 }
 
 }  // namespace lvs::scenario::detail

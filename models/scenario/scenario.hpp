@@ -189,6 +189,18 @@ inline constexpr const char* kStepPanels[] = {"listing", "connections", "topolog
                                               "log",     "waterfall",   "report"};
 inline constexpr const char* kStepReveals[] = {"listing", "connections", "expectation", "timeline"};
 
+// A break/fix exercise (`exercise:`): the symptom the student sees and the questions to answer.
+// The answers live in a key file of their own (models/scenario/exercise.hpp), not here.
+struct ExerciseQuestion {
+    std::string id;   // "cause", "fix": what the answer file and the key call it
+    std::string ask;  // the question as the student reads it
+    Mark mark;
+};
+struct ExerciseSpec {
+    std::string task;
+    std::vector<ExerciseQuestion> questions;
+};
+
 // Something lvsim does that a user may not expect: said in the report, the JSON and the trace.
 struct Warning {
     std::string text;
@@ -227,6 +239,7 @@ struct Scenario {
     std::vector<TimelineEntry> timeline;  // in time order (stable for equal times)
     std::vector<Expectation> expectations;
     std::vector<LessonStep> steps;  // in time order
+    std::optional<ExerciseSpec> exercise;
     std::vector<Warning> warnings;
     sim::Duration sample_every = sim::s(1);
     bool report_windows = false;  // sample every connection's windows into the report

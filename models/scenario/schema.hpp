@@ -7,9 +7,10 @@
 
 namespace lvs::scenario::schema {
 
-inline const std::vector<std::string> kRoot{
-    "name",     "lesson",      "seed",    "duration", "kernel", "sample_every",   "capacity_check", "network",
-    "director", "realservers", "clients", "timeline", "expect", "report_windows", "steps"};
+inline const std::vector<std::string> kRoot{"name",     "lesson",         "seed",           "duration",
+                                            "kernel",   "sample_every",   "capacity_check", "network",
+                                            "director", "realservers",    "clients",        "timeline",
+                                            "expect",   "report_windows", "steps",          "exercise"};
 inline const std::vector<std::string> kNetwork{
     "rtt", "bandwidth", "lan_delay", "lan_bandwidth", "loss", "burst_loss", "lan_loss", "queue", "lan_queue"};
 inline const std::vector<std::string> kBurstLoss{"p", "r", "bad_loss", "good_loss"};
@@ -47,6 +48,12 @@ inline const std::vector<std::string> kTimelineEntry{"at",     "ipvsadm", "sysct
                                                      "action", "value",   "snapshot", "drop"};
 inline const std::vector<std::string> kExpectation{"at", "that"};
 inline const std::vector<std::string> kStep{"at", "caption", "question", "highlight", "reveal"};
+inline const std::vector<std::string> kExercise{"task", "questions"};
+inline const std::vector<std::string> kExerciseQuestion{"id", "ask"};
+// The answer key and the student's answer (models/scenario/exercise.cpp).
+inline const std::vector<std::string> kAnswerKey{"exercise", "questions"};
+inline const std::vector<std::string> kKeyQuestion{"id", "accept", "check", "hint"};
+inline const std::vector<std::string> kAnswer{"exercise", "student", "answers", "fix"};
 
 // Names a realserver, client group or health check cannot take: the expectation language
 // uses them as the first part of a quantity.

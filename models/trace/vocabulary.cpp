@@ -41,6 +41,13 @@ constexpr FieldSpec kExpectation[] = {
     {"passed", I, kAlways, "1 when it held"},
     {"observed", T, kAlways, "the values it was checked against: `rs1.active = 0, ...`"},
 };
+constexpr FieldSpec kExerciseGrade[] = {
+    {"student", T, kAlways, "who answered (the answer file's `student:`, else its name)"},
+    {"question", T, kAlways, "the exercise question's id"},
+    {"right", I, kAlways, "1 when the answer is right"},
+    {"detail", T, kAlways, "what was answered, or which checks held after the fix"},
+    {"hint", T, kAlways, "the key's hint for a wrong answer; empty when right"},
+};
 constexpr FieldSpec kHealthCheck[] = {
     {"server", T, kAlways, "the realserver checked"},
     {"result", T, kAlways, "`ok` or `fail`"},
@@ -372,6 +379,9 @@ constexpr KindSpec kKinds[] = {
      kDirectorListing},
     {kind::director_realserver, kDirector, 0, "A realserver of the scenario, once at the start",
      kDirectorRealserver},
+    {kind::exercise_grade, "none", kGroupCheck,
+     "One question of a break/fix exercise, graded (`lvsim grade --trace`, written after the run)",
+     kExerciseGrade},
     {kind::expectation, "none", kGroupCheck, "One of the scenario's expectations, checked", kExpectation},
     {kind::health_check, "the health checker", 0, "One health check's result", kHealthCheck},
     {kind::health_state, "the health checker", kGroupAdmin, "The checker changes the service", kHealthState},

@@ -76,6 +76,7 @@ inline constexpr std::string_view director_connections = "director.connections";
 inline constexpr std::string_view director_dest = "director.dest";
 inline constexpr std::string_view director_listing = "director.listing";
 inline constexpr std::string_view director_realserver = "director.realserver";
+inline constexpr std::string_view exercise_grade = "exercise.grade";
 inline constexpr std::string_view expectation = "expectation";
 inline constexpr std::string_view health_check = "health.check";
 inline constexpr std::string_view health_state = "health.state";

@@ -36,6 +36,7 @@ expect_bad "object over 1GiB"   "bad-object-size.yaml:12:49" "larger than one me
 expect_bad "step points nowhere" "bad-step-highlight.yaml:18:16" "did you mean 'rs1'" -- check "$data/bad-step-highlight.yaml"
 expect_bad "reveal, no question" "bad-step-reveal.yaml:18:13" "asks none"              -- check "$data/bad-step-reveal.yaml"
 expect_bad "steps out of order" "bad-step-order.yaml:18:9" "steps go forward in time"   -- check "$data/bad-step-order.yaml"
+expect_bad "answer: unknown question" "E1-bad.yaml:3:3" "did you mean 'fix'"          -- grade "$data/../../../scenarios/exercises/E1-never-ending-drain.yaml" "$data/../../exercises/answers/E1-bad.yaml"
 expect_bad "run rejects too"    "bad-quantity.yaml:14:11" "unknown quantity"           -- run "$data/bad-quantity.yaml"
 expect_bad "sweep metric typo"  "--metrics rs1.activ"    "did you mean 'rs1.active'"   -- sweep "$data/good.yaml" --vary seed=1,2 -m rs1.activ
 expect_bad "--set into a value" "command line"           "is a single value"           -- run "$data/good.yaml" --set name.x=1

@@ -60,7 +60,8 @@ TEST_CASE("trace vocabulary: every record of the lessons conforms, and the table
                                                        trace::kind::ipvs_warning,
                                                        trace::kind::tcp_drop,
                                                        trace::kind::tcp_tw_overflow,
-                                                       trace::kind::tcp_tw_reuse};
+                                                       trace::kind::tcp_tw_reuse,
+                                                       trace::kind::exercise_grade};
     std::set<std::string> seen;
     const char* lessons[] = {"02-delete-server.yaml",
                              "03-delete-expire-nodest.yaml",

@@ -2,6 +2,7 @@
 
 #include <imgui.h>
 
+#include "models/trace/vocabulary.hpp"
 #include "viz/derive/event_text.hpp"
 #include "viz/panels/panel_util.hpp"
 
@@ -29,6 +30,20 @@ void ReportPanel::draw(const ViewerState& st, float width, float height) {
         ++shown;
     }
     if (shown == 0) ImGui::TextColored(to_vec4(colours::kDimText), "(none in this run)");
+    // A graded exercise (`lvsim grade --trace`): each question right or wrong, with its hint.
+    for (uint32_t ri : m.of_kind(trace::kind::exercise_grade)) {
+        const Record& r = m.at(ri);
+        if (r.t > st.cursor.t) continue;
+        const bool right = m.get_int(r, m.find_str("right")) != 0;
+        ImGui::TextColored(to_vec4(right ? colours::kPass : colours::kFail), "%s %s: %s  %s",
+                           right ? "RIGHT" : "WRONG",
+                           std::string(m.get_text(r, m.find_str("student"))).c_str(),
+                           std::string(m.get_text(r, m.find_str("question"))).c_str(),
+                           std::string(m.get_text(r, m.find_str("detail"))).c_str());
+        if (!right)
+            ImGui::TextColored(to_vec4(colours::kDimText), "    hint: %s",
+                               std::string(m.get_text(r, m.find_str("hint"))).c_str());
+    }
     for (const std::string& notice : run_.notices)
         ImGui::TextColored(to_vec4(colours::kFail), "%s", notice.c_str());
     ImGui::Separator();
