@@ -19,15 +19,20 @@ namespace lvs::scenario {
 
 namespace {
 
-YAML::Node read_yaml(const std::string& path, const std::string& what) {
+std::string read_file(const std::string& path, const std::string& what) {
     std::ifstream in(path);
     if (!in) throw ConfigError(path, 0, 0, "cannot open the " + what, "check the path");
     std::stringstream buf;
     buf << in.rdbuf();
+    return buf.str();
+}
+
+YAML::Node parse_yaml(const std::string& text, const std::string& origin) {
+    check_nesting(text, origin);
     try {
-        return YAML::Load(buf.str());
+        return YAML::Load(text);
     } catch (const YAML::ParserException& e) {
-        throw ConfigError(path, e.mark.line + 1, e.mark.column + 1, "YAML: " + e.msg,
+        throw ConfigError(origin, e.mark.line + 1, e.mark.column + 1, "YAML: " + e.msg,
                           "check the indentation and the ':' after each key");
     }
 }
@@ -74,8 +79,16 @@ size_t Grade::right() const {
 }
 
 AnswerKey load_answer_key(const std::string& path, const Scenario& s) {
+    return answer_key_from_text(read_file(path, "answer key"), path, s);
+}
+
+StudentAnswer load_answer(const std::string& path, const Scenario& s) {
+    return answer_from_text(read_file(path, "answer file"), path, s);
+}
+
+AnswerKey answer_key_from_text(const std::string& text, const std::string& path, const Scenario& s) {
     const ExerciseSpec& ex = exercise_of(s);
-    const YAML::Node root = read_yaml(path, "answer key");
+    const YAML::Node root = parse_yaml(text, path);
     const Reader r(path);
     r.check_keys(root, schema::kAnswerKey, "the answer key");
     AnswerKey key;
@@ -88,6 +101,7 @@ AnswerKey load_answer_key(const std::string& path, const Scenario& s) {
         r.fail(root, "the key needs `questions:`, a list");
     for (const auto& q : root["questions"]) {
         r.check_keys(q, schema::kKeyQuestion, "a key question");
+        if (!q["id"]) r.fail(q, "a key question needs `id:`", "one of: " + join(ids_of(ex)));
         KeyQuestion k;
         k.id = r.one_of(q["id"], "id", ids_of(ex));
         const auto list = [&](const YAML::Node& n, const std::string& what) {
@@ -122,9 +136,9 @@ AnswerKey load_answer_key(const std::string& path, const Scenario& s) {
     return key;
 }
 
-StudentAnswer load_answer(const std::string& path, const Scenario& s) {
+StudentAnswer answer_from_text(const std::string& text, const std::string& path, const Scenario& s) {
     const ExerciseSpec& ex = exercise_of(s);
-    const YAML::Node root = read_yaml(path, "answer file");
+    const YAML::Node root = parse_yaml(text, path);
     const Reader r(path);
     if (!root || root.IsNull())
         throw ConfigError(path, 1, 1, "the answer file is empty", "start with `answers:`");
@@ -145,7 +159,12 @@ StudentAnswer load_answer(const std::string& path, const Scenario& s) {
         if (!fix.IsMap())
             r.fail(fix, "`fix:` is a mapping of key paths to values",
                    "e.g. director.sysctl.expire_nodest_conn: 1");
-        for (const auto& kv : fix) a.fix.push_back(kv.first.as<std::string>() + "=" + set_value(kv.second));
+        for (const auto& kv : fix) {
+            if (!kv.first.IsScalar() || kv.first.Scalar().empty())
+                r.fail(kv.first, "a key of `fix:` is a key path",
+                       "e.g. director.sysctl.expire_nodest_conn: 1");
+            a.fix.push_back(kv.first.Scalar() + "=" + set_value(kv.second));
+        }
     }
     return a;
 }

@@ -39,6 +39,9 @@ struct StudentAnswer {
 // exercise (an unknown question id, another exercise's key).
 AnswerKey load_answer_key(const std::string& path, const Scenario& exercise);
 StudentAnswer load_answer(const std::string& path, const Scenario& exercise);
+// The same for text in memory (`origin` names it in errors; the fuzzer's way in).
+AnswerKey answer_key_from_text(const std::string& text, const std::string& origin, const Scenario& exercise);
+StudentAnswer answer_from_text(const std::string& text, const std::string& origin, const Scenario& exercise);
 
 struct QuestionGrade {
     std::string id, ask;

@@ -19,6 +19,10 @@ Scenario load_scenario_file(const std::string& path, const std::vector<std::stri
 Scenario load_scenario_text(const std::string& text, const std::string& origin,
                             const std::vector<std::string>& sets = {});
 
+// Refuses YAML nested deeper than a scenario ever is (yaml-cpp recurses per level), naming
+// the place: for every YAML file lvsim reads.
+void check_nesting(const std::string& text, const std::string& origin);
+
 // Every settable key path with its current value (defaults included), in file order.
 std::vector<std::pair<std::string, std::string>> list_keys(const Scenario& s);
 
