@@ -31,6 +31,22 @@ inline boost::program_options::variables_map parse_file_command(
     return vm;
 }
 
+// Parses `args` against `options` plus any number of positional FILEs (stored as "files").
+inline boost::program_options::variables_map parse_files_command(
+    const std::vector<std::string>& args, const boost::program_options::options_description& options) {
+    namespace po = boost::program_options;
+    po::options_description hidden;
+    hidden.add_options()("files", po::value<std::vector<std::string>>());
+    po::options_description all;
+    all.add(options).add(hidden);
+    po::positional_options_description pos;
+    pos.add("files", -1);
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+    return vm;
+}
+
 // A --seed value: a whole number from 0 to 2^64-1, nothing else (boost would wrap "-1").
 inline uint64_t parse_seed(const std::string& text) {
     uint64_t v = 0;

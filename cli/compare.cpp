@@ -153,15 +153,7 @@ int cmd_compare(const std::vector<std::string>& args) {
                                                 "KEY=VALUE applied to every run")(
         "vary", po::value<std::string>(), "KEY=V1,V2,...: one file, one run per value")(
         "json", po::value<std::string>(), "also write each run's JSON report to PATH.N.json");
-    po::options_description hidden;
-    hidden.add_options()("files", po::value<std::vector<std::string>>());
-    po::options_description all;
-    all.add(o).add(hidden);
-    po::positional_options_description pos;
-    pos.add("files", -1);
-    po::variables_map vm;
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
+    const po::variables_map vm = parse_files_command(args, o);
     if (vm.count("help") != 0) {
         std::cout << o
                   << "\nExamples:\n  lvsim compare scenarios/01-drain-zero-weight.yaml "

@@ -30,16 +30,9 @@ int cmd_grade(const std::vector<std::string>& args) {
         "trace", po::value<std::string>(),
         "write the graded run (one answer) as a JSON Lines trace: lvsim-view shows its checks in the Report "
         "tab");
-    po::options_description hidden;
-    std::vector<std::string> files;
-    hidden.add_options()("files", po::value(&files));
-    po::options_description all;
-    all.add(o).add(hidden);
-    po::positional_options_description pos;
-    pos.add("files", -1);
-    po::variables_map vm;
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
+    const po::variables_map vm = parse_files_command(args, o);
+    const std::vector<std::string> files =
+        vm.count("files") != 0 ? vm["files"].as<std::vector<std::string>>() : std::vector<std::string>{};
     if (vm.count("help") != 0) {
         std::cout
             << o

@@ -74,15 +74,29 @@ bool headless_frame(Window& w, Viewer& v, double dt, const std::string& png) {
     return w.end_frame(png);
 }
 
+// The runs loaded whole and shown in a hidden window (screenshots, the layout check); no window
+// (and `status` saying why) when there is no display.
+struct Headless {
+    std::vector<Loading> inputs;
+    std::unique_ptr<Window> window;
+    std::unique_ptr<Viewer> viewer;
+};
+Headless open_headless(const Options& o, int& status) {
+    Headless h{open_inputs(o), nullptr, nullptr};
+    for (Loading& l : h.inputs) l.data = l.loader->finish();
+    h.window = open_window(o, false, true, status);
+    if (h.window) h.viewer = make_viewer(h.inputs, o, *h.window, true);
+    return h;
+}
+
 }  // namespace
 
 int run_screenshot(const Options& o) {
-    std::vector<Loading> inputs = open_inputs(o);
-    for (Loading& l : inputs) l.data = l.loader->finish();
     int status = kExitOk;
-    auto w = open_window(o, false, true, status);
-    if (!w) return status;
-    auto viewer = make_viewer(inputs, o, *w, true);
+    Headless h = open_headless(o, status);
+    if (!h.window) return status;
+    Window* w = h.window.get();
+    Viewer* viewer = h.viewer.get();
     for (int f = 0; f < o.frames; ++f) {
         const bool last = f + 1 == o.frames;
         // No wall time: the same command gives the same image.
@@ -97,12 +111,11 @@ int run_screenshot(const Options& o) {
 }
 
 int run_layout_check(const Options& o) {
-    std::vector<Loading> inputs = open_inputs(o);
-    for (Loading& l : inputs) l.data = l.loader->finish();
     int status = kExitOk;
-    auto w = open_window(o, false, true, status);
-    if (!w) return status;
-    auto viewer = make_viewer(inputs, o, *w, true);
+    Headless h = open_headless(o, status);
+    if (!h.window) return status;
+    Window* w = h.window.get();
+    Viewer* viewer = h.viewer.get();
     LayoutAudit audit;
     std::vector<std::string> problems;
     for (int f = 0; f < std::max(3, o.frames); ++f) {

@@ -57,9 +57,7 @@ TopologyPanel::P TopologyPanel::along(const std::vector<uint32_t>& nodes, float 
     return node_pos(nodes.back());
 }
 
-void TopologyPanel::polyline(ImDrawList* dl, const std::vector<uint32_t>& nodes, float offset,
-                             uint32_t colour, float thickness) const {
-    ImVec2 pts[16];
+int TopologyPanel::offset_points(const std::vector<uint32_t>& nodes, float offset, ImVec2 (&pts)[16]) const {
     int n = 0;
     for (size_t i = 0; i < nodes.size() && n < 16; ++i) {
         // Offset each vertex along the normal of its neighbouring segment(s).
@@ -71,6 +69,13 @@ void TopologyPanel::polyline(ImDrawList* dl, const std::vector<uint32_t>& nodes,
         if (len > 0) dx /= len, dy /= len;
         pts[n++] = ImVec2(c.x - dy * offset, c.y + dx * offset);
     }
+    return n;
+}
+
+void TopologyPanel::polyline(ImDrawList* dl, const std::vector<uint32_t>& nodes, float offset,
+                             uint32_t colour, float thickness) const {
+    ImVec2 pts[16];
+    const int n = offset_points(nodes, offset, pts);
     dl->AddPolyline(pts, n, colour, 0, thickness);
 }
 
@@ -111,24 +116,15 @@ void TopologyPanel::draw(ViewerState& st, float width, float height) {
 }
 
 int32_t TopologyPanel::line_at(ImVec2 m) const {
-    // The connection whose drawn line passes nearest the pointer (within 5 pixels), with the
-    // same vertex offsets polyline() drew it with.
+    // The connection whose drawn line passes nearest the pointer (within 5 pixels), through
+    // the same vertices polyline() drew it with.
     const Topology& topo = run_.topology;
     int32_t best = -1;
     float best_d = 5.0f;
     for (const Line& l : lines_) {
-        const auto& nodes = topo.path(l.from, l.to);
-        std::vector<P> pts;
-        for (size_t i = 0; i < nodes.size(); ++i) {
-            const P c = node_pos(nodes[i]);
-            const P a = node_pos(nodes[i == 0 ? 0 : i - 1]);
-            const P b = node_pos(nodes[i + 1 < nodes.size() ? i + 1 : i]);
-            float dx = b.x - a.x, dy = b.y - a.y;
-            const float len = std::hypot(dx, dy);
-            if (len > 0) dx /= len, dy /= len;
-            pts.push_back({c.x - dy * l.offset, c.y + dx * l.offset});
-        }
-        for (size_t i = 0; i + 1 < pts.size(); ++i) {
+        ImVec2 pts[16];
+        const int n = offset_points(topo.path(l.from, l.to), l.offset, pts);
+        for (int i = 0; i + 1 < n; ++i) {
             const float vx = pts[i + 1].x - pts[i].x, vy = pts[i + 1].y - pts[i].y;
             const float len2 = vx * vx + vy * vy;
             const float u =

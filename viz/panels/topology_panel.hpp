@@ -36,6 +36,8 @@ private:
     void draw_selected(ImDrawList* dl, int32_t conn);
     // The connection drawn nearest `m` (single lines only, not bundles), or -1.
     int32_t line_at(ImVec2 m) const;
+    // A path's vertices offset sideways by `offset` pixels (a fanned line): their count, at most 16.
+    int offset_points(const std::vector<uint32_t>& nodes, float offset, ImVec2 (&pts)[16]) const;
     struct Line {
         uint32_t conn, from, to;
         float offset;
