@@ -67,7 +67,9 @@ void InspectorPanel::gather(int32_t conn) {
         const Endpoint& e = cs.endpoint(c.side[0]);
         for (uint32_t ri : m.of_entity(e.host)) {
             const Record& r = m.at(ri);
-            if ((m.str(r.kind) == "tcp.cwnd" || m.str(r.kind) == "tcp.rwnd") && m.get_int(r, K.conn) == e.id)
+            const std::string_view kind = m.str(r.kind);
+            if ((kind == trace::kind::tcp_cwnd || kind == trace::kind::tcp_rwnd) &&
+                m.get_int(r, K.conn) == e.id)
                 windows_.push_back(ri);
         }
     }
@@ -109,7 +111,7 @@ void InspectorPanel::draw(ViewerState& st) {
         for (uint32_t ri : windows_) {
             const Record& r = m.at(ri);
             if (r.t > st.cursor.t) break;
-            (m.str(r.kind) == "tcp.cwnd" ? cwnd : rwnd) = &r;
+            (m.str(r.kind) == trace::kind::tcp_cwnd ? cwnd : rwnd) = &r;
         }
         std::string windows;
         if (const Field* f = cwnd != nullptr ? m.field(*cwnd, std::string_view("cwnd")) : nullptr)

@@ -93,9 +93,10 @@ std::string events(const TraceModel& m) {
     for (uint32_t i = 0; i < m.size(); ++i) {
         const Record& r = m.at(i);
         const std::string_view kind = m.str(r.kind);
-        if ((r.category & (kCatPacket | kCatListing)) != 0 || kind == "tcp.cwnd" || kind == "tcp.rwnd" ||
-            kind == "tcp.rto" || kind == "http.server.workers" || kind == "director.dest" ||
-            kind == "lesson.step" || kind == "tcp.bbr" || kind == "net.queue")
+        namespace k = trace::kind;
+        if ((r.category & (kCatPacket | kCatListing)) != 0 || kind == k::tcp_cwnd || kind == k::tcp_rwnd ||
+            kind == k::tcp_rto || kind == k::http_server_workers || kind == k::director_dest ||
+            kind == k::lesson_step || kind == k::tcp_bbr || kind == k::net_queue)
             continue;
         out += (first ? "" : ",") + std::string("[") + std::to_string(r.t) + "," +
                json_text(m.str(r.entity)) + "," + json_text(event_summary(m, r)) + "," +
