@@ -175,7 +175,9 @@ void WebServer::on_served(Conn& c) {
     net::AppMessage r;
     r.bytes = std::max<uint32_t>(c.request.reply_bytes, 1);
     r.kind = c.request.kind == kHealthCheck ? kHealthCheck : kResponse;
-    r.object = c.request.object;
+    // A health check's answer carries its status code where a response carries its object.
+    r.object =
+        c.request.kind == kHealthCheck ? (checks_failing_ ? 503u : config_.check_status) : c.request.object;
     r.tag = c.request.tag;
     r.flags = close ? kConnectionClose : 0;
     LVS_TRACE(sim_, entity_, trace::kind::http_response)

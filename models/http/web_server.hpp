@@ -36,6 +36,9 @@ struct ServerConfig {
     Distribution service = Distribution::fixed(1e6);  // ns per request
     net::Port port = 80;
     bool so_keepalive = false;  // SO_KEEPALIVE on accepted connections (nginx: listen ... so_keepalive=on)
+    // What a health check's GET gets while the server is healthy: an imported keepalived
+    // check that expects 301 meets a server that answers 301.
+    uint16_t check_status = 200;
     std::string source;
 };
 
@@ -83,6 +86,10 @@ public:
     void crash();
     void set_keepalive(bool on, sim::Duration timeout);
     void set_max_requests(uint32_t n) { config_.max_requests = n; }
+    // An operator's "take me out" switch (a health page answering 503, a check script failing):
+    // health checks fail while requests are still served.
+    void set_checks_failing(bool failing) { checks_failing_ = failing; }
+    bool checks_pass() const { return running_ && !checks_failing_; }
 
     const ServerConfig& config() const { return config_; }
     // The statistics with the occupancy integrals brought up to now.
@@ -152,6 +159,7 @@ private:
     sim::Rng rng_;
     tcp::Listener* listener_ = nullptr;
     bool running_ = false;
+    bool checks_failing_ = false;
     std::vector<std::unique_ptr<Conn>> conns_;
     std::vector<uint32_t> free_conns_;
     std::deque<uint32_t> waiting_;  // event model: connections whose request waits for a worker

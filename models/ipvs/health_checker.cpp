@@ -8,12 +8,14 @@
 
 namespace lvs::ipvs {
 
-HealthChecker::HealthChecker(Director& director, HealthCheckConfig config, ActionHook hook)
+HealthChecker::HealthChecker(Director& director, HealthCheckConfig config, ActionHook hook,
+                             ScriptVerdict verdict)
     : director_(director),
       sim_(director.sim()),
       entity_(sim_.add_entity(config.name)),
       config_(std::move(config)),
-      hook_(std::move(hook)) {}
+      hook_(std::move(hook)),
+      verdict_(std::move(verdict)) {}
 
 HealthChecker::~HealthChecker() {
     for (auto& p : probes_)
@@ -37,13 +39,47 @@ void HealthChecker::start() {
         auto s = std::make_unique<ServerState>();
         s->name = director_.dest_name(*d);
         s->spec = DestSpec{d->addr, d->forward, d->weight, d->u_threshold, d->l_threshold};
+        s->check = config_.check;
+        for (const auto& sc : config_.servers)
+            if (sc.addr == d->addr) s->check = sc.check;
         servers_.push_back(std::move(s));
         auto p = std::make_unique<Probe>(sim_);
         p->owner = this;
         p->index = probes_.size();
         probes_.push_back(std::move(p));
     }
-    for (auto& p : probes_) p->next.arm(sim::Duration{});
+    if (config_.start_down) {
+        // ldirectord adds a realserver only once a check has found it alive (quiescent: with
+        // weight 0 until then); keepalived's alpha starts every realserver as failed.
+        for (auto& sp : servers_) {
+            ServerState& s = *sp;
+            s.up = false;
+            DestSpec quiet = s.spec;
+            quiet.weight = 0;
+            const IpvsadmCommand cmd = s.check.quiescent
+                                           ? dest_command(IpvsadmCmd::EditDest, config_.service, quiet)
+                                           : dest_command(IpvsadmCmd::DelDest, config_.service, s.spec);
+            const auto record = [&](const std::string& err) {
+                LVS_TRACE(sim_, entity_, trace::kind::health_state)
+                    .f("server", s.name)
+                    .f("state", "down")
+                    .f("command", "ipvsadm " + cmd.text)
+                    .f("because", "not checked yet")
+                    .f("text", config_.name + " holds " + s.name + " out until its first check succeeds")
+                    .f("error", err);
+            };
+            change(s.name, HealthAction::StartDown, cmd, "not checked yet", record);
+        }
+        update_fallback();
+    }
+    const bool keepalived = config_.tool == CheckerTool::Keepalived;
+    for (size_t i = 0; i < probes_.size(); ++i) {
+        // keepalived starts with its retries used up ("one failure is enough initially",
+        // check_data.c validate_check_config()) and checks first after BOOTSTRAP_DELAY, 1 s
+        // (its random `warmup` on top is left out: lvsim starts every checker at that second).
+        if (keepalived) servers_[i]->consecutive_failures = servers_[i]->check.failures - 1;
+        probes_[i]->next.arm(keepalived ? sim::s(1) : sim::Duration{});
+    }
 }
 
 void HealthChecker::begin_check(size_t i) {
@@ -53,16 +89,26 @@ void HealthChecker::begin_check(size_t i) {
     if (p.in_flight) return;  // the previous check is still running (longer than the interval)
     p.in_flight = true;
     ++s.checks;
+    if (s.check.type == CheckType::Script) {
+        // The script runs on the director: no packet, its verdict at once.
+        if (verdict_ && verdict_(s.spec.addr)) check_ok(i);
+        else check_failed(i, "script exited 1");
+        return;
+    }
     tcp::SocketError err = tcp::SocketError::None;
     p.conn = director_.tcp().connect(director_.address(), s.spec.addr, this, i, &err);
     if (p.conn == nullptr) {
         check_failed(i, std::string(tcp::to_string(err)));
         return;
     }
-    p.deadline.arm(config_.timeout);
+    p.deadline.arm(s.check.timeout);
 }
 
 void HealthChecker::on_connected(tcp::TcpConn& c) {
+    if (servers_[static_cast<size_t>(c.tag())]->check.type == CheckType::Tcp) {
+        check_ok(static_cast<size_t>(c.tag()));  // TCP_CHECK: the handshake is the check
+        return;
+    }
     net::AppMessage req;
     req.bytes = config_.request_bytes;
     req.kind = http::kHealthCheck;
@@ -77,7 +123,14 @@ void HealthChecker::on_message(tcp::TcpConn& c, const net::AppMessage& m) {
     // With `Connection: close` the server closes; like LWP, read to EOF and close after it,
     // so the realserver (the first to close) holds TIME_WAIT.
     if ((m.flags & http::kConnectionClose) != 0) probes_[i]->conn = nullptr;
-    check_ok(i);
+    // The answer's status code rides in `object` (web_server.cpp): checked as keepalived's
+    // status_code (any listed code) or LWP's is_success (2xx) when none is listed.
+    const auto status = static_cast<uint16_t>(m.object);
+    const std::vector<uint16_t>& codes = servers_[i]->check.status_codes;
+    const bool accepted = codes.empty() ? status >= 200 && status < 300
+                                        : std::find(codes.begin(), codes.end(), status) != codes.end();
+    if (accepted) check_ok(i);
+    else check_failed(i, "HTTP status " + std::to_string(status));
 }
 
 void HealthChecker::on_eof(tcp::TcpConn& c) {
@@ -128,7 +181,10 @@ void HealthChecker::check_failed(size_t i, const std::string& why) {
         .f("result", "fail")
         .f("reason", why)
         .f("consecutive", s.consecutive_failures);
-    if (s.up && s.consecutive_failures >= config_.failures) mark_down(i);
+    if (s.up && s.consecutive_failures >= s.check.failures) mark_down(i);
+    // keepalived retries a failed check after delay_before_retry, not delay_loop
+    // (check/check_http.c, http_handle_retry()).
+    else if (s.up && s.check.retry_delay > sim::Duration{}) probes_[i]->next.arm(s.check.retry_delay);
 }
 
 void HealthChecker::change(const std::string& realserver, HealthAction action, const IpvsadmCommand& command,
@@ -144,10 +200,15 @@ void HealthChecker::mark_down(size_t i) {
     s.down_at = sim_.now();
     DestSpec quiet = s.spec;
     quiet.weight = 0;
-    const IpvsadmCommand cmd = config_.quiescent ? dest_command(IpvsadmCmd::EditDest, config_.service, quiet)
+    const IpvsadmCommand cmd = s.check.quiescent ? dest_command(IpvsadmCmd::EditDest, config_.service, quiet)
                                                  : dest_command(IpvsadmCmd::DelDest, config_.service, s.spec);
     const std::string why = std::to_string(s.consecutive_failures) + " check" +
                             (s.consecutive_failures == 1 ? "" : "s") + " failed";
+    if (sorry_in_charge()) {
+        // Out of the table already: the sorry server holds the service.
+        update_fallback();
+        return;
+    }
     const auto record = [&](const std::string& err) {
         LVS_TRACE(sim_, entity_, trace::kind::health_state)
             .f("server", s.name)
@@ -155,11 +216,11 @@ void HealthChecker::mark_down(size_t i) {
             .f("command", "ipvsadm " + cmd.text)
             .f("because", why)
             .f("text", config_.name +
-                           (config_.quiescent ? " set " + s.name + " to weight 0" : " removed " + s.name) +
+                           (s.check.quiescent ? " set " + s.name + " to weight 0" : " removed " + s.name) +
                            " because " + why)
             .f("error", err);
     };
-    change(s.name, config_.quiescent ? HealthAction::Quiesce : HealthAction::Remove, cmd, why, record);
+    change(s.name, s.check.quiescent ? HealthAction::Quiesce : HealthAction::Remove, cmd, why, record);
     update_fallback();
 }
 
@@ -172,6 +233,11 @@ void HealthChecker::mark_up(size_t i) {
         dest_command(listed ? IpvsadmCmd::EditDest : IpvsadmCmd::AddDest, config_.service, s.spec);
     const std::string why = std::to_string(s.consecutive_successes) + " check" +
                             (s.consecutive_successes == 1 ? "" : "s") + " succeeded";
+    if (sorry_in_charge()) {
+        // keepalived puts it back only with the quorum (update_quorum below).
+        update_fallback();
+        return;
+    }
     const auto record = [&](const std::string& err) {
         LVS_TRACE(sim_, entity_, trace::kind::health_state)
             .f("server", s.name)
@@ -188,39 +254,114 @@ void HealthChecker::mark_up(size_t i) {
     update_fallback();
 }
 
+bool HealthChecker::sorry_in_charge() const {
+    return config_.tool == CheckerTool::Keepalived && config_.fallback && !quorum_up_;
+}
+
+uint32_t HealthChecker::live_weight() const {
+    uint32_t sum = 0;
+    for (const auto& s : servers_)
+        if (s->up) sum += static_cast<uint32_t>(std::max<int64_t>(s->spec.weight, 0));
+    return sum;
+}
+
 void HealthChecker::update_fallback() {
+    if (config_.tool == CheckerTool::Keepalived) {
+        update_quorum();
+        return;
+    }
     if (!config_.fallback) return;
     const bool any_up = std::any_of(servers_.begin(), servers_.end(), [](const auto& s) { return s->up; });
-    const DestSpec fallback{*config_.fallback, Forward::Masq, 1, 0, 0};
-    if (!any_up && !fallback_active_) {
-        // ldirectord: the fallback server is added with weight 1 when no realserver is up.
-        fallback_active_ = true;
-        const IpvsadmCommand cmd = dest_command(IpvsadmCmd::AddDest, config_.service, fallback);
-        const auto record = [&](const std::string& err) {
-            LVS_TRACE(sim_, entity_, trace::kind::health_state)
-                .f("server", "fallback")
-                .f("state", "up")
-                .f("command", "ipvsadm " + cmd.text)
-                .f("because", "no realserver is up")
-                .f("text", config_.name + " added the fallback server because no realserver is up")
-                .f("error", err);
-        };
-        change("fallback", HealthAction::FallbackAdd, cmd, "no realserver is up", record);
-    } else if (any_up && fallback_active_) {
-        // ... and removed with -d (never quiesced) as soon as one is back.
-        fallback_active_ = false;
-        const IpvsadmCommand cmd = dest_command(IpvsadmCmd::DelDest, config_.service, fallback);
-        const auto record = [&](const std::string& err) {
-            LVS_TRACE(sim_, entity_, trace::kind::health_state)
-                .f("server", "fallback")
-                .f("state", "down")
-                .f("command", "ipvsadm " + cmd.text)
-                .f("because", "a realserver is back")
-                .f("text", config_.name + " removed the fallback server because a realserver is back")
-                .f("error", err);
-        };
-        change("fallback", HealthAction::FallbackRemove, cmd, "a realserver is back", record);
+    // ldirectord: the fallback server is added with weight 1 when no realserver is up, and
+    // removed with -d (never quiesced) as soon as one is back.
+    if (!any_up && !fallback_active_) set_fallback(true, "no realserver is up");
+    else if (any_up && fallback_active_) set_fallback(false, "a realserver is back");
+}
+
+void HealthChecker::update_quorum() {
+    // check/ipwrapper.c, update_quorum_state(): lost when the live weight is 0 or below
+    // quorum - hysteresis, regained at quorum + hysteresis.
+    const uint32_t live = live_weight();
+    if (quorum_up_ && (live == 0 || live + config_.hysteresis < config_.quorum)) {
+        quorum_up_ = false;
+        const std::string why = "quorum lost (live weight " + std::to_string(live) + ")";
+        LVS_TRACE(sim_, entity_, trace::kind::health_state)
+            .f("server", "quorum")
+            .f("state", "down")
+            .f("because", why)
+            .f("text", config_.name + ": " + why);
+        if (!config_.fallback) return;  // without a sorry server: only keepalived's notifiers
+        // With a sorry server, the realservers still alive leave the service first
+        // (perform_quorum_state()), then the sorry server comes in with weight 1.
+        for (size_t i = 0; i < servers_.size(); ++i)
+            if (servers_[i]->up) take_out(i, why);
+        set_fallback(true, why);
+    } else if (!quorum_up_ && live >= config_.quorum + config_.hysteresis) {
+        quorum_up_ = true;
+        const std::string why = "quorum regained (live weight " + std::to_string(live) + ")";
+        LVS_TRACE(sim_, entity_, trace::kind::health_state)
+            .f("server", "quorum")
+            .f("state", "up")
+            .f("because", why)
+            .f("text", config_.name + ": " + why);
+        if (!config_.fallback) return;
+        set_fallback(false, why);
+        for (size_t i = 0; i < servers_.size(); ++i)
+            if (servers_[i]->up) put_back(i, why);
     }
+}
+
+void HealthChecker::take_out(size_t i, const std::string& why) {
+    ServerState& s = *servers_[i];
+    DestSpec quiet = s.spec;
+    quiet.weight = 0;
+    const IpvsadmCommand cmd = s.check.quiescent ? dest_command(IpvsadmCmd::EditDest, config_.service, quiet)
+                                                 : dest_command(IpvsadmCmd::DelDest, config_.service, s.spec);
+    const auto record = [&](const std::string& err) {
+        LVS_TRACE(sim_, entity_, trace::kind::health_state)
+            .f("server", s.name)
+            .f("state", "out")
+            .f("command", "ipvsadm " + cmd.text)
+            .f("because", why)
+            .f("text", config_.name + " took " + s.name + " out of the service: " + why)
+            .f("error", err);
+    };
+    change(s.name, s.check.quiescent ? HealthAction::Quiesce : HealthAction::Remove, cmd, why, record);
+}
+
+void HealthChecker::put_back(size_t i, const std::string& why) {
+    ServerState& s = *servers_[i];
+    const bool listed = director_.find_dest(config_.service, s.spec.addr) != nullptr;
+    const IpvsadmCommand cmd =
+        dest_command(listed ? IpvsadmCmd::EditDest : IpvsadmCmd::AddDest, config_.service, s.spec);
+    const auto record = [&](const std::string& err) {
+        LVS_TRACE(sim_, entity_, trace::kind::health_state)
+            .f("server", s.name)
+            .f("state", "up")
+            .f("command", "ipvsadm " + cmd.text)
+            .f("because", why)
+            .f("text", config_.name + " put " + s.name + " back: " + why)
+            .f("error", err);
+    };
+    change(s.name, listed ? HealthAction::Restore : HealthAction::Readd, cmd, why, record);
+}
+
+void HealthChecker::set_fallback(bool in, const std::string& why) {
+    fallback_active_ = in;
+    const DestSpec fallback{*config_.fallback, Forward::Masq, 1, 0, 0};
+    const IpvsadmCommand cmd =
+        dest_command(in ? IpvsadmCmd::AddDest : IpvsadmCmd::DelDest, config_.service, fallback);
+    const char* spare = config_.tool == CheckerTool::Keepalived ? "sorry server" : "fallback server";
+    const auto record = [&](const std::string& err) {
+        LVS_TRACE(sim_, entity_, trace::kind::health_state)
+            .f("server", "fallback")
+            .f("state", in ? "up" : "down")
+            .f("command", "ipvsadm " + cmd.text)
+            .f("because", why)
+            .f("text", config_.name + (in ? " added the " : " removed the ") + spare + " because " + why)
+            .f("error", err);
+    };
+    change("fallback", in ? HealthAction::FallbackAdd : HealthAction::FallbackRemove, cmd, why, record);
 }
 
 }  // namespace lvs::ipvs

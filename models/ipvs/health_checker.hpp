@@ -1,12 +1,13 @@
 // Health checking in the manner of ldirectord and keepalived (ipvs-tcp-http.md section 7).
 //
-// From the director's own TCP stack, each realserver of a virtual service gets an HTTP check
-// every `interval`: a real connection, a request with `Connection: close`, a response within
-// `timeout` (connect included). `failures` consecutive failures mark it down; `successes`
-// consecutive successes mark it up again. Down means quiescent (weight 0, ldirectord
-// quiescent=yes / keepalived inhibit_on_failure) or removal (ipvsadm -d, ldirectord
-// quiescent=no); up restores the weight or re-adds it. An optional fallback server is added
-// with weight 1 while no realserver is up, and removed with -d when one returns.
+// From the director's own TCP stack, each realserver of a virtual service is checked every
+// `interval`: an HTTP GET with `Connection: close` whose answer's status code is judged, a bare
+// connect, or a local script's verdict, each within `timeout` (connect included). `failures`
+// consecutive failures mark it down (keepalived retries after delay_before_retry, not the
+// interval); `successes` consecutive successes mark it up again. Down means quiescent (weight 0,
+// ldirectord quiescent=yes / keepalived inhibit_on_failure) or removal (ipvsadm -d); up restores
+// the weight or re-adds it. The spare server comes in with weight 1: ldirectord's fallback while
+// no realserver is up, keepalived's sorry_server while the quorum is lost.
 //
 // Every check result and every change it causes publishes a trace record ("health.check",
 // "health.state") saying why, so reports and the viewer can explain "ldirectord set rs1 to
@@ -20,6 +21,7 @@
 #include <vector>
 
 #include "models/ipvs/director.hpp"
+#include "models/ipvs/health_check_config.hpp"
 #include "models/ipvs/ipvsadm.hpp"
 #include "models/tcp/tcp_stack.hpp"
 #include "sim/timer.hpp"
@@ -29,12 +31,19 @@ namespace lvs::ipvs {
 struct HealthCheckConfig {
     std::string name = "ldirectord";
     ServiceKey service;
+    CheckerTool tool = CheckerTool::Ldirectord;
     sim::Duration interval = sim::s(10);  // ldirectord checkinterval (keepalived delay_loop)
-    sim::Duration timeout = sim::s(5);    // checktimeout (connect_timeout)
-    uint32_t failures = 1;                // failurecount (keepalived: retry + 1)
-    uint32_t successes = 1;               // one success restores, as in ldirectord
-    bool quiescent = false;               // must be explicit in scenarios (spec section 7, note)
-    std::optional<net::Endpoint> fallback;
+    CheckMethod check;                    // for every realserver not in `servers`
+    struct ServerCheck {
+        net::Endpoint addr;
+        CheckMethod check;
+    };
+    std::vector<ServerCheck> servers;  // per-realserver methods (keepalived)
+    uint32_t successes = 1;            // one success restores, as in ldirectord
+    bool start_down = false;           // ldirectord always; keepalived with `alpha`
+    uint32_t quorum = 1;               // keepalived: live weight needed to keep the realservers
+    uint32_t hysteresis = 0;
+    std::optional<net::Endpoint> fallback;  // ldirectord fallback, keepalived sorry_server
     uint32_t request_bytes = 120;
     uint32_t response_bytes = 200;
 };
@@ -47,6 +56,7 @@ enum class HealthAction : uint8_t {
     Readd,        // -a ... -w W after a removal
     FallbackAdd,  // the fallback server, while no realserver is up
     FallbackRemove,
+    StartDown,  // at start, before the first check (ldirectord; keepalived's alpha)
 };
 struct HealthChange {
     std::string realserver;  // "fallback" for the fallback server
@@ -60,8 +70,11 @@ class HealthChecker final : public tcp::TcpApp {
 public:
     // Called for every table change the checker makes.
     using ActionHook = std::function<void(const HealthChange&)>;
+    // A Script check's verdict for a realserver now (the exit status of keepalived's misc_path).
+    using ScriptVerdict = std::function<bool(const net::Endpoint&)>;
 
-    HealthChecker(Director& director, HealthCheckConfig config, ActionHook hook = {});
+    HealthChecker(Director& director, HealthCheckConfig config, ActionHook hook = {},
+                  ScriptVerdict verdict = {});
     ~HealthChecker() override;
     HealthChecker(const HealthChecker&) = delete;
     HealthChecker& operator=(const HealthChecker&) = delete;
@@ -74,6 +87,7 @@ public:
     struct ServerState {
         std::string name;
         DestSpec spec;  // as configured (the weight to restore, the forwarding method)
+        CheckMethod check;
         bool up = true;
         uint32_t consecutive_failures = 0;
         uint32_t consecutive_successes = 0;
@@ -85,6 +99,7 @@ public:
     const std::vector<std::unique_ptr<ServerState>>& servers() const { return servers_; }
     const ServerState* server(const std::string& name) const;
     bool fallback_active() const { return fallback_active_; }
+    bool quorum_up() const { return quorum_up_; }
 
     // tcp::TcpApp
     void on_connected(tcp::TcpConn& c) override;
@@ -111,6 +126,12 @@ private:
     void mark_down(size_t i);
     void mark_up(size_t i);
     void update_fallback();
+    void update_quorum();  // keepalived
+    bool sorry_in_charge() const;
+    void take_out(size_t i, const std::string& why);  // quorum lost
+    void put_back(size_t i, const std::string& why);  // quorum regained
+    void set_fallback(bool in, const std::string& why);
+    uint32_t live_weight() const;
     // Applies one change to the table, has `record` trace it (given the table's answer, "" when
     // ok), then tells the hook.
     void change(const std::string& realserver, HealthAction action, const IpvsadmCommand& command,
@@ -121,9 +142,11 @@ private:
     sim::EntityId entity_;
     HealthCheckConfig config_;
     ActionHook hook_;
+    ScriptVerdict verdict_;
     std::vector<std::unique_ptr<ServerState>> servers_;
     std::vector<std::unique_ptr<Probe>> probes_;
     bool fallback_active_ = false;
+    bool quorum_up_ = true;
 };
 
 }  // namespace lvs::ipvs

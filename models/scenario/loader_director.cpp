@@ -95,24 +95,80 @@ void Loader::health_checks(const YAML::Node& hcs) {
         h.name = unique_name(n["name"], "health check name");
         if (!n["service"]) r_.fail(n, "health check " + h.name + " needs `service:` (VIP:port)");
         h.service = endpoint(n["service"], "service", "VIP:port, e.g. 10.0.0.100:80");
+        if (n["tool"])
+            h.tool = r_.one_of(n["tool"], "tool", {"ldirectord", "keepalived"}) == "keepalived"
+                         ? ipvs::CheckerTool::Keepalived
+                         : ipvs::CheckerTool::Ldirectord;
+        const bool keepalived = h.tool == ipvs::CheckerTool::Keepalived;
         if (n["interval"]) h.interval = r_.duration(n["interval"], "interval");
         if (h.interval <= sim::Duration{}) r_.fail(n["interval"], "interval must be positive");
-        if (n["timeout"]) h.timeout = r_.duration(n["timeout"], "timeout");
-        if (n["failures"]) h.failures = static_cast<uint32_t>(r_.integer(n["failures"], "failures", 1, 100));
-        if (n["successes"])
-            h.successes = static_cast<uint32_t>(r_.integer(n["successes"], "successes", 1, 100));
         // ldirectord's manual and code disagree on quiescent's default (spec section 7): a
-        // scenario must say which it means.
-        if (!n["quiescent"])
+        // scenario must say which it means. keepalived's is clear: inhibit_on_failure is off.
+        if (!keepalived && !n["quiescent"])
             r_.fail(n,
                     "health check " + h.name +
                         " needs `quiescent: yes` (weight 0 on failure) or `quiescent: no` (remove)",
                     "ldirectord's manual says the default is yes, its code says no: state it");
-        h.quiescent = r_.boolean(n["quiescent"], "quiescent");
+        h.check = check_method(n, ipvs::CheckMethod{}, h.name);
+        if (n["successes"])
+            h.successes = static_cast<uint32_t>(r_.integer(n["successes"], "successes", 1, 100));
+        for (const char* k : {"alpha", "omega", "quorum", "hysteresis"})
+            if (n[k] && !keepalived)
+                r_.fail(n[k],
+                        std::string(k) + " is keepalived's: health check " + h.name + " is ldirectord's",
+                        "add `tool: keepalived`, or remove it");
+        if (n["alpha"]) h.alpha = r_.boolean(n["alpha"], "alpha");
+        if (n["omega"]) h.omega = r_.boolean(n["omega"], "omega");
+        if (n["quorum"]) h.quorum = static_cast<uint32_t>(r_.integer(n["quorum"], "quorum", 1, 1'000'000));
+        if (n["hysteresis"])
+            h.hysteresis = static_cast<uint32_t>(r_.integer(n["hysteresis"], "hysteresis", 0, 1'000'000));
+        if (h.hysteresis >= h.quorum && n["hysteresis"])
+            r_.fail(n["hysteresis"], "hysteresis must be below quorum (" + std::to_string(h.quorum) + ")",
+                    "keepalived regains the quorum at quorum + hysteresis and loses it below quorum - "
+                    "hysteresis");
         if (n["fallback"])
             h.fallback = endpoint(n["fallback"], "fallback", "address:port, e.g. 127.0.0.1:80");
+        if (const YAML::Node list = n["servers"]) {
+            if (!list.IsSequence())
+                r_.fail(list, "servers must be a list (lines starting with '- realserver:')");
+            for (const auto& sn : list) {
+                r_.check_keys(sn, schema::kServerCheck, "a realserver's check");
+                if (!sn["realserver"]) r_.fail(sn, "a realserver's check needs `realserver: NAME`");
+                HealthCheckSpec::ServerCheck sc;
+                sc.mark = mark_of(sn);
+                sc.realserver = index_named(sn["realserver"], s_.realservers, "realserver");
+                sc.check = check_method(sn, h.check, h.name);
+                h.servers.push_back(std::move(sc));
+            }
+        }
         s_.health_checks.push_back(std::move(h));
     }
+}
+
+// The keys of a check method (a health check's own, or one realserver's in `servers:`).
+ipvs::CheckMethod Loader::check_method(const YAML::Node& n, ipvs::CheckMethod m, const std::string& check) {
+    if (n["type"]) {
+        const std::string t = r_.one_of(n["type"], "check type", {"http", "tcp", "script"});
+        m.type = t == "http"  ? ipvs::CheckType::Http
+                 : t == "tcp" ? ipvs::CheckType::Tcp
+                              : ipvs::CheckType::Script;
+    }
+    if (n["timeout"]) m.timeout = r_.duration(n["timeout"], "timeout");
+    if (m.timeout <= sim::Duration{}) r_.fail(n["timeout"], "timeout must be positive");
+    if (n["retry_delay"]) m.retry_delay = r_.duration(n["retry_delay"], "retry_delay");
+    if (n["failures"]) m.failures = static_cast<uint32_t>(r_.integer(n["failures"], "failures", 1, 100));
+    if (n["quiescent"]) m.quiescent = r_.boolean(n["quiescent"], "quiescent");
+    if (n["path"]) m.path = r_.text(n["path"], "path");
+    if (const YAML::Node st = n["status"]) {
+        if (m.type != ipvs::CheckType::Http)
+            r_.fail(st, "health check " + check + ": status: applies to http checks only");
+        m.status_codes.clear();
+        if (st.IsSequence())
+            for (const auto& x : st)
+                m.status_codes.push_back(static_cast<uint16_t>(r_.integer(x, "status", 100, 599)));
+        else m.status_codes.push_back(static_cast<uint16_t>(r_.integer(st, "status", 100, 599)));
+    }
+    return m;
 }
 
 net::Endpoint Loader::endpoint(const YAML::Node& n, const std::string& what, const std::string& like) {

@@ -51,6 +51,7 @@ private:
     const ipvs::SysctlDef* sysctl_named(const YAML::Node& at, const std::string& name);
     void read_rules(const YAML::Node& rules);
     void health_checks(const YAML::Node& hcs);
+    ipvs::CheckMethod check_method(const YAML::Node& n, ipvs::CheckMethod m, const std::string& check);
     net::Endpoint endpoint(const YAML::Node& n, const std::string& what, const std::string& like);
     // clients: (browsers, scripted sockets, load schedules) (loader_clients.cpp)
     void clients();

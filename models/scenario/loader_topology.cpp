@@ -96,6 +96,9 @@ void Loader::realservers() {
         if (n["backlog"]) web.backlog = static_cast<uint32_t>(r_.integer(n["backlog"], "backlog", 1, 65535));
         if (n["service_time"]) web.service = r_.distribution(n["service_time"], "service_time", false);
         if (n["so_keepalive"]) web.so_keepalive = r_.boolean(n["so_keepalive"], "so_keepalive");
+        if (n["port"]) web.port = static_cast<net::Port>(r_.integer(n["port"], "port", 1, 65535));
+        if (n["check_status"])
+            web.check_status = static_cast<uint16_t>(r_.integer(n["check_status"], "check_status", 100, 599));
         if (const YAML::Node sc = n["script"]) {
             if (n["server"])
                 r_.fail(n["server"], "realserver " + rs.name + " runs a script: it has no web server",

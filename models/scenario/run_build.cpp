@@ -169,11 +169,17 @@ void Run::build_health_checks() {
         ipvs::HealthCheckConfig cfg;
         cfg.name = h.name;
         cfg.service = {ipvs::Proto::Tcp, h.service, 0};
+        cfg.tool = h.tool;
         cfg.interval = h.interval;
-        cfg.timeout = h.timeout;
-        cfg.failures = h.failures;
+        cfg.check = h.check;
+        for (const HealthCheckSpec::ServerCheck& sc : h.servers) {
+            const RealServerSpec& rs = s.realservers[sc.realserver];
+            cfg.servers.push_back({{rs.address, rs.server.port}, sc.check});
+        }
         cfg.successes = h.successes;
-        cfg.quiescent = h.quiescent;
+        cfg.start_down = h.tool == ipvs::CheckerTool::Ldirectord || h.alpha;
+        cfg.quorum = h.quorum;
+        cfg.hysteresis = h.hysteresis;
         cfg.fallback = h.fallback;
         // A removal or a quiescing by the health checker is a drain like an admin's.
         auto hook = [this, cfg](const ipvs::HealthChange& c) {
@@ -192,7 +198,14 @@ void Run::build_health_checks() {
                 if (d == nullptr && x->addr.addr == rs->address && x->svc_vip == cfg.service.vip) d = x;
             start_drain(rs->name, cfg.name + ": " + command, d != nullptr && d->refcnt > 0 ? d : nullptr);
         };
-        health_.push_back(std::make_unique<ipvs::HealthChecker>(*director_, cfg, hook));
+        // A check script's verdict (MISC_CHECK, checktype=external): the realserver is running
+        // and nobody told it to fail its checks.
+        auto verdict = [this](const net::Endpoint& at) {
+            for (RealServer& r : rs_)
+                if (r.host->address() == at.addr) return r.web != nullptr && r.web->checks_pass();
+            return false;
+        };
+        health_.push_back(std::make_unique<ipvs::HealthChecker>(*director_, cfg, hook, verdict));
         health_.back()->start();
     }
 }

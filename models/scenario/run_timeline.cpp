@@ -95,6 +95,8 @@ void Run::apply_action(const ServerAction& a, const std::string& when) {
         case ServerVerb::KeepaliveOn: web.set_keepalive(true, web.config().keepalive_timeout); break;
         case ServerVerb::KeepaliveOff: web.set_keepalive(false, web.config().keepalive_timeout); break;
         case ServerVerb::KeepaliveTimeout: web.set_keepalive(web.config().keepalive, a.value); break;
+        case ServerVerb::FailChecks: web.set_checks_failing(true); break;
+        case ServerVerb::PassChecks: web.set_checks_failing(false); break;
         case ServerVerb::Count: break;
     }
     admin_log_.push_back(when + "server " + rs.name + " " + std::string(to_string(a.verb)));

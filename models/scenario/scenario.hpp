@@ -17,6 +17,7 @@
 
 #include "models/http/browser.hpp"
 #include "models/http/web_server.hpp"
+#include "models/ipvs/health_check_config.hpp"
 #include "models/ipvs/ipvsadm.hpp"
 #include "models/ipvs/sysctl.hpp"
 #include "models/scenario/expr.hpp"
@@ -87,15 +88,26 @@ struct ClientGroupSpec {
     Mark mark;
 };
 
+// A health checker (ldirectord or keepalived) watching one virtual service. keepalived checks
+// each real_server its own way: `servers:` holds those per-realserver methods.
 struct HealthCheckSpec {
     std::string name;
     net::Endpoint service;  // the TCP virtual service it checks
+    ipvs::CheckerTool tool = ipvs::CheckerTool::Ldirectord;
     sim::Duration interval = sim::s(10);
-    sim::Duration timeout = sim::s(5);
-    uint32_t failures = 1;
+    ipvs::CheckMethod check;  // every realserver not in `servers`
+    struct ServerCheck {
+        size_t realserver = 0;  // index into Scenario::realservers
+        ipvs::CheckMethod check;
+        Mark mark;
+    };
+    std::vector<ServerCheck> servers;
     uint32_t successes = 1;
-    bool quiescent = false;
-    std::optional<net::Endpoint> fallback;  // 127.0.0.1:80
+    bool alpha = false;  // keepalived: realservers start failed (ldirectord always does)
+    bool omega = false;  // keepalived: notifiers at shutdown only; no effect on the table
+    uint32_t quorum = 1;
+    uint32_t hysteresis = 0;
+    std::optional<net::Endpoint> fallback;  // 127.0.0.1:80 (keepalived: sorry_server)
     Mark mark;
 };
 
@@ -120,6 +132,8 @@ enum class ServerVerb : uint8_t {
     KeepaliveOff,
     KeepaliveTimeout,
     Kill,
+    FailChecks,  // health checks get 503 / the check script fails; requests are still served
+    PassChecks,
     Count
 };
 struct ServerAction {
@@ -153,7 +167,8 @@ using TimelineAction =
 
 // The words a scenario file uses for the verbs (`action: graceful-stop`), indexed by the enums.
 constexpr std::array<std::string_view, static_cast<size_t>(ServerVerb::Count)> kServerVerbNames{
-    "stop", "graceful-stop", "crash", "start", "keepalive-on", "keepalive-off", "keepalive-timeout", "kill"};
+    "stop",          "graceful-stop",     "crash", "start",       "keepalive-on",
+    "keepalive-off", "keepalive-timeout", "kill",  "fail-checks", "pass-checks"};
 constexpr std::array<std::string_view, static_cast<size_t>(ClientVerb::Count)> kClientVerbNames{
     "start-reloading", "stop-reloading", "keepalive-timeout"};
 inline std::string_view to_string(ServerVerb v) { return kServerVerbNames[static_cast<size_t>(v)]; }

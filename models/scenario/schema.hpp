@@ -17,14 +17,19 @@ inline const std::vector<std::string> kBurstLoss{"p", "r", "bad_loss", "good_los
 inline const std::vector<std::string> kDrop{"host", "direction", "segment", "flags", "conn"};
 inline const std::vector<std::string> kDirector{"address", "rules", "sysctl",          "health_checks",
                                                 "tcp",     "hz",    "jiffies_at_start"};
-inline const std::vector<std::string> kHealthCheck{"name",     "service",   "interval",  "timeout",
-                                                   "failures", "successes", "quiescent", "fallback"};
+inline const std::vector<std::string> kHealthCheck{
+    "name",   "service", "tool",      "interval", "type",  "timeout", "retry_delay", "failures", "successes",
+    "status", "path",    "quiescent", "alpha",    "omega", "quorum",  "hysteresis",  "fallback", "servers"};
+// One realserver's own way of being checked (keepalived's per-real_server checker).
+inline const std::vector<std::string> kServerCheck{"realserver", "type",   "timeout", "retry_delay",
+                                                   "failures",   "status", "path",    "quiescent"};
 // A host's TCP (realservers, client groups, the director): `tcp` names a bundle
 // (tcp_profile.hpp), `sysctl` overrides the kernel's sysctls, `hz` is CONFIG_HZ and
 // `jiffies_at_start` pins the phase of its jiffies.
 inline const std::vector<std::string> kRealserver{
-    "name",  "address", "tcp",          "server", "keepalive", "keepalive_timeout", "max_requests", "workers",
-    "model", "backlog", "service_time", "sysctl", "hz",        "jiffies_at_start",  "so_keepalive", "script"};
+    "name",         "address",          "tcp",          "server",  "keepalive",    "keepalive_timeout",
+    "max_requests", "workers",          "model",        "backlog", "service_time", "sysctl",
+    "hz",           "jiffies_at_start", "so_keepalive", "script",  "port",         "check_status"};
 inline const std::vector<std::string> kClientGroup{"name",
                                                    "count",
                                                    "tcp",

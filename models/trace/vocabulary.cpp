@@ -55,12 +55,13 @@ constexpr FieldSpec kHealthCheck[] = {
     {"consecutive", I, kAlways, "how many checks in a row gave this result"},
 };
 constexpr FieldSpec kHealthState[] = {
-    {"server", T, kAlways, "the realserver (or `fallback`)"},
-    {"state", T, kAlways, "`up` or `down`, what the checker now believes"},
-    {"command", T, kAlways, "the `ipvsadm` command the checker ran"},
+    {"server", T, kAlways, "the realserver, `fallback` (or sorry server), or `quorum` (keepalived)"},
+    {"state", T, kAlways,
+     "`up` or `down`, what the checker now believes; `out`: alive but taken out with the quorum"},
+    {"command", T, kSometimes, "the `ipvsadm` command the checker ran (none for a quorum change itself)"},
     {"because", T, kAlways, "what made it change its mind"},
     {"text", T, kAlways, "one sentence for the event log"},
-    {"error", T, kAlways, "the kernel's answer to the command; empty when it succeeded"},
+    {"error", T, kSometimes, "the kernel's answer to the command; empty when it succeeded"},
 };
 constexpr FieldSpec kHostSockets[] = {
     {"host", T, kAlways, "the host's name"},

@@ -14,9 +14,9 @@ ipvs::HealthCheckConfig config(bool quiescent, uint32_t failures = 3) {
     c.name = "ldirectord";
     c.service = {ipvs::Proto::Tcp, {Ipv4::of(10, 0, 0, 100), 80}, 0};
     c.interval = s(10);
-    c.timeout = s(5);
-    c.failures = failures;
-    c.quiescent = quiescent;
+    c.check.timeout = s(5);
+    c.check.failures = failures;
+    c.check.quiescent = quiescent;
     return c;
 }
 

@@ -1,0 +1,204 @@
+// The two health checkers' own semantics (ipvs-tcp-http.md section 7): keepalived's retries,
+// quorum and sorry server, alpha and start-up; ldirectord's start with every realserver held
+// out; what HTTP, TCP and script checks each notice.
+#include <catch2/catch.hpp>
+
+#include "models/ipvs/health_checker.hpp"
+#include "support/lvs_harness.hpp"
+
+using namespace lvs;
+using namespace lvs::testing;
+
+namespace {
+
+const ipvs::ServiceKey kService{ipvs::Proto::Tcp, {Ipv4::of(10, 0, 0, 100), 80}, 0};
+const net::Endpoint kRs1{Ipv4::of(192, 168, 10, 11), 80};
+const net::Endpoint kRs2{Ipv4::of(192, 168, 10, 12), 80};
+const net::Endpoint kSorry{Ipv4::of(192, 168, 10, 99), 80};
+
+// keepalived's HTTP_GET defaults but a 6 s delay_loop, 3 s connect_timeout, retry 2 and
+// delay_before_retry 2 s.
+ipvs::HealthCheckConfig keepalived(bool inhibit = false) {
+    ipvs::HealthCheckConfig c;
+    c.name = "keepalived";
+    c.tool = ipvs::CheckerTool::Keepalived;
+    c.service = kService;
+    c.interval = s(6);
+    c.check.timeout = s(3);
+    c.check.failures = 3;
+    c.check.retry_delay = s(2);
+    c.check.quiescent = inhibit;
+    return c;
+}
+
+const ipvs::Dest* dest(Farm& f, const net::Endpoint& at) { return f.director->find_dest(kService, at); }
+
+void at_time(Farm& f, sim::Duration t, std::function<void()> fn) {
+    f.sim.at(at(t), std::move(fn), Priority::Timeline);
+}
+
+}  // namespace
+
+SCENARIO("keepalived retries a failed check after delay_before_retry, not delay_loop",
+         "[health][keepalived]") {
+    Farm f;
+    f.nat_service();
+    ipvs::HealthChecker hc(*f.director, keepalived());
+    hc.start();
+    at_time(f, s(10), [&] { f.web[0]->crash(); });
+    f.run_until(at(s(40)));
+    // Checks at 1, 7, 13 s (delay_loop 6 s after the 1 s bootstrap). The 13 s check times out at
+    // 16 s; retries at 18 s (fails 21 s) and 23 s (fails 26 s): the third failure marks it down.
+    const auto* st = hc.server("rs1");
+    REQUIRE(st->down_at.has_value());
+    CHECK(st->down_at->seconds() == Approx(26.0).margin(0.01));
+    CHECK(dest(f, kRs1) == nullptr);  // no inhibit_on_failure: removed
+    CHECK(hc.server("rs2")->up);
+}
+
+SCENARIO("keepalived starts with its retries used up: one failure before the first success is enough",
+         "[health][keepalived]") {
+    Farm f;
+    f.nat_service();
+    ipvs::HealthChecker hc(*f.director, keepalived(true));
+    hc.start();
+    at_time(f, ms(500), [&] { f.web[0]->crash(); });
+    f.run_until(at(s(5)));
+    const auto* st = hc.server("rs1");
+    REQUIRE(st->down_at.has_value());
+    CHECK(st->down_at->seconds() == Approx(4.0).margin(0.01));  // the 1 s check timed out at 4 s
+    REQUIRE(dest(f, kRs1) != nullptr);
+    CHECK(dest(f, kRs1)->weight == 0);  // inhibit_on_failure: weight 0
+}
+
+SCENARIO("keepalived's quorum: below it the sorry server takes the service, the live realservers leave",
+         "[health][keepalived]") {
+    Farm f;
+    f.nat_service();
+    ipvs::HealthCheckConfig c = keepalived();
+    c.check.failures = 1;
+    c.quorum = 2;  // both weight-1 realservers are needed
+    c.fallback = kSorry;
+    ipvs::HealthChecker hc(*f.director, c);
+    hc.start();
+    at_time(f, s(3), [&] { f.web[0]->set_checks_failing(true); });
+    f.run_until(at(s(10)));
+    THEN("rs1's failed check loses the quorum: rs2, alive, is removed and the sorry server added") {
+        CHECK_FALSE(hc.quorum_up());
+        CHECK(hc.fallback_active());
+        CHECK(hc.server("rs2")->up);
+        CHECK(dest(f, kRs1) == nullptr);
+        CHECK(dest(f, kRs2) == nullptr);
+        REQUIRE(dest(f, kSorry) != nullptr);
+        CHECK(dest(f, kSorry)->weight == 1);
+    }
+    at_time(f, s(11), [&] { f.web[0]->set_checks_failing(false); });
+    f.run_until(at(s(20)));
+    THEN("rs1 passing again regains it: the sorry server leaves, both realservers return") {
+        CHECK(hc.quorum_up());
+        CHECK_FALSE(hc.fallback_active());
+        CHECK(dest(f, kSorry) == nullptr);
+        REQUIRE(dest(f, kRs1) != nullptr);
+        REQUIRE(dest(f, kRs2) != nullptr);
+        CHECK(dest(f, kRs1)->weight == 1);
+    }
+}
+
+SCENARIO("keepalived without a sorry server keeps the live realservers when the quorum is lost",
+         "[health][keepalived]") {
+    Farm f;
+    f.nat_service();
+    ipvs::HealthCheckConfig c = keepalived();
+    c.check.failures = 1;
+    c.quorum = 2;
+    ipvs::HealthChecker hc(*f.director, c);
+    hc.start();
+    at_time(f, s(3), [&] { f.web[0]->set_checks_failing(true); });
+    f.run_until(at(s(10)));
+    CHECK_FALSE(hc.quorum_up());
+    CHECK(dest(f, kRs2) != nullptr);  // only keepalived's notifiers run
+}
+
+SCENARIO("alpha: keepalived starts every realserver failed until its first check succeeds",
+         "[health][keepalived]") {
+    Farm f;
+    f.nat_service();
+    ipvs::HealthCheckConfig c = keepalived(true);
+    c.start_down = true;
+    ipvs::HealthChecker hc(*f.director, c);
+    hc.start();
+    f.run_until(at(ms(500)));
+    CHECK(dest(f, kRs1)->weight == 0);  // with inhibit_on_failure: listed at weight 0
+    f.run_until(at(s(2)));
+    CHECK(dest(f, kRs1)->weight == 1);  // the 1 s check passed
+    CHECK(hc.server("rs1")->up);
+}
+
+SCENARIO("ldirectord holds every realserver out until its first check succeeds", "[health][ldirectord]") {
+    for (const bool quiescent : {true, false}) {
+        GIVEN(std::string("quiescent = ") + (quiescent ? "yes" : "no")) {
+            Farm f;
+            f.nat_service();
+            ipvs::HealthCheckConfig c;
+            c.service = kService;
+            c.check.quiescent = quiescent;
+            c.start_down = true;
+            c.fallback = kSorry;
+            std::vector<ipvs::HealthAction> kinds;
+            ipvs::HealthChecker hc(*f.director, c,
+                                   [&](const ipvs::HealthChange& h) { kinds.push_back(h.action); });
+            hc.start();
+            // Before any check has answered: weight 0 or absent, and the fallback in.
+            if (quiescent) CHECK(dest(f, kRs1)->weight == 0);
+            else CHECK(dest(f, kRs1) == nullptr);
+            CHECK(hc.fallback_active());
+            f.run_until(at(s(1)));
+            CHECK(dest(f, kRs1)->weight == 1);
+            CHECK_FALSE(hc.fallback_active());
+            REQUIRE(kinds.size() >= 2);
+            CHECK(kinds[0] == ipvs::HealthAction::StartDown);
+        }
+    }
+}
+
+SCENARIO("what each check type notices", "[health]") {
+    for (const auto type : {ipvs::CheckType::Http, ipvs::CheckType::Tcp, ipvs::CheckType::Script}) {
+        GIVEN("a check of type " + std::to_string(static_cast<int>(type))) {
+            Farm f;
+            f.nat_service();
+            ipvs::HealthCheckConfig c;
+            c.service = kService;
+            c.check.type = type;
+            c.check.quiescent = true;
+            ipvs::HealthChecker hc(*f.director, c, {}, [&](const net::Endpoint& e) {
+                return e == kRs1 ? f.web[0]->checks_pass() : f.web[1]->checks_pass();
+            });
+            hc.start();
+            at_time(f, s(5), [&] { f.web[0]->set_checks_failing(true); });
+            f.run_until(at(s(12)));
+            THEN("a server that fails its checks but still serves is down for HTTP and script checks only") {
+                CHECK(hc.server("rs1")->up == (type == ipvs::CheckType::Tcp));
+                CHECK(f.web[0]->running());
+            }
+        }
+    }
+}
+
+SCENARIO("an HTTP check accepts only the status codes it lists", "[health]") {
+    Farm f;
+    f.nat_service();
+    ipvs::HealthCheckConfig c;
+    c.service = kService;
+    c.check.quiescent = true;
+    c.check.status_codes = {301};  // the servers answer 200
+    RecorderSink rec;
+    f.sim.trace().subscribe(rec);
+    ipvs::HealthChecker hc(*f.director, c);
+    hc.start();
+    f.run_until(at(s(1)));
+    CHECK_FALSE(hc.server("rs1")->up);
+    bool said = false;
+    for (const auto& r : rec.records())
+        said = said || (r.kind == "health.check" && r.get_text("reason") == "HTTP status 200");
+    CHECK(said);
+}
