@@ -55,6 +55,7 @@ const char* kMainHelp =
     "  view FILE      open a scenario or a recorded trace in the timeline viewer (lvsim-view)\n"
     "  export FILE    a web page of the run (--html OUT.html) or a printable handout (--handout)\n"
     "  grade EX ANS   grade break/fix exercise answers against the exercise's key\n"
+    "  import KIND F  your keepalived.conf, ldirectord.cf, ipvsadm-save, sysctl -a or -Lnc as a scenario\n"
     "  trace-vocabulary  print the trace's record kinds and fields (docs/trace.md)\n"
     "\n"
     "`lvsim COMMAND --help` shows a command's options. Exit status 2 means bad input.\n";
@@ -405,6 +406,7 @@ int main(int argc, char** argv) {
         if (cmd == "sweep") return cli::cmd_sweep(rest);
         if (cmd == "export") return cli::cmd_export(rest);
         if (cmd == "grade") return cli::cmd_grade(rest);
+        if (cmd == "import") return cli::cmd_import(rest);
         if (cmd == "view") {
 #ifdef LVSIM_VIEWER_PATH
             std::vector<char*> argv_view{const_cast<char*>(LVSIM_VIEWER_PATH)};
@@ -420,10 +422,10 @@ int main(int argc, char** argv) {
                 "(scripts/setup.sh does both)");
 #endif
         }
-        throw Usage(
-            "unknown command '" + cmd +
-            "'; commands: run, check, compare, sweep, lessons, view, export, grade, trace-vocabulary (see "
-            "lvsim --help)");
+        throw Usage("unknown command '" + cmd +
+                    "'; commands: run, check, compare, sweep, lessons, view, export, grade, import, "
+                    "trace-vocabulary (see "
+                    "lvsim --help)");
     } catch (const scenario::ConfigError& e) {
         std::cerr << e.format() << "\n";
         return kBadInput;

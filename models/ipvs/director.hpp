@@ -187,6 +187,13 @@ public:
     // there (counters and timeout follow, through the same code as real transitions).
     void force_state(uint64_t conn_id, ConnState s);
 
+    // An entry of an operator's connection table (`ipvsadm -Lnc`) resumed as it was: its state
+    // and counters as if its packets had passed, its timer firing after `remaining`, then living
+    // on as any entry. A persistence template (client port 0, state NONE) before the entries it
+    // controls. Returns "" or why it cannot be restored (no such service or realserver).
+    std::string restore_entry(Proto proto, const net::Endpoint& client, const net::Endpoint& vip,
+                              const net::Endpoint& dest, ConnState state, sim::Duration remaining);
+
 private:
     friend struct Conn;
     using InKey = FlowKey;

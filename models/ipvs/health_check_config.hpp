@@ -18,7 +18,8 @@ namespace lvs::ipvs {
 // connect that completes (keepalived TCP_CHECK, ldirectord checktype=connect). Script: a local
 // program's exit status (keepalived MISC_CHECK, ldirectord checktype=external), which no packet
 // carries: its verdict comes from the scenario (`fail-checks` / `pass-checks`, the host up).
-enum class CheckType : uint8_t { Http, Tcp, Script };
+// None: not checked (a keepalived real_server without a checker stays as configured).
+enum class CheckType : uint8_t { Http, Tcp, Script, None };
 
 // Whose semantics: they differ in how a service starts and when the spare server comes in.
 //   ldirectord: every realserver starts down (quiescent: weight 0, else absent) until its first

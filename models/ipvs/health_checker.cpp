@@ -53,6 +53,7 @@ void HealthChecker::start() {
         // weight 0 until then); keepalived's alpha starts every realserver as failed.
         for (auto& sp : servers_) {
             ServerState& s = *sp;
+            if (s.check.type == CheckType::None) continue;  // never checked: stays as configured
             s.up = false;
             DestSpec quiet = s.spec;
             quiet.weight = 0;
@@ -78,6 +79,7 @@ void HealthChecker::start() {
         // check_data.c validate_check_config()) and checks first after BOOTSTRAP_DELAY, 1 s
         // (its random `warmup` on top is left out: lvsim starts every checker at that second).
         if (keepalived) servers_[i]->consecutive_failures = servers_[i]->check.failures - 1;
+        if (servers_[i]->check.type == CheckType::None) continue;
         probes_[i]->next.arm(keepalived ? sim::s(1) : sim::Duration{});
     }
 }

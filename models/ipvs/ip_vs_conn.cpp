@@ -187,4 +187,32 @@ void Director::on_expire(Conn& cp) {
 
 void Director::expire_now(Conn& cp) { on_expire(cp); }
 
+std::string Director::restore_entry(Proto proto, const net::Endpoint& client, const net::Endpoint& vip,
+                                    const net::Endpoint& dest, ConnState state, sim::Duration remaining) {
+    Service* svc = find_service({proto, vip, 0});
+    if (svc == nullptr) return "no virtual service " + vip.str();
+    Dest* d = nullptr;
+    for (Dest* x : svc->dests)
+        if (x->addr.addr == dest.addr && (x->addr.port == dest.port || x->forward != Forward::Masq)) d = x;
+    if (d == nullptr) return "service " + vip.str() + " has no realserver " + dest.str();
+    const bool is_template = client.port == 0 && state == ConnState::None;
+    if (is_template) {
+        if (svc->persistence_s == 0) return "service " + vip.str() + " is not persistent (-p): no templates";
+        Conn* ct = new_template(*svc, *d, key(proto, client.addr.value(), 0, vip.addr.value(), vip.port));
+        ct->timer.arm(remaining);  // its own timeout stays the service's, for later refreshes
+        return {};
+    }
+    net::Packet p;
+    p.saddr = client.addr.value();
+    p.sport = client.port;
+    p.daddr = vip.addr.value();
+    p.dport = vip.port;
+    Conn* control = templates_.find(key(proto, client.addr.value(), 0, vip.addr.value(), vip.port));
+    Conn* cp = new_conn(*svc, *d, p, control);
+    --counters_.scheduled;  // placed by the operator's director, not by this run's scheduler
+    enter_state(*cp, state, "restored", "in");
+    cp->timer.arm(remaining);
+    return {};
+}
+
 }  // namespace lvs::ipvs

@@ -53,6 +53,17 @@ public:
                 apply(a->command, s_.timeline[i].value_mark, i);
     }
     const ipvs::Director& director() const { return director_; }
+    // director.connections resumed on the rules' table: each entry's service and realserver exist.
+    void connections() {
+        for (const InitialConnection& c : s_.connections) {
+            const std::string err =
+                director_.restore_entry(ipvs::Proto::Tcp, c.client, c.vip, c.dest, c.state, c.remaining);
+            if (!err.empty())
+                r_.fail_at(c.mark, "connection entry " + c.client.str() + " -> " + c.dest.str() + ": " + err,
+                           "its service and realserver must be in the rules (import the ipvsadm-save output "
+                           "with the listing)");
+        }
+    }
 
 private:
     void apply(const ipvs::IpvsadmCommand& c, Mark at, std::optional<size_t> entry) {
@@ -277,6 +288,7 @@ void static_warnings(Scenario& s) {
 void cross_check(Scenario& s, const Reader& r, const YAML::Node& root) {
     DryRun dry(s, r);
     dry.rules();
+    dry.connections();
     health_services(s, r, dry.director());
     dry.timeline();
     client_targets(s, r, root);

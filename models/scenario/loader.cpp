@@ -35,7 +35,9 @@ Scenario Loader::load() {
         throw ConfigError(origin, 1, 1, "the scenario has no name", "add a line `name: my-case`");
     top_level();
     network();
+    imports();      // an operator's own files: their director and realservers join the file's
     realservers();  // first: the rules, clients and timeline refer to them
+    merge_imported_realservers();
     director();
     clients();
     timeline();

@@ -16,11 +16,13 @@ ipvs::IpvsadmCommand Loader::ipvsadm(const std::string& line, Mark at, const std
 
 void Loader::director() {
     const YAML::Node d = root_["director"];
+    merge_imported_director();  // before the file's own rules, which may build on them
     if (!d) return;
     r_.check_keys(d, schema::kDirector, "director");
     if (d["address"]) s_.director_address = r_.address(d["address"], "director.address");
     if (const YAML::Node rules = d["rules"]) read_rules(rules);
     if (const YAML::Node hcs = d["health_checks"]) health_checks(hcs);
+    if (const YAML::Node cs = d["connections"]) connections(cs);
     s_.director_tcp = host_tcp(d, "the director", true);
     if (const YAML::Node sc = d["sysctl"]) {
         // IPVS's own sysctls here; host_tcp() took the TCP ones.
@@ -148,10 +150,11 @@ void Loader::health_checks(const YAML::Node& hcs) {
 // The keys of a check method (a health check's own, or one realserver's in `servers:`).
 ipvs::CheckMethod Loader::check_method(const YAML::Node& n, ipvs::CheckMethod m, const std::string& check) {
     if (n["type"]) {
-        const std::string t = r_.one_of(n["type"], "check type", {"http", "tcp", "script"});
-        m.type = t == "http"  ? ipvs::CheckType::Http
-                 : t == "tcp" ? ipvs::CheckType::Tcp
-                              : ipvs::CheckType::Script;
+        const std::string t = r_.one_of(n["type"], "check type", {"http", "tcp", "script", "none"});
+        m.type = t == "http"   ? ipvs::CheckType::Http
+                 : t == "tcp"  ? ipvs::CheckType::Tcp
+                 : t == "none" ? ipvs::CheckType::None
+                               : ipvs::CheckType::Script;
     }
     if (n["timeout"]) m.timeout = r_.duration(n["timeout"], "timeout");
     if (m.timeout <= sim::Duration{}) r_.fail(n["timeout"], "timeout must be positive");

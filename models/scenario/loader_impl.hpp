@@ -10,6 +10,7 @@
 #include <tuple>
 #include <vector>
 
+#include "models/import/imported.hpp"
 #include "models/ipvs/kernel_profile.hpp"
 #include "models/scenario/cross_check.hpp"
 #include "models/scenario/key_paths.hpp"
@@ -53,6 +54,12 @@ private:
     void health_checks(const YAML::Node& hcs);
     ipvs::CheckMethod check_method(const YAML::Node& n, ipvs::CheckMethod m, const std::string& check);
     net::Endpoint endpoint(const YAML::Node& n, const std::string& what, const std::string& like);
+    // import: (an operator's own files) and director.connections (loader_import.cpp)
+    void imports();
+    void merge_imported_realservers();
+    void merge_imported_director();
+    void connections(const YAML::Node& list);
+    void add_connection(const import::Connection& c, Mark at);
     // clients: (browsers, scripted sockets, load schedules) (loader_clients.cpp)
     void clients();
     std::vector<sock::Step> script(const YAML::Node& list, bool server);
@@ -117,6 +124,8 @@ private:
     const std::vector<std::string>& source_;
     Scenario s_;
     std::set<std::string> names_;
+    import::Director imported_;  // what `import:` read (loader_import.cpp)
+    Mark import_mark_;
 };
 
 }  // namespace lvs::scenario::detail

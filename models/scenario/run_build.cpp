@@ -35,6 +35,9 @@ Forwarding forwarding_of(const Scenario& s) {
     for (const Rule& r : s.rules) note(r.command, true);
     for (const TimelineEntry& e : s.timeline)
         if (const auto* a = std::get_if<IpvsadmAction>(&e.action)) note(a->command, false);
+    // A health checker's fallback (sorry) server is added by NAT (health_checker.cpp).
+    for (const HealthCheckSpec& h : s.health_checks)
+        if (h.fallback) forwards[h.fallback->addr.value()].insert(ipvs::Forward::Masq);
     return {std::move(forwards), std::move(vips)};
 }
 
@@ -161,6 +164,12 @@ void Run::configure_director() {
         const ipvs::AdminResult r = ipvs::apply_ipvsadm(*director_, rule.command);
         admin_log_.push_back("[0s] ipvsadm " + rule.command.text + (r.ok() ? "" : ": " + r.message));
     }
+    // The operator's connection table, resumed (checked against these rules by the loader).
+    for (const InitialConnection& c : s.connections)
+        director_->restore_entry(ipvs::Proto::Tcp, c.client, c.vip, c.dest, c.state, c.remaining);
+    if (!s.connections.empty())
+        admin_log_.push_back("[0s] " + std::to_string(s.connections.size()) +
+                             " connection entries resumed from the operator's table");
 }
 
 void Run::build_health_checks() {

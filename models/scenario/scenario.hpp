@@ -229,6 +229,17 @@ struct Rule {
     Mark mark;
 };
 
+// An entry of the director's connection table at 0 s (`director.connections`: lines of an
+// operator's `ipvsadm -Lnc` or /proc/net/ip_vs_conn), resumed with its state and time left.
+struct InitialConnection {
+    net::Endpoint client;  // port 0 with state NONE: a persistence template
+    net::Endpoint vip;
+    net::Endpoint dest;
+    ipvs::ConnState state = ipvs::ConnState::Established;
+    sim::Duration remaining;
+    Mark mark;
+};
+
 struct SysctlSetting {
     const ipvs::SysctlDef* sysctl = nullptr;
     int value = 0;
@@ -249,6 +260,7 @@ struct Scenario {
     std::vector<Rule> rules;
     std::vector<SysctlSetting> sysctls;
     std::vector<HealthCheckSpec> health_checks;
+    std::vector<InitialConnection> connections;  // templates first, then the entries they control
     std::vector<RealServerSpec> realservers;
     std::vector<ClientGroupSpec> clients;
     std::vector<TimelineEntry> timeline;  // in time order (stable for equal times)

@@ -7,16 +7,16 @@
 
 namespace lvs::scenario::schema {
 
-inline const std::vector<std::string> kRoot{"name",     "lesson",         "seed",           "duration",
-                                            "kernel",   "sample_every",   "capacity_check", "network",
-                                            "director", "realservers",    "clients",        "timeline",
-                                            "expect",   "report_windows", "steps",          "exercise"};
+inline const std::vector<std::string> kRoot{
+    "name",         "lesson",         "seed",           "duration", "import",      "kernel",
+    "sample_every", "capacity_check", "network",        "director", "realservers", "clients",
+    "timeline",     "expect",         "report_windows", "steps",    "exercise"};
 inline const std::vector<std::string> kNetwork{
     "rtt", "bandwidth", "lan_delay", "lan_bandwidth", "loss", "burst_loss", "lan_loss", "queue", "lan_queue"};
 inline const std::vector<std::string> kBurstLoss{"p", "r", "bad_loss", "good_loss"};
 inline const std::vector<std::string> kDrop{"host", "direction", "segment", "flags", "conn"};
-inline const std::vector<std::string> kDirector{"address", "rules", "sysctl",          "health_checks",
-                                                "tcp",     "hz",    "jiffies_at_start"};
+inline const std::vector<std::string> kDirector{"address", "rules",       "sysctl", "health_checks",
+                                                "tcp",     "connections", "hz",     "jiffies_at_start"};
 inline const std::vector<std::string> kHealthCheck{
     "name",   "service", "tool",      "interval", "type",  "timeout", "retry_delay", "failures", "successes",
     "status", "path",    "quiescent", "alpha",    "omega", "quorum",  "hysteresis",  "fallback", "servers"};

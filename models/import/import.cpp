@@ -1,0 +1,100 @@
+// The importers' entry points and what they share: file kinds, numbers, realserver names.
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "models/import/import_parts.hpp"
+
+namespace lvs::import {
+
+std::optional<Kind> kind_named(const std::string& name) {
+    for (size_t i = 0; i < std::size(kKindNames); ++i)
+        if (name == kKindNames[i]) return static_cast<Kind>(i);
+    return std::nullopt;
+}
+
+std::string kind_list() {
+    std::string out;
+    for (const char* k : kKindNames) out += (out.empty() ? "" : ", ") + std::string(k);
+    return out;
+}
+
+std::optional<uint64_t> parse_uint(const std::string& text) {
+    if (text.empty() || text.size() > 12) return std::nullopt;
+    uint64_t v = 0;
+    for (const char c : text) {
+        if (c < '0' || c > '9') return std::nullopt;
+        v = v * 10 + static_cast<uint64_t>(c - '0');
+    }
+    return v;
+}
+
+std::optional<sim::Duration> parse_seconds(const std::string& text) {
+    if (text.empty() || text.size() > 12) return std::nullopt;
+    size_t dots = 0;
+    for (const char c : text) {
+        if (c == '.') ++dots;
+        else if (c < '0' || c > '9') return std::nullopt;
+    }
+    if (dots > 1 || text == ".") return std::nullopt;
+    const double s = std::stod(text);
+    return sim::Duration::from_ns(static_cast<int64_t>(std::llround(s * 1e9)));
+}
+
+std::string dotted_name(const net::Endpoint& e) {
+    std::string s = e.str();
+    for (char& c : s)
+        if (c == '.' || c == ':') c = '_';
+    return s;
+}
+
+std::string realserver_name(const Director& d, net::Ipv4 address) {
+    for (const Realserver& r : d.realservers)
+        if (r.address == address) return r.name;
+    return {};
+}
+
+std::string add_realserver(Director& d, const net::Endpoint& at, const Source& from,
+                           const std::string& wanted) {
+    if (std::string known = realserver_name(d, at.addr); !known.empty()) {
+        for (Realserver& r : d.realservers)
+            if (r.address == at.addr && r.port != at.port && at.port != 0)
+                d.simplified.push_back({r.name + " port " + std::to_string(at.port),
+                                        "lvsim's web server listens on one port: " + r.name +
+                                            " serves port " + std::to_string(r.port) + " only",
+                                        from});
+        return known;
+    }
+    // "rs" and the last octet; the last two when another host has the same last octet.
+    const uint32_t v = at.addr.value();
+    std::string name = wanted.empty() ? "rs" + std::to_string(v & 0xff) : wanted;
+    for (const Realserver& r : d.realservers)
+        if (r.name == name) name = "rs" + std::to_string((v >> 8) & 0xff) + "_" + std::to_string(v & 0xff);
+    for (const Realserver& r : d.realservers)
+        if (r.name == name) name = "rs_" + dotted_name({at.addr, 0});
+    d.realservers.push_back({name, at.addr, at.port == 0 ? net::Port{80} : at.port, 200, from});
+    return name;
+}
+
+void import_text(Kind kind, const std::string& text, const std::string& origin, Director& into) {
+    switch (kind) {
+        case Kind::Keepalived: import_keepalived(text, origin, into); break;
+        case Kind::Ldirectord: import_ldirectord(text, origin, into); break;
+        case Kind::IpvsadmSave: import_ipvsadm_save(text, origin, into); break;
+        case Kind::IpvsadmTimeout: import_ipvsadm_timeout(text, origin, into); break;
+        case Kind::Sysctl: import_sysctl(text, origin, into); break;
+        case Kind::Connections: import_connections(text, origin, into); break;
+    }
+}
+
+void import_file(Kind kind, const std::string& path, Director& into) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw ImportError({path, 0, 0}, "cannot read " + path, "check the path");
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (text.str().size() > 16u * 1024 * 1024)
+        throw ImportError({path, 0, 0}, path + " is larger than 16 MiB", "import the lines that matter");
+    import_text(kind, text.str(), path, into);
+}
+
+}  // namespace lvs::import

@@ -1,0 +1,109 @@
+// keepalived's virtual_server turned into lvsim's terms. Defaults from keepalived 2.4:
+// check_data.c (alloc_vs, alloc_rs, validate_check_config), check_http.c, check_tcp.c,
+// check_misc.c (each checker's retry and delay_before_retry).
+#include <algorithm>
+
+#include "models/import/import_parts.hpp"
+#include "models/import/keepalived_model.hpp"
+
+namespace lvs::import {
+
+using ipvs::CheckType;
+
+void emit_virtual_server(const VirtualServer& vs, const std::vector<net::Endpoint>& vips,
+                         const std::string& origin, Director& out_) {
+    const auto at = [&](const Word& w) { return Source{origin, w.line, w.column}; };
+    const auto simplify = [&](const Word& w, const std::string& why) {
+        out_.simplified.push_back({w.text, why, at(w)});
+    };
+    // check_data.c, validate_check_config(): a quorum above the total weight is cut to it,
+    // a hysteresis at or above the quorum to quorum - 1.
+    uint32_t total = 0;
+    for (const RealServer& r : vs.reals) total += r.weight;
+    uint32_t quorum = vs.quorum;
+    if (total > 0 && quorum > total) {
+        simplify(vs.at, "quorum " + std::to_string(quorum) + " above the total weight " +
+                            std::to_string(total) + ": keepalived lowers it to " + std::to_string(total));
+        quorum = total;
+    }
+    const uint32_t hysteresis = vs.hysteresis >= quorum ? quorum - 1 : vs.hysteresis;
+    for (const net::Endpoint& vip : vips) {
+        const std::string svc = vs.protocol + " " + vip.str();
+        std::string line = "-A " + svc + " -s " + vs.scheduler;
+        if (vs.persistence) line += " -p " + std::to_string(*vs.persistence);
+        if (!vs.netmask.empty()) line += " -M " + vs.netmask;
+        if (vs.ops) line += " -o";
+        out_.rules.push_back({line, at(vs.at)});
+        for (const RealServer& r : vs.reals) {
+            std::string rl =
+                "-a " + svc + " -r " + r.addr.str() + " " + vs.forward + " -w " + std::to_string(r.weight);
+            if (r.uthreshold != 0) rl += " -x " + std::to_string(r.uthreshold);
+            if (r.lthreshold != 0) rl += " -y " + std::to_string(r.lthreshold);
+            out_.rules.push_back({rl, at(r.at)});
+            const std::string name = add_realserver(out_, r.addr, at(r.at));
+            for (Realserver& x : out_.realservers)
+                if (x.name == name && r.check) x.check_status = r.check_status;
+        }
+        if (vs.sorry) {
+            add_realserver(out_, *vs.sorry, at(vs.at), "sorry");
+        }
+        if (vs.protocol != "-t") {
+            if (std::any_of(vs.reals.begin(), vs.reals.end(),
+                            [](const RealServer& r) { return r.check.has_value(); }))
+                simplify(vs.at,
+                         "checks of a UDP service are not simulated (lvsim's UDP services carry no traffic)");
+            continue;
+        }
+        HealthCheck h;
+        h.name = "keepalived_" + dotted_name(vip);
+        h.service = vip;
+        h.tool = ipvs::CheckerTool::Keepalived;
+        h.interval = vs.delay_loop;
+        h.alpha = vs.alpha;
+        h.omega = vs.omega;
+        h.quorum = quorum;
+        h.hysteresis = hysteresis;
+        h.fallback = vs.sorry;
+        h.from = at(vs.at);
+        for (const auto& [key, word] : std::map<std::string, std::string>{{"interval", "delay_loop"},
+                                                                          {"alpha", "alpha"},
+                                                                          {"omega", "omega"},
+                                                                          {"quorum", "quorum"},
+                                                                          {"hysteresis", "hysteresis"},
+                                                                          {"fallback", "sorry_server"}})
+            if (const auto it = vs.src.find(word); it != vs.src.end()) h.at[key] = at(it->second);
+        for (const RealServer& r : vs.reals) {
+            if (!r.check) continue;
+            ServerCheck sc;
+            sc.realserver = realserver_name(out_, r.addr.addr);
+            sc.check = *r.check;
+            const Inherited& own = r.own;
+            const bool script = sc.check.type == CheckType::Script;
+            const bool http = sc.check.type == CheckType::Http;
+            // Defaults (check_http.c, check_tcp.c, check_misc.c): retry 1 (MISC_CHECK 0),
+            // delay_before_retry 3 s for HTTP_GET/SSL_GET, 1 s otherwise; connect_timeout 5 s;
+            // misc_timeout the delay_loop.
+            const uint32_t retry =
+                own.retry.value_or(r.inherited.retry.value_or(vs.inherited.retry.value_or(script ? 0 : 1)));
+            sc.check.failures = retry + 1;
+            sc.check.retry_delay = own.delay_before_retry.value_or(r.inherited.delay_before_retry.value_or(
+                vs.inherited.delay_before_retry.value_or(sim::s(http ? 3 : 1))));
+            sc.check.timeout = script ? r.misc_timeout.value_or(vs.delay_loop)
+                                      : own.connect_timeout.value_or(r.inherited.connect_timeout.value_or(
+                                            vs.inherited.connect_timeout.value_or(sim::s(5))));
+            sc.check.quiescent = r.inhibit;
+            sc.from = at(r.at);
+            // Each value from the innermost line that set it: the checker, the real_server, the
+            // virtual_server.
+            sc.at = r.check_src;
+            for (const Inherited* level : {&vs.inherited, &r.inherited, &own})
+                for (const auto& [key, word] : level->src) sc.at[key] = at(word);
+            h.servers.push_back(std::move(sc));
+        }
+        if (h.servers.empty()) continue;  // no checker: keepalived leaves the realservers as they are
+        h.check = h.servers.front().check;
+        out_.checks.push_back(std::move(h));
+    }
+}
+
+}  // namespace lvs::import

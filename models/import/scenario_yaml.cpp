@@ -1,0 +1,199 @@
+#include "models/import/scenario_yaml.hpp"
+
+#include <algorithm>
+#include <set>
+#include <sstream>
+
+#include "models/import/import_parts.hpp"
+
+namespace lvs::import {
+
+namespace {
+
+std::string quoted(const std::string& s) {
+    std::string out = "\"";
+    for (const char c : s) {
+        if (c == '"' || c == '\\') out += '\\';
+        out += c;
+    }
+    return out + "\"";
+}
+
+std::string basename_of(const std::string& path) {
+    const size_t slash = path.rfind('/');
+    return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+std::string from(const Source& s) { return "  # " + basename_of(s.file) + ":" + std::to_string(s.line); }
+
+// "  # keepalived.conf:12" for a value read from a line, "  # default" for one that was not.
+std::string origin_of(const Sources& at, const std::string& key) {
+    const auto it = at.find(key);
+    return it == at.end() ? "  # the tool's default" : from(it->second);
+}
+
+void write_method(std::ostream& o, const ipvs::CheckMethod& m, const std::string& indent, bool with_quiescent,
+                  const Sources& at) {
+    o << indent << "type: " << check_type_name(m.type) << origin_of(at, "type") << "\n";
+    if (m.type == ipvs::CheckType::None) return;
+    if (m.type == ipvs::CheckType::Http) {
+        o << indent << "path: " << quoted(m.path) << origin_of(at, "path") << "\n";
+        if (!m.status_codes.empty()) {
+            o << indent << "status: [";
+            for (size_t i = 0; i < m.status_codes.size(); ++i) o << (i ? ", " : "") << m.status_codes[i];
+            o << "]" << origin_of(at, "status") << "\n";
+        }
+    }
+    o << indent << "timeout: " << sim::format_duration(m.timeout) << origin_of(at, "timeout") << "\n";
+    o << indent << "failures: " << m.failures << origin_of(at, "failures") << "\n";
+    if (m.retry_delay > sim::Duration{})
+        o << indent << "retry_delay: " << sim::format_duration(m.retry_delay) << origin_of(at, "retry_delay")
+          << "\n";
+    if (with_quiescent)
+        o << indent << "quiescent: " << (m.quiescent ? "yes" : "no") << origin_of(at, "quiescent") << "\n";
+}
+
+// The notes at the top: one line each, or a count when there are many alike.
+void write_notes(std::ostream& o, const std::vector<Note>& notes, const std::string& title) {
+    if (notes.empty()) return;
+    o << "#\n# " << title << "\n";
+    for (const Note& n : notes)
+        o << "#   " << basename_of(n.from.file) << ":" << n.from.line << "  " << n.directive << ": " << n.why
+          << "\n";
+}
+
+}  // namespace
+
+std::string check_type_name(ipvs::CheckType t) {
+    switch (t) {
+        case ipvs::CheckType::Http: return "http";
+        case ipvs::CheckType::Tcp: return "tcp";
+        case ipvs::CheckType::Script: return "script";
+        case ipvs::CheckType::None: return "none";
+    }
+    return "none";
+}
+
+void infer_services(Director& d) {
+    std::set<std::string> defined;
+    for (const Rule& r : d.rules)
+        if (r.line.rfind("-A -t ", 0) == 0) defined.insert(words_before_space(r.line.substr(6)));
+    std::set<std::string> added_dest;
+    for (const Connection& c : d.connections) {
+        const std::string vip = c.vip.str();
+        const bool persistent = std::any_of(
+            d.connections.begin(), d.connections.end(),
+            [&](const Connection& x) { return x.vip == c.vip && x.client.port == 0 && x.state == "NONE"; });
+        if (defined.insert(vip).second) {
+            d.rules.push_back({"-A -t " + vip + " -s wlc" + (persistent ? " -p 360" : ""), c.from});
+            d.simplified.push_back({"service " + vip,
+                                    "inferred from the connection table (wlc" +
+                                        std::string(persistent ? ", persistent 360 s" : "") +
+                                        "): import the ipvsadm-save output for the real rules",
+                                    c.from});
+        }
+        const std::string key = vip + ">" + c.dest.str();
+        if (!added_dest.insert(key).second) continue;
+        bool listed = false;
+        for (const Rule& r : d.rules)
+            listed = listed || (r.line.find("-t " + vip + " ") != std::string::npos &&
+                                r.line.find("-r " + c.dest.str()) != std::string::npos);
+        if (listed) continue;
+        d.rules.push_back({"-a -t " + vip + " -r " + c.dest.str() + " -m -w 1", c.from});
+        add_realserver(d, c.dest, c.from);
+    }
+}
+
+std::string scenario_yaml(const Director& d, const std::string& command) {
+    std::ostringstream o;
+    std::set<std::string> files;
+    for (const Rule& r : d.rules) files.insert(basename_of(r.from.file));
+    o << "# Imported with `" << command << "`.\n"
+      << "# Each value's comment names the file and line it came from.\n";
+    write_notes(o, d.simplified, "Read, but simulated more simply:");
+    write_notes(o, d.ignored, "Accepted without effect on balancing:");
+    o << "name: imported\n"
+      << "lesson: |\n"
+      << "  An imported director: its services, realservers, health checks and sysctls as\n"
+      << "  configured, with browsers loading pages from its first TCP service. Give it your\n"
+      << "  clients and a timeline, or ask `lvsim drain-plan` how a realserver drains.\n"
+      << "seed: 1\n"
+      << "duration: 120s\n\n"
+      << "director:\n";
+    if (!d.rules.empty()) {
+        o << "  rules:\n";
+        for (const Rule& r : d.rules) o << "    - " << quoted(r.line) << from(r.from) << "\n";
+    }
+    if (!d.sysctls.empty()) {
+        o << "  sysctl:\n";
+        for (const Sysctl& s : d.sysctls)
+            o << "    " << s.name << ": " << (parse_uint(s.value) ? s.value : quoted(s.value)) << from(s.from)
+              << "\n";
+    }
+    if (!d.checks.empty()) {
+        o << "  health_checks:\n";
+        for (const HealthCheck& h : d.checks) {
+            const bool keepalived = h.tool == ipvs::CheckerTool::Keepalived;
+            o << "    - name: " << h.name << from(h.from) << "\n"
+              << "      tool: " << (keepalived ? "keepalived" : "ldirectord") << "\n"
+              << "      service: " << h.service.str() << "\n"
+              << "      interval: " << sim::format_duration(h.interval) << origin_of(h.at, "interval")
+              << "\n";
+            if (keepalived) {
+                // keepalived checks each real_server its own way; one without a checker is left alone.
+                o << "      type: none\n";
+                if (h.alpha) o << "      alpha: yes" << origin_of(h.at, "alpha") << "\n";
+                if (h.omega) o << "      omega: yes" << origin_of(h.at, "omega") << "\n";
+                o << "      quorum: " << h.quorum << origin_of(h.at, "quorum") << "\n";
+                if (h.hysteresis != 0)
+                    o << "      hysteresis: " << h.hysteresis << origin_of(h.at, "hysteresis") << "\n";
+            } else {
+                write_method(o, h.check, "      ", true, h.at);
+            }
+            if (h.fallback)
+                o << "      fallback: " << h.fallback->str() << origin_of(h.at, "fallback") << "\n";
+            if (!h.servers.empty()) {
+                o << "      servers:\n";
+                for (const ServerCheck& sc : h.servers) {
+                    o << "        - realserver: " << sc.realserver << from(sc.from) << "\n";
+                    write_method(o, sc.check, "          ", keepalived, sc.at);
+                }
+            }
+        }
+    }
+    if (!d.connections.empty()) {
+        o << "  connections:  # resumed at 0 s with their states and the time they had left\n";
+        for (const Connection& c : d.connections) {
+            const std::string mmss = std::to_string(c.expires_s / 60) + ":" +
+                                     (c.expires_s % 60 < 10 ? "0" : "") + std::to_string(c.expires_s % 60);
+            o << "    - "
+              << quoted(c.protocol + " " + mmss + " " + c.state + " " + c.client.str() + " " + c.vip.str() +
+                        " " + c.dest.str())
+              << from(c.from) << "\n";
+        }
+    }
+    if (!d.realservers.empty()) o << "\nrealservers:\n";
+    for (const Realserver& r : d.realservers) {
+        o << "  - name: " << r.name << from(r.from) << "\n"
+          << "    address: " << r.address.str() << "\n";
+        if (r.port != 80) o << "    port: " << r.port << "\n";
+        if (r.check_status != 200)
+            o << "    check_status: " << r.check_status << "  # what its checks expect\n";
+    }
+    // Browsers on the first TCP service, so that the file runs as it is.
+    std::string target;
+    for (const Rule& r : d.rules)
+        if (target.empty() && r.line.rfind("-A -t ", 0) == 0) target = words_before_space(r.line.substr(6));
+    if (!target.empty())
+        o << "\nclients:\n"
+          << "  - name: browsers\n"
+          << "    count: 20\n"
+          << "    target: " << target << "\n"
+          << "    page: {html: 20kB, objects: 20, object_size: 10kB}\n"
+          << "    # from 10 s: after the checkers' first round (with alpha, or ldirectord, the realservers\n"
+          << "    # are held out until their first check passes)\n"
+          << "    schedule: {reload_every: 10s, start: 10s, stop: 110s}\n";
+    return o.str();
+}
+
+}  // namespace lvs::import
