@@ -62,5 +62,6 @@ int cmd_sweep(const std::vector<std::string>& args);
 int cmd_export(const std::vector<std::string>& args);
 int cmd_grade(const std::vector<std::string>& args);
 int cmd_import(const std::vector<std::string>& args);
+int cmd_drain_plan(const std::vector<std::string>& args);
 
 }  // namespace lvs::cli

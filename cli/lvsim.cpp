@@ -56,6 +56,8 @@ const char* kMainHelp =
     "  export FILE    a web page of the run (--html OUT.html) or a printable handout (--handout)\n"
     "  grade EX ANS   grade break/fix exercise answers against the exercise's key\n"
     "  import KIND F  your keepalived.conf, ldirectord.cf, ipvsadm-save, sysctl -a or -Lnc as a scenario\n"
+    "  drain-plan F   drain one realserver every way (weight 0, -d, health check, ...): time to empty, "
+    "errors\n"
     "  trace-vocabulary  print the trace's record kinds and fields (docs/trace.md)\n"
     "\n"
     "`lvsim COMMAND --help` shows a command's options. Exit status 2 means bad input.\n";
@@ -407,6 +409,7 @@ int main(int argc, char** argv) {
         if (cmd == "export") return cli::cmd_export(rest);
         if (cmd == "grade") return cli::cmd_grade(rest);
         if (cmd == "import") return cli::cmd_import(rest);
+        if (cmd == "drain-plan") return cli::cmd_drain_plan(rest);
         if (cmd == "view") {
 #ifdef LVSIM_VIEWER_PATH
             std::vector<char*> argv_view{const_cast<char*>(LVSIM_VIEWER_PATH)};
@@ -422,10 +425,11 @@ int main(int argc, char** argv) {
                 "(scripts/setup.sh does both)");
 #endif
         }
-        throw Usage("unknown command '" + cmd +
-                    "'; commands: run, check, compare, sweep, lessons, view, export, grade, import, "
-                    "trace-vocabulary (see "
-                    "lvsim --help)");
+        throw Usage(
+            "unknown command '" + cmd +
+            "'; commands: run, check, compare, sweep, lessons, view, export, grade, import, drain-plan, "
+            "trace-vocabulary (see "
+            "lvsim --help)");
     } catch (const scenario::ConfigError& e) {
         std::cerr << e.format() << "\n";
         return kBadInput;

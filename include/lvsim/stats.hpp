@@ -31,6 +31,7 @@ struct ClientStats {
     double page_load_p99_ms = 0;         ///< page load time, 99th percentile (ms)
     double page_load_mean_ms = 0;        ///< page load time, mean (ms)
     double longest_stall_s = 0;          ///< the longest a request waited: response, failure or abort (s)
+    uint64_t stalls = 0;                 ///< requests that waited 1 s or more (a user notices)
     double requests_per_connection = 0;  ///< requests per connection opened (open ones included)
 };
 

@@ -141,7 +141,9 @@ uint32_t Browser::pending_objects() const { return page_active_ ? outstanding_ :
 void Browser::note_wait(const Object& o) {
     // From the request's (last) send to its response, its failure or the reload that aborted it.
     if (o.sent == sim::Time{}) return;  // never sent (a request leaves after a handshake, never at 0)
-    stats_.longest_outstanding_s = std::max(stats_.longest_outstanding_s, (sim_.now() - o.sent).seconds());
+    const sim::Duration waited = sim_.now() - o.sent;
+    stats_.longest_outstanding_s = std::max(stats_.longest_outstanding_s, waited.seconds());
+    if (waited >= kStall) ++stats_.stalls;
 }
 
 void Browser::dispatch() {

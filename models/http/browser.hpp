@@ -66,6 +66,9 @@ struct BrowserConfig {
     net::Endpoint server;                          // the VIP
 };
 
+// How long a request must wait before it counts as a stall the user notices.
+inline constexpr sim::Duration kStall = sim::s(1);
+
 // Counters shared by every browser of a client group.
 struct BrowserStats {
     uint64_t pages_started = 0;
@@ -85,7 +88,10 @@ struct BrowserStats {
     uint64_t connections_closed = 0;
     uint64_t requests = 0;
     uint64_t requests_on_closed_conns = 0;  // requests carried by connections that have closed
-    std::vector<double> load_ms;            // page-load times of completed pages
+    // Requests that waited kStall or longer for their response, failure or abort: a user
+    // notices (Nielsen, "Response Times: The 3 Important Limits": 1 s keeps the flow of thought).
+    uint64_t stalls = 0;
+    std::vector<double> load_ms;  // page-load times of completed pages
     // The longest a request waited: from its send to its response, its failure or the reload
     // that aborted it.
     double longest_outstanding_s = 0;

@@ -284,6 +284,17 @@ void WebServer::graceful_stop() {
     trace_workers();
 }
 
+void WebServer::drain() {
+    config_.keepalive = false;
+    for (auto& p : conns_) {
+        Conn& c = *p;
+        if (!c.active) continue;
+        if (c.serving || c.waiting) c.close_after = true;
+        else if (c.tcp != nullptr) close_conn(c);
+    }
+    trace_workers();
+}
+
 void WebServer::abrupt_stop() {
     running_ = false;
     LVS_TRACE(sim_, entity_, trace::kind::http_server_abrupt_stop).f("open", open_);

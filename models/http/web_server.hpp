@@ -89,6 +89,10 @@ public:
     // An operator's "take me out" switch (a health page answering 503, a check script failing):
     // health checks fail while requests are still served.
     void set_checks_failing(bool failing) { checks_failing_ = failing; }
+    // Server-side graceful drain ("tell your webserver to shut down any connections"): it keeps
+    // accepting, answers every request with `Connection: close` and closes idle keep-alive
+    // connections now, as nginx's and Apache's old workers do on a graceful reload.
+    void drain();
     bool checks_pass() const { return running_ && !checks_failing_; }
 
     const ServerConfig& config() const { return config_; }

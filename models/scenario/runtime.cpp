@@ -219,6 +219,7 @@ ClientReport Run::client_report(const std::string& name,
         c.errors_timeout += s.failed_timeout;
         c.errors_no_port += s.failed_no_port;
         c.longest_stall_s = std::max(c.longest_stall_s, s.longest_outstanding_s);
+        c.stalls += s.stalls;
         loads.insert(loads.end(), s.load_ms.begin(), s.load_ms.end());
         for (const auto& b : g->browsers) c.objects_pending += b->pending_objects();
         for (size_t i = 0; i < groups_.size(); ++i)

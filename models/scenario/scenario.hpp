@@ -134,6 +134,7 @@ enum class ServerVerb : uint8_t {
     Kill,
     FailChecks,  // health checks get 503 / the check script fails; requests are still served
     PassChecks,
+    Drain,  // Connection: close on every answer, idle keep-alive connections closed, still serving
     Count
 };
 struct ServerAction {
@@ -167,8 +168,8 @@ using TimelineAction =
 
 // The words a scenario file uses for the verbs (`action: graceful-stop`), indexed by the enums.
 constexpr std::array<std::string_view, static_cast<size_t>(ServerVerb::Count)> kServerVerbNames{
-    "stop",          "graceful-stop",     "crash", "start",       "keepalive-on",
-    "keepalive-off", "keepalive-timeout", "kill",  "fail-checks", "pass-checks"};
+    "stop", "graceful-stop", "crash",       "start", "keepalive-on", "keepalive-off", "keepalive-timeout",
+    "kill", "fail-checks",   "pass-checks", "drain"};
 constexpr std::array<std::string_view, static_cast<size_t>(ClientVerb::Count)> kClientVerbNames{
     "start-reloading", "stop-reloading", "keepalive-timeout"};
 inline std::string_view to_string(ServerVerb v) { return kServerVerbNames[static_cast<size_t>(v)]; }
