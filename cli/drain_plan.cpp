@@ -37,6 +37,42 @@ std::vector<scenario::DrainMethod> parse_methods(const std::string& text) {
     return out;
 }
 
+// Every available method's replications on `threads` threads; each result goes back to its
+// slot, so the output is the same for any -j.
+std::vector<std::vector<scenario::DrainSample>> run_samples(
+    const std::vector<scenario::DrainVariant>& variants, uint32_t replications, uint64_t seed, size_t index,
+    sim::Time at, unsigned threads_wanted) {
+    // Jobs: method-major; results go back to their slots, so the output is the same for any -j.
+    std::vector<std::pair<size_t, uint32_t>> jobs;
+    for (size_t m = 0; m < variants.size(); ++m)
+        if (variants[m].unavailable.empty())
+            for (uint32_t r = 0; r < replications; ++r) jobs.emplace_back(m, r);
+    std::vector<std::vector<scenario::DrainSample>> samples(variants.size(),
+                                                            std::vector<scenario::DrainSample>(replications));
+    std::atomic<size_t> next{0};
+    std::mutex failed_mutex;
+    std::string failed;
+    const unsigned threads =
+        std::min<unsigned>(threads_wanted, static_cast<unsigned>(std::max<size_t>(jobs.size(), 1)));
+    const auto worker = [&] {
+        for (size_t j = next++; j < jobs.size(); j = next++) {
+            const auto [m, r] = jobs[j];
+            try {
+                samples[m][r] = scenario::run_drain_sample(variants[m].scenario, index, at,
+                                                           scenario::replication_seed(seed, r));
+            } catch (const std::exception& e) {
+                const std::lock_guard<std::mutex> lock(failed_mutex);
+                if (failed.empty()) failed = e.what();
+            }
+        }
+    };
+    std::vector<std::thread> pool;
+    for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker);
+    for (std::thread& t : pool) t.join();
+    if (!failed.empty()) throw CliError("a run failed: " + failed);
+    return samples;
+}
+
 }  // namespace
 
 int cmd_drain_plan(const std::vector<std::string>& args) {
@@ -122,35 +158,9 @@ int cmd_drain_plan(const std::vector<std::string>& args) {
     for (size_t i = 0; i < methods.size(); ++i)
         variants.push_back(
             scenario::drain_variant(base, index, *at, methods[i], i == 0 ? &plan.removed : nullptr));
-    // Jobs: method-major; results go back to their slots, so the output is the same for any -j.
-    std::vector<std::pair<size_t, uint32_t>> jobs;
-    for (size_t m = 0; m < methods.size(); ++m)
-        if (variants[m].unavailable.empty())
-            for (uint32_t r = 0; r < replications; ++r) jobs.emplace_back(m, r);
-    std::vector<std::vector<scenario::DrainSample>> samples(methods.size(),
-                                                            std::vector<scenario::DrainSample>(replications));
-    std::atomic<size_t> next{0};
-    std::mutex failed_mutex;
-    std::string failed;
-    const unsigned threads = std::min<unsigned>(
-        vm.count("jobs") != 0 ? vm["jobs"].as<unsigned>() : std::max(1u, std::thread::hardware_concurrency()),
-        static_cast<unsigned>(std::max<size_t>(jobs.size(), 1)));
-    const auto worker = [&] {
-        for (size_t j = next++; j < jobs.size(); j = next++) {
-            const auto [m, r] = jobs[j];
-            try {
-                samples[m][r] = scenario::run_drain_sample(variants[m].scenario, index, *at,
-                                                           scenario::replication_seed(seed, r));
-            } catch (const std::exception& e) {
-                const std::lock_guard<std::mutex> lock(failed_mutex);
-                if (failed.empty()) failed = e.what();
-            }
-        }
-    };
-    std::vector<std::thread> pool;
-    for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker);
-    for (std::thread& t : pool) t.join();
-    if (!failed.empty()) throw CliError("a run failed: " + failed);
+    const unsigned threads =
+        vm.count("jobs") != 0 ? vm["jobs"].as<unsigned>() : std::max(1u, std::thread::hardware_concurrency());
+    const auto samples = run_samples(variants, replications, seed, index, *at, threads);
     for (size_t m = 0; m < methods.size(); ++m)
         plan.methods.push_back(scenario::summarise_drain(methods[m], variants[m], samples[m]));
 
