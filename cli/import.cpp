@@ -49,7 +49,11 @@ int cmd_import(const std::vector<std::string>& args) {
             throw scenario::ConfigError(e.at().file, e.at().line, e.at().column, e.what(), e.hint());
         }
     }
-    import::infer_services(d);
+    try {
+        import::infer_services(d);
+    } catch (const import::ImportError& e) {
+        throw scenario::ConfigError(e.at().file, e.at().line, e.at().column, e.what(), e.hint());
+    }
     const std::string yaml = import::scenario_yaml(d, command);
     // What it wrote must load: a mistake here is lvsim's, and it says so rather than print it.
     try {

@@ -16,7 +16,7 @@ artifacts="$build/fuzz-artifacts"
 mkdir -p "$artifacts"
 status=0
 printf '%-10s %12s %8s %8s %8s  %s\n' fuzzer executions cov ft corpus result
-for name in scenario ipvsadm expr set trace answer; do
+for name in scenario ipvsadm expr set trace answer import; do
   bin="$build/tests/fuzz/fuzz-$name"
   [ -x "$bin" ] || { echo "fuzz.sh: $bin is not built (configure with -DLVSIM_FUZZ=ON and clang++)" >&2; exit 2; }
   work="$build/fuzz-corpus/$name"

@@ -4,6 +4,12 @@
 #include <sstream>
 
 #include "models/import/import_parts.hpp"
+#include "models/ipvs/director.hpp"
+#include "models/ipvs/ipvsadm.hpp"
+#include "models/ipvs/kernel_profile.hpp"
+#include "models/net/network.hpp"
+#include "models/tcp/tcp_profile.hpp"
+#include "sim/simulator.hpp"
 
 namespace lvs::import {
 
@@ -38,6 +44,7 @@ std::optional<sim::Duration> parse_seconds(const std::string& text) {
     }
     if (dots > 1 || text == ".") return std::nullopt;
     const double s = std::stod(text);
+    if (s > 1e7) return std::nullopt;  // beyond any loop or timeout, and beyond int64 nanoseconds soon
     return sim::Duration::from_ns(static_cast<int64_t>(std::llround(s * 1e9)));
 }
 
@@ -76,6 +83,28 @@ std::string add_realserver(Director& d, const net::Endpoint& at, const Source& f
     return name;
 }
 
+// The rules as the director would take them, applied in order to a director of their own: a
+// duplicate service or realserver, a realserver before its service or an unknown scheduler is
+// refused here, at its line, rather than in the scenario written from it.
+void check_rules(const Director& d) {
+    sim::Simulator sim(0);
+    net::Network net(sim);
+    ipvs::Director director(net, "import", net::Ipv4::of(10, 0, 0, 1), ipvs::current_kernel(),
+                            tcp::linux6_profile());
+    for (const Rule& r : d.rules) {
+        ipvs::IpvsadmError err;
+        const auto cmd = ipvs::parse_ipvsadm(r.line, &err);
+        if (!cmd)
+            throw ImportError(r.from, "ipvsadm: " + err.message,
+                              "lvsim wrote this rule from the line: report it");
+        const ipvs::AdminResult result = ipvs::apply_ipvsadm(director, *cmd);
+        if (!result.ok())
+            throw ImportError(r.from, "ipvsadm " + r.line + ": " + result.message,
+                              "the director would refuse it: each service once, before its realservers, each "
+                              "realserver once per service, a scheduler the kernel has");
+    }
+}
+
 void import_text(Kind kind, const std::string& text, const std::string& origin, Director& into) {
     switch (kind) {
         case Kind::Keepalived: import_keepalived(text, origin, into); break;
@@ -85,6 +114,7 @@ void import_text(Kind kind, const std::string& text, const std::string& origin, 
         case Kind::Sysctl: import_sysctl(text, origin, into); break;
         case Kind::Connections: import_connections(text, origin, into); break;
     }
+    check_rules(into);
 }
 
 void import_file(Kind kind, const std::string& path, Director& into) {

@@ -18,6 +18,10 @@ inline std::string words_before_space(const std::string& s) { return s.substr(0,
 // The name add_realserver() gave the host at `address` ("" if none).
 std::string realserver_name(const Director& d, net::Ipv4 address);
 
+// Applies the rules in order to a director of their own; the first it refuses is an ImportError
+// at that rule's line.
+void check_rules(const Director& d);
+
 void import_keepalived(const std::string& text, const std::string& origin, Director& into);
 void import_ldirectord(const std::string& text, const std::string& origin, Director& into);
 void import_ipvsadm_save(const std::string& text, const std::string& origin, Director& into);

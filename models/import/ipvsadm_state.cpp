@@ -65,6 +65,9 @@ void import_ipvsadm_save(const std::string& text, const std::string& origin, Dir
                     "lvsim tunnels with ipip (-i)");
             line.erase(tun, std::string(" --tun-type ").size() + rest[1].size());
         }
+        if (line.find_first_not_of(" \t") != first)
+            throw ImportError(at, "--tun-type without a command",
+                              "ipvsadm-save prints it at the end of an -a line");
         ipvs::IpvsadmError err;
         const auto cmd = ipvs::parse_ipvsadm(line.substr(first), &err);
         if (!cmd)

@@ -70,11 +70,15 @@ private:
                  "e.g. " + like);
         return static_cast<uint32_t>(*v);
     }
+    // Seconds; only delay_before_retry may be 0 (a retry at once), a loop or a timeout may not.
     sim::Duration seconds(const Statement& st, size_t i, const std::string& like) const {
         const Word& w = arg(st, i, like);
         const auto v = parse_seconds(w.text);
-        if (!v)
-            fail(w, st.keyword().text + " takes seconds (a number), not '" + w.text + "'", "e.g. " + like);
+        if (!v || v->ns() > sim::s(86400).ns())
+            fail(w, st.keyword().text + " takes seconds (a number up to a day), not '" + w.text + "'",
+                 "e.g. " + like);
+        if (*v <= sim::Duration{} && st.keyword().text != "delay_before_retry")
+            fail(w, st.keyword().text + " must be more than 0 seconds", "e.g. " + like);
         return *v;
     }
     net::Endpoint address_port(const Statement& st, size_t i) const {

@@ -44,9 +44,6 @@ void emit_virtual_server(const VirtualServer& vs, const std::vector<net::Endpoin
             for (Realserver& x : out_.realservers)
                 if (x.name == name && r.check) x.check_status = r.check_status;
         }
-        if (vs.sorry) {
-            add_realserver(out_, *vs.sorry, at(vs.at), "sorry");
-        }
         if (vs.protocol != "-t") {
             if (std::any_of(vs.reals.begin(), vs.reals.end(),
                             [](const RealServer& r) { return r.check.has_value(); }))
@@ -102,6 +99,8 @@ void emit_virtual_server(const VirtualServer& vs, const std::vector<net::Endpoin
         }
         if (h.servers.empty()) continue;  // no checker: keepalived leaves the realservers as they are
         h.check = h.servers.front().check;
+        // The sorry server is a host only where a checker can bring it in.
+        if (h.fallback) add_realserver(out_, *h.fallback, h.from, "sorry");
         out_.checks.push_back(std::move(h));
     }
 }

@@ -175,8 +175,9 @@ private:
     }
     sim::Duration seconds(const Setting& s, const std::string& key) const {
         const auto d = parse_seconds(s.value);
-        if (!d || *d <= sim::Duration{})
-            fail(s.at, key + " takes seconds, not '" + s.value + "'", "e.g. " + key + "=5");
+        if (!d || *d <= sim::Duration{} || d->ns() > sim::s(86400).ns())
+            fail(s.at, key + " takes seconds (more than 0, up to a day), not '" + s.value + "'",
+                 "e.g. " + key + "=5");
         return *d;
     }
     bool yes_no(const Setting& s, const std::string& key) const {
@@ -216,7 +217,6 @@ private:
         if (const auto f = get(v, "fallback")) {
             const std::string addr = f->value.substr(0, f->value.find_first_of(" \t"));
             fallback = endpoint(addr, f->at, "fallback=127.0.0.1:80");
-            add_realserver(out_, *fallback, f->at, "fallback");
             if (fallback->addr.value() >> 24 == 127)
                 out_.simplified.push_back({"fallback",
                                            "127.0.0.1 is the director itself to ldirectord; lvsim runs it as "
@@ -241,6 +241,24 @@ private:
                      it->second.at});
     }
 
+    // checkinterval: the global one, a virtual's own only with fork=yes (ld_main's loop).
+    sim::Duration interval(const Virtual& v) {
+        sim::Duration out = sim::s(10);
+        if (const auto ci = global_.find("checkinterval"); ci != global_.end())
+            out = seconds(ci->second, "checkinterval");
+        if (const auto ci = v.set.find("checkinterval"); ci != v.set.end()) {
+            const auto fork = global_.find("fork");
+            if (fork != global_.end() && fork->second.value == "yes")
+                out = seconds(ci->second, "checkinterval");
+            else
+                out_.simplified.push_back({"checkinterval",
+                                           "a virtual's own checkinterval counts only with fork=yes "
+                                           "(ld_main): the global one applies",
+                                           ci->second.at});
+        }
+        return out;
+    }
+
     // The virtual's checks as ldirectord runs them (ld_setup's timeouts, _check_real's types).
     void health_check(const Virtual& v, const std::optional<net::Endpoint>& fallback) {
         HealthCheck h;
@@ -249,18 +267,7 @@ private:
         h.tool = ipvs::CheckerTool::Ldirectord;
         h.from = v.at;
         h.fallback = fallback;
-        if (const auto ci = global_.find("checkinterval"); ci != global_.end())
-            h.interval = seconds(ci->second, "checkinterval");
-        if (const auto ci = v.set.find("checkinterval"); ci != v.set.end()) {
-            const auto fork = global_.find("fork");
-            if (fork != global_.end() && fork->second.value == "yes")
-                h.interval = seconds(ci->second, "checkinterval");
-            else
-                out_.simplified.push_back({"checkinterval",
-                                           "a virtual's own checkinterval counts only with fork=yes "
-                                           "(ld_main): the global one applies",
-                                           ci->second.at});
-        }
+        h.interval = interval(v);
         CheckMethod& m = h.check;
         if (const auto f = get(v, "failurecount")) {
             const auto n = parse_uint(f->value);
@@ -357,6 +364,10 @@ private:
             sc.at["path"] = r.at;
             h.servers.push_back(std::move(sc));
         }
+        // The fallback is a host only where a checker can bring it in.
+        if (h.fallback)
+            add_realserver(out_, *h.fallback, h.at.count("fallback") ? h.at.at("fallback") : h.from,
+                           "fallback");
         out_.checks.push_back(std::move(h));
     }
 

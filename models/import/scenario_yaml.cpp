@@ -81,9 +81,12 @@ void infer_services(Director& d) {
     std::set<std::string> added_dest;
     for (const Connection& c : d.connections) {
         const std::string vip = c.vip.str();
-        const bool persistent = std::any_of(
-            d.connections.begin(), d.connections.end(),
-            [&](const Connection& x) { return x.vip == c.vip && x.client.port == 0 && x.state == "NONE"; });
+        // Templates (client port 0, NONE) mean persistence; so does a port-0 service (every port).
+        const bool persistent =
+            c.vip.port == 0 ||
+            std::any_of(d.connections.begin(), d.connections.end(), [&](const Connection& x) {
+                return x.vip == c.vip && x.client.port == 0 && x.state == "NONE";
+            });
         if (defined.insert(vip).second) {
             d.rules.push_back({"-A -t " + vip + " -s wlc" + (persistent ? " -p 360" : ""), c.from});
             d.simplified.push_back({"service " + vip,
@@ -97,11 +100,12 @@ void infer_services(Director& d) {
         bool listed = false;
         for (const Rule& r : d.rules)
             listed = listed || (r.line.find("-t " + vip + " ") != std::string::npos &&
-                                r.line.find("-r " + c.dest.str()) != std::string::npos);
+                                (r.line + " ").find("-r " + c.dest.str() + " ") != std::string::npos);
         if (listed) continue;
         d.rules.push_back({"-a -t " + vip + " -r " + c.dest.str() + " -m -w 1", c.from});
         add_realserver(d, c.dest, c.from);
     }
+    check_rules(d);
 }
 
 std::string scenario_yaml(const Director& d, const std::string& command) {
@@ -118,8 +122,9 @@ std::string scenario_yaml(const Director& d, const std::string& command) {
       << "  configured, with browsers loading pages from its first TCP service. Give it your\n"
       << "  clients and a timeline, or ask `lvsim drain-plan` how a realserver drains.\n"
       << "seed: 1\n"
-      << "duration: 120s\n\n"
-      << "director:\n";
+      << "duration: 120s\n";
+    if (!d.rules.empty() || !d.sysctls.empty() || !d.checks.empty() || !d.connections.empty())
+        o << "\ndirector:\n";
     if (!d.rules.empty()) {
         o << "  rules:\n";
         for (const Rule& r : d.rules) o << "    - " << quoted(r.line) << from(r.from) << "\n";

@@ -10,7 +10,8 @@
 namespace lvs::import {
 
 // Services and realservers for connection entries whose service no rule defines (an
-// `ipvsadm -Lnc` listing imported on its own), each said in `simplified`.
+// `ipvsadm -Lnc` listing imported on its own), each said in `simplified`. An ImportError when
+// the entries ask for a table the director would refuse.
 void infer_services(Director& d);
 
 // `command` is how the user asked for it ("lvsim import keepalived farm.conf").

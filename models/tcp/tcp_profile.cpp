@@ -165,9 +165,9 @@ std::string set_tcp_sysctl(TcpSysctls& s, const TcpSysctlDef& def, std::string_v
     if (def.unit == U::Ports) {
         const size_t sep = text.find_first_of(" -\t");
         int64_t lo = 0, hi = 0;
-        const std::string_view rest = sep == std::string_view::npos
-                                          ? std::string_view()
-                                          : text.substr(text.find_first_not_of(" -\t", sep));
+        // "32768-" has nothing after its separator: an empty HIGH, not a read past the end.
+        const size_t high = sep == std::string_view::npos ? sep : text.find_first_not_of(" -\t", sep);
+        const std::string_view rest = high == std::string_view::npos ? std::string_view() : text.substr(high);
         if (sep == std::string_view::npos || !parse_int(text.substr(0, sep), &lo) || !parse_int(rest, &hi) ||
             lo < 1 || hi > 65535 || hi < lo)
             return name + " is two ports LOW HIGH within 1-65535 (e.g. 32768 60999), not '" +
