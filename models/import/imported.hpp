@@ -42,6 +42,7 @@ private:
 struct Rule {
     std::string line;
     Source from;
+    std::string detail;  // where its options came from: "lvs_sched :23, persistence_timeout :25"
 };
 
 // A host behind the director: it runs a web server on `port` that passes its configured

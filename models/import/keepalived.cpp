@@ -262,6 +262,7 @@ private:
         rs.addr = address_port(st, 1);
         for (const Statement& c : st.children) {
             const std::string& k = c.keyword().text;
+            rs.src[k] = c.keyword();
             if (inherited_keyword(c, rs.inherited)) continue;
             if (k == "weight") rs.weight = number(c, 1, 0, 65535, "weight 1");
             else if (k == "inhibit_on_failure") {

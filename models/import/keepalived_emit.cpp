@@ -27,19 +27,47 @@ void emit_virtual_server(const VirtualServer& vs, const std::vector<net::Endpoin
         quorum = total;
     }
     const uint32_t hysteresis = vs.hysteresis >= quorum ? quorum - 1 : vs.hysteresis;
+    // Which lines gave a rule its options, or which default it took.
+    const auto detail = [](const std::map<std::string, Word>& src,
+                           std::initializer_list<std::pair<const char*, const char*>> keys) {
+        std::string out;
+        for (const auto& [key, otherwise] : keys) {
+            const auto it = src.find(key);
+            if (it != src.end())
+                out += (out.empty() ? "" : ", ") + std::string(key) + " :" + std::to_string(it->second.line);
+            else if (otherwise[0] != '\0' && key[0] != '\0')
+                out += (out.empty() ? "" : ", ") + std::string(otherwise);
+        }
+        return out;
+    };
+    const std::string service_detail =
+        detail(vs.src, {{"lvs_sched", ""},
+                        {"lb_algo", ""},
+                        {"lvs_method", ""},
+                        {"lb_kind", ""},
+                        {"persistence_timeout", ""},
+                        {"persistence_granularity", ""},
+                        {"protocol", ""},
+                        {"ops", ""}}) +
+        (vs.src.count("lvs_sched") + vs.src.count("lb_algo") == 0 ? "; scheduler wlc: keepalived's default"
+                                                                  : "") +
+        (vs.forward_given ? "" : "; NAT: keepalived's default");
     for (const net::Endpoint& vip : vips) {
         const std::string svc = vs.protocol + " " + vip.str();
         std::string line = "-A " + svc + " -s " + vs.scheduler;
         if (vs.persistence) line += " -p " + std::to_string(*vs.persistence);
         if (!vs.netmask.empty()) line += " -M " + vs.netmask;
         if (vs.ops) line += " -o";
-        out_.rules.push_back({line, at(vs.at)});
+        out_.rules.push_back({line, at(vs.at), service_detail});
         for (const RealServer& r : vs.reals) {
             std::string rl =
                 "-a " + svc + " -r " + r.addr.str() + " " + vs.forward + " -w " + std::to_string(r.weight);
             if (r.uthreshold != 0) rl += " -x " + std::to_string(r.uthreshold);
             if (r.lthreshold != 0) rl += " -y " + std::to_string(r.lthreshold);
-            out_.rules.push_back({rl, at(r.at)});
+            out_.rules.push_back({rl, at(r.at),
+                                  detail(r.src, {{"weight", "weight 1: keepalived's default"},
+                                                 {"uthreshold", ""},
+                                                 {"lthreshold", ""}})});
             const std::string name = add_realserver(out_, r.addr, at(r.at));
             for (Realserver& x : out_.realservers)
                 if (x.name == name && r.check) x.check_status = r.check_status;

@@ -33,6 +33,7 @@ struct RealServer {
     Sources check_src;  // the checker's own lines, by scenario key
     Inherited own;      // the checker's connect_timeout, retry, delay_before_retry
     std::optional<sim::Duration> misc_timeout;
+    std::map<std::string, Word> src;  // its own lines, by keyword (weight, uthreshold, ...)
 };
 struct VirtualServer {
     Word at;

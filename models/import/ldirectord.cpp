@@ -206,7 +206,13 @@ private:
             line += " -p " + std::to_string(*n);
             if (const auto m = get(v, "netmask")) line += " -M " + m->value;
         }
-        out_.rules.push_back({line, v.at});
+        std::string detail;
+        for (const char* key : {"scheduler", "persistent", "netmask", "protocol"})
+            if (const auto s = get(v, key))
+                detail += (detail.empty() ? "" : ", ") + std::string(key) + " :" + std::to_string(s->at.line);
+        if (!get(v, "scheduler"))
+            detail += std::string(detail.empty() ? "" : "; ") + "scheduler wrr: ldirectord's default";
+        out_.rules.push_back({line, v.at, detail});
         for (const Real& r : v.reals) {
             out_.rules.push_back(
                 {"-a " + svc + " -r " + r.addr.str() + " " + r.forward + " -w " + std::to_string(r.weight),

@@ -127,7 +127,9 @@ std::string scenario_yaml(const Director& d, const std::string& command) {
         o << "\ndirector:\n";
     if (!d.rules.empty()) {
         o << "  rules:\n";
-        for (const Rule& r : d.rules) o << "    - " << quoted(r.line) << from(r.from) << "\n";
+        for (const Rule& r : d.rules)
+            o << "    - " << quoted(r.line) << from(r.from) << (r.detail.empty() ? "" : " (" + r.detail + ")")
+              << "\n";
     }
     if (!d.sysctls.empty()) {
         o << "  sysctl:\n";

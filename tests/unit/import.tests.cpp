@@ -204,7 +204,7 @@ SCENARIO("ldirectord.cf: global and per-virtual directives, and ldirectord's def
     CHECK(web.tool == ipvs::CheckerTool::Ldirectord);
     CHECK(web.interval == sim::s(5));
     CHECK(web.check.type == ipvs::CheckType::Http);  // checktype=negotiate, service=http
-    CHECK(web.check.timeout == sim::s(5));           // negotiatetimeout (global)
+    CHECK(web.check.timeout == sim::s(6));           // the virtual's negotiatetimeout over the global 5
     CHECK(web.check.path == "/healthz.html");        // request, a "/" put before it
     CHECK_FALSE(web.check.quiescent);                // the virtual's quiescent=no over the global yes
     REQUIRE(web.fallback.has_value());
@@ -213,6 +213,8 @@ SCENARIO("ldirectord.cf: global and per-virtual directives, and ldirectord's def
     CHECK(assets.check.type == ipvs::CheckType::Tcp);  // checktype=connect
     CHECK(assets.check.timeout == sim::s(3));          // checktimeout (global)
     CHECK(assets.check.quiescent);                     // the global quiescent=yes
+    CHECK(assets.interval == sim::s(5));               // its own checkinterval=8 needs fork=yes
+    CHECK(noted(d.simplified, "checkinterval"));
     for (const char* s : {"autoreload", "logfile", "emailalert"}) CHECK(noted(d.ignored, s));
     CHECK(noted(d.simplified, "receive"));
     CHECK(error_of(Kind::Ldirectord, "connecttimeout=4\n") ==
