@@ -10,6 +10,42 @@ namespace lvs::import {
 
 using ipvs::CheckType;
 
+namespace {
+
+// One real_server's checker with keepalived's defaults, each value from the innermost line that
+// set it.
+ServerCheck server_check(const VirtualServer& vs, const RealServer& r, const std::string& name,
+                         const std::string& origin) {
+    const auto at = [&](const Word& w) { return Source{origin, w.line, w.column}; };
+    ServerCheck sc;
+    sc.realserver = name;
+    sc.check = *r.check;
+    const Inherited& own = r.own;
+    const bool script = sc.check.type == CheckType::Script;
+    const bool http = sc.check.type == CheckType::Http;
+    // Defaults (check_http.c, check_tcp.c, check_misc.c): retry 1 (MISC_CHECK 0),
+    // delay_before_retry 3 s for HTTP_GET/SSL_GET, 1 s otherwise; connect_timeout 5 s;
+    // misc_timeout the delay_loop.
+    const uint32_t retry =
+        own.retry.value_or(r.inherited.retry.value_or(vs.inherited.retry.value_or(script ? 0 : 1)));
+    sc.check.failures = retry + 1;
+    sc.check.retry_delay = own.delay_before_retry.value_or(r.inherited.delay_before_retry.value_or(
+        vs.inherited.delay_before_retry.value_or(sim::s(http ? 3 : 1))));
+    sc.check.timeout = script ? r.misc_timeout.value_or(vs.delay_loop)
+                              : own.connect_timeout.value_or(r.inherited.connect_timeout.value_or(
+                                    vs.inherited.connect_timeout.value_or(sim::s(5))));
+    sc.check.quiescent = r.inhibit;
+    sc.from = at(r.at);
+    // Each value from the innermost line that set it: the checker, the real_server, the
+    // virtual_server.
+    sc.at = r.check_src;
+    for (const Inherited* level : {&vs.inherited, &r.inherited, &own})
+        for (const auto& [key, word] : level->src) sc.at[key] = at(word);
+    return sc;
+}
+
+}  // namespace
+
 void emit_virtual_server(const VirtualServer& vs, const std::vector<net::Endpoint>& vips,
                          const std::string& origin, Director& out_) {
     const auto at = [&](const Word& w) { return Source{origin, w.line, w.column}; };
@@ -99,31 +135,7 @@ void emit_virtual_server(const VirtualServer& vs, const std::vector<net::Endpoin
             if (const auto it = vs.src.find(word); it != vs.src.end()) h.at[key] = at(it->second);
         for (const RealServer& r : vs.reals) {
             if (!r.check) continue;
-            ServerCheck sc;
-            sc.realserver = realserver_name(out_, r.addr.addr);
-            sc.check = *r.check;
-            const Inherited& own = r.own;
-            const bool script = sc.check.type == CheckType::Script;
-            const bool http = sc.check.type == CheckType::Http;
-            // Defaults (check_http.c, check_tcp.c, check_misc.c): retry 1 (MISC_CHECK 0),
-            // delay_before_retry 3 s for HTTP_GET/SSL_GET, 1 s otherwise; connect_timeout 5 s;
-            // misc_timeout the delay_loop.
-            const uint32_t retry =
-                own.retry.value_or(r.inherited.retry.value_or(vs.inherited.retry.value_or(script ? 0 : 1)));
-            sc.check.failures = retry + 1;
-            sc.check.retry_delay = own.delay_before_retry.value_or(r.inherited.delay_before_retry.value_or(
-                vs.inherited.delay_before_retry.value_or(sim::s(http ? 3 : 1))));
-            sc.check.timeout = script ? r.misc_timeout.value_or(vs.delay_loop)
-                                      : own.connect_timeout.value_or(r.inherited.connect_timeout.value_or(
-                                            vs.inherited.connect_timeout.value_or(sim::s(5))));
-            sc.check.quiescent = r.inhibit;
-            sc.from = at(r.at);
-            // Each value from the innermost line that set it: the checker, the real_server, the
-            // virtual_server.
-            sc.at = r.check_src;
-            for (const Inherited* level : {&vs.inherited, &r.inherited, &own})
-                for (const auto& [key, word] : level->src) sc.at[key] = at(word);
-            h.servers.push_back(std::move(sc));
+            h.servers.push_back(server_check(vs, r, realserver_name(out_, r.addr.addr), origin));
         }
         if (h.servers.empty()) continue;  // no checker: keepalived leaves the realservers as they are
         h.check = h.servers.front().check;
