@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "models/ipvs/health_check_config.hpp"
+#include "models/ipvs/types.hpp"
 #include "models/net/address.hpp"
 #include "sim/time.hpp"
 
@@ -73,12 +74,13 @@ struct HealthCheck {
     sim::Duration interval = sim::s(10);
     ipvs::CheckMethod check;
     std::vector<ServerCheck> servers;
-    uint32_t successes = 1;
     bool alpha = false;
     bool omega = false;
     uint32_t quorum = 1;
     uint32_t hysteresis = 0;
     std::optional<net::Endpoint> fallback;
+    ipvs::Forward fallback_forward = ipvs::Forward::Masq;
+    std::optional<sim::Duration> warmup;  // keepalived; none: the delay_loop
     Source from;
     Sources at;
 };

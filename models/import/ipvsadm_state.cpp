@@ -65,6 +65,14 @@ void import_ipvsadm_save(const std::string& text, const std::string& origin, Dir
                     "lvsim tunnels with ipip (-i)");
             line.erase(tun, std::string(" --tun-type ").size() + rest[1].size());
         }
+        // A persistence engine (--pe sip) is not simulated: persistence stays by client address.
+        if (const size_t pe = line.find(" --pe "); pe != std::string::npos) {
+            const std::vector<std::string> rest = words_of(line.substr(pe));
+            into.simplified.push_back({"--pe " + (rest.size() > 1 ? rest[1] : std::string()),
+                                       "persistence engines are not simulated: persistence by client address",
+                                       at});
+            line.erase(pe, std::string(" --pe ").size() + (rest.size() > 1 ? rest[1].size() : 0));
+        }
         if (line.find_first_not_of(" \t") != first)
             throw ImportError(at, "--tun-type without a command",
                               "ipvsadm-save prints it at the end of an -a line");
@@ -110,8 +118,13 @@ void import_sysctl(const std::string& text, const std::string& origin, Director&
     each_line(text, [&](const std::string& line, int number) {
         const size_t first = line.find_first_not_of(" \t");
         if (first == std::string::npos || line[first] == '#' || line[first] == ';') return;
-        const size_t eq = line.find('=');
         const Source at{origin, number, static_cast<int>(first) + 1};
+        // sysctl's own complaints when its stderr was captured too ("sysctl: permission denied on key ...").
+        if (line.compare(first, 7, "sysctl:") == 0) {
+            into.ignored.push_back({"sysctl: message", "a line sysctl wrote about itself, not a value", at});
+            return;
+        }
+        const size_t eq = line.find('=');
         if (eq == std::string::npos)
             throw ImportError(at, "not a line of sysctl -a", "sysctl -a prints NAME = VALUE");
         std::string name = line.substr(first, eq - first);
@@ -128,6 +141,12 @@ void import_sysctl(const std::string& text, const std::string& origin, Director&
                 return;
             }
             const auto v = parse_uint(value);
+            if (v && def->max == 1 && *v > 1 && *v <= 2147483647) {
+                // An on/off switch is a proc_dointvec in ip_vs_ctl.c: any non-zero number turns it on.
+                into.simplified.push_back({name, "any non-zero value turns the switch on: read as 1", vat});
+                into.sysctls.push_back({bare, "1", at});
+                return;
+            }
             if (!v || *v > static_cast<uint64_t>(def->max))
                 throw ImportError(vat,
                                   name + " takes 0 to " + std::to_string(def->max) + ", not '" + value + "'",
@@ -161,7 +180,7 @@ std::optional<Connection> parse_connection_line(const std::string& line, const S
     Connection c;
     c.from = at;
     c.protocol = w[0];
-    if (c.protocol != "TCP" && c.protocol != "UDP")
+    if (c.protocol != "TCP" && c.protocol != "UDP" && c.protocol != "SCTP")
         throw ImportError(
             at, "'" + w[0] + "' is no protocol of a connection entry",
             "a line of ipvsadm -Lnc: TCP 14:58 ESTABLISHED 203.0.113.7:51234 10.0.0.100:80 192.168.10.11:80");
@@ -179,8 +198,10 @@ std::optional<Connection> parse_connection_line(const std::string& line, const S
         c.vip = ep(3);
         c.dest = ep(5);
         c.state = w[7];
-        const auto e = parse_uint(w[8]);
-        if (!e) throw ImportError(at, "'" + w[8] + "' is no number of seconds", "the Expires column");
+        // /proc/net/ip_vs_conn_sync has an Origin column (Local, Sync) before Expires.
+        const size_t expires = w.size() >= 10 && (w[8] == "Local" || w[8] == "Sync") ? 9 : 8;
+        const auto e = parse_uint(w[expires]);
+        if (!e) throw ImportError(at, "'" + w[expires] + "' is no number of seconds", "the Expires column");
         c.expires_s = static_cast<uint32_t>(*e);
     } else {
         if (w.size() < 6)
@@ -218,8 +239,9 @@ void import_connections(const std::string& text, const std::string& origin, Dire
         const auto c = parse_connection_line(line, {origin, number, 1});
         if (!c) return;
         if (c->protocol != "TCP") {
-            into.simplified.push_back(
-                {"UDP entry", "not restored: lvsim's UDP services carry no traffic", c->from});
+            into.simplified.push_back({c->protocol + " entry",
+                                       "not restored: lvsim's " + c->protocol + " services carry no traffic",
+                                       c->from});
             return;
         }
         into.connections.push_back(*c);

@@ -31,13 +31,17 @@ public:
             else if (k == "virtual_server_group") continue;
             else if (k == "virtual_server") virtual_server(st);
             else if (k == "vrrp_instance" || k == "vrrp_sync_group" || k == "vrrp_script" ||
-                     k == "vrrp_track_process" || k == "lvs_sync_daemon")
+                     k == "vrrp_track_process" || k == "lvs_sync_daemon" || k == "garp_group")
                 fail(st.keyword(), k + " is part of a director pair (VRRP, connection sync): not imported",
                      "lvsim simulates one director; remove the VRRP sections to import the load balancing "
                      "(a later issue brings director pairs)");
             else if (k == "include")
                 fail(st.keyword(), "include: lvsim imports one file",
                      "concatenate the included files into one and import that");
+            else if (k == "SSL" || k == "track_file" || k == "use_pid_dir" || k == "linkbeat_use_polling" ||
+                     k == "net_namespace" || k == "instance" || k == "child_wait_time" || k == "bfd_instance")
+                ignore(st.keyword(),
+                       "daemon, TLS-client or BFD settings: no effect on the simulated balancing");
             else if (k == "static_ipaddress" || k == "static_routes" || k == "static_rules")
                 ignore(st.keyword(),
                        "the director's own addresses and routes: lvsim gives every host its route");
@@ -81,11 +85,16 @@ private:
             fail(w, st.keyword().text + " must be more than 0 seconds", "e.g. " + like);
         return *v;
     }
-    net::Endpoint address_port(const Statement& st, size_t i) const {
+    net::Ipv4 address_only(const Statement& st, size_t i) const {
         const Word& a = arg(st, i, st.keyword().text + " 192.168.10.11 80");
         const auto ip = net::Ipv4::parse(a.text);
         if (!ip)
             fail(a, "'" + a.text + "' is no IPv4 address", "lvsim imports IPv4 services and realservers");
+        return *ip;
+    }
+    net::Endpoint address_port(const Statement& st, size_t i) const {
+        const Word& a = arg(st, i, st.keyword().text + " 192.168.10.11 80");
+        const auto ip = std::optional<net::Ipv4>(address_only(st, i));
         const Word& p = arg(st, i + 1, st.keyword().text + " " + a.text + " 80");
         const auto port = parse_uint(p.text);
         if (!port || *port > 65535) fail(p, "'" + p.text + "' is no port", "a number from 0 to 65535");
@@ -207,16 +216,21 @@ private:
                      "keepalived's: rr wrr lc wlc lblc sh mh dh fo ovf lblcr sed nq twos");
             vs.scheduler = w.text;
         } else if (k == "lb_kind" || k == "lvs_method") {
-            const Word& w = arg(c, 1, k + " NAT");
-            if (w.text == "NAT") vs.forward = "-m";
-            else if (w.text == "DR") vs.forward = "-g";
-            else if (w.text == "TUN") {
-                vs.forward = "-i";
-                if (c.words.size() > 2 && c.words[2].text != "ipip")
-                    fail(c.words[2], "tunnel type " + c.words[2].text + " is not simulated",
-                         "lvsim tunnels with ipip");
-            } else fail(w, k + " is NAT, DR or TUN (keepalived compares them case-sensitively)");
+            vs.forward = forward_of(c);
             vs.forward_given = true;
+        } else if (k == "sorry_server_lvs_method") {
+            vs.sorry_forward = forward_of(c);
+        } else if (k == "weight") {
+            vs.weight = number(c, 1, 1, 65535, "weight 1");
+        } else if (k == "inhibit_on_failure") {
+            vs.inhibit = true;
+        } else if (k == "hashed" || k == "flag-1" || k == "flag-2" || k == "flag-3" || k == "sh-port" ||
+                   k == "sh-fallback" || k == "mh-port" || k == "mh-fallback") {
+            vs.sched_flags +=
+                (vs.sched_flags.empty() ? "" : ",") + (k == "hashed" ? std::string("flag-1") : k);
+        } else if (k == "ip_family") {
+            if (arg(c, 1, "ip_family inet").text != "inet")
+                fail(c.words[1], "IPv6 services are not simulated", "lvsim balances IPv4");
         } else if (k == "persistence_timeout") {
             // Without a value: 6 minutes (pto_handler, IPVS_SVC_PERSISTENT_TIMEOUT).
             vs.persistence = c.words.size() > 1 ? number(c, 1, 1, 2'678'400, "persistence_timeout 300") : 360;
@@ -240,15 +254,18 @@ private:
             vs.omega = true;
             simplify(c.keyword(),
                      "omega: notifiers at shutdown only, no effect on the table (lvsim runs none)");
-        } else if (k == "sorry_server") vs.sorry = address_port(c, 1);
-        else if (k == "sorry_server_inhibit")
+        } else if (k == "sorry_server") {
+            vs.sorry = c.words.size() > 2 ? address_port(c, 1) : net::Endpoint{address_only(c, 1), 0};
+        } else if (k == "sorry_server_inhibit")
             simplify(c.keyword(), "the sorry server is added and removed, not held at weight 0");
         else if (k == "real_server") vs.reals.push_back(real_server(c));
         else if (k == "quorum_up" || k == "quorum_down" || k == "virtualhost" || k == "ha_suspend" ||
-                 k == "smtp_alert" || k == "nat_mask" || k == "retry_on_failure")
+                 k == "smtp_alert" || k == "nat_mask" || k == "retry_on_failure" || k == "snmp_name")
             ignore(c.keyword(), "virtual_server: notifier or HTTP-header setting, no effect on balancing");
-        else if (k == "warmup")
-            simplify(c.keyword(), "the checks' random warm-up is left out: every first check is at 1 s");
+        else if (k == "warmup") vs.warmup = c.words.size() > 1 ? seconds(c, 1, "warmup 0") : sim::Duration{};
+        else if (k == "persistence_engine")
+            simplify(c.keyword(),
+                     "persistence engines (SIP) are not simulated: persistence by client address");
         else
             fail(c.keyword(), "unknown virtual_server keyword '" + k + "'",
                  "known: delay_loop, lvs_sched/lb_algo, lvs_method/lb_kind, persistence_timeout, protocol, "
@@ -256,15 +273,35 @@ private:
                  "delay_before_retry");
     }
 
+    // lvs_method NAT | DR | TUN [type ipip] (svr_forwarding_handler): ipvsadm's switch.
+    std::string forward_of(const Statement& c) const {
+        const Word& w = arg(c, 1, c.keyword().text + " NAT");
+        if (w.text == "NAT") return "-m";
+        if (w.text == "DR") return "-g";
+        if (w.text != "TUN")
+            fail(w, c.keyword().text + " is NAT, DR or TUN (keepalived compares them case-sensitively)");
+        for (size_t i = 2; i + 1 < c.words.size(); ++i)
+            if (c.words[i].text == "type" && c.words[i + 1].text != "ipip")
+                fail(c.words[i + 1], "tunnel type " + c.words[i + 1].text + " is not simulated",
+                     "lvsim tunnels with ipip");
+        return "-i";
+    }
+
     RealServer real_server(const Statement& st) {
         RealServer rs;
         rs.at = st.keyword();
-        rs.addr = address_port(st, 1);
+        // The port may be left out: keepalived takes the virtual server's (validate_check_config).
+        rs.addr = st.words.size() > 2 ? address_port(st, 1) : net::Endpoint{address_only(st, 1), 0};
         for (const Statement& c : st.children) {
             const std::string& k = c.keyword().text;
             rs.src[k] = c.keyword();
             if (inherited_keyword(c, rs.inherited)) continue;
             if (k == "weight") rs.weight = number(c, 1, 0, 65535, "weight 1");
+            else if (k == "lvs_method") rs.forward = forward_of(c);
+            else if (k == "virtualhost" || k == "snmp_name")
+                ignore(c.keyword(), "real_server: HTTP header or SNMP name, no effect on balancing");
+            else if (k == "alpha" || k == "delay_loop" || k == "warmup")
+                simplify(c.keyword(), k + " of one real_server: lvsim uses the virtual_server's");
             else if (k == "inhibit_on_failure") {
                 rs.inhibit = true;
                 rs.check_src["quiescent"] = at(c.keyword());
@@ -323,7 +360,8 @@ private:
                         m.status_codes = status_codes(u);
                         rs.check_src["status"] = at(u.keyword());
                     } else if (uk == "digest" || uk == "regex" || uk == "regex_no_match" ||
-                               uk == "regex_options")
+                               uk == "regex_options" || uk == "regex_min_offset" ||
+                               uk == "regex_max_offset" || uk == "regex_stack")
                         simplify(u.keyword(),
                                  "the body is taken to match while the realserver passes its checks");
                     else if (uk == "virtualhost")
@@ -350,10 +388,13 @@ private:
                 simplify(c.keyword(),
                          "misc_dynamic's weights from the exit status are not simulated: verdict only");
             else if (k == "user" || k == "http_protocol" || k == "enable_sni" || k == "sni_name" ||
-                     k == "tls_compliant" || k == "fwmark" || k == "log_all_failures")
+                     k == "tls_compliant" || k == "fwmark" || k == "log_all_failures" || k == "virtualhost")
                 ignore(c.keyword(), kind + ": no effect on the check's timing or verdict");
-            else if (k == "warmup" || k == "fast_recovery")
-                simplify(c.keyword(), k + " is left out: checks run every delay_loop from 1 s");
+            else if (k == "fast_recovery") {
+                m.successes = 1;  // one pass brings it back (check_http.c)
+                rs.check_src["successes"] = at(c.keyword());
+            } else if (k == "warmup" || k == "delay_loop" || k == "alpha")
+                simplify(c.keyword(), k + " of one checker: lvsim uses the virtual_server's");
             else
                 fail(c.keyword(), "unknown " + kind + " keyword '" + k + "'",
                      "known: url (path, status_code), connect_timeout, connect_port, retry/nb_get_retry, "
@@ -373,9 +414,13 @@ private:
             const size_t dash = t.find('-');
             const auto lo = parse_uint(t.substr(0, dash));
             const auto hi = dash == std::string::npos ? lo : parse_uint(t.substr(dash + 1));
-            if (!lo || !hi || *lo < 100 || *hi > 599 || *lo > *hi)
-                fail(u.words[i], "status_code takes codes from 100 to 599 or ranges, not '" + t + "'",
-                     "e.g. status_code 200");
+            if (!lo || !hi || *lo < 100 || *hi > 599 || *lo > *hi) {
+                // keepalived logs a bad code and goes on (status_code_handler): so does lvsim, saying so.
+                out_.simplified.push_back(
+                    {"status_code " + t, "not a code from 100 to 599 or a range: skipped, as keepalived does",
+                     at(u.words[i])});
+                continue;
+            }
             for (uint64_t c = *lo; c <= *hi; ++c) codes.push_back(static_cast<uint16_t>(c));
         }
         if (codes.empty()) fail(u.keyword(), "status_code needs a value", "e.g. status_code 200");

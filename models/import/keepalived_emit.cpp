@@ -34,7 +34,7 @@ ServerCheck server_check(const VirtualServer& vs, const RealServer& r, const std
     sc.check.timeout = script ? r.misc_timeout.value_or(vs.delay_loop)
                               : own.connect_timeout.value_or(r.inherited.connect_timeout.value_or(
                                     vs.inherited.connect_timeout.value_or(sim::s(5))));
-    sc.check.quiescent = r.inhibit;
+    sc.check.quiescent = r.inhibit.value_or(vs.inhibit);
     sc.from = at(r.at);
     // Each value from the innermost line that set it: the checker, the real_server, the
     // virtual_server.
@@ -55,7 +55,7 @@ void emit_virtual_server(const VirtualServer& vs, const std::vector<net::Endpoin
     // check_data.c, validate_check_config(): a quorum above the total weight is cut to it,
     // a hysteresis at or above the quorum to quorum - 1.
     uint32_t total = 0;
-    for (const RealServer& r : vs.reals) total += r.weight;
+    for (const RealServer& r : vs.reals) total += r.weight.value_or(vs.weight.value_or(1));
     uint32_t quorum = vs.quorum;
     if (total > 0 && quorum > total) {
         simplify(vs.at, "quorum " + std::to_string(quorum) + " above the total weight " +
@@ -94,17 +94,30 @@ void emit_virtual_server(const VirtualServer& vs, const std::vector<net::Endpoin
         if (vs.persistence) line += " -p " + std::to_string(*vs.persistence);
         if (!vs.netmask.empty()) line += " -M " + vs.netmask;
         if (vs.ops) line += " -o";
+        if (!vs.sched_flags.empty()) line += " -b " + vs.sched_flags;
         out_.rules.push_back({line, at(vs.at), service_detail});
         for (const RealServer& r : vs.reals) {
-            std::string rl =
-                "-a " + svc + " -r " + r.addr.str() + " " + vs.forward + " -w " + std::to_string(r.weight);
+            // No port: the virtual server's; direct routing and tunnels cannot map ports, so
+            // keepalived resets any other to it (validate_check_config()).
+            const std::string forward = r.forward.value_or(vs.forward);
+            net::Endpoint addr = r.addr;
+            if (addr.port == 0) addr.port = vip.port;
+            else if (forward != "-m" && addr.port != vip.port) {
+                simplify(r.at, "port " + std::to_string(addr.port) +
+                                   " of a DR/TUN realserver: keepalived uses the "
+                                   "virtual server's, " +
+                                   std::to_string(vip.port));
+                addr.port = vip.port;
+            }
+            std::string rl = "-a " + svc + " -r " + addr.str() + " " + forward + " -w " +
+                             std::to_string(r.weight.value_or(vs.weight.value_or(1)));
             if (r.uthreshold != 0) rl += " -x " + std::to_string(r.uthreshold);
             if (r.lthreshold != 0) rl += " -y " + std::to_string(r.lthreshold);
             out_.rules.push_back({rl, at(r.at),
                                   detail(r.src, {{"weight", "weight 1: keepalived's default"},
                                                  {"uthreshold", ""},
                                                  {"lthreshold", ""}})});
-            const std::string name = add_realserver(out_, r.addr, at(r.at));
+            const std::string name = add_realserver(out_, addr, at(r.at));
             for (Realserver& x : out_.realservers)
                 if (x.name == name && r.check) x.check_status = r.check_status;
         }
@@ -125,13 +138,21 @@ void emit_virtual_server(const VirtualServer& vs, const std::vector<net::Endpoin
         h.quorum = quorum;
         h.hysteresis = hysteresis;
         h.fallback = vs.sorry;
+        if (h.fallback && h.fallback->port == 0) h.fallback->port = vip.port;
+        // The sorry server goes in with sorry_server_lvs_method, else the service's (alloc_ssvr()).
+        const std::string sorry_forward = vs.sorry_forward.value_or(vs.forward);
+        h.fallback_forward = sorry_forward == "-m"   ? ipvs::Forward::Masq
+                             : sorry_forward == "-g" ? ipvs::Forward::Route
+                                                     : ipvs::Forward::Tunnel;
+        h.warmup = vs.warmup;
         h.from = at(vs.at);
         for (const auto& [key, word] : std::map<std::string, std::string>{{"interval", "delay_loop"},
                                                                           {"alpha", "alpha"},
                                                                           {"omega", "omega"},
                                                                           {"quorum", "quorum"},
                                                                           {"hysteresis", "hysteresis"},
-                                                                          {"fallback", "sorry_server"}})
+                                                                          {"fallback", "sorry_server"},
+                                                                          {"warmup", "warmup"}})
             if (const auto it = vs.src.find(word); it != vs.src.end()) h.at[key] = at(it->second);
         for (const RealServer& r : vs.reals) {
             if (!r.check) continue;

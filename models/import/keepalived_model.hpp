@@ -22,11 +22,12 @@ struct Inherited {
 
 struct RealServer {
     Word at;
-    net::Endpoint addr;
-    uint32_t weight = 1;
+    net::Endpoint addr;                  // port 0: none written (keepalived takes the virtual server's)
+    std::optional<uint32_t> weight;      // none: the virtual_server's `weight`, else 1
+    std::optional<std::string> forward;  // its own lvs_method ("-m", "-g", "-i")
     uint32_t uthreshold = 0;
     uint32_t lthreshold = 0;
-    bool inhibit = false;
+    std::optional<bool> inhibit;  // none: the virtual_server's inhibit_on_failure
     Inherited inherited;
     std::optional<ipvs::CheckMethod> check;
     uint16_t check_status = 200;
@@ -45,6 +46,11 @@ struct VirtualServer {
     std::optional<uint32_t> persistence;
     std::string netmask;
     bool ops = false;
+    std::string sched_flags;         // -b: flag-1..3, sh-port, sh-fallback, mh-port, mh-fallback, hashed
+    std::optional<uint32_t> weight;  // the realservers' default weight
+    bool inhibit = false;            // the realservers' default inhibit_on_failure
+    std::optional<sim::Duration> warmup;
+    std::optional<std::string> sorry_forward;  // sorry_server_lvs_method
     sim::Duration delay_loop = sim::s(60);
     uint32_t quorum = 1;
     uint32_t hysteresis = 0;

@@ -1,6 +1,7 @@
 // ldirectord.cf as an lvsim director. Facts from ldirectord.in of ClusterLabs resource-agents
 // 4.18 (set_defaults(), read_config(), ld_setup(), ld_start(), check_http(), the POD manual).
 #include <map>
+#include <sstream>
 
 #include "models/import/import_parts.hpp"
 #include "models/ipvs/scheduler.hpp"
@@ -21,6 +22,8 @@ struct Real {
     net::Endpoint addr;
     std::string forward = "-g";
     uint32_t weight = 1;
+    uint32_t lower = 0;  // l:N, ipvsadm -y
+    uint32_t upper = 0;  // u:N, ipvsadm -x
     std::string request;
     Source at;
 };
@@ -56,13 +59,14 @@ private:
     }
 
     void directive(std::string line, int number) {
-        if (const size_t hash = line.find('#'); hash != std::string::npos && line.find('"') > hash)
-            line.erase(hash);
+        if (const size_t hash = line.find('#'); hash != std::string::npos) line.erase(hash);  // s/#.*//
         while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r'))
             line.pop_back();
         const size_t first = line.find_first_not_of(" \t");
         if (first == std::string::npos) return;
-        const bool indented = first > 0;
+        // A virtual's lines are indented by a tab or at least four spaces (read_config turns tabs
+        // into four spaces and matches /^ {4,}/).
+        const bool indented = line[0] == '\t' || first >= 4;
         const size_t eq = line.find('=', first);
         const Source at{origin_, number, static_cast<int>(first) + 1};
         if (eq == std::string::npos)
@@ -91,13 +95,13 @@ private:
 
     void global_directive(const std::string& key, const std::string& value, const Source& at,
                           const Source& vat) {
-        static const std::vector<std::string> kept{
-            "checktimeout", "negotiatetimeout", "checkinterval", "failurecount", "quiescent", "fallback",
-            "fork",         "readdquiescent",   "checktype",     "service",      "scheduler", "protocol"};
+        static const std::vector<std::string> kept{"checktimeout", "negotiatetimeout", "checkinterval",
+                                                   "failurecount", "quiescent",        "fallback",
+                                                   "fork",         "readdquiescent"};
         static const std::vector<std::string> ignored{
-            "autoreload",     "logfile",  "emailalert", "emailalertfreq", "emailalertstatus",
-            "emailalertfrom", "callback", "cleanstop",  "maintenancedir", "supervised",
-            "smtp",           "execute",  "checkcount"};
+            "autoreload",     "logfile",  "emailalert", "emailalertfreq",  "emailalertstatus",
+            "emailalertfrom", "callback", "cleanstop",  "maintenancedir",  "supervised",
+            "smtp",           "execute",  "checkcount", "fallbackcommand", "fallback6"};
         if (key == "connecttimeout")
             fail(at, "connecttimeout is refused by ldirectord itself (deprecated)", "write negotiatetimeout");
         if (std::find(ignored.begin(), ignored.end(), key) != ignored.end()) {
@@ -122,9 +126,11 @@ private:
             "checkinterval",    "failurecount", "checkport",    "virtualhost",
             "httpmethod",       "login",        "passwd",       "database",
             "checkcommand",     "ops",          "emailalert",   "emailalertfreq",
-            "emailalertstatus", "secret",       "schedflags",   "readdquiescent"};
+            "emailalertstatus", "secret",       "schedflags",   "readdquiescent",
+            "fallbackcommand",  "monitorfile",  "cleanstop",    "smtp",
+            "servicename",      "comment",      "load",         "checkcount"};
         if (key == "real") {
-            v.reals.push_back(real(value, vat));
+            v.reals.push_back(real(value, vat, v.vip.port));
             return;
         }
         if (std::find(kept.begin(), kept.end(), key) == kept.end())
@@ -136,35 +142,67 @@ private:
     }
 
     // real=ip[:port] gate|masq|ipip [weight] ["request", "receive"]
-    Real real(const std::string& value, const Source& at) const {
+    // real=ip[:port] gate|masq|ipip [weight] ["request", "receive"] [l:N] [u:N]
+    // (_ld_read_config_real_resolve, add_real_server). Without a port: the virtual's.
+    Real real(const std::string& value, const Source& at, net::Port virtual_port) const {
         Real r;
         r.at = at;
-        std::vector<std::string> words;
-        std::string cur;
+        struct Token {
+            std::string text;
+            bool quoted = false;
+        };
+        std::vector<Token> words;
+        Token cur;
         bool quoted = false;
         for (const char c : value) {
-            if (c == '"') quoted = !quoted;
-            else if (!quoted && (c == ' ' || c == '\t' || c == ',')) {
-                if (!cur.empty()) words.push_back(cur);
-                cur.clear();
-            } else cur += c;
+            if (c == '"') {
+                quoted = !quoted;
+                cur.quoted = true;
+            } else if (!quoted && (c == ' ' || c == '\t' || c == ',')) {
+                if (!cur.text.empty() || cur.quoted) words.push_back(cur);
+                cur = Token{};
+            } else {
+                cur.text += c;
+            }
         }
         if (quoted) fail(at, "a quoted string is not closed", "add the closing \"");
-        if (!cur.empty()) words.push_back(cur);
+        if (!cur.text.empty() || cur.quoted) words.push_back(cur);
         if (words.empty()) fail(at, "real= needs an address", "e.g. real=192.168.10.11:80 masq 1");
-        r.addr = endpoint(words[0], at, "real=192.168.10.11:80 masq 1");
-        if (words.size() > 1) {
-            if (words[1] == "gate") r.forward = "-g";
-            else if (words[1] == "masq") r.forward = "-m";
-            else if (words[1] == "ipip") r.forward = "-i";
-            else fail(at, "'" + words[1] + "' is no forwarding method", "gate, masq or ipip");
+        const std::string& where = words[0].text;
+        if (where.find("->") != std::string::npos)
+            fail(at, "address ranges (" + where + ") are not imported",
+                 "write one real= line per realserver");
+        if (where.find(':') == std::string::npos) {
+            const auto ip = net::Ipv4::parse(where);
+            if (!ip)
+                fail(at, "'" + where + "' is no IPv4 address", "lvsim imports addresses, not host names");
+            r.addr = {*ip, virtual_port};
+        } else {
+            r.addr = endpoint(where, at, "real=192.168.10.11:80 masq 1");
         }
-        size_t next = 2;
-        if (words.size() > 2 && parse_uint(words[2])) {
-            r.weight = static_cast<uint32_t>(std::min<uint64_t>(*parse_uint(words[2]), 65535));
-            next = 3;
+        if (words.size() < 2)
+            fail(at, "real= needs its forwarding method", "gate, masq or ipip, e.g. real=" + where + " masq");
+        if (words[1].text == "gate") r.forward = "-g";
+        else if (words[1].text == "masq") r.forward = "-m";
+        else if (words[1].text == "ipip") r.forward = "-i";
+        else fail(at, "'" + words[1].text + "' is no forwarding method", "gate, masq or ipip");
+        for (size_t i = 2; i < words.size(); ++i) {
+            const Token& t = words[i];
+            if (t.quoted) {
+                if (r.request.empty() && !t.text.empty()) r.request = t.text;  // then the receive string
+                continue;
+            }
+            if (t.text.rfind("l:", 0) == 0 || t.text.rfind("u:", 0) == 0) {
+                const auto n = parse_uint(t.text.substr(2));
+                if (!n || *n > 65535) fail(at, "'" + t.text + "': a threshold is l:N or u:N", "e.g. u:100");
+                (t.text[0] == 'l' ? r.lower : r.upper) = static_cast<uint32_t>(*n);
+            } else if (i == 2 && parse_uint(t.text)) {
+                r.weight = static_cast<uint32_t>(std::min<uint64_t>(*parse_uint(t.text), 65535));
+            } else {
+                fail(at, "'" + t.text + "' is neither a weight, a quoted request nor l:N/u:N",
+                     "real=192.168.10.11:80 masq 2 \"/check.html\", \"OK\"");
+            }
         }
-        if (words.size() > next) r.request = words[next];
         return r;
     }
 
@@ -214,27 +252,19 @@ private:
             detail += std::string(detail.empty() ? "" : "; ") + "scheduler wrr: ldirectord's default";
         out_.rules.push_back({line, v.at, detail});
         for (const Real& r : v.reals) {
-            out_.rules.push_back(
-                {"-a " + svc + " -r " + r.addr.str() + " " + r.forward + " -w " + std::to_string(r.weight),
-                 r.at});
+            std::string rl =
+                "-a " + svc + " -r " + r.addr.str() + " " + r.forward + " -w " + std::to_string(r.weight);
+            if (r.upper != 0) rl += " -x " + std::to_string(r.upper);
+            if (r.lower != 0) rl += " -y " + std::to_string(r.lower);
+            out_.rules.push_back({rl, r.at});
             add_realserver(out_, r.addr, r.at);
-        }
-        std::optional<net::Endpoint> fallback;
-        if (const auto f = get(v, "fallback")) {
-            const std::string addr = f->value.substr(0, f->value.find_first_of(" \t"));
-            fallback = endpoint(addr, f->at, "fallback=127.0.0.1:80");
-            if (fallback->addr.value() >> 24 == 127)
-                out_.simplified.push_back({"fallback",
-                                           "127.0.0.1 is the director itself to ldirectord; lvsim runs it as "
-                                           "a host of its own, reached by NAT",
-                                           f->at});
         }
         if (protocol != "tcp") {
             out_.simplified.push_back(
                 {"virtual=" + v.vip.str(), "checks of a UDP service are not simulated", v.at});
             return;
         }
-        health_check(v, fallback);
+        health_check(v);
     }
 
     // Options of a check that the simulated one has no use for, said rather than dropped.
@@ -266,13 +296,122 @@ private:
     }
 
     // The virtual's checks as ldirectord runs them (ld_setup's timeouts, _check_real's types).
-    void health_check(const Virtual& v, const std::optional<net::Endpoint>& fallback) {
+    // fallback=ip[:port] [gate|masq|ipip] (parse_fallback): the virtual's port when none is
+    // given, gate unless another method is.
+    void fallback(const Virtual& v, HealthCheck& h) {
+        const auto f = get(v, "fallback");
+        if (!f) return;
+        std::istringstream words(f->value);
+        std::string where, method;
+        words >> where >> method;
+        if (where.find(':') == std::string::npos) {
+            const auto ip = net::Ipv4::parse(where);
+            if (!ip) fail(f->at, "'" + where + "' is no IPv4 address", "e.g. fallback=127.0.0.1:80");
+            h.fallback = net::Endpoint{*ip, v.vip.port};
+        } else {
+            h.fallback = endpoint(where, f->at, "fallback=127.0.0.1:80");
+        }
+        if (method.empty() || method == "gate") h.fallback_forward = ipvs::Forward::Route;
+        else if (method == "masq") h.fallback_forward = ipvs::Forward::Masq;
+        else if (method == "ipip") h.fallback_forward = ipvs::Forward::Tunnel;
+        else fail(f->at, "'" + method + "' is no forwarding method", "gate, masq or ipip");
+        if (h.fallback->addr.value() >> 24 == 127) {
+            h.fallback_forward = ipvs::Forward::Masq;
+            out_.simplified.push_back(
+                {"fallback",
+                 "127.0.0.1 is the director itself to ldirectord; lvsim runs it as a host "
+                 "of its own, reached by NAT",
+                 f->at});
+        }
+    }
+
+    // One of checktimeout / negotiatetimeout, resolved as ld_setup() does: the virtual's own,
+    // then its other one, then the global ones in the same order, then the default.
+    std::pair<sim::Duration, std::optional<Source>> timeout(const Virtual& v, const char* mine,
+                                                            const char* other,
+                                                            sim::Duration otherwise) const {
+        for (const auto* table : {&v.set, &global_})
+            for (const char* key : {mine, other})
+                if (const auto it = table->find(key); it != table->end())
+                    return {seconds(it->second, key), it->second.at};
+        return {otherwise, std::nullopt};
+    }
+
+    // The check ldirectord runs for `checktype` and `service` (_check_real; ld_port_to_service for
+    // a service left out); false when it runs none that lvsim needs to model.
+    bool check_type(const Virtual& v, HealthCheck& h) {
+        CheckMethod& m = h.check;
+        const auto [connect_timeout, connect_from] =
+            timeout(v, "checktimeout", "negotiatetimeout", sim::s(5));
+        const auto [negotiate_timeout, negotiate_from] =
+            timeout(v, "negotiatetimeout", "checktimeout", sim::s(30));
+        const std::string checktype = get(v, "checktype") ? get(v, "checktype")->value : "negotiate";
+        const Source type_at = get(v, "checktype") ? get(v, "checktype")->at : v.at;
+        static const std::map<net::Port, std::string> by_port{
+            {21, "ftp"},          {25, "smtp"},    {53, "dns"},   {80, "http"},     {110, "pop"},
+            {119, "nntp"},        {143, "imap"},   {389, "ldap"}, {443, "https"},   {587, "submission"},
+            {636, "ldaps"},       {993, "imaps"},  {995, "pops"}, {1521, "oracle"}, {1812, "radius"},
+            {3128, "http_proxy"}, {3306, "mysql"}, {5060, "sip"}, {5432, "pgsql"}};
+        std::string service = by_port.count(v.vip.port) != 0 ? by_port.at(v.vip.port) : "none";
+        if (const auto s = get(v, "service")) service = s->value;
+        const Source service_at = get(v, "service") ? get(v, "service")->at : v.at;
+        if (checktype == "negotiate" || parse_uint(checktype)) {
+            if (parse_uint(checktype))
+                out_.simplified.push_back(
+                    {"checktype",
+                     "combined checks (" + checktype + " connects per negotiate): every check is a negotiate",
+                     type_at});
+            if (service == "none") {
+                out_.simplified.push_back({"checktype",
+                                           "negotiate with service none: ldirectord's check_none marks every "
+                                           "realserver up; no checks run",
+                                           type_at});
+                return false;
+            }
+            if (service == "http" || service == "https" || service == "http_proxy") {
+                m.type = CheckType::Http;
+                if (service == "https")
+                    out_.simplified.push_back(
+                        {"service", "https is checked as http: the TLS handshake is left out", service_at});
+            } else {
+                m.type = CheckType::Tcp;
+                out_.simplified.push_back(
+                    {"service", "a negotiate check of " + service + " is simulated as a connect check",
+                     service_at});
+            }
+            m.timeout = negotiate_timeout;
+            timeout_from_ = negotiate_from;
+        } else if (checktype == "connect" || checktype == "off") {
+            // off: ld_start takes every realserver down and no check brings it back; the fallback comes in.
+            m.type = checktype == "off" ? CheckType::Off : CheckType::Tcp;
+            m.timeout = connect_timeout;
+            timeout_from_ = connect_from;
+        } else if (checktype == "external" || checktype == "external-perl" || checktype == "ping") {
+            m.type = CheckType::Script;
+            m.timeout = connect_timeout;
+            timeout_from_ = connect_from;
+            out_.simplified.push_back(
+                {"checktype",
+                 checktype + ": the verdict comes from the scenario (passes while the realserver "
+                             "runs and has not been told to fail its checks)",
+                 type_at});
+        } else if (checktype == "on") {
+            out_.simplified.push_back({"checktype", "on: every realserver is up, no checks run", type_at});
+            return false;
+        } else {
+            fail(type_at, "unknown checktype '" + checktype + "'",
+                 "connect, negotiate, external, ping, on, off or a number");
+        }
+        return true;
+    }
+
+    void health_check(const Virtual& v) {
         HealthCheck h;
         h.name = "ldirectord_" + dotted_name(v.vip);
         h.service = v.vip;
         h.tool = ipvs::CheckerTool::Ldirectord;
         h.from = v.at;
-        h.fallback = fallback;
+        fallback(v, h);
         h.interval = interval(v);
         CheckMethod& m = h.check;
         if (const auto f = get(v, "failurecount")) {
@@ -286,64 +425,7 @@ private:
                 {"quiescent",
                  "not set: ldirectord's code default, no (its manual says yes), removes failed realservers",
                  v.at});
-        // Timeouts: each of checktimeout and negotiatetimeout falls back to the other (ld_setup).
-        const auto ct = get(v, "checktimeout");
-        const auto nt = get(v, "negotiatetimeout");
-        const sim::Duration connect_timeout = ct   ? seconds(*ct, "checktimeout")
-                                              : nt ? seconds(*nt, "negotiatetimeout")
-                                                   : sim::s(5);
-        const sim::Duration negotiate_timeout = nt   ? seconds(*nt, "negotiatetimeout")
-                                                : ct ? seconds(*ct, "checktimeout")
-                                                     : sim::s(30);
-        const std::string checktype = get(v, "checktype") ? get(v, "checktype")->value : "negotiate";
-        const Source type_at = get(v, "checktype") ? get(v, "checktype")->at : v.at;
-        std::string service = v.vip.port == 80 ? "http" : v.vip.port == 443 ? "https" : "none";
-        if (const auto s = get(v, "service")) service = s->value;
-        if (checktype == "negotiate" || (!checktype.empty() && parse_uint(checktype))) {
-            if (parse_uint(checktype))
-                out_.simplified.push_back(
-                    {"checktype",
-                     "combined checks (" + checktype + " connects per negotiate): every check is a negotiate",
-                     type_at});
-            if (service == "none") {
-                out_.simplified.push_back({"checktype",
-                                           "negotiate with service none: ldirectord's check_none marks every "
-                                           "realserver up; no checks run",
-                                           type_at});
-                return;
-            }
-            if (service == "http" || service == "https") {
-                m.type = CheckType::Http;
-                if (service == "https")
-                    out_.simplified.push_back({"service",
-                                               "https is checked as http: the TLS handshake is left out",
-                                               get(v, "service") ? get(v, "service")->at : v.at});
-            } else {
-                m.type = CheckType::Tcp;
-                out_.simplified.push_back(
-                    {"service", "a negotiate check of " + service + " is simulated as a connect check",
-                     get(v, "service")->at});
-            }
-            m.timeout = negotiate_timeout;
-        } else if (checktype == "connect") {
-            m.type = CheckType::Tcp;
-            m.timeout = connect_timeout;
-        } else if (checktype == "external" || checktype == "external-perl" || checktype == "ping") {
-            m.type = CheckType::Script;
-            m.timeout = connect_timeout;
-            out_.simplified.push_back(
-                {"checktype",
-                 checktype + ": the verdict comes from the scenario (passes while the realserver runs and "
-                             "has not been told to fail its checks)",
-                 type_at});
-        } else if (checktype == "on" || checktype == "off") {
-            out_.simplified.push_back(
-                {"checktype", checktype + ": no checks run; the realservers stay as configured", type_at});
-            return;
-        } else {
-            fail(type_at, "unknown checktype '" + checktype + "'",
-                 "connect, negotiate, external, ping, on, off or a number");
-        }
+        if (!check_type(v, h)) return;
         // Where each value came from (a global line or the virtual's own).
         for (const auto& [key, directive] : std::map<std::string, std::string>{{"interval", "checkinterval"},
                                                                                {"failures", "failurecount"},
@@ -352,8 +434,7 @@ private:
                                                                                {"type", "checktype"},
                                                                                {"fallback", "fallback"}})
             if (const auto s = get(v, directive)) h.at[key] = s->at;
-        if (const auto s = m.type == CheckType::Http ? (nt ? nt : ct) : (ct ? ct : nt))
-            h.at["timeout"] = s->at;
+        if (timeout_from_) h.at["timeout"] = *timeout_from_;
         if (const auto r = get(v, "request"))
             m.path =
                 (r->value.empty() || r->value.front() != '/') ? "/" + unquote(r->value) : unquote(r->value);
@@ -385,6 +466,7 @@ private:
     std::string origin_;
     Director& out_;
     std::map<std::string, Setting> global_;
+    std::optional<Source> timeout_from_;  // the line the last check_type() took its timeout from
     std::vector<Virtual> virtuals_;
 };
 

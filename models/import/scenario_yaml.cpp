@@ -46,9 +46,10 @@ void write_method(std::ostream& o, const ipvs::CheckMethod& m, const std::string
     }
     o << indent << "timeout: " << sim::format_duration(m.timeout) << origin_of(at, "timeout") << "\n";
     o << indent << "failures: " << m.failures << origin_of(at, "failures") << "\n";
-    if (m.retry_delay > sim::Duration{})
-        o << indent << "retry_delay: " << sim::format_duration(m.retry_delay) << origin_of(at, "retry_delay")
+    if (m.retry_delay)
+        o << indent << "retry_delay: " << sim::format_duration(*m.retry_delay) << origin_of(at, "retry_delay")
           << "\n";
+    if (m.successes != 0) o << indent << "successes: " << m.successes << origin_of(at, "successes") << "\n";
     if (with_quiescent)
         o << indent << "quiescent: " << (m.quiescent ? "yes" : "no") << origin_of(at, "quiescent") << "\n";
 }
@@ -152,13 +153,20 @@ std::string scenario_yaml(const Director& d, const std::string& command) {
                 if (h.alpha) o << "      alpha: yes" << origin_of(h.at, "alpha") << "\n";
                 if (h.omega) o << "      omega: yes" << origin_of(h.at, "omega") << "\n";
                 o << "      quorum: " << h.quorum << origin_of(h.at, "quorum") << "\n";
+                if (h.warmup)
+                    o << "      warmup: " << sim::format_duration(*h.warmup) << origin_of(h.at, "warmup")
+                      << "\n";
                 if (h.hysteresis != 0)
                     o << "      hysteresis: " << h.hysteresis << origin_of(h.at, "hysteresis") << "\n";
             } else {
                 write_method(o, h.check, "      ", true, h.at);
             }
-            if (h.fallback)
+            if (h.fallback) {
                 o << "      fallback: " << h.fallback->str() << origin_of(h.at, "fallback") << "\n";
+                if (h.fallback_forward != ipvs::Forward::Masq)
+                    o << "      fallback_method: "
+                      << (h.fallback_forward == ipvs::Forward::Tunnel ? "ipip" : "gate") << "\n";
+            }
             if (!h.servers.empty()) {
                 o << "      servers:\n";
                 for (const ServerCheck& sc : h.servers) {

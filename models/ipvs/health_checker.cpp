@@ -15,7 +15,10 @@ HealthChecker::HealthChecker(Director& director, HealthCheckConfig config, Actio
       entity_(sim_.add_entity(config.name)),
       config_(std::move(config)),
       hook_(std::move(hook)),
-      verdict_(std::move(verdict)) {}
+      verdict_(std::move(verdict)),
+      round_(sim_, [this] { begin_round(); }),
+      step_(sim_, [this] { next_in_round(); }),
+      rng_(sim_.stream(config_.name + ":warmup")) {}
 
 HealthChecker::~HealthChecker() {
     for (auto& p : probes_)
@@ -55,6 +58,7 @@ void HealthChecker::start() {
             ServerState& s = *sp;
             if (s.check.type == CheckType::None) continue;  // never checked: stays as configured
             s.up = false;
+            s.ever_up = false;
             DestSpec quiet = s.spec;
             quiet.weight = 0;
             const IpvsadmCommand cmd = s.check.quiescent
@@ -71,24 +75,74 @@ void HealthChecker::start() {
             };
             change(s.name, HealthAction::StartDown, cmd, "not checked yet", record);
         }
-        update_fallback();
     }
-    const bool keepalived = config_.tool == CheckerTool::Keepalived;
+    if (config_.tool == CheckerTool::Ldirectord) {
+        if (config_.start_down) update_fallback();
+        round_.arm(sim::Duration{});  // ld_start runs the first round at once
+        return;
+    }
+    // keepalived: the quorum as init_service_vs() finds it (update_quorum_state(vs, init)): below
+    // quorum + hysteresis of live weight, the sorry server holds the service from the start.
+    if (config_.fallback && live_weight() < config_.quorum + config_.hysteresis) {
+        quorum_up_ = false;
+        const std::string why = "no quorum at start (live weight " + std::to_string(live_weight()) + ")";
+        for (size_t i = 0; i < servers_.size(); ++i)
+            if (servers_[i]->up) take_out(i, why);
+        set_fallback(true, why);
+    }
     for (size_t i = 0; i < probes_.size(); ++i) {
         // keepalived starts with its retries used up ("one failure is enough initially",
-        // check_data.c validate_check_config()) and checks first after BOOTSTRAP_DELAY, 1 s
-        // (its random `warmup` on top is left out: lvsim starts every checker at that second).
-        if (keepalived) servers_[i]->consecutive_failures = servers_[i]->check.failures - 1;
-        if (servers_[i]->check.type == CheckType::None) continue;
-        probes_[i]->next.arm(keepalived ? sim::s(1) : sim::Duration{});
+        // check_data.c validate_check_config()) and checks first after BOOTSTRAP_DELAY, 1 s, plus
+        // a random warm-up (check_api.c, register_checkers_thread()).
+        ServerState& s = *servers_[i];
+        s.consecutive_failures = s.check.failures - 1;
+        if (s.check.type == CheckType::None || s.check.type == CheckType::Off) continue;
+        sim::Duration first = sim::s(1);
+        if (config_.warmup && config_.warmup->ns() > 0)
+            first += sim::Duration::from_ns(
+                static_cast<int64_t>(rng_.below(static_cast<uint64_t>(config_.warmup->ns()) + 1)));
+        probes_[i]->next.arm(first);
     }
+}
+
+void HealthChecker::begin_round() {
+    cursor_ = 0;
+    next_in_round();
+}
+
+void HealthChecker::next_in_round() {
+    while (cursor_ < servers_.size()) {
+        const size_t i = cursor_++;
+        const CheckType t = servers_[i]->check.type;
+        if (t == CheckType::None || t == CheckType::Off) continue;
+        begin_check(i);
+        return;
+    }
+    round_.arm(config_.interval);  // every realserver checked: sleep checkinterval
+}
+
+void HealthChecker::after_check(size_t i, bool failed) {
+    if (config_.tool == CheckerTool::Ldirectord) {
+        step_.arm(sim::Duration{});
+        return;
+    }
+    const ServerState& s = *servers_[i];
+    // keepalived retries a failed check after delay_before_retry, not delay_loop
+    // (check/check_http.c, epilog(); check_tcp.c, tcp_epilog()), while the realserver is up.
+    if (failed && s.up && s.check.retry_delay) probes_[i]->next.arm(*s.check.retry_delay);
+    else probes_[i]->next.arm(config_.interval);
+}
+
+uint32_t HealthChecker::successes_needed(const ServerState& s) const {
+    if (s.check.successes != 0) return s.check.successes;
+    const bool http_pass_again = config_.tool == CheckerTool::Keepalived && s.check.type == CheckType::Http;
+    return http_pass_again && s.ever_up ? 2 : 1;
 }
 
 void HealthChecker::begin_check(size_t i) {
     Probe& p = *probes_[i];
     ServerState& s = *servers_[i];
-    p.next.arm(config_.interval);
-    if (p.in_flight) return;  // the previous check is still running (longer than the interval)
+    if (p.in_flight) return;
     p.in_flight = true;
     ++s.checks;
     if (s.check.type == CheckType::Script) {
@@ -129,7 +183,8 @@ void HealthChecker::on_message(tcp::TcpConn& c, const net::AppMessage& m) {
     // status_code (any listed code) or LWP's is_success (2xx) when none is listed.
     const auto status = static_cast<uint16_t>(m.object);
     const std::vector<uint16_t>& codes = servers_[i]->check.status_codes;
-    const bool accepted = codes.empty() ? status >= 200 && status < 300
+    const bool redirect = servers_[i]->check.follow_redirects && status >= 300 && status < 400;
+    const bool accepted = codes.empty() ? (status >= 200 && status < 300) || redirect
                                         : std::find(codes.begin(), codes.end(), status) != codes.end();
     if (accepted) check_ok(i);
     else check_failed(i, "HTTP status " + std::to_string(status));
@@ -168,7 +223,8 @@ void HealthChecker::check_ok(size_t i) {
         .f("server", s.name)
         .f("result", "ok")
         .f("consecutive", s.consecutive_successes);
-    if (!s.up && s.consecutive_successes >= config_.successes) mark_up(i);
+    if (!s.up && s.consecutive_successes >= successes_needed(s)) mark_up(i);
+    after_check(i, false);
 }
 
 void HealthChecker::check_failed(size_t i, const std::string& why) {
@@ -184,9 +240,7 @@ void HealthChecker::check_failed(size_t i, const std::string& why) {
         .f("reason", why)
         .f("consecutive", s.consecutive_failures);
     if (s.up && s.consecutive_failures >= s.check.failures) mark_down(i);
-    // keepalived retries a failed check after delay_before_retry, not delay_loop
-    // (check/check_http.c, http_handle_retry()).
-    else if (s.up && s.check.retry_delay > sim::Duration{}) probes_[i]->next.arm(s.check.retry_delay);
+    after_check(i, true);
 }
 
 void HealthChecker::change(const std::string& realserver, HealthAction action, const IpvsadmCommand& command,
@@ -229,6 +283,7 @@ void HealthChecker::mark_down(size_t i) {
 void HealthChecker::mark_up(size_t i) {
     ServerState& s = *servers_[i];
     s.up = true;
+    s.ever_up = true;
     s.up_at = sim_.now();
     const bool listed = director_.find_dest(config_.service, s.spec.addr) != nullptr;
     const IpvsadmCommand cmd =
@@ -350,7 +405,7 @@ void HealthChecker::put_back(size_t i, const std::string& why) {
 
 void HealthChecker::set_fallback(bool in, const std::string& why) {
     fallback_active_ = in;
-    const DestSpec fallback{*config_.fallback, Forward::Masq, 1, 0, 0};
+    const DestSpec fallback{*config_.fallback, config_.fallback_forward, 1, 0, 0};
     const IpvsadmCommand cmd =
         dest_command(in ? IpvsadmCmd::AddDest : IpvsadmCmd::DelDest, config_.service, fallback);
     const char* spare = config_.tool == CheckerTool::Keepalived ? "sorry server" : "fallback server";

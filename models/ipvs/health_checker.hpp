@@ -39,11 +39,14 @@ struct HealthCheckConfig {
         CheckMethod check;
     };
     std::vector<ServerCheck> servers;  // per-realserver methods (keepalived)
-    uint32_t successes = 1;            // one success restores, as in ldirectord
     bool start_down = false;           // ldirectord always; keepalived with `alpha`
     uint32_t quorum = 1;               // keepalived: live weight needed to keep the realservers
     uint32_t hysteresis = 0;
     std::optional<net::Endpoint> fallback;  // ldirectord fallback, keepalived sorry_server
+    Forward fallback_forward = Forward::Masq;
+    // keepalived: each realserver's first check comes at 1 s plus a uniform draw up to this
+    // (check_api.c, register_checkers_thread(); its default is the delay_loop). None: at 1 s.
+    std::optional<sim::Duration> warmup;
     uint32_t request_bytes = 120;
     uint32_t response_bytes = 200;
 };
@@ -95,6 +98,7 @@ public:
         uint64_t failed_checks = 0;
         std::optional<sim::Time> down_at;
         std::optional<sim::Time> up_at;  // the last return to service
+        bool ever_up = true;             // false until the first success after a start held out
     };
     const std::vector<std::unique_ptr<ServerState>>& servers() const { return servers_; }
     const ServerState* server(const std::string& name) const;
@@ -120,6 +124,13 @@ private:
               deadline(sim, [this] { owner->check_failed(index, "timeout"); }) {}
     };
     void begin_check(size_t i);
+    // What comes after a check: keepalived arms the realserver's own timer when the check ends
+    // (a retry after delay_before_retry, else delay_loop); ldirectord checks the next realserver
+    // of its round, and sleeps the interval after the last (ldirectord.in, _ld_main_check_all).
+    void after_check(size_t i, bool failed);
+    void begin_round();
+    void next_in_round();
+    uint32_t successes_needed(const ServerState& s) const;
     void check_ok(size_t i);
     void check_failed(size_t i, const std::string& why);
     void finish(size_t i);
@@ -147,6 +158,10 @@ private:
     std::vector<std::unique_ptr<Probe>> probes_;
     bool fallback_active_ = false;
     bool quorum_up_ = true;
+    size_t cursor_ = 0;  // ldirectord: the next realserver of the round
+    sim::Timer round_;   // ldirectord: the next round
+    sim::Timer step_;    // ldirectord: the next check of this round, after the one that ended
+    sim::Rng rng_;       // keepalived's warm-up
 };
 
 }  // namespace lvs::ipvs

@@ -264,7 +264,9 @@ Parser::Step Parser::service_option(const Item& it) {
         if (!opt(it, kPersistent)) return Step::Failed;
         c_.service.persistent = true;
         c_.has_persistent = true;
-        c_.service.persistence_s = 300;  // IPVS_SVC_PERSISTENT_TIMEOUT
+        // Without a value: IPVS_SVC_PERSISTENT_TIMEOUT, 6*60 s (libipvs.h; ipvsadm.c parse_timeout()).
+        // ipvsadm(8) says 300: the code wins.
+        c_.service.persistence_s = 360;
         if (it.arg) {
             long v = 0;
             if (!to_number(arg, 1, 86400L * 31, &v))

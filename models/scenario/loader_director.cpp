@@ -112,8 +112,6 @@ void Loader::health_checks(const YAML::Node& hcs) {
                         " needs `quiescent: yes` (weight 0 on failure) or `quiescent: no` (remove)",
                     "ldirectord's manual says the default is yes, its code says no: state it");
         h.check = check_method(n, ipvs::CheckMethod{}, h.name);
-        if (n["successes"])
-            h.successes = static_cast<uint32_t>(r_.integer(n["successes"], "successes", 1, 100));
         for (const char* k : {"alpha", "omega", "quorum", "hysteresis"})
             if (n[k] && !keepalived)
                 r_.fail(n[k],
@@ -130,6 +128,19 @@ void Loader::health_checks(const YAML::Node& hcs) {
                     "hysteresis");
         if (n["fallback"])
             h.fallback = endpoint(n["fallback"], "fallback", "address:port, e.g. 127.0.0.1:80");
+        if (n["fallback_method"]) {
+            const std::string m =
+                r_.one_of(n["fallback_method"], "fallback_method", {"masq", "gate", "ipip"});
+            h.fallback_forward = m == "masq"   ? ipvs::Forward::Masq
+                                 : m == "gate" ? ipvs::Forward::Route
+                                               : ipvs::Forward::Tunnel;
+        }
+        if (n["warmup"]) {
+            if (!keepalived)
+                r_.fail(n["warmup"], "warmup is keepalived's: health check " + h.name + " is ldirectord's",
+                        "add `tool: keepalived`, or remove it");
+            h.warmup = r_.duration(n["warmup"], "warmup");
+        }
         if (const YAML::Node list = n["servers"]) {
             if (!list.IsSequence())
                 r_.fail(list, "servers must be a list (lines starting with '- realserver:')");
@@ -150,15 +161,19 @@ void Loader::health_checks(const YAML::Node& hcs) {
 // The keys of a check method (a health check's own, or one realserver's in `servers:`).
 ipvs::CheckMethod Loader::check_method(const YAML::Node& n, ipvs::CheckMethod m, const std::string& check) {
     if (n["type"]) {
-        const std::string t = r_.one_of(n["type"], "check type", {"http", "tcp", "script", "none"});
+        const std::string t = r_.one_of(n["type"], "check type", {"http", "tcp", "script", "none", "off"});
         m.type = t == "http"   ? ipvs::CheckType::Http
                  : t == "tcp"  ? ipvs::CheckType::Tcp
                  : t == "none" ? ipvs::CheckType::None
+                 : t == "off"  ? ipvs::CheckType::Off
                                : ipvs::CheckType::Script;
     }
     if (n["timeout"]) m.timeout = r_.duration(n["timeout"], "timeout");
     if (m.timeout <= sim::Duration{}) r_.fail(n["timeout"], "timeout must be positive");
     if (n["retry_delay"]) m.retry_delay = r_.duration(n["retry_delay"], "retry_delay");
+    if (m.retry_delay && *m.retry_delay < sim::Duration{})
+        r_.fail(n["retry_delay"], "retry_delay cannot be negative");
+    if (n["successes"]) m.successes = static_cast<uint32_t>(r_.integer(n["successes"], "successes", 1, 100));
     if (n["failures"]) m.failures = static_cast<uint32_t>(r_.integer(n["failures"], "failures", 1, 100));
     if (n["quiescent"]) m.quiescent = r_.boolean(n["quiescent"], "quiescent");
     if (n["path"]) m.path = r_.text(n["path"], "path");

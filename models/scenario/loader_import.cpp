@@ -98,12 +98,13 @@ void Loader::merge_imported_director() {
         spec.interval = h.interval;
         spec.check = h.check;
         if (h.tool == ipvs::CheckerTool::Keepalived) spec.check.type = ipvs::CheckType::None;
-        spec.successes = h.successes;
         spec.alpha = h.alpha;
         spec.omega = h.omega;
         spec.quorum = h.quorum;
         spec.hysteresis = h.hysteresis;
         spec.fallback = h.fallback;
+        spec.fallback_forward = h.fallback_forward;
+        spec.warmup = h.warmup;
         spec.mark = at;
         for (const import::ServerCheck& sc : h.servers) {
             const RealServerSpec* rs = s_.find_realserver(sc.realserver);

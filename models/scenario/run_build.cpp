@@ -37,7 +37,7 @@ Forwarding forwarding_of(const Scenario& s) {
         if (const auto* a = std::get_if<IpvsadmAction>(&e.action)) note(a->command, false);
     // A health checker's fallback (sorry) server is added by NAT (health_checker.cpp).
     for (const HealthCheckSpec& h : s.health_checks)
-        if (h.fallback) forwards[h.fallback->addr.value()].insert(ipvs::Forward::Masq);
+        if (h.fallback) forwards[h.fallback->addr.value()].insert(h.fallback_forward);
     return {std::move(forwards), std::move(vips)};
 }
 
@@ -185,7 +185,12 @@ void Run::build_health_checks() {
             const RealServerSpec& rs = s.realservers[sc.realserver];
             cfg.servers.push_back({{rs.address, rs.server.port}, sc.check});
         }
-        cfg.successes = h.successes;
+        // ldirectord's checks are LWP's GETs, which follow redirects; keepalived's do not.
+        const bool ldirectord = h.tool == ipvs::CheckerTool::Ldirectord;
+        cfg.check.follow_redirects = ldirectord;
+        for (auto& sc : cfg.servers) sc.check.follow_redirects = ldirectord;
+        cfg.fallback_forward = h.fallback_forward;
+        if (!ldirectord) cfg.warmup = h.warmup.value_or(h.interval);
         cfg.start_down = h.tool == ipvs::CheckerTool::Ldirectord || h.alpha;
         cfg.quorum = h.quorum;
         cfg.hysteresis = h.hysteresis;

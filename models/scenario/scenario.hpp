@@ -102,12 +102,13 @@ struct HealthCheckSpec {
         Mark mark;
     };
     std::vector<ServerCheck> servers;
-    uint32_t successes = 1;
     bool alpha = false;  // keepalived: realservers start failed (ldirectord always does)
     bool omega = false;  // keepalived: notifiers at shutdown only; no effect on the table
     uint32_t quorum = 1;
     uint32_t hysteresis = 0;
     std::optional<net::Endpoint> fallback;  // 127.0.0.1:80 (keepalived: sorry_server)
+    ipvs::Forward fallback_forward = ipvs::Forward::Masq;
+    std::optional<sim::Duration> warmup;  // keepalived; none: its delay_loop
     Mark mark;
 };
 

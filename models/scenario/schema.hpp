@@ -18,11 +18,12 @@ inline const std::vector<std::string> kDrop{"host", "direction", "segment", "fla
 inline const std::vector<std::string> kDirector{"address", "rules",       "sysctl", "health_checks",
                                                 "tcp",     "connections", "hz",     "jiffies_at_start"};
 inline const std::vector<std::string> kHealthCheck{
-    "name",   "service", "tool",      "interval", "type",  "timeout", "retry_delay", "failures", "successes",
-    "status", "path",    "quiescent", "alpha",    "omega", "quorum",  "hysteresis",  "fallback", "servers"};
+    "name",     "service",    "tool",     "interval", "type",      "timeout",        "retry_delay",
+    "failures", "successes",  "status",   "path",     "quiescent", "alpha",          "omega",
+    "quorum",   "hysteresis", "fallback", "servers",  "warmup",    "fallback_method"};
 // One realserver's own way of being checked (keepalived's per-real_server checker).
-inline const std::vector<std::string> kServerCheck{"realserver", "type",   "timeout", "retry_delay",
-                                                   "failures",   "status", "path",    "quiescent"};
+inline const std::vector<std::string> kServerCheck{
+    "realserver", "type", "timeout", "retry_delay", "failures", "successes", "status", "path", "quiescent"};
 // A host's TCP (realservers, client groups, the director): `tcp` names a bundle
 // (tcp_profile.hpp), `sysctl` overrides the kernel's sysctls, `hz` is CONFIG_HZ and
 // `jiffies_at_start` pins the phase of its jiffies.

@@ -42,14 +42,17 @@ SCENARIO("a crashed realserver is detected after `failures` checks and quiesced 
             f.sim.at(
                 at(s(25)), [&] { f.web[0]->crash(); }, Priority::Timeline);
             f.run_until(at(s(80)));
-            THEN("three failed checks (30, 40, 50 s, each timing out after 5 s) mark it down at 55 s") {
+            THEN("three failed rounds mark it down at 65 s: each round waits out the timeout, then sleeps") {
+                // ldirectord checks its realservers one after another and sleeps `interval` after the
+                // round (ldirectord.in, _ld_main_check_all): rounds at 0, 10, 20 s, then 30 s (rs1
+                // times out at 35 s), 45 s (50 s), 60 s (65 s). Each of the 3 ms for a healthy check
+                // is added to the rounds after it.
                 const auto* st = hc.server("rs1");
                 REQUIRE(st->down_at.has_value());
-                CHECK(st->down_at->seconds() == Approx(55.0).margin(0.01));
-                // Within ldirectord's bounds: (f-1)*interval + timeout .. f*interval + timeout after the
-                // crash.
-                CHECK(st->down_at->seconds() - 25 >= 2 * 10 + 5);
-                CHECK(st->down_at->seconds() - 25 <= 3 * 10 + 5);
+                CHECK(st->down_at->seconds() == Approx(65.0).margin(0.05));
+                // Between f and f rounds of interval + timeout after the crash.
+                CHECK(st->down_at->seconds() - 25 >= 2 * (10 + 5));
+                CHECK(st->down_at->seconds() - 25 <= 3 * (10 + 5));
                 REQUIRE(actions.size() == 1);
                 CHECK(kinds[0] == (quiescent ? ipvs::HealthAction::Quiesce : ipvs::HealthAction::Remove));
                 if (quiescent) {
@@ -115,15 +118,15 @@ SCENARIO("the fallback server stands in while no realserver is up", "[health]") 
             f.web[1]->crash();
         },
         Priority::Timeline);
-    f.run_until(at(s(20)));
+    f.run_until(at(s(25)));  // the round at 10 s: rs1 times out at 15 s, rs2 at 20 s
     CHECK(hc.fallback_active());
     const ipvs::Dest* fb =
         f.director->find_dest({ipvs::Proto::Tcp, {f.vip, 80}, 0}, {Ipv4::of(192, 168, 10, 99), 80});
     REQUIRE(fb != nullptr);
     CHECK(fb->weight == 1);
     f.sim.at(
-        at(s(22)), [&] { f.web[1]->start(); }, Priority::Timeline);
-    f.run_until(at(s(35)));
+        at(s(26)), [&] { f.web[1]->start(); }, Priority::Timeline);
+    f.run_until(at(s(40)));  // the round at 30 s: rs1 times out at 35 s, then rs2 passes
     CHECK_FALSE(hc.fallback_active());
     CHECK(f.director->find_dest({ipvs::Proto::Tcp, {f.vip, 80}, 0}, {Ipv4::of(192, 168, 10, 99), 80}) ==
           nullptr);

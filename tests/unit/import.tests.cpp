@@ -255,8 +255,21 @@ SCENARIO("ipvsadm-save -n, ipvsadm -Ln --timeout and sysctl -a", "[import]") {
     CHECK(noted(sc.simplified, "net.ipv4.vs.sync_threshold"));
     CHECK(std::any_of(sc.ignored.begin(), sc.ignored.end(),
                       [](const auto& n) { return n.directive.find("other sysctls") != std::string::npos; }));
-    CHECK(error_of(Kind::Sysctl, "net.ipv4.vs.expire_nodest_conn = 7\n") ==
-          "1:34: net.ipv4.vs.expire_nodest_conn takes 0 to 1, not '7'");
+    CHECK(error_of(Kind::Sysctl, "net.ipv4.vs.expire_nodest_conn = on\n") ==
+          "1:34: net.ipv4.vs.expire_nodest_conn takes 0 to 1, not 'on'");
+    THEN(
+        "a switch set to any non-zero number is on, as proc_dointvec takes it; sysctl's own messages are "
+        "skipped") {
+        import::Director d;
+        import::import_text(
+            Kind::Sysctl,
+            "sysctl: permission denied on key 'fs.protected_regular'\nnet.ipv4.vs.expire_nodest_conn = 7\n",
+            "s.txt", d);
+        REQUIRE(d.sysctls.size() == 1);
+        CHECK(d.sysctls[0].value == "1");
+        CHECK(noted(d.simplified, "net.ipv4.vs.expire_nodest_conn"));
+        CHECK(noted(d.ignored, "sysctl: message"));
+    }
 }
 
 SCENARIO("connection tables: ipvsadm -Lnc and /proc/net/ip_vs_conn read alike", "[import]") {
