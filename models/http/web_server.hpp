@@ -94,6 +94,7 @@ public:
     // connections now, as nginx's and Apache's old workers do on a graceful reload.
     void drain();
     bool checks_pass() const { return running_ && !checks_failing_; }
+    void set_check_status(uint16_t status) { config_.check_status = status; }
 
     const ServerConfig& config() const { return config_; }
     // The statistics with the occupancy integrals brought up to now.

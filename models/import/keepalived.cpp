@@ -81,7 +81,8 @@ private:
         if (!v || v->ns() > sim::s(86400).ns())
             fail(w, st.keyword().text + " takes seconds (a number up to a day), not '" + w.text + "'",
                  "e.g. " + like);
-        if (*v <= sim::Duration{} && st.keyword().text != "delay_before_retry")
+        if (*v <= sim::Duration{} && st.keyword().text != "delay_before_retry" &&
+            st.keyword().text != "warmup")
             fail(w, st.keyword().text + " must be more than 0 seconds", "e.g. " + like);
         return *v;
     }

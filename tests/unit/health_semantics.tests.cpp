@@ -202,3 +202,103 @@ SCENARIO("an HTTP check accepts only the status codes it lists", "[health]") {
         said = said || (r.kind == "health.check" && r.get_text("reason") == "HTTP status 200");
     CHECK(said);
 }
+
+SCENARIO(
+    "keepalived's HTTP_GET brings a failed realserver back after two passing checks, TCP_CHECK after one",
+    "[health][keepalived]") {
+    for (const auto type : {ipvs::CheckType::Http, ipvs::CheckType::Tcp}) {
+        GIVEN(std::string(type == ipvs::CheckType::Http ? "HTTP_GET" : "TCP_CHECK")) {
+            Farm f;
+            f.nat_service();
+            ipvs::HealthCheckConfig c = keepalived(true);
+            c.check.type = type;
+            c.check.failures = 1;
+            ipvs::HealthChecker hc(*f.director, c);
+            hc.start();
+            at_time(f, s(3), [&] { f.web[0]->crash(); });
+            at_time(f, s(20), [&] { f.web[0]->start(); });
+            f.run_until(at(s(40)));
+            const auto* st = hc.server("rs1");
+            REQUIRE(st->up_at.has_value());
+            // Checks every 6 s after the last one ended: the first pass after 20 s brings a TCP
+            // check back; an HTTP check passes every url once more (check_http.c, epilog()).
+            const double first_pass = st->up_at->seconds() - (type == ipvs::CheckType::Http ? 6.0 : 0.0);
+            CHECK(first_pass > 20);
+            CHECK(first_pass < 26.1);
+        }
+    }
+}
+
+SCENARIO("keepalived spreads its first checks over the warm-up, the same for the same seed",
+         "[health][keepalived]") {
+    const auto first_checks = [](uint64_t seed) {
+        Farm f(ipvs::current_kernel(), 2, false, seed);
+        f.nat_service();
+        ipvs::HealthCheckConfig c = keepalived();
+        c.warmup = s(6);
+        RecorderSink rec;
+        f.sim.trace().subscribe(rec);
+        ipvs::HealthChecker hc(*f.director, c);
+        hc.start();
+        f.run_until(at(s(7) + ms(100)));
+        std::vector<double> at;
+        for (const auto& r : rec.records())
+            if (r.kind == "health.check") at.push_back(r.time.seconds());
+        return at;
+    };
+    const auto a = first_checks(1);
+    REQUIRE(a.size() >= 2);
+    for (double t : a) CHECK((t >= 1.0 && t <= 7.01));
+    CHECK(a[0] != Approx(a[1]).margin(0.01));  // not all at the same second
+    CHECK(first_checks(1) == a);
+}
+
+SCENARIO("keepalived without enough live weight at start runs on the sorry server from the first moment",
+         "[health][keepalived]") {
+    Farm f;
+    f.nat_service();
+    ipvs::HealthCheckConfig c = keepalived();
+    c.quorum = 2;
+    c.hysteresis = 1;  // regained only at 3: two weight-1 realservers never reach it
+    c.fallback = kSorry;
+    ipvs::HealthChecker hc(*f.director, c);
+    hc.start();
+    CHECK_FALSE(hc.quorum_up());
+    CHECK(dest(f, kRs1) == nullptr);
+    REQUIRE(dest(f, kSorry) != nullptr);
+    f.run_until(at(s(30)));
+    CHECK_FALSE(hc.quorum_up());
+}
+
+SCENARIO("ldirectord's checktype=off holds every realserver out and lets the fallback in",
+         "[health][ldirectord]") {
+    Farm f;
+    f.nat_service();
+    ipvs::HealthCheckConfig c;
+    c.service = kService;
+    c.check.type = ipvs::CheckType::Off;
+    c.start_down = true;
+    c.fallback = kSorry;
+    ipvs::HealthChecker hc(*f.director, c);
+    hc.start();
+    f.run_until(at(s(30)));
+    CHECK(dest(f, kRs1) == nullptr);
+    CHECK(hc.fallback_active());
+    CHECK(hc.server("rs1")->checks == 0);
+}
+
+SCENARIO("ldirectord's checks follow redirects (LWP), keepalived's do not", "[health]") {
+    for (const bool follow : {true, false}) {
+        Farm f;
+        f.nat_service();
+        f.web[0]->set_check_status(302);
+        ipvs::HealthCheckConfig c;
+        c.service = kService;
+        c.check.quiescent = true;
+        c.check.follow_redirects = follow;
+        ipvs::HealthChecker hc(*f.director, c);
+        hc.start();
+        f.run_until(at(s(1)));
+        CHECK(hc.server("rs1")->up == follow);
+    }
+}

@@ -6,6 +6,7 @@
 
 #include "models/import/imported.hpp"
 #include "models/import/scenario_yaml.hpp"
+#include "models/ipvs/ipvsadm.hpp"
 #include "models/scenario/loader.hpp"
 #include "models/scenario/runtime.hpp"
 
@@ -293,4 +294,113 @@ SCENARIO("connection tables: ipvsadm -Lnc and /proc/net/ip_vs_conn read alike", 
         const scenario::Report rep = run_written(lnc, sim::s(2));
         CHECK(rep.complete);
     }
+}
+
+SCENARIO("keepalived.conf as 2.4 also writes it: inherited defaults, scheduler flags, ports left out",
+         "[import]") {
+    const std::string conf = R"(virtual_server 10.0.0.110 80 {
+    delay_loop 10
+    lvs_sched mh
+    mh-port
+    lvs_method TUN type ipip
+    protocol TCP
+    weight 5
+    inhibit_on_failure
+    warmup 0
+    sorry_server 192.168.10.99
+    sorry_server_lvs_method NAT
+    real_server 192.168.10.11 {
+        HTTP_GET {
+            url {
+                path /
+                status_code 200 abc 204
+            }
+            fast_recovery
+            delay_before_retry 0
+        }
+    }
+    real_server 192.168.10.12 8080 {
+        lvs_method DR
+        TCP_CHECK { connect_timeout 2 }
+    }
+}
+)";
+    import::Director d;
+    import::import_text(Kind::Keepalived, conf, "k.conf", d);
+    CHECK(has_rule(d, "-A -t 10.0.0.110:80 -s mh -b mh-port"));
+    CHECK(has_rule(d, "-a -t 10.0.0.110:80 -r 192.168.10.11:80 -i -w 5"));  // the VIP's port, weight 5
+    CHECK(has_rule(d, "-a -t 10.0.0.110:80 -r 192.168.10.12:80 -g -w 5"));  // DR: the port reset to 80
+    const auto& h = check_named(d, "keepalived_10_0_0_110_80");
+    REQUIRE(h.warmup.has_value());
+    CHECK(h.warmup->ns() == 0);
+    REQUIRE(h.fallback.has_value());
+    CHECK(h.fallback->str() == "192.168.10.99:80");
+    CHECK(h.fallback_forward == ipvs::Forward::Masq);
+    const auto& rs11 = server_check(h, "rs11");
+    CHECK(rs11.check.quiescent);       // inhibit_on_failure inherited from the virtual_server
+    CHECK(rs11.check.successes == 1);  // fast_recovery
+    REQUIRE(rs11.check.retry_delay.has_value());
+    CHECK(rs11.check.retry_delay->ns() == 0);  // delay_before_retry 0: a retry at once
+    CHECK(rs11.check.status_codes == std::vector<uint16_t>{200, 204});
+    CHECK(noted(d.simplified, "status_code abc"));
+    CHECK(noted(d.simplified, "real_server"));  // the DR port reset
+    CHECK(error_of(Kind::Keepalived, "virtual_server 10.0.0.1 80 {\n  lvs_method TUN type gre\n}\n") ==
+          "2:23: tunnel type gre is not simulated");
+}
+
+SCENARIO("ldirectord.cf as ldirectord reads it: real= forms, the port's service, checktype off, timeouts",
+         "[import]") {
+    const std::string cf =
+        "checktimeout=7\n"
+        "virtual=10.0.0.111:3306\n"
+        "\treal=192.168.10.11 masq 2 l:10 u:100\n"
+        "\treal=192.168.10.12:3306 gate \"/ping\", \"pong\"\n"
+        "\tnegotiatetimeout=4\n"
+        "\tquiescent=yes\n"
+        "\tfallback=192.168.10.99\n"
+        "virtual=10.0.0.112:80\n"
+        "    real=192.168.10.13:80 masq\n"
+        "    checktype=off\n"
+        "    quiescent=no\n";
+    import::Director d;
+    import::import_text(Kind::Ldirectord, cf, "l.cf", d);
+    CHECK(has_rule(d, "-a -t 10.0.0.111:3306 -r 192.168.10.11:3306 -m -w 2 -x 100 -y 10"));
+    CHECK(has_rule(d, "-a -t 10.0.0.111:3306 -r 192.168.10.12:3306 -g -w 1"));
+    const auto& db = check_named(d, "ldirectord_10_0_0_111_3306");
+    CHECK(db.check.type == ipvs::CheckType::Tcp);  // negotiate of mysql (from the port): a connect
+    CHECK(db.check.timeout == sim::s(4));  // the virtual's negotiatetimeout before the global checktimeout
+    REQUIRE(db.fallback.has_value());
+    CHECK(db.fallback->str() == "192.168.10.99:3306");   // the virtual's port
+    CHECK(db.fallback_forward == ipvs::Forward::Route);  // gate, ldirectord's default
+    CHECK(server_check(db, "rs12").check.path == "/ping");
+    const auto& off = check_named(d, "ldirectord_10_0_0_112_80");
+    CHECK(off.check.type == ipvs::CheckType::Off);
+    CHECK(error_of(Kind::Ldirectord, "virtual=10.0.0.1:80\n\treal=192.168.10.1->192.168.10.4:80 masq\n")
+              .find("address ranges") != std::string::npos);
+    CHECK(error_of(Kind::Ldirectord, "scheduler=wlc\n") == "1:1: unknown ldirectord directive 'scheduler'");
+    CHECK(error_of(Kind::Ldirectord, "virtual=10.0.0.1:80\n  real=10.1.1.1:80 masq\n")
+              .find("unknown ldirectord directive 'real'") !=
+          std::string::npos);  // two spaces: not the virtual's
+}
+
+SCENARIO("state files as the tools print them: --pe, ip_vs_conn_sync, SCTP entries", "[import]") {
+    import::Director d;
+    import::import_text(Kind::IpvsadmSave, "-A -u 10.0.0.120:5060 -s rr -p 180 --pe sip\n", "s.txt", d);
+    CHECK(has_rule(d, "-A -u 10.0.0.120:5060 -s rr -p 180"));
+    CHECK(noted(d.simplified, "--pe sip"));
+    import::Director c;
+    import::import_text(
+        Kind::Connections,
+        "Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Origin Expires PEName PEData\n"
+        "TCP CB007107 C822 0A000064 0050 C0A80A0B 0050 ESTABLISHED Sync       896\n"
+        "SCTP 01:00 ESTABLISHED 203.0.113.9:3868 10.0.0.100:3868 192.168.10.11:3868\n",
+        "sync.txt", c);
+    REQUIRE(c.connections.size() == 1);
+    CHECK(c.connections[0].expires_s == 896);
+}
+
+SCENARIO("ipvsadm -p without a value is IPVS_SVC_PERSISTENT_TIMEOUT, 360 s", "[import][ipvsadm]") {
+    const auto cmd = ipvs::parse_ipvsadm("-A -t 10.0.0.100:80 -s wlc -p", nullptr);
+    REQUIRE(cmd.has_value());
+    CHECK(cmd->service.persistence_s == 360);
 }
