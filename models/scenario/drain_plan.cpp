@@ -133,13 +133,22 @@ DrainSample run_drain_sample(const Scenario& variant, size_t realserver, sim::Ti
     Run run(s);
     const Report rep = run.run();
     DrainSample out;
-    out.no_active_s = out.no_entries_s = NAN;
+    // The realserver is drained when every service it is in has drained it: the latest of those
+    // drains' ends, from the method's moment (a realserver in two services, each with its own
+    // checker, is empty only when both checkers have taken it out and both tables are empty).
+    const size_t services = services_of(s, s.realservers[realserver]).size();
+    size_t drained = 0;
+    out.no_active_s = out.no_entries_s = 0;
     for (const DrainResult& d : rep.drains) {
         if (d.realserver != s.realservers[realserver].name || d.at < at) continue;
-        out.no_active_s = missing_or(d.no_active_after, d.at, at);
-        out.no_entries_s = missing_or(d.no_entries_after, d.at, at);
-        break;
+        ++drained;
+        out.no_active_s = std::max(out.no_active_s, missing_or(d.no_active_after, d.at, at));
+        out.no_entries_s = std::max(out.no_entries_s, missing_or(d.no_entries_after, d.at, at));
+        if (std::isnan(missing_or(d.no_active_after, d.at, at))) out.no_active_s = NAN;
+        if (std::isnan(missing_or(d.no_entries_after, d.at, at))) out.no_entries_s = NAN;
     }
+    if (drained < services || std::isnan(out.no_active_s)) out.no_active_s = NAN;
+    if (drained < services || std::isnan(out.no_entries_s)) out.no_entries_s = NAN;
     out.objects_failed = static_cast<double>(rep.clients.objects_failed);
     out.objects_aborted = static_cast<double>(rep.clients.objects_aborted);
     out.stalls = static_cast<double>(rep.clients.stalls);
