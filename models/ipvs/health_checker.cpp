@@ -59,21 +59,8 @@ void HealthChecker::start() {
             if (s.check.type == CheckType::None) continue;  // never checked: stays as configured
             s.up = false;
             s.ever_up = false;
-            DestSpec quiet = s.spec;
-            quiet.weight = 0;
-            const IpvsadmCommand cmd = s.check.quiescent
-                                           ? dest_command(IpvsadmCmd::EditDest, config_.service, quiet)
-                                           : dest_command(IpvsadmCmd::DelDest, config_.service, s.spec);
-            const auto record = [&](const std::string& err) {
-                LVS_TRACE(sim_, entity_, trace::kind::health_state)
-                    .f("server", s.name)
-                    .f("state", "down")
-                    .f("command", "ipvsadm " + cmd.text)
-                    .f("because", "not checked yet")
-                    .f("text", config_.name + " holds " + s.name + " out until its first check succeeds")
-                    .f("error", err);
-            };
-            change(s.name, HealthAction::StartDown, cmd, "not checked yet", record);
+            change(s.name, "down", HealthAction::StartDown, out_command(s), "not checked yet",
+                   [&] { return config_.name + " holds " + s.name + " out until its first check succeeds"; });
         }
     }
     if (config_.tool == CheckerTool::Ldirectord) {
@@ -243,21 +230,38 @@ void HealthChecker::check_failed(size_t i, const std::string& why) {
     after_check(i, true);
 }
 
-void HealthChecker::change(const std::string& realserver, HealthAction action, const IpvsadmCommand& command,
-                           const std::string& why, const std::function<void(const std::string&)>& record) {
+void HealthChecker::change(const std::string& realserver, std::string_view state, HealthAction action,
+                           const IpvsadmCommand& command, const std::string& why,
+                           const std::function<std::string()>& text) {
     const AdminResult r = apply_ipvsadm(director_, command);
-    record(r.ok() ? "" : r.message);
+    LVS_TRACE(sim_, entity_, trace::kind::health_state)
+        .f("server", realserver)
+        .f("state", state)
+        .f("command", "ipvsadm " + command.text)
+        .f("because", why)
+        .f("text", text())
+        .f("error", r.ok() ? std::string() : r.message);
     if (hook_) hook_(HealthChange{realserver, action, command, why});
+}
+
+// Out of the service: weight 0 when quiescent (inhibit_on_failure), else removed.
+IpvsadmCommand HealthChecker::out_command(const ServerState& s) const {
+    DestSpec quiet = s.spec;
+    quiet.weight = 0;
+    return s.check.quiescent ? dest_command(IpvsadmCmd::EditDest, config_.service, quiet)
+                             : dest_command(IpvsadmCmd::DelDest, config_.service, s.spec);
+}
+
+// Back in: its weight restored where it is still listed, re-added where it was removed.
+IpvsadmCommand HealthChecker::back_command(const ServerState& s) const {
+    const bool listed = director_.find_dest(config_.service, s.spec.addr) != nullptr;
+    return dest_command(listed ? IpvsadmCmd::EditDest : IpvsadmCmd::AddDest, config_.service, s.spec);
 }
 
 void HealthChecker::mark_down(size_t i) {
     ServerState& s = *servers_[i];
     s.up = false;
     s.down_at = sim_.now();
-    DestSpec quiet = s.spec;
-    quiet.weight = 0;
-    const IpvsadmCommand cmd = s.check.quiescent ? dest_command(IpvsadmCmd::EditDest, config_.service, quiet)
-                                                 : dest_command(IpvsadmCmd::DelDest, config_.service, s.spec);
     const std::string why = std::to_string(s.consecutive_failures) + " check" +
                             (s.consecutive_failures == 1 ? "" : "s") + " failed";
     if (sorry_in_charge()) {
@@ -265,18 +269,12 @@ void HealthChecker::mark_down(size_t i) {
         update_fallback();
         return;
     }
-    const auto record = [&](const std::string& err) {
-        LVS_TRACE(sim_, entity_, trace::kind::health_state)
-            .f("server", s.name)
-            .f("state", "down")
-            .f("command", "ipvsadm " + cmd.text)
-            .f("because", why)
-            .f("text", config_.name +
-                           (s.check.quiescent ? " set " + s.name + " to weight 0" : " removed " + s.name) +
-                           " because " + why)
-            .f("error", err);
-    };
-    change(s.name, s.check.quiescent ? HealthAction::Quiesce : HealthAction::Remove, cmd, why, record);
+    change(s.name, "down", s.check.quiescent ? HealthAction::Quiesce : HealthAction::Remove, out_command(s),
+           why, [&] {
+               return config_.name +
+                      (s.check.quiescent ? " set " + s.name + " to weight 0" : " removed " + s.name) +
+                      " because " + why;
+           });
     update_fallback();
 }
 
@@ -285,9 +283,6 @@ void HealthChecker::mark_up(size_t i) {
     s.up = true;
     s.ever_up = true;
     s.up_at = sim_.now();
-    const bool listed = director_.find_dest(config_.service, s.spec.addr) != nullptr;
-    const IpvsadmCommand cmd =
-        dest_command(listed ? IpvsadmCmd::EditDest : IpvsadmCmd::AddDest, config_.service, s.spec);
     const std::string why = std::to_string(s.consecutive_successes) + " check" +
                             (s.consecutive_successes == 1 ? "" : "s") + " succeeded";
     if (sorry_in_charge()) {
@@ -295,19 +290,13 @@ void HealthChecker::mark_up(size_t i) {
         update_fallback();
         return;
     }
-    const auto record = [&](const std::string& err) {
-        LVS_TRACE(sim_, entity_, trace::kind::health_state)
-            .f("server", s.name)
-            .f("state", "up")
-            .f("command", "ipvsadm " + cmd.text)
-            .f("because", why)
-            .f("text",
-               config_.name +
-                   (listed ? " restored " + s.name + "'s weight " : " re-added " + s.name + " with weight ") +
-                   std::to_string(s.spec.weight) + " because " + why)
-            .f("error", err);
-    };
-    change(s.name, listed ? HealthAction::Restore : HealthAction::Readd, cmd, why, record);
+    const IpvsadmCommand cmd = back_command(s);
+    const bool listed = cmd.cmd == IpvsadmCmd::EditDest;
+    change(s.name, "up", listed ? HealthAction::Restore : HealthAction::Readd, cmd, why, [&] {
+        return config_.name +
+               (listed ? " restored " + s.name + "'s weight " : " re-added " + s.name + " with weight ") +
+               std::to_string(s.spec.weight) + " because " + why;
+    });
     update_fallback();
 }
 
@@ -370,37 +359,15 @@ void HealthChecker::update_quorum() {
 
 void HealthChecker::take_out(size_t i, const std::string& why) {
     ServerState& s = *servers_[i];
-    DestSpec quiet = s.spec;
-    quiet.weight = 0;
-    const IpvsadmCommand cmd = s.check.quiescent ? dest_command(IpvsadmCmd::EditDest, config_.service, quiet)
-                                                 : dest_command(IpvsadmCmd::DelDest, config_.service, s.spec);
-    const auto record = [&](const std::string& err) {
-        LVS_TRACE(sim_, entity_, trace::kind::health_state)
-            .f("server", s.name)
-            .f("state", "out")
-            .f("command", "ipvsadm " + cmd.text)
-            .f("because", why)
-            .f("text", config_.name + " took " + s.name + " out of the service: " + why)
-            .f("error", err);
-    };
-    change(s.name, s.check.quiescent ? HealthAction::Quiesce : HealthAction::Remove, cmd, why, record);
+    change(s.name, "out", s.check.quiescent ? HealthAction::Quiesce : HealthAction::Remove, out_command(s),
+           why, [&] { return config_.name + " took " + s.name + " out of the service: " + why; });
 }
 
 void HealthChecker::put_back(size_t i, const std::string& why) {
     ServerState& s = *servers_[i];
-    const bool listed = director_.find_dest(config_.service, s.spec.addr) != nullptr;
-    const IpvsadmCommand cmd =
-        dest_command(listed ? IpvsadmCmd::EditDest : IpvsadmCmd::AddDest, config_.service, s.spec);
-    const auto record = [&](const std::string& err) {
-        LVS_TRACE(sim_, entity_, trace::kind::health_state)
-            .f("server", s.name)
-            .f("state", "up")
-            .f("command", "ipvsadm " + cmd.text)
-            .f("because", why)
-            .f("text", config_.name + " put " + s.name + " back: " + why)
-            .f("error", err);
-    };
-    change(s.name, listed ? HealthAction::Restore : HealthAction::Readd, cmd, why, record);
+    const IpvsadmCommand cmd = back_command(s);
+    change(s.name, "up", cmd.cmd == IpvsadmCmd::EditDest ? HealthAction::Restore : HealthAction::Readd, cmd,
+           why, [&] { return config_.name + " put " + s.name + " back: " + why; });
 }
 
 void HealthChecker::set_fallback(bool in, const std::string& why) {
@@ -409,16 +376,9 @@ void HealthChecker::set_fallback(bool in, const std::string& why) {
     const IpvsadmCommand cmd =
         dest_command(in ? IpvsadmCmd::AddDest : IpvsadmCmd::DelDest, config_.service, fallback);
     const char* spare = config_.tool == CheckerTool::Keepalived ? "sorry server" : "fallback server";
-    const auto record = [&](const std::string& err) {
-        LVS_TRACE(sim_, entity_, trace::kind::health_state)
-            .f("server", "fallback")
-            .f("state", in ? "up" : "down")
-            .f("command", "ipvsadm " + cmd.text)
-            .f("because", why)
-            .f("text", config_.name + (in ? " added the " : " removed the ") + spare + " because " + why)
-            .f("error", err);
-    };
-    change("fallback", in ? HealthAction::FallbackAdd : HealthAction::FallbackRemove, cmd, why, record);
+    change("fallback", in ? "up" : "down", in ? HealthAction::FallbackAdd : HealthAction::FallbackRemove, cmd,
+           why,
+           [&] { return config_.name + (in ? " added the " : " removed the ") + spare + " because " + why; });
 }
 
 }  // namespace lvs::ipvs

@@ -143,10 +143,13 @@ private:
     void put_back(size_t i, const std::string& why);  // quorum regained
     void set_fallback(bool in, const std::string& why);
     uint32_t live_weight() const;
-    // Applies one change to the table, has `record` trace it (given the table's answer, "" when
-    // ok), then tells the hook.
-    void change(const std::string& realserver, HealthAction action, const IpvsadmCommand& command,
-                const std::string& why, const std::function<void(const std::string&)>& record);
+    // Applies one change to the table, traces it as a health.state record (`text` is built only
+    // when tracing is on), then tells the hook.
+    void change(const std::string& realserver, std::string_view state, HealthAction action,
+                const IpvsadmCommand& command, const std::string& why,
+                const std::function<std::string()>& text);
+    IpvsadmCommand out_command(const ServerState& s) const;
+    IpvsadmCommand back_command(const ServerState& s) const;
 
     Director& director_;
     sim::Simulator& sim_;
