@@ -253,8 +253,7 @@ private:
         else if (k == "alpha") vs.alpha = true;
         else if (k == "omega") {
             vs.omega = true;
-            simplify(c.keyword(),
-                     "omega: notifiers at shutdown only, no effect on the table (lvsim runs none)");
+            simplify(c.keyword(), "notifiers at shutdown only, no effect on the table (lvsim runs none)");
         } else if (k == "sorry_server") {
             vs.sorry = c.words.size() > 2 ? address_port(c, 1) : net::Endpoint{address_only(c, 1), 0};
         } else if (k == "sorry_server_inhibit")

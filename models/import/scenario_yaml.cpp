@@ -63,6 +63,20 @@ void write_notes(std::ostream& o, const std::vector<Note>& notes, const std::str
           << "\n";
 }
 
+// When the browsers start: once every checker has had its first round, at least at 10 s
+// (keepalived checks first at 1 s plus up to its warm-up, and a check may take its timeout).
+int64_t first_clients(const Director& d) {
+    int64_t at = 10;
+    for (const HealthCheck& h : d.checks) {
+        sim::Duration slowest = h.check.timeout;
+        for (const ServerCheck& sc : h.servers) slowest = std::max(slowest, sc.check.timeout);
+        const sim::Duration warmup =
+            h.tool == ipvs::CheckerTool::Keepalived ? h.warmup.value_or(h.interval) : sim::Duration{};
+        at = std::max<int64_t>(at, (sim::s(2) + warmup + slowest).ns() / 1'000'000'000 + 1);
+    }
+    return at;
+}
+
 }  // namespace
 
 std::string check_type_name(ipvs::CheckType t) {
@@ -123,7 +137,7 @@ std::string scenario_yaml(const Director& d, const std::string& command) {
       << "  configured, with browsers loading pages from its first TCP service. Give it your\n"
       << "  clients and a timeline, or ask `lvsim drain-plan` how a realserver drains.\n"
       << "seed: 1\n"
-      << "duration: 120s\n";
+      << "duration: " << first_clients(d) + 110 << "s\n";
     if (!d.rules.empty() || !d.sysctls.empty() || !d.checks.empty() || !d.connections.empty())
         o << "\ndirector:\n";
     if (!d.rules.empty()) {
@@ -205,9 +219,11 @@ std::string scenario_yaml(const Director& d, const std::string& command) {
           << "    count: 20\n"
           << "    target: " << target << "\n"
           << "    page: {html: 20kB, objects: 20, object_size: 10kB}\n"
-          << "    # from 10 s: after the checkers' first round (with alpha, or ldirectord, the realservers\n"
-          << "    # are held out until their first check passes)\n"
-          << "    schedule: {reload_every: 10s, start: 10s, stop: 110s}\n";
+          << "    # from " << first_clients(d)
+          << " s: after the checkers' first round (with alpha, or ldirectord,\n"
+          << "    # the realservers are held out until their first check passes)\n"
+          << "    schedule: {reload_every: 10s, start: " << first_clients(d)
+          << "s, stop: " << first_clients(d) + 100 << "s}\n";
     return o.str();
 }
 
