@@ -77,8 +77,14 @@ void WebServer::start() {
     if (running_) return;
     host_.set_down(false);
     running_ = true;
-    if (listener_ == nullptr || !listener_->open())
-        listener_ = &host_.tcp().listen({net::Ipv4(), config_.port}, config_.backlog, this);
+    // One listening socket per port it serves (its port, then `more_ports`), as `listen 80;
+    // listen 443;` gives nginx.
+    listeners_.resize(1 + config_.more_ports.size(), nullptr);
+    for (size_t k = 0; k < listeners_.size(); ++k) {
+        const net::Port port = k == 0 ? config_.port : config_.more_ports[k - 1];
+        if (listeners_[k] == nullptr || !listeners_[k]->open())
+            listeners_[k] = &host_.tcp().listen({net::Ipv4(), port}, config_.backlog, this);
+    }
     LVS_TRACE(sim_, entity_, trace::kind::http_server_start)
         .f("model", config_.model == WorkerModel::Prefork ? "prefork" : "event");
     trace_workers();
@@ -101,6 +107,19 @@ void WebServer::on_acceptable(tcp::Listener&) {
     trace_workers();
 }
 
+tcp::Listener* WebServer::ready_listener() const {
+    for (tcp::Listener* l : listeners_)
+        if (l != nullptr && l->queued() > 0) return l;
+    return nullptr;
+}
+
+void WebServer::close_listeners() {
+    for (tcp::Listener*& l : listeners_) {
+        if (l != nullptr) l->close();
+        l = nullptr;
+    }
+}
+
 void WebServer::account() {
     const sim::Time now = sim_.now();
     const auto dt = static_cast<uint64_t>((now - accounted_).ns());
@@ -112,7 +131,7 @@ void WebServer::account() {
 }
 
 void WebServer::accept_ready(bool after_wait) {
-    while (running_ && listener_ != nullptr && listener_->queued() > 0) {
+    for (tcp::Listener* l = ready_listener(); running_ && l != nullptr; l = ready_listener()) {
         // Prefork: accept() only when a worker is free; the rest wait in the backlog.
         if (config_.model == WorkerModel::Prefork && held_ >= config_.workers) return;
         account();
@@ -130,7 +149,7 @@ void WebServer::accept_ready(bool after_wait) {
         ++stats_.connections_accepted;
         // accept() hands over what arrived while the connection waited (its request, even
         // its FIN), so the callbacks may run before it returns.
-        tcp::TcpConn* t = listener_->accept(this, i);
+        tcp::TcpConn* t = l->accept(this, i);
         if (t != nullptr && config_.so_keepalive) t->set_keepalive(true);
         if (c.active && c.tcp == nullptr) c.tcp = t;
     }
@@ -274,7 +293,7 @@ void WebServer::graceful_stop() {
     if (!running_) return;
     running_ = false;
     LVS_TRACE(sim_, entity_, trace::kind::http_server_graceful_stop).f("open", open_).f("busy", busy_);
-    if (listener_ != nullptr) listener_->close();
+    close_listeners();
     for (auto& p : conns_) {
         Conn& c = *p;
         if (!c.active) continue;
@@ -301,7 +320,7 @@ void WebServer::abrupt_stop() {
     host_.tcp().reset_all();
     for (auto& p : conns_) forget(*p);
     waiting_.clear();
-    listener_ = nullptr;
+    listeners_.assign(listeners_.size(), nullptr);
     trace_workers();
 }
 
@@ -309,8 +328,7 @@ void WebServer::kill() {
     running_ = false;
     LVS_TRACE(sim_, entity_, trace::kind::http_server_kill).f("open", open_);
     // inet_csk_listen_stop(): connections never accepted are reset.
-    if (listener_ != nullptr) listener_->close();
-    listener_ = nullptr;
+    close_listeners();
     // Everything else the process held: the requests were read, so each socket closes with a FIN
     // after whatever was already queued, orphaned.
     for (auto& p : conns_) {
@@ -328,7 +346,7 @@ void WebServer::crash() {
     host_.tcp().drop_all();
     for (auto& p : conns_) forget(*p);
     waiting_.clear();
-    listener_ = nullptr;
+    listeners_.assign(listeners_.size(), nullptr);
     trace_workers();
 }
 

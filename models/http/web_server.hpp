@@ -35,6 +35,7 @@ struct ServerConfig {
     uint32_t backlog = 511;
     Distribution service = Distribution::fixed(1e6);  // ns per request
     net::Port port = 80;
+    std::vector<net::Port> more_ports;  // other ports it serves too (80 and 443 on one host)
     bool so_keepalive = false;  // SO_KEEPALIVE on accepted connections (nginx: listen ... so_keepalive=on)
     // What a health check's GET gets while the server is healthy: an imported keepalived
     // check that expects 301 meets a server that answers 301.
@@ -139,6 +140,8 @@ private:
               done(sim, [this] { owner->on_served(*this); }) {}
     };
     void accept_ready(bool after_wait = false);
+    tcp::Listener* ready_listener() const;  // the first with a connection waiting
+    void close_listeners();
     void account();  // adds occupancy since the last change to the integrals
     void serve(Conn& c);
     void on_served(Conn& c);
@@ -162,7 +165,7 @@ private:
     ServerConfig config_;
     ServerStats stats_;
     sim::Rng rng_;
-    tcp::Listener* listener_ = nullptr;
+    std::vector<tcp::Listener*> listeners_;  // config_.port, then config_.more_ports
     bool running_ = false;
     bool checks_failing_ = false;
     std::vector<std::unique_ptr<Conn>> conns_;

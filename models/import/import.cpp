@@ -1,4 +1,5 @@
 // The importers' entry points and what they share: file kinds, numbers, realserver names.
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -64,12 +65,11 @@ std::string realserver_name(const Director& d, net::Ipv4 address) {
 std::string add_realserver(Director& d, const net::Endpoint& at, const Source& from,
                            const std::string& wanted) {
     if (std::string known = realserver_name(d, at.addr); !known.empty()) {
+        // Another service of the same host: its web server listens there too.
         for (Realserver& r : d.realservers)
-            if (r.address == at.addr && r.port != at.port && at.port != 0)
-                d.simplified.push_back({r.name + " port " + std::to_string(at.port),
-                                        "lvsim's web server listens on one port: " + r.name +
-                                            " serves port " + std::to_string(r.port) + " only",
-                                        from});
+            if (r.address == at.addr && r.port != at.port && at.port != 0 &&
+                std::find(r.more_ports.begin(), r.more_ports.end(), at.port) == r.more_ports.end())
+                r.more_ports.push_back(at.port);
         return known;
     }
     // "rs" and the last octet; the last two when another host has the same last octet.
@@ -79,7 +79,12 @@ std::string add_realserver(Director& d, const net::Endpoint& at, const Source& f
         if (r.name == name) name = "rs" + std::to_string((v >> 8) & 0xff) + "_" + std::to_string(v & 0xff);
     for (const Realserver& r : d.realservers)
         if (r.name == name) name = "rs_" + dotted_name({at.addr, 0});
-    d.realservers.push_back({name, at.addr, at.port == 0 ? net::Port{80} : at.port, 200, from});
+    Realserver r;
+    r.name = name;
+    r.address = at.addr;
+    r.port = at.port == 0 ? net::Port{80} : at.port;
+    r.from = from;
+    d.realservers.push_back(std::move(r));
     return name;
 }
 

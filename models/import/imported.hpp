@@ -52,6 +52,7 @@ struct Realserver {
     std::string name;  // "rs11": "rs" and the address's last octet (more when that is ambiguous)
     net::Ipv4 address;
     net::Port port = 80;
+    std::vector<net::Port> more_ports;  // other ports of the same host's services
     uint16_t check_status = 200;
     Source from;
 };

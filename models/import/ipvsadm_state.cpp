@@ -87,7 +87,10 @@ void import_ipvsadm_save(const std::string& text, const std::string& origin, Dir
                               "ipvsadm-save prints only -A and -a lines, not '" + line.substr(first) + "'",
                               "import the output of ipvsadm-save -n (or ipvsadm -Sn)");
         into.rules.push_back({line.substr(first), at});
-        if (cmd->cmd == ipvs::IpvsadmCmd::AddDest) add_realserver(into, cmd->dest.addr, at);
+        // Its web server listens on the TCP services' ports; a UDP or fwmark service adds no port.
+        const bool tcp = cmd->service.key.proto == ipvs::Proto::Tcp && cmd->service.key.fwmark == 0;
+        if (cmd->cmd == ipvs::IpvsadmCmd::AddDest)
+            add_realserver(into, tcp ? cmd->dest.addr : net::Endpoint{cmd->dest.addr.addr, 0}, at);
     });
 }
 

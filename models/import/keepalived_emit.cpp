@@ -117,7 +117,8 @@ void emit_virtual_server(const VirtualServer& vs, const std::vector<net::Endpoin
                                   detail(r.src, {{"weight", "weight 1: keepalived's default"},
                                                  {"uthreshold", ""},
                                                  {"lthreshold", ""}})});
-            const std::string name = add_realserver(out_, addr, at(r.at));
+            const std::string name =
+                add_realserver(out_, vs.protocol == "-t" ? addr : net::Endpoint{addr.addr, 0}, at(r.at));
             for (Realserver& x : out_.realservers)
                 if (x.name == name && r.check) x.check_status = r.check_status;
         }

@@ -205,7 +205,13 @@ std::string scenario_yaml(const Director& d, const std::string& command) {
     for (const Realserver& r : d.realservers) {
         o << "  - name: " << r.name << from(r.from) << "\n"
           << "    address: " << r.address.str() << "\n";
-        if (r.port != 80) o << "    port: " << r.port << "\n";
+        if (!r.more_ports.empty()) {
+            o << "    ports: [" << r.port;
+            for (const net::Port p : r.more_ports) o << ", " << p;
+            o << "]\n";
+        } else if (r.port != 80) {
+            o << "    port: " << r.port << "\n";
+        }
         if (r.check_status != 200)
             o << "    check_status: " << r.check_status << "  # what its checks expect\n";
     }

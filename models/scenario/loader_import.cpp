@@ -62,6 +62,7 @@ void Loader::merge_imported_realservers() {
         rs.mark = import_mark_;
         rs.server = *http::find_server_preset("iis");
         rs.server.port = r.port;
+        rs.server.more_ports = r.more_ports;
         rs.server.check_status = r.check_status;
         s_.realservers.push_back(std::move(rs));
     }

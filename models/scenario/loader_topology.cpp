@@ -97,6 +97,20 @@ void Loader::realservers() {
         if (n["service_time"]) web.service = r_.distribution(n["service_time"], "service_time", false);
         if (n["so_keepalive"]) web.so_keepalive = r_.boolean(n["so_keepalive"], "so_keepalive");
         if (n["port"]) web.port = static_cast<net::Port>(r_.integer(n["port"], "port", 1, 65535));
+        if (const YAML::Node ps = n["ports"]) {
+            // Every port its web server serves (`listen 80; listen 443;`), the first its main one.
+            if (n["port"]) r_.fail(ps, "give `port:` or `ports:`, not both");
+            if (!ps.IsSequence() || ps.size() == 0)
+                r_.fail(ps, "ports is a list of ports", "e.g. ports: [80, 443]");
+            web.port = static_cast<net::Port>(r_.integer(ps[0], "port", 1, 65535));
+            for (size_t k = 1; k < ps.size(); ++k) {
+                const auto p = static_cast<net::Port>(r_.integer(ps[k], "port", 1, 65535));
+                if (p == web.port ||
+                    std::find(web.more_ports.begin(), web.more_ports.end(), p) != web.more_ports.end())
+                    r_.fail(ps[k], "port " + std::to_string(p) + " is listed twice");
+                web.more_ports.push_back(p);
+            }
+        }
         if (n["check_status"])
             web.check_status = static_cast<uint16_t>(r_.integer(n["check_status"], "check_status", 100, 599));
         if (const YAML::Node sc = n["script"]) {

@@ -28,9 +28,9 @@ inline const std::vector<std::string> kServerCheck{
 // (tcp_profile.hpp), `sysctl` overrides the kernel's sysctls, `hz` is CONFIG_HZ and
 // `jiffies_at_start` pins the phase of its jiffies.
 inline const std::vector<std::string> kRealserver{
-    "name",         "address",          "tcp",          "server",  "keepalive",    "keepalive_timeout",
-    "max_requests", "workers",          "model",        "backlog", "service_time", "sysctl",
-    "hz",           "jiffies_at_start", "so_keepalive", "script",  "port",         "check_status"};
+    "name",  "address", "tcp",          "server", "keepalive", "keepalive_timeout", "max_requests", "workers",
+    "model", "backlog", "service_time", "sysctl", "hz",        "jiffies_at_start",  "so_keepalive", "script",
+    "port",  "ports",   "check_status"};
 inline const std::vector<std::string> kClientGroup{"name",
                                                    "count",
                                                    "tcp",

@@ -240,6 +240,25 @@ SCENARIO("ipvsadm-save -n, ipvsadm -Ln --timeout and sysctl -a", "[import]") {
     CHECK(error_of(Kind::IpvsadmSave, "-a -t 10.0.0.1:80 -r 10.1.1.1:80 -i -w 1 --tun-type gue\n")
               .find("tunnel type gue is not simulated") != std::string::npos);
 
+    THEN("a host in services on two TCP ports serves both (its UDP service adds no port)") {
+        const auto rs = [&](const std::string& name) {
+            return *std::find_if(save.realservers.begin(), save.realservers.end(),
+                                 [&](const auto& r) { return r.name == name; });
+        };
+        CHECK(rs("rs11").port == 80);
+        CHECK(rs("rs11").more_ports == std::vector<net::Port>{443});
+        CHECK(rs("rs13").more_ports.empty());  // 10.0.0.108:53 is UDP
+        import::Director copy = save;
+        import::infer_services(copy);
+        scenario::Scenario sc = scenario::load_scenario_text(import::scenario_yaml(copy, "test"), "written",
+                                                             {"clients.browsers.target=10.0.0.107:443"});
+        sc.duration = sim::s(40);
+        scenario::Run run(sc);
+        const scenario::Report rep = run.run();
+        CHECK(rep.clients.objects_ok > 0);  // through the tunnel to port 443
+        CHECK(rep.clients.objects_failed == 0);
+    }
+
     const import::Director t = read(Kind::IpvsadmTimeout, "ipvsadm-timeout.txt");
     REQUIRE(t.rules.size() == 1);
     CHECK(t.rules[0].line == "--set 600 60 300");
