@@ -39,9 +39,13 @@ int cmd_import(const std::vector<std::string>& args) {
     std::string command = "lvsim import";
     for (size_t i = 0; i < words.size(); i += 2) {
         const auto kind = import::kind_named(words[i]);
-        if (!kind)
-            throw CliError("'" + words[i] +
-                           "' is no kind of file lvsim imports; KINDs: " + import::kind_list());
+        if (!kind) {
+            const std::vector<std::string> kinds(std::begin(import::kKindNames),
+                                                 std::end(import::kKindNames));
+            const std::string near = scenario::did_you_mean(words[i], kinds);
+            throw CliError("'" + words[i] + "' is no kind of file lvsim imports; " +
+                           (near.empty() ? "KINDs: " + import::kind_list() : "did you mean " + near + "?"));
+        }
         command += " " + words[i] + " " + words[i + 1];
         try {
             import::import_file(*kind, words[i + 1], d);
