@@ -70,13 +70,8 @@ void HealthChecker::start() {
     }
     // keepalived: the quorum as init_service_vs() finds it (update_quorum_state(vs, init)): below
     // quorum + hysteresis of live weight, the sorry server holds the service from the start.
-    if (config_.fallback && live_weight() < config_.quorum + config_.hysteresis) {
-        quorum_up_ = false;
-        const std::string why = "no quorum at start (live weight " + std::to_string(live_weight()) + ")";
-        for (size_t i = 0; i < servers_.size(); ++i)
-            if (servers_[i]->up) take_out(i, why);
-        set_fallback(true, why);
-    }
+    if (config_.fallback && live_weight() < config_.quorum + config_.hysteresis)
+        lose_quorum("no quorum at start (live weight " + std::to_string(live_weight()) + ")");
     for (size_t i = 0; i < probes_.size(); ++i) {
         // keepalived starts with its retries used up ("one failure is enough initially",
         // check_data.c validate_check_config()) and checks first after BOOTSTRAP_DELAY, 1 s, plus
@@ -329,32 +324,35 @@ void HealthChecker::update_quorum() {
     // quorum - hysteresis, regained at quorum + hysteresis.
     const uint32_t live = live_weight();
     if (quorum_up_ && (live == 0 || live + config_.hysteresis < config_.quorum)) {
-        quorum_up_ = false;
-        const std::string why = "quorum lost (live weight " + std::to_string(live) + ")";
-        LVS_TRACE(sim_, entity_, trace::kind::health_state)
-            .f("server", "quorum")
-            .f("state", "down")
-            .f("because", why)
-            .f("text", config_.name + ": " + why);
-        if (!config_.fallback) return;  // without a sorry server: only keepalived's notifiers
-        // With a sorry server, the realservers still alive leave the service first
-        // (perform_quorum_state()), then the sorry server comes in with weight 1.
-        for (size_t i = 0; i < servers_.size(); ++i)
-            if (servers_[i]->up) take_out(i, why);
-        set_fallback(true, why);
+        lose_quorum("quorum lost (live weight " + std::to_string(live) + ")");
     } else if (!quorum_up_ && live >= config_.quorum + config_.hysteresis) {
         quorum_up_ = true;
         const std::string why = "quorum regained (live weight " + std::to_string(live) + ")";
-        LVS_TRACE(sim_, entity_, trace::kind::health_state)
-            .f("server", "quorum")
-            .f("state", "up")
-            .f("because", why)
-            .f("text", config_.name + ": " + why);
+        trace_quorum(why);
         if (!config_.fallback) return;
         set_fallback(false, why);
         for (size_t i = 0; i < servers_.size(); ++i)
             if (servers_[i]->up) put_back(i, why);
     }
+}
+
+void HealthChecker::lose_quorum(const std::string& why) {
+    quorum_up_ = false;
+    trace_quorum(why);
+    if (!config_.fallback) return;  // without a sorry server: only keepalived's notifiers
+    // With a sorry server, the realservers still alive leave the service first
+    // (perform_quorum_state()), then the sorry server comes in with weight 1.
+    for (size_t i = 0; i < servers_.size(); ++i)
+        if (servers_[i]->up) take_out(i, why);
+    set_fallback(true, why);
+}
+
+void HealthChecker::trace_quorum(const std::string& why) {
+    LVS_TRACE(sim_, entity_, trace::kind::health_state)
+        .f("server", "quorum")
+        .f("state", quorum_up_ ? "up" : "down")
+        .f("because", why)
+        .f("text", config_.name + ": " + why);
 }
 
 void HealthChecker::take_out(size_t i, const std::string& why) {

@@ -139,6 +139,8 @@ private:
     void update_fallback();
     void update_quorum();  // keepalived
     bool sorry_in_charge() const;
+    void lose_quorum(const std::string& why);
+    void trace_quorum(const std::string& why);
     void take_out(size_t i, const std::string& why);  // quorum lost
     void put_back(size_t i, const std::string& why);  // quorum regained
     void set_fallback(bool in, const std::string& why);
