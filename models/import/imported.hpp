@@ -82,6 +82,7 @@ struct HealthCheck {
     std::optional<net::Endpoint> fallback;
     ipvs::Forward fallback_forward = ipvs::Forward::Masq;
     std::optional<sim::Duration> warmup;  // keepalived; none: the delay_loop
+    std::string round;                    // ldirectord with fork=no: one loop for every virtual
     Source from;
     Sources at;
 };

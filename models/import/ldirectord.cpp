@@ -413,6 +413,9 @@ private:
         h.from = v.at;
         fallback(v, h);
         h.interval = interval(v);
+        // fork=no (the default): one loop checks every virtual service in turn (ld_main).
+        const auto fork = global_.find("fork");
+        if (fork == global_.end() || fork->second.value != "yes") h.round = "ldirectord";
         CheckMethod& m = h.check;
         if (const auto f = get(v, "failurecount")) {
             const auto n = parse_uint(f->value);

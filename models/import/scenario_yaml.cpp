@@ -174,6 +174,8 @@ std::string scenario_yaml(const Director& d, const std::string& command) {
                     o << "      hysteresis: " << h.hysteresis << origin_of(h.at, "hysteresis") << "\n";
             } else {
                 write_method(o, h.check, "      ", true, h.at);
+                if (!h.round.empty())
+                    o << "      round: " << h.round << "  # fork=no: one loop over every virtual\n";
             }
             if (h.fallback) {
                 o << "      fallback: " << h.fallback->str() << origin_of(h.at, "fallback") << "\n";

@@ -16,9 +16,38 @@ HealthChecker::HealthChecker(Director& director, HealthCheckConfig config, Actio
       config_(std::move(config)),
       hook_(std::move(hook)),
       verdict_(std::move(verdict)),
-      round_(sim_, [this] { begin_round(); }),
-      step_(sim_, [this] { next_in_round(); }),
       rng_(sim_.stream(config_.name + ":warmup")) {}
+
+CheckRound::CheckRound(sim::Simulator& sim, sim::Duration interval)
+    : interval_(interval),
+      round_(sim,
+             [this] {
+                 member_ = 0;
+                 server_ = 0;
+                 step();
+             }),
+      step_(sim, [this] { step(); }) {}
+
+void CheckRound::join(HealthChecker* checker) { members_.push_back(checker); }
+
+void CheckRound::start() {
+    if (started_) return;
+    started_ = true;
+    round_.arm(sim::Duration{});
+}
+
+void CheckRound::next() { step_.arm(sim::Duration{}); }
+
+void CheckRound::step() {
+    while (member_ < members_.size()) {
+        server_ = members_[member_]->check_from(server_);
+        if (server_ != 0) return;  // a check is running; next() comes when it ends
+        ++member_;
+    }
+    round_.arm(interval_);  // every realserver checked: sleep checkinterval
+}
+
+void HealthChecker::share_round(std::shared_ptr<CheckRound> round) { round_ = std::move(round); }
 
 HealthChecker::~HealthChecker() {
     for (auto& p : probes_)
@@ -65,7 +94,9 @@ void HealthChecker::start() {
     }
     if (config_.tool == CheckerTool::Ldirectord) {
         if (config_.start_down) update_fallback();
-        round_.arm(sim::Duration{});  // ld_start runs the first round at once
+        if (round_ == nullptr) round_ = std::make_shared<CheckRound>(sim_, config_.interval);
+        round_->join(this);
+        round_->start();
         return;
     }
     // keepalived: the quorum as init_service_vs() finds it (update_quorum_state(vs, init)): below
@@ -87,25 +118,19 @@ void HealthChecker::start() {
     }
 }
 
-void HealthChecker::begin_round() {
-    cursor_ = 0;
-    next_in_round();
-}
-
-void HealthChecker::next_in_round() {
-    while (cursor_ < servers_.size()) {
-        const size_t i = cursor_++;
+size_t HealthChecker::check_from(size_t from) {
+    for (size_t i = from; i < servers_.size(); ++i) {
         const CheckType t = servers_[i]->check.type;
         if (t == CheckType::None || t == CheckType::Off) continue;
         begin_check(i);
-        return;
+        return i + 1;
     }
-    round_.arm(config_.interval);  // every realserver checked: sleep checkinterval
+    return 0;
 }
 
 void HealthChecker::after_check(size_t i, bool failed) {
     if (config_.tool == CheckerTool::Ldirectord) {
-        step_.arm(sim::Duration{});
+        round_->next();
         return;
     }
     const ServerState& s = *servers_[i];

@@ -69,6 +69,30 @@ struct HealthChange {
     bool drains() const { return action == HealthAction::Quiesce || action == HealthAction::Remove; }
 };
 
+class HealthChecker;
+
+// ldirectord's loop (ldirectord.in, ld_main and _ld_main_check_all): every realserver of its
+// checkers' services, one after another, then a sleep of checkinterval. With fork=no one loop
+// covers every virtual service (one CheckRound shared by their checkers); with fork=yes each
+// virtual service has its own.
+class CheckRound {
+public:
+    CheckRound(sim::Simulator& sim, sim::Duration interval);
+    void join(HealthChecker* checker);  // checked in the order they join
+    void start();                       // the first round at once (ld_start); once for all
+    void next();                        // a check ended: the next realserver, or the sleep
+
+private:
+    void step();
+    std::vector<HealthChecker*> members_;
+    size_t member_ = 0;
+    size_t server_ = 0;
+    sim::Duration interval_;
+    bool started_ = false;
+    sim::Timer round_;
+    sim::Timer step_;
+};
+
 class HealthChecker final : public tcp::TcpApp {
 public:
     // Called for every table change the checker makes.
@@ -85,6 +109,12 @@ public:
     // Starts checking the realservers configured in the service now (first round at once,
     // the next ones every interval).
     void start();
+    // ldirectord: check in `round` with other checkers (fork=no) instead of a round of its own;
+    // before start().
+    void share_round(std::shared_ptr<CheckRound> round);
+    // Begins the check of the first checkable realserver at index `from` or later; its index + 1,
+    // or 0 when none is left (CheckRound walks its members with it).
+    size_t check_from(size_t from);
     const HealthCheckConfig& config() const { return config_; }
 
     struct ServerState {
@@ -128,8 +158,6 @@ private:
     // (a retry after delay_before_retry, else delay_loop); ldirectord checks the next realserver
     // of its round, and sleeps the interval after the last (ldirectord.in, _ld_main_check_all).
     void after_check(size_t i, bool failed);
-    void begin_round();
-    void next_in_round();
     uint32_t successes_needed(const ServerState& s) const;
     void check_ok(size_t i);
     void check_failed(size_t i, const std::string& why);
@@ -163,10 +191,8 @@ private:
     std::vector<std::unique_ptr<Probe>> probes_;
     bool fallback_active_ = false;
     bool quorum_up_ = true;
-    size_t cursor_ = 0;  // ldirectord: the next realserver of the round
-    sim::Timer round_;   // ldirectord: the next round
-    sim::Timer step_;    // ldirectord: the next check of this round, after the one that ended
-    sim::Rng rng_;       // keepalived's warm-up
+    std::shared_ptr<CheckRound> round_;  // ldirectord's loop
+    sim::Rng rng_;                       // keepalived's warm-up
 };
 
 }  // namespace lvs::ipvs

@@ -135,6 +135,18 @@ void Loader::health_checks(const YAML::Node& hcs) {
                                  : m == "gate" ? ipvs::Forward::Route
                                                : ipvs::Forward::Tunnel;
         }
+        if (n["round"]) {
+            if (keepalived)
+                r_.fail(n["round"], "round is ldirectord's (fork=no: one loop over its virtual services)",
+                        "keepalived checks each realserver on its own timer: remove it");
+            h.round = r_.name(n["round"], "round");
+            for (const HealthCheckSpec& other : s_.health_checks)
+                if (other.round == h.round && other.interval != h.interval)
+                    r_.fail(n["round"],
+                            "the checks of round " + h.round + " must share one interval (" + other.name +
+                                " has " + sim::format_duration(other.interval) + ")",
+                            "ldirectord's checkinterval is global when fork=no");
+        }
         if (n["warmup"]) {
             if (!keepalived)
                 r_.fail(n["warmup"], "warmup is keepalived's: health check " + h.name + " is ldirectord's",

@@ -106,6 +106,7 @@ void Loader::merge_imported_director() {
         spec.fallback = h.fallback;
         spec.fallback_forward = h.fallback_forward;
         spec.warmup = h.warmup;
+        spec.round = h.round;
         spec.mark = at;
         for (const import::ServerCheck& sc : h.servers) {
             const RealServerSpec* rs = s_.find_realserver(sc.realserver);

@@ -174,6 +174,7 @@ void Run::configure_director() {
 
 void Run::build_health_checks() {
     const Scenario& s = scenario_;
+    std::map<std::string, std::shared_ptr<ipvs::CheckRound>> rounds;  // ldirectord's fork=no loops
     for (const HealthCheckSpec& h : s.health_checks) {
         ipvs::HealthCheckConfig cfg;
         cfg.name = h.name;
@@ -220,6 +221,11 @@ void Run::build_health_checks() {
             return false;
         };
         health_.push_back(std::make_unique<ipvs::HealthChecker>(*director_, cfg, hook, verdict));
+        if (!h.round.empty()) {
+            std::shared_ptr<ipvs::CheckRound>& round = rounds[h.round];
+            if (round == nullptr) round = std::make_shared<ipvs::CheckRound>(sim_, h.interval);
+            health_.back()->share_round(round);
+        }
         health_.back()->start();
     }
 }

@@ -109,6 +109,7 @@ struct HealthCheckSpec {
     std::optional<net::Endpoint> fallback;  // 127.0.0.1:80 (keepalived: sorry_server)
     ipvs::Forward fallback_forward = ipvs::Forward::Masq;
     std::optional<sim::Duration> warmup;  // keepalived; none: its delay_loop
+    std::string round;                    // ldirectord: checks naming the same round share one loop (fork=no)
     Mark mark;
 };
 

@@ -18,9 +18,9 @@ inline const std::vector<std::string> kDrop{"host", "direction", "segment", "fla
 inline const std::vector<std::string> kDirector{"address", "rules",       "sysctl", "health_checks",
                                                 "tcp",     "connections", "hz",     "jiffies_at_start"};
 inline const std::vector<std::string> kHealthCheck{
-    "name",     "service",    "tool",     "interval", "type",      "timeout",        "retry_delay",
-    "failures", "successes",  "status",   "path",     "quiescent", "alpha",          "omega",
-    "quorum",   "hysteresis", "fallback", "servers",  "warmup",    "fallback_method"};
+    "name",     "service",    "tool",     "interval", "type",      "timeout",         "retry_delay",
+    "failures", "successes",  "status",   "path",     "quiescent", "alpha",           "omega",
+    "quorum",   "hysteresis", "fallback", "servers",  "warmup",    "fallback_method", "round"};
 // One realserver's own way of being checked (keepalived's per-real_server checker).
 inline const std::vector<std::string> kServerCheck{
     "realserver", "type", "timeout", "retry_delay", "failures", "successes", "status", "path", "quiescent"};

@@ -302,3 +302,40 @@ SCENARIO("ldirectord's checks follow redirects (LWP), keepalived's do not", "[he
         CHECK(hc.server("rs1")->up == follow);
     }
 }
+
+SCENARIO("ldirectord with fork=no checks every virtual service in one loop: a silent server delays them all",
+         "[health][ldirectord]") {
+    Farm f;
+    f.nat_service();
+    f.ipvsadm("-A -t 10.0.0.101:80 -s wlc");
+    f.ipvsadm("-a -t 10.0.0.101:80 -r 192.168.10.12:80 -m -w 1");
+    ipvs::HealthCheckConfig a;
+    a.name = "web";
+    a.service = kService;
+    a.check.timeout = s(3);
+    ipvs::HealthCheckConfig b = a;
+    b.name = "assets";
+    b.service = {ipvs::Proto::Tcp, {Ipv4::of(10, 0, 0, 101), 80}, 0};
+    RecorderSink rec;
+    f.sim.trace().subscribe(rec);
+    auto round = std::make_shared<ipvs::CheckRound>(f.sim, a.interval);
+    ipvs::HealthChecker web(*f.director, a), assets(*f.director, b);
+    web.share_round(round);
+    assets.share_round(round);
+    web.start();
+    assets.start();
+    at_time(f, s(5), [&] { f.web[0]->crash(); });
+    f.run_until(at(s(16)));
+    // Round 1 at 0 s: web's rs1, rs2, then assets' rs2. Round 2 at 10 s: rs1 is silent, so
+    // assets' check of rs2 waits for its 3 s timeout.
+    std::vector<std::pair<std::string, double>> checks;
+    for (const auto& r : rec.records())
+        if (r.kind == "health.check") checks.emplace_back(std::string(r.entity_name), r.time.seconds());
+    REQUIRE(checks.size() >= 6);
+    CHECK(checks[2].first == "assets");
+    CHECK(checks[2].second < 0.1);
+    CHECK(checks[3].first == "web");  // rs1 timing out
+    CHECK(checks[3].second == Approx(13.0).margin(0.1));
+    CHECK(checks[5].first == "assets");
+    CHECK(checks[5].second > 13.0);
+}

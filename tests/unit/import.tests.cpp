@@ -216,6 +216,8 @@ SCENARIO("ldirectord.cf: global and per-virtual directives, and ldirectord's def
     CHECK(assets.check.quiescent);                     // the global quiescent=yes
     CHECK(assets.interval == sim::s(5));               // its own checkinterval=8 needs fork=yes
     CHECK(noted(d.simplified, "checkinterval"));
+    CHECK(web.round == "ldirectord");  // fork=no (its default): one loop over both virtuals
+    CHECK(assets.round == "ldirectord");
     for (const char* s : {"autoreload", "logfile", "emailalert"}) CHECK(noted(d.ignored, s));
     CHECK(noted(d.simplified, "receive"));
     CHECK(error_of(Kind::Ldirectord, "connecttimeout=4\n") ==
