@@ -86,7 +86,7 @@ void import_ipvsadm_save(const std::string& text, const std::string& origin, Dir
             throw ImportError(at,
                               "ipvsadm-save prints only -A and -a lines, not '" + line.substr(first) + "'",
                               "import the output of ipvsadm-save -n (or ipvsadm -Sn)");
-        into.rules.push_back({line.substr(first), at});
+        into.rules.push_back({line.substr(first), at, {}});
         // Its web server listens on the TCP services' ports; a UDP or fwmark service adds no port.
         const bool tcp = cmd->service.key.proto == ipvs::Proto::Tcp && cmd->service.key.fwmark == 0;
         if (cmd->cmd == ipvs::IpvsadmCmd::AddDest)
@@ -108,7 +108,7 @@ void import_ipvsadm_timeout(const std::string& text, const std::string& origin, 
             throw ImportError({origin, number, static_cast<int>(at + head.size()) + 1},
                               "expected three timeouts in seconds",
                               "e.g. Timeout (tcp tcpfin udp): 900 120 300");
-        into.rules.push_back({"--set " + v[0] + " " + v[1] + " " + v[2], {origin, number, 1}});
+        into.rules.push_back({"--set " + v[0] + " " + v[1] + " " + v[2], {origin, number, 1}, {}});
         found = true;
     });
     if (!found)

@@ -130,7 +130,8 @@ private:
         }
         out_.rules.push_back({"--set " + std::to_string(t["tcp"]) + " " + std::to_string(t["tcpfin"]) + " " +
                                   std::to_string(t["udp"]),
-                              at(g.keyword())});
+                              at(g.keyword()),
+                              {}});
     }
 
     // virtual_server_group NAME { 10.0.0.100 80 | 10.0.0.1-10 80 | fwmark 1 }

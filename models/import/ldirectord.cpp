@@ -256,7 +256,7 @@ private:
                 "-a " + svc + " -r " + r.addr.str() + " " + r.forward + " -w " + std::to_string(r.weight);
             if (r.upper != 0) rl += " -x " + std::to_string(r.upper);
             if (r.lower != 0) rl += " -y " + std::to_string(r.lower);
-            out_.rules.push_back({rl, r.at});
+            out_.rules.push_back({rl, r.at, {}});
             add_realserver(out_, protocol == "tcp" ? r.addr : net::Endpoint{r.addr.addr, 0}, r.at);
         }
         if (protocol != "tcp") {

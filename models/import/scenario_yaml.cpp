@@ -85,6 +85,7 @@ std::string check_type_name(ipvs::CheckType t) {
         case ipvs::CheckType::Tcp: return "tcp";
         case ipvs::CheckType::Script: return "script";
         case ipvs::CheckType::None: return "none";
+        case ipvs::CheckType::Off: return "off";
     }
     return "none";
 }
@@ -103,7 +104,7 @@ void infer_services(Director& d) {
                 return x.vip == c.vip && x.client.port == 0 && x.state == "NONE";
             });
         if (defined.insert(vip).second) {
-            d.rules.push_back({"-A -t " + vip + " -s wlc" + (persistent ? " -p 360" : ""), c.from});
+            d.rules.push_back({"-A -t " + vip + " -s wlc" + (persistent ? " -p 360" : ""), c.from, {}});
             d.simplified.push_back({"service " + vip,
                                     "inferred from the connection table (wlc" +
                                         std::string(persistent ? ", persistent 360 s" : "") +
@@ -117,7 +118,7 @@ void infer_services(Director& d) {
             listed = listed || (r.line.find("-t " + vip + " ") != std::string::npos &&
                                 (r.line + " ").find("-r " + c.dest.str() + " ") != std::string::npos);
         if (listed) continue;
-        d.rules.push_back({"-a -t " + vip + " -r " + c.dest.str() + " -m -w 1", c.from});
+        d.rules.push_back({"-a -t " + vip + " -r " + c.dest.str() + " -m -w 1", c.from, {}});
         add_realserver(d, c.dest, c.from);
     }
     check_rules(d);

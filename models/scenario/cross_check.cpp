@@ -72,13 +72,15 @@ private:
         const bool was_persistent = svc_before != nullptr && svc_before->persistent;
         const std::string scheduler_before = svc_before != nullptr ? svc_before->sched_name : "";
         const ipvs::Dest* d = c.has_service ? director_.find_dest(c.service.key, c.dest.addr) : nullptr;
-        const std::optional<ipvs::DestSpec> before =
-            d != nullptr ? std::optional<ipvs::DestSpec>(
-                               ipvs::DestSpec{d->addr, d->forward, d->weight, d->u_threshold, d->l_threshold})
-                         : std::nullopt;
+        // What the destination was before (plain, not an optional: GCC 12 then warns of a
+        // "maybe uninitialized" copy it cannot follow).
+        const bool existed = d != nullptr;
+        const ipvs::DestSpec before =
+            existed ? ipvs::DestSpec{d->addr, d->forward, d->weight, d->u_threshold, d->l_threshold}
+                    : ipvs::DestSpec{};
         const ipvs::AdminResult result = ipvs::apply_ipvsadm(director_, c);
         if (!result.ok()) fail(c, result, at);
-        if (c.cmd == ipvs::IpvsadmCmd::EditDest && before) restated_dest(c, *before, at, entry);
+        if (c.cmd == ipvs::IpvsadmCmd::EditDest && existed) restated_dest(c, before, at, entry);
         if (c.cmd == ipvs::IpvsadmCmd::EditService) {
             if (was_persistent && !c.has_persistent)
                 warn("ipvsadm -E without -p: the service " + c.service.key.str() +

@@ -136,7 +136,6 @@ Miss match(const Scenario& s, std::string_view pattern, const std::vector<std::s
 
 std::optional<QuantityRef> resolve_quantity(std::string_view name, const Scenario& s, QuantityError* error) {
     const std::vector<std::string_view> parts = split(name);
-    std::optional<Miss> closest;
     std::string state_word, unchecked;
     for (size_t i = 0; i < quantity_table().size(); ++i) {
         QuantityRef q;

@@ -396,6 +396,7 @@ SCENARIO("ldirectord.cf as ldirectord reads it: real= forms, the port's service,
     CHECK(server_check(db, "rs12").check.path == "/ping");
     const auto& off = check_named(d, "ldirectord_10_0_0_112_80");
     CHECK(off.check.type == ipvs::CheckType::Off);
+    CHECK(import::scenario_yaml(d, "t").find("type: off") != std::string::npos);  // and written so
     CHECK(error_of(Kind::Ldirectord, "virtual=10.0.0.1:80\n\treal=192.168.10.1->192.168.10.4:80 masq\n")
               .find("address ranges") != std::string::npos);
     CHECK(error_of(Kind::Ldirectord, "scheduler=wlc\n") == "1:1: unknown ldirectord directive 'scheduler'");
