@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "models/import/import_parts.hpp"
+#include "models/ipvs/ipvsadm.hpp"
 
 namespace lvs::import {
 
@@ -91,10 +92,18 @@ std::string check_type_name(ipvs::CheckType t) {
 }
 
 void infer_services(Director& d) {
-    std::set<std::string> defined;
-    for (const Rule& r : d.rules)
-        if (r.line.rfind("-A -t ", 0) == 0) defined.insert(words_before_space(r.line.substr(6)));
-    std::set<std::string> added_dest;
+    // What the rules already define, read as ipvsadm reads them.
+    std::set<std::string> services;                       // TCP VIP:port
+    std::set<std::pair<std::string, std::string>> dests;  // (VIP:port, RIP:port)
+    for (const Rule& r : d.rules) {
+        const auto cmd = ipvs::parse_ipvsadm(r.line, nullptr);
+        if (!cmd || !cmd->has_service || cmd->service.key.proto != ipvs::Proto::Tcp ||
+            cmd->service.key.fwmark != 0)
+            continue;
+        if (cmd->cmd == ipvs::IpvsadmCmd::AddService) services.insert(cmd->service.key.vip.str());
+        if (cmd->cmd == ipvs::IpvsadmCmd::AddDest)
+            dests.emplace(cmd->service.key.vip.str(), cmd->dest.addr.str());
+    }
     for (const Connection& c : d.connections) {
         const std::string vip = c.vip.str();
         // Templates (client port 0, NONE) mean persistence; so does a port-0 service (every port).
@@ -103,7 +112,7 @@ void infer_services(Director& d) {
             std::any_of(d.connections.begin(), d.connections.end(), [&](const Connection& x) {
                 return x.vip == c.vip && x.client.port == 0 && x.state == "NONE";
             });
-        if (defined.insert(vip).second) {
+        if (services.insert(vip).second) {
             d.rules.push_back({"-A -t " + vip + " -s wlc" + (persistent ? " -p 360" : ""), c.from, {}});
             d.simplified.push_back({"service " + vip,
                                     "inferred from the connection table (wlc" +
@@ -111,13 +120,7 @@ void infer_services(Director& d) {
                                         "): import the ipvsadm-save output for the real rules",
                                     c.from});
         }
-        const std::string key = vip + ">" + c.dest.str();
-        if (!added_dest.insert(key).second) continue;
-        bool listed = false;
-        for (const Rule& r : d.rules)
-            listed = listed || (r.line.find("-t " + vip + " ") != std::string::npos &&
-                                (r.line + " ").find("-r " + c.dest.str() + " ") != std::string::npos);
-        if (listed) continue;
+        if (!dests.emplace(vip, c.dest.str()).second) continue;
         d.rules.push_back({"-a -t " + vip + " -r " + c.dest.str() + " -m -w 1", c.from, {}});
         add_realserver(d, c.dest, c.from);
     }

@@ -76,6 +76,10 @@ std::optional<IpvsadmCommand> parse_ipvsadm(std::string_view line, IpvsadmError*
 // A destination command (-a, -e, -d) built in code, as if parsed from the line ipvsadm-save
 // style would print (its `text`): "-e -t 10.0.0.100:80 -r 192.168.10.11:80 -m -w 0".
 IpvsadmCommand dest_command(IpvsadmCmd cmd, const ServiceKey& service, const DestSpec& dest);
+// A command that drains its realserver: -e ... -w 0 or -d.
+inline bool drains_dest(const IpvsadmCommand& c) {
+    return (c.cmd == IpvsadmCmd::EditDest && c.dest.weight == 0) || c.cmd == IpvsadmCmd::DelDest;
+}
 
 // Applies a parsed command. Mutating commands change the director and return the kernel's
 // answer (ipvsadm's words); listing commands render into `output`.

@@ -27,9 +27,7 @@ bool drains(const Scenario& s, const TimelineEntry& e, size_t realserver) {
     const RealServerSpec& rs = s.realservers[realserver];
     if (const auto* a = std::get_if<IpvsadmAction>(&e.action)) {
         const ipvs::IpvsadmCommand& c = a->command;
-        if (c.dest.addr.addr != rs.address) return false;
-        return c.cmd == ipvs::IpvsadmCmd::DelDest ||
-               (c.cmd == ipvs::IpvsadmCmd::EditDest && c.dest.weight == 0);
+        return c.dest.addr.addr == rs.address && ipvs::drains_dest(c);
     }
     if (const auto* a = std::get_if<ServerAction>(&e.action))
         return a->realserver == realserver &&

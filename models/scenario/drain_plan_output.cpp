@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "models/scenario/drain_plan.hpp"
+#include "sim/trace.hpp"
 
 namespace lvs::scenario {
 
@@ -25,17 +26,11 @@ std::string json_number(double v) {
     return o.str();
 }
 
+// A JSON string, escaped as every lvsim JSON writer escapes it.
 std::string json_text(const std::string& s) {
-    std::string out = "\"";
-    for (const char c : s) {
-        if (c == '"' || c == '\\') out += '\\';
-        if (c == '\n') {
-            out += "\\n";
-            continue;
-        }
-        out += c;
-    }
-    return out + "\"";
+    std::ostringstream o;
+    sim::write_json_string(o, s);
+    return o.str();
 }
 
 void json_estimate(std::ostream& o, const char* name, const Estimate& e) {

@@ -61,8 +61,7 @@ void Run::apply(size_t index) {
 void Run::apply_action(const IpvsadmAction& a, const std::string& when) {
     const ipvs::IpvsadmCommand& c = a.command;
     // A weight of 0 or a deletion starts a drain of that realserver.
-    const bool drain =
-        (c.cmd == ipvs::IpvsadmCmd::EditDest && c.dest.weight == 0) || c.cmd == ipvs::IpvsadmCmd::DelDest;
+    const bool drain = ipvs::drains_dest(c);
     const ipvs::Dest* before = director_->find_dest(c.service.key, c.dest.addr);
     const bool vanishes = c.cmd == ipvs::IpvsadmCmd::DelDest && before != nullptr && before->refcnt == 0;
     const ipvs::AdminResult r = ipvs::apply_ipvsadm(*director_, c);
