@@ -81,7 +81,7 @@ int cmd_drain_plan(const std::vector<std::string>& args) {
                                                 "the realserver to drain")(
         "at", po::value<std::string>(), "when to drain it (default: when the scenario drains it)")(
         "methods", po::value<std::string>(),
-        "comma list of weight0, delete, delete-expire, health-check, graceful (default: all)")(
+        "comma list of weight0, delete, delete-expire, health-check, graceful, reload (default: all)")(
         "replications,r", po::value<unsigned>()->default_value(5), "runs per method, each with its own seed")(
         "seed", po::value<std::string>(), "the first replication's seed (default: the scenario's)")(
         "set", po::value<std::vector<std::string>>(),
@@ -93,7 +93,8 @@ int cmd_drain_plan(const std::vector<std::string>& args) {
     if (vm.count("help") != 0) {
         std::cout
             << o
-            << "\nAny drain of RS the scenario has (-w 0, -d, fail-checks, drain) is taken out; each method\n"
+            << "\nAny drain of RS the scenario has (-w 0, -d, fail-checks, drain, reload) is taken out; each "
+               "method\n"
                "is then applied at the same moment, on the same traffic (the same seeds for every method).\n"
                "Per method: seconds from the drain until RS has no active connections and no entries,\n"
                "the clients' failed and aborted objects, requests that stalled 1 s or more, resets, and\n"

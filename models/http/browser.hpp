@@ -1,15 +1,28 @@
-// A browser: HTTP/1.1 page loads over parallel persistent connections to one host (the VIP).
+// An HTTP client: a browser loading pages, or an API client calling a service, over persistent
+// connections to one origin (the VIP), in HTTP/1.1 or HTTP/2, in clear or over TLS.
 //
-// A page is one HTML object followed by N embedded objects. Up to M connections per host (6 in
-// the presets); an idle connection is reused before a new one is opened; each idle connection
-// is closed when the browser's keep-alive timeout expires (FIN by default, or RST). Reloading
-// while a page is still loading aborts its outstanding requests and closes their connections.
+// HTTP/1.1: a page is one HTML object followed by N embedded objects, fetched over up to M
+// connections per host (6 in the browsers); an idle connection is reused before a new one is
+// opened; each idle connection is closed when the client's keep-alive timeout expires (FIN by
+// default, or RST). Reloading while a page is still loading aborts its outstanding requests and
+// closes their connections. API clients send `parallel` requests at once (no HTML first) and
+// keep at most `max_idle` idle connections (Go's MaxIdleConnsPerHost), closing the rest.
+//
+// HTTPS: a TLS handshake (tls.hpp) precedes the first request; ALPN chooses h2 when both sides
+// speak it. Until the first connection's ALPN answer is known, requests wait for it rather than
+// open more connections (Chromium waits for a possible HTTP/2 session the same way). HTTP/2:
+// one connection per origin carries every request as a stream, up to the server's
+// SETTINGS_MAX_CONCURRENT_STREAMS; GOAWAY stops new streams, streams above its last stream id
+// are retried on a new connection (RFC 9113 section 8.7: they were not processed), and the
+// connection is closed once its last stream is answered. PING detects a dead connection
+// (before reuse, as Chromium does, or on idle, as Firefox does).
 //
 // Failure rule (Chromium's HttpNetworkTransaction::ShouldResendRequest, ipvs-tcp-http.md 9.3):
-// a request that fails with reset/closed on a *reused* keep-alive connection before any
-// response byte arrived is sent once more on a fresh connection; a failure on a fresh
-// connection, or after response bytes arrived, fails the object ("broken image"). Refusals,
-// resets (including "closed before the response") and timeouts are counted separately.
+// a request that fails with reset/closed on a *reused* connection before any response byte
+// arrived is sent once more on a fresh connection (when the client's preset retries at all);
+// a failure on a fresh connection, or after response bytes arrived, fails the object ("broken
+// image"). Refusals, resets (including "closed before the response") and timeouts are counted
+// separately.
 #pragma once
 
 #include <array>
@@ -18,33 +31,20 @@
 #include <string>
 #include <vector>
 
+#include "models/http/client_profile.hpp"
 #include "models/http/distribution.hpp"
 #include "models/net/host.hpp"
 #include "sim/timer.hpp"
 
 namespace lvs::http {
 
-enum class CloseMethod : uint8_t { Fin, Rst };
-
-// Named client presets with their sources (ipvs-tcp-http.md section 9.1).
-struct BrowserProfile {
-    std::string name = "ie8";
-    sim::Duration keepalive_timeout = sim::s(60);
-    uint32_t max_connections = 6;
-    CloseMethod close = CloseMethod::Fin;
-    std::string source;
-};
-// ie8 (MS KB 813827: KeepAliveTimeout 60 s; IE8 6 connections per host), firefox
-// (network.http.keep-alive.timeout 115 s, 6 per server), chrome (300 s for used idle sockets,
-// 6 per group). Returns nullptr for an unknown name.
-const BrowserProfile* find_browser_profile(std::string_view name);
-std::vector<std::string_view> browser_profile_names();
-
 struct PageSpec {
     uint32_t html_bytes = 20'000;
     uint32_t objects = 40;
     Distribution object_bytes = Distribution::fixed(10'000);
     uint32_t request_bytes = 400;
+    // API clients: no HTML first; `objects` requests leave at once (a call's fan-out).
+    bool document = true;
 };
 
 struct LoadSchedule {
@@ -58,12 +58,13 @@ struct LoadSchedule {
 };
 
 struct BrowserConfig {
-    BrowserProfile profile;
+    ClientProfile profile;
     PageSpec page;
     LoadSchedule schedule;
     std::optional<sim::Duration> request_timeout;  // off by default, as in browsers
     bool so_keepalive = false;                     // SO_KEEPALIVE on its connections
     net::Endpoint server;                          // the VIP
+    bool https = false;                            // TLS first; ALPN may choose h2
 };
 
 // How long a request must wait before it counts as a stall the user notices.
@@ -95,6 +96,15 @@ struct BrowserStats {
     // The longest a request waited: from its send to its response, its failure or the reload
     // that aborted it.
     double longest_outstanding_s = 0;
+    // HTTPS and HTTP/2.
+    uint64_t tls_full = 0;        // full handshakes
+    uint64_t tls_resumed = 0;     // resumed (a ticket the server could decrypt)
+    double tls_wait_ms = 0;       // connect() to handshake done, summed over handshakes
+    uint64_t h2_sessions = 0;     // connections on which ALPN chose h2
+    uint64_t goaway = 0;          // GOAWAY frames received
+    uint64_t goaway_retries = 0;  // requests above GOAWAY's last stream id, sent again
+    uint64_t ping_failures = 0;   // sessions closed because a PING went unanswered
+    uint64_t idle_trims = 0;      // idle connections closed beyond max_idle
 };
 
 class Browser final : public tcp::TcpApp {
@@ -123,6 +133,7 @@ public:
 
 private:
     enum class Failure : uint8_t { Refused, Reset, Timeout, NoPort };
+    enum class Alpn : uint8_t { Unknown, Http1, Http2 };  // what the origin speaks
     struct Object {
         uint32_t bytes = 0;
         uint16_t index = 0;  // 0 = the HTML
@@ -130,38 +141,71 @@ private:
         bool done = false;
         bool needs_fresh = false;  // a retry: only a new connection will do
         sim::Time sent;
+        uint32_t stream = 0;  // HTTP/2 stream id it was sent on
     };
     void note_wait(const Object& o);
+    enum class Phase : uint8_t { Connecting, Handshake, Ready };
     struct Slot {
         Browser* owner = nullptr;
         tcp::TcpConn* tcp = nullptr;
-        int32_t object = -1;    // object being fetched (or waiting for the connection)
+        // Objects sent on this connection and not answered, or waiting for it to be ready, in
+        // the order they were sent (HTTP/1.1: at most one).
+        std::vector<int32_t> inflight;
         uint32_t requests = 0;  // completed on this connection
-        bool connected = false;
+        uint32_t streams = 0;   // HTTP/2 requests sent (the next stream id is 2 * streams + 1)
+        uint32_t max_streams = 100;
+        uint32_t goaway_last = UINT32_MAX;
+        Phase phase = Phase::Connecting;
+        bool h2 = false;
+        bool tls = false;
+        bool going_away = false;
         bool got_bytes = false;
-        bool no_reuse = false;  // the server said Connection: close
+        bool no_reuse = false;  // the server said Connection: close, or the connection failed
+        bool ping_sent = false;
+        sim::Time connect_at;
+        sim::Time last_read;
         sim::Timer idle;
         sim::Timer request_timer;
+        sim::Timer ping;
         explicit Slot(sim::Simulator& sim)
             : idle(sim, [this] { owner->on_idle_timeout(*this); }),
-              request_timer(sim, [this] { owner->on_request_timeout(*this); }) {}
+              request_timer(sim, [this] { owner->on_request_timeout(*this); }),
+              ping(sim, [this] { owner->on_ping_timer(*this); }) {}
+        bool ready() const { return tcp != nullptr && phase == Phase::Ready; }
+        bool idle_now() const { return ready() && inflight.empty(); }
     };
     static constexpr size_t kMaxSlots = 16;
 
     void schedule_next_load(bool after_completion);
     void load_page();
     void dispatch();
+    bool dispatch_h2(int32_t o);
+    bool open_connection(int32_t o);
     void send_request(Slot& s, int32_t object);
+    void transmit(Slot& s, int32_t object);
     void object_ok(int32_t object);
+    void add_objects();  // the page's embedded objects (API clients: its requests)
     void object_failed(int32_t object, Failure why);
     void maybe_page_done();
     void on_idle_timeout(Slot& s);
     void on_request_timeout(Slot& s);
-    // The slot's connection is gone (failed or closed by us); decides retry or failure.
+    void on_ping_timer(Slot& s);
+    void send_ping(Slot& s);
+    void on_tls(Slot& s, const net::AppMessage& m);
+    void on_ready(Slot& s);
+    void on_goaway(Slot& s, const net::AppMessage& m);
+    void on_response(Slot& s, const net::AppMessage& m);
+    void became_idle(Slot& s);
+    void trim_idle(Slot& s);
+    void read_something(Slot& s);
+    // The slot's connection is gone (failed or closed by us); decides retry or failure for
+    // every request it carried.
     void connection_lost(Slot& s, Failure why, bool retryable);
     void close_slot(Slot& s, bool rst);
     void release_slot(Slot& s);
     Slot& slot_of(tcp::TcpConn& c) { return *slots_[c.tag()]; }
+    Slot* new_slot();
+    uint32_t stream_limit(const Slot& s) const;
 
     net::Host& host_;
     sim::Simulator& sim_;
@@ -181,6 +225,13 @@ private:
     size_t next_time_ = 0;
     bool reloading_ = true;
     sim::Timer next_load_;
+    Alpn alpn_ = Alpn::Unknown;
+    std::vector<int32_t> lost_;  // scratch: the requests of a connection that went
+    bool deferred_ = false;      // an API call came due while the last one was still outstanding
+    uint64_t ticket_ = 0;        // the TLS session ticket it would offer (TlsTicket)
+    // The origin's SETTINGS_MAX_CONCURRENT_STREAMS as last heard; 100 before (the initial
+    // assumption of Chromium's SpdySession and Go's http2 Transport).
+    uint32_t known_streams_ = 100;
 };
 
 }  // namespace lvs::http

@@ -18,7 +18,10 @@ std::vector<ServerConfig> make_presets() {
     iis.model = WorkerModel::Event;
     iis.workers = 256;
     iis.backlog = 1000;
-    iis.source = "IIS <limits connectionTimeout> 00:02:00; http.sys holds idle connections without a worker";
+    iis.h2_max_streams = 100;
+    iis.source =
+        "IIS <limits connectionTimeout> 00:02:00; http.sys holds idle connections without a worker; "
+        "HTTP/2 streams 100 (http.sys Http2MaxConcurrentClientStreams, not confirmed)";
     v.push_back(iis);
     ServerConfig apache;
     apache.preset = "apache";
@@ -29,7 +32,10 @@ std::vector<ServerConfig> make_presets() {
     apache.backlog = 511;
     apache.source =
         "Apache httpd 2.4 httpd-default.conf: KeepAliveTimeout 5, MaxKeepAliveRequests 100; prefork "
-        "MaxRequestWorkers 256, ListenBacklog 511";
+        "MaxRequestWorkers 256, ListenBacklog 511; mod_http2 H2MaxSessionStreams 100, h2 idle = "
+        "KeepAliveTimeout "
+        "(h2_session.c keep_alive_timeout), graceful restart sends GOAWAY (h2_session_ev_mpm_stopping)";
+    apache.h2_max_streams = 100;
     v.push_back(apache);
     ServerConfig nginx;
     nginx.preset = "nginx";
@@ -40,7 +46,9 @@ std::vector<ServerConfig> make_presets() {
     nginx.backlog = 511;
     nginx.source =
         "nginx ngx_http_core_module: keepalive_timeout 75s, keepalive_requests 1000 (since 1.19.10); "
-        "worker_connections 512";
+        "worker_connections 512; http2_max_concurrent_streams 128, h2 idle = keepalive_timeout and GOAWAY at "
+        "keepalive_requests (1.19.7+, ngx_http_v2.c); ssl_session_timeout 5m, ticket keys per instance";
+    nginx.h2_max_streams = 128;
     v.push_back(nginx);
     return v;
 }
@@ -69,7 +77,9 @@ WebServer::WebServer(net::Host& host, const ServerConfig& config)
       sim_(host.tcp().sim()),
       entity_(sim_.add_entity(host.name() + ":http")),
       config_(config),
-      rng_(sim_.stream(host.name() + ":http")) {}
+      rng_(sim_.stream(host.name() + ":http")),
+      // Ticket keys: one per server (random at start in nginx), or one the farm shares.
+      ticket_key_(config.tls.shared_ticket_keys ? 1u : std::max(host.address().value(), 2u)) {}
 
 WebServer::~WebServer() = default;
 
@@ -140,7 +150,11 @@ void WebServer::accept_ready(bool after_wait) {
         Conn& c = *conns_[i];
         c.tcp = nullptr;
         c.requests = 0;
-        c.serving = c.waiting = c.close_after = false;
+        c.close_after = c.h2 = c.goaway_sent = c.lingering = false;
+        c.tls = TlsPhase::None;
+        c.exchanges = 0;
+        c.first = kNone;
+        c.streams = c.goaway_last = 0;
         c.active = true;
         c.accepted_at = sim_.now();
         c.has_worker = config_.model == WorkerModel::Prefork;
@@ -155,96 +169,6 @@ void WebServer::accept_ready(bool after_wait) {
     }
 }
 
-void WebServer::on_message(tcp::TcpConn& t, const net::AppMessage& m) {
-    if (m.kind != kRequest && m.kind != kHealthCheck) return;
-    Conn& c = conn_of(t);
-    c.tcp = &t;
-    c.request = m;
-    c.idle.disarm();
-    if (config_.model == WorkerModel::Prefork || busy_ < config_.workers) {
-        serve(c);
-    } else {
-        c.waiting = true;
-        ++stats_.requests_waited;
-        waiting_.push_back(static_cast<uint32_t>(t.tag()));
-        stats_.queued_peak = std::max<uint64_t>(stats_.queued_peak, waiting_.size());
-    }
-    trace_workers();
-}
-
-void WebServer::serve(Conn& c) {
-    account();
-    c.serving = true;
-    ++busy_;
-    stats_.busy_peak = std::max<uint64_t>(stats_.busy_peak, busy_);
-    const sim::Duration service = sample_duration(config_.service, rng_);
-    stats_.service_time += service;
-    c.done.arm(service);
-}
-
-void WebServer::on_served(Conn& c) {
-    account();
-    c.serving = false;
-    --busy_;
-    ++c.requests;
-    ++stats_.requests;
-    const bool limit = config_.max_requests != 0 && c.requests >= config_.max_requests;
-    const bool asked = (c.request.flags & kConnectionClose) != 0;  // the client sent Connection: close
-    const bool close = !config_.keepalive || limit || c.close_after || !running_ || asked;
-    net::AppMessage r;
-    r.bytes = std::max<uint32_t>(c.request.reply_bytes, 1);
-    r.kind = c.request.kind == kHealthCheck ? kHealthCheck : kResponse;
-    // A health check's answer carries its status code where a response carries its object.
-    r.object =
-        c.request.kind == kHealthCheck ? (checks_failing_ ? 503u : config_.check_status) : c.request.object;
-    r.tag = c.request.tag;
-    r.flags = close ? kConnectionClose : 0;
-    LVS_TRACE(sim_, entity_, trace::kind::http_response)
-        .f("conn", c.tcp->id())
-        .f("bytes", r.bytes)
-        .f("close", close);
-    c.tcp->send(r);
-    if (close) {
-        if (limit) ++stats_.max_request_closes;
-        close_conn(c);
-    } else {
-        c.idle.arm(config_.keepalive_timeout);
-    }
-    free_worker();
-    trace_workers();
-}
-
-void WebServer::free_worker() {
-    // Event model: the freed worker takes the oldest waiting request.
-    while (config_.model == WorkerModel::Event && !waiting_.empty() && busy_ < config_.workers) {
-        Conn& next = *conns_[waiting_.front()];
-        waiting_.pop_front();
-        next.waiting = false;
-        serve(next);
-    }
-}
-
-void WebServer::on_idle_timeout(Conn& c) {
-    if (c.tcp == nullptr || c.serving) return;
-    ++stats_.keepalive_closes;
-    LVS_TRACE(sim_, entity_, trace::kind::http_keepalive_close)
-        .f("conn", c.tcp->id())
-        .f("requests", c.requests);
-    close_conn(c);
-    trace_workers();
-}
-
-void WebServer::on_eof(tcp::TcpConn& t) {
-    Conn& c = conn_of(t);
-    c.tcp = &t;
-    if (c.serving || c.waiting) {
-        c.close_after = true;  // answer, then close (the client may already be gone)
-        return;
-    }
-    close_conn(c);
-    trace_workers();
-}
-
 void WebServer::on_error(tcp::TcpConn& t, tcp::SocketError) {
     Conn& c = conn_of(t);
     c.tcp = nullptr;
@@ -255,6 +179,7 @@ void WebServer::on_error(tcp::TcpConn& t, tcp::SocketError) {
 void WebServer::close_conn(Conn& c) {
     if (c.tcp != nullptr) {
         tcp::TcpConn* t = c.tcp;
+        if (c.tls == TlsPhase::Done) send_control(c, kTlsCloseNotify, kCloseNotifyBytes);
         c.tcp = nullptr;
         t->close();
     }
@@ -267,15 +192,7 @@ void WebServer::forget(Conn& c) {
     ++stats_.connections_closed;
     stats_.connection_time += sim_.now() - c.accepted_at;
     c.idle.disarm();
-    c.done.disarm();
-    if (c.serving) {
-        c.serving = false;
-        --busy_;
-    }
-    if (c.waiting) {
-        waiting_.erase(std::remove(waiting_.begin(), waiting_.end(), c.index), waiting_.end());
-        c.waiting = false;
-    }
+    while (c.first != kNone) release_exchange(*exchanges_[c.first]);
     const bool had_worker = c.has_worker;
     if (had_worker) {
         c.has_worker = false;
@@ -294,23 +211,20 @@ void WebServer::graceful_stop() {
     running_ = false;
     LVS_TRACE(sim_, entity_, trace::kind::http_server_graceful_stop).f("open", open_).f("busy", busy_);
     close_listeners();
-    for (auto& p : conns_) {
-        Conn& c = *p;
-        if (!c.active) continue;
-        if (c.serving || c.waiting) c.close_after = true;
-        else close_conn(c);
-    }
+    close_gracefully(true);
     trace_workers();
 }
 
 void WebServer::drain() {
     config_.keepalive = false;
-    for (auto& p : conns_) {
-        Conn& c = *p;
-        if (!c.active) continue;
-        if (c.serving || c.waiting) c.close_after = true;
-        else if (c.tcp != nullptr) close_conn(c);
-    }
+    LVS_TRACE(sim_, entity_, trace::kind::http_server_drain).f("open", open_).f("mode", "drain");
+    close_gracefully(false);
+    trace_workers();
+}
+
+void WebServer::reload() {
+    LVS_TRACE(sim_, entity_, trace::kind::http_server_drain).f("open", open_).f("mode", "reload");
+    close_gracefully(false);
     trace_workers();
 }
 

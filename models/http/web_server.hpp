@@ -9,6 +9,15 @@
 // Presets (ipvs-tcp-http.md section 9.2): iis (idle timeout 120 s), apache (KeepAliveTimeout
 // 5 s, MaxKeepAliveRequests 100, prefork), nginx (keepalive_timeout 75 s,
 // keepalive_requests 1000, event).
+//
+// HTTPS and HTTP/2: a connection that opens with a ClientHello is TLS (tls.hpp); ALPN chooses h2
+// when the client offers it and `http2` is on. An h2 connection serves its streams at once,
+// each taking a worker (event model), up to `h2_max_streams` (nginx
+// http2_max_concurrent_streams 128, Apache H2MaxSessionStreams 100). Its idle timeout is the
+// keep-alive timeout (nginx since 1.19.7, Apache's KeepAliveTimeout); where HTTP/1.1 would
+// answer with `Connection: close` (idle timeout, request limit, drain, reload, stop) an h2
+// connection gets GOAWAY with the last stream it took, finishes those streams and closes
+// (nginx ngx_http_v2_finalize_connection / ngx_http_v2_send_goaway).
 #pragma once
 
 #include <deque>
@@ -17,6 +26,7 @@
 #include <vector>
 
 #include "models/http/distribution.hpp"
+#include "models/http/tls.hpp"
 #include "models/net/host.hpp"
 #include "sim/simulator.hpp"
 #include "sim/timer.hpp"
@@ -40,6 +50,12 @@ struct ServerConfig {
     // What a health check's GET gets while the server is healthy: an imported keepalived
     // check that expects 301 meets a server that answers 301.
     uint16_t check_status = 200;
+    bool http2 = true;              // ALPN offers h2 (nginx `listen 443 ssl http2`, Apache `Protocols h2`)
+    uint32_t h2_max_streams = 128;  // SETTINGS_MAX_CONCURRENT_STREAMS
+    TlsServerConfig tls;
+    // A failing health check also drains the server (an operator's "take me out" switch that
+    // makes nginx answer Connection: close and GOAWAY while the checker quiesces it).
+    bool drain_on_check_failure = false;
     std::string source;
 };
 
@@ -65,6 +81,10 @@ struct ServerStats {
     uint64_t busy_ns = 0;
     uint64_t held_ns = 0;
     uint64_t open_ns = 0;
+    uint64_t tls_full = 0;
+    uint64_t tls_resumed = 0;
+    uint64_t goaway_sent = 0;
+    uint64_t streams_refused = 0;  // requests above a GOAWAY's last stream id, ignored
 };
 
 class WebServer final : public tcp::TcpApp {
@@ -89,11 +109,18 @@ public:
     void set_max_requests(uint32_t n) { config_.max_requests = n; }
     // An operator's "take me out" switch (a health page answering 503, a check script failing):
     // health checks fail while requests are still served.
-    void set_checks_failing(bool failing) { checks_failing_ = failing; }
+    void set_checks_failing(bool failing) {
+        checks_failing_ = failing;
+        if (failing && config_.drain_on_check_failure) drain();
+    }
     // Server-side graceful drain ("tell your webserver to shut down any connections"): it keeps
     // accepting, answers every request with `Connection: close` and closes idle keep-alive
     // connections now, as nginx's and Apache's old workers do on a graceful reload.
     void drain();
+    // A graceful reload (nginx -s reload, apachectl -k graceful): the connections open now
+    // finish their requests in flight and close (Connection: close, GOAWAY), idle keep-alive
+    // connections close at once; new connections are served as before by the new workers.
+    void reload();
     bool checks_pass() const { return running_ && !checks_failing_; }
     void set_check_status(uint16_t status) { config_.check_status = status; }
 
@@ -121,6 +148,8 @@ public:
     void on_error(tcp::TcpConn& c, tcp::SocketError e) override;
 
 private:
+    static constexpr uint32_t kNone = UINT32_MAX;
+    enum class TlsPhase : uint8_t { None, AwaitClientFinished, Done };
     struct Conn {
         WebServer* owner = nullptr;
         tcp::TcpConn* tcp = nullptr;
@@ -128,23 +157,48 @@ private:
         bool active = false;
         uint32_t requests = 0;
         bool has_worker = false;  // prefork: held from accept to close
+        bool close_after = false;
+        bool h2 = false;
+        bool goaway_sent = false;
+        bool lingering = false;  // shut down for writing, waiting for the client's FIN
+        TlsPhase tls = TlsPhase::None;
+        uint32_t exchanges = 0;  // requests taken and not answered
+        uint32_t first = kNone;  // the first of them (Exchange::next links the rest)
+        uint32_t streams = 0;    // h2 requests received (the last stream id is 2 * streams - 1)
+        uint32_t goaway_last = 0;
+        sim::Time accepted_at{};
+        sim::Timer idle;
+        explicit Conn(sim::Simulator& sim) : idle(sim, [this] { owner->on_idle_timeout(*this); }) {}
+    };
+    // A request being served or waiting for a worker (HTTP/1.1: one per connection at a time;
+    // HTTP/2: one per stream).
+    struct Exchange {
+        WebServer* owner = nullptr;
+        uint32_t index = 0;
+        uint32_t conn = 0;
+        uint32_t next = kNone;
         bool serving = false;
         bool waiting = false;
-        bool close_after = false;
-        sim::Time accepted_at{};
         net::AppMessage request{};
-        sim::Timer idle;
         sim::Timer done;
-        explicit Conn(sim::Simulator& sim)
-            : idle(sim, [this] { owner->on_idle_timeout(*this); }),
-              done(sim, [this] { owner->on_served(*this); }) {}
+        explicit Exchange(sim::Simulator& sim) : done(sim, [this] { owner->on_served(*this); }) {}
     };
+    void on_request(Conn& c, const net::AppMessage& m);
+    void on_client_hello(Conn& c, const net::AppMessage& m);
+    void send_control(Conn& c, uint16_t kind, uint32_t bytes, uint32_t object = 0);
+    void send_goaway(Conn& c);
+    void linger(Conn& c);
+    // Every connection open now finishes what it has and closes (drain and reload).
+    void close_gracefully(bool stopping);
+    void after_exchange(Conn& c, bool close);
+    uint32_t alloc_exchange(Conn& c, const net::AppMessage& m);
+    void release_exchange(Exchange& e);
     void accept_ready(bool after_wait = false);
     tcp::Listener* ready_listener() const;  // the first with a connection waiting
     void close_listeners();
     void account();  // adds occupancy since the last change to the integrals
-    void serve(Conn& c);
-    void on_served(Conn& c);
+    void serve(Exchange& e);
+    void on_served(Exchange& e);
     void on_idle_timeout(Conn& c);
     void close_conn(Conn& c);
     void forget(Conn& c);  // the TCP connection is gone
@@ -170,7 +224,10 @@ private:
     bool checks_failing_ = false;
     std::vector<std::unique_ptr<Conn>> conns_;
     std::vector<uint32_t> free_conns_;
-    std::deque<uint32_t> waiting_;  // event model: connections whose request waits for a worker
+    std::vector<std::unique_ptr<Exchange>> exchanges_;
+    std::vector<uint32_t> free_exchanges_;
+    std::deque<uint32_t> waiting_;  // event model: requests (exchanges) waiting for a worker
+    uint32_t ticket_key_ = 0;       // the key its session tickets are sealed with
     uint32_t busy_ = 0;
     uint32_t held_ = 0;  // prefork: workers held by connections
     uint32_t open_ = 0;

@@ -32,7 +32,7 @@ bool drains(const Scenario& s, const TimelineEntry& e, size_t realserver) {
     if (const auto* a = std::get_if<ServerAction>(&e.action))
         return a->realserver == realserver &&
                (a->verb == ServerVerb::FailChecks || a->verb == ServerVerb::Drain ||
-                a->verb == ServerVerb::GracefulStop);
+                a->verb == ServerVerb::Reload || a->verb == ServerVerb::GracefulStop);
     return false;
 }
 
@@ -113,7 +113,17 @@ DrainVariant drain_variant(const Scenario& base, size_t realserver, sim::Time at
             if (scripted) v.unavailable = rs.name + " runs a script, not a web server that can drain";
             edit_all(false);
             add(ServerAction{realserver, ServerVerb::Drain, {}});
-            v.how += "; the web server answers with Connection: close and closes idle keep-alive connections";
+            v.how +=
+                "; the web server drains: every answer closes its connection (Connection: close, "
+                "HTTP/2 GOAWAY), idle keep-alive connections close";
+            break;
+        case DrainMethod::Reload:
+            if (scripted) v.unavailable = rs.name + " runs a script, not a web server that can reload";
+            edit_all(false);
+            add(ServerAction{realserver, ServerVerb::Reload, {}});
+            v.how +=
+                "; then a graceful reload (nginx -s reload): its open connections finish and close "
+                "(Connection: close, HTTP/2 GOAWAY)";
             break;
         case DrainMethod::Count: break;
     }

@@ -22,10 +22,11 @@ enum class DrainMethod : uint8_t {
     DeleteExpire,  // net.ipv4.vs.expire_nodest_conn=1, then ipvsadm -d
     HealthCheck,   // its health checks start failing (the checker quiesces or removes it)
     Graceful,      // -w 0 and the web server closes its connections gracefully (drain)
+    Reload,        // -w 0, then a graceful reload of the web server (its open connections close)
     Count
 };
 inline constexpr std::array<std::string_view, static_cast<size_t>(DrainMethod::Count)> kDrainMethodNames{
-    "weight0", "delete", "delete-expire", "health-check", "graceful"};
+    "weight0", "delete", "delete-expire", "health-check", "graceful", "reload"};
 std::optional<DrainMethod> drain_method_named(std::string_view name);
 
 // The scenario with `realserver`'s own drains taken out (said in `removed`) and `method` applied

@@ -99,6 +99,8 @@ void apply_set(YAML::Node root, const std::string& assignment) {
         else if (p == "director") allowed = &schema::kDirector;
         else if (p == "page") allowed = &schema::kPage;
         else if (p == "schedule") allowed = &schema::kSchedule;
+        else if (p == "requests") allowed = &schema::kRequests;
+        else if (p == "tls" && allowed == &schema::kRealserver) allowed = &schema::kServerTls;
         else allowed = nullptr;  // director.sysctl.NAME: checked when the scenario is read
     }
 }
@@ -151,22 +153,47 @@ std::vector<std::pair<std::string, std::string>> list_keys(const Scenario& s) {
         add(p + "backlog", std::to_string(rs.server.backlog));
         add(p + "service_time", format_distribution(rs.server.service, false));
         add(p + "so_keepalive", rs.server.so_keepalive ? "true" : "false");
+        add(p + "http2", rs.server.http2 ? "true" : "false");
+        add(p + "h2_max_streams", std::to_string(rs.server.h2_max_streams));
+        add(p + "drain_on_check_failure", rs.server.drain_on_check_failure ? "true" : "false");
+        add(p + "tls.version", std::string(http::to_string(rs.server.tls.max_version)));
+        add(p + "tls.session_timeout", sim::format_duration(rs.server.tls.session_timeout));
+        add(p + "tls.shared_ticket_keys", rs.server.tls.shared_ticket_keys ? "true" : "false");
+        add(p + "tls.certificate", format_size(rs.server.tls.certificate_bytes));
     }
     for (const auto& c : s.clients) {
         const std::string p = "clients." + c.name + ".";
         add(p + "count", std::to_string(c.count));
         add_host_tcp(p, c.tcp);
         add(p + "so_keepalive", c.browser.so_keepalive ? "true" : "false");
-        add(p + "browser", c.browser.profile.name);
-        add(p + "keepalive_timeout", sim::format_duration(c.browser.profile.keepalive_timeout));
-        add(p + "max_connections", std::to_string(c.browser.profile.max_connections));
-        add(p + "close", c.browser.profile.close == http::CloseMethod::Fin ? "fin" : "rst");
+        const http::ClientProfile& pr = c.browser.profile;
+        add(p + (pr.kind == http::ClientKind::Browser ? "browser" : "client"), pr.name);
+        add(p + "keepalive_timeout",
+            pr.keepalive_timeout > sim::Duration{} ? sim::format_duration(pr.keepalive_timeout) : "never");
+        add(p + "max_connections", std::to_string(pr.max_connections));
+        add(p + "max_idle", std::to_string(pr.max_idle));
+        add(p + "close", pr.close == http::CloseMethod::Fin ? "fin" : "rst");
+        add(p + "retry", pr.retry_reused ? "true" : "false");
+        add(p + "https", c.browser.https ? "true" : "false");
+        if (c.browser.https) {
+            add(p + "http2", pr.http2 ? "true" : "false");
+            add(p + "tls", std::string(http::to_string(pr.tls.max_version)));
+            add(p + "h2_idle_timeout",
+                pr.h2_idle_timeout > sim::Duration{} ? sim::format_duration(pr.h2_idle_timeout) : "never");
+            add(p + "max_streams", std::to_string(pr.max_streams));
+        }
         add(p + "request_timeout",
             c.browser.request_timeout ? sim::format_duration(*c.browser.request_timeout) : "off");
-        add(p + "page.html", format_size(c.browser.page.html_bytes));
-        add(p + "page.objects", std::to_string(c.browser.page.objects));
-        add(p + "page.object_size", format_distribution(c.browser.page.object_bytes, true));
-        add(p + "page.request", format_size(c.browser.page.request_bytes));
+        if (c.browser.page.document) {
+            add(p + "page.html", format_size(c.browser.page.html_bytes));
+            add(p + "page.objects", std::to_string(c.browser.page.objects));
+            add(p + "page.object_size", format_distribution(c.browser.page.object_bytes, true));
+            add(p + "page.request", format_size(c.browser.page.request_bytes));
+        } else {
+            add(p + "requests.parallel", std::to_string(c.browser.page.objects));
+            add(p + "requests.response", format_distribution(c.browser.page.object_bytes, true));
+            add(p + "requests.request", format_size(c.browser.page.request_bytes));
+        }
         const auto& sch = c.browser.schedule;
         switch (sch.kind) {
             case http::LoadSchedule::Kind::Interval:

@@ -22,15 +22,15 @@ void Loader::clients() {
             c.target_given = true;
         }
         http::BrowserConfig& b = c.browser;
-        const std::string profile = n["browser"] ? r_.one_of(n["browser"], "browser profile",
-                                                             to_strings(http::browser_profile_names()))
-                                                 : "ie8";
-        b.profile = *http::find_browser_profile(profile);
-        if (n["keepalive_timeout"])
-            b.profile.keepalive_timeout = r_.duration(n["keepalive_timeout"], "keepalive_timeout");
+        client_profile(n, b);
+        if (n["keepalive_timeout"]) {
+            if (r_.text(n["keepalive_timeout"], "keepalive_timeout") == "never")
+                b.profile.keepalive_timeout = {};
+            else b.profile.keepalive_timeout = r_.duration(n["keepalive_timeout"], "keepalive_timeout");
+        }
         if (n["max_connections"])
-            b.profile.max_connections =
-                static_cast<uint32_t>(r_.integer(n["max_connections"], "max_connections", 1, 16));
+            b.profile.max_connections = static_cast<uint32_t>(
+                r_.integer(n["max_connections"], "max_connections (0: no limit)", 0, 256));
         if (n["close"])
             b.profile.close = r_.one_of(n["close"], "close method", {"fin", "rst"}) == "fin"
                                   ? http::CloseMethod::Fin
@@ -39,11 +39,16 @@ void Loader::clients() {
             if (r_.text(n["request_timeout"], "request_timeout") == "off") b.request_timeout.reset();
             else b.request_timeout = r_.duration(n["request_timeout"], "request_timeout");
         }
+        if (n["page"] && n["requests"])
+            r_.fail(n["requests"],
+                    "give `page:` (a browser's page) or `requests:` (an API client's calls), not both");
         if (n["page"]) page(n["page"], b.page);
+        if (n["requests"]) requests(n["requests"], b.page);
         if (n["so_keepalive"]) b.so_keepalive = r_.boolean(n["so_keepalive"], "so_keepalive");
         if (const YAML::Node sc = n["script"]) {
-            for (const char* k : {"browser", "page", "schedule", "keepalive_timeout", "max_connections",
-                                  "close", "request_timeout"})
+            for (const char* k : {"browser", "client", "page", "requests", "schedule", "keepalive_timeout",
+                                  "max_connections", "close", "request_timeout", "https", "http2", "tls",
+                                  "max_idle", "h2_idle_timeout", "max_streams", "retry"})
                 if (n[k])
                     r_.fail(n[k], "client group " + c.name + " runs a script: `" + std::string(k) +
                                       ":` is for browsers");
@@ -203,6 +208,56 @@ void Loader::ports(const YAML::Node& n, ClientGroupSpec& c) {
         r_.fail(n, "ports must be a range LOW-HIGH within 1024-65535",
                 "e.g. ports: 40000-40079 (Linux's ip_local_port_range)");
     c.tcp.sysctl.ip_local_port_range = {static_cast<uint16_t>(lo), static_cast<uint16_t>(hi)};
+}
+
+// `browser:` or `client:` names the preset (client_profile.cpp); the keys after it change one
+// default each.
+void Loader::client_profile(const YAML::Node& n, http::BrowserConfig& b) {
+    const std::vector<std::string> names = to_strings(http::client_profile_names());
+    if (n["browser"] && n["client"])
+        r_.fail(n["client"], "give `browser:` or `client:`, not both",
+                "`client:` takes any preset, browsers included");
+    std::string name = "ie8";
+    if (n["client"]) name = r_.one_of(n["client"], "client preset", names);
+    if (n["browser"]) {
+        name = r_.one_of(n["browser"], "client preset", names);
+        if (http::find_client_profile(name)->kind != http::ClientKind::Browser)
+            r_.fail(n["browser"], "'" + name + "' is an API client, not a browser",
+                    "write `client: " + name + "`");
+    }
+    b.profile = *http::find_client_profile(name);
+    http::ClientProfile& p = b.profile;
+    if (n["https"]) b.https = r_.boolean(n["https"], "https");
+    if (n["http2"]) p.http2 = r_.boolean(n["http2"], "http2");
+    if (n["tls"])
+        p.tls.max_version = r_.one_of(n["tls"], "TLS version", {"1.2", "1.3"}) == "1.2"
+                                ? http::TlsVersion::Tls12
+                                : http::TlsVersion::Tls13;
+    if (n["max_idle"])
+        p.max_idle = static_cast<uint32_t>(r_.integer(n["max_idle"], "max_idle (0: no limit)", 0, 256));
+    if (n["h2_idle_timeout"]) {
+        if (r_.text(n["h2_idle_timeout"], "h2_idle_timeout") == "never") p.h2_idle_timeout = {};
+        else p.h2_idle_timeout = r_.duration(n["h2_idle_timeout"], "h2_idle_timeout");
+    }
+    if (n["max_streams"])
+        p.max_streams =
+            static_cast<uint32_t>(r_.integer(n["max_streams"], "max_streams (0: the server's)", 0, 1000));
+    if (n["retry"]) p.retry_reused = r_.boolean(n["retry"], "retry");
+    for (const char* k : {"http2", "tls", "h2_idle_timeout", "max_streams"})
+        if (n[k] && !b.https)
+            r_.fail(n[k], "`" + std::string(k) + ":` is about HTTPS, and this client group speaks plain HTTP",
+                    "add `https: on` (and point it at the service's TLS port)");
+}
+
+void Loader::requests(const YAML::Node& n, http::PageSpec& p) {
+    r_.check_keys(n, schema::kRequests, "an API client's requests");
+    p.document = false;
+    p.objects = 1;
+    p.object_bytes = http::Distribution::fixed(2'000);
+    if (n["parallel"])
+        p.objects = static_cast<uint32_t>(r_.integer(n["parallel"], "requests.parallel", 1, 1000));
+    if (n["response"]) p.object_bytes = r_.distribution(n["response"], "requests.response", true);
+    if (n["request"]) p.request_bytes = r_.message_size(n["request"], "requests.request");
 }
 
 void Loader::page(const YAML::Node& n, http::PageSpec& p) {

@@ -65,6 +65,9 @@ private:
     std::vector<sock::Step> script(const YAML::Node& list, bool server);
     void script_setsockopt(const YAML::Node& arg, sock::Step& st);
     void ports(const YAML::Node& n, ClientGroupSpec& c);
+    void client_profile(const YAML::Node& n, http::BrowserConfig& b);
+    void requests(const YAML::Node& n, http::PageSpec& p);
+    void server_tls(const YAML::Node& n, http::TlsServerConfig& t);
     void page(const YAML::Node& n, http::PageSpec& p);
     void schedule(const YAML::Node& n, http::LoadSchedule& s);
     // timeline: (what happens when) (loader_timeline.cpp)

@@ -113,6 +113,13 @@ void Loader::realservers() {
         }
         if (n["check_status"])
             web.check_status = static_cast<uint16_t>(r_.integer(n["check_status"], "check_status", 100, 599));
+        if (n["http2"]) web.http2 = r_.boolean(n["http2"], "http2");
+        if (n["h2_max_streams"])
+            web.h2_max_streams =
+                static_cast<uint32_t>(r_.integer(n["h2_max_streams"], "h2_max_streams", 1, 10'000));
+        if (n["drain_on_check_failure"])
+            web.drain_on_check_failure = r_.boolean(n["drain_on_check_failure"], "drain_on_check_failure");
+        if (const YAML::Node t = n["tls"]) server_tls(t, web.tls);
         if (const YAML::Node sc = n["script"]) {
             if (n["server"])
                 r_.fail(n["server"], "realserver " + rs.name + " runs a script: it has no web server",
@@ -121,6 +128,20 @@ void Loader::realservers() {
         }
         s_.realservers.push_back(std::move(rs));
     }
+}
+
+// A realserver's TLS: `tls: {version: 1.2, session_timeout: 5m, shared_ticket_keys: on,
+// certificate: 3kB}` (nginx ssl_protocols, ssl_session_timeout, ssl_session_ticket_key).
+void Loader::server_tls(const YAML::Node& n, http::TlsServerConfig& t) {
+    r_.check_keys(n, schema::kServerTls, "a realserver's tls");
+    if (n["version"])
+        t.max_version = r_.one_of(n["version"], "TLS version", {"1.2", "1.3"}) == "1.2"
+                            ? http::TlsVersion::Tls12
+                            : http::TlsVersion::Tls13;
+    if (n["session_timeout"]) t.session_timeout = r_.duration(n["session_timeout"], "tls.session_timeout");
+    if (n["shared_ticket_keys"])
+        t.shared_ticket_keys = r_.boolean(n["shared_ticket_keys"], "tls.shared_ticket_keys");
+    if (n["certificate"]) t.certificate_bytes = r_.message_size(n["certificate"], "tls.certificate");
 }
 
 // A host's TCP: `tcp` (a bundle), `sysctl` (the kernel's names and units), `hz`,

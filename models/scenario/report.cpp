@@ -194,6 +194,14 @@ void write_text_report(std::ostream& o, const Report& r, bool ss) {
       << c.errors_timeout;
     if (c.errors_no_port != 0) o << ", no free port " << c.errors_no_port;
     o << "\n";
+    if (c.tls_full + c.tls_resumed > 0)
+        o << "  TLS handshakes: full " << c.tls_full << ", resumed " << c.tls_resumed << ", mean "
+          << num(c.tls_wait_mean_ms, 1) << " ms from connect to the first request\n";
+    if (c.h2_sessions > 0)
+        o << "  HTTP/2: sessions " << c.h2_sessions << ", GOAWAY received " << c.goaway
+          << ", requests sent again after GOAWAY " << c.goaway_retries << ", PING failures "
+          << c.ping_failures << "\n";
+    if (c.idle_trims > 0) o << "  idle connections closed beyond max_idle: " << c.idle_trims << "\n";
     o << "  page load ms: p50 " << num(c.page_load_p50_ms, 1) << ", p95 " << num(c.page_load_p95_ms, 1)
       << ", p99 " << num(c.page_load_p99_ms, 1) << "\n";
     if (c.longest_stall_s > 0)

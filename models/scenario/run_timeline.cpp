@@ -97,6 +97,7 @@ void Run::apply_action(const ServerAction& a, const std::string& when) {
         case ServerVerb::FailChecks: web.set_checks_failing(true); break;
         case ServerVerb::PassChecks: web.set_checks_failing(false); break;
         case ServerVerb::Drain: web.drain(); break;
+        case ServerVerb::Reload: web.reload(); break;
         case ServerVerb::Count: break;
     }
     admin_log_.push_back(when + "server " + rs.name + " " + std::string(to_string(a.verb)));

@@ -220,12 +220,22 @@ ClientReport Run::client_report(const std::string& name,
         c.errors_no_port += s.failed_no_port;
         c.longest_stall_s = std::max(c.longest_stall_s, s.longest_outstanding_s);
         c.stalls += s.stalls;
+        c.tls_full += s.tls_full;
+        c.tls_resumed += s.tls_resumed;
+        c.tls_wait_mean_ms += s.tls_wait_ms;  // a sum until the end of the loop
+        c.h2_sessions += s.h2_sessions;
+        c.goaway += s.goaway;
+        c.goaway_retries += s.goaway_retries;
+        c.ping_failures += s.ping_failures;
+        c.idle_trims += s.idle_trims;
         loads.insert(loads.end(), s.load_ms.begin(), s.load_ms.end());
         for (const auto& b : g->browsers) c.objects_pending += b->pending_objects();
         for (size_t i = 0; i < groups_.size(); ++i)
             if (&groups_[i] == g) c.time_wait_max += group_time_wait_max_[i];
     }
     if (groups.size() == groups_.size() && groups_.size() > 1) c.time_wait_max = client_time_wait_max_;
+    const uint64_t handshakes = c.tls_full + c.tls_resumed;
+    c.tls_wait_mean_ms = handshakes == 0 ? 0 : c.tls_wait_mean_ms / static_cast<double>(handshakes);
     c.page_load_p50_ms = percentile(loads, 50);
     c.page_load_p95_ms = percentile(loads, 95);
     c.page_load_p99_ms = percentile(loads, 99);

@@ -74,6 +74,15 @@ struct ExpectResult {
 struct ClientReport : lvsim::ClientStats {
     uint64_t pages_with_failures = 0;
     uint64_t errors_no_port = 0;
+    // HTTPS and HTTP/2 (http::BrowserStats).
+    uint64_t tls_full = 0;
+    uint64_t tls_resumed = 0;
+    double tls_wait_mean_ms = 0;  // connect() to the first request allowed to leave
+    uint64_t h2_sessions = 0;
+    uint64_t goaway = 0;
+    uint64_t goaway_retries = 0;
+    uint64_t ping_failures = 0;
+    uint64_t idle_trims = 0;
 };
 
 // What the public report gives (lvsim::ServerStats), and what the runtime's own cross-checks

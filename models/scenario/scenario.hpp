@@ -136,7 +136,8 @@ enum class ServerVerb : uint8_t {
     Kill,
     FailChecks,  // health checks get 503 / the check script fails; requests are still served
     PassChecks,
-    Drain,  // Connection: close on every answer, idle keep-alive connections closed, still serving
+    Drain,   // Connection: close / GOAWAY on every answer, idle keep-alive connections closed, still serving
+    Reload,  // nginx -s reload, apachectl -k graceful: the connections open now finish and close
     Count
 };
 struct ServerAction {
@@ -171,7 +172,7 @@ using TimelineAction =
 // The words a scenario file uses for the verbs (`action: graceful-stop`), indexed by the enums.
 constexpr std::array<std::string_view, static_cast<size_t>(ServerVerb::Count)> kServerVerbNames{
     "stop", "graceful-stop", "crash",       "start", "keepalive-on", "keepalive-off", "keepalive-timeout",
-    "kill", "fail-checks",   "pass-checks", "drain"};
+    "kill", "fail-checks",   "pass-checks", "drain", "reload"};
 constexpr std::array<std::string_view, static_cast<size_t>(ClientVerb::Count)> kClientVerbNames{
     "start-reloading", "stop-reloading", "keepalive-timeout"};
 inline std::string_view to_string(ServerVerb v) { return kServerVerbNames[static_cast<size_t>(v)]; }

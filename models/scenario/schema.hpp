@@ -27,10 +27,31 @@ inline const std::vector<std::string> kServerCheck{
 // A host's TCP (realservers, client groups, the director): `tcp` names a bundle
 // (tcp_profile.hpp), `sysctl` overrides the kernel's sysctls, `hz` is CONFIG_HZ and
 // `jiffies_at_start` pins the phase of its jiffies.
-inline const std::vector<std::string> kRealserver{
-    "name",  "address", "tcp",          "server", "keepalive", "keepalive_timeout", "max_requests", "workers",
-    "model", "backlog", "service_time", "sysctl", "hz",        "jiffies_at_start",  "so_keepalive", "script",
-    "port",  "ports",   "check_status"};
+inline const std::vector<std::string> kRealserver{"name",
+                                                  "address",
+                                                  "tcp",
+                                                  "server",
+                                                  "keepalive",
+                                                  "keepalive_timeout",
+                                                  "max_requests",
+                                                  "workers",
+                                                  "model",
+                                                  "backlog",
+                                                  "service_time",
+                                                  "sysctl",
+                                                  "hz",
+                                                  "jiffies_at_start",
+                                                  "so_keepalive",
+                                                  "script",
+                                                  "port",
+                                                  "ports",
+                                                  "check_status",
+                                                  "http2",
+                                                  "h2_max_streams",
+                                                  "tls",
+                                                  "drain_on_check_failure"};
+inline const std::vector<std::string> kServerTls{"version", "session_timeout", "shared_ticket_keys",
+                                                 "certificate"};
 inline const std::vector<std::string> kClientGroup{"name",
                                                    "count",
                                                    "tcp",
@@ -47,8 +68,19 @@ inline const std::vector<std::string> kClientGroup{"name",
                                                    "hz",
                                                    "jiffies_at_start",
                                                    "so_keepalive",
-                                                   "script"};
+                                                   "script",
+                                                   "client",
+                                                   "https",
+                                                   "http2",
+                                                   "tls",
+                                                   "max_idle",
+                                                   "h2_idle_timeout",
+                                                   "max_streams",
+                                                   "retry",
+                                                   "requests"};
 inline const std::vector<std::string> kPage{"html", "objects", "object_size", "request"};
+// An API client's calls: `parallel` requests at once, each answered with `response` bytes.
+inline const std::vector<std::string> kRequests{"parallel", "response", "request"};
 inline const std::vector<std::string> kSchedule{"reload_every", "think", "times", "start", "stop"};
 inline const std::vector<std::string> kTimelineEntry{"at",     "ipvsadm", "sysctl",   "server", "client",
                                                      "action", "value",   "snapshot", "drop"};

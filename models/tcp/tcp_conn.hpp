@@ -22,6 +22,7 @@
 
 #include <array>
 #include <cstdint>
+#include <vector>
 
 #include "models/net/network.hpp"
 #include "models/tcp/congestion.hpp"
@@ -29,6 +30,7 @@
 #include "models/tcp/kernel_clock.hpp"
 #include "models/tcp/loss_state.hpp"
 #include "models/tcp/rtx_queue.hpp"
+#include "models/tcp/sent_messages.hpp"
 #include "models/tcp/tcp_profile.hpp"
 #include "models/tcp/tcp_state.hpp"
 #include "sim/timer.hpp"
@@ -425,8 +427,6 @@ private:
     uint16_t rcv_mss_ = 536;        // tcp_initialize_rcv_mss(): TCP_MSS_DEFAULT until data shows more
     uint16_t max_packets_out_ = 0;  // see cwnd_usage_seq_
     uint16_t sacked_out_ = 0, lost_out_ = 0, retrans_out_ = 0;  // with packets_out_ below
-    uint8_t out_head_ = 0;                                      // out_, below
-    uint8_t out_count_ = 0;
     uint32_t lrcvtime_ = 0;
     uint32_t delack_expiry_ = 0;
 
@@ -480,13 +480,7 @@ private:
     // nothing is retransmitted, tw_entry_stamp (tcp_tw_reuse waits a second from it).
     sim::Time retrans_stamp_;
 
-    // Messages sent but not yet acknowledged: (sequence just past the message, table id).
-    struct OutMsg {
-        uint32_t end;
-        uint32_t id;
-    };
-    static constexpr size_t kMaxOut = 4;
-    std::array<OutMsg, kMaxOut> out_{};
+    SentMessages out_;              // sent and not yet acknowledged
     net::Network::RouteRef route_;  // toward the peer, resolved at the first send
 
     // One simulator timer carries the retransmit slot (rtx_at_, what for: timer_mode_) and the

@@ -117,8 +117,8 @@ void TcpConn::output(bool window_probe) {
         // A train never runs past a message boundary, so the message id rides on its end.
         uint32_t end = app_end_;
         uint32_t msg = 0;
-        for (uint8_t i = 0; i < out_count_; ++i) {
-            const OutMsg& m = out_[(out_head_ + i) % kMaxOut];
+        for (size_t i = 0, n = out_.size(); i < n; ++i) {
+            const SentMessage& m = out_.at(i);
             if (seq_gt(m.end, snd_nxt_)) {
                 end = m.end;
                 msg = m.id;
@@ -232,7 +232,6 @@ SocketError TcpConn::send(const net::AppMessage& m) {
     rate_check_app_limited();
     if (reset_seen_ || state_ == TcpState::Closed) return SocketError::BrokenPipe;
     if (state_ != TcpState::Established && state_ != TcpState::CloseWait) return SocketError::NotConnected;
-    if (out_count_ == kMaxOut) return SocketError::BrokenPipe;  // an HTTP/1.1 peer never gets here
     // tcp_slow_start_after_idle_check() (from tcp_skb_entail): nothing in flight, a congestion
     // control without its own cong_control (bbr has one), idle longer than the RTO ->
     // tcp_cwnd_restart(): halve once per RTO of idle beyond the first, down to the restart
@@ -256,25 +255,22 @@ SocketError TcpConn::send(const net::AppMessage& m) {
     }
     app_end_ += m.bytes;
     const uint32_t id = stack_.network().messages().add(m);
-    out_[(out_head_ + out_count_) % kMaxOut] = OutMsg{app_end_, id};
-    ++out_count_;
+    out_.push(SentMessage{app_end_, id});
     output();
     return SocketError::None;
 }
 
 void TcpConn::release_acked_messages() {
-    while (out_count_ > 0 && seq_le(out_[out_head_].end, snd_una_)) {
-        stack_.network().messages().release(out_[out_head_].id);
-        out_head_ = static_cast<uint8_t>((out_head_ + 1) % kMaxOut);
-        --out_count_;
+    while (!out_.empty() && seq_le(out_.front().end, snd_una_)) {
+        stack_.network().messages().release(out_.front().id);
+        out_.pop();
     }
 }
 
 void TcpConn::release_all_messages() {
-    while (out_count_ > 0) {
-        stack_.network().messages().release(out_[out_head_].id);
-        out_head_ = static_cast<uint8_t>((out_head_ + 1) % kMaxOut);
-        --out_count_;
+    while (!out_.empty()) {
+        stack_.network().messages().release(out_.front().id);
+        out_.pop();
     }
 }
 

@@ -11,8 +11,8 @@ using net::Packet;
 namespace flag = net::tcpflag;
 
 uint32_t TcpConn::message_ending_at(uint32_t seq) const {
-    for (uint8_t i = 0; i < out_count_; ++i) {
-        const OutMsg& m = out_[(out_head_ + i) % kMaxOut];
+    for (size_t i = 0, n = out_.size(); i < n; ++i) {
+        const SentMessage& m = out_.at(i);
         if (m.end == seq) return m.id;
     }
     return 0;

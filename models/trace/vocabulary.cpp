@@ -3,15 +3,13 @@
 #include <algorithm>
 #include <array>
 
+#include "models/trace/vocabulary_fields.hpp"
+
 namespace lvs::trace {
 
 namespace {
 
-constexpr FieldType I = FieldType::Int;
-constexpr FieldType R = FieldType::Real;
-constexpr FieldType T = FieldType::Text;
-constexpr bool kAlways = true;
-constexpr bool kSometimes = false;
+using namespace fields;
 
 // ---- fields, kind by kind (the order a record prints them in) --------------------------------
 
@@ -66,70 +64,6 @@ constexpr FieldSpec kHealthState[] = {
 constexpr FieldSpec kHostSockets[] = {
     {"host", T, kAlways, "the host's name"},
     {"ss", T, kAlways, "the output of `ss -tin` on that host"},
-};
-constexpr FieldSpec kHttpConnError[] = {
-    {"conn", I, kAlways, "the TCP connection (its `tcp.state` `conn`)"},
-    {"error", T, kAlways, "the socket error: `ECONNRESET`, `ETIMEDOUT`, `ECONNREFUSED`, ..."},
-    {"object", I, kAlways, "the object being fetched on it (-1: none)"},
-};
-constexpr FieldSpec kHttpIdleClose[] = {
-    {"conn", I, kAlways, "the idle keep-alive connection the client closes"},
-    {"method", T, kAlways, "`fin` (close) or `rst` (abortive close, SO_LINGER 0)"},
-};
-constexpr FieldSpec kHttpKeepaliveClose[] = {
-    {"conn", I, kAlways, "the connection the server closes after its keep-alive timeout"},
-    {"requests", I, kAlways, "requests it served"},
-};
-constexpr FieldSpec kHttpObjectFailed[] = {
-    {"page", I, kAlways, "the page load (1, 2, ...)"},
-    {"object", I, kAlways, "the object's number on the page"},
-    {"why", T, kAlways, "what the user would see it as: `reset`, `timeout`, `refused`, ..."},
-};
-constexpr FieldSpec kHttpPageAbort[] = {
-    {"page", I, kAlways, "the page load abandoned (by a reload)"},
-    {"aborted", I, kAlways, "objects still outstanding"},
-};
-constexpr FieldSpec kHttpPageDone[] = {
-    {"page", I, kAlways, "the page load"},
-    {"load_ms", R, kAlways, "milliseconds from the first request to the last object"},
-    {"failed", I, kAlways, "objects that failed"},
-};
-constexpr FieldSpec kHttpPageStart[] = {
-    {"page", I, kAlways, "the page load (1, 2, ...)"},
-};
-constexpr FieldSpec kHttpRequest[] = {
-    {"page", I, kAlways, "the page load"},
-    {"object", I, kAlways, "the object's number on the page"},
-    {"conn", I, kAlways, "the TCP connection it goes out on"},
-    {"reused", I, kAlways, "1 when the connection had served a request before (keep-alive)"},
-};
-constexpr FieldSpec kHttpRequestTimeout[] = {
-    {"conn", I, kAlways, "the connection given up on"},
-    {"object", I, kAlways, "the object that did not arrive"},
-};
-constexpr FieldSpec kHttpResponse[] = {
-    {"conn", I, kAlways, "the connection (server side)"},
-    {"bytes", I, kAlways, "the response's size"},
-    {"close", I, kAlways, "1 when the server closes after it (Connection: close)"},
-};
-constexpr FieldSpec kHttpRetry[] = {
-    {"page", I, kAlways, "the page load"},
-    {"object", I, kAlways, "the object retried on a new connection"},
-};
-constexpr FieldSpec kHttpServerStop[] = {
-    {"open", I, kAlways, "connections open when it stopped"},
-};
-constexpr FieldSpec kHttpServerGracefulStop[] = {
-    {"open", I, kAlways, "connections open when the stop began"},
-    {"busy", I, kAlways, "workers serving a request then"},
-};
-constexpr FieldSpec kHttpServerStart[] = {
-    {"model", T, kAlways, "`prefork` (a worker per connection) or `event` (idle keep-alive costs no worker)"},
-};
-constexpr FieldSpec kHttpServerWorkers[] = {
-    {"busy", I, kAlways, "workers serving a request"},
-    {"idle_keepalive", I, kAlways, "workers held by an idle keep-alive connection"},
-    {"workers", I, kAlways, "the pool's size"},
 };
 constexpr FieldSpec kIpvsAdmin[] = {
     {"op", T, kAlways, "the operation (`add-service`, `edit-dest`, ...)"},
@@ -389,6 +323,8 @@ constexpr KindSpec kKinds[] = {
     {kind::host_sockets, kHost, kGroupListing, "A host's sockets, every `listing_every`", kHostSockets},
     {kind::http_conn_error, kClient, kGroupHttp | kGroupFault, "A connection failed under a request",
      kHttpConnError},
+    {kind::http_goaway, kClient, kGroupHttp, "The client receives GOAWAY: no new streams on this connection",
+     kHttpGoaway},
     {kind::http_idle_close, kClient, kGroupHttp | kGroupTimer,
      "The client closes an idle keep-alive connection", kHttpIdleClose},
     {kind::http_keepalive_close, kServer, kGroupHttp | kGroupTimer,
@@ -398,6 +334,8 @@ constexpr KindSpec kKinds[] = {
     {kind::http_page_abort, kClient, kGroupHttp, "A page load abandoned by a reload", kHttpPageAbort},
     {kind::http_page_done, kClient, kGroupHttp, "A page load finished", kHttpPageDone},
     {kind::http_page_start, kClient, kGroupHttp, "A page load begins", kHttpPageStart},
+    {kind::http_ping_failed, kClient, kGroupHttp | kGroupFault | kGroupTimer,
+     "An HTTP/2 PING went unanswered: the connection is taken as dead", kHttpPingFailed},
     {kind::http_request, kClient, kGroupHttp, "A request sent", kHttpRequest},
     {kind::http_request_timeout, kClient, kGroupHttp | kGroupTimer, "A request given up on",
      kHttpRequestTimeout},
@@ -406,6 +344,10 @@ constexpr KindSpec kKinds[] = {
     {kind::http_server_abrupt_stop, kServer, kGroupHttp, "The server stops at once (connections reset)",
      kHttpServerStop},
     {kind::http_server_crash, kServer, kGroupHttp, "The host crashes (no FIN, no RST)", kHttpServerStop},
+    {kind::http_server_drain, kServer, kGroupHttp, "The web server drains or reloads gracefully",
+     kHttpServerDrain},
+    {kind::http_server_goaway, kServer, kGroupHttp, "The server sends GOAWAY (HTTP/2's Connection: close)",
+     kHttpGoaway},
     {kind::http_server_graceful_stop, kServer, kGroupHttp, "The server stops accepting and finishes requests",
      kHttpServerGracefulStop},
     {kind::http_server_kill, kServer, kGroupHttp, "The server process is killed (the kernel resets)",
@@ -413,6 +355,7 @@ constexpr KindSpec kKinds[] = {
     {kind::http_server_start, kServer, kGroupHttp, "The server starts listening", kHttpServerStart},
     {kind::http_server_workers, kServer, kGroupHttp, "The worker pool's occupancy changed",
      kHttpServerWorkers},
+    {kind::http_tls_done, kClient, kGroupHttp, "The TLS handshake is done: requests may leave", kHttpTlsDone},
     {kind::ipvs_admin, kDirector, kGroupAdmin, "An administrative operation reached the kernel", kIpvsAdmin},
     {kind::ipvs_conn_expire, kDirector, kGroupTimer, "A connection entry's timer ran out", kIpvsConnExpire},
     {kind::ipvs_conn_new, kDirector, 0, "A connection entry is created", kIpvsConnNew},

@@ -24,7 +24,7 @@ struct WebSetup {
     }
     http::BrowserConfig browser_config(const std::string& profile = "ie8") const {
         http::BrowserConfig c;
-        c.profile = *http::find_browser_profile(profile);
+        c.profile = *http::find_client_profile(profile);
         c.server = net.server_ep();
         return c;
     }

@@ -10,7 +10,7 @@ TEST_CASE("ipvs::Director: a browser loads a page through a NAT director", "[ipv
     Farm f;
     f.nat_service();
     http::BrowserConfig c;
-    c.profile = *http::find_browser_profile("ie8");
+    c.profile = *http::find_client_profile("ie8");
     c.schedule.kind = http::LoadSchedule::Kind::Times;
     c.schedule.times = {at(s(1))};
     f.add_browser(f.add_client(), c);

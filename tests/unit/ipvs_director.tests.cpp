@@ -131,7 +131,7 @@ TEST_CASE("ipvs::sched: an overloaded destination (upper threshold) is skipped",
     REQUIRE(f.ipvsadm("-a -t 10.0.0.100:80 -r 192.168.10.11:80 -m -w 1 -x 2").ok());
     REQUIRE(f.ipvsadm("-a -t 10.0.0.100:80 -r 192.168.10.12:80 -m -w 1").ok());
     http::BrowserConfig c;
-    c.profile = *http::find_browser_profile("ie8");
+    c.profile = *http::find_client_profile("ie8");
     c.schedule.kind = http::LoadSchedule::Kind::Times;
     c.schedule.times = {at(s(1))};
     f.add_browser(f.add_client(), c);
@@ -311,7 +311,7 @@ SCENARIO("drain (-w 0) versus delete (-d) per kernel profile", "[ipvs][drain]") 
         f.nat_service();
         f.director->set_sysctl("expire_nodest_conn", expire_nodest);
         http::BrowserConfig c;
-        c.profile = *http::find_browser_profile("ie8");
+        c.profile = *http::find_client_profile("ie8");
         c.schedule.kind = http::LoadSchedule::Kind::Times;
         c.schedule.times = {at(s(1)), at(s(12)), at(s(40))};
         f.add_browser(f.add_client(), c);
@@ -380,7 +380,7 @@ SCENARIO("persistence overrides quiescing unless expire_quiescent_template", "[i
         f.ipvsadm("-a -t 10.0.0.100:80 -r 192.168.10.12:80 -m -w 1");
         f.director->set_sysctl("expire_quiescent_template", eqt);
         http::BrowserConfig c;
-        c.profile = *http::find_browser_profile("ie8");
+        c.profile = *http::find_client_profile("ie8");
         c.profile.keepalive_timeout = s(2);  // connections close quickly: reloads open new ones
         c.schedule.kind = http::LoadSchedule::Kind::Times;
         c.schedule.times = {at(s(1)), at(s(20))};
@@ -417,7 +417,7 @@ SCENARIO("a deleted destination goes to the trash and a later -a revives it", "[
     Farm f;
     f.nat_service();
     http::BrowserConfig c;
-    c.profile = *http::find_browser_profile("ie8");
+    c.profile = *http::find_client_profile("ie8");
     c.schedule.kind = http::LoadSchedule::Kind::Times;
     c.schedule.times = {at(s(1))};
     f.add_browser(f.add_client(), c);

@@ -54,14 +54,12 @@ TEST_CASE("trace vocabulary: the check names what is wrong with a record", "[tra
 TEST_CASE("trace vocabulary: every record of the lessons conforms, and the table has no unused kind",
           "[trace][scenario]") {
     // Records the lessons cannot produce (each is published by a unit-tested model path).
-    const std::set<std::string_view> not_in_lessons = {trace::kind::http_request_timeout,
-                                                       trace::kind::http_server_graceful_stop,
-                                                       trace::kind::ipvs_no_dest,
-                                                       trace::kind::ipvs_warning,
-                                                       trace::kind::tcp_drop,
-                                                       trace::kind::tcp_tw_overflow,
-                                                       trace::kind::tcp_tw_reuse,
-                                                       trace::kind::exercise_grade};
+    const std::set<std::string_view> not_in_lessons = {
+        trace::kind::http_request_timeout, trace::kind::http_server_graceful_stop,
+        trace::kind::http_ping_failed,     trace::kind::ipvs_no_dest,
+        trace::kind::ipvs_warning,         trace::kind::tcp_drop,
+        trace::kind::tcp_tw_overflow,      trace::kind::tcp_tw_reuse,
+        trace::kind::exercise_grade};
     std::set<std::string> seen;
     const char* lessons[] = {"02-delete-server.yaml",
                              "03-delete-expire-nodest.yaml",
@@ -74,7 +72,9 @@ TEST_CASE("trace vocabulary: every record of the lessons conforms, and the table
                              "16-server-killed.yaml",
                              "17-other-side-goes-away.yaml",
                              "22-cubic-vs-bbr-shallow-queue.yaml",
-                             "23-drain-shared-bottleneck.yaml"};
+                             "23-drain-shared-bottleneck.yaml",
+                             "25-http2-drain.yaml",
+                             "26-api-pool-drain.yaml"};
     for (const char* lesson : lessons) {
         INFO(lesson);
         const scenario::Scenario s =

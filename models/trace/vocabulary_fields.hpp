@@ -1,0 +1,100 @@
+// The field tables of the vocabulary's records (vocabulary.cpp): shared spellings, and the HTTP
+// records' fields, which grew with HTTPS and HTTP/2. Included by vocabulary.cpp only.
+#pragma once
+
+#include "models/trace/vocabulary.hpp"
+
+namespace lvs::trace::fields {
+
+constexpr FieldType I = FieldType::Int;
+constexpr FieldType R = FieldType::Real;
+constexpr FieldType T = FieldType::Text;
+constexpr bool kAlways = true;
+constexpr bool kSometimes = false;
+
+// ---- HTTP: clients, servers, TLS and HTTP/2 --------------------------------------------------
+
+constexpr FieldSpec kHttpConnError[] = {
+    {"conn", I, kAlways, "the TCP connection (its `tcp.state` `conn`)"},
+    {"error", T, kAlways, "the socket error: `ECONNRESET`, `ETIMEDOUT`, `ECONNREFUSED`, ..."},
+    {"object", I, kAlways, "the object being fetched on it (-1: none)"},
+};
+constexpr FieldSpec kHttpIdleClose[] = {
+    {"conn", I, kAlways, "the idle keep-alive connection the client closes"},
+    {"method", T, kAlways, "`fin` (close) or `rst` (abortive close, SO_LINGER 0)"},
+};
+constexpr FieldSpec kHttpKeepaliveClose[] = {
+    {"conn", I, kAlways, "the connection the server closes after its keep-alive timeout"},
+    {"requests", I, kAlways, "requests it served"},
+};
+constexpr FieldSpec kHttpObjectFailed[] = {
+    {"page", I, kAlways, "the page load (1, 2, ...)"},
+    {"object", I, kAlways, "the object's number on the page"},
+    {"why", T, kAlways, "what the user would see it as: `reset`, `timeout`, `refused`, ..."},
+};
+constexpr FieldSpec kHttpPageAbort[] = {
+    {"page", I, kAlways, "the page load abandoned (by a reload)"},
+    {"aborted", I, kAlways, "objects still outstanding"},
+};
+constexpr FieldSpec kHttpPageDone[] = {
+    {"page", I, kAlways, "the page load"},
+    {"load_ms", R, kAlways, "milliseconds from the first request to the last object"},
+    {"failed", I, kAlways, "objects that failed"},
+};
+constexpr FieldSpec kHttpPageStart[] = {
+    {"page", I, kAlways, "the page load (1, 2, ...)"},
+};
+constexpr FieldSpec kHttpRequest[] = {
+    {"page", I, kAlways, "the page load"},
+    {"object", I, kAlways, "the object's number on the page"},
+    {"conn", I, kAlways, "the TCP connection it goes out on"},
+    {"reused", I, kAlways, "1 when the connection had served a request before (keep-alive)"},
+};
+constexpr FieldSpec kHttpRequestTimeout[] = {
+    {"conn", I, kAlways, "the connection given up on"},
+    {"object", I, kAlways, "the object that did not arrive"},
+};
+constexpr FieldSpec kHttpResponse[] = {
+    {"conn", I, kAlways, "the connection (server side)"},
+    {"bytes", I, kAlways, "the response's size"},
+    {"close", I, kAlways, "1 when the server closes after it (Connection: close)"},
+};
+constexpr FieldSpec kHttpRetry[] = {
+    {"page", I, kAlways, "the page load"},
+    {"object", I, kAlways, "the object retried on a new connection"},
+};
+constexpr FieldSpec kHttpGoaway[] = {
+    {"conn", I, kAlways, "the HTTP/2 connection"},
+    {"last_stream", I, kAlways,
+     "the last stream id the server takes; streams above it are sent again elsewhere"},
+    {"open_streams", I, kAlways, "streams not answered yet when it arrived (client) or was sent (server)"},
+};
+constexpr FieldSpec kHttpPingFailed[] = {
+    {"conn", I, kAlways, "the HTTP/2 connection closed because its PING went unanswered"},
+    {"streams", I, kAlways, "requests it carried (sent again on a new connection when the rule allows)"},
+};
+constexpr FieldSpec kHttpServerDrain[] = {
+    {"open", I, kAlways, "connections open when it began"},
+    {"mode", T, kAlways, "`drain` (every answer closes from now on) or `reload` (the connections open now)"},
+};
+constexpr FieldSpec kHttpTlsDone[] = {
+    {"conn", I, kAlways, "the connection"},
+    {"h2", I, kAlways, "1 when ALPN chose HTTP/2"},
+    {"ms", R, kAlways, "from connect() to the first request allowed to leave"},
+};
+constexpr FieldSpec kHttpServerStop[] = {
+    {"open", I, kAlways, "connections open when it stopped"},
+};
+constexpr FieldSpec kHttpServerGracefulStop[] = {
+    {"open", I, kAlways, "connections open when the stop began"},
+    {"busy", I, kAlways, "workers serving a request then"},
+};
+constexpr FieldSpec kHttpServerStart[] = {
+    {"model", T, kAlways, "`prefork` (a worker per connection) or `event` (idle keep-alive costs no worker)"},
+};
+constexpr FieldSpec kHttpServerWorkers[] = {
+    {"busy", I, kAlways, "workers serving a request"},
+    {"idle_keepalive", I, kAlways, "workers held by an idle keep-alive connection"},
+    {"workers", I, kAlways, "the pool's size"},
+};
+}  // namespace lvs::trace::fields

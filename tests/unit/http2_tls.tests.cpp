@@ -1,0 +1,204 @@
+// HTTPS and HTTP/2 end to end: TLS round trips and resumption, one connection per origin with
+// streams up to the server's limit, GOAWAY and its retries, PING on a dead connection, the API
+// clients' pools and retry rules, and the scenario keys' errors.
+#include <catch2/catch.hpp>
+#include <string>
+
+#include "models/scenario/loader.hpp"
+#include "models/scenario/runtime.hpp"
+#include "tests/support/scenario_harness.hpp"
+
+using namespace lvs;
+using namespace lvs::scenario;
+
+namespace {
+
+// A director with `servers` nginx realservers on :443 and the clients given, for `duration`.
+std::string farm(int servers, const std::string& clients, const std::string& extra = "",
+                 const std::string& server_keys = "", const std::string& duration = "60s") {
+    std::string t = "name: t\nseed: 1\nduration: " + duration +
+                    "\nnetwork: {rtt: 100ms, bandwidth: 100Mbit}\n"
+                    "director:\n  rules: |\n    -A -t 10.0.0.100:443 -s rr\n";
+    for (int i = 1; i <= servers; ++i)
+        t += "    -a -t 10.0.0.100:443 -r 192.168.10.1" + std::to_string(i) + ":443 -m -w 1\n";
+    t += "realservers:\n";
+    for (int i = 1; i <= servers; ++i)
+        t += "  - {name: rs" + std::to_string(i) + ", address: 192.168.10.1" + std::to_string(i) +
+             ", server: nginx, port: 443" + server_keys + "}\n";
+    return t + "clients:\n" + clients + extra;
+}
+
+Report run_text(const std::string& text) {
+    Run run(load_scenario_text(text, "t.yaml"));
+    return run.run();
+}
+
+const ClientReport& group(const Report& r, const std::string& name) {
+    for (const ClientReport& g : r.groups)
+        if (g.name == name) return g;
+    FAIL("no group " << name);
+    return r.clients;
+}
+
+}  // namespace
+
+SCENARIO("TLS 1.3 costs one round trip before the first request, TLS 1.2 two", "[http][tls]") {
+    const std::string one = "    page: {html: 20kB, objects: 0}\n    schedule: {times: [1s]}\n";
+    const std::string head = "  - name: u\n    browser: chrome\n";
+    const Report v13 = run_text(farm(1, head + "    https: on\n    http2: off\n" + one));
+    const Report v12 = run_text(farm(1, head + "    https: on\n    http2: off\n    tls: '1.2'\n" + one));
+    const Report plain = run_text(farm(1, head + one));
+    REQUIRE(v13.clients.tls_full == 1);
+    REQUIRE(v12.clients.tls_full == 1);
+    CHECK(plain.clients.tls_full == 0);
+    // connect() to the first request: the TCP handshake's RTT plus TLS's (100 ms RTT; the
+    // server's flight of ~3.5 kB fits the initial window).
+    CHECK(v13.clients.tls_wait_mean_ms == Approx(200).margin(15));
+    CHECK(v12.clients.tls_wait_mean_ms == Approx(300).margin(15));
+    CHECK(v12.clients.page_load_p50_ms - v13.clients.page_load_p50_ms == Approx(100).margin(15));
+    CHECK(v13.clients.page_load_p50_ms - plain.clients.page_load_p50_ms == Approx(100).margin(15));
+}
+
+SCENARIO("a session resumes only on the server whose ticket key sealed it", "[http][tls]") {
+    // Every page on a new connection (Connection: close after each answer).
+    const std::string c =
+        "  - {name: u, browser: chrome, https: on, http2: off, max_connections: 1, page: {objects: 0},"
+        " schedule: {reload_every: 5s, stop: 50s}}\n";
+    const Report one = run_text(farm(1, c, "", ", keepalive: false"));
+    CHECK(one.clients.tls_full == 1);
+    CHECK(one.clients.tls_resumed == 10);
+    // Two servers in round robin: a ticket from rs1 means nothing to rs2, and back.
+    const Report two = run_text(farm(2, c, "", ", keepalive: false"));
+    CHECK(two.clients.tls_full == 11);
+    CHECK(two.clients.tls_resumed == 0);
+    const Report shared = run_text(farm(2, c, "", ", keepalive: false, tls: {shared_ticket_keys: on}"));
+    CHECK(shared.clients.tls_full == 1);
+    CHECK(shared.clients.tls_resumed == 10);
+    // nginx's ssl_session_timeout: a ticket older than it gives a full handshake.
+    const Report expired = run_text(farm(1, c, "", ", keepalive: false, tls: {session_timeout: 4s}"));
+    CHECK(expired.clients.tls_full == 11);
+}
+
+SCENARIO("HTTP/2: one connection carries the page; HTTP/1.1 opens six", "[http][h2]") {
+    const std::string page =
+        "    page: {html: 20kB, objects: 40, object_size: 10kB}\n    schedule: {times: [1s]}\n";
+    const Report h2 = run_text(farm(1, "  - name: u\n    browser: chrome\n    https: on\n" + page));
+    CHECK(h2.clients.connections_opened == 1);
+    CHECK(h2.clients.h2_sessions == 1);
+    CHECK(h2.clients.objects_ok == 41);
+    const Report h1 =
+        run_text(farm(1, "  - name: u\n    browser: chrome\n    https: on\n    http2: off\n" + page));
+    CHECK(h1.clients.connections_opened == 6);
+    CHECK(h1.clients.h2_sessions == 0);
+    CHECK(h1.clients.objects_ok == 41);
+    // A server without h2 in ALPN: the browser falls back to HTTP/1.1 and its six connections.
+    const Report fallback =
+        run_text(farm(1, "  - name: u\n    browser: chrome\n    https: on\n" + page, "", ", http2: off"));
+    CHECK(fallback.clients.connections_opened == 6);
+    CHECK(fallback.clients.objects_ok == 41);
+    // Multiplexing saves the handshakes: the page loads sooner than over six connections.
+    CHECK(h2.clients.page_load_p50_ms < h1.clients.page_load_p50_ms);
+}
+
+SCENARIO("the server's stream limit: a browser waits, Go opens another connection", "[http][h2]") {
+    const std::string calls = "    requests: {parallel: 30, response: 1kB}\n    schedule: {times: [1s]}\n";
+    const Report browser =
+        run_text(farm(1,
+                      "  - name: u\n    browser: chrome\n    https: on\n    page: {objects: 29}\n"
+                      "    schedule: {times: [1s]}\n",
+                      "", ", h2_max_streams: 10"));
+    CHECK(browser.clients.connections_opened == 1);
+    CHECK(browser.clients.objects_ok == 30);
+    const Report go =
+        run_text(farm(1, "  - name: g\n    client: go\n    https: on\n" + calls, "", ", h2_max_streams: 10"));
+    CHECK(go.clients.objects_ok == 30);
+    CHECK(go.clients.h2_sessions >= 3);
+}
+
+SCENARIO("GOAWAY: streams above its last stream id are sent again, nothing fails", "[http][h2]") {
+    // The reload lands while the page's 40 objects are in flight.
+    const std::string c =
+        "  - name: u\n    browser: chrome\n    https: on\n    page: {objects: 40, object_size: 50kB}\n"
+        "    schedule: {times: [1s]}\n";
+    const Report r = run_text(farm(1, c, "timeline:\n  - {at: 1.45s, server: rs1, action: reload}\n"));
+    CHECK(r.clients.goaway == 1);
+    CHECK(r.clients.goaway_retries > 0);
+    CHECK(r.clients.objects_failed == 0);
+    CHECK(r.clients.objects_ok == 41);
+    CHECK(r.clients.connections_opened == 2);
+}
+
+SCENARIO("Chromium's PING finds a black-holed HTTP/2 connection within 10 s", "[http][h2]") {
+    // rr sends the first connection to rs2. After -d the idle connection's packets vanish; the next page's
+    // request goes with a PING (nothing read for 15 s > 10 s) and the PING is not answered: the session is
+    // closed and its requests go again on a new connection, to rs1.
+    const std::string c =
+        "  - name: u\n    browser: chrome\n    https: on\n    page: {objects: 2}\n"
+        "    schedule: {times: [1s, 20s]}\n";
+    const Report r =
+        run_text(farm(2, c, "timeline:\n  - {at: 5s, ipvsadm: -d -t 10.0.0.100:443 -r 192.168.10.12:443}\n"));
+    CHECK(r.clients.ping_failures == 1);
+    CHECK(r.clients.objects_failed == 0);
+    CHECK(r.clients.objects_ok == 6);
+    // The second page waited for the PING's 10 s, then loaded over a new connection.
+    CHECK(r.clients.page_load_p95_ms == Approx(10'000 + 3 * 100 + 200).margin(150));
+    // Firefox pings a connection silent for 58 s and gives it 8 s.
+    const std::string f =
+        "  - name: u\n    browser: firefox\n    https: on\n    page: {objects: 2}\n"
+        "    schedule: {times: [1s]}\n";
+    const Report ff = run_text(farm(
+        2, f, "timeline:\n  - {at: 5s, ipvsadm: -d -t 10.0.0.100:443 -r 192.168.10.12:443}\n", "", "90s"));
+    CHECK(ff.clients.ping_failures == 1);
+}
+
+SCENARIO("API pools: Go keeps 2 idle connections and retries, Python keeps 10 and does not", "[http][api]") {
+    const std::string t =
+        "name: t\nseed: 1\nduration: 30s\nnetwork: {rtt: 2ms, bandwidth: 1Gbit}\n"
+        "director:\n  rules: |\n    -A -t 10.0.0.100:80 -s rr\n    -a -t 10.0.0.100:80 -r 192.168.10.11:80 "
+        "-m -w 1\n"
+        "realservers:\n  - {name: rs1, address: 192.168.10.11, server: nginx}\n"
+        "clients:\n"
+        "  - {name: py, client: python, requests: {parallel: 4}, schedule: {reload_every: 1s}}\n"
+        "  - {name: go, client: go, requests: {parallel: 4}, schedule: {reload_every: 1s}}\n"
+        "timeline:\n  - {at: 10s, server: rs1, action: reload}\n";
+    const Report r = run_text(t);
+    const ClientReport& py = group(r, "py");
+    const ClientReport& go = group(r, "go");
+    CHECK(py.connections_opened <= 8);
+    CHECK(go.idle_trims >= 25);
+    CHECK(go.connections_opened >= 2 * 28);
+    // The reload closes the connections whose requests of 10 s are in flight: Go sends them
+    // again on new connections, Python's requests (max_retries 0) raises the error.
+    CHECK(py.objects_failed > 0);
+    CHECK(go.objects_failed == 0);
+    CHECK(go.retries > 0);
+}
+
+SCENARIO("the new keys say what is wrong and how to fix it", "[http][scenario]") {
+    const std::string base = farm(1, "");
+    const auto err = [&](const std::string& clients) {
+        return lvs::testing::load_error(base + clients).format();
+    };
+    CHECK_THAT(err("  - {name: u, browser: go}\n"),
+               Catch::Contains("'go' is an API client, not a browser") && Catch::Contains("client: go"));
+    CHECK_THAT(err("  - {name: u, browser: chrome, http2: on}\n"), Catch::Contains("https: on"));
+    CHECK_THAT(err("  - {name: u, client: go, requests: {parallel: 2}, page: {objects: 2}}\n"),
+               Catch::Contains("not both"));
+    CHECK_THAT(err("  - {name: u, client: go, requests: {paralel: 2}}\n"), Catch::Contains("parallel"));
+    CHECK_THAT(err("  - {name: u, client: go, https: on, tls: '1.1'}\n"), Catch::Contains("1.3"));
+    CHECK_THAT(err("  - {name: u, client: curl, https: maybe}\n"), Catch::Contains("https"));
+    const std::string server = farm(1, "  - {name: u, browser: chrome}\n", "", ", tls: {tickets: on}");
+    CHECK_THAT(lvs::testing::load_error(server).format(), Catch::Contains("shared_ticket_keys"));
+}
+
+SCENARIO("a server told to drain when its checks fail answers with GOAWAY", "[http][h2]") {
+    const std::string c =
+        "  - name: u\n    browser: chrome\n    https: on\n    page: {objects: 4}\n"
+        "    schedule: {reload_every: 2s}\n";
+    const Report r = run_text(farm(1, c, "timeline:\n  - {at: 10s, server: rs1, action: fail-checks}\n",
+                                   ", drain_on_check_failure: on"));
+    // Draining: every answer after 10 s ends its connection with GOAWAY; pages still load.
+    CHECK(r.clients.goaway >= 20);
+    CHECK(r.clients.objects_failed == 0);
+    CHECK(r.clients.connections_opened >= 20);
+}
