@@ -58,6 +58,7 @@ const char* kMainHelp =
     "  import KIND F  your keepalived.conf, ldirectord.cf, ipvsadm-save, sysctl -a or -Lnc as a scenario\n"
     "  drain-plan F   drain one realserver every way (weight 0, -d, health check, ...): time to empty, "
     "errors\n"
+    "  presets [NAME] the client and server presets (browsers, API clients, web servers) and their sources\n"
     "  trace-vocabulary  print the trace's record kinds and fields (docs/trace.md)\n"
     "\n"
     "`lvsim COMMAND --help` shows a command's options. Exit status 2 means bad input.\n";
@@ -410,6 +411,7 @@ int main(int argc, char** argv) {
         if (cmd == "grade") return cli::cmd_grade(rest);
         if (cmd == "import") return cli::cmd_import(rest);
         if (cmd == "drain-plan") return cli::cmd_drain_plan(rest);
+        if (cmd == "presets") return cli::cmd_presets(rest);
         if (cmd == "view") {
 #ifdef LVSIM_VIEWER_PATH
             std::vector<char*> argv_view{const_cast<char*>(LVSIM_VIEWER_PATH)};
@@ -428,7 +430,7 @@ int main(int argc, char** argv) {
         throw Usage(
             "unknown command '" + cmd +
             "'; commands: run, check, compare, sweep, lessons, view, export, grade, import, drain-plan, "
-            "trace-vocabulary (see "
+            "presets, trace-vocabulary (see "
             "lvsim --help)");
     } catch (const scenario::ConfigError& e) {
         std::cerr << e.format() << "\n";

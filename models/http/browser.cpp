@@ -88,8 +88,19 @@ void Browser::load_page() {
             Slot& s = *sp;
             if (s.tcp == nullptr || s.inflight.empty()) continue;
             for (const int32_t o : s.inflight) note_wait(objects_[static_cast<size_t>(o)]);
+            // HTTP/1.1 can only abort a request by closing its connection; HTTP/2 cancels each
+            // stream with RST_STREAM and keeps the connection (Chromium's SpdyStream::Cancel).
+            if (s.h2 && s.phase == Phase::Ready) {
+                cancel_streams(s);
+            } else if (s.tls && s.phase != Phase::Ready) {
+                // A connection still in its handshake is kept for what comes next (Chromium
+                // lets the connect job finish and pools the socket).
+                s.inflight.clear();
+                s.request_timer.disarm();
+            } else {
+                close_slot(s, false);
+            }
             s.inflight.clear();
-            close_slot(s, false);
         }
         for (const Object& o : objects_) aborted += o.done ? 0 : 1;
         queue_.clear();
@@ -107,7 +118,7 @@ void Browser::load_page() {
     outstanding_ = 0;
     LVS_TRACE(sim_, entity_, trace::kind::http_page_start).f("page", page_);
     if (config_.page.document) {
-        objects_.push_back(Object{config_.page.html_bytes, 0, 0, false, false, {}, 0});
+        objects_.push_back(Object{config_.page.html_bytes, 0, 0, false, false, {}, 0, 0});
         ++stats_.objects_started;
         outstanding_ = 1;
         queue_.push_back(0);
@@ -151,6 +162,7 @@ void Browser::add_objects() {
                                   false,
                                   false,
                                   {},
+                                  0,
                                   0});
         queue_.push_back(static_cast<int32_t>(objects_.size() - 1));
         ++outstanding_;

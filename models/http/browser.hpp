@@ -142,6 +142,7 @@ private:
         bool needs_fresh = false;  // a retry: only a new connection will do
         sim::Time sent;
         uint32_t stream = 0;  // HTTP/2 stream id it was sent on
+        uint8_t refused = 0;  // times a GOAWAY refused it
     };
     void note_wait(const Object& o);
     enum class Phase : uint8_t { Connecting, Handshake, Ready };
@@ -191,6 +192,7 @@ private:
     void on_request_timeout(Slot& s);
     void on_ping_timer(Slot& s);
     void send_ping(Slot& s);
+    void cancel_streams(Slot& s);
     void on_tls(Slot& s, const net::AppMessage& m);
     void on_ready(Slot& s);
     void on_goaway(Slot& s, const net::AppMessage& m);

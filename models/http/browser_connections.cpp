@@ -179,6 +179,20 @@ void Browser::send_ping(Slot& s) {
     s.ping.arm(config_.profile.ping.timeout);
 }
 
+void Browser::cancel_streams(Slot& s) {
+    for (const int32_t o : s.inflight) {
+        net::AppMessage rst;
+        rst.bytes = tls_record_bytes(kH2RstStreamBytes);
+        rst.kind = kH2RstStream;
+        rst.object = static_cast<uint32_t>(o);
+        rst.tag = page_;
+        s.tcp->send(rst);
+    }
+    s.inflight.clear();
+    s.request_timer.disarm();
+    became_idle(s);
+}
+
 void Browser::on_connected(tcp::TcpConn& c) {
     Slot& s = slot_of(c);
     if (!s.tls) {
@@ -197,7 +211,7 @@ void Browser::on_connected(tcp::TcpConn& c) {
 
 void Browser::on_tls(Slot& s, const net::AppMessage& m) {
     if (m.kind == kTlsServerFinished) {
-        on_ready(s);
+        if (s.phase != Phase::Ready) on_ready(s);  // else False Start sent the requests already
         return;
     }
     const bool resumed = (m.flags & kResumed) != 0;
@@ -216,7 +230,7 @@ void Browser::on_tls(Slot& s, const net::AppMessage& m) {
     s.tcp->send(fin);
     // TLS 1.2's full handshake waits for the server's ChangeCipherSpec and Finished; the
     // others may send the request right behind the client's Finished.
-    if (!f.two_round_trips) on_ready(s);
+    if (!f.two_round_trips || config_.profile.tls.false_start) on_ready(s);
 }
 
 void Browser::on_ready(Slot& s) {
@@ -319,15 +333,26 @@ void Browser::on_goaway(Slot& s, const net::AppMessage& m) {
         .f("open_streams", s.inflight.size());
     // Streams above the last stream id were not processed: they go again on another connection
     // (RFC 9113 section 8.7), whatever their method. Walked backwards so the queue keeps their order.
+    // A request refused more often than the client retries fails (Chromium's kMaxRetryAttempts).
+    lost_.clear();
     for (size_t k = s.inflight.size(); k-- > 0;) {
         const int32_t o = s.inflight[k];
         if (objects_[static_cast<size_t>(o)].stream <= m.object) continue;
         s.inflight.erase(s.inflight.begin() + static_cast<std::ptrdiff_t>(k));
+        lost_.push_back(o);
+    }
+    for (const int32_t o : lost_) {
+        Object& obj = objects_[static_cast<size_t>(o)];
+        if (obj.refused++ >= config_.profile.refused_retries) continue;
         queue_.push_front(o);
         ++stats_.goaway_retries;
         LVS_TRACE(sim_, entity_, trace::kind::http_retry).f("page", page_).f("object", o);
     }
     if (s.inflight.empty()) close_slot(s, false);
+    for (const int32_t o : lost_)
+        if (objects_[static_cast<size_t>(o)].refused > config_.profile.refused_retries)
+            object_failed(o, Failure::Reset);
+    lost_.clear();
     dispatch();
 }
 

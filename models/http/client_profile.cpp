@@ -32,6 +32,7 @@ ClientProfile chrome() {
     p.h2_idle_timeout = {};
     p.ping = {Mode::BeforeUse, sim::s(10), sim::s(10)};
     p.tls.client_hello_bytes = 1'800;
+    p.tls.false_start = true;
     p.source =
         "keepalive_timeout 300s (Chromium net/socket/client_socket_pool.cc g_used_idle_socket_timeout_s)\n"
         "max_connections 6 (net/socket/client_socket_pool_manager.cc g_max_sockets_per_group)\n"
@@ -40,7 +41,9 @@ ClientProfile chrome() {
         "ping before use after 10s without a read, 10s to answer (spdy_session.cc "
         "kDefaultConnectionAtRiskOfLossSeconds, kHungIntervalSeconds; MaybeSendPrefacePing)\n"
         "retry on a reused connection before response headers (http_network_transaction.cc "
-        "ShouldResendRequest); ERR_HTTP2_PING_FAILED and REFUSED_STREAM retried\n"
+        "ShouldResendRequest); ERR_HTTP2_PING_FAILED and REFUSED_STREAM (GOAWAY) retried twice "
+        "(kMaxRetryAttempts 2)\n"
+        "TLS 1.2 False Start (ssl_client_socket_impl.cc SSL_MODE_ENABLE_FALSE_START)\n"
         "TLS 1.3, 0-RTT off (net/base/features.cc kEnableTLS13EarlyData disabled), client hello ~1.8 kB "
         "with X25519MLKEM768 (kUseMLKEM; size from FIPS 203's 1184-byte key, not measured)";
     return p;
@@ -55,12 +58,15 @@ ClientProfile firefox() {
     p.h2_idle_timeout = sim::s(170);
     p.ping = {Mode::Idle, sim::s(58), sim::s(8)};
     p.tls.client_hello_bytes = 1'800;
+    p.tls.false_start = true;
     p.source =
         "keepalive_timeout 115s (all.js network.http.keep-alive.timeout, just under IIS's 120 s)\n"
         "max_connections 6 (all.js network.http.max-persistent-connections-per-server)\n"
         "http2 yes; h2_idle_timeout 170s (StaticPrefList.yaml network.http.http2.timeout)\n"
         "ping after 58s without a read, 8s to answer (network.http.http2.ping-threshold, ping-timeout)\n"
-        "retry on reset (all.js network.http.request.max-attempts 10; lvsim retries once, as Chromium)\n"
+        "retry on reset (all.js network.http.request.max-attempts 10; lvsim retries once, as Chromium); "
+        "streams refused by GOAWAY retried twice (not confirmed: as Chromium)\n"
+        "TLS 1.2 False Start (security.ssl.enable_false_start, not re-checked)\n"
         "TLS 1.3, client hello ~1.8 kB with ML-KEM (security.tls.enable_kyber); 0-RTT is allowed "
         "(security.tls.enable_0rtt_data) but servers refuse it by default, so it is not modelled";
     return p;
@@ -79,7 +85,8 @@ ClientProfile safari() {
         "keepalive_timeout 60s and h2_idle_timeout 60s: not confirmed (CFNetwork is closed source; "
         "lvsim's choice, set them from a capture)\n"
         "http2 yes; no PING-based checking known (not confirmed)\n"
-        "retry on a reused connection before response bytes: assumed as in the other browsers\n"
+        "retry on a reused connection before response bytes, and twice after GOAWAY: assumed as in the "
+        "other browsers; no False Start (not confirmed)\n"
         "TLS 1.3, client hello 512 bytes (not confirmed)";
     return p;
 }
@@ -94,6 +101,7 @@ ClientProfile curl() {
     p.http2 = true;
     p.h2_idle_timeout = sim::s(118);
     p.max_streams = 100;
+    p.refused_retries = 5;
     p.tls.client_hello_bytes = 512;
     p.source =
         "keepalive_timeout 118s (libcurl CURLOPT_MAXAGE_CONN; lib/url.c conn_max_idle_ms; curl checks "
@@ -103,7 +111,8 @@ ClientProfile curl() {
         "http2 over TLS by ALPN (CURLOPT_HTTP_VERSION default since 7.62.0); max_streams 100 "
         "(CURLMOPT_MAX_CONCURRENT_STREAMS)\n"
         "retry on a dead reused connection with no data received (lib/transfer.c Curl_retry_request, "
-        "'Connection died, retrying a fresh connect'); --retry off\n"
+        "'Connection died, retrying a fresh connect'), REFUSED_STREAM too, up to CONN_MAX_RETRIES 5; "
+        "--retry off; no False Start\n"
         "client hello 512 bytes (not confirmed: depends on the TLS library)";
     return p;
 }
@@ -118,6 +127,7 @@ ClientProfile go() {
     p.http2 = true;
     p.h2_idle_timeout = sim::s(90);
     p.h2_more_connections = true;
+    p.refused_retries = 6;
     p.tls.client_hello_bytes = 1'400;
     p.source =
         "keepalive_timeout 90s (net/http transport.go DefaultTransport IdleConnTimeout)\n"
@@ -127,7 +137,8 @@ ClientProfile go() {
         "connections when a session's streams are full (StrictMaxConcurrentStreams false)\n"
         "no PING (ReadIdleTimeout 0)\n"
         "retry an idempotent request on a reused connection (persistConn.shouldRetryRequest, "
-        "isReplayable); GOAWAY's unprocessed streams retried (canRetryError)\n"
+        "isReplayable); GOAWAY's unprocessed streams retried up to 6 times (canRetryError; its backoff "
+        "from the second retry is not modelled); no False Start (crypto/tls)\n"
         "client hello ~1.4 kB with X25519MLKEM768 (crypto/tls default since Go 1.24; not measured)";
     return p;
 }
@@ -148,7 +159,8 @@ ClientProfile java() {
         "max_connections, max_idle unlimited (jdk.httpclient.connectionPoolSize 0)\n"
         "http2 preferred (HttpClient.Builder.version default)\n"
         "retry GET/HEAD on an expired pooled connection (MultiExchange ConnectionExpiredException, "
-        "isIdempotentRequest); other methods only with jdk.httpclient.enableAllMethodRetry\n"
+        "isIdempotentRequest); other methods only with jdk.httpclient.enableAllMethodRetry; streams "
+        "refused by GOAWAY retried twice (not confirmed)\n"
         "client hello 512 bytes (not confirmed)";
     return p;
 }

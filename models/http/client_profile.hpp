@@ -47,6 +47,9 @@ struct ClientProfile {
     // A request that failed on a reused connection before any response byte is sent once more
     // (idempotent requests; browsers, Go, Java, curl). Python requests (max_retries 0) does not.
     bool retry_reused = true;
+    // How often a request refused by GOAWAY (above its last stream id) is sent again before it
+    // fails (Chromium kMaxRetryAttempts 2 for ERR_HTTP2_SERVER_REFUSED_STREAM).
+    uint8_t refused_retries = 2;
     std::string source;  // where each default comes from, one `setting value (source)` per line
 };
 

@@ -19,6 +19,7 @@ enum MessageKind : uint16_t {
     kH2Goaway = 10,   // object: the last stream id the sender will process
     kH2Ping = 11,
     kH2PingAck = 12,
+    kH2RstStream = 13,  // object, tag: the request cancelled (CANCEL)
 };
 // Response flag: the server closes the connection after this response (`Connection: close`).
 constexpr uint16_t kConnectionClose = 1;
@@ -33,10 +34,12 @@ constexpr uint16_t kStream = 16;
 constexpr uint64_t kStatusOk = 200;
 
 // HTTP/2 framing sizes (RFC 9113 sections 3.4 and 6): the client's connection preface with its
-// SETTINGS and WINDOW_UPDATE; a PING frame (9-byte header + 8 bytes); a GOAWAY frame (9 + 8).
+// SETTINGS and WINDOW_UPDATE; a PING frame (9-byte header + 8 bytes); a GOAWAY frame (9 + 8);
+// RST_STREAM (9 + 4).
 inline constexpr uint32_t kH2ClientPrefaceBytes = 24 + 9 + 18 + 13;
 inline constexpr uint32_t kH2ServerSettingsBytes = 9 + 18 + 9;
 inline constexpr uint32_t kH2PingBytes = 17;
 inline constexpr uint32_t kH2GoawayBytes = 17;
+inline constexpr uint32_t kH2RstStreamBytes = 13;
 
 }  // namespace lvs::http

@@ -41,11 +41,13 @@ std::vector<ServerConfig> make_presets() {
     nginx.preset = "nginx";
     nginx.keepalive_timeout = sim::s(75);
     nginx.max_requests = 1000;
+    nginx.keepalive_time = sim::s(3600);
     nginx.model = WorkerModel::Event;
     nginx.workers = 512;
     nginx.backlog = 511;
     nginx.source =
-        "nginx ngx_http_core_module: keepalive_timeout 75s, keepalive_requests 1000 (since 1.19.10); "
+        "nginx ngx_http_core_module: keepalive_timeout 75s, keepalive_requests 1000 and keepalive_time 1h "
+        "(since 1.19.10); "
         "worker_connections 512; http2_max_concurrent_streams 128, h2 idle = keepalive_timeout and GOAWAY at "
         "keepalive_requests (1.19.7+, ngx_http_v2.c); ssl_session_timeout 5m, ticket keys per instance";
     nginx.h2_max_streams = 128;
@@ -211,20 +213,20 @@ void WebServer::graceful_stop() {
     running_ = false;
     LVS_TRACE(sim_, entity_, trace::kind::http_server_graceful_stop).f("open", open_).f("busy", busy_);
     close_listeners();
-    close_gracefully(true);
+    close_gracefully();
     trace_workers();
 }
 
 void WebServer::drain() {
-    config_.keepalive = false;
+    draining_ = true;
     LVS_TRACE(sim_, entity_, trace::kind::http_server_drain).f("open", open_).f("mode", "drain");
-    close_gracefully(false);
+    close_gracefully();
     trace_workers();
 }
 
 void WebServer::reload() {
     LVS_TRACE(sim_, entity_, trace::kind::http_server_drain).f("open", open_).f("mode", "reload");
-    close_gracefully(false);
+    close_gracefully();
     trace_workers();
 }
 

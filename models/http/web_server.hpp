@@ -40,6 +40,9 @@ struct ServerConfig {
     bool keepalive = true;
     sim::Duration keepalive_timeout = sim::s(120);
     uint32_t max_requests = 0;  // per connection, then `Connection: close` (0 = unlimited)
+    // A connection older than this closes after its next answer (nginx keepalive_time 1h since
+    // 1.19.10; 0 = no limit).
+    sim::Duration keepalive_time{};
     WorkerModel model = WorkerModel::Event;
     uint32_t workers = 256;
     uint32_t backlog = 511;
@@ -185,11 +188,14 @@ private:
     };
     void on_request(Conn& c, const net::AppMessage& m);
     void on_client_hello(Conn& c, const net::AppMessage& m);
+    void cancel_stream(Conn& c, const net::AppMessage& m);
     void send_control(Conn& c, uint16_t kind, uint32_t bytes, uint32_t object = 0);
     void send_goaway(Conn& c);
     void linger(Conn& c);
     // Every connection open now finishes what it has and closes (drain and reload).
-    void close_gracefully(bool stopping);
+    void close_gracefully();
+    void h2_preface(Conn& c);
+    bool h2_limit_reached(const Conn& c) const;
     void after_exchange(Conn& c, bool close);
     uint32_t alloc_exchange(Conn& c, const net::AppMessage& m);
     void release_exchange(Exchange& e);
@@ -221,6 +227,7 @@ private:
     sim::Rng rng_;
     std::vector<tcp::Listener*> listeners_;  // config_.port, then config_.more_ports
     bool running_ = false;
+    bool draining_ = false;  // drain(): every answer from now on ends its connection
     bool checks_failing_ = false;
     std::vector<std::unique_ptr<Conn>> conns_;
     std::vector<uint32_t> free_conns_;

@@ -21,10 +21,11 @@ void WebServer::on_message(tcp::TcpConn& t, const net::AppMessage& m) {
                 c.tls = TlsPhase::Done;
                 send_control(c, kTlsServerFinished,
                              tls_flights(TlsVersion::Tls12, false, config_.tls).server_finished);
-                if (c.h2) send_control(c, kH2Settings, kH2ServerSettingsBytes, config_.h2_max_streams);
+                h2_preface(c);
             }
             break;
         case kH2Ping: send_control(c, kH2PingAck, kH2PingBytes); break;
+        case kH2RstStream: cancel_stream(c, m); break;
         default: break;  // close_notify: the FIN follows
     }
     trace_workers();
@@ -36,6 +37,20 @@ void WebServer::send_control(Conn& c, uint16_t kind, uint32_t bytes, uint32_t ob
     m.kind = kind;
     m.object = object;
     c.tcp->send(m);
+}
+
+// The client cancelled a stream (RST_STREAM): its request is dropped, served or not, and its
+// worker freed; nginx finalizes the request without a response (ngx_http_v2_state_rst_stream).
+void WebServer::cancel_stream(Conn& c, const net::AppMessage& m) {
+    for (uint32_t i = c.first; i != kNone; i = exchanges_[i]->next) {
+        Exchange& e = *exchanges_[i];
+        if (e.request.object != m.object || e.request.tag != m.tag) continue;
+        account();
+        release_exchange(e);
+        if (c.exchanges == 0) after_exchange(c, false);
+        free_worker();
+        return;
+    }
 }
 
 void WebServer::on_client_hello(Conn& c, const net::AppMessage& m) {
@@ -54,7 +69,10 @@ void WebServer::on_client_hello(Conn& c, const net::AppMessage& m) {
     hello.kind = kTlsServerHello;
     hello.flags =
         static_cast<uint16_t>((c.h2 ? kAlpnH2 : 0) | (resumed ? kResumed : 0) | (tls12 ? kTls12 : 0));
-    hello.tag = TlsTicket{ticket_key_, now_ms}.pack();
+    // A new ticket on every TLS 1.3 handshake; a resumed TLS 1.2 session keeps its ticket, so it
+    // expires session_timeout after its full handshake (nginx ngx_ssl_ticket_key_callback renews
+    // tickets only for TLS 1.3).
+    hello.tag = resumed && tls12 ? m.tag : TlsTicket{ticket_key_, now_ms}.pack();
     // The server's SETTINGS ride in the same flight (TLS 1.3's 0.5-RTT data; behind TLS 1.2's
     // Finished): the client knows the stream limit before its first request.
     hello.object = c.h2 ? config_.h2_max_streams : 0;
@@ -64,8 +82,25 @@ void WebServer::on_client_hello(Conn& c, const net::AppMessage& m) {
         return;
     }
     c.tls = TlsPhase::Done;
-    // The server's connection preface goes right behind its handshake flight.
-    if (c.h2) send_control(c, kH2Settings, kH2ServerSettingsBytes, config_.h2_max_streams);
+    h2_preface(c);
+}
+
+// The server's connection preface goes right behind its handshake flight. A connection whose
+// handshake ends after a reload gets GOAWAY with last stream 0 at once (nginx
+// ngx_http_v2_init when ngx_exiting): its streams go to another connection.
+void WebServer::h2_preface(Conn& c) {
+    if (!c.h2) return;
+    send_control(c, kH2Settings, kH2ServerSettingsBytes, config_.h2_max_streams);
+    if (!c.close_after && running_) return;
+    send_goaway(c);
+    linger(c);
+}
+
+// nginx checks its limits when a stream's HEADERS arrive (ngx_http_v2_state_headers): past
+// keepalive_requests or keepalive_time, or with keepalive off, this stream is the last it takes.
+bool WebServer::h2_limit_reached(const Conn& c) const {
+    return !config_.keepalive || (config_.max_requests != 0 && c.streams > config_.max_requests) ||
+           (config_.keepalive_time > sim::Duration{} && sim_.now() - c.accepted_at >= config_.keepalive_time);
 }
 
 void WebServer::on_request(Conn& c, const net::AppMessage& m) {
@@ -76,6 +111,10 @@ void WebServer::on_request(Conn& c, const net::AppMessage& m) {
         if (c.goaway_sent && stream > c.goaway_last) {
             ++stats_.streams_refused;
             return;
+        }
+        if (!c.goaway_sent && h2_limit_reached(c)) {
+            ++stats_.max_request_closes;
+            send_goaway(c);
         }
     }
     c.idle.disarm();
@@ -148,9 +187,14 @@ void WebServer::on_served(Exchange& e) {
     ++c.requests;
     ++stats_.requests;
     const net::AppMessage& q = e.request;
-    const bool limit = config_.max_requests != 0 && c.requests >= config_.max_requests;
+    // HTTP/1.1's limits apply when a response is written; HTTP/2's were checked at HEADERS.
+    const bool limit =
+        !c.h2 &&
+        ((config_.max_requests != 0 && c.requests >= config_.max_requests) ||
+         (config_.keepalive_time > sim::Duration{} && sim_.now() - c.accepted_at >= config_.keepalive_time));
     const bool asked = (q.flags & kConnectionClose) != 0;  // the client sent Connection: close
-    const bool close = !config_.keepalive || limit || c.close_after || !running_ || asked;
+    const bool close =
+        (!config_.keepalive && !c.h2) || limit || c.close_after || !running_ || asked || draining_;
     net::AppMessage r;
     r.bytes = std::max<uint32_t>(q.reply_bytes, 1);
     if (c.tls == TlsPhase::Done) r.bytes = tls_record_bytes(r.bytes);
@@ -256,17 +300,20 @@ void WebServer::on_eof(tcp::TcpConn& t) {
     trace_workers();
 }
 
-void WebServer::close_gracefully(bool stopping) {
+// nginx closes only the connections waiting idle for their next request (ngx_close_idle_connections
+// closes those marked c->idle); a connection that has not sent its first request yet, or is in
+// its TLS handshake, is answered first: with Connection: close, or GOAWAY after its handshake.
+void WebServer::close_gracefully() {
     for (auto& p : conns_) {
         Conn& c = *p;
         if (!c.active) continue;
-        if (c.h2 && c.tcp != nullptr) {
+        if (c.h2 && c.tls == TlsPhase::Done && c.tcp != nullptr) {
             if (!c.goaway_sent) send_goaway(c);
             if (c.exchanges == 0) linger(c);
             continue;
         }
-        if (c.exchanges > 0) c.close_after = true;
-        else if (stopping || c.tcp != nullptr) close_conn(c);
+        if (c.tcp == nullptr || c.exchanges > 0 || c.requests == 0) c.close_after = true;
+        else close_conn(c);
     }
 }
 

@@ -148,6 +148,9 @@ std::vector<std::pair<std::string, std::string>> list_keys(const Scenario& s) {
         add(p + "keepalive", rs.server.keepalive ? "true" : "false");
         add(p + "keepalive_timeout", sim::format_duration(rs.server.keepalive_timeout));
         add(p + "max_requests", std::to_string(rs.server.max_requests));
+        add(p + "keepalive_time", rs.server.keepalive_time > sim::Duration{}
+                                      ? sim::format_duration(rs.server.keepalive_time)
+                                      : "off");
         add(p + "workers", std::to_string(rs.server.workers));
         add(p + "model", rs.server.model == http::WorkerModel::Prefork ? "prefork" : "event");
         add(p + "backlog", std::to_string(rs.server.backlog));

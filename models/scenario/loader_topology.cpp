@@ -87,6 +87,10 @@ void Loader::realservers() {
         if (n["max_requests"])
             web.max_requests =
                 static_cast<uint32_t>(r_.integer(n["max_requests"], "max_requests", 0, 1'000'000));
+        if (n["keepalive_time"]) {
+            if (r_.text(n["keepalive_time"], "keepalive_time") == "off") web.keepalive_time = {};
+            else web.keepalive_time = r_.duration(n["keepalive_time"], "keepalive_time");
+        }
         if (n["workers"])
             web.workers = static_cast<uint32_t>(r_.integer(n["workers"], "workers", 1, 1'000'000));
         if (n["model"])
