@@ -46,7 +46,19 @@ void write_client(std::ostream& o, const ClientReport& c, const std::string& ind
       << ", \"errors\": {\"refused\": " << c.errors_refused << ", \"reset\": " << c.errors_reset
       << ", \"timeout\": " << c.errors_timeout << "},\n"
       << indent << "\"page_load_ms\": {\"p50\": " << num(c.page_load_p50_ms)
-      << ", \"p95\": " << num(c.page_load_p95_ms) << ", \"p99\": " << num(c.page_load_p99_ms) << "}}";
+      << ", \"p95\": " << num(c.page_load_p95_ms) << ", \"p99\": " << num(c.page_load_p99_ms) << "}";
+    // HTTPS, HTTP/2 and pools: only for groups that have them, so plain-HTTP reports keep their shape.
+    if (c.tls_full + c.tls_resumed > 0)
+        o << ",\n"
+          << indent << "\"tls\": {\"full\": " << c.tls_full << ", \"resumed\": " << c.tls_resumed
+          << ", \"wait_mean_ms\": " << num(c.tls_wait_mean_ms) << "}";
+    if (c.h2_sessions > 0)
+        o << ",\n"
+          << indent << "\"http2\": {\"sessions\": " << c.h2_sessions << ", \"goaway\": " << c.goaway
+          << ", \"goaway_retries\": " << c.goaway_retries << ", \"ping_failures\": " << c.ping_failures
+          << "}";
+    if (c.idle_trims > 0) o << ",\n" << indent << "\"idle_trims\": " << c.idle_trims;
+    o << "}";
 }
 
 void write_client_groups(std::ostream& o, const Report& r) {

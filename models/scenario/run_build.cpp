@@ -142,7 +142,9 @@ void Run::build_clients(net::NodeId internet) {
                 h->node(), internet,
                 {access, s.network.bandwidth_bps, s.network.loss, s.network.burst, s.network.queue});
             if (spec.script.empty()) {
-                g.browsers.push_back(std::make_unique<http::Browser>(*h, name + ":browser", cfg, g.stats));
+                const bool api = cfg.profile.kind == http::ClientKind::Api;
+                g.browsers.push_back(
+                    std::make_unique<http::Browser>(*h, name + (api ? ":client" : ":browser"), cfg, g.stats));
             } else {
                 g.program = std::make_unique<sock::Program>(*h, name, spec.script, spec.target, 0);
                 g.program->start(sim::Time{});

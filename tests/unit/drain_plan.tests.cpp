@@ -73,3 +73,33 @@ SCENARIO("what a run of a method measures, from the method's moment", "[drain-pl
     CHECK(weight0.objects_failed == 0);
     CHECK(weight0.stalls == 0);
 }
+
+SCENARIO("the HTTP/2 drain of lesson 25: weight 0 waits for nginx, a reload empties rs1, -d stalls",
+         "[drain-plan][h2]") {
+    const Scenario base = lesson("25-http2-drain.yaml");
+    const size_t rs1 = static_cast<size_t>(base.find_realserver("rs1") - base.realservers.data());
+    const sim::Time at = sim::at(sim::s(20));
+    std::vector<std::string> removed;
+    const DrainVariant reload_variant = drain_variant(base, rs1, at, DrainMethod::Reload, &removed);
+    // The lesson's own -w 0 and its reload at 80 s are both taken out.
+    CHECK(removed.size() == 2);
+    CHECK(reload_variant.unavailable.empty());
+    const auto sample = [&](DrainMethod m) {
+        return run_drain_sample(drain_variant(base, rs1, at, m).scenario, rs1, at, 1);
+    };
+    const DrainSample weight0 = sample(DrainMethod::Weight0);
+    const DrainSample reload = sample(DrainMethod::Reload);
+    const DrainSample graceful = sample(DrainMethod::Graceful);
+    const DrainSample del = sample(DrainMethod::Delete);
+    // Chrome never idles its one connection while the user clicks: only nginx's
+    // keepalive_requests (1000 requests, GOAWAY) ends it, 100 s in.
+    CHECK(weight0.no_active_s == Approx(100).margin(5));
+    // GOAWAY at once: the browsers finish their streams and reconnect to rs2.
+    CHECK(reload.no_active_s < 0.5);
+    CHECK(graceful.no_active_s < 0.5);
+    CHECK(reload.objects_failed + reload.objects_aborted + reload.stalls == 0);
+    CHECK(weight0.objects_failed + weight0.objects_aborted + weight0.stalls == 0);
+    // -d black-holes the connection: the next page stalls until the reload after it aborts it.
+    CHECK(del.objects_aborted > 0);
+    CHECK(del.longest_stall_s == Approx(5.0).margin(0.1));
+}

@@ -11,6 +11,25 @@
 
 namespace lvs::viz {
 
+namespace {
+
+// Boost's layout_tolerance alone never stops on some symmetric graphs (four clients on one
+// director: the energy keeps trading between equal nodes), and the viewer hung on lesson 25.
+// Bounded: after kMaxSteps the picture is taken as it is. Deterministic either way.
+struct BoundedTolerance {
+    static constexpr int kMaxSteps = 20'000;
+    boost::layout_tolerance<double> tolerance{0.0001};
+    int* steps;
+    template <typename Graph>
+    bool operator()(double delta_p, typename boost::graph_traits<Graph>::vertex_descriptor p, const Graph& g,
+                    bool global) {
+        if (++*steps > kMaxSteps) return true;
+        return tolerance(delta_p, p, g, global);
+    }
+};
+
+}  // namespace
+
 void Topology::layout() {
     const size_t n = nodes_.size();
     if (n == 0) return;
@@ -31,9 +50,10 @@ void Topology::layout() {
     std::vector<int> component(n);
     const int components = boost::connected_components(g, component.data());
     // Kamada-Kawai needs a connected graph; a partial trace may not give one.
+    int steps = 0;
     if (components == 1 && n > 2)
         boost::kamada_kawai_spring_layout(g, pmap, boost::get(boost::edge_weight, g), Square(),
-                                          boost::side_length(2.0));
+                                          boost::side_length(2.0), BoundedTolerance{{0.0001}, &steps});
 
     // Turn the picture so traffic flows left to right: clients on the left, realservers on
     // the right (the layout itself has no preferred orientation).
