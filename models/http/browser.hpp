@@ -45,6 +45,9 @@ struct PageSpec {
     uint32_t request_bytes = 400;
     // API clients: no HTML first; `objects` requests leave at once (a call's fan-out).
     bool document = true;
+    // GET (idempotent), or POST: only clients that resend any method retry it on a reused
+    // connection (a GOAWAY's unprocessed streams go again whatever the method).
+    bool idempotent = true;
 };
 
 struct LoadSchedule {

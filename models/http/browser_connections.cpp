@@ -394,7 +394,9 @@ void Browser::connection_lost(Slot& s, Failure why, bool retryable) {
         const int32_t o = lost_[k];
         Object& obj = objects_[static_cast<size_t>(o)];
         const bool partial = s.got_bytes && k == 0;
-        if (retryable && config_.profile.retry_reused && s.requests > 0 && !partial && obj.attempts == 0) {
+        const bool may = config_.page.idempotent || config_.profile.retry_non_idempotent;
+        if (retryable && may && config_.profile.retry_reused && s.requests > 0 && !partial &&
+            obj.attempts == 0) {
             // Stale keep-alive connection: resend once on a fresh connection.
             ++obj.attempts;
             obj.needs_fresh = true;

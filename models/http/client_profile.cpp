@@ -13,6 +13,7 @@ using Mode = PingPolicy::Mode;
 ClientProfile ie8() {
     ClientProfile p;
     p.name = "ie8";
+    p.retry_non_idempotent = true;
     p.keepalive_timeout = sim::s(60);
     p.max_connections = 6;
     p.tls.max_version = TlsVersion::Tls12;
@@ -26,6 +27,7 @@ ClientProfile ie8() {
 ClientProfile chrome() {
     ClientProfile p;
     p.name = "chrome";
+    p.retry_non_idempotent = true;
     p.keepalive_timeout = sim::s(300);
     p.max_connections = 6;
     p.http2 = true;
@@ -40,7 +42,7 @@ ClientProfile chrome() {
         "h2_idle_timeout none (no idle timer in net/spdy/spdy_session.cc: sessions end on GOAWAY or error)\n"
         "ping before use after 10s without a read, 10s to answer (spdy_session.cc "
         "kDefaultConnectionAtRiskOfLossSeconds, kHungIntervalSeconds; MaybeSendPrefacePing)\n"
-        "retry on a reused connection before response headers (http_network_transaction.cc "
+        "retry on a reused connection before response headers, any method (http_network_transaction.cc "
         "ShouldResendRequest); ERR_HTTP2_PING_FAILED and REFUSED_STREAM (GOAWAY) retried twice "
         "(kMaxRetryAttempts 2)\n"
         "TLS 1.2 False Start (ssl_client_socket_impl.cc SSL_MODE_ENABLE_FALSE_START)\n"
@@ -52,6 +54,7 @@ ClientProfile chrome() {
 ClientProfile firefox() {
     ClientProfile p;
     p.name = "firefox";
+    p.retry_non_idempotent = true;
     p.keepalive_timeout = sim::s(115);
     p.max_connections = 6;
     p.http2 = true;
@@ -75,6 +78,7 @@ ClientProfile firefox() {
 ClientProfile safari() {
     ClientProfile p;
     p.name = "safari";
+    p.retry_non_idempotent = true;
     p.keepalive_timeout = sim::s(60);
     p.max_connections = 6;
     p.http2 = true;
@@ -94,6 +98,7 @@ ClientProfile safari() {
 ClientProfile curl() {
     ClientProfile p;
     p.name = "curl";
+    p.retry_non_idempotent = true;
     p.kind = ClientKind::Api;
     p.keepalive_timeout = sim::s(118);
     p.max_connections = 0;
@@ -111,7 +116,8 @@ ClientProfile curl() {
         "http2 over TLS by ALPN (CURLOPT_HTTP_VERSION default since 7.62.0); max_streams 100 "
         "(CURLMOPT_MAX_CONCURRENT_STREAMS)\n"
         "retry on a dead reused connection with no data received (lib/transfer.c Curl_retry_request, "
-        "'Connection died, retrying a fresh connect'), REFUSED_STREAM too, up to CONN_MAX_RETRIES 5; "
+        "'Connection died, retrying a fresh connect'), any method, REFUSED_STREAM too, up to "
+        "CONN_MAX_RETRIES 5; "
         "--retry off; no False Start\n"
         "client hello 512 bytes (not confirmed: depends on the TLS library)";
     return p;

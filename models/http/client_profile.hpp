@@ -47,6 +47,9 @@ struct ClientProfile {
     // A request that failed on a reused connection before any response byte is sent once more
     // (idempotent requests; browsers, Go, Java, curl). Python requests (max_retries 0) does not.
     bool retry_reused = true;
+    // ... a non-idempotent one (POST) too: Chromium does (ShouldResendRequest ignores the method),
+    // curl does; Go (isReplayable), Java (isIdempotentRequest) do not.
+    bool retry_non_idempotent = false;
     // How often a request refused by GOAWAY (above its last stream id) is sent again before it
     // fails (Chromium kMaxRetryAttempts 2 for ERR_HTTP2_SERVER_REFUSED_STREAM).
     uint8_t refused_retries = 2;

@@ -49,7 +49,8 @@ std::string presets_markdown() {
           << (p.http2 ? (p.h2_more_connections ? "yes, more connections when full" : "yes, one connection")
                       : "no")
           << " | " << (p.http2 ? duration_or(p.h2_idle_timeout, "none") : "-") << " | "
-          << (p.http2 ? ping(p.ping) : "-") << " | " << (p.retry_reused ? "once" : "no") << " | "
+          << (p.http2 ? ping(p.ping) : "-") << " | "
+          << (p.retry_reused ? (p.retry_non_idempotent ? "once, any method" : "once, GET") : "no") << " | "
           << (p.http2 ? std::to_string(p.refused_retries) : "-") << " | " << p.tls.client_hello_bytes
           << " B | " << (p.tls.false_start ? "yes" : "no") << " |\n";
     }

@@ -177,6 +177,24 @@ std::vector<net::Endpoint> services(const Scenario& s) {
     return out;
 }
 
+// Every simulated web server answers TLS on any port; a real one does not: say so when the
+// scheme and the port disagree.
+void scheme_warnings(Scenario& s) {
+    for (const ClientGroupSpec& c : s.clients) {
+        if (!c.script.empty()) continue;
+        if (c.browser.https && c.target.port == 80)
+            s.warnings.push_back({"client group " + c.name +
+                                      " speaks HTTPS (TLS first) to port 80: lvsim's web "
+                                      "servers answer TLS on any port, a real one on port 80 would not",
+                                  c.mark, std::nullopt});
+        if (!c.browser.https && c.target.port == 443)
+            s.warnings.push_back({"client group " + c.name +
+                                      " speaks plain HTTP to port 443: lvsim's web servers "
+                                      "answer it, a real one expects TLS (add `https: on`)",
+                                  c.mark, std::nullopt});
+    }
+}
+
 void client_targets(Scenario& s, const Reader& r, const YAML::Node& root) {
     const std::vector<net::Endpoint> vips = services(s);
     const std::optional<net::Endpoint> first = first_service(s);
@@ -294,6 +312,7 @@ void cross_check(Scenario& s, const Reader& r, const YAML::Node& root) {
     health_services(s, r, dry.director());
     dry.timeline();
     client_targets(s, r, root);
+    scheme_warnings(s);
     unused_realservers(s, r);
     static_warnings(s);
     std::stable_sort(s.warnings.begin(), s.warnings.end(),

@@ -196,6 +196,7 @@ std::vector<std::pair<std::string, std::string>> list_keys(const Scenario& s) {
             add(p + "requests.parallel", std::to_string(c.browser.page.objects));
             add(p + "requests.response", format_distribution(c.browser.page.object_bytes, true));
             add(p + "requests.request", format_size(c.browser.page.request_bytes));
+            add(p + "requests.method", c.browser.page.idempotent ? "GET" : "POST");
         }
         const auto& sch = c.browser.schedule;
         switch (sch.kind) {

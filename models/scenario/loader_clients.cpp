@@ -258,6 +258,7 @@ void Loader::requests(const YAML::Node& n, http::PageSpec& p) {
         p.objects = static_cast<uint32_t>(r_.integer(n["parallel"], "requests.parallel", 1, 1000));
     if (n["response"]) p.object_bytes = r_.distribution(n["response"], "requests.response", true);
     if (n["request"]) p.request_bytes = r_.message_size(n["request"], "requests.request");
+    if (n["method"]) p.idempotent = r_.one_of(n["method"], "request method", {"GET", "POST"}) == "GET";
 }
 
 void Loader::page(const YAML::Node& n, http::PageSpec& p) {

@@ -80,7 +80,7 @@ inline const std::vector<std::string> kClientGroup{"name",
                                                    "requests"};
 inline const std::vector<std::string> kPage{"html", "objects", "object_size", "request"};
 // An API client's calls: `parallel` requests at once, each answered with `response` bytes.
-inline const std::vector<std::string> kRequests{"parallel", "response", "request"};
+inline const std::vector<std::string> kRequests{"parallel", "response", "request", "method"};
 inline const std::vector<std::string> kSchedule{"reload_every", "think", "times", "start", "stop"};
 inline const std::vector<std::string> kTimelineEntry{"at",     "ipvsadm", "sysctl",   "server", "client",
                                                      "action", "value",   "snapshot", "drop"};

@@ -172,6 +172,7 @@ SCENARIO("API pools: Go keeps 2 idle connections and retries, Python keeps 10 an
         "clients:\n"
         "  - {name: py, client: python, requests: {parallel: 4}, schedule: {reload_every: 1s}}\n"
         "  - {name: go, client: go, requests: {parallel: 4}, schedule: {reload_every: 1s}}\n"
+        "  - {name: post, client: go, requests: {parallel: 4, method: POST}, schedule: {reload_every: 1s}}\n"
         "timeline:\n  - {at: 10s, server: rs1, action: reload}\n";
     const Report r = run_text(t);
     const ClientReport& py = group(r, "py");
@@ -184,6 +185,10 @@ SCENARIO("API pools: Go keeps 2 idle connections and retries, Python keeps 10 an
     CHECK(py.objects_failed > 0);
     CHECK(go.objects_failed == 0);
     CHECK(go.retries > 0);
+    // Go resends only what it may replay (isReplayable): a POST that met the reload fails.
+    const ClientReport& post = group(r, "post");
+    CHECK(post.objects_failed > 0);
+    CHECK(post.retries == 0);
 }
 
 SCENARIO("the new keys say what is wrong and how to fix it", "[http][scenario]") {
