@@ -4,10 +4,10 @@
 
 #include <catch2/catch.hpp>
 #include <fstream>
-#include <sstream>
 
 #include "models/scenario/loader.hpp"
 #include "models/scenario/runtime.hpp"
+#include "tests/support/readme.hpp"
 
 using namespace lvs;
 using namespace lvs::scenario;
@@ -58,18 +58,9 @@ TEST_CASE("quantities: every entry of the table reads a value from a run", "[sce
 }
 
 TEST_CASE("quantities: the README's table is the quantity table", "[scenario][quantity][docs]") {
-    std::ifstream in(std::string(LVSIM_SOURCE_DIR) + "/README.md");
-    REQUIRE(in);
-    std::stringstream buf;
-    buf << in.rdbuf();
-    const std::string readme = buf.str();
-    const std::string begin =
-        "<!-- quantities:begin (generated from models/scenario/quantity.cpp; ctest checks it) -->\n";
-    const std::string end = "<!-- quantities:end -->";
-    const size_t a = readme.find(begin), b = readme.find(end);
-    REQUIRE(a != std::string::npos);
-    REQUIRE(b != std::string::npos);
-    const std::string in_readme = readme.substr(a + begin.size(), b - a - begin.size());
+    const std::string in_readme = lvs::testing::readme_block(
+        "<!-- quantities:begin (generated from models/scenario/quantity.cpp; ctest checks it) -->\n",
+        "<!-- quantities:end -->");
     if (in_readme != quantity_markdown()) {
         std::ofstream("quantities.md") << quantity_markdown();
         FAIL(
