@@ -184,7 +184,10 @@ void write_text_report(std::ostream& o, const Report& r, bool ss) {
         while (std::getline(in, line)) o << "  " << line << "\n";
     }
     const ClientReport& c = r.clients;
-    o << "\nClients (" << c.browsers << " browser" << (c.browsers == 1 ? "" : "s") << ")\n";
+    const uint64_t browsers = c.browsers - c.api_clients;
+    o << "\nClients (" << browsers << " browser" << (browsers == 1 ? "" : "s");
+    if (c.api_clients > 0) o << ", " << c.api_clients << " API client" << (c.api_clients == 1 ? "" : "s");
+    o << ")\n";
     o << "  pages " << c.pages << " (completed " << c.pages_completed << ", aborted by a reload "
       << c.pages_aborted << ", with broken objects " << c.pages_with_failures << ")\n";
     o << "  objects ok " << c.objects_ok << ", failed " << c.objects_failed << ", aborted "

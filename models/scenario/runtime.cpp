@@ -204,6 +204,7 @@ ClientReport Run::client_report(const std::string& name,
     for (const ClientGroup* g : groups) {
         const http::BrowserStats& s = g->stats;
         c.browsers += g->browsers.size();
+        for (const auto& b : g->browsers) c.api_clients += b->config().profile.kind == http::ClientKind::Api;
         c.pages += s.pages_started;
         c.pages_completed += s.pages_completed;
         c.pages_aborted += s.pages_aborted;

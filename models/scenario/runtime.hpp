@@ -74,6 +74,7 @@ struct ExpectResult {
 struct ClientReport : lvsim::ClientStats {
     uint64_t pages_with_failures = 0;
     uint64_t errors_no_port = 0;
+    uint64_t api_clients = 0;  // of `browsers`, the hosts running an API client preset
     // HTTPS and HTTP/2 (http::BrowserStats).
     uint64_t tls_full = 0;
     uint64_t tls_resumed = 0;
