@@ -142,10 +142,12 @@ void declare_run_options(po::options_description& o) {
 }
 
 void print_run_help(const po::options_description& o) {
-    std::cout << o << "\nKey paths are dotted paths through the scenario, list items addressed by name:\n"
-              << "  --set clients.ie8.keepalive_timeout=30s --set realservers.rs1.keepalive_timeout=5s\n"
-              << "  --set director.sysctl.expire_nodest_conn=1 --set network.rtt=200ms --set "
-                 "clients.ie8.count=100\n";
+    std::cout
+        << o << "\nKey paths are dotted paths through the scenario, list items addressed by name:\n"
+        << "  --set clients.ie8.keepalive_timeout=30s --set realservers.rs1.keepalive_timeout=5s\n"
+        << "  --set director.sysctl.expire_nodest_conn=1 --set network.rtt=200ms --set "
+           "clients.ie8.count=100\n"
+        << "The presets a scenario names (browser:, client:, server:) and their sources: lvsim presets.\n";
 }
 
 // How far to run, the extra snapshots, and the size check, all before anything runs.

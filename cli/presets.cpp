@@ -26,6 +26,7 @@ int cmd_presets(const std::vector<std::string>& args) {
         return 0;
     }
     const std::string name = vm["file"].as<std::string>();
+    if (name.empty()) throw CliError("lvsim presets NAME: the name is empty (lvsim presets lists them)");
     const std::string text = http::preset_sources(name);
     if (text.empty()) throw CliError("no preset named '" + name + "' (lvsim presets lists them)");
     std::cout << text;

@@ -301,8 +301,13 @@ void Browser::on_response(Slot& s, const net::AppMessage& m) {
 
 void Browser::became_idle(Slot& s) {
     if (s.going_away) {
-        // After GOAWAY the session ends with its last stream.
-        close_slot(s, false);
+        // After GOAWAY the session ends with its last stream. The server closes it too (nginx's
+        // lingering close: close_notify and FIN right behind the GOAWAY); the client closes once
+        // that FIN is read, within a second. Chromium closes at once, having read the server's
+        // close_notify and FIN with the GOAWAY when they came in the same segments; here each
+        // message is its own train, and closing between them would turn them into a RST.
+        if (s.tcp->peer_closed()) close_slot(s, false);
+        else s.idle.arm(sim::s(1));
         return;
     }
     if (s.no_reuse) return;  // Connection: close: the server's FIN is on its way
@@ -311,11 +316,12 @@ void Browser::became_idle(Slot& s) {
 }
 
 void Browser::trim_idle(Slot& s) {
-    // Go's Transport.tryPutIdleConn: beyond MaxIdleConnsPerHost an idle connection is closed.
+    // Go's Transport.tryPutIdleConn: beyond MaxIdleConnsPerHost an idle HTTP/1.1 connection is
+    // closed (HTTP/2 connections live in the http2 package's own pool, which keeps them).
     const uint32_t keep = config_.profile.max_idle;
-    if (keep == 0) return;
+    if (keep == 0 || s.h2) return;
     uint32_t idle = 0;
-    for (const auto& p : slots_) idle += p->idle_now() && !p->no_reuse;
+    for (const auto& p : slots_) idle += p->idle_now() && !p->no_reuse && !p->h2;
     if (idle <= keep) return;
     ++stats_.idle_trims;
     LVS_TRACE(sim_, entity_, trace::kind::http_idle_close).f("conn", s.tcp->id()).f("method", "max-idle");
@@ -348,7 +354,7 @@ void Browser::on_goaway(Slot& s, const net::AppMessage& m) {
         ++stats_.goaway_retries;
         LVS_TRACE(sim_, entity_, trace::kind::http_retry).f("page", page_).f("object", o);
     }
-    if (s.inflight.empty()) close_slot(s, false);
+    if (s.inflight.empty()) became_idle(s);
     for (const int32_t o : lost_)
         if (objects_[static_cast<size_t>(o)].refused > config_.profile.refused_retries)
             object_failed(o, Failure::Reset);
@@ -412,6 +418,10 @@ void Browser::connection_lost(Slot& s, Failure why, bool retryable) {
 
 void Browser::on_idle_timeout(Slot& s) {
     if (s.tcp == nullptr || !s.inflight.empty()) return;
+    if (s.going_away) {
+        close_slot(s, false);  // the server did not close within its second
+        return;
+    }
     LVS_TRACE(sim_, entity_, trace::kind::http_idle_close)
         .f("conn", s.tcp->id())
         .f("method", config_.profile.close == CloseMethod::Fin ? "fin" : "rst");
@@ -451,7 +461,8 @@ void Browser::close_slot(Slot& s, bool rst) {
     if (rst) {
         c->abort();
     } else {
-        if (s.tls && s.phase == Phase::Ready) {
+        // close_notify, unless the server has closed already (its socket would answer with RST).
+        if (s.tls && s.phase == Phase::Ready && !c->peer_closed()) {
             net::AppMessage alert;
             alert.bytes = kCloseNotifyBytes;
             alert.kind = kTlsCloseNotify;

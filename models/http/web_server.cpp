@@ -181,7 +181,9 @@ void WebServer::on_error(tcp::TcpConn& t, tcp::SocketError) {
 void WebServer::close_conn(Conn& c) {
     if (c.tcp != nullptr) {
         tcp::TcpConn* t = c.tcp;
-        if (c.tls == TlsPhase::Done) send_control(c, kTlsCloseNotify, kCloseNotifyBytes);
+        // No close_notify into a connection the client has closed: nginx sets no_send_shutdown
+        // when the peer has shut down (ngx_ssl_handle_recv), and the client's socket would RST.
+        if (c.tls == TlsPhase::Done && !t->peer_closed()) send_control(c, kTlsCloseNotify, kCloseNotifyBytes);
         c.tcp = nullptr;
         t->close();
     }

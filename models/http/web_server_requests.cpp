@@ -249,7 +249,7 @@ void WebServer::send_goaway(Conn& c) {
 void WebServer::linger(Conn& c) {
     if (c.lingering || c.tcp == nullptr) return;
     c.lingering = true;
-    if (c.tls == TlsPhase::Done) send_control(c, kTlsCloseNotify, kCloseNotifyBytes);
+    if (c.tls == TlsPhase::Done && !c.tcp->peer_closed()) send_control(c, kTlsCloseNotify, kCloseNotifyBytes);
     c.tcp->shutdown_write();
     c.idle.arm(sim::s(5));
 }

@@ -44,6 +44,9 @@ void Loader::clients() {
                     "give `page:` (a browser's page) or `requests:` (an API client's calls), not both");
         if (n["page"]) page(n["page"], b.page);
         if (n["requests"]) requests(n["requests"], b.page);
+        // An API client without `requests:` makes one call at a time of one request.
+        if (!n["page"] && !n["requests"] && b.profile.kind == http::ClientKind::Api)
+            requests(YAML::Node(YAML::NodeType::Map), b.page);
         if (n["so_keepalive"]) b.so_keepalive = r_.boolean(n["so_keepalive"], "so_keepalive");
         if (const YAML::Node sc = n["script"]) {
             for (const char* k : {"browser", "client", "page", "requests", "schedule", "keepalive_timeout",
@@ -227,12 +230,25 @@ void Loader::client_profile(const YAML::Node& n, http::BrowserConfig& b) {
     }
     b.profile = *http::find_client_profile(name);
     http::ClientProfile& p = b.profile;
+    // What the real client cannot do is an error, not a silent simulation of another client.
+    const bool can_h2 = p.http2;
+    const bool can_tls13 = p.tls.max_version == http::TlsVersion::Tls13;
     if (n["https"]) b.https = r_.boolean(n["https"], "https");
-    if (n["http2"]) p.http2 = r_.boolean(n["http2"], "http2");
-    if (n["tls"])
+    if (n["http2"]) {
+        p.http2 = r_.boolean(n["http2"], "http2");
+        if (p.http2 && !can_h2)
+            r_.fail(n["http2"], name + " does not speak HTTP/2 (lvsim presets " + name + ")",
+                    "use a client that does: chrome, firefox, safari, curl, go or java");
+    }
+    if (n["tls"]) {
+        if (!n["tls"].IsScalar())
+            r_.fail(n["tls"], "a client's tls is its highest version", "write tls: '1.2' or tls: '1.3'");
         p.tls.max_version = r_.one_of(n["tls"], "TLS version", {"1.2", "1.3"}) == "1.2"
                                 ? http::TlsVersion::Tls12
                                 : http::TlsVersion::Tls13;
+        if (p.tls.max_version == http::TlsVersion::Tls13 && !can_tls13)
+            r_.fail(n["tls"], name + " does not speak TLS 1.3", "write tls: '1.2'");
+    }
     if (n["max_idle"])
         p.max_idle = static_cast<uint32_t>(r_.integer(n["max_idle"], "max_idle (0: no limit)", 0, 256));
     if (n["h2_idle_timeout"]) {

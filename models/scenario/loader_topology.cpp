@@ -145,7 +145,12 @@ void Loader::server_tls(const YAML::Node& n, http::TlsServerConfig& t) {
     if (n["session_timeout"]) t.session_timeout = r_.duration(n["session_timeout"], "tls.session_timeout");
     if (n["shared_ticket_keys"])
         t.shared_ticket_keys = r_.boolean(n["shared_ticket_keys"], "tls.shared_ticket_keys");
-    if (n["certificate"]) t.certificate_bytes = r_.message_size(n["certificate"], "tls.certificate");
+    if (n["certificate"]) {
+        t.certificate_bytes = r_.message_size(n["certificate"], "tls.certificate");
+        if (t.certificate_bytes < 200 || t.certificate_bytes > 100'000)
+            r_.fail(n["certificate"], "tls.certificate is the certificate chain's size, from 200B to 100kB",
+                    "a leaf and an intermediate with RSA-2048 keys: about 2900B");
+    }
 }
 
 // A host's TCP: `tcp` (a bundle), `sysctl` (the kernel's names and units), `hz`,

@@ -49,7 +49,8 @@ inline const std::vector<std::string> kRealserver{"name",
                                                   "http2",
                                                   "h2_max_streams",
                                                   "tls",
-                                                  "drain_on_check_failure"};
+                                                  "drain_on_check_failure",
+                                                  "keepalive_time"};
 inline const std::vector<std::string> kServerTls{"version", "session_timeout", "shared_ticket_keys",
                                                  "certificate"};
 inline const std::vector<std::string> kClientGroup{"name",

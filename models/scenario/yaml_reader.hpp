@@ -59,12 +59,17 @@ public:
         const std::string t = text(n, what);
         int64_t v = 0;
         size_t end = 0;
+        bool too_big = false;
         try {
             v = std::stoll(t, &end);
+        } catch (const std::out_of_range&) {
+            too_big = true;
         } catch (...) {
             end = 0;
         }
-        if (end != t.size() || t.empty()) fail(n, what + " must be a whole number, got \"" + t + "\"");
+        const std::string range = "allowed: " + std::to_string(lo) + " to " + std::to_string(hi);
+        if (too_big) fail(n, what + " = " + t + " is out of range", range);
+        if (end != t.size() || t.empty()) fail(n, what + " must be a whole number, got \"" + t + "\"", range);
         if (v < lo || v > hi)
             fail(n, what + " = " + t + " is out of range",
                  "allowed: " + std::to_string(lo) + " to " + std::to_string(hi));
@@ -112,7 +117,7 @@ public:
         const std::string t = text(n, what);
         if (t == "true" || t == "yes" || t == "on") return true;
         if (t == "false" || t == "no" || t == "off") return false;
-        fail(n, what + " must be true or false, got \"" + t + "\"");
+        fail(n, what + " must be true or false, got \"" + t + "\"", "write on or off (true/false, yes/no)");
     }
     sim::Duration duration(const YAML::Node& n, const std::string& what) const {
         const std::string t = text(n, what);

@@ -205,6 +205,43 @@ SCENARIO("the new keys say what is wrong and how to fix it", "[http][scenario]")
     CHECK_THAT(err("  - {name: u, client: curl, https: maybe}\n"), Catch::Contains("https"));
     const std::string server = farm(1, "  - {name: u, browser: chrome}\n", "", ", tls: {tickets: on}");
     CHECK_THAT(lvs::testing::load_error(server).format(), Catch::Contains("shared_ticket_keys"));
+    // What the real client cannot do is refused, with the way out.
+    CHECK_THAT(err("  - {name: u, client: python, https: on, http2: on}\n"),
+               Catch::Contains("python does not speak HTTP/2") && Catch::Contains("chrome"));
+    CHECK_THAT(err("  - {name: u, browser: ie8, https: on, tls: '1.3'}\n"),
+               Catch::Contains("does not speak TLS 1.3"));
+    CHECK_THAT(err("  - {name: u, browser: chrome, https: on, tls: {version: '1.3'}}\n"),
+               Catch::Contains("tls: '1.2'"));
+    CHECK_THAT(
+        lvs::testing::load_error(farm(1, "  - {name: u, browser: chrome}\n", "", ", tls: {certificate: 0B}"))
+            .format(),
+        Catch::Contains("200B to 100kB"));
+    CHECK_THAT(err("  - {name: u, client: go, https: yes please}\n"), Catch::Contains("write on or off"));
+    // nginx's keepalive_time is a realserver key, in the file and in --set.
+    const Scenario s = load_scenario_text(farm(1, "  - {name: u, client: go}\n", "", ", keepalive_time: 10s"),
+                                          "t.yaml", {"realservers.rs1.keepalive_time=20s"});
+    CHECK(s.realservers[0].server.keepalive_time == sim::s(20));
+    // An API client without requests: makes calls of one request, not a browser's page.
+    CHECK_FALSE(s.clients[0].browser.page.document);
+    CHECK(s.clients[0].browser.page.objects == 1);
+}
+
+SCENARIO("nginx's keepalive_time ends a busy connection; Go's max_idle spares HTTP/2", "[http][h2]") {
+    const std::string calls = "    requests: {parallel: 6}\n    schedule: {reload_every: 1s}\n";
+    // HTTP/1.1: a connection older than keepalive_time closes after its next answer.
+    // Python keeps its six connections for ever; with keepalive_time 10s each lasts 10 s.
+    const Report h1 =
+        run_text(farm(1, "  - name: p\n    client: python\n" + calls, "", ", keepalive_time: 10s"));
+    const Report no_limit = run_text(farm(1, "  - name: p\n    client: python\n" + calls));
+    CHECK(no_limit.clients.connections_opened == 6);
+    CHECK(h1.clients.connections_opened >= 6 * 5);
+    CHECK(h1.clients.objects_failed == 0);
+    // HTTP/2 with 2 streams a connection: Go opens three connections and keeps them (its idle
+    // limit is for HTTP/1.1).
+    const Report h2 =
+        run_text(farm(1, "  - name: g\n    client: go\n    https: on\n" + calls, "", ", h2_max_streams: 2"));
+    CHECK(h2.clients.connections_opened == 3);
+    CHECK(h2.clients.idle_trims == 0);
 }
 
 SCENARIO("a server told to drain when its checks fail answers with GOAWAY", "[http][h2]") {
