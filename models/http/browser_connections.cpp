@@ -15,6 +15,9 @@ uint32_t Browser::open_connections() const {
 }
 
 uint32_t Browser::stream_limit(const Slot& s) const {
+    // A connection whose ALPN chose HTTP/1.1 (a server without h2 in a farm with it) carries one
+    // request at a time.
+    if (s.phase == Phase::Ready && !s.h2) return 1;
     const uint32_t own = config_.profile.max_streams;
     return own == 0 ? s.max_streams : std::min(own, s.max_streams);
 }
@@ -248,6 +251,11 @@ void Browser::on_ready(Slot& s) {
         else dispatch();
         return;
     }
+    if (!s.h2)
+        while (s.inflight.size() > 1) {  // HTTP/1.1 after all: the others wait for a connection
+            queue_.push_front(s.inflight.back());
+            s.inflight.pop_back();
+        }
     for (size_t k = 0; k < s.inflight.size() && s.tcp != nullptr; ++k) transmit(s, s.inflight[k]);
     if (s.tcp != nullptr && s.inflight.empty()) became_idle(s);
     dispatch();

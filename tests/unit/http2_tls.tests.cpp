@@ -326,3 +326,18 @@ SCENARIO("a reload answers the connections it has not heard from yet instead of 
     CHECK(r1.clients.objects_failed == 0);
     CHECK(r1.clients.objects_ok == 5);
 }
+
+SCENARIO("a farm where one realserver has no HTTP/2: that connection carries one request at a time",
+         "[http][h2]") {
+    // rr: the first connection goes to rs2 (h2), the second user's to rs1 (HTTP/1.1 only).
+    const std::string c =
+        "  - name: u\n    browser: chrome\n    count: 2\n    https: on\n    page: {objects: 10}\n"
+        "    schedule: {times: [1s]}\n";
+    std::string t = farm(2, c);
+    const std::string rs1 = "server: nginx, port: 443}";
+    t.replace(t.find(rs1), rs1.size(), "server: nginx, port: 443, http2: off}");
+    const Report r = run_text(t);
+    CHECK(r.clients.objects_ok == 22);
+    CHECK(r.clients.objects_failed == 0);
+    CHECK(r.clients.h2_sessions == 1);
+}
