@@ -38,6 +38,11 @@ struct TlsServerConfig {
     // The certificate chain in the Certificate message: a leaf and one intermediate, RSA-2048,
     // about 1.4 kB each in DER.
     uint32_t certificate_bytes = 2'900;
+    // A worker's time for a handshake: a full one signs with the RSA-2048 key (`openssl speed
+    // rsa2048`: 1000-2000 signatures a second on one current x86 core, so about 1 ms), a resumed
+    // one only derives keys. Measure yours with openssl speed; these are orders of magnitude.
+    sim::Duration full_handshake_cpu = sim::us(1'000);
+    sim::Duration resumed_handshake_cpu = sim::us(50);
 };
 
 // The client hello's size: 512 bytes for a client without post-quantum key shares (BoringSSL

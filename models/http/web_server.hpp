@@ -188,6 +188,8 @@ private:
     };
     void on_request(Conn& c, const net::AppMessage& m);
     void on_client_hello(Conn& c, const net::AppMessage& m);
+    bool resumes(const net::AppMessage& hello) const;
+    uint32_t now_ms() const;
     void cancel_stream(Conn& c, const net::AppMessage& m);
     void send_control(Conn& c, uint16_t kind, uint32_t bytes, uint32_t object = 0);
     void send_goaway(Conn& c);

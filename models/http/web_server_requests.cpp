@@ -15,7 +15,7 @@ void WebServer::on_message(tcp::TcpConn& t, const net::AppMessage& m) {
     switch (m.kind) {
         case kRequest:
         case kHealthCheck: on_request(c, m); break;
-        case kTlsClientHello: on_client_hello(c, m); break;
+        case kTlsClientHello: on_request(c, m); break;  // a worker's work, like a request
         case kTlsClientFinished:
             if (c.tls == TlsPhase::AwaitClientFinished) {
                 c.tls = TlsPhase::Done;
@@ -53,14 +53,22 @@ void WebServer::cancel_stream(Conn& c, const net::AppMessage& m) {
     }
 }
 
+uint32_t WebServer::now_ms() const {
+    return static_cast<uint32_t>((sim_.now() - sim::Time{}).ns() / 1'000'000);
+}
+
+// A ticket resumes the session only if this server's key sealed it and it has not expired
+// (nginx ssl_session_timeout; without shared ticket keys each server has its own key).
+bool WebServer::resumes(const net::AppMessage& hello) const {
+    const TlsTicket offered = TlsTicket::unpack(hello.tag);
+    return offered.key != 0 && offered.key == ticket_key_ &&
+           sim::ms(now_ms() - offered.issued_ms) < config_.tls.session_timeout;
+}
+
 void WebServer::on_client_hello(Conn& c, const net::AppMessage& m) {
     const bool tls12 = (m.flags & kTls12) != 0 || config_.tls.max_version == TlsVersion::Tls12;
-    const auto now_ms = static_cast<uint32_t>((sim_.now() - sim::Time{}).ns() / 1'000'000);
-    // A ticket resumes the session only if this server's key sealed it and it has not expired
-    // (nginx ssl_session_timeout; without shared ticket keys each server has its own key).
-    const TlsTicket offered = TlsTicket::unpack(m.tag);
-    const bool resumed = offered.key != 0 && offered.key == ticket_key_ &&
-                         sim::ms(now_ms - offered.issued_ms) < config_.tls.session_timeout;
+    const uint32_t now_ms = this->now_ms();
+    const bool resumed = resumes(m);
     c.h2 = (m.flags & kAlpnH2) != 0 && config_.http2;
     const TlsFlights f = tls_flights(tls12 ? TlsVersion::Tls12 : TlsVersion::Tls13, resumed, config_.tls);
     ++(resumed ? stats_.tls_resumed : stats_.tls_full);
@@ -176,6 +184,11 @@ void WebServer::serve(Exchange& e) {
     e.serving = true;
     ++busy_;
     stats_.busy_peak = std::max<uint64_t>(stats_.busy_peak, busy_);
+    if (e.request.kind == kTlsClientHello) {
+        // The handshake's private-key work holds a worker too (and no random draw).
+        e.done.arm(resumes(e.request) ? config_.tls.resumed_handshake_cpu : config_.tls.full_handshake_cpu);
+        return;
+    }
     const sim::Duration service = sample_duration(config_.service, rng_);
     stats_.service_time += service;
     e.done.arm(service);
@@ -184,6 +197,14 @@ void WebServer::serve(Exchange& e) {
 void WebServer::on_served(Exchange& e) {
     account();
     Conn& c = *conns_[e.conn];
+    if (e.request.kind == kTlsClientHello) {
+        const net::AppMessage hello = e.request;
+        release_exchange(e);
+        on_client_hello(c, hello);
+        free_worker();
+        trace_workers();
+        return;
+    }
     ++c.requests;
     ++stats_.requests;
     const net::AppMessage& q = e.request;

@@ -163,6 +163,8 @@ std::vector<std::pair<std::string, std::string>> list_keys(const Scenario& s) {
         add(p + "tls.session_timeout", sim::format_duration(rs.server.tls.session_timeout));
         add(p + "tls.shared_ticket_keys", rs.server.tls.shared_ticket_keys ? "true" : "false");
         add(p + "tls.certificate", format_size(rs.server.tls.certificate_bytes));
+        add(p + "tls.full_handshake_cpu", sim::format_duration(rs.server.tls.full_handshake_cpu));
+        add(p + "tls.resumed_handshake_cpu", sim::format_duration(rs.server.tls.resumed_handshake_cpu));
     }
     for (const auto& c : s.clients) {
         const std::string p = "clients." + c.name + ".";

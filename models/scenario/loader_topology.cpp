@@ -145,6 +145,10 @@ void Loader::server_tls(const YAML::Node& n, http::TlsServerConfig& t) {
     if (n["session_timeout"]) t.session_timeout = r_.duration(n["session_timeout"], "tls.session_timeout");
     if (n["shared_ticket_keys"])
         t.shared_ticket_keys = r_.boolean(n["shared_ticket_keys"], "tls.shared_ticket_keys");
+    if (n["full_handshake_cpu"])
+        t.full_handshake_cpu = r_.duration(n["full_handshake_cpu"], "tls.full_handshake_cpu");
+    if (n["resumed_handshake_cpu"])
+        t.resumed_handshake_cpu = r_.duration(n["resumed_handshake_cpu"], "tls.resumed_handshake_cpu");
     if (n["certificate"]) {
         t.certificate_bytes = r_.message_size(n["certificate"], "tls.certificate");
         if (t.certificate_bytes < 200 || t.certificate_bytes > 100'000)

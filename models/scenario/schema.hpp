@@ -51,8 +51,9 @@ inline const std::vector<std::string> kRealserver{"name",
                                                   "tls",
                                                   "drain_on_check_failure",
                                                   "keepalive_time"};
-inline const std::vector<std::string> kServerTls{"version", "session_timeout", "shared_ticket_keys",
-                                                 "certificate"};
+inline const std::vector<std::string> kServerTls{
+    "version",     "session_timeout",    "shared_ticket_keys",
+    "certificate", "full_handshake_cpu", "resumed_handshake_cpu"};
 inline const std::vector<std::string> kClientGroup{"name",
                                                    "count",
                                                    "tcp",

@@ -341,3 +341,14 @@ SCENARIO("a farm where one realserver has no HTTP/2: that connection carries one
     CHECK(r.clients.objects_failed == 0);
     CHECK(r.clients.h2_sessions == 1);
 }
+
+SCENARIO("full handshakes take a worker's time: four at once on one worker queue", "[http][tls]") {
+    const std::string c =
+        "  - name: g\n    client: go\n    count: 4\n    https: on\n    schedule: {times: [1s]}\n";
+    const Report quick = run_text(farm(1, c, "", ", workers: 1, tls: {full_handshake_cpu: 1us}"));
+    const Report slow = run_text(farm(1, c, "", ", workers: 1, tls: {full_handshake_cpu: 100ms}"));
+    REQUIRE(slow.clients.tls_full == 4);
+    // 100, 200, 300 and 400 ms of handshake work one after another: 250 ms more on average.
+    CHECK(slow.clients.tls_wait_mean_ms - quick.clients.tls_wait_mean_ms == Approx(250).margin(10));
+    CHECK(slow.clients.objects_ok == 4);
+}
