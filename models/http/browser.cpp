@@ -209,8 +209,10 @@ void Browser::maybe_page_done() {
         .f("failed", page_failed_);
     schedule_next_load(true);
     if (deferred_) {
+        // The call that came due leaves now, as an event of its own: this may run inside a
+        // connection's callback, which must finish with that connection first.
         deferred_ = false;
-        load_page();
+        next_load_.arm_at(sim_.now());
     }
 }
 

@@ -381,7 +381,8 @@ void Browser::on_eof(tcp::TcpConn& c) {
 
 void Browser::on_error(tcp::TcpConn& c, tcp::SocketError e) {
     Slot& s = slot_of(c);
-    s.tcp = nullptr;  // the connection is gone already
+    // The connection is gone already; the slot stays taken (s.tcp) until it is released below,
+    // so nothing that runs meanwhile opens a new connection in it.
     LVS_TRACE(sim_, entity_, trace::kind::http_conn_error)
         .f("conn", c.id())
         .f("error", tcp::to_string(e))
@@ -393,6 +394,7 @@ void Browser::on_error(tcp::TcpConn& c, tcp::SocketError e) {
             default: connection_lost(s, Failure::Reset, true); break;
         }
     }
+    s.tcp = nullptr;
     release_slot(s);
     dispatch();
 }
