@@ -209,7 +209,7 @@ private:
     void close_slot(Slot& s, bool rst);
     void release_slot(Slot& s);
     Slot& slot_of(tcp::TcpConn& c) { return *slots_[c.tag()]; }
-    Slot* new_slot();
+    size_t new_slot();  // a free slot's index (a new one if none is free)
     uint32_t stream_limit(const Slot& s) const;
 
     net::Host& host_;

@@ -92,20 +92,18 @@ bool Browser::dispatch_h2(int32_t o) {
     return true;
 }
 
-Browser::Slot* Browser::new_slot() {
-    for (auto& sp : slots_)
-        if (sp->tcp == nullptr) return sp.get();
+size_t Browser::new_slot() {
+    for (size_t i = 0; i < slots_.size(); ++i)
+        if (slots_[i]->tcp == nullptr) return i;
     slots_.push_back(std::make_unique<Slot>(sim_));
     slots_.back()->owner = this;
-    return slots_.back().get();
+    return slots_.size() - 1;
 }
 
 bool Browser::open_connection(int32_t o) {
     queue_.pop_front();
-    Slot& s = *new_slot();
-    const uint64_t index = static_cast<uint64_t>(
-        std::find_if(slots_.begin(), slots_.end(), [&](const auto& p) { return p.get() == &s; }) -
-        slots_.begin());
+    const size_t index = new_slot();  // the connection's tag: its slot's index
+    Slot& s = *slots_[index];
     s.inflight.clear();
     s.inflight.push_back(o);
     s.phase = Phase::Connecting;

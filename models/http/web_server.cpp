@@ -183,7 +183,9 @@ void WebServer::close_conn(Conn& c) {
         tcp::TcpConn* t = c.tcp;
         // No close_notify into a connection the client has closed: nginx sets no_send_shutdown
         // when the peer has shut down (ngx_ssl_handle_recv), and the client's socket would RST.
-        if (c.tls == TlsPhase::Done && !t->peer_closed()) send_control(c, kTlsCloseNotify, kCloseNotifyBytes);
+        // A lingering connection sent its close_notify with its shutdown.
+        if (c.tls == TlsPhase::Done && !c.lingering && !t->peer_closed())
+            send_control(c, kTlsCloseNotify, kCloseNotifyBytes);
         c.tcp = nullptr;
         t->close();
     }

@@ -287,10 +287,7 @@ void WebServer::free_worker() {
 
 void WebServer::on_idle_timeout(Conn& c) {
     if (c.lingering) {
-        const bool tls = c.tls == TlsPhase::Done;
-        c.tls = TlsPhase::None;  // its close_notify went with the shutdown
         close_conn(c);
-        if (tls) c.tls = TlsPhase::Done;
         trace_workers();
         return;
     }
@@ -316,7 +313,6 @@ void WebServer::on_eof(tcp::TcpConn& t) {
         c.close_after = true;  // answer, then close (the client may already be gone)
         return;
     }
-    if (c.lingering) c.tls = TlsPhase::None;  // its close_notify went with the shutdown
     close_conn(c);
     trace_workers();
 }
