@@ -25,6 +25,9 @@ int cmd_import(const std::vector<std::string>& args) {
                      "  ipvsadm-timeout  the output of ipvsadm -Ln --timeout\n"
                      "  sysctl           the output of sysctl -a (net.ipv4.vs.* and the TCP ones)\n"
                      "  connections      ipvsadm -Lnc or /proc/net/ip_vs_conn: the table a run starts with\n"
+                     "  access-log       a web server's access log (combined or common log format): its\n"
+                     "                   clients replayed, each address a client host on the preset its\n"
+                     "                   User-Agent names, each request at its logged time and size\n"
                      "Several pairs describe one director. A scenario can read the same files itself:\n"
                      "  import: [{keepalived: farm/keepalived.conf}, {connections: farm/lnc.txt}]\n";
         return 0;

@@ -16,7 +16,9 @@ Browser::Browser(net::Host& host, std::string name, const BrowserConfig& config,
       config_(config),
       stats_(stats),
       rng_(sim_.stream(name_)),
-      next_load_(sim_, [this] { load_page(); }) {
+      next_load_(
+          sim_, [this] { config_.schedule.kind == LoadSchedule::Kind::Replay ? replay_due() : load_page(); }),
+      page_spec_(&config_.page) {
     slots_.reserve(config_.profile.max_connections == 0
                        ? kMaxSlots
                        : std::min<size_t>(config_.profile.max_connections, kMaxSlots));
@@ -35,8 +37,57 @@ void Browser::start() {
             if (!s.times.empty()) next_load_.arm_at(std::max(s.times[0], sim_.now()));
             next_time_ = 1;
             break;
+        case LoadSchedule::Kind::Replay:
+            // Each logged request is an object of its own: no page document to wait for.
+            config_.page.document = false;
+            if (!s.replay.empty()) next_load_.arm_at(std::max(s.replay[0].at, sim_.now()));
+            break;
         default: next_load_.arm_at(std::max(s.start, sim_.now()));
     }
+}
+
+void Browser::begin_session(const BrowserConfig& config) {
+    config_ = config;
+    page_spec_ = &config_.page;
+    alpn_ = config_.https && config_.profile.http2 ? Alpn::Unknown : Alpn::Http1;
+    ticket_ = 0;
+    known_streams_ = 100;
+    deferred_ = false;
+    in_session_ = true;
+    ++stats_.sessions_started;
+    const double pages = std::round(config_.session.pages.sample(rng_));
+    session_pages_left_ = static_cast<uint32_t>(std::clamp(pages, 1.0, 1e6));
+    LVS_TRACE(sim_, entity_, trace::kind::http_session_start)
+        .f("address", host_.address().str())
+        .f("pages", session_pages_left_);
+    start();
+}
+
+// The visit's last page is done: the user leaves. A browser keeps its idle connections
+// until its keep-alive timeout, as an open tab would; a program ends, and its connections
+// close with it; a browser that never times idle connections out is closed with the tab.
+void Browser::end_session() {
+    in_session_ = false;
+    reloading_ = false;
+    next_load_.disarm();
+    ++stats_.sessions_completed;
+    stats_.session_pages += session_loads_;
+    session_loads_ = 0;
+    LVS_TRACE(sim_, entity_, trace::kind::http_session_end).f("pages", page_);
+    const bool close_now =
+        config_.profile.kind == ClientKind::Api || config_.profile.keepalive_timeout == sim::Duration{};
+    if (close_now)
+        for (auto& sp : slots_)
+            if (sp->tcp != nullptr && sp->inflight.empty()) close_slot(*sp, false);
+    maybe_free();
+}
+
+void Browser::maybe_free() {
+    if (in_session_ || !on_free_ || open_connections() != 0 || page_active_) return;
+    // Once per visit: the pool hands this host to the next arrival.
+    auto f = std::move(on_free_);
+    on_free_ = nullptr;
+    f(*this);
 }
 
 void Browser::stop_reloading() {
@@ -68,6 +119,7 @@ void Browser::schedule_next_load(bool after_completion) {
             if (after_completion || next_time_ >= s.times.size()) return;
             next = std::max(s.times[next_time_++], sim_.now());
             break;
+        case LoadSchedule::Kind::Replay: return;  // replay_due() arms its own timer
     }
     if (next > s.stop) return;
     next_load_.arm_at(next);
@@ -75,6 +127,7 @@ void Browser::schedule_next_load(bool after_completion) {
 
 void Browser::load_page() {
     if (!reloading_ || sim_.now() > config_.schedule.stop) return;
+    if (config_.session.enabled && !page_active_ && session_pages_left_ == 0) return end_session();
     if (page_active_ && config_.profile.kind == ClientKind::Api) {
         // An API client's worker makes one call at a time: the next leaves when this one ends.
         deferred_ = true;
@@ -116,9 +169,14 @@ void Browser::load_page() {
     page_failed_ = 0;
     objects_.clear();
     outstanding_ = 0;
+    if (config_.session.enabled && session_pages_left_ > 0) {
+        --session_pages_left_;
+        ++session_loads_;
+    }
+    choose_page();
     LVS_TRACE(sim_, entity_, trace::kind::http_page_start).f("page", page_);
-    if (config_.page.document) {
-        objects_.push_back(Object{config_.page.html_bytes, 0, 0, false, false, {}, 0, 0});
+    if (page().document) {
+        objects_.push_back(Object{page().html_bytes, 0, 0, false, false, {}, 0, 0, page().idempotent});
         ++stats_.objects_started;
         outstanding_ = 1;
         queue_.push_back(0);
@@ -126,6 +184,48 @@ void Browser::load_page() {
         add_objects();
     }
     schedule_next_load(false);
+    dispatch();
+}
+
+void Browser::choose_page() {
+    page_spec_ = &config_.page;
+    if (config_.mix.empty()) return;
+    double total = 0;
+    for (const PageChoice& c : config_.mix) total += c.weight;
+    double x = rng_.uniform01() * total;
+    size_t k = 0;
+    while (k + 1 < config_.mix.size() && x >= config_.mix[k].weight) x -= config_.mix[k++].weight;
+    page_spec_ = &config_.mix[k].page;
+    if (stats_.pages_by_choice.size() < config_.mix.size()) stats_.pages_by_choice.resize(config_.mix.size());
+    ++stats_.pages_by_choice[k];
+}
+
+// The logged requests due now join what is outstanding; a burst that starts with nothing
+// outstanding counts as a page (its load time: until the burst's last response).
+void Browser::replay_due() {
+    const std::vector<ReplayedRequest>& r = config_.schedule.replay;
+    if (!reloading_ || next_time_ >= r.size()) return;
+    if (!page_active_) {
+        ++page_;
+        ++stats_.pages_started;
+        page_start_ = sim_.now();
+        page_active_ = true;
+        page_failed_ = 0;
+        objects_.clear();
+        outstanding_ = 0;
+        LVS_TRACE(sim_, entity_, trace::kind::http_page_start).f("page", page_);
+    }
+    while (next_time_ < r.size() && r[next_time_].at <= sim_.now()) {
+        const ReplayedRequest& q = r[next_time_++];
+        const auto index = static_cast<uint16_t>(std::min<size_t>(objects_.size(), UINT16_MAX));
+        objects_.push_back(Object{std::max(q.bytes, 1u), index, 0, false, false, {}, 0, 0, q.idempotent});
+        queue_.push_back(static_cast<int32_t>(objects_.size() - 1));
+        ++outstanding_;
+        ++stats_.objects_started;
+        ++stats_.replayed_requests;
+    }
+    if (next_time_ < r.size() && r[next_time_].at <= config_.schedule.stop)
+        next_load_.arm_at(r[next_time_].at);
     dispatch();
 }
 
@@ -147,12 +247,12 @@ void Browser::object_ok(int32_t object) {
     ++stats_.objects_ok;
     --outstanding_;
     // The HTML arrived: its embedded objects are requested now.
-    if (object == 0 && config_.page.document) add_objects();
+    if (object == 0 && page().document) add_objects();
     maybe_page_done();
 }
 
 void Browser::add_objects() {
-    const PageSpec& p = config_.page;
+    const PageSpec& p = page();
     const uint32_t first = p.document ? 1 : 0;
     for (uint32_t i = first; i < first + p.objects; ++i) {
         const double v = p.object_bytes.sample(rng_);
@@ -163,7 +263,8 @@ void Browser::add_objects() {
                                   false,
                                   {},
                                   0,
-                                  0});
+                                  0,
+                                  p.idempotent});
         queue_.push_back(static_cast<int32_t>(objects_.size() - 1));
         ++outstanding_;
         ++stats_.objects_started;
@@ -189,7 +290,7 @@ void Browser::object_failed(int32_t object, Failure why) {
         .f("object", object)
         .f("why", kWhy[static_cast<int>(why)]);
     --outstanding_;
-    if (object == 0 && config_.page.document) {
+    if (object == 0 && page().document) {
         // Without the HTML there is nothing more to load on this page.
         outstanding_ = 0;
     }
@@ -207,6 +308,7 @@ void Browser::maybe_page_done() {
         .f("page", page_)
         .f("load_ms", ms)
         .f("failed", page_failed_);
+    if (config_.session.enabled && in_session_ && session_pages_left_ == 0) return end_session();
     schedule_next_load(true);
     if (deferred_) {
         // The call that came due leaves now, as an event of its own: this may run inside a

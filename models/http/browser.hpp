@@ -27,6 +27,7 @@
 
 #include <array>
 #include <deque>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -50,20 +51,47 @@ struct PageSpec {
     bool idempotent = true;
 };
 
+// One of a site's pages, chosen by weight at each load (a page mix: a home page, articles,
+// a search, each with its own objects).
+struct PageChoice {
+    std::string name;
+    double weight = 1;
+    PageSpec page;
+};
+
+// A request read from an access log, replayed at its logged time (LoadSchedule::Kind::Replay).
+struct ReplayedRequest {
+    sim::Time at;
+    uint32_t bytes = 0;
+    bool idempotent = true;
+};
+
 struct LoadSchedule {
-    enum class Kind : uint8_t { Interval, Think, Times };
+    // Replay: every request of `replay` at its time, on the client's connections, without
+    // aborting the ones still outstanding (a log says when requests came, not what a page was).
+    enum class Kind : uint8_t { Interval, Think, Times, Replay };
     Kind kind = Kind::Interval;
     sim::Duration interval = sim::s(5);                    // Interval: a reload every `interval` from `start`
     Distribution think = Distribution::exponential(30e9);  // Think: ns after a page completes
     std::vector<sim::Time> times;                          // Times: explicit load times
+    std::vector<ReplayedRequest> replay;                   // Replay: sorted by time
     sim::Time start;
     sim::Time stop = sim::Time::max();  // "the user stops clicking": no load after this
+};
+
+// A visit: a user arrives (arrivals.hpp), loads a number of pages with think times between
+// them, and leaves. The client host stays the user's until its connections have closed.
+struct SessionSpec {
+    bool enabled = false;
+    Distribution pages = Distribution::fixed(1);  // pages per visit (rounded, at least 1)
 };
 
 struct BrowserConfig {
     ClientProfile profile;
     PageSpec page;
+    std::vector<PageChoice> mix;  // when not empty, each load picks one of these instead of `page`
     LoadSchedule schedule;
+    SessionSpec session;
     std::optional<sim::Duration> request_timeout;  // off by default, as in browsers
     bool so_keepalive = false;                     // SO_KEEPALIVE on its connections
     net::Endpoint server;                          // the VIP
@@ -108,6 +136,12 @@ struct BrowserStats {
     uint64_t goaway_retries = 0;  // requests above GOAWAY's last stream id, sent again
     uint64_t ping_failures = 0;   // sessions closed because a PING went unanswered
     uint64_t idle_trims = 0;      // idle connections closed beyond max_idle
+    // Sessions (arrivals) and replayed logs.
+    uint64_t sessions_started = 0;
+    uint64_t sessions_completed = 0;  // every page of the visit loaded (or failed)
+    uint64_t session_pages = 0;       // pages of completed sessions
+    uint64_t replayed_requests = 0;
+    std::vector<uint64_t> pages_by_choice;  // loads per page of the mix
 };
 
 class Browser final : public tcp::TcpApp {
@@ -118,6 +152,12 @@ public:
     Browser& operator=(const Browser&) = delete;
 
     void start();
+    // A new visit on this client host: a new user's configuration (no connections, no TLS
+    // ticket, nothing known about the origin), started now.
+    void begin_session(const BrowserConfig& config);
+    // Called once the visit is over and its last connection has closed: the host is free.
+    void on_free(std::function<void(Browser&)> f) { on_free_ = std::move(f); }
+    bool in_session() const { return in_session_; }
     void stop_reloading();
     void start_reloading(sim::Time from);
     void set_keepalive_timeout(sim::Duration d) { config_.profile.keepalive_timeout = d; }
@@ -146,6 +186,7 @@ private:
         sim::Time sent;
         uint32_t stream = 0;  // HTTP/2 stream id it was sent on
         uint8_t refused = 0;  // times a GOAWAY refused it
+        bool idempotent = true;
     };
     void note_wait(const Object& o);
     enum class Phase : uint8_t { Connecting, Handshake, Ready };
@@ -182,6 +223,11 @@ private:
 
     void schedule_next_load(bool after_completion);
     void load_page();
+    void replay_due();
+    void choose_page();
+    void end_session();
+    void maybe_free();
+    const PageSpec& page() const { return *page_spec_; }
     void dispatch();
     bool dispatch_h2(int32_t o);
     bool open_connection(int32_t o);
@@ -237,6 +283,11 @@ private:
     // The origin's SETTINGS_MAX_CONCURRENT_STREAMS as last heard; 100 before (the initial
     // assumption of Chromium's SpdySession and Go's http2 Transport).
     uint32_t known_streams_ = 100;
+    const PageSpec* page_spec_ = nullptr;  // the page being loaded (config_.page or one of the mix)
+    uint32_t session_pages_left_ = 0;
+    uint32_t session_loads_ = 0;
+    bool in_session_ = false;
+    std::function<void(Browser&)> on_free_;
 };
 
 }  // namespace lvs::http

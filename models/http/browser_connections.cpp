@@ -144,7 +144,7 @@ void Browser::transmit(Slot& s, int32_t object) {
     s.idle.disarm();
     o.sent = sim_.now();
     net::AppMessage req;
-    req.bytes = config_.page.request_bytes;
+    req.bytes = page().request_bytes;
     req.kind = kRequest;
     req.object = static_cast<uint32_t>(object);
     req.reply_bytes = o.bytes;
@@ -408,7 +408,7 @@ void Browser::connection_lost(Slot& s, Failure why, bool retryable) {
         const int32_t o = lost_[k];
         Object& obj = objects_[static_cast<size_t>(o)];
         const bool partial = s.got_bytes && k == 0;
-        const bool may = config_.page.idempotent || config_.profile.retry_non_idempotent;
+        const bool may = obj.idempotent || config_.profile.retry_non_idempotent;
         if (retryable && may && config_.profile.retry_reused && s.requests > 0 && !partial &&
             obj.attempts == 0) {
             // Stale keep-alive connection: resend once on a fresh connection.
@@ -493,6 +493,7 @@ void Browser::release_slot(Slot& s) {
     ++stats_.connections_closed;
     stats_.requests_on_closed_conns += s.requests;
     s.requests = 0;
+    maybe_free();
 }
 
 }  // namespace lvs::http

@@ -9,7 +9,9 @@
 namespace lvs::http {
 
 struct Distribution {
-    enum class Kind : uint8_t { Fixed, Uniform, Exponential, LogNormal };
+    // Geometric: counts 1, 2, ... of mean `a` (each step ends the run with probability 1/a: a
+    // visitor who leaves after any page with the same chance).
+    enum class Kind : uint8_t { Fixed, Uniform, Exponential, LogNormal, Geometric };
     Kind kind = Kind::Fixed;
     double a = 0;  // Fixed: the value; Uniform: low; Exponential: mean; LogNormal: median
     double b = 0;  // Uniform: high; LogNormal: sigma of the underlying normal
@@ -18,6 +20,7 @@ struct Distribution {
     static Distribution uniform(double lo, double hi) { return {Kind::Uniform, lo, hi}; }
     static Distribution exponential(double mean) { return {Kind::Exponential, mean, 0}; }
     static Distribution lognormal(double median, double sigma) { return {Kind::LogNormal, median, sigma}; }
+    static Distribution geometric(double mean) { return {Kind::Geometric, mean, 0}; }
 
     double sample(sim::Rng& rng) const;
     double mean() const;

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "models/import/access_log.hpp"
 #include "models/import/import_parts.hpp"
 #include "models/ipvs/director.hpp"
 #include "models/ipvs/ipvsadm.hpp"
@@ -110,6 +111,17 @@ void check_rules(const Director& d) {
     }
 }
 
+namespace {
+
+// What the written scenario says of a log it replays.
+LogReplay log_replay(const AccessLog& log, const std::string& path) {
+    LogReplay r{path, log.lines, log.requests, log.clients.size(), log.span_s, log.clients_per_preset, 0};
+    for (const AccessLog::Agent& a : log.unmapped_agents) r.unmapped_clients += a.clients;
+    return r;
+}
+
+}  // namespace
+
 void import_text(Kind kind, const std::string& text, const std::string& origin, Director& into) {
     switch (kind) {
         case Kind::Keepalived: import_keepalived(text, origin, into); break;
@@ -118,11 +130,20 @@ void import_text(Kind kind, const std::string& text, const std::string& origin, 
         case Kind::IpvsadmTimeout: import_ipvsadm_timeout(text, origin, into); break;
         case Kind::Sysctl: import_sysctl(text, origin, into); break;
         case Kind::Connections: import_connections(text, origin, into); break;
+        case Kind::AccessLog: {
+            into.access_logs.push_back(log_replay(parse_access_log(text, origin), origin));
+            break;
+        }
     }
     check_rules(into);
 }
 
 void import_file(Kind kind, const std::string& path, Director& into) {
+    if (kind == Kind::AccessLog) {
+        // A day's log is far larger than any configuration file: read as it is.
+        into.access_logs.push_back(log_replay(read_access_log(path), path));
+        return;
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) throw ImportError({path, 0, 0}, "cannot read " + path, "check the path");
     std::ostringstream text;

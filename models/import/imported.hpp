@@ -114,8 +114,18 @@ struct Note {
     Source from;
 };
 
+// A web server's access log, whose clients the written scenario replays (`access_log:`).
+struct LogReplay {
+    std::string path;  // as given
+    uint64_t lines = 0, requests = 0, clients = 0;
+    int64_t span_s = 0;
+    std::map<std::string, uint64_t> clients_per_preset;
+    uint64_t unmapped_clients = 0;
+};
+
 struct Director {
-    std::vector<Rule> rules;  // services, then realservers, then --set, in file order
+    std::vector<LogReplay> access_logs;  // not the director's, but what its clients did
+    std::vector<Rule> rules;             // services, then realservers, then --set, in file order
     std::vector<Realserver> realservers;
     std::vector<HealthCheck> checks;
     std::vector<Sysctl> sysctls;
@@ -125,9 +135,17 @@ struct Director {
 };
 
 // The kinds of file `lvsim import KIND FILE` and a scenario's `import:` take.
-enum class Kind : uint8_t { Keepalived, Ldirectord, IpvsadmSave, IpvsadmTimeout, Sysctl, Connections };
-inline constexpr const char* kKindNames[] = {"keepalived",      "ldirectord", "ipvsadm-save",
-                                             "ipvsadm-timeout", "sysctl",     "connections"};
+enum class Kind : uint8_t {
+    Keepalived,
+    Ldirectord,
+    IpvsadmSave,
+    IpvsadmTimeout,
+    Sysctl,
+    Connections,
+    AccessLog
+};
+inline constexpr const char* kKindNames[] = {"keepalived", "ldirectord",  "ipvsadm-save", "ipvsadm-timeout",
+                                             "sysctl",     "connections", "access-log"};
 std::optional<Kind> kind_named(const std::string& name);
 std::string kind_list();  // "keepalived, ldirectord, ..."
 

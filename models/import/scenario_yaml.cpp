@@ -127,6 +127,58 @@ void infer_services(Director& d) {
     check_rules(d);
 }
 
+namespace {
+
+// The clients of access logs, replayed; with no director read, a placeholder farm for them
+// (a log says nothing of the director).
+void write_log_clients(std::ostream& o, const Director& d, std::string target) {
+    if (target.empty()) target = "10.0.0.100:80";  // the placeholder farm's
+    o << "\nclients:\n";
+    for (size_t i = 0; i < d.access_logs.size(); ++i) {
+        const LogReplay& l = d.access_logs[i];
+        o << "  # " << l.path << ": " << l.lines << " lines, " << l.requests << " requests from " << l.clients
+          << " client addresses over " << l.span_s << " s\n  # by User-Agent:";
+        for (const auto& [preset, n] : l.clients_per_preset) o << " " << preset << " " << n;
+        if (l.unmapped_clients > 0)
+            o << "; no preset matches " << l.unmapped_clients << " (replayed as chrome)";
+        o << "\n  # `lvsim run` reports what it could not map; a relative path starts at this file's "
+             "folder.\n"
+          << "  - name: logged" << (d.access_logs.size() > 1 ? std::to_string(i + 1) : "") << "\n"
+          << "    target: " << target << "\n"
+          << "    access_log: " << quoted(l.path) << "\n";
+    }
+}
+
+// A replayed log runs its span and two minutes more (the last connections close).
+int64_t log_duration(const Director& d) {
+    int64_t span = 0;
+    for (const LogReplay& l : d.access_logs) span = std::max(span, l.span_s);
+    return span + 120;
+}
+
+void write_realservers(std::ostream& o, const Director& d, bool placeholder) {
+    if (!d.realservers.empty()) o << "\nrealservers:\n";
+    if (placeholder && d.realservers.empty())
+        o << "\nrealservers:  # the placeholder farm's\n  - {name: rs1, address: 192.168.10.11, server: "
+             "nginx}\n"
+          << "  - {name: rs2, address: 192.168.10.12, server: nginx}\n";
+    for (const Realserver& r : d.realservers) {
+        o << "  - name: " << r.name << from(r.from) << "\n"
+          << "    address: " << r.address.str() << "\n";
+        if (!r.more_ports.empty()) {
+            o << "    ports: [" << r.port;
+            for (const net::Port p : r.more_ports) o << ", " << p;
+            o << "]\n";
+        } else if (r.port != 80) {
+            o << "    port: " << r.port << "\n";
+        }
+        if (r.check_status != 200)
+            o << "    check_status: " << r.check_status << "  # what its checks expect\n";
+    }
+}
+
+}  // namespace
+
 std::string scenario_yaml(const Director& d, const std::string& command) {
     std::ostringstream o;
     std::set<std::string> files;
@@ -137,13 +189,25 @@ std::string scenario_yaml(const Director& d, const std::string& command) {
     write_notes(o, d.ignored, "Accepted without effect on balancing:");
     o << "name: imported\n"
       << "lesson: |\n"
-      << "  An imported director: its services, realservers, health checks and sysctls as\n"
-      << "  configured, with browsers loading pages from its first TCP service. Give it your\n"
-      << "  clients and a timeline, or ask `lvsim drain-plan` how a realserver drains.\n"
+      << (d.access_logs.empty()
+              ? "  An imported director: its services, realservers, health checks and sysctls as\n"
+                "  configured, with browsers loading pages from its first TCP service. Give it your\n"
+                "  clients and a timeline, or ask `lvsim drain-plan` how a realserver drains.\n"
+              : "  A web server's clients replayed from its access log, each address a client host,\n"
+                "  each request at its logged time and size. Give it a timeline, or ask\n"
+                "  `lvsim drain-plan` how a realserver drains under this traffic.\n")
       << "seed: 1\n"
-      << "duration: " << first_clients(d) + 110 << "s\n";
-    if (!d.rules.empty() || !d.sysctls.empty() || !d.checks.empty() || !d.connections.empty())
+      << "duration: " << (d.access_logs.empty() ? first_clients(d) + 110 : log_duration(d)) << "s\n";
+    // A log says nothing of the director: without one, a placeholder farm of two nginx realservers.
+    const bool placeholder = !d.access_logs.empty() && d.rules.empty();
+    if (!d.rules.empty() || !d.sysctls.empty() || !d.checks.empty() || !d.connections.empty() || placeholder)
         o << "\ndirector:\n";
+    if (placeholder)
+        o << "  # A placeholder: describe your director, or import it with the log:\n"
+          << "  #   lvsim import keepalived keepalived.conf access-log FILE\n"
+          << "  rules: |\n    -A -t 10.0.0.100:80 -s wlc\n"
+          << "    -a -t 10.0.0.100:80 -r 192.168.10.11:80 -m -w 1\n"
+          << "    -a -t 10.0.0.100:80 -r 192.168.10.12:80 -m -w 1\n";
     if (!d.rules.empty()) {
         o << "  rules:\n";
         for (const Rule& r : d.rules)
@@ -207,24 +271,15 @@ std::string scenario_yaml(const Director& d, const std::string& command) {
               << from(c.from) << "\n";
         }
     }
-    if (!d.realservers.empty()) o << "\nrealservers:\n";
-    for (const Realserver& r : d.realservers) {
-        o << "  - name: " << r.name << from(r.from) << "\n"
-          << "    address: " << r.address.str() << "\n";
-        if (!r.more_ports.empty()) {
-            o << "    ports: [" << r.port;
-            for (const net::Port p : r.more_ports) o << ", " << p;
-            o << "]\n";
-        } else if (r.port != 80) {
-            o << "    port: " << r.port << "\n";
-        }
-        if (r.check_status != 200)
-            o << "    check_status: " << r.check_status << "  # what its checks expect\n";
-    }
+    write_realservers(o, d, placeholder);
     // Browsers on the first TCP service, so that the file runs as it is.
     std::string target;
     for (const Rule& r : d.rules)
         if (target.empty() && r.line.rfind("-A -t ", 0) == 0) target = words_before_space(r.line.substr(6));
+    if (!d.access_logs.empty()) {
+        write_log_clients(o, d, target);
+        return o.str();
+    }
     if (!target.empty())
         o << "\nclients:\n"
           << "  - name: browsers\n"

@@ -13,6 +13,12 @@ void Host::add_address(Ipv4 a) {
     net_.add_address(node_, a);
 }
 
+void Host::take_address(Ipv4 a) {
+    net_.add_address(node_, a);
+    addrs_.insert(addrs_.begin(), a);
+    primary_ = a;
+}
+
 bool Host::has_other_address(Ipv4 a) const {
     return std::find(addrs_.begin(), addrs_.end(), a) != addrs_.end() ||
            std::find(local_only_.begin(), local_only_.end(), a) != local_only_.end();

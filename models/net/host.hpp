@@ -19,6 +19,9 @@ public:
     // realserver's VIP on a non-ARPing loopback).
     void add_local_address(Ipv4 a) { local_only_.push_back(a); }
     Ipv4 address() const { return addrs_.empty() ? Ipv4() : addrs_.front(); }
+    // A new source address for the connections opened from now on (a new visitor on a pooled
+    // client host); the earlier ones stay this host's, for connections still using them.
+    void take_address(Ipv4 a);
     bool has_address(Ipv4 a) const { return a == primary_ || has_other_address(a); }
 
     void receive(const Packet& p) override;

@@ -131,9 +131,11 @@ void Network::finalize() {
     toward_.clear();
     routes_.clear();
     // Leaves (hosts on one link) reach everything through their neighbour, so Dijkstra only
-    // runs from the core: routers, switches, the director, multi-homed hosts.
+    // runs from the core: routers and switches (even on one link: hosts may join them later,
+    // attach_leaf), the director, multi-homed hosts.
     for (NodeId c = 0; c < nodes_.size(); ++c) {
-        if (nodes_[c].links.size() < 2) continue;
+        const bool forwards = nodes_[c].kind == NodeKind::Router || nodes_[c].kind == NodeKind::Switch;
+        if (nodes_[c].links.size() < 2 && !forwards) continue;
         std::vector<Graph::vertex_descriptor> pred(num_vertices(g));
         std::vector<int64_t> dist(num_vertices(g));
         dijkstra_shortest_paths(g, c, predecessor_map(&pred[0]).distance_map(&dist[0]));
@@ -141,6 +143,19 @@ void Network::finalize() {
         for (NodeId v = 0; v < nodes_.size(); ++v)
             if (v != c && pred[v] != v) next[v] = static_cast<NodeId>(pred[v]);
         toward_.emplace(c, std::move(next));
+    }
+    finalized_ = true;
+}
+
+void Network::attach_leaf(NodeId leaf) {
+    if (toward_.empty() || nodes_[leaf].links.size() != 1) return;  // finalize() will see it
+    const LinkRec& l = links_[nodes_[leaf].links.front()];
+    const NodeId neighbour = l.a == leaf ? l.b : l.a;
+    if (toward_.count(neighbour) == 0) return;  // not a core: finalize() computes everything again
+    // From a leaf, every core is reached through its one neighbour.
+    for (auto& [core, next] : toward_) {
+        next.resize(nodes_.size(), kNoNode);
+        next[leaf] = neighbour;
     }
     finalized_ = true;
 }

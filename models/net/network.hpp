@@ -154,6 +154,10 @@ public:
     NodeId gateway(NodeId node) const { return nodes_[node].gateway; }
     // Computes routes; called once after the topology is built (further sends call it lazily).
     void finalize();
+    // A host on one link added after finalize() (a client host made when a visitor arrives):
+    // extends the routes instead of computing them again, which would also drop the routes
+    // connections hold.
+    void attach_leaf(NodeId leaf);
 
     struct Hop {
         uint32_t link : 31;

@@ -100,10 +100,52 @@ void apply_set(YAML::Node root, const std::string& assignment) {
         else if (p == "page") allowed = &schema::kPage;
         else if (p == "schedule") allowed = &schema::kSchedule;
         else if (p == "requests") allowed = &schema::kRequests;
+        else if (p == "arrivals") allowed = &schema::kArrivals;
+        else if (p == "session") allowed = &schema::kSession;
+        else if (p == "access_log") allowed = &schema::kAccessLog;
         else if (p == "tls" && allowed == &schema::kRealserver) allowed = &schema::kServerTls;
         else allowed = nullptr;  // director.sysctl.NAME: checked when the scenario is read
     }
 }
+
+namespace {
+
+// A group whose visitors arrive, or whose clients come from a log: the keys that say how
+// (false for any other group).
+template <class Add>
+bool add_visitor_keys(const Add& add, const std::string& p, const ClientGroupSpec& c) {
+    if (c.arrivals) {
+        const http::ArrivalProcess& a = c.arrivals->process;
+        std::ostringstream rate;
+        rate << a.rate << "/s";
+        switch (a.kind) {
+            case http::ArrivalProcess::Kind::Poisson: add(p + "arrivals.rate", rate.str()); break;
+            case http::ArrivalProcess::Kind::Profile:
+                add(p + "arrivals.profile", std::to_string(a.profile.size()) + " points");
+                add(p + "arrivals.from", sim::format_duration(a.profile_from));
+                break;
+            case http::ArrivalProcess::Kind::Times: add(p + "arrivals.csv", c.arrivals->csv); break;
+        }
+        if (a.kind != http::ArrivalProcess::Kind::Times) {
+            std::ostringstream scale;
+            scale << a.scale;
+            add(p + "arrivals.scale", scale.str());
+        }
+        add(p + "arrivals.start", sim::format_time(a.start));
+        add(p + "arrivals.stop", a.stop == sim::Time::max() ? "never" : sim::format_time(a.stop));
+        const http::Distribution& pages = c.browser.session.pages;
+        std::ostringstream d;
+        if (pages.kind == http::Distribution::Kind::Geometric) d << "geometric(" << pages.a << ")";
+        else if (pages.is_fixed()) d << pages.a;
+        else d << "(a distribution of mean " << pages.mean() << ")";
+        add(p + "session.pages", d.str());
+        return true;
+    }
+    if (c.access_log) add(p + "access_log.file", c.access_log->file);
+    return c.access_log.has_value();
+}
+
+}  // namespace
 
 std::vector<std::pair<std::string, std::string>> list_keys(const Scenario& s) {
     std::vector<std::pair<std::string, std::string>> out;
@@ -168,7 +210,7 @@ std::vector<std::pair<std::string, std::string>> list_keys(const Scenario& s) {
     }
     for (const auto& c : s.clients) {
         const std::string p = "clients." + c.name + ".";
-        add(p + "count", std::to_string(c.count));
+        if (!c.arrivals && !c.access_log) add(p + "count", std::to_string(c.count));
         add_host_tcp(p, c.tcp);
         add(p + "so_keepalive", c.browser.so_keepalive ? "true" : "false");
         const http::ClientProfile& pr = c.browser.profile;
@@ -216,8 +258,11 @@ std::vector<std::pair<std::string, std::string>> list_keys(const Scenario& s) {
                 break;
             }
         }
+        if (add_visitor_keys(add, p, c)) continue;
         add(p + "schedule.start", sim::format_time(sch.start));
         add(p + "schedule.stop", sch.stop == sim::Time::max() ? "never" : sim::format_time(sch.stop));
+        add(p + "schedule.stagger",
+            c.stagger ? sim::format_duration(*c.stagger) : "(one reload or think time)");
     }
     return out;
 }

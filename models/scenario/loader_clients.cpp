@@ -44,6 +44,11 @@ void Loader::clients() {
                     "give `page:` (a browser's page) or `requests:` (an API client's calls), not both");
         if (n["page"]) page(n["page"], b.page);
         if (n["requests"]) requests(n["requests"], b.page);
+        if (n["pages"]) {
+            if (n["requests"])
+                r_.fail(n["pages"], "`pages:` is a browser's page mix; an API client has `requests:`");
+            page_mix(n["pages"], b);
+        }
         // An API client without `requests:` makes one call at a time of one request.
         if (!n["page"] && !n["requests"] && b.profile.kind == http::ClientKind::Api)
             requests(YAML::Node(YAML::NodeType::Map), b.page);
@@ -62,6 +67,12 @@ void Loader::clients() {
         b.schedule.kind = http::LoadSchedule::Kind::Times;
         b.schedule.times = {sim::Time{}};
         if (n["schedule"]) schedule(n["schedule"], b.schedule);
+        if (n["schedule"] && n["schedule"]["stagger"]) {
+            const YAML::Node st = n["schedule"]["stagger"];
+            c.stagger = r_.text(st, "schedule.stagger") == "none" ? sim::Duration{}
+                                                                  : r_.duration(st, "schedule.stagger");
+        }
+        visitors(n, c);
         s_.clients.push_back(std::move(c));
     }
 }
@@ -193,6 +204,50 @@ void Loader::script_setsockopt(const YAML::Node& arg, sock::Step& st) {
         st.on = r_.integer(v, opt, 0, 1) != 0;
     }
     st.text += " " + opt + "=" + r_.text(v, opt);
+}
+
+// `arrivals:` and `access_log:` replace a fixed count of clients: what they rule out.
+void Loader::visitors(const YAML::Node& n, ClientGroupSpec& c) {
+    http::BrowserConfig& b = c.browser;
+    const char* source = n["arrivals"] ? "arrivals" : n["access_log"] ? "access_log" : nullptr;
+    if (n["session"] && !n["arrivals"])
+        r_.fail(n["session"], "session: describes the visits of arriving users",
+                "add `arrivals:` (e.g. {rate: 2/s})");
+    if (source == nullptr) return;
+    if (n["arrivals"] && n["access_log"])
+        r_.fail(n["access_log"],
+                "a group's clients arrive (arrivals:) or come from a log (access_log:), not both");
+    for (const char* k : {"count", "script"})
+        if (n[k])
+            r_.fail(n[k], "`" + std::string(k) + ":` does not go with `" + source + ":`",
+                    std::string(source) + " creates the group's client hosts as they come");
+    if (const YAML::Node sch = n["schedule"]) {
+        const std::vector<std::string> fine =
+            n["arrivals"] ? std::vector<std::string>{"think"} : std::vector<std::string>{};
+        for (const auto& kv : sch)
+            if (std::find(fine.begin(), fine.end(), kv.first.as<std::string>()) == fine.end())
+                r_.fail(kv.first,
+                        "`schedule." + kv.first.as<std::string>() + "` does not go with `" + source + ":`",
+                        n["arrivals"] ? "a visitor thinks between pages (schedule: {think: exp(20s)}); "
+                                        "arrivals.start and arrivals.stop say when visitors come"
+                                      : "a log's requests leave at their logged times");
+    }
+    if (n["arrivals"]) {
+        arrivals(n["arrivals"], c);
+        b.session.enabled = true;
+        if (n["session"]) session(n["session"], b.session);
+        b.schedule.kind = http::LoadSchedule::Kind::Think;
+        if (b.profile.kind == http::ClientKind::Api && !(n["schedule"] && n["schedule"]["think"]))
+            b.schedule.think = http::Distribution::fixed(0);  // a program's calls follow each other
+        return;
+    }
+    for (const char* k : {"page", "pages", "requests"})
+        if (n[k])
+            r_.fail(n[k], "`" + std::string(k) +
+                              ":` does not go with access_log: the log gives each request's size");
+    access_log(n["access_log"], c);
+    b.page.document = false;
+    b.schedule.kind = http::LoadSchedule::Kind::Replay;
 }
 
 void Loader::ports(const YAML::Node& n, ClientGroupSpec& c) {

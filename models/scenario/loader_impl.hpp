@@ -10,6 +10,7 @@
 #include <tuple>
 #include <vector>
 
+#include "models/import/access_log.hpp"
 #include "models/import/imported.hpp"
 #include "models/ipvs/kernel_profile.hpp"
 #include "models/scenario/cross_check.hpp"
@@ -65,11 +66,22 @@ private:
     std::vector<sock::Step> script(const YAML::Node& list, bool server);
     void script_setsockopt(const YAML::Node& arg, sock::Step& st);
     void ports(const YAML::Node& n, ClientGroupSpec& c);
+    void visitors(const YAML::Node& n, ClientGroupSpec& c);
     void client_profile(const YAML::Node& n, http::BrowserConfig& b);
     void requests(const YAML::Node& n, http::PageSpec& p);
     void server_tls(const YAML::Node& n, http::TlsServerConfig& t);
     void page(const YAML::Node& n, http::PageSpec& p);
     void schedule(const YAML::Node& n, http::LoadSchedule& s);
+    // arrivals:, session:, pages: and access_log: (loader_arrivals.cpp)
+    std::string read_near(const YAML::Node& n, const std::string& what, std::string* path_out);
+    void arrivals(const YAML::Node& n, ClientGroupSpec& c);
+    void rate_profile(const YAML::Node& n, http::ArrivalProcess& p);
+    void arrivals_csv(const YAML::Node& n, ArrivalsSpec& a);
+    void session(const YAML::Node& n, http::SessionSpec& s);
+    void page_mix(const YAML::Node& n, http::BrowserConfig& b);
+    void access_log(const YAML::Node& n, ClientGroupSpec& c);
+    void access_log_summary(const import::AccessLog& log, AccessLogSpec& spec, uint64_t replayed,
+                            uint64_t not_v4, uint64_t defaulted, const std::string& fallback);
     // timeline: (what happens when) (loader_timeline.cpp)
     void check_time(const YAML::Node& n, sim::Time t, const std::string& what);
     TimelineAction action(const YAML::Node& n);

@@ -36,6 +36,9 @@ void Loader::imports() {
             r_.fail(key, "'" + kind_name + "' is no kind of file lvsim imports",
                     near.empty() ? "kinds: " + import::kind_list() : "did you mean '" + near + "'?");
         }
+        if (*kind == import::Kind::AccessLog)
+            r_.fail(key, "an access log brings clients, not a director",
+                    "give a client group `access_log: FILE` (clients: [{name: logged, access_log: FILE}])");
         const std::string file = r_.text(item.begin()->second, "import file");
         const std::filesystem::path path =
             std::filesystem::path(file).is_absolute() ? std::filesystem::path(file) : base / file;

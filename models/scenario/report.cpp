@@ -162,6 +162,21 @@ void write_windows(std::ostream& o, const Report& r) {
     }
 }
 
+// Arriving visitors and replayed logs (a group with arrivals: or access_log:).
+void write_visits(std::ostream& o, const ClientReport& c) {
+    if (c.sessions > 0)
+        o << "  visits: " << c.sessions << " begun, " << c.sessions_completed << " completed ("
+          << num(c.session_pages_mean, 1) << " pages each), at most " << c.sessions_peak << " at once\n";
+    if (!c.page_mix.empty()) {
+        o << "  page mix:";
+        for (const auto& [page, loads] : c.page_mix) o << " " << page << " " << loads;
+        o << "\n";
+    }
+    if (c.replayed_requests > 0)
+        o << "  requests replayed from the access log: " << c.replayed_requests << "\n";
+    for (const std::string& line : c.access_log) o << "  | " << line << "\n";
+}
+
 }  // namespace
 
 void write_text_report(std::ostream& o, const Report& r, bool ss) {
@@ -188,6 +203,7 @@ void write_text_report(std::ostream& o, const Report& r, bool ss) {
     o << "\nClients (" << browsers << " browser" << (browsers == 1 ? "" : "s");
     if (c.api_clients > 0) o << ", " << c.api_clients << " API client" << (c.api_clients == 1 ? "" : "s");
     o << ")\n";
+    write_visits(o, c);
     o << "  pages " << c.pages << " (completed " << c.pages_completed << ", aborted by a reload "
       << c.pages_aborted << ", with broken objects " << c.pages_with_failures << ")\n";
     o << "  objects ok " << c.objects_ok << ", failed " << c.objects_failed << ", aborted "

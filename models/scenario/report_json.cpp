@@ -58,6 +58,20 @@ void write_client(std::ostream& o, const ClientReport& c, const std::string& ind
           << ", \"goaway_retries\": " << c.goaway_retries << ", \"ping_failures\": " << c.ping_failures
           << "}";
     if (c.idle_trims > 0) o << ",\n" << indent << "\"idle_trims\": " << c.idle_trims;
+    if (c.sessions > 0)
+        o << ",\n"
+          << indent << "\"visits\": {\"begun\": " << c.sessions << ", \"completed\": " << c.sessions_completed
+          << ", \"pages_mean\": " << num(c.session_pages_mean) << ", \"peak\": " << c.sessions_peak << "}";
+    if (!c.page_mix.empty()) {
+        o << ",\n" << indent << "\"page_mix\": {";
+        for (size_t k = 0; k < c.page_mix.size(); ++k) {
+            o << (k ? ", " : "");
+            json_str(o, c.page_mix[k].first);
+            o << ": " << c.page_mix[k].second;
+        }
+        o << "}";
+    }
+    if (c.replayed_requests > 0) o << ",\n" << indent << "\"replayed_requests\": " << c.replayed_requests;
     o << "}";
 }
 

@@ -121,26 +121,50 @@ void Run::build_realservers(net::NodeId lan, const net::LinkSpec& lan_link) {
     }
 }
 
+namespace {
+
+// How a group's first loads are spread (ClientGroupSpec::stagger): as asked, or over one
+// reload interval or one mean think time, so that a group does not click in one instant.
+sim::Duration stagger_of(const ClientGroupSpec& spec) {
+    if (spec.stagger) return *spec.stagger;
+    const http::LoadSchedule& s = spec.browser.schedule;
+    switch (s.kind) {
+        case http::LoadSchedule::Kind::Interval: return s.interval;
+        case http::LoadSchedule::Kind::Think: return sim::ns(static_cast<int64_t>(s.think.mean()));
+        default: return {};
+    }
+}
+
+}  // namespace
+
 // Clients: one host per browser, each on its own access link; the link's delay makes the
 // round trip to the director `rtt`.
 void Run::build_clients(net::NodeId internet) {
     const Scenario& s = scenario_;
-    const sim::Duration access = std::max(sim::ns(1), s.network.rtt / 2 - s.network.lan_delay * 2);
+    internet_ = internet;
     uint32_t next_client = 0;
     groups_.reserve(s.clients.size());
     for (const ClientGroupSpec& spec : s.clients) {
         groups_.emplace_back();
         ClientGroup& g = groups_.back();
         g.name = spec.name;
+        if (spec.arrivals || spec.access_log) {
+            build_visitors(groups_.size() - 1);
+            continue;
+        }
         http::BrowserConfig cfg = spec.browser;
         cfg.server = spec.target;
+        const sim::Duration stagger = stagger_of(spec);
         for (uint32_t i = 0; i < spec.count; ++i) {
             const std::string name = spec.count == 1 ? spec.name : spec.name + "." + std::to_string(i + 1);
             auto h = std::make_unique<net::Host>(net_, name, spec.tcp);
             h->add_address(net::Ipv4(net::Ipv4::of(172, 16, 0, 0).value() + ++next_client));
-            net_.add_link(
-                h->node(), internet,
-                {access, s.network.bandwidth_bps, s.network.loss, s.network.burst, s.network.queue});
+            net_.add_link(h->node(), internet, access_link());
+            // Browser i's first load comes i/count of the stagger after the group's start.
+            const sim::Duration offset = sim::ns(stagger.ns() / spec.count * i);
+            cfg.schedule.start = spec.browser.schedule.start + offset;
+            cfg.schedule.times = spec.browser.schedule.times;
+            for (sim::Time& t : cfg.schedule.times) t = t + offset;
             if (spec.script.empty()) {
                 const bool api = cfg.profile.kind == http::ClientKind::Api;
                 g.browsers.push_back(

@@ -201,6 +201,7 @@ ClientReport Run::client_report(const std::string& name,
     ClientReport c;
     c.name = name;
     std::vector<double> loads;
+    uint64_t session_pages = 0;
     for (const ClientGroup* g : groups) {
         const http::BrowserStats& s = g->stats;
         c.browsers += g->browsers.size();
@@ -229,12 +230,27 @@ ClientReport Run::client_report(const std::string& name,
         c.goaway_retries += s.goaway_retries;
         c.ping_failures += s.ping_failures;
         c.idle_trims += s.idle_trims;
+        c.sessions += s.sessions_started;
+        c.sessions_completed += s.sessions_completed;
+        session_pages += s.session_pages;
+        c.replayed_requests += s.replayed_requests;
+        if (g->visitors) c.sessions_peak += g->visitors->peak;
+        if (groups.size() == 1) {
+            const ClientGroupSpec& spec = scenario_.clients[static_cast<size_t>(g - groups_.data())];
+            for (size_t k = 0; k < spec.browser.mix.size(); ++k)
+                c.page_mix.emplace_back(spec.browser.mix[k].name,
+                                        k < s.pages_by_choice.size() ? s.pages_by_choice[k] : 0);
+            if (spec.access_log) c.access_log = spec.access_log->summary;
+        }
         loads.insert(loads.end(), s.load_ms.begin(), s.load_ms.end());
         for (const auto& b : g->browsers) c.objects_pending += b->pending_objects();
         for (size_t i = 0; i < groups_.size(); ++i)
             if (&groups_[i] == g) c.time_wait_max += group_time_wait_max_[i];
     }
     if (groups.size() == groups_.size() && groups_.size() > 1) c.time_wait_max = client_time_wait_max_;
+    c.session_pages_mean = c.sessions_completed == 0 ? 0
+                                                     : static_cast<double>(session_pages) /
+                                                           static_cast<double>(c.sessions_completed);
     const uint64_t handshakes = c.tls_full + c.tls_resumed;
     c.tls_wait_mean_ms = handshakes == 0 ? 0 : c.tls_wait_mean_ms / static_cast<double>(handshakes);
     c.page_load_p50_ms = percentile(loads, 50);

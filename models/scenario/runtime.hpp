@@ -75,6 +75,14 @@ struct ClientReport : lvsim::ClientStats {
     uint64_t pages_with_failures = 0;
     uint64_t errors_no_port = 0;
     uint64_t api_clients = 0;  // of `browsers`, the hosts running an API client preset
+    // Visitors (arrivals) and replayed logs.
+    uint64_t sessions = 0;            // visits begun
+    uint64_t sessions_completed = 0;  // visits that loaded all their pages
+    double session_pages_mean = 0;    // pages per completed visit
+    uint64_t sessions_peak = 0;       // visits under way at once, at most
+    uint64_t replayed_requests = 0;
+    std::vector<std::pair<std::string, uint64_t>> page_mix;  // loads per page of a mix
+    std::vector<std::string> access_log;                     // what was replayed and what not (one group)
     // HTTPS and HTTP/2 (http::BrowserStats).
     uint64_t tls_full = 0;
     uint64_t tls_resumed = 0;
@@ -256,6 +264,19 @@ public:
         std::vector<std::unique_ptr<net::Host>> hosts;
         std::vector<std::unique_ptr<http::Browser>> browsers;
         std::unique_ptr<sock::Program> program;  // a scripted client instead of browsers
+        // Visitors that arrive (`arrivals:`) or a log's clients (`access_log:`): client hosts
+        // are made as they come, and an arriving visitor takes a host whose visit is over.
+        struct Visitors {
+            std::unique_ptr<http::ArrivalClock> clock;
+            sim::Rng rng;
+            std::unique_ptr<sim::Timer> next;
+            std::vector<uint32_t> free;  // hosts whose visit is over, the latest last
+            size_t arrival = 0;          // arrivals so far (the CSV row of the next one)
+            uint32_t active = 0;         // visits under way
+            uint32_t peak = 0;
+            uint64_t remapped = 0;  // logged addresses the run cannot give (taken, IPv6): from 100.64/10
+        };
+        std::unique_ptr<Visitors> visitors;
     };
     std::vector<ClientGroup>& client_groups() { return groups_; }
     // The drop-tail queues that feed the given hosts (their access links toward them): drops
@@ -288,6 +309,12 @@ private:
     // build()'s steps, in the order a run is assembled (run_build.cpp).
     void build_realservers(net::NodeId lan, const net::LinkSpec& lan_link);
     void build_clients(net::NodeId internet);
+    // Visitors and replayed logs (run_visitors.cpp).
+    net::LinkSpec access_link() const;
+    void build_visitors(size_t group);
+    void on_visitor(size_t group);
+    uint32_t add_client_host(size_t group, const http::BrowserConfig& config);
+    net::Ipv4 fresh_client_address();
     void configure_director();
     void build_health_checks();
     void schedule_timeline();
@@ -321,6 +348,8 @@ private:
     std::unique_ptr<ipvs::Director> director_;
     std::vector<RealServer> rs_;
     std::vector<ClientGroup> groups_;
+    net::NodeId internet_ = net::kNoNode;
+    uint32_t next_visitor_address_ = net::Ipv4::of(100, 64, 0, 0).value();
     std::vector<std::unique_ptr<ipvs::HealthChecker>> health_;
     std::unique_ptr<net::PcapWriter> pcap_;
     bool interrupted_ = false;

@@ -15,6 +15,7 @@
 #include <variant>
 #include <vector>
 
+#include "models/http/arrivals.hpp"
 #include "models/http/browser.hpp"
 #include "models/http/web_server.hpp"
 #include "models/ipvs/health_check_config.hpp"
@@ -77,9 +78,40 @@ struct RealServerSpec {
     Mark mark;
 };
 
+// Visitors arriving (`arrivals:`): when sessions begin, and what each one is. A row of an
+// arrivals CSV may name its own preset and page count.
+struct ArrivalRow {
+    std::string client;  // a preset; empty: the group's
+    uint32_t pages = 0;  // 0: the group's session length
+};
+struct ArrivalsSpec {
+    http::ArrivalProcess process;
+    std::vector<ArrivalRow> rows;  // Times from a CSV: one per time (may be empty)
+    std::string csv;               // the file, as written
+};
+
+// A client of an access log (`access_log:`): its address and preset, and its requests.
+struct LoggedUser {
+    std::string address;            // as logged
+    std::optional<net::Ipv4> ipv4;  // when it can be this client's address in the run
+    std::string preset;             // mapped from its User-Agent, or the group's default
+    std::vector<http::ReplayedRequest> requests;
+};
+struct AccessLogSpec {
+    std::string file;
+    std::vector<LoggedUser> users;     // by their first request's time
+    std::vector<std::string> summary;  // what was read, what could not be mapped (the report's lines)
+};
+
 struct ClientGroupSpec {
     std::string name;
     uint32_t count = 1;
+    // How the first loads of a group's browsers are spread: browser i (of count) starts at
+    // schedule.start + i x stagger / count. nullopt: one reload interval, or the mean think
+    // time, so that a group does not click in one instant (Times: 0).
+    std::optional<sim::Duration> stagger;
+    std::optional<ArrivalsSpec> arrivals;         // visitors arrive: no fixed count of hosts
+    std::optional<AccessLogSpec> access_log;      // a log's clients replayed
     tcp::TcpProfile tcp = tcp::linux6_profile();  // `ports:` is its ip_local_port_range
     net::Endpoint target;            // the VIP:port (or realserver address:port) it loads pages from
     bool target_given = false;       // `target:` in the file (else the first TCP service)

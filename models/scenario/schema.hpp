@@ -79,11 +79,21 @@ inline const std::vector<std::string> kClientGroup{"name",
                                                    "h2_idle_timeout",
                                                    "max_streams",
                                                    "retry",
-                                                   "requests"};
+                                                   "requests",
+                                                   "pages",
+                                                   "arrivals",
+                                                   "session",
+                                                   "access_log"};
 inline const std::vector<std::string> kPage{"html", "objects", "object_size", "request"};
+// One page of a page mix (`pages:`): a page with a name and a weight.
+inline const std::vector<std::string> kMixPage{"name", "weight", "html", "objects", "object_size", "request"};
+// Visitors arriving: one of rate, profile or csv, and when.
+inline const std::vector<std::string> kArrivals{"rate", "profile", "from", "csv", "scale", "start", "stop"};
+inline const std::vector<std::string> kSession{"pages"};
+inline const std::vector<std::string> kAccessLog{"file", "default", "from", "duration"};
 // An API client's calls: `parallel` requests at once, each answered with `response` bytes.
 inline const std::vector<std::string> kRequests{"parallel", "response", "request", "method"};
-inline const std::vector<std::string> kSchedule{"reload_every", "think", "times", "start", "stop"};
+inline const std::vector<std::string> kSchedule{"reload_every", "think", "times", "start", "stop", "stagger"};
 inline const std::vector<std::string> kTimelineEntry{"at",     "ipvsadm", "sysctl",   "server", "client",
                                                      "action", "value",   "snapshot", "drop"};
 inline const std::vector<std::string> kExpectation{"at", "that"};

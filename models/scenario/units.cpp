@@ -159,6 +159,75 @@ std::string format_bandwidth(uint64_t bps) {
     return std::to_string(bps) + "bit";
 }
 
+double parse_rate_text(const std::string& text, size_t* error_column) {
+    const size_t slash = text.find('/');
+    if (slash == std::string::npos) {
+        if (error_column != nullptr) *error_column = text.size();
+        throw std::invalid_argument("a rate needs its unit: 2/s, 120/min or 7200/h");
+    }
+    double v = 0;
+    size_t end = 0;
+    try {
+        v = std::stod(text.substr(0, slash), &end);
+    } catch (...) {
+        end = std::string::npos;
+    }
+    if (end != slash || slash == 0 || !(v >= 0) || v > 1e9) {
+        if (error_column != nullptr) *error_column = 0;
+        throw std::invalid_argument("a rate is a number from 0 to 1e9 and a unit, e.g. 2/s");
+    }
+    const std::string unit = text.substr(slash + 1);
+    if (unit == "s") return v;
+    if (unit == "min") return v / 60;
+    if (unit == "h") return v / 3600;
+    if (error_column != nullptr) *error_column = slash + 1;
+    throw std::invalid_argument("unknown rate unit \"/" + unit + "\" (use /s, /min or /h)");
+}
+
+http::Distribution parse_count_distribution(const std::string& text, size_t* error_column) {
+    const auto number = [&](const std::string& t, size_t offset) {
+        double v = 0;
+        size_t end = 0;
+        try {
+            v = std::stod(t, &end);
+        } catch (...) {
+            end = std::string::npos;
+        }
+        while (end != std::string::npos && end < t.size() && t[end] == ' ') ++end;
+        if (end != t.size() || !(v >= 0) || v > 1e6) {
+            if (error_column != nullptr) *error_column = offset;
+            throw std::invalid_argument("a count is a number from 0 to 1e6, got \"" + t + "\"");
+        }
+        return v;
+    };
+    const size_t open = text.find('(');
+    if (open == std::string::npos) return http::Distribution::fixed(number(text, 0));
+    std::string fn = text.substr(0, open);
+    fn.erase(fn.find_last_not_of(' ') + 1);
+    const size_t close = text.rfind(')');
+    if (close == std::string::npos || close < open || close + 1 != text.size()) {
+        if (error_column != nullptr) *error_column = text.size();
+        throw std::invalid_argument("missing ')' at the end");
+    }
+    const std::string args = text.substr(open + 1, close - open - 1);
+    const size_t comma = args.find(',');
+    const double a = number(args.substr(0, comma), open + 1);
+    const bool two = comma != std::string::npos;
+    const double b = two ? number(args.substr(comma + 1), open + 2 + comma) : 0;
+    if (fn == "geometric" && !two) {
+        if (a < 1) {
+            if (error_column != nullptr) *error_column = open + 1;
+            throw std::invalid_argument("geometric(mean) needs a mean of at least 1");
+        }
+        return http::Distribution::geometric(a);
+    }
+    if ((fn == "exp" || fn == "exponential") && !two) return http::Distribution::exponential(a);
+    if (fn == "uniform" && two && a <= b) return http::Distribution::uniform(a, b);
+    if (fn == "lognormal" && two) return http::Distribution::lognormal(a, b);
+    if (error_column != nullptr) *error_column = 0;
+    throw std::invalid_argument("not a count distribution: \"" + text + "\"");
+}
+
 std::string format_distribution(const http::Distribution& d, bool sizes) {
     const auto v = [&](double x) {
         return sizes ? format_size(static_cast<uint64_t>(std::llround(x)))
@@ -173,6 +242,7 @@ std::string format_distribution(const http::Distribution& d, bool sizes) {
             o << d.b;
             return "lognormal(" + v(d.a) + ", " + o.str() + ")";
         }
+        case http::Distribution::Kind::Geometric: return "geometric(" + v(d.a) + ")";
     }
     return "?";
 }

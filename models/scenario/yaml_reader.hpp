@@ -127,6 +127,16 @@ public:
             fail(n, what + ": " + e.what(), e.hint(), e.column());
         }
     }
+    // Sessions per second: "2/s", "120/min", "7200/h".
+    double rate(const YAML::Node& n, const std::string& what) const {
+        const std::string t = text(n, what);
+        size_t col = 0;
+        try {
+            return parse_rate_text(t, &col);
+        } catch (const std::invalid_argument& e) {
+            fail(n, what + ": " + e.what(), "e.g. 2/s, 120/min or 7200/h", col);
+        }
+    }
     net::Ipv4 address(const YAML::Node& n, const std::string& what) const {
         const std::string t = text(n, what);
         const auto a = net::Ipv4::parse(t);

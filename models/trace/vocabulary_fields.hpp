@@ -44,6 +44,13 @@ constexpr FieldSpec kHttpPageDone[] = {
 constexpr FieldSpec kHttpPageStart[] = {
     {"page", I, kAlways, "the page load (1, 2, ...)"},
 };
+constexpr FieldSpec kHttpSessionStart[] = {
+    {"address", T, kAlways, "the visitor's client address (a new one for every visit)"},
+    {"pages", I, kAlways, "the pages this visit will load"},
+};
+constexpr FieldSpec kHttpSessionEnd[] = {
+    {"pages", I, kAlways, "page loads on this client host so far"},
+};
 constexpr FieldSpec kHttpRequest[] = {
     {"page", I, kAlways, "the page load"},
     {"object", I, kAlways, "the object's number on the page"},

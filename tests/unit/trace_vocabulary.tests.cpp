@@ -74,7 +74,8 @@ TEST_CASE("trace vocabulary: every record of the lessons conforms, and the table
                              "22-cubic-vs-bbr-shallow-queue.yaml",
                              "23-drain-shared-bottleneck.yaml",
                              "25-http2-drain.yaml",
-                             "26-api-pool-drain.yaml"};
+                             "26-api-pool-drain.yaml",
+                             "27-capacity-daily-peak.yaml"};
     for (const char* lesson : lessons) {
         INFO(lesson);
         const scenario::Scenario s =
