@@ -1,6 +1,7 @@
 #include "models/import/scenario_yaml.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <set>
 #include <sstream>
 
@@ -141,11 +142,12 @@ void write_log_clients(std::ostream& o, const Director& d, std::string target) {
         for (const auto& [preset, n] : l.clients_per_preset) o << " " << preset << " " << n;
         if (l.unmapped_clients > 0)
             o << "; no preset matches " << l.unmapped_clients << " (replayed as chrome)";
-        o << "\n  # `lvsim run` reports what it could not map; a relative path starts at this file's "
-             "folder.\n"
+        o << "\n  # `lvsim run` reports what it could not map. The log's path is absolute, so that the\n"
+          << "  # scenario may be saved anywhere (a relative one starts at the scenario file's folder).\n"
           << "  - name: logged" << (d.access_logs.size() > 1 ? std::to_string(i + 1) : "") << "\n"
           << "    target: " << target << "\n"
-          << "    access_log: " << quoted(l.path) << "\n";
+          << "    access_log: " << quoted(std::filesystem::absolute(l.path).lexically_normal().string())
+          << "\n";
     }
 }
 

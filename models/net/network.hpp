@@ -199,6 +199,7 @@ public:
         LinkSpec spec;
     };
     std::vector<LinkInfo> links() const;
+    size_t links_count() const { return links_.size(); }
     // One-way propagation delay along the route from a to b (for tests and reports).
     sim::Duration path_delay(NodeId a, NodeId b);
 

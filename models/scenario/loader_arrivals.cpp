@@ -331,6 +331,9 @@ namespace lvs::scenario::detail {
 void Loader::access_log_summary(const import::AccessLog& log, AccessLogSpec& spec, uint64_t replayed,
                                 uint64_t not_v4, uint64_t defaulted, const std::string& fallback) {
     std::vector<std::string>& out = spec.summary;
+    const auto plural = [](uint64_t n, const std::string& what) {
+        return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
+    };
     out.push_back(spec.file + ": " + std::to_string(log.lines) + " lines, " + std::to_string(log.requests) +
                   " requests from " + std::to_string(log.clients.size()) + " client addresses over " +
                   sim::format_duration(sim::s(log.span_s)) + "; replayed " + std::to_string(replayed) +
@@ -341,8 +344,7 @@ void Loader::access_log_summary(const import::AccessLog& log, AccessLogSpec& spe
     for (const auto& [name, count] : per_preset) line += " " + name + " " + std::to_string(count);
     out.push_back(line);
     if (defaulted > 0) {
-        line = std::to_string(defaulted) + " clients whose User-Agent no preset matches, replayed as " +
-               fallback;
+        line = plural(defaulted, "client") + " whose User-Agent no preset matches, replayed as " + fallback;
         size_t shown = 0;
         for (const auto& a : log.unmapped_agents) {
             if (shown++ == 3) break;
@@ -352,12 +354,12 @@ void Loader::access_log_summary(const import::AccessLog& log, AccessLogSpec& spe
         out.push_back(line);
     }
     for (const auto& sk : log.skipped)
-        out.push_back(std::to_string(sk.count) + " lines not replayed: " + sk.why + " (first at " +
-                      sk.first.str() + ")");
+        out.push_back(plural(sk.count, "line") + " not replayed: " + sk.why + " (first at " + sk.first.str() +
+                      ")");
     if (not_v4 > 0)
         out.push_back(
-            std::to_string(not_v4) +
-            " clients without an IPv4 address (IPv6, host names): replayed from addresses of 100.64.0.0/10");
+            plural(not_v4, "client") +
+            " without an IPv4 address (IPv6, host names): replayed from addresses of 100.64.0.0/10");
     line = "statuses:";
     for (const auto& [status, count] : log.statuses)
         line += " " + std::to_string(status) + " x" + std::to_string(count);

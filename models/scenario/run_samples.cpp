@@ -48,9 +48,10 @@ void Run::sample() {
 }
 
 void Run::sample_queues() {
-    if (queued_links_.empty() && queues_.empty()) {
+    // Links are looked at once each, as they appear: visitors' client hosts come mid-run.
+    if (links_examined_ < net_.links_count()) {
         const std::vector<net::Network::LinkInfo> links = net_.links();
-        for (uint32_t i = 0; i < links.size(); ++i) {
+        for (uint32_t i = links_examined_; i < links.size(); ++i) {
             if (!links[i].spec.queue.limited()) continue;
             for (uint8_t d = 0; d < 2; ++d) {
                 QueueReport q;
@@ -63,6 +64,7 @@ void Run::sample_queues() {
                 queue_to_.emplace_back(net_.name(d == 0 ? links[i].b : links[i].a));
             }
         }
+        links_examined_ = static_cast<uint32_t>(links.size());
     }
     for (size_t k = 0; k < queues_.size(); ++k) {
         const auto [link, dir] = queued_links_[k];

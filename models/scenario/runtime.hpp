@@ -371,6 +371,7 @@ private:
     std::vector<std::pair<uint32_t, uint8_t>> queued_links_;  // (link, direction) of queues_[i]
     std::vector<net::NodeId> queue_node_;                     // the node that feeds queues_[i]
     std::vector<std::string> queue_to_;                       // the node it feeds
+    uint32_t links_examined_ = 0;                             // links looked at for a queue
     std::vector<std::string> admin_log_;
     std::map<std::string, uint64_t> rs_time_wait_max_;
     std::map<std::string, uint64_t> rs_idle_peak_;

@@ -22,6 +22,23 @@ done
   connections "$fixtures/ipvsadm-lnc.txt" > "$out/farm.yaml"
 "$lvsim" run --quiet "$out/farm.yaml" > /dev/null || fail "the combined import does not run"
 
+# An access log: its clients replayed on a placeholder farm, or on the imported director;
+# the written scenario runs from another folder (the log's path is absolute).
+"$lvsim" import access-log "$fixtures/access.log" > "$out/replay.yaml" || fail "lvsim import access-log"
+grep -q "access_log: \"/" "$out/replay.yaml" || fail "the log's path is not absolute"
+(cd / && "$lvsim" run "$out/replay.yaml" > "$out/replay.txt") || fail "the replayed log does not run"
+grep -q "requests replayed from the access log: 43" "$out/replay.txt" || fail "not every request replayed"
+grep -q "1 client whose User-Agent no preset matches" "$out/replay.txt" || fail "the unmapped agent is not reported"
+"$lvsim" import keepalived "$fixtures/keepalived-2x.conf" access-log "$fixtures/access-nginx.log" > "$out/both.yaml"
+grep -q "placeholder" "$out/both.yaml" && fail "a placeholder farm beside an imported director"
+"$lvsim" run --quiet "$out/both.yaml" > /dev/null || fail "the director and log import does not run"
+set +e
+printf 'not a log\n' > "$out/junk.log"
+err=$("$lvsim" import access-log "$out/junk.log" 2>&1 >/dev/null); rc=$?
+set -e
+[ "$rc" = 2 ] || fail "a file with no request exits $rc, not 2"
+echo "$err" | grep -Eq "junk.log:1:[0-9]+: error" || fail "no file:line:col for the junk log: $err"
+
 set +e
 err=$("$lvsim" import keepalived "$fixtures/keepalived-vrrp.conf" 2>&1 >/dev/null); rc=$?
 set -e
@@ -44,4 +61,4 @@ set +e
 "$lvsim" drain-plan "$out/keepalived-2x.conf.yaml" --server rs21 2> "$out/bad.txt"; rc=$?
 set -e
 [ "$rc" = 2 ] && grep -q "did you mean rs12\|no such realserver" "$out/bad.txt" || fail "a wrong --server: $(cat "$out/bad.txt")"
-echo "ok: import of every kind, refusals, drain-plan table and JSON"
+echo "ok: import of every kind, access logs, refusals, drain-plan table and JSON"

@@ -223,8 +223,8 @@ TEST_CASE("an access log's clients are replayed at their logged times from their
         for (const std::string& l : r.clients.access_log) s += l + "\n";
         return s;
     }();
-    CHECK(all.find("1 clients whose User-Agent no preset matches, replayed as chrome") != std::string::npos);
-    CHECK(all.find("1 lines not replayed") != std::string::npos);
+    CHECK(all.find("1 client whose User-Agent no preset matches, replayed as chrome") != std::string::npos);
+    CHECK(all.find("1 line not replayed") != std::string::npos);
     CHECK(all.find("without an IPv4 address") != std::string::npos);
     // A window of the log: from 10 s on, only the POST and the bot.
     const std::string windowed =

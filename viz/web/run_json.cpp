@@ -38,13 +38,44 @@ std::string num(double v) {
     return buf;
 }
 
+// A page is read on a projector and opened on a student's laptop: a listing longer than a
+// screen, or a log of millions of events, makes it unusable (a busy farm's -Lnc every second
+// came to half a gigabyte). Past these bounds the page shows the head of each listing and
+// thins the log; the viewer keeps everything.
+constexpr size_t kListingLines = 200;
+constexpr size_t kEventsPerSecond = 150;
+// -Ln is traced at every change: past this many, only the last listing of each 100 ms stays.
+constexpr size_t kListings = 3000;
+constexpr int64_t kListingBucketNs = 100'000'000;
+
+// A listing cut after kListingLines lines, saying how many more it had.
+std::string head_of(std::string_view text) {
+    size_t at = 0;
+    for (size_t n = 0; n < kListingLines; ++n) {
+        at = text.find('\n', at);
+        if (at == std::string_view::npos) return std::string(text);
+        ++at;
+    }
+    size_t more = 0;
+    for (size_t k = at; k < text.size(); ++k) more += text[k] == '\n' ? 1 : 0;
+    if (!text.empty() && text.back() != '\n') ++more;
+    if (more == 0) return std::string(text);
+    return std::string(text.substr(0, at)) + "... and " + std::to_string(more) +
+           " more lines (lvsim-view lists them all)\n";
+}
+
 // [[t, "text"], ...] for every record of `kind`, its `key` field.
 std::string texts(const TraceModel& m, StrId kind, StrId key) {
     std::string out = "[";
-    for (uint32_t ri : m.of_kind(kind)) {
-        const Record& r = m.at(ri);
+    const auto& records = m.of_kind(kind);
+    const bool thin = records.size() > kListings;
+    for (size_t k = 0; k < records.size(); ++k) {
+        const Record& r = m.at(records[k]);
+        if (thin && k + 1 < records.size() &&
+            m.at(records[k + 1]).t / kListingBucketNs == r.t / kListingBucketNs)
+            continue;
         out += (out.size() > 1 ? "," : "") + std::string("[") + std::to_string(r.t) + "," +
-               json_text(m.get_text(r, key)) + "]";
+               json_text(head_of(m.get_text(r, key))) + "]";
     }
     return out + "]";
 }
@@ -87,9 +118,13 @@ std::string lanes(const RunData& run) {
 
 // The event log: what the viewer's log shows by default (packets, listings and the TCP
 // windows' bookkeeping are left out: they are most of the records and say little here).
+// Past kEventsPerSecond in one simulated second, only admin operations, faults and checks are
+// kept (the log shows the 150 events before the cursor: each second keeps its first ones).
 std::string events(const TraceModel& m) {
     std::string out = "[";
     bool first = true;
+    int64_t second = -1;
+    size_t in_second = 0;
     for (uint32_t i = 0; i < m.size(); ++i) {
         const Record& r = m.at(i);
         const std::string_view kind = m.str(r.kind);
@@ -97,6 +132,12 @@ std::string events(const TraceModel& m) {
         if ((r.category & (kCatPacket | kCatListing)) != 0 || kind == k::tcp_cwnd || kind == k::tcp_rwnd ||
             kind == k::tcp_rto || kind == k::http_server_workers || kind == k::director_dest ||
             kind == k::lesson_step || kind == k::tcp_bbr || kind == k::net_queue)
+            continue;
+        if (r.t / 1'000'000'000 != second) {
+            second = r.t / 1'000'000'000;
+            in_second = 0;
+        }
+        if (++in_second > kEventsPerSecond && (r.category & (kCatAdmin | kCatFault | kCatCheck)) == 0)
             continue;
         out += (first ? "" : ",") + std::string("[") + std::to_string(r.t) + "," +
                json_text(m.str(r.entity)) + "," + json_text(event_summary(m, r)) + "," +
