@@ -195,6 +195,43 @@ void scheme_warnings(Scenario& s) {
     }
 }
 
+// Visitors and logged requests the run will not reach: said, not dropped silently.
+void traffic_warnings(Scenario& s) {
+    const sim::Time end = sim::at(s.duration);
+    for (const ClientGroupSpec& c : s.clients) {
+        if (c.arrivals) {
+            const http::ArrivalProcess& p = c.arrivals->process;
+            const double expected = p.expected(sim::Time{}, end);
+            if (p.kind != http::ArrivalProcess::Kind::Times && expected < 1)
+                s.warnings.push_back({"client group " + c.name + " expects " +
+                                          std::to_string(expected).substr(0, 4) +
+                                          " visits before the run ends: its arrivals may bring nobody",
+                                      c.mark, std::nullopt});
+            const auto late =
+                static_cast<size_t>(p.times.end() - std::lower_bound(p.times.begin(), p.times.end(), end));
+            if (late > 0)
+                s.warnings.push_back({"client group " + c.name + ": " + std::to_string(late) + " of " +
+                                          std::to_string(p.times.size()) +
+                                          " listed arrivals come after the run ends (duration: " +
+                                          sim::format_duration(s.duration) + ")",
+                                      c.mark, std::nullopt});
+        }
+        if (c.access_log) {
+            size_t late = 0, all = 0;
+            for (const LoggedUser& u : c.access_log->users) {
+                all += u.requests.size();
+                for (const http::ReplayedRequest& q : u.requests) late += q.at >= end ? 1 : 0;
+            }
+            if (late > 0)
+                s.warnings.push_back({"client group " + c.name + ": " + std::to_string(late) +
+                                          " of the log's " + std::to_string(all) +
+                                          " requests come after the run ends (duration: " +
+                                          sim::format_duration(s.duration) + ")",
+                                      c.mark, std::nullopt});
+        }
+    }
+}
+
 void client_targets(Scenario& s, const Reader& r, const YAML::Node& root) {
     const std::vector<net::Endpoint> vips = services(s);
     const std::optional<net::Endpoint> first = first_service(s);
@@ -313,6 +350,7 @@ void cross_check(Scenario& s, const Reader& r, const YAML::Node& root) {
     dry.timeline();
     client_targets(s, r, root);
     scheme_warnings(s);
+    traffic_warnings(s);
     unused_realservers(s, r);
     static_warnings(s);
     std::stable_sort(s.warnings.begin(), s.warnings.end(),

@@ -27,8 +27,20 @@ double pages_per_browser(const http::LoadSchedule& sch, double run_s) {
         case K::Interval: return 1 + (stop - start) / std::max(1e-3, sch.interval.seconds());
         case K::Think: return 1 + (stop - start) / std::max(1e-3, sch.think.mean() / 1e9 + 0.1);
         case K::Times: return static_cast<double>(sch.times.size());
+        case K::Replay: return static_cast<double>(sch.replay.size());
     }
     return 1;
+}
+
+// Objects per page, the page mix's weighted mean when there is one.
+double mean_objects(const http::BrowserConfig& b) {
+    if (b.mix.empty()) return b.page.objects;
+    double sum = 0, weights = 0;
+    for (const http::PageChoice& c : b.mix) {
+        sum += c.weight * c.page.objects;
+        weights += c.weight;
+    }
+    return weights > 0 ? sum / weights : 0;
 }
 
 // "1.08 G" + unit, "72 G" + "B".
@@ -50,8 +62,21 @@ RunEstimate estimate_run(const Scenario& s, sim::Time end) {
     double hosts = static_cast<double>(s.realservers.size()) + 1;
     double queue_dirs = 0;
     for (const ClientGroupSpec& g : s.clients) {
+        const double objects = 1 + mean_objects(g.browser);
+        if (g.access_log) {
+            hosts += static_cast<double>(g.access_log->users.size());
+            for (const LoggedUser& u : g.access_log->users)
+                e.events += static_cast<double>(u.requests.size()) * kEventsPerObject;
+            continue;
+        }
+        if (g.arrivals) {
+            // Every visit that arrives, each on a host (an upper bound: hosts are reused).
+            const double visits = g.arrivals->process.expected(sim::Time{}, end);
+            hosts += visits;
+            e.events += visits * g.browser.session.pages.mean() * objects * kEventsPerObject;
+            continue;
+        }
         hosts += g.count;
-        const double objects = 1 + g.browser.page.objects;
         e.events += g.count * pages_per_browser(g.browser.schedule, run_s) * objects * kEventsPerObject;
     }
     if (s.network.queue.limited()) queue_dirs += 2 * static_cast<double>(hosts);

@@ -48,22 +48,6 @@ constexpr size_t kEventsPerSecond = 150;
 constexpr size_t kListings = 3000;
 constexpr int64_t kListingBucketNs = 100'000'000;
 
-// A listing cut after kListingLines lines, saying how many more it had.
-std::string head_of(std::string_view text) {
-    size_t at = 0;
-    for (size_t n = 0; n < kListingLines; ++n) {
-        at = text.find('\n', at);
-        if (at == std::string_view::npos) return std::string(text);
-        ++at;
-    }
-    size_t more = 0;
-    for (size_t k = at; k < text.size(); ++k) more += text[k] == '\n' ? 1 : 0;
-    if (!text.empty() && text.back() != '\n') ++more;
-    if (more == 0) return std::string(text);
-    return std::string(text.substr(0, at)) + "... and " + std::to_string(more) +
-           " more lines (lvsim-view lists them all)\n";
-}
-
 // [[t, "text"], ...] for every record of `kind`, its `key` field.
 std::string texts(const TraceModel& m, StrId kind, StrId key) {
     std::string out = "[";
@@ -75,7 +59,7 @@ std::string texts(const TraceModel& m, StrId kind, StrId key) {
             m.at(records[k + 1]).t / kListingBucketNs == r.t / kListingBucketNs)
             continue;
         out += (out.size() > 1 ? "," : "") + std::string("[") + std::to_string(r.t) + "," +
-               json_text(head_of(m.get_text(r, key))) + "]";
+               json_text(listing_head(m.get_text(r, key))) + "]";
     }
     return out + "]";
 }
@@ -148,6 +132,21 @@ std::string events(const TraceModel& m) {
 }
 
 }  // namespace
+
+std::string listing_head(std::string_view text) {
+    size_t at = 0;
+    for (size_t n = 0; n < kListingLines; ++n) {
+        at = text.find('\n', at);
+        if (at == std::string_view::npos) return std::string(text);
+        ++at;
+    }
+    size_t more = 0;
+    for (size_t k = at; k < text.size(); ++k) more += text[k] == '\n' ? 1 : 0;
+    if (!text.empty() && text.back() != '\n') ++more;
+    if (more == 0) return std::string(text);
+    return std::string(text.substr(0, at)) + "... and " + std::to_string(more) +
+           " more lines (lvsim-view lists them all)\n";
+}
 
 std::string run_json(const RunData& run) {
     const TraceModel& m = run.model;

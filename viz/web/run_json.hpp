@@ -12,6 +12,10 @@ namespace lvs::viz {
 
 std::string run_json(const RunData& run);
 
+// A listing as a page shows it: its first lines, then how many more it had (the viewer keeps
+// them all).
+std::string listing_head(std::string_view text);
+
 // The JSON string literal of `s` (quotes included; safe inside <script>).
 std::string json_text(std::string_view s);
 

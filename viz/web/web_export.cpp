@@ -121,7 +121,8 @@ std::string handout(const RunData& run) {
         if (s.question.empty() || s.reveal != "listing")
             o += "<pre>" + html(text_at(m, m.kinds().listing, K.ipvsadm_ln, s.t)) + "</pre>\n";
         if (s.question.empty() || s.reveal != "connections")
-            o += "<pre>" + html(text_at(m, m.kinds().connections, K.ipvsadm_lnc, s.t)) + "</pre>\n";
+            o += "<pre>" + html(listing_head(text_at(m, m.kinds().connections, K.ipvsadm_lnc, s.t))) +
+                 "</pre>\n";
         o += "</div>\n";
     }
     o += "<div class=\"answers\"><h1>Answers</h1>\n";
@@ -132,7 +133,8 @@ std::string handout(const RunData& run) {
         if (s.reveal == "listing")
             o += "<pre>" + html(text_at(m, m.kinds().listing, K.ipvsadm_ln, s.t)) + "</pre>\n";
         else if (s.reveal == "connections")
-            o += "<pre>" + html(text_at(m, m.kinds().connections, K.ipvsadm_lnc, s.t)) + "</pre>\n";
+            o += "<pre>" + html(listing_head(text_at(m, m.kinds().connections, K.ipvsadm_lnc, s.t))) +
+                 "</pre>\n";
         else if (s.reveal == "expectation") {
             const int64_t rec = m.latest(m.of_kind(m.kinds().expectation), s.t);
             if (rec >= 0) {
