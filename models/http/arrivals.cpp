@@ -84,7 +84,7 @@ sim::Time ArrivalClock::next(sim::Time now, sim::Rng& rng) {
         }
         case ArrivalProcess::Kind::Profile: t = next_profile(now, rng); break;
     }
-    return t > p_.stop ? sim::Time::max() : t;
+    return t >= p_.stop ? sim::Time::max() : t;  // [start, stop), as expected() counts
 }
 
 sim::Time ArrivalClock::next_profile(sim::Time now, sim::Rng& rng) const {

@@ -32,7 +32,7 @@ struct ArrivalProcess {
     double scale = 1.0;                 // multiplies `rate` and every point of `profile`
     std::vector<sim::Time> times;       // Times: sorted
     sim::Time start;                    // no arrival before
-    sim::Time stop = sim::Time::max();  // nor after
+    sim::Time stop = sim::Time::max();  // nor at or after
 
     // Sessions per second at run time t (scale included).
     double rate_at(sim::Time t) const;

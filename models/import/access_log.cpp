@@ -462,8 +462,12 @@ AccessLog parse_access_log(std::string_view text, const std::string& file) {
 AccessLog read_access_log(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     std::error_code ec;
-    if (!in || std::filesystem::is_directory(path, ec))
-        throw ImportError({path, 0, 0}, "cannot read " + path, "check the path");
+    if (!in || !std::filesystem::is_regular_file(path, ec))
+        throw ImportError({path, 0, 0}, "cannot read " + path, "check the path (a regular file)");
+    // A file that says it holds terabytes (/proc/kcore) is not a day's log.
+    if (std::filesystem::file_size(path, ec) > (uint64_t{2} << 30))
+        throw ImportError({path, 0, 0}, path + " is larger than 2 GiB",
+                          "cut it to the hours you want to replay");
     std::ostringstream text;
     text << in.rdbuf();
     if (in.bad()) throw ImportError({path, 0, 0}, "cannot read " + path, "check the file");

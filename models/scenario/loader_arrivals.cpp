@@ -89,6 +89,9 @@ std::string Loader::read_near(const YAML::Node& n, const std::string& what, std:
     if (!std::filesystem::is_regular_file(path, ec))
         r_.fail(n, "cannot find the file " + path.string(),
                 "a relative path starts at the scenario file's folder");
+    // A file that says it holds terabytes (/proc/kcore) is not a day's log.
+    if (std::filesystem::file_size(path, ec) > (uint64_t{2} << 30))
+        r_.fail(n, path.string() + " is larger than 2 GiB", "cut it to the hours you want to replay");
     std::ifstream in(path, std::ios::binary);
     std::ostringstream text;
     text << in.rdbuf();

@@ -36,9 +36,15 @@ void Run::build_visitors(size_t group) {
 }
 
 net::Ipv4 Run::fresh_client_address() {
-    // Past addresses any host or the director owns (a scenario may use 100.64/10 itself).
-    while (net_.owner(net::Ipv4(next_visitor_address_)) != net::kNoNode) ++next_visitor_address_;
-    return net::Ipv4(next_visitor_address_++);
+    // RFC 6598's shared address space first (4,194,304 addresses, distinct from the RFC 1918
+    // ones scenarios use); past it, on from 1.0.0.0: routing only needs an address no host
+    // owns. Addresses any host or the director owns are skipped.
+    for (;;) {
+        if (next_visitor_address_ == net::Ipv4::of(100, 128, 0, 0).value())
+            next_visitor_address_ = net::Ipv4::of(1, 0, 0, 0).value();
+        const net::Ipv4 a(next_visitor_address_++);
+        if (net_.owner(a) == net::kNoNode) return a;
+    }
 }
 
 uint32_t Run::add_client_host(size_t group, const http::BrowserConfig& config) {
