@@ -11,6 +11,7 @@
 #include <set>
 #include <string>
 
+#include "models/scenario/key_paths.hpp"
 #include "models/scenario/loader.hpp"
 #include "models/scenario/runtime.hpp"
 #include "models/scenario/units.hpp"
@@ -295,4 +296,24 @@ TEST_CASE("the new keys refuse what they cannot mean, naming line and column", "
         CHECK(e.column() == 3);
         CHECK(e.hint().find("chrome") != std::string::npos);
     }
+}
+
+TEST_CASE("--set and --vary reach the arrival keys like any other", "[arrivals][sweep]") {
+    const std::string text = farm(
+        "  - name: v\n    browser: chrome\n    arrivals: {profile: [[0h, 1/s], [1h, 2/s]]}\n"
+        "    session: {pages: 2}\n");
+    const Scenario s = load_scenario_text(text, "t.yaml",
+                                          {"clients.v.arrivals.scale=1.5", "clients.v.arrivals.stop=100s",
+                                           "clients.v.session.pages=geometric(3)"});
+    REQUIRE(s.clients[0].arrivals);
+    CHECK(s.clients[0].arrivals->process.scale == 1.5);
+    CHECK(s.clients[0].arrivals->process.stop == sim::at(sim::s(100)));
+    CHECK(s.clients[0].browser.session.pages.kind == http::Distribution::Kind::Geometric);
+    bool listed = false;
+    for (const auto& [key, value] : list_keys(s))
+        listed |= key == "clients.v.arrivals.scale" && value == "1.5";
+    CHECK(listed);
+    const ConfigError e = testing::load_error(text, {"clients.v.arrivals.sclae=2"});
+    CHECK(std::string(e.what()).find("unknown key 'sclae'") != std::string::npos);
+    CHECK(e.hint().find("scale") != std::string::npos);
 }
