@@ -298,7 +298,7 @@ TEST_CASE("the new keys refuse what they cannot mean, naming line and column", "
     }
 }
 
-TEST_CASE("--set and --vary reach the arrival keys like any other", "[arrivals][sweep]") {
+TEST_CASE("the arrival keys take --set and --vary like any other", "[arrivals][sweep]") {
     const std::string text = farm(
         "  - name: v\n    browser: chrome\n    arrivals: {profile: [[0h, 1/s], [1h, 2/s]]}\n"
         "    session: {pages: 2}\n");
