@@ -55,6 +55,8 @@ void Browser::begin_session(const BrowserConfig& config) {
     deferred_ = false;
     in_session_ = true;
     ++stats_.sessions_started;
+    stats_.sessions_peak =
+        std::max(stats_.sessions_peak, stats_.sessions_started - stats_.sessions_completed);
     const double pages = std::round(config_.session.pages.sample(rng_));
     session_pages_left_ = static_cast<uint32_t>(std::clamp(pages, 1.0, 1e6));
     LVS_TRACE(sim_, entity_, trace::kind::http_session_start)

@@ -139,6 +139,7 @@ struct BrowserStats {
     // Sessions (arrivals) and replayed logs.
     uint64_t sessions_started = 0;
     uint64_t sessions_completed = 0;  // every page of the visit loaded (or failed)
+    uint64_t sessions_peak = 0;       // visits begun and not completed, at most
     uint64_t session_pages = 0;       // pages of completed sessions
     uint64_t replayed_requests = 0;
     std::vector<uint64_t> pages_by_choice;  // loads per page of the mix

@@ -220,7 +220,7 @@ void traffic_warnings(Scenario& s) {
             size_t late = 0, all = 0;
             for (const LoggedUser& u : c.access_log->users) {
                 all += u.requests.size();
-                for (const http::ReplayedRequest& q : u.requests) late += q.at >= end ? 1 : 0;
+                for (const http::ReplayedRequest& q : u.requests) late += q.at > end ? 1 : 0;
             }
             if (late > 0)
                 s.warnings.push_back({"client group " + c.name + ": " + std::to_string(late) +

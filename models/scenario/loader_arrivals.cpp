@@ -1,7 +1,9 @@
 // Visitors of a client group: `arrivals:` (a rate, a day's profile, or a CSV of times),
 // `session:` (pages per visit), `pages:` (a page mix) and `access_log:` (a web server's log
 // replayed). Separate from loader_clients.cpp: the traffic a group brings, not what it is.
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -55,8 +57,21 @@ std::vector<Row> csv_rows(const std::string& text) {
     return rows;
 }
 
-// A time in a CSV: seconds ("12.5") or a duration ("12.5s", "19h").
+// A time of day as a clock shows it: "20:00", "7:30", "20:00:15".
+std::optional<sim::Duration> clock_time(const std::string& t) {
+    int h = 0, m = 0, sec = 0;
+    char extra = 0;
+    const int n = std::sscanf(t.c_str(), "%2d:%2d:%2d%c", &h, &m, &sec, &extra);
+    const size_t colons = static_cast<size_t>(std::count(t.begin(), t.end(), ':'));
+    if (t.find_first_not_of("0123456789:") != std::string::npos || n != static_cast<int>(colons) + 1 ||
+        colons < 1 || colons > 2 || h > 48 || m > 59 || sec > 59)
+        return std::nullopt;
+    return sim::s(h * 3600 + m * 60 + sec);
+}
+
+// A time in a CSV: seconds ("12.5"), a duration ("12.5s", "19h") or a clock time ("19:00").
 std::optional<sim::Duration> csv_time(const std::string& t) {
+    if (const auto c = clock_time(t)) return c;
     double v = 0;
     size_t end = 0;
     try {
@@ -78,6 +93,12 @@ std::optional<sim::Duration> csv_time(const std::string& t) {
 }
 
 }  // namespace
+
+// A time of the profile's day: a duration (19h) or a clock time ("19:00").
+sim::Duration Loader::time_of_day(const YAML::Node& n, const std::string& what) {
+    if (const auto c = clock_time(r_.text(n, what))) return *c;
+    return r_.duration(n, what);
+}
 
 // A file named in the scenario, relative to the scenario file's folder: its text.
 std::string Loader::read_near(const YAML::Node& n, const std::string& what, std::string* path_out) {
@@ -106,7 +127,9 @@ void Loader::arrivals(const YAML::Node& n, ClientGroupSpec& c) {
     http::ArrivalProcess& p = a.process;
     const int kinds = (n["rate"] ? 1 : 0) + (n["profile"] ? 1 : 0) + (n["csv"] ? 1 : 0);
     if (kinds != 1)
-        r_.fail(n, "arrivals need one of rate (Poisson), profile (a rate over the day) or csv (times)",
+        r_.fail(n,
+                std::string(kinds == 0 ? "arrivals need one of" : "arrivals take only one of") +
+                    " rate (Poisson), profile (a rate over the day) or csv (times)",
                 "e.g. arrivals: {rate: 2/s}");
     if (n["rate"]) {
         p.kind = http::ArrivalProcess::Kind::Poisson;
@@ -115,7 +138,7 @@ void Loader::arrivals(const YAML::Node& n, ClientGroupSpec& c) {
     if (n["profile"]) rate_profile(n["profile"], p);
     if (n["from"]) {
         if (!n["profile"]) r_.fail(n["from"], "arrivals.from is the profile's time at 0 s: give a profile");
-        p.profile_from = r_.duration(n["from"], "arrivals.from");
+        p.profile_from = time_of_day(n["from"], "arrivals.from");
     }
     if (n["csv"]) arrivals_csv(n["csv"], a);
     if (n["scale"]) {
@@ -172,7 +195,7 @@ void Loader::rate_profile(const YAML::Node& n, http::ArrivalProcess& p) {
             rate = pt["rate"];
         }
         if (!at || !rate) r_.fail(pt, "a profile point is [time, rate]", hint);
-        const sim::Duration t = r_.duration(at, "profile time");
+        const sim::Duration t = time_of_day(at, "profile time");
         if (t < sim::Duration{}) r_.fail(at, "a profile time is not negative");
         if (!p.profile.empty() && t <= p.profile.back().at) r_.fail(at, "profile times must increase", hint);
         p.profile.push_back({t, r_.rate(rate, "profile rate")});
@@ -244,8 +267,10 @@ void Loader::session(const YAML::Node& n, http::SessionSpec& s) {
             s.pages = parse_count_distribution(t, &col);
         } catch (const std::invalid_argument& e) {
             r_.fail(n["pages"], std::string("session.pages: ") + e.what(),
-                    "a count or a distribution: 5, geometric(5), uniform(2, 8)", col);
+                    "a count or a distribution: 5, geometric(5), \"uniform(2, 8)\"", col);
         }
+        if (s.pages.is_fixed() && s.pages.a < 1)
+            r_.fail(n["pages"], "session.pages: a visit loads at least one page", "e.g. pages: 1");
     }
 }
 
@@ -277,8 +302,9 @@ void Loader::page_mix(const YAML::Node& n, http::BrowserConfig& b) {
 }
 
 // `access_log: FILE` (or {file, default, from, duration}): every client address of the log
-// becomes a client host of this group, replaying its requests at their logged times.
-void Loader::access_log(const YAML::Node& n, ClientGroupSpec& c) {
+// becomes a client host of this group, replaying its requests at their logged times. Agents no
+// preset matches get `default:`, or the group's own `browser:`/`client:`, or chrome.
+void Loader::access_log(const YAML::Node& n, const YAML::Node& group, ClientGroupSpec& c) {
     const YAML::Node file = n.IsMap() ? n["file"] : n;
     if (n.IsMap()) r_.check_keys(n, schema::kAccessLog, "access_log");
     if (!file) r_.fail(n, "access_log needs its file", "e.g. access_log: {file: logs/access.log}");
@@ -290,29 +316,33 @@ void Loader::access_log(const YAML::Node& n, ClientGroupSpec& c) {
     } catch (const import::ImportError& e) {
         throw ConfigError(e.at().file, e.at().line, e.at().column, e.what(), e.hint());
     }
-    const std::vector<std::string> presets = to_strings(http::client_profile_names());
-    std::string fallback = "chrome";
-    if (n.IsMap() && n["default"]) fallback = r_.one_of(n["default"], "client preset", presets);
+    LogTally tally;
+    tally.fallback = group["browser"] || group["client"] ? c.browser.profile.name : "chrome";
+    if (n.IsMap() && n["default"])
+        tally.fallback = r_.one_of(n["default"], "client preset", to_strings(http::client_profile_names()));
     sim::Duration from, length = sim::Duration::max();
     if (n.IsMap() && n["from"]) from = r_.duration(n["from"], "access_log.from");
     if (n.IsMap() && n["duration"]) length = r_.duration(n["duration"], "access_log.duration");
     AccessLogSpec spec;
     spec.file = r_.text(file, "access_log file");
-    uint64_t replayed = 0, not_v4 = 0, defaulted = 0;
     for (const import::LoggedClient& lc : log.clients) {
         LoggedUser u;
         u.address = lc.address;
         u.ipv4 = lc.ipv4;
-        u.preset = lc.preset.empty() ? fallback : lc.preset;
+        u.preset = lc.preset.empty() ? tally.fallback : lc.preset;
         for (const import::LoggedRequest& q : lc.requests) {
             const sim::Duration t = sim::ms(q.at_ms);
             if (t < from || t - from >= length) continue;
             u.requests.push_back({sim::Time{} + (t - from), q.bytes, q.idempotent});
+            ++tally.statuses[q.status];
         }
         if (u.requests.empty()) continue;
-        replayed += u.requests.size();
-        not_v4 += lc.ipv4 ? 0 : 1;
-        defaulted += lc.preset.empty() ? 1 : 0;
+        tally.requests += u.requests.size();
+        if (lc.preset.empty()) {
+            auto& [requests, clients] = tally.unmapped[lc.agent.empty() ? "(no User-Agent)" : lc.agent];
+            requests += u.requests.size();
+            ++clients;
+        }
         spec.users.push_back(std::move(u));
     }
     if (spec.users.empty())
@@ -321,7 +351,7 @@ void Loader::access_log(const YAML::Node& n, ClientGroupSpec& c) {
     std::stable_sort(spec.users.begin(), spec.users.end(), [](const LoggedUser& x, const LoggedUser& y) {
         return x.requests.front().at < y.requests.front().at;
     });
-    access_log_summary(log, spec, replayed, not_v4, defaulted, fallback);
+    access_log_summary(log, tally, spec);
     c.access_log = std::move(spec);
 }
 
@@ -331,40 +361,40 @@ namespace lvs::scenario::detail {
 
 // What the report says about a replayed log: what was read, how it was mapped, what could not
 // be, and what a log cannot tell.
-void Loader::access_log_summary(const import::AccessLog& log, AccessLogSpec& spec, uint64_t replayed,
-                                uint64_t not_v4, uint64_t defaulted, const std::string& fallback) {
+void Loader::access_log_summary(const import::AccessLog& log, const LogTally& tally, AccessLogSpec& spec) {
     std::vector<std::string>& out = spec.summary;
     const auto plural = [](uint64_t n, const std::string& what) {
         return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
     };
-    out.push_back(spec.file + ": " + std::to_string(log.lines) + " lines, " + std::to_string(log.requests) +
-                  " requests from " + std::to_string(log.clients.size()) + " client addresses over " +
-                  sim::format_duration(sim::s(log.span_s)) + "; replayed " + std::to_string(replayed) +
-                  " requests from " + std::to_string(spec.users.size()) + " clients");
+    out.push_back(
+        spec.file + ": " + plural(log.lines, "line") + ", " + plural(log.requests, "request") + " from " +
+        std::to_string(log.clients.size()) + " client address" + (log.clients.size() == 1 ? "" : "es") +
+        " over " + sim::format_duration(sim::s(log.span_s)) +
+        "; to replay: " + plural(tally.requests, "request") + " from " + plural(spec.users.size(), "client"));
     std::map<std::string, uint64_t> per_preset;
     for (const LoggedUser& u : spec.users) ++per_preset[u.preset];
     std::string line = "clients by preset (from their User-Agent):";
     for (const auto& [name, count] : per_preset) line += " " + name + " " + std::to_string(count);
     out.push_back(line);
-    if (defaulted > 0) {
-        line = plural(defaulted, "client") + " whose User-Agent no preset matches, replayed as " + fallback;
-        size_t shown = 0;
-        for (const auto& a : log.unmapped_agents) {
-            if (shown++ == 3) break;
-            line += (shown == 1 ? ": \"" : "; \"") + a.agent.substr(0, 60) + "\" (" +
-                    std::to_string(a.requests) + " requests)";
-        }
+    if (!tally.unmapped.empty()) {
+        std::vector<std::pair<std::string, std::pair<uint64_t, uint64_t>>> agents(tally.unmapped.begin(),
+                                                                                  tally.unmapped.end());
+        std::stable_sort(agents.begin(), agents.end(),
+                         [](const auto& x, const auto& y) { return x.second.first > y.second.first; });
+        uint64_t clients = 0;
+        for (const auto& a : agents) clients += a.second.second;
+        line =
+            plural(clients, "client") + " whose User-Agent no preset matches, replayed as " + tally.fallback;
+        for (size_t k = 0; k < agents.size() && k < 3; ++k)
+            line += (k == 0 ? ": \"" : "; \"") + agents[k].first.substr(0, 60) + "\" (" +
+                    plural(agents[k].second.first, "request") + ")";
         out.push_back(line);
     }
     for (const auto& sk : log.skipped)
         out.push_back(plural(sk.count, "line") + " not replayed: " + sk.why + " (first at " + sk.first.str() +
                       ")");
-    if (not_v4 > 0)
-        out.push_back(
-            plural(not_v4, "client") +
-            " without an IPv4 address (IPv6, host names): replayed from addresses of 100.64.0.0/10");
     line = "statuses:";
-    for (const auto& [status, count] : log.statuses)
+    for (const auto& [status, count] : tally.statuses)
         line += " " + std::to_string(status) + " x" + std::to_string(count);
     out.push_back(line + " (every request is answered 200 with its logged body size)");
     out.push_back(

@@ -245,7 +245,7 @@ void Loader::visitors(const YAML::Node& n, ClientGroupSpec& c) {
         if (n[k])
             r_.fail(n[k], "`" + std::string(k) +
                               ":` does not go with access_log: the log gives each request's size");
-    access_log(n["access_log"], c);
+    access_log(n["access_log"], n, c);
     b.page.document = false;
     b.schedule.kind = http::LoadSchedule::Kind::Replay;
 }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
 #include <set>
 #include <string>
 #include <tuple>
@@ -74,14 +75,21 @@ private:
     void schedule(const YAML::Node& n, http::LoadSchedule& s);
     // arrivals:, session:, pages: and access_log: (loader_arrivals.cpp)
     std::string read_near(const YAML::Node& n, const std::string& what, std::string* path_out);
+    sim::Duration time_of_day(const YAML::Node& n, const std::string& what);
     void arrivals(const YAML::Node& n, ClientGroupSpec& c);
     void rate_profile(const YAML::Node& n, http::ArrivalProcess& p);
     void arrivals_csv(const YAML::Node& n, ArrivalsSpec& a);
     void session(const YAML::Node& n, http::SessionSpec& s);
     void page_mix(const YAML::Node& n, http::BrowserConfig& b);
-    void access_log(const YAML::Node& n, ClientGroupSpec& c);
-    void access_log_summary(const import::AccessLog& log, AccessLogSpec& spec, uint64_t replayed,
-                            uint64_t not_v4, uint64_t defaulted, const std::string& fallback);
+    // What of a log falls in the window replayed.
+    struct LogTally {
+        std::string fallback;  // the preset of agents no rule knows
+        uint64_t requests = 0;
+        std::map<uint16_t, uint64_t> statuses;
+        std::map<std::string, std::pair<uint64_t, uint64_t>> unmapped;  // agent -> (requests, clients)
+    };
+    void access_log(const YAML::Node& n, const YAML::Node& group, ClientGroupSpec& c);
+    void access_log_summary(const import::AccessLog& log, const LogTally& tally, AccessLogSpec& spec);
     // timeline: (what happens when) (loader_timeline.cpp)
     void check_time(const YAML::Node& n, sim::Time t, const std::string& what);
     TimelineAction action(const YAML::Node& n);

@@ -272,7 +272,7 @@ const std::array kQuantities{
                 [](R r, Q q) { return n(clients_of(r, q).sessions); }},
     QuantityDef{"GROUP.sessions_completed", U::Count, "visits that loaded all their pages",
                 [](R r, Q q) { return n(clients_of(r, q).sessions_completed); }},
-    QuantityDef{"GROUP.sessions_peak", U::Count, "visits under way at once, at most (the group's client hosts)",
+    QuantityDef{"GROUP.sessions_peak", U::Count, "visits under way (begun, not completed) at once, at most",
                 [](R r, Q q) { return n(clients_of(r, q).sessions_peak); }},
     QuantityDef{"GROUP.session_pages_mean", U::Ratio, "pages per completed visit",
                 [](R r, Q q) { return clients_of(r, q).session_pages_mean; }},

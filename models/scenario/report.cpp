@@ -163,18 +163,22 @@ void write_windows(std::ostream& o, const Report& r) {
 }
 
 // Arriving visitors and replayed logs (a group with arrivals: or access_log:).
-void write_visits(std::ostream& o, const ClientReport& c) {
+void write_visits(std::ostream& o, const ClientReport& c, const std::string& in = "  ") {
     if (c.sessions > 0)
-        o << "  visits: " << c.sessions << " begun, " << c.sessions_completed << " completed ("
-          << num(c.session_pages_mean, 1) << " pages each), at most " << c.sessions_peak << " at once\n";
+        o << in << "visits: " << c.sessions << " begun, " << c.sessions_completed << " completed ("
+          << num(c.session_pages_mean, 1) << " pages per completed visit), at most " << c.sessions_peak
+          << " under way at once, on " << c.visitor_hosts << " client hosts\n";
     if (!c.page_mix.empty()) {
-        o << "  page mix:";
+        o << in << "page mix:";
         for (const auto& [page, loads] : c.page_mix) o << " " << page << " " << loads;
         o << "\n";
     }
     if (c.replayed_requests > 0)
-        o << "  requests replayed from the access log: " << c.replayed_requests << "\n";
-    for (const std::string& line : c.access_log) o << "  | " << line << "\n";
+        o << in << "requests replayed from the access log: " << c.replayed_requests << "\n";
+    if (c.remapped_addresses > 0)
+        o << in << "logged client addresses replayed from 100.64.0.0/10 instead (IPv6, host names, or an "
+          << "address of the scenario's own hosts): " << c.remapped_addresses << "\n";
+    for (const std::string& line : c.access_log) o << in << "| " << line << "\n";
 }
 
 }  // namespace
@@ -229,9 +233,11 @@ void write_text_report(std::ostream& o, const Report& r, bool ss) {
     o << "  connections opened " << c.connections_opened << ", requests per connection "
       << num(c.requests_per_connection, 1) << ", client TIME_WAIT max " << c.time_wait_max << "\n";
     if (r.groups.size() > 1)
-        for (const ClientReport& g : r.groups)
+        for (const ClientReport& g : r.groups) {
             o << "    " << g.name << ": pages " << g.pages << ", objects ok " << g.objects_ok << ", failed "
               << g.objects_failed << ", p50 " << num(g.page_load_p50_ms, 1) << " ms\n";
+            write_visits(o, g, "      ");
+        }
 
     o << "\nRealservers\n";
     int name_width = 8;

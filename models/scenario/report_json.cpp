@@ -61,7 +61,8 @@ void write_client(std::ostream& o, const ClientReport& c, const std::string& ind
     if (c.sessions > 0)
         o << ",\n"
           << indent << "\"visits\": {\"begun\": " << c.sessions << ", \"completed\": " << c.sessions_completed
-          << ", \"pages_mean\": " << num(c.session_pages_mean) << ", \"peak\": " << c.sessions_peak << "}";
+          << ", \"pages_mean\": " << num(c.session_pages_mean) << ", \"peak\": " << c.sessions_peak
+          << ", \"hosts\": " << c.visitor_hosts << "}";
     if (!c.page_mix.empty()) {
         o << ",\n" << indent << "\"page_mix\": {";
         for (size_t k = 0; k < c.page_mix.size(); ++k) {
@@ -71,7 +72,16 @@ void write_client(std::ostream& o, const ClientReport& c, const std::string& ind
         }
         o << "}";
     }
-    if (c.replayed_requests > 0) o << ",\n" << indent << "\"replayed_requests\": " << c.replayed_requests;
+    if (c.replayed_requests > 0) {
+        o << ",\n"
+          << indent << "\"replayed_requests\": " << c.replayed_requests
+          << ", \"remapped_addresses\": " << c.remapped_addresses << ", \"access_log\": [";
+        for (size_t k = 0; k < c.access_log.size(); ++k) {
+            o << (k ? ", " : "");
+            json_str(o, c.access_log[k]);
+        }
+        o << "]";
+    }
     o << "}";
 }
 

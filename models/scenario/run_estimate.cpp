@@ -93,7 +93,8 @@ std::string run_too_large(const RunEstimate& e) {
     return "this run would take about " + human(e.events, " events") + " and hold about " +
            human(e.bytes, "B") + " (limits: " + human(kMaxRunEvents, " events") + ", " +
            human(kMaxRunBytes, "B") +
-           "); shorten `duration` or raise `sample_every`, or pass --allow-large-run";
+           "); shorten `duration`, lower the clients' count or arrival rate, raise `sample_every`, "
+           "or pass --allow-large-run";
 }
 
 }  // namespace lvs::scenario

@@ -78,8 +78,6 @@ void Run::on_visitor(size_t group) {
         if (!usable) ++v.remapped;
         g.hosts[k]->take_address(usable ? *u.ipv4 : fresh_client_address());
         g.browsers[k]->start();
-        ++v.active;
-        v.peak = std::max(v.peak, v.active);
         if (v.arrival < spec.access_log->users.size())
             v.next->arm_at(std::max(sim_.now(), spec.access_log->users[v.arrival].requests.front().at));
         return;
@@ -103,8 +101,6 @@ void Run::on_visitor(size_t group) {
         k = add_client_host(group, cfg);
     }
     g.hosts[k]->take_address(fresh_client_address());
-    ++v.active;
-    v.peak = std::max(v.peak, v.active);
     http::Browser& b = *g.browsers[k];
     struct Freed {
         Run* run;
@@ -115,7 +111,6 @@ void Run::on_visitor(size_t group) {
     b.on_free([f](http::Browser&) {
         ClientGroup::Visitors& vv = *f.run->groups_[f.group].visitors;
         vv.free.push_back(f.host);
-        --vv.active;
     });
     b.begin_session(cfg);
     const sim::Time next = v.clock->next(sim_.now(), v.rng);

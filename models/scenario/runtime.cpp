@@ -234,7 +234,11 @@ ClientReport Run::client_report(const std::string& name,
         c.sessions_completed += s.sessions_completed;
         session_pages += s.session_pages;
         c.replayed_requests += s.replayed_requests;
-        if (g->visitors) c.sessions_peak += g->visitors->peak;
+        c.sessions_peak += s.sessions_peak;
+        if (g->visitors) {
+            c.visitor_hosts += g->browsers.size();
+            c.remapped_addresses += g->visitors->remapped;
+        }
         if (groups.size() == 1) {
             const ClientGroupSpec& spec = scenario_.clients[static_cast<size_t>(g - groups_.data())];
             for (size_t k = 0; k < spec.browser.mix.size(); ++k)

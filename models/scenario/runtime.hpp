@@ -79,7 +79,9 @@ struct ClientReport : lvsim::ClientStats {
     uint64_t sessions = 0;            // visits begun
     uint64_t sessions_completed = 0;  // visits that loaded all their pages
     double session_pages_mean = 0;    // pages per completed visit
-    uint64_t sessions_peak = 0;       // visits under way at once, at most
+    uint64_t sessions_peak = 0;       // visits under way at once, at most (summed over groups)
+    uint64_t visitor_hosts = 0;       // client hosts made for visits and logged clients
+    uint64_t remapped_addresses = 0;  // logged addresses replayed from 100.64.0.0/10 instead
     uint64_t replayed_requests = 0;
     std::vector<std::pair<std::string, uint64_t>> page_mix;  // loads per page of a mix
     std::vector<std::string> access_log;                     // what was replayed and what not (one group)
@@ -272,9 +274,7 @@ public:
             std::unique_ptr<sim::Timer> next;
             std::vector<uint32_t> free;  // hosts whose visit is over, the latest last
             size_t arrival = 0;          // arrivals so far (the CSV row of the next one)
-            uint32_t active = 0;         // visits under way
-            uint32_t peak = 0;
-            uint64_t remapped = 0;  // logged addresses the run cannot give (taken, IPv6): from 100.64/10
+            uint64_t remapped = 0;       // logged addresses the run cannot give (taken, IPv6): from 100.64/10
         };
         std::unique_ptr<Visitors> visitors;
     };
@@ -349,7 +349,7 @@ private:
     std::vector<RealServer> rs_;
     std::vector<ClientGroup> groups_;
     net::NodeId internet_ = net::kNoNode;
-    uint32_t next_visitor_address_ = net::Ipv4::of(100, 64, 0, 0).value();
+    uint32_t next_visitor_address_ = net::Ipv4::of(100, 64, 0, 1).value();
     std::vector<std::unique_ptr<ipvs::HealthChecker>> health_;
     std::unique_ptr<net::PcapWriter> pcap_;
     bool interrupted_ = false;

@@ -47,6 +47,10 @@ public:
             const std::string key = kv.first.as<std::string>();
             if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
             const std::string near = did_you_mean(key, allowed);
+            // `{pages: uniform(2, 8)}`: YAML's flow mapping split the value at its comma.
+            if (key.find(')') != std::string::npos && key.find('(') == std::string::npos)
+                fail(kv.first, "unknown key '" + key + "' in " + where,
+                     "a value with a comma inside {...} needs quotes, e.g. \"uniform(2, 8)\"");
             fail(kv.first, "unknown key '" + key + "' in " + where,
                  near.empty() ? "allowed keys: " + join(allowed) : "did you mean '" + near + "'?");
         }
