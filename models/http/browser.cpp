@@ -164,13 +164,7 @@ void Browser::load_page() {
         LVS_TRACE(sim_, entity_, trace::kind::http_page_abort).f("page", page_).f("aborted", aborted);
         page_active_ = false;
     }
-    ++page_;
-    ++stats_.pages_started;
-    page_start_ = sim_.now();
-    page_active_ = true;
-    page_failed_ = 0;
-    objects_.clear();
-    outstanding_ = 0;
+    begin_page();
     if (config_.session.enabled && session_pages_left_ > 0) {
         --session_pages_left_;
         ++session_loads_;
@@ -187,6 +181,16 @@ void Browser::load_page() {
     }
     schedule_next_load(false);
     dispatch();
+}
+
+void Browser::begin_page() {
+    ++page_;
+    ++stats_.pages_started;
+    page_start_ = sim_.now();
+    page_active_ = true;
+    page_failed_ = 0;
+    objects_.clear();
+    outstanding_ = 0;
 }
 
 void Browser::choose_page() {
@@ -208,13 +212,7 @@ void Browser::replay_due() {
     const std::vector<ReplayedRequest>& r = config_.schedule.replay;
     if (!reloading_ || next_time_ >= r.size()) return;
     if (!page_active_) {
-        ++page_;
-        ++stats_.pages_started;
-        page_start_ = sim_.now();
-        page_active_ = true;
-        page_failed_ = 0;
-        objects_.clear();
-        outstanding_ = 0;
+        begin_page();
         LVS_TRACE(sim_, entity_, trace::kind::http_page_start).f("page", page_);
     }
     while (next_time_ < r.size() && r[next_time_].at <= sim_.now()) {

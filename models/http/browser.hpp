@@ -226,6 +226,7 @@ private:
     void load_page();
     void replay_due();
     void choose_page();
+    void begin_page();
     void end_session();
     void maybe_free();
     const PageSpec& page() const { return *page_spec_; }
