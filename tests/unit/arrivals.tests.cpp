@@ -360,3 +360,90 @@ TEST_CASE("profile times as a clock shows them, and the mistakes users make with
     const ConfigError both = testing::load_error(farm(head + "    arrivals: {rate: 1/s, csv: a.csv}\n"));
     CHECK(std::string(both.what()).find("only one of") != std::string::npos);
 }
+
+TEST_CASE("a busy farm of every kind of visitor through drains, kills, crashes and loss",
+          "[arrivals][soak]") {
+    // Arrivals by rate, profile and CSV, browsers and API clients over HTTP/1.1, HTTP/2 and TLS,
+    // a replayed log and a fixed group, through every server action: the invariants hold at
+    // every sample (objects conserved, IPVS entries bound to listed or trashed destinations).
+    write_file(
+        "soak.csv",
+        "time,client,pages\n0.5,python,3\n1,go,2\n1.5,curl,1\n2,firefox,4\n3,safari,2\n3,java,2\n4,ie8,1\n");
+    std::string text =
+        "name: arrivals-soak\n"
+        "seed: 3\n"
+        "duration: 200s\n"
+        "network: {rtt: 30ms, loss: 0.5%}\n"
+        "director:\n"
+        "  rules: |\n"
+        "    -A -t 10.0.0.100:443 -s wlc -p 60\n"
+        "    -a -t 10.0.0.100:443 -r 192.168.10.11:443 -m -w 1\n"
+        "    -a -t 10.0.0.100:443 -r 192.168.10.12:443 -m -w 1\n"
+        "    -A -t 10.0.0.100:80 -s rr\n"
+        "    -a -t 10.0.0.100:80 -r 192.168.10.11:80 -m -w 1\n"
+        "    -a -t 10.0.0.100:80 -r 192.168.10.12:80 -m -w 1\n"
+        "realservers:\n"
+        "  - {name: rs1, address: 192.168.10.11, server: nginx, ports: [80, 443], http2: on}\n"
+        "  - {name: rs2, address: 192.168.10.12, server: apache, ports: [80, 443], workers: 40}\n"
+        "clients:\n"
+        "  - name: web\n"
+        "    browser: chrome\n"
+        "    https: on\n"
+        "    target: 10.0.0.100:443\n"
+        "    arrivals: {rate: 2/s, stop: 150s}\n"
+        "    session: {pages: geometric(3)}\n"
+        "    schedule: {think: exp(3s)}\n"
+        "    pages:\n"
+        "      - {name: a, weight: 1, objects: 20}\n"
+        "      - {name: b, weight: 2, objects: 3, object_size: 100kB}\n"
+        "  - name: api\n"
+        "    client: python\n"
+        "    target: 10.0.0.100:80\n"
+        "    arrivals: {rate: 1/s, stop: 150s}\n"
+        "    session: {pages: \"uniform(1, 6)\"}\n"
+        "    requests: {parallel: 3, method: POST}\n"
+        "  - name: golang\n"
+        "    client: go\n"
+        "    target: 10.0.0.100:80\n"
+        "    arrivals: {profile: [[0s, 0/s], [50s, 3/s], [100s, 0/s]]}\n"
+        "    session: {pages: 4}\n"
+        "  - name: listed\n"
+        "    browser: chrome\n"
+        "    target: 10.0.0.100:80\n"
+        "    arrivals: {csv: soak.csv}\n"
+        "    session: {pages: 2}\n"
+        "  - name: logged\n"
+        "    target: 10.0.0.100:80\n"
+        "    access_log: ACCESS_LOG\n"
+        "  - name: fixed\n"
+        "    count: 5\n"
+        "    browser: firefox\n"
+        "    target: 10.0.0.100:80\n"
+        "    schedule: {reload_every: 7s}\n"
+        "timeline:\n"
+        "  - {at: 30s, ipvsadm: \"-e -t 10.0.0.100:443 -r 192.168.10.11:443 -m -w 0\"}\n"
+        "  - {at: 40s, server: rs2, action: kill}\n"
+        "  - {at: 45s, server: rs2, action: start}\n"
+        "  - {at: 60s, server: rs1, action: reload}\n"
+        "  - {at: 70s, ipvsadm: \"-d -t 10.0.0.100:80 -r 192.168.10.12:80\"}\n"
+        "  - {at: 80s, server: rs1, action: crash}\n"
+        "  - {at: 90s, server: rs1, action: start}\n"
+        "  - {at: 95s, ipvsadm: \"-a -t 10.0.0.100:80 -r 192.168.10.12:80 -m -w 1\"}\n"
+        "  - {at: 100s, server: rs2, action: drain}\n"
+        "  - {at: 120s, server: rs1, action: stop}\n"
+        "  - {at: 125s, server: rs1, action: start}\n";
+    text.replace(text.find("ACCESS_LOG"), 10,
+                 std::string(LVSIM_SOURCE_DIR) + "/tests/import/fixtures/access-nginx.log");
+    RunOptions options;
+    options.check_invariants = true;
+    Run run(load_scenario_text(text, kOrigin), options);
+    const Report r = run.run();
+    CHECK(r.clients.sessions > 300);
+    CHECK(r.clients.sessions_completed <= r.clients.sessions);
+    CHECK(r.clients.replayed_requests == 10);
+    CHECK(r.clients.objects_ok > 5000);
+    for (const ClientReport& g : r.groups) {
+        INFO(g.name);
+        CHECK(g.pages > 0);
+    }
+}
