@@ -4,9 +4,10 @@
 // logged times).
 //
 // A visit takes a host whose last visit is over (its connections closed) or, when none is,
-// a new host on an access link of its own; so the group has as many hosts as visits ever ran
-// at once, not as many as arrived. Every visit gets a new client address (from 100.64.0.0/10),
-// as a new user would: persistence and the director's connection table see distinct clients.
+// a new host on an access link of its own; so the group has as many hosts as were ever held at
+// once (a visit's idle connections hold its host after it), not as many as arrived. Every visit gets a new
+// client address (from 100.64.0.0/10), as a new user would: persistence and the director's connection table
+// see distinct clients.
 #include "models/scenario/runtime.hpp"
 
 namespace lvs::scenario {
@@ -86,7 +87,6 @@ void Run::on_visitor(size_t group) {
     const size_t at =
         spec.arrivals->process.kind == http::ArrivalProcess::Kind::Times ? v.clock->last_time() : SIZE_MAX;
     const ArrivalRow* row = at < spec.arrivals->rows.size() ? &spec.arrivals->rows[at] : nullptr;
-    ++v.arrival;
     if (row != nullptr && !row->client.empty()) {
         const bool https = cfg.https;
         cfg.profile = *http::find_client_profile(row->client);

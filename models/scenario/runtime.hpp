@@ -273,7 +273,7 @@ public:
             sim::Rng rng;
             std::unique_ptr<sim::Timer> next;
             std::vector<uint32_t> free;  // hosts whose visit is over, the latest last
-            size_t arrival = 0;          // arrivals so far (the CSV row of the next one)
+            size_t arrival = 0;          // access_log: the next logged client to come
             uint64_t remapped = 0;       // logged addresses the run cannot give (taken, IPv6): from 100.64/10
         };
         std::unique_ptr<Visitors> visitors;
