@@ -48,6 +48,7 @@ Director::Director(net::Network& net, std::string name, net::Ipv4 own_address, c
       own_address_(own_address),
       kernel_(kernel),
       stack_(net, node_, tcp),
+      udp_(net, node_, tcp.sysctl.ip_local_port_range),
       rng_(sim_.stream(name + ":ipvs")),
       trash_timer_(sim_, [this] { trash_scan(); }),
       rate_timer_(sim_, [this] { rate_tick(); }) {

@@ -26,6 +26,7 @@
 #include "models/ipvs/types.hpp"
 #include "models/net/network.hpp"
 #include "models/tcp/tcp_stack.hpp"
+#include "models/udp/udp_stack.hpp"
 #include "sim/timer.hpp"
 
 namespace lvs::ipvs {
@@ -34,6 +35,7 @@ namespace lvs::ipvs {
 constexpr uint32_t kConnNoOutput = 0x0080;
 constexpr uint32_t kConnInactive = 0x0100;
 constexpr uint32_t kConnTemplate = 0x1000;
+constexpr uint32_t kConnOnePacket = 0x2000;
 
 class Director;
 
@@ -122,6 +124,9 @@ struct DirectorCounters {
     uint64_t scheduled = 0;
     uint64_t no_dest_icmp = 0;
     uint64_t dropped_nodest = 0;     // packets for entries whose destination was deleted
+    uint64_t udp_packets_in = 0;     // of packets_in, UDP datagrams
+    uint64_t one_packet = 0;         // datagrams scheduled one by one (--ops)
+    uint64_t icmp_translated = 0;    // a NAT realserver's ICMP errors sent on as from the VIP
     uint64_t dropped_conntrack = 0;  // SYNs dropped to redirect conntrack
     uint64_t rescheduled_reuse = 0;  // SYNs that hit a reusable entry and were rescheduled
     uint64_t stack_resets = 0;       // RSTs from the director's own stack
@@ -204,6 +209,9 @@ private:
     // The packet procedure.
     void ipvs_in(const net::Packet& p, Service* svc);
     bool ipvs_out(const net::Packet& p);
+    bool ipvs_out_icmp(const net::Packet& p);
+    void count_in(Conn& cp, const net::Packet& p);
+    void count_out(Conn& cp, const net::Packet& p);
     Service* lookup_service(const net::Packet& p) const;
     Conn* schedule(Service& svc, const net::Packet& p);
     Conn* schedule_persistent(Service& svc, const net::Packet& p);
@@ -216,6 +224,8 @@ private:
     // The state table applied to one packet; enter_state is the only code that changes an
     // entry's state, the ActiveConn/InActConn counters and the entry's timeout.
     void transition(Conn& cp, Dir dir, const net::Packet& p);
+    // UDP's one state (ip_vs_proto_udp.c udp_state_transition): every datagram refreshes it.
+    void udp_transition(Conn& cp, Dir dir);
     void enter_state(Conn& cp, ConnState to, std::string_view why, std::string_view dir = {});
     bool state_active(ConnState s) const;
 
@@ -251,6 +261,7 @@ private:
     net::Ipv4 own_address_;
     const KernelProfile& kernel_;
     tcp::TcpStack stack_;
+    udp::UdpStack udp_;  // no sockets: datagrams for its own addresses get port unreachable
     sim::Rng rng_;
     std::vector<std::unique_ptr<Service>> services_;
     std::vector<std::unique_ptr<Dest>> dest_store_;  // every destination, live or in the trash

@@ -76,7 +76,8 @@ Conn* Director::new_conn(Service& svc, Dest& d, const Packet& p, Conn* control) 
     std::unique_ptr<Conn> owned = take_conn();
     Conn& cp = *owned;
     cp.id = ++next_conn_id_;
-    cp.proto = svc.proto;
+    // A firewall-mark service carries either protocol: the entry is the packet's.
+    cp.proto = p.is_udp() ? Proto::Udp : Proto::Tcp;
     cp.client = p.src_ep();
     cp.vip = p.dst_ep();
     cp.forward = d.forward;
@@ -84,6 +85,12 @@ Conn* Director::new_conn(Service& svc, Dest& d, const Packet& p, Conn* control) 
     cp.dest_addr = d.forward == Forward::Masq ? d.addr : net::Endpoint{d.addr.addr, p.dport};
     cp.state = ConnState::None;
     cp.flags = d.forward == Forward::Masq ? 0 : kConnNoOutput;
+    // --ops: each datagram is its own entry (ip_vs_schedule(): UDP only, never hashed).
+    const bool one_packet = svc.one_packet && cp.proto == Proto::Udp && control == nullptr;
+    if (one_packet) {
+        cp.flags |= kConnOnePacket;
+        ++counters_.one_packet;
+    }
     cp.control = nullptr;
     cp.n_control = 0;
     cp.assured = false;
@@ -92,7 +99,7 @@ Conn* Director::new_conn(Service& svc, Dest& d, const Packet& p, Conn* control) 
     cp.client_rst_last = false;
     cp.created = sim_.now();
     cp.timeout = sim::s(3);  // provisional until the first transition (ip_vs_conn_new)
-    cp.hashed = true;
+    cp.hashed = !one_packet;
     bind(cp, d);
     if (control != nullptr) {
         cp.control = control;
@@ -100,8 +107,9 @@ Conn* Director::new_conn(Service& svc, Dest& d, const Packet& p, Conn* control) 
     }
     cp.to_dest = {};
     cp.to_client = {};
-    in_.put(key(cp.proto, cp.client.addr.value(), cp.client.port, cp.vip.addr.value(), cp.vip.port), &cp);
-    if (cp.forward == Forward::Masq)
+    if (cp.hashed)
+        in_.put(key(cp.proto, cp.client.addr.value(), cp.client.port, cp.vip.addr.value(), cp.vip.port), &cp);
+    if (cp.hashed && cp.forward == Forward::Masq)
         out_.put(key(cp.proto, cp.client.addr.value(), cp.client.port, cp.dest_addr.addr.value(),
                      cp.dest_addr.port),
                  &cp);
@@ -203,6 +211,7 @@ std::string Director::restore_entry(Proto proto, const net::Endpoint& client, co
         return {};
     }
     net::Packet p;
+    if (proto == Proto::Udp) p.set_proto(net::Proto::Udp);
     p.saddr = client.addr.value();
     p.sport = client.port;
     p.daddr = vip.addr.value();

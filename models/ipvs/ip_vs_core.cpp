@@ -1,6 +1,8 @@
 // The packet path (net/netfilter/ipvs/ip_vs_core.c): ip_vs_in() for packets to a virtual
-// service, ip_vs_out() for replies of NAT realservers, scheduling (ip_vs_schedule(), with
-// persistence templates) and forwarding, and ICMP for services with no destination.
+// service, ip_vs_out() for replies of NAT realservers (and ip_vs_out_icmp() for their ICMP
+// errors), scheduling (ip_vs_schedule(), with persistence templates and one-packet scheduling)
+// and forwarding, and ICMP for services with no destination. TCP and UDP share it; what only
+// TCP does (port reuse, sloppy_tcp) is said where it happens.
 #include "models/ipvs/director.hpp"
 #include "models/trace/vocabulary.hpp"
 
@@ -10,28 +12,40 @@ using net::Packet;
 
 // ---- the packet procedure --------------------------------------------------------------------------
 
+namespace {
+Proto proto_of(const Packet& p) { return p.is_udp() ? Proto::Udp : Proto::Tcp; }
+// What IPVS counts in InBytes/OutBytes: skb->len, the IP packet (20 bytes of IP header and 20
+// of TCP or 8 of UDP per frame; lvsim's segments carry no TCP options).
+uint64_t ip_bytes(const Packet& p) { return uint64_t{p.len} + uint64_t{p.frames()} * (p.is_udp() ? 28 : 40); }
+}  // namespace
+
 Service* Director::lookup_service(const Packet& p) const {
-    // ip_vs_service_find(): a firewall mark first, then the TCP service of the address.
+    // ip_vs_service_find(): a firewall mark first, then the service of the protocol and address.
+    // lvsim's mark rules name an address:port, and mark both protocols.
     for (const auto& [ep, mark] : fwmark_rules_)
         if (ep == p.dst_ep())
             if (Service* s = find_service(ServiceKey{Proto::Tcp, {}, mark})) return s;
-    return find_service(ServiceKey{Proto::Tcp, p.dst_ep(), 0});
+    return find_service(ServiceKey{proto_of(p), p.dst_ep(), 0});
 }
 
 void Director::receive(const Packet& p) {
     if (p.is_icmp()) {
-        if (p.dst() == own_address_ || is_vip(p.dst())) stack_.receive(p);
-        else net_.send(node_, p);
+        if (p.dst() == own_address_ || is_vip(p.dst())) {
+            if (!p.quotes_udp()) stack_.receive(p);
+        } else if (!ipvs_out_icmp(p)) {
+            net_.send(node_, p);
+        }
         return;
     }
     const bool for_vip = is_vip(p.dst());
     if (for_vip && !services_.empty()) {
         // Entries are looked up before services: an entry outlives the service it came from.
-        Conn* entry = in_.find(key(Proto::Tcp, p.saddr, p.sport, p.daddr, p.dport));
+        Conn* entry = in_.find(key(proto_of(p), p.saddr, p.sport, p.daddr, p.dport));
         Service* svc = entry != nullptr ? nullptr : lookup_service(p);
         if (entry != nullptr || svc != nullptr) {
             if (svc == nullptr) svc = lookup_service(p);
             ++counters_.packets_in;
+            if (p.is_udp()) ++counters_.udp_packets_in;
             ipvs_in(p, svc);
             return;
         }
@@ -47,6 +61,11 @@ void Director::receive(const Packet& p) {
 }
 
 void Director::to_own_stack(const Packet& p, const char* why) {
+    if (p.is_udp()) {
+        // No socket of the director's own takes it: udp_rcv() answers port unreachable.
+        udp_.receive(p);
+        return;
+    }
     const uint64_t before = stack_.counters().resets_sent;
     stack_.receive(p);
     if (stack_.counters().resets_sent != before) {
@@ -69,8 +88,9 @@ bool Director::reuse_reschedules(const Conn& cp) const {
 }
 
 void Director::ipvs_in(const Packet& p, Service* svc) {
-    Conn* cp = in_.find(key(Proto::Tcp, p.saddr, p.sport, p.daddr, p.dport));
-    const bool syn = p.syn() && !p.rst();
+    Conn* cp = in_.find(key(proto_of(p), p.saddr, p.sport, p.daddr, p.dport));
+    // Port reuse (is_new_conn()) is TCP's and SCTP's: a datagram never reopens an entry.
+    const bool syn = p.is_tcp() && p.syn() && !p.rst();
 
     if (cp != nullptr && syn) {
         // Port reuse: a SYN for an existing entry (section 4.4 step 2, by kernel profile).
@@ -118,7 +138,7 @@ void Director::ipvs_in(const Packet& p, Service* svc) {
             LVS_TRACE(sim_, entity_, trace::kind::ipvs_drop)
                 .f("conn", cp->id)
                 .f("client", p.src_ep().str())
-                .f("flags", net::flag_letters(static_cast<uint8_t>(p.flags)))
+                .f("flags", net::packet_label(p))
                 .f("rule", "destination deleted, expire_nodest_conn=0")
                 .f("text", "silently dropped; the entry's timer is not refreshed");
             return;
@@ -140,7 +160,9 @@ void Director::ipvs_in(const Packet& p, Service* svc) {
             to_own_stack(p, "entry gone and no virtual service");
             return;
         }
-        const bool schedulable = !p.rst() && (p.syn() || sysctls_.sloppy_tcp != 0);
+        // tcp_conn_schedule() takes a SYN (any segment with sloppy_tcp) and no RST;
+        // udp_conn_schedule() any datagram.
+        const bool schedulable = p.is_udp() || (!p.rst() && (p.syn() || sysctls_.sloppy_tcp != 0));
         if (!schedulable) {
             to_own_stack(p, "no entry and not a SYN");
             return;
@@ -151,18 +173,39 @@ void Director::ipvs_in(const Packet& p, Service* svc) {
             return;
         }
     }
-    if (cp->dest != nullptr && cp->dest->available()) {
-        const uint64_t bytes = uint64_t{p.len} + uint64_t{p.frames()} * 40;
-        cp->dest->stats.inpkts += p.frames();
-        cp->dest->stats.inbytes += bytes;
-        if (cp->dest->svc != nullptr) {
-            cp->dest->svc->stats.inpkts += p.frames();
-            cp->dest->svc->stats.inbytes += bytes;
-        }
-    }
-    transition(*cp, (cp->flags & kConnNoOutput) ? Dir::InputOnly : Dir::Input, p);
+    count_in(*cp, p);
+    const Dir dir = (cp->flags & kConnNoOutput) ? Dir::InputOnly : Dir::Input;
+    if (cp->proto == Proto::Udp) udp_transition(*cp, dir);
+    else transition(*cp, dir, p);
     forward_to_dest(*cp, p);
+    if (cp->flags & kConnOnePacket) {
+        // ip_vs_conn_put(): a one-packet entry is never hashed and expires as its packet leaves.
+        expire_now(*cp);
+        return;
+    }
     arm(*cp);
+}
+
+void Director::count_in(Conn& cp, const Packet& p) {
+    if (cp.dest == nullptr || !cp.dest->available()) return;
+    const uint64_t bytes = ip_bytes(p);
+    cp.dest->stats.inpkts += p.frames();
+    cp.dest->stats.inbytes += bytes;
+    if (cp.dest->svc != nullptr) {
+        cp.dest->svc->stats.inpkts += p.frames();
+        cp.dest->svc->stats.inbytes += bytes;
+    }
+}
+
+void Director::count_out(Conn& cp, const Packet& p) {
+    if (cp.dest == nullptr || !cp.dest->available()) return;
+    const uint64_t bytes = ip_bytes(p);
+    cp.dest->stats.outpkts += p.frames();
+    cp.dest->stats.outbytes += bytes;
+    if (cp.dest->svc != nullptr) {
+        cp.dest->svc->stats.outpkts += p.frames();
+        cp.dest->svc->stats.outbytes += bytes;
+    }
 }
 
 void Director::forward_to_dest(Conn& cp, const Packet& p) {
@@ -181,21 +224,14 @@ void Director::forward_to_dest(Conn& cp, const Packet& p) {
 }
 
 bool Director::ipvs_out(const Packet& p) {
-    Conn* found = out_.find(key(Proto::Tcp, p.daddr, p.dport, p.saddr, p.sport));
+    Conn* found = out_.find(key(proto_of(p), p.daddr, p.dport, p.saddr, p.sport));
     if (found == nullptr) return false;
     Conn& cp = *found;
     ++counters_.packets_out;
     cp.flags &= ~kConnNoOutput;
-    if (cp.dest != nullptr && cp.dest->available()) {
-        const uint64_t bytes = uint64_t{p.len} + uint64_t{p.frames()} * 40;
-        cp.dest->stats.outpkts += p.frames();
-        cp.dest->stats.outbytes += bytes;
-        if (cp.dest->svc != nullptr) {
-            cp.dest->svc->stats.outpkts += p.frames();
-            cp.dest->svc->stats.outbytes += bytes;
-        }
-    }
-    transition(cp, Dir::Output, p);
+    count_out(cp, p);
+    if (cp.proto == Proto::Udp) udp_transition(cp, Dir::Output);
+    else transition(cp, Dir::Output, p);
     Packet q = p;
     q.saddr = cp.vip.addr.value();
     q.sport = cp.vip.port;
@@ -205,10 +241,28 @@ bool Director::ipvs_out(const Packet& p) {
     return true;
 }
 
+bool Director::ipvs_out_icmp(const Packet& p) {
+    // ip_vs_out_icmp() -> handle_response_icmp(): a NAT realserver's ICMP error about a
+    // datagram or segment of an entry (quoted: client -> realserver) leaves as if the VIP sent
+    // it, the quoted header rewritten to the VIP too.
+    const Proto proto = p.quotes_udp() ? Proto::Udp : Proto::Tcp;
+    Conn* cp = out_.find(key(proto, p.daddr, p.sport, p.saddr, p.dport));
+    if (cp == nullptr) return false;
+    ++counters_.icmp_translated;
+    count_out(*cp, p);
+    Packet q = p;
+    q.saddr = cp->vip.addr.value();
+    q.dport = cp->vip.port;
+    if (!cp->to_client.valid()) cp->to_client = net_.resolve(node_, cp->client.addr);
+    net_.send(node_, cp->to_client, q);
+    return true;
+}
+
 void Director::send_icmp_unreachable(const Packet& p) {
     ++counters_.no_dest_icmp;
     Packet icmp;
     icmp.set_proto(net::Proto::Icmp);
+    if (p.is_udp()) icmp.aux |= Packet::kQuotedUdp;
     icmp.saddr = p.daddr;
     icmp.daddr = p.saddr;
     icmp.sport = p.sport;
@@ -238,7 +292,8 @@ Dest* Director::pick(Service& svc, const Packet& p) {
     }
     if (d == nullptr) {
         LVS_TRACE(sim_, entity_, trace::kind::ipvs_no_dest)
-            .f("text", "IPVS: " + svc.sched_name + ": TCP " + svc.vip.str() + " - no destination available")
+            .f("text", "IPVS: " + svc.sched_name + (p.is_udp() ? ": UDP " : ": TCP ") + svc.vip.str() +
+                           " - no destination available")
             .f("client", p.src_ep().str());
     }
     return d;

@@ -63,6 +63,7 @@ void Director::enter_state(Conn& cp, ConnState to, std::string_view why, std::st
     // ESTABLISHED and FIN_WAIT).
     if (to == ConnState::Established) cp.timeout = timeouts_.tcp;
     else if (to == ConnState::FinWait) cp.timeout = timeouts_.tcp_fin;
+    else if (to == ConnState::Udp) cp.timeout = timeouts_.udp;
     else cp.timeout = default_timeout(to);
 }
 

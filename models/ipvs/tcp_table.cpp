@@ -9,7 +9,7 @@ constexpr S sNO = S::None, sES = S::Established, sSS = S::SynSent, sSR = S::SynR
             sTW = S::TimeWait, sCL = S::Close, sCW = S::CloseWait, sLA = S::LastAck, sLI = S::Listen,
             sSA = S::SynAck;
 
-using Row = std::array<S, kStateCount>;
+using Row = std::array<S, kTcpStateCount>;
 struct Block {
     Row syn, fin, ack, rst;
 };
@@ -55,10 +55,11 @@ constexpr Block kInputOnlyDos{
 
 constexpr std::array<std::string_view, kStateCount> kNames{
     "NONE",  "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT", "TIME_WAIT",
-    "CLOSE", "CLOSE_WAIT",  "LAST_ACK", "LISTEN",   "SYNACK",
+    "CLOSE", "CLOSE_WAIT",  "LAST_ACK", "LISTEN",   "SYNACK",   "UDP",
 };
 
-constexpr std::array<int64_t, kStateCount> kTimeoutSeconds{2, 900, 120, 60, 120, 120, 10, 60, 30, 120, 120};
+constexpr std::array<int64_t, kStateCount> kTimeoutSeconds{2,  900, 120, 60,  120, 120,
+                                                           10, 60,  30,  120, 120, 300};
 
 const Row& row(const Block& b, SegmentEvent e) {
     switch (e) {
@@ -116,7 +117,8 @@ ConnState next(ConnState from, Dir dir, SegmentEvent ev, TableVariant v) {
     }
     if (!v.ack_from_none_establishes && ev == SegmentEvent::Ack && from == ConnState::None &&
         dir != Dir::Output)
-        return ConnState::Close;  // the ~2011 cell (before sloppy TCP)
+        return ConnState::Close;                                   // the ~2011 cell (before sloppy TCP)
+    if (static_cast<size_t>(from) >= kTcpStateCount) return from;  // not a TCP state
     return row(*b, ev)[static_cast<size_t>(from)];
 }
 

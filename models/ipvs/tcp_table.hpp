@@ -31,9 +31,13 @@ enum class ConnState : uint8_t {
     LastAck,
     Listen,
     SynAck,
+    // UDP entries have one state of their own (IP_VS_UDP_S_NORMAL, printed "UDP"); it is
+    // not a column of the TCP tables.
+    Udp,
     Count
 };
 constexpr size_t kStateCount = static_cast<size_t>(ConnState::Count);
+constexpr size_t kTcpStateCount = static_cast<size_t>(ConnState::Udp);
 
 // Printed exactly as /proc/net/ip_vs_conn and ipvsadm -Lnc print them.
 std::string_view to_string(ConnState s);
@@ -57,7 +61,8 @@ struct TableVariant {
 
 ConnState next(ConnState from, Dir dir, SegmentEvent ev, TableVariant v = {});
 
-// Default per-state timeouts (tcp_timeouts[]): 2/900/120/60/120/120/10/60/30/120/120 s.
+// Default per-state timeouts (tcp_timeouts[]): 2/900/120/60/120/120/10/60/30/120/120 s; UDP
+// 300 s (udp_timeouts[IP_VS_UDP_S_NORMAL]).
 sim::Duration default_timeout(ConnState s);
 
 }  // namespace lvs::ipvs

@@ -5,7 +5,11 @@
 namespace lvs::net {
 
 Host::Host(Network& net, std::string name, const tcp::TcpProfile& profile, NodeKind kind)
-    : net_(net), name_(name), node_(net.add_node(name, kind, this)), tcp_(net, node_, profile) {}
+    : net_(net),
+      name_(name),
+      node_(net.add_node(name, kind, this)),
+      tcp_(net, node_, profile),
+      udp_(net, node_, profile.sysctl.ip_local_port_range) {}
 
 void Host::add_address(Ipv4 a) {
     if (addrs_.empty()) primary_ = a;
@@ -26,7 +30,8 @@ bool Host::has_other_address(Ipv4 a) const {
 
 void Host::receive(const Packet& p) {
     if (!has_address(p.dst())) return;  // not ours (a host does not forward)
-    tcp_.receive(p);
+    if (p.is_udp() || p.quotes_udp()) udp_.receive(p);
+    else tcp_.receive(p);
 }
 
 }  // namespace lvs::net

@@ -1,5 +1,5 @@
-// A host: a node with addresses and a TCP stack (clients, realservers, the director's own
-// stack). A host that is down (crashed, powered off) neither sends nor receives.
+// A host: a node with addresses, a TCP and a UDP stack (clients, realservers). A host that is
+// down (crashed, powered off) neither sends nor receives.
 #pragma once
 
 #include <string>
@@ -7,6 +7,7 @@
 
 #include "models/net/network.hpp"
 #include "models/tcp/tcp_stack.hpp"
+#include "models/udp/udp_stack.hpp"
 
 namespace lvs::net {
 
@@ -26,9 +27,15 @@ public:
 
     void receive(const Packet& p) override;
     tcp::TcpStack& tcp() { return tcp_; }
+    udp::UdpStack& udp() { return udp_; }
     NodeId node() const { return node_; }
+    Network& network() { return net_; }
+    sim::EntityId entity() const { return net_.entity(node_); }
     const std::string& name() const { return name_; }
-    void set_down(bool down) { tcp_.set_down(down); }
+    void set_down(bool down) {
+        tcp_.set_down(down);
+        udp_.set_down(down);
+    }
     bool down() const { return tcp_.down(); }
 
 private:
@@ -36,6 +43,7 @@ private:
     std::string name_;
     NodeId node_;
     tcp::TcpStack tcp_;
+    udp::UdpStack udp_;
     bool has_other_address(Ipv4 a) const;
     Ipv4 primary_{0xFFFFFFFFu};  // checked first: most hosts have one address
     std::vector<Ipv4> addrs_;

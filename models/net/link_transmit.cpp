@@ -29,7 +29,7 @@ FrameView frame_of(const Packet& p, uint32_t f) {
     return {p.seq + off, len, flags, false};
 }
 // A frame's bytes on the wire (payload and framing).
-uint64_t frame_bytes(const Packet& p, uint32_t f) { return uint64_t{frame_of(p, f).len} + kHeaderBytes; }
+uint64_t frame_bytes(const Packet& p, uint32_t f) { return uint64_t{frame_of(p, f).len} + header_bytes(p); }
 }  // namespace
 
 void Network::transmit(NodeId from, NodeId to, const Hop* hops, size_t count, const Packet& p) {
@@ -46,7 +46,7 @@ void Network::transmit(NodeId from, NodeId to, const Hop* hops, size_t count, co
         alive_.assign(frames, true);
         if (!drop_rules_.empty()) apply_drop_rules(from, to, p, alive_);
     }
-    uint64_t wire_bytes = uint64_t{p.len} + uint64_t{frames} * kHeaderBytes;
+    uint64_t wire_bytes = uint64_t{p.len} + uint64_t{frames} * header_bytes(p);
     for (size_t i = 0; i < count; ++i) {
         LinkRec& l = links_[hops[i].link];
         const auto d = static_cast<size_t>(hops[i].dir);
@@ -88,7 +88,7 @@ void Network::transmit(NodeId from, NodeId to, const Hop* hops, size_t count, co
         .f("to", nodes_[to].name)
         .f("src", p.src_ep().str())
         .f("dst", p.dst_ep().str())
-        .f("flags", p.is_icmp() ? "ICMP" : flag_letters(static_cast<uint8_t>(p.flags)))
+        .f("flags", packet_label(p))
         .f("seq", static_cast<int64_t>(p.seq))
         .f("ack", static_cast<int64_t>(p.ack))
         .f("len", static_cast<int64_t>(p.len))
@@ -183,7 +183,7 @@ void Network::trace_link_drop(NodeId from, uint32_t link, const char* reason, co
         .f("link", nodes_[l.a].name + "-" + nodes_[l.b].name)
         .f("src", p.src_ep().str())
         .f("dst", p.dst_ep().str())
-        .f("flags", p.is_icmp() ? "ICMP" : flag_letters(v.flags))
+        .f("flags", p.is_tcp() ? flag_letters(v.flags) : packet_label(p))
         .f("seq", static_cast<int64_t>(v.seq))
         .f("len", static_cast<int64_t>(v.len));
 }
@@ -204,7 +204,7 @@ void Network::add_drop_rule(const DropRule& r) {
 }
 
 bool Network::apply_drop_rules(NodeId from, NodeId to, const Packet& p, std::vector<bool>& alive) {
-    if (p.is_icmp()) return false;
+    if (!p.is_tcp()) return false;  // rules count TCP segments
     bool any = false;
     for (size_t k = 0; k < drop_rules_.size(); ++k) {
         const DropRule& r = drop_rules_[k];

@@ -38,6 +38,12 @@ const char* flag_letters(uint8_t f) {
     }
 }
 
+const char* packet_label(const Packet& p) {
+    if (p.is_icmp()) return "ICMP";
+    if (p.is_udp()) return "UDP";
+    return flag_letters(static_cast<uint8_t>(p.flags));
+}
+
 uint32_t MessageTable::add(const AppMessage& m) {
     if (!free_.empty()) {
         const uint32_t id = free_.back();

@@ -20,7 +20,7 @@ constexpr uint8_t kPsh = 0x08;
 constexpr uint8_t kAck = 0x10;
 }  // namespace tcpflag
 
-enum class Proto : uint8_t { Tcp = 0, Icmp = 1 };
+enum class Proto : uint8_t { Tcp = 0, Icmp = 1, Udp = 2 };
 
 // TCP options that travel with a SYN or SYN+ACK (RFC 7323 window scale, RFC 2018 SACK-permitted,
 // the MSS), packed into the `msg` word, which a SYN never needs for a message.
@@ -44,8 +44,13 @@ struct SynOptions {
 };
 
 // ICMP "destination unreachable, port unreachable" is carried as a Packet with proto Icmp whose
-// addresses/ports are those of the offending TCP segment (what the ICMP payload quotes) and
-// whose `flags` are the quoted segment's.
+// addresses/ports are those of the offending segment or datagram (what the ICMP payload quotes:
+// the ICMP's sender is the address the offender was sent to) and whose `flags` are the quoted
+// segment's; kQuotedUdp says the offender was a UDP datagram.
+//
+// A UDP datagram (proto Udp) is one frame: `len` is its payload, `msg` the application's message
+// id (a DNS query's ID), flags and sequence numbers unused. lvsim's datagrams stay under the MTU,
+// so none is fragmented.
 struct Packet {
     uint32_t saddr = 0;
     uint32_t daddr = 0;
@@ -68,6 +73,8 @@ struct Packet {
     static constexpr uint8_t kLeadAck = 4;
     // kSack: SACK blocks ride on this segment (in the network's SackTable, under `msg`).
     static constexpr uint8_t kSack = 8;
+    // kQuotedUdp (ICMP only): the datagram the ICMP quotes was UDP.
+    static constexpr uint8_t kQuotedUdp = 16;
 
     Proto proto() const { return static_cast<Proto>(aux & 3); }
     void set_proto(Proto p) { aux = static_cast<uint8_t>((aux & ~3) | static_cast<uint8_t>(p)); }
@@ -81,8 +88,11 @@ struct Packet {
     bool rst() const { return has(tcpflag::kRst); }
     bool ackf() const { return has(tcpflag::kAck); }
     bool is_icmp() const { return proto() == Proto::Icmp; }
-    bool lead_ack() const { return !is_icmp() && (aux & kLeadAck) != 0; }
-    bool has_sack() const { return !is_icmp() && (aux & kSack) != 0; }
+    bool is_udp() const { return proto() == Proto::Udp; }
+    bool is_tcp() const { return proto() == Proto::Tcp; }
+    bool quotes_udp() const { return is_icmp() && (aux & kQuotedUdp) != 0; }
+    bool lead_ack() const { return is_tcp() && (aux & kLeadAck) != 0; }
+    bool has_sack() const { return is_tcp() && (aux & kSack) != 0; }
     uint32_t frames() const { return segs + (lead_ack() ? 1u : 0u); }  // frames on the wire
     // Sequence space the train occupies (SYN and FIN count one each).
     uint32_t seq_len() const { return len + (syn() ? 1u : 0u) + (fin() ? 1u : 0u); }
@@ -95,5 +105,9 @@ constexpr uint32_t kMaxTrainSegs = 255;
 
 // "SA", "FA", "R", ".": tcpdump-style flag letters for traces.
 const char* flag_letters(uint8_t flags);
+// What a trace shows in a packet's flags field: the TCP letters, "UDP" or "ICMP".
+const char* packet_label(const Packet& p);
+// Ethernet, IP and TCP or UDP headers of one frame (a UDP frame's are 42 bytes, a TCP one's 54).
+inline uint32_t header_bytes(const Packet& p) { return p.is_udp() ? 42u : 54u; }
 
 }  // namespace lvs::net

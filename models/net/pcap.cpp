@@ -84,7 +84,8 @@ std::vector<uint8_t> PcapWriter::frame(const Packet& p, NodeId from, NodeId to, 
             }
         }
     }
-    const uint32_t th = 20 + static_cast<uint32_t>(opt.size());
+    const bool udp = p.is_udp();
+    const uint32_t th = udp ? 8 : 20 + static_cast<uint32_t>(opt.size());
     const size_t l4 = icmp ? 8 + 20 + 8 : th + len;
     b.reserve(14 + 20 + l4);
     mac_of(b, to);
@@ -97,7 +98,7 @@ std::vector<uint8_t> PcapWriter::frame(const Packet& p, NodeId from, NodeId to, 
     put16(b, ++ip_id_);
     put16(b, 0x4000);  // don't fragment
     b.push_back(64);
-    b.push_back(icmp ? 1 : 6);
+    b.push_back(icmp ? 1 : (udp ? 17 : 6));
     put16(b, 0);
     put32(b, p.saddr);
     put32(b, p.daddr);
@@ -115,11 +116,11 @@ std::vector<uint8_t> PcapWriter::frame(const Packet& p, NodeId from, NodeId to, 
         const size_t q = b.size();
         b.push_back(0x45);
         b.push_back(0);
-        put16(b, 40);
+        put16(b, p.quotes_udp() ? 28 : 40);
         put16(b, 0);
         put16(b, 0x4000);
         b.push_back(64);
-        b.push_back(6);
+        b.push_back(p.quotes_udp() ? 17 : 6);
         put16(b, 0);
         put32(b, p.daddr);  // the quoted segment went from the ICMP's destination ...
         put32(b, p.saddr);  // ... to its sender
@@ -128,10 +129,34 @@ std::vector<uint8_t> PcapWriter::frame(const Packet& p, NodeId from, NodeId to, 
         b[q + 11] = static_cast<uint8_t>(qsum);
         put16(b, p.sport);
         put16(b, p.dport);
-        put32(b, p.seq);
+        // The quoted header's next four bytes: TCP's sequence number, or UDP's length and
+        // checksum (not kept; zero).
+        put32(b, p.quotes_udp() ? 0 : p.seq);
         const uint16_t isum = fold(sum16(&b[t], b.size() - t));
         b[t + 2] = static_cast<uint8_t>(isum >> 8);
         b[t + 3] = static_cast<uint8_t>(isum);
+        return b;
+    }
+    uint8_t pseudo[12];
+    for (int i = 0; i < 4; ++i) {
+        pseudo[i] = static_cast<uint8_t>(p.saddr >> (24 - 8 * i));
+        pseudo[4 + i] = static_cast<uint8_t>(p.daddr >> (24 - 8 * i));
+    }
+    pseudo[8] = 0;
+    pseudo[9] = udp ? 17 : 6;
+    pseudo[10] = static_cast<uint8_t>((th + len) >> 8);
+    pseudo[11] = static_cast<uint8_t>(th + len);
+    if (udp) {
+        // RFC 768: ports, length, checksum over the pseudo-header (payload bytes are zeros).
+        put16(b, p.sport);
+        put16(b, p.dport);
+        put16(b, static_cast<uint16_t>(8 + len));
+        put16(b, 0);
+        b.resize(b.size() + len, 0);
+        uint16_t usum = fold(sum16(&b[t], 8 + len, sum16(pseudo, 12)));
+        if (usum == 0) usum = 0xFFFF;  // zero means "no checksum"
+        b[t + 6] = static_cast<uint8_t>(usum >> 8);
+        b[t + 7] = static_cast<uint8_t>(usum);
         return b;
     }
     put16(b, p.sport);
@@ -146,15 +171,6 @@ std::vector<uint8_t> PcapWriter::frame(const Packet& p, NodeId from, NodeId to, 
     b.insert(b.end(), opt.begin(), opt.end());
     b.resize(b.size() + len, 0);
     // Checksum over the pseudo-header and the segment.
-    uint8_t pseudo[12];
-    for (int i = 0; i < 4; ++i) {
-        pseudo[i] = static_cast<uint8_t>(p.saddr >> (24 - 8 * i));
-        pseudo[4 + i] = static_cast<uint8_t>(p.daddr >> (24 - 8 * i));
-    }
-    pseudo[8] = 0;
-    pseudo[9] = 6;
-    pseudo[10] = static_cast<uint8_t>((th + len) >> 8);
-    pseudo[11] = static_cast<uint8_t>(th + len);
     const uint16_t tsum = fold(sum16(&b[t], th + len, sum16(pseudo, 12)));
     b[t + 16] = static_cast<uint8_t>(tsum >> 8);
     b[t + 17] = static_cast<uint8_t>(tsum);
@@ -165,6 +181,10 @@ void PcapWriter::on_transmit(const Packet& p, NodeId from, NodeId to, sim::Time 
                              sim::Duration seg_gap, sim::Time) {
     // Later transmissions never start before now, so everything stamped up to now is final.
     flush_until(net_.simulator().now().ns());
+    if (p.is_udp()) {
+        add(first_bit.ns(), frame(p, from, to, 0, p.len, 0));
+        return;
+    }
     if (p.is_icmp() || p.len == 0) {
         add(first_bit.ns(), frame(p, from, to, p.seq, 0, static_cast<uint8_t>(p.flags)));
         return;

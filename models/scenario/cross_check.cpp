@@ -154,21 +154,22 @@ private:
     ipvs::Director director_;
 };
 
-// The first TCP service of the rules: where clients without `target:` load pages from.
-std::optional<net::Endpoint> first_service(const Scenario& s) {
+// The first service of the protocol in the rules: where clients without `target:` send to
+// (browsers: the first TCP service; resolvers and syslog senders: the first UDP one).
+std::optional<net::Endpoint> first_service(const Scenario& s, ipvs::Proto proto = ipvs::Proto::Tcp) {
     for (const Rule& r : s.rules)
         if (r.command.cmd == ipvs::IpvsadmCmd::AddService && r.command.service.key.fwmark == 0 &&
-            r.command.service.key.proto == ipvs::Proto::Tcp)
+            r.command.service.key.proto == proto)
             return r.command.service.key.vip;
     return std::nullopt;
 }
 
-// Every TCP virtual service the rules or the timeline define.
-std::vector<net::Endpoint> services(const Scenario& s) {
+// Every virtual service of the protocol that the rules or the timeline define.
+std::vector<net::Endpoint> services(const Scenario& s, ipvs::Proto proto = ipvs::Proto::Tcp) {
     std::vector<net::Endpoint> out;
     const auto add = [&](const ipvs::IpvsadmCommand& c) {
         if (c.cmd == ipvs::IpvsadmCmd::AddService && c.service.key.fwmark == 0 &&
-            c.service.key.proto == ipvs::Proto::Tcp)
+            c.service.key.proto == proto)
             out.push_back(c.service.key.vip);
     };
     for (const Rule& r : s.rules) add(r.command);
@@ -181,7 +182,7 @@ std::vector<net::Endpoint> services(const Scenario& s) {
 // scheme and the port disagree.
 void scheme_warnings(Scenario& s) {
     for (const ClientGroupSpec& c : s.clients) {
-        if (!c.script.empty()) continue;
+        if (!c.script.empty() || c.is_udp()) continue;
         if (c.browser.https && c.target.port == 80)
             s.warnings.push_back({"client group " + c.name +
                                       " speaks HTTPS (TLS first) to port 80: lvsim's web "
@@ -232,11 +233,49 @@ void traffic_warnings(Scenario& s) {
     }
 }
 
+// A UDP client group's target: a UDP service, or a realserver's DNS server or syslog collector.
+void udp_target(ClientGroupSpec& c, const Scenario& s, const Reader& r, const YAML::Node& node) {
+    const bool dns = c.udp.kind == UdpClientKind::Resolver;
+    const std::vector<net::Endpoint> vips = services(s, ipvs::Proto::Udp);
+    if (!c.target_given) {
+        const std::optional<net::Endpoint> first = first_service(s, ipvs::Proto::Udp);
+        if (!first)
+            r.fail_at(c.mark,
+                      "client group " + c.name + " has nowhere to send " + (dns ? "queries" : "messages") +
+                          ": the rules define no UDP service",
+                      std::string("add a UDP service to director.rules (-A -u VIP:") + (dns ? "53" : "514") +
+                          " -s rr) or give the group `target: ADDRESS:PORT`");
+        c.target = *first;
+        return;
+    }
+    if (std::find(vips.begin(), vips.end(), c.target) != vips.end()) return;
+    const RealServerSpec* rs = s.realserver_at(c.target.addr);
+    if (rs != nullptr && ((rs->dns && rs->dns->port == c.target.port) || rs->syslog_port == c.target.port))
+        return;
+    std::vector<std::string> known;
+    for (const net::Endpoint& v : vips) known.push_back(v.str() + " (UDP service)");
+    for (const RealServerSpec& x : s.realservers) {
+        if (x.dns)
+            known.push_back(x.address.str() + ":" + std::to_string(x.dns->port) + " (" + x.name + " dns)");
+        if (x.syslog_port)
+            known.push_back(x.address.str() + ":" + std::to_string(*x.syslog_port) + " (" + x.name +
+                            " syslog)");
+    }
+    r.fail(node,
+           "target " + c.target.str() + " is neither a UDP virtual service nor a realserver's " +
+               (dns ? "DNS server" : "syslog collector"),
+           known.empty() ? "define one in director.rules (-A -u VIP:PORT)" : "known: " + join(known));
+}
+
 void client_targets(Scenario& s, const Reader& r, const YAML::Node& root) {
     const std::vector<net::Endpoint> vips = services(s);
     const std::optional<net::Endpoint> first = first_service(s);
     for (size_t i = 0; i < s.clients.size(); ++i) {
         ClientGroupSpec& c = s.clients[i];
+        if (c.is_udp()) {
+            udp_target(c, s, r, root["clients"][i]["target"]);
+            continue;
+        }
         if (!c.target_given) {
             if (!first)
                 r.fail_at(c.mark,

@@ -103,6 +103,11 @@ void apply_set(YAML::Node root, const std::string& assignment) {
         else if (p == "arrivals") allowed = &schema::kArrivals;
         else if (p == "session") allowed = &schema::kSession;
         else if (p == "access_log") allowed = &schema::kAccessLog;
+        else if (p == "timeouts") allowed = &schema::kTimeouts;
+        else if (p == "resolver") allowed = &schema::kResolver;
+        else if (p == "dns") allowed = &schema::kDnsServer;
+        else if (p == "syslog")
+            allowed = allowed == &schema::kRealserver ? &schema::kSyslogCollector : &schema::kSyslogSender;
         else if (p == "tls" && allowed == &schema::kRealserver) allowed = &schema::kServerTls;
         else allowed = nullptr;  // director.sysctl.NAME: checked when the scenario is read
     }
@@ -145,6 +150,58 @@ bool add_visitor_keys(const Add& add, const std::string& p, const ClientGroupSpe
     return c.access_log.has_value();
 }
 
+// A realserver's keys: its host, its web server and its UDP services.
+template <class Add, class AddTcp>
+void add_realserver_keys(Add& add, AddTcp& add_host_tcp, const RealServerSpec& rs) {
+    const std::string p = "realservers." + rs.name + ".";
+    add(p + "address", rs.address.str());
+    add_host_tcp(p, rs.tcp);
+    add(p + "server", rs.server.preset);
+    add(p + "keepalive", rs.server.keepalive ? "true" : "false");
+    add(p + "keepalive_timeout", sim::format_duration(rs.server.keepalive_timeout));
+    add(p + "max_requests", std::to_string(rs.server.max_requests));
+    add(p + "keepalive_time",
+        rs.server.keepalive_time > sim::Duration{} ? sim::format_duration(rs.server.keepalive_time) : "off");
+    add(p + "workers", std::to_string(rs.server.workers));
+    add(p + "model", rs.server.model == http::WorkerModel::Prefork ? "prefork" : "event");
+    add(p + "backlog", std::to_string(rs.server.backlog));
+    add(p + "service_time", format_distribution(rs.server.service, false));
+    add(p + "so_keepalive", rs.server.so_keepalive ? "true" : "false");
+    add(p + "http2", rs.server.http2 ? "true" : "false");
+    add(p + "h2_max_streams", std::to_string(rs.server.h2_max_streams));
+    add(p + "drain_on_check_failure", rs.server.drain_on_check_failure ? "true" : "false");
+    add(p + "tls.version", std::string(http::to_string(rs.server.tls.max_version)));
+    add(p + "tls.session_timeout", sim::format_duration(rs.server.tls.session_timeout));
+    add(p + "tls.shared_ticket_keys", rs.server.tls.shared_ticket_keys ? "true" : "false");
+    add(p + "tls.certificate", format_size(rs.server.tls.certificate_bytes));
+    add(p + "tls.full_handshake_cpu", sim::format_duration(rs.server.tls.full_handshake_cpu));
+    add(p + "tls.resumed_handshake_cpu", sim::format_duration(rs.server.tls.resumed_handshake_cpu));
+    if (rs.dns) {
+        add(p + "dns.port", std::to_string(rs.dns->port));
+        add(p + "dns.answer_time", sim::format_duration(rs.dns->answer_time));
+        add(p + "dns.answer_size", format_size(rs.dns->answer_bytes));
+    }
+    if (rs.syslog_port) add(p + "syslog.port", std::to_string(*rs.syslog_port));
+}
+
+// A UDP client group's keys (a resolver's or a syslog sender's).
+template <class Add>
+void add_udp_client_keys(Add& add, const std::string& prefix, const ClientGroupSpec& c) {
+    const bool dns = c.udp.kind == UdpClientKind::Resolver;
+    const std::string p = prefix + (dns ? "resolver." : "syslog.");
+    add(p + "every", format_distribution(dns ? c.udp.resolver.interval : c.udp.syslog.interval, false));
+    add(p + "start", sim::format_time(c.udp.start));
+    add(p + "stop", c.udp.stop ? sim::format_time(*c.udp.stop) : "never");
+    if (!dns) {
+        add(p + "size", format_size(c.udp.syslog.message_bytes));
+        return;
+    }
+    add(p + "timeout", sim::format_duration(c.udp.resolver.timeout));
+    add(p + "attempts", std::to_string(c.udp.resolver.attempts));
+    add(p + "source_port", c.udp.resolver.source_port == dns::SourcePort::Fixed ? "fixed" : "per-lookup");
+    add(p + "query_size", format_size(c.udp.resolver.query_bytes));
+}
+
 }  // namespace
 
 std::vector<std::pair<std::string, std::string>> list_keys(const Scenario& s) {
@@ -182,36 +239,25 @@ std::vector<std::pair<std::string, std::string>> list_keys(const Scenario& s) {
         add("director.sysctl." + std::string(def.name), std::to_string(v));
     }
     add_host_tcp("director.", s.director_tcp);
-    for (const auto& rs : s.realservers) {
-        const std::string p = "realservers." + rs.name + ".";
-        add(p + "address", rs.address.str());
-        add_host_tcp(p, rs.tcp);
-        add(p + "server", rs.server.preset);
-        add(p + "keepalive", rs.server.keepalive ? "true" : "false");
-        add(p + "keepalive_timeout", sim::format_duration(rs.server.keepalive_timeout));
-        add(p + "max_requests", std::to_string(rs.server.max_requests));
-        add(p + "keepalive_time", rs.server.keepalive_time > sim::Duration{}
-                                      ? sim::format_duration(rs.server.keepalive_time)
-                                      : "off");
-        add(p + "workers", std::to_string(rs.server.workers));
-        add(p + "model", rs.server.model == http::WorkerModel::Prefork ? "prefork" : "event");
-        add(p + "backlog", std::to_string(rs.server.backlog));
-        add(p + "service_time", format_distribution(rs.server.service, false));
-        add(p + "so_keepalive", rs.server.so_keepalive ? "true" : "false");
-        add(p + "http2", rs.server.http2 ? "true" : "false");
-        add(p + "h2_max_streams", std::to_string(rs.server.h2_max_streams));
-        add(p + "drain_on_check_failure", rs.server.drain_on_check_failure ? "true" : "false");
-        add(p + "tls.version", std::string(http::to_string(rs.server.tls.max_version)));
-        add(p + "tls.session_timeout", sim::format_duration(rs.server.tls.session_timeout));
-        add(p + "tls.shared_ticket_keys", rs.server.tls.shared_ticket_keys ? "true" : "false");
-        add(p + "tls.certificate", format_size(rs.server.tls.certificate_bytes));
-        add(p + "tls.full_handshake_cpu", sim::format_duration(rs.server.tls.full_handshake_cpu));
-        add(p + "tls.resumed_handshake_cpu", sim::format_duration(rs.server.tls.resumed_handshake_cpu));
+    for (size_t k = 0; k < 3; ++k) {
+        const int64_t v = s.timeouts ? (*s.timeouts)[k] : 0;
+        add(std::string("director.timeouts.") + (k == 0   ? "tcp"
+                                                 : k == 1 ? "tcpfin"
+                                                          : "udp"),
+            v > 0 ? std::to_string(v) + "s"
+                  : std::string(k == 0   ? "900s"
+                                : k == 1 ? "120s"
+                                         : "300s"));
     }
+    for (const auto& rs : s.realservers) add_realserver_keys(add, add_host_tcp, rs);
     for (const auto& c : s.clients) {
         const std::string p = "clients." + c.name + ".";
         if (!c.arrivals && !c.access_log) add(p + "count", std::to_string(c.count));
         add_host_tcp(p, c.tcp);
+        if (c.is_udp()) {
+            add_udp_client_keys(add, p, c);
+            continue;
+        }
         add(p + "so_keepalive", c.browser.so_keepalive ? "true" : "false");
         const http::ClientProfile& pr = c.browser.profile;
         add(p + (pr.kind == http::ClientKind::Browser ? "browser" : "client"), pr.name);

@@ -73,6 +73,7 @@ void Loader::clients() {
                                                                   : r_.duration(st, "schedule.stagger");
         }
         visitors(n, c);
+        udp_client(n, c);
         s_.clients.push_back(std::move(c));
     }
 }

@@ -23,6 +23,19 @@ void Loader::director() {
     if (const YAML::Node rules = d["rules"]) read_rules(rules);
     if (const YAML::Node hcs = d["health_checks"]) health_checks(hcs);
     if (const YAML::Node cs = d["connections"]) connections(cs);
+    if (const YAML::Node t = d["timeouts"]) {
+        // `ipvsadm --set tcp tcpfin udp` at 0 s, as keys a sweep can vary.
+        r_.check_keys(t, schema::kTimeouts, "director.timeouts");
+        const auto secs = [&](const char* k) -> int64_t {
+            if (!t[k]) return 0;
+            const sim::Duration v = r_.duration(t[k], std::string("director.timeouts.") + k);
+            if (v < sim::s(1) || v.ns() % 1'000'000'000 != 0)
+                r_.fail(t[k], std::string("director.timeouts.") + k + " is whole seconds, at least 1s",
+                        "ipvsadm --set takes seconds; 0 would mean \"unchanged\"");
+            return v.ns() / 1'000'000'000;
+        };
+        s_.timeouts = {secs("tcp"), secs("tcpfin"), secs("udp")};
+    }
     s_.director_tcp = host_tcp(d, "the director", true);
     if (const YAML::Node sc = d["sysctl"]) {
         // IPVS's own sysctls here; host_tcp() took the TCP ones.

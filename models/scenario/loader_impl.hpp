@@ -68,6 +68,9 @@ private:
     void script_setsockopt(const YAML::Node& arg, sock::Step& st);
     void ports(const YAML::Node& n, ClientGroupSpec& c);
     void visitors(const YAML::Node& n, ClientGroupSpec& c);
+    // UDP (loader_udp.cpp).
+    void udp_client(const YAML::Node& n, ClientGroupSpec& c);
+    void udp_services(const YAML::Node& n, RealServerSpec& rs);
     void client_profile(const YAML::Node& n, http::BrowserConfig& b);
     void requests(const YAML::Node& n, http::PageSpec& p);
     void server_tls(const YAML::Node& n, http::TlsServerConfig& t);

@@ -130,6 +130,7 @@ void Loader::realservers() {
                         "remove `server:` or `script:`");
             rs.script = script(sc, true);
         }
+        udp_services(n, rs);
         s_.realservers.push_back(std::move(rs));
     }
 }

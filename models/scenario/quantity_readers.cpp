@@ -16,6 +16,13 @@ double entries(Run& r, std::optional<size_t> only, std::optional<ipvs::ConnState
     return count;
 }
 
+double proto_entries(Run& r, ipvs::Proto proto) {
+    double count = 0;
+    for (const ipvs::Conn* c : r.director().connections())
+        count += !c->is_template() && c->proto == proto ? 1 : 0;
+    return count;
+}
+
 uint64_t web_stat(Run& r, const QuantityRef& q, uint64_t http::ServerStats::*field) {
     const Run::RealServer& rs = rs_of(r, q);
     return rs.web ? rs.web->stats().*field : 0;

@@ -27,6 +27,8 @@ uint64_t web_stat(Run& r, const QuantityRef& q, uint64_t http::ServerStats::*fie
 double web_now(Run& r, const QuantityRef& q, uint32_t (http::WebServer::*f)() const);
 
 ClientReport clients_of(Run& r, const QuantityRef& q);
+// Connection entries of one protocol (templates left out).
+double proto_entries(Run& r, ipvs::Proto proto);
 // Queue figures toward the hosts of one client group, or of every group.
 Run::QueueFigures client_queues(Run& r, const QuantityRef& q);
 double client_time_wait(Run& r, const QuantityRef& q);

@@ -181,27 +181,52 @@ void write_visits(std::ostream& o, const ClientReport& c, const std::string& in 
     for (const std::string& line : c.access_log) o << in << "| " << line << "\n";
 }
 
-}  // namespace
+// Stub resolvers and syslog senders: what getaddrinfo() returned, what arrived.
+void write_udp_clients(std::ostream& o, const Report& r) {
+    const ClientReport& c = r.clients;
+    o << "\nUDP clients (" << c.resolvers << " resolver" << (c.resolvers == 1 ? "" : "s") << ", "
+      << c.syslog_senders << " syslog sender" << (c.syslog_senders == 1 ? "" : "s") << ")\n";
+    const auto lookups = [&](const ClientReport& g, const std::string& in) {
+        o << in << "lookups " << g.lookups << ": answered " << g.lookups_answered << ", failed "
+          << g.lookups_failed << ", under way at the end " << g.lookups_pending << "\n";
+        o << in << "  tries sent again " << g.lookup_retries << " (after a timeout " << g.lookup_timeouts
+          << ", after port unreachable " << g.lookups_refused << ")\n";
+        o << in << "  answer ms: p50 " << num(g.lookup_p50_ms, 1) << ", p95 " << num(g.lookup_p95_ms, 1)
+          << ", max " << num(g.lookup_max_ms, 1) << "\n";
+    };
+    const auto messages = [&](const ClientReport& g, const std::string& in) {
+        const uint64_t lost = g.syslog_sent - std::min(g.syslog_sent, g.syslog_received);
+        o << in << "syslog messages sent " << g.syslog_sent << ", received " << g.syslog_received << ", lost "
+          << lost << " (nobody is told)\n";
+    };
+    for (const ClientReport& g : r.groups) {
+        if (!g.has_udp()) continue;
+        o << "  " << g.name << ":\n";
+        if (g.resolvers > 0) lookups(g, "    ");
+        if (g.syslog_senders > 0) messages(g, "    ");
+    }
+}
 
-void write_text_report(std::ostream& o, const Report& r, bool ss) {
-    o << "lvsim: " << r.scenario << " (" << r.file << ")\n";
-    o << "  seed " << r.seed << ", kernel profile " << r.kernel
-      << (r.kernel_asked.empty() ? "" : " (for kernel " + r.kernel_asked + ")") << ", " << secs(r.end)
-      << " s simulated, " << r.events << " events\n";
-    if (!r.complete)
-        o << "  INTERRUPTED at " << secs(r.end) << " s: a partial report; expectations after that were not "
-          << "evaluated\n";
-    if (!r.warnings.empty()) {
-        o << "\nWarnings\n";
-        for (const Warning& w : r.warnings)
-            o << "  " << r.file << ":" << w.mark.line << ": " << w.text << "\n";
+void write_udp_services(std::ostream& o, const Report& r) {
+    bool any = false;
+    for (const ServerReport& s : r.realservers) any = any || s.dns || s.syslog;
+    if (!any) return;
+    o << "\nUDP services\n";
+    o << "  " << std::left << std::setw(10) << "name" << std::right << std::setw(12) << "dns queries"
+      << std::setw(10) << "answers" << std::setw(16) << "syslog received" << std::setw(11) << "NoPorts"
+      << std::setw(16) << "ICMP unreach"
+      << "\n";
+    for (const ServerReport& s : r.realservers) {
+        if (!s.dns && !s.syslog) continue;
+        o << "  " << std::left << std::setw(10) << s.name << std::right << std::setw(12)
+          << (s.dns ? std::to_string(s.dns_queries) : "-") << std::setw(10)
+          << (s.dns ? std::to_string(s.dns_answers) : "-") << std::setw(16)
+          << (s.syslog ? std::to_string(s.syslog_received) : "-") << std::setw(11) << s.udp_no_ports
+          << std::setw(16) << s.icmp_unreachable << "\n";
     }
-    if (!r.lesson.empty()) {
-        o << "\nLesson\n";
-        std::istringstream in(r.lesson);
-        std::string line;
-        while (std::getline(in, line)) o << "  " << line << "\n";
-    }
+}
+
+void write_browsers(std::ostream& o, const Report& r) {
     const ClientReport& c = r.clients;
     const uint64_t browsers = c.browsers - c.api_clients;
     o << "\nClients (" << browsers << " browser" << (browsers == 1 ? "" : "s");
@@ -238,7 +263,9 @@ void write_text_report(std::ostream& o, const Report& r, bool ss) {
               << g.objects_failed << ", p50 " << num(g.page_load_p50_ms, 1) << " ms\n";
             write_visits(o, g, "      ");
         }
+}
 
+void write_realservers(std::ostream& o, const Report& r) {
     o << "\nRealservers\n";
     int name_width = 8;
     for (const ServerReport& s : r.realservers)
@@ -251,7 +278,9 @@ void write_text_report(std::ostream& o, const Report& r, bool ss) {
         o << "  " << std::left << std::setw(name_width) << s.name << std::setw(16) << s.address << std::right
           << std::setw(10) << s.connections_accepted << std::setw(10) << s.requests << std::setw(15)
           << s.time_wait_max << std::setw(12) << s.keepalive_closes << "\n";
+}
 
+void write_rest(std::ostream& o, const Report& r, bool ss) {
     if (r.capacity_check) write_capacity(o, r);
     write_programs(o, r);
     write_tcp_loss(o, r);
@@ -301,6 +330,35 @@ void write_text_report(std::ostream& o, const Report& r, bool ss) {
           << (passed == r.expectations.size() ? "" : " -- FAILED") << "\n";
     }
     if (r.fingerprint) o << "\nTrace fingerprint: " << format_fingerprint(*r.fingerprint) << "\n";
+}
+
+}  // namespace
+
+void write_text_report(std::ostream& o, const Report& r, bool ss) {
+    o << "lvsim: " << r.scenario << " (" << r.file << ")\n";
+    o << "  seed " << r.seed << ", kernel profile " << r.kernel
+      << (r.kernel_asked.empty() ? "" : " (for kernel " + r.kernel_asked + ")") << ", " << secs(r.end)
+      << " s simulated, " << r.events << " events\n";
+    if (!r.complete)
+        o << "  INTERRUPTED at " << secs(r.end) << " s: a partial report; expectations after that were not "
+          << "evaluated\n";
+    if (!r.warnings.empty()) {
+        o << "\nWarnings\n";
+        for (const Warning& w : r.warnings)
+            o << "  " << r.file << ":" << w.mark.line << ": " << w.text << "\n";
+    }
+    if (!r.lesson.empty()) {
+        o << "\nLesson\n";
+        std::istringstream in(r.lesson);
+        std::string line;
+        while (std::getline(in, line)) o << "  " << line << "\n";
+    }
+    const ClientReport& c = r.clients;
+    if (c.has_udp()) write_udp_clients(o, r);
+    if (c.has_browsers()) write_browsers(o, r);
+    write_realservers(o, r);
+    write_udp_services(o, r);
+    write_rest(o, r, ss);
 }
 
 std::string format_fingerprint(uint64_t f) {

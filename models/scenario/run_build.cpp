@@ -75,6 +75,7 @@ void Run::build() {
             .f("reveal", s.steps[i].reveal);
     for (ClientGroup& g : groups_)
         for (auto& b : g.browsers) b->start();
+    start_udp_clients();
     schedule_timeline();
     sampler_.arm(sim::Duration{});
     director_->on_change = [this] { on_director_change(); };
@@ -117,6 +118,7 @@ void Run::build_realservers(net::NodeId lan, const net::LinkSpec& lan_link) {
                                                          spec.server.port);
             rs.program->start(sim::Time{});
         }
+        build_udp_services(rs, spec);
         rs_.push_back(std::move(rs));
     }
 }
@@ -150,6 +152,10 @@ void Run::build_clients(net::NodeId internet) {
         g.name = spec.name;
         if (spec.arrivals || spec.access_log) {
             build_visitors(groups_.size() - 1);
+            continue;
+        }
+        if (spec.is_udp()) {
+            build_udp_clients(groups_.size() - 1, next_client);
             continue;
         }
         http::BrowserConfig cfg = spec.browser;
@@ -186,13 +192,19 @@ void Run::configure_director() {
         admin_log_.push_back("[0s] sysctl net.ipv4.vs." + std::string(x.sysctl->name) + "=" +
                              std::to_string(x.value) + (err.empty() ? "" : ": " + err));
     }
+    if (s.timeouts) {
+        const auto& [tcp, fin, udp] = *s.timeouts;
+        director_->set_timeouts(tcp, fin, udp);
+        admin_log_.push_back("[0s] ipvsadm --set " + std::to_string(tcp) + " " + std::to_string(fin) + " " +
+                             std::to_string(udp) + " (director.timeouts)");
+    }
     for (const Rule& rule : s.rules) {
         const ipvs::AdminResult r = ipvs::apply_ipvsadm(*director_, rule.command);
         admin_log_.push_back("[0s] ipvsadm " + rule.command.text + (r.ok() ? "" : ": " + r.message));
     }
     // The operator's connection table, resumed (checked against these rules by the loader).
     for (const InitialConnection& c : s.connections)
-        director_->restore_entry(ipvs::Proto::Tcp, c.client, c.vip, c.dest, c.state, c.remaining);
+        director_->restore_entry(c.proto, c.client, c.vip, c.dest, c.state, c.remaining);
     if (!s.connections.empty())
         admin_log_.push_back("[0s] " + std::to_string(s.connections.size()) +
                              " connection entries resumed from the operator's table");

@@ -85,6 +85,7 @@ void Run::apply_action(const SysctlAction& a, const std::string& when) {
 void Run::apply_action(const ServerAction& a, const std::string& when) {
     RealServer& rs = rs_[a.realserver];
     http::WebServer& web = *rs.web;
+    udp_server_verb(rs, a.verb);
     switch (a.verb) {
         case ServerVerb::Stop: web.abrupt_stop(); break;
         case ServerVerb::GracefulStop: web.graceful_stop(); break;
@@ -108,6 +109,7 @@ void Run::apply_action(const ServerAction& a, const std::string& when) {
 
 void Run::apply_action(const ClientAction& a, const std::string& when) {
     ClientGroup& g = groups_[a.group];
+    udp_client_verb(g, a.verb);
     for (auto& b : g.browsers) {
         switch (a.verb) {
             case ClientVerb::StopReloading: b->stop_reloading(); break;

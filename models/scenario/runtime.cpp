@@ -15,8 +15,6 @@
 
 namespace lvs::scenario {
 
-namespace {
-
 double percentile(std::vector<double> v, double p) {
     if (v.empty()) return 0;
     std::sort(v.begin(), v.end());
@@ -24,6 +22,8 @@ double percentile(std::vector<double> v, double p) {
     const size_t rank = static_cast<size_t>(std::ceil(p / 100.0 * static_cast<double>(v.size())));
     return v[std::min(v.size() - 1, rank == 0 ? 0 : rank - 1)];
 }
+
+namespace {
 
 std::string fmt_num(double v) {
     std::ostringstream o;
@@ -267,6 +267,7 @@ ClientReport Run::client_report(const std::string& name,
     c.requests_per_connection = c.connections_opened == 0 ? 0
                                                           : static_cast<double>(c.requests) /
                                                                 static_cast<double>(c.connections_opened);
+    udp_client_report(c, groups);
     return c;
 }
 
@@ -297,6 +298,7 @@ Report Run::report() {
             s.keepalive_closes = rs.web->stats().keepalive_closes;
             s.busy_peak = rs.web->stats().busy_peak;
         }
+        udp_server_report(s, rs);
         s.time_wait_max = rs.host->tcp().counters().time_wait_max;
         s.idle_keepalive_peak = rs_idle_peak_[rs.name];
         s.capacity = capacity_input(rs);

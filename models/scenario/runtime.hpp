@@ -15,6 +15,8 @@
 
 #include "lvsim/stats.hpp"
 #include "lvsim/tables.hpp"
+#include "models/dns/dns_server.hpp"
+#include "models/dns/stub_resolver.hpp"
 #include "models/http/browser.hpp"
 #include "models/http/web_server.hpp"
 #include "models/ipvs/director.hpp"
@@ -24,6 +26,7 @@
 #include "models/scenario/capacity.hpp"
 #include "models/scenario/scenario.hpp"
 #include "models/socket/program.hpp"
+#include "models/syslog/syslog.hpp"
 #include "models/trace/vocabulary.hpp"
 #include "sim/simulator.hpp"
 
@@ -94,6 +97,23 @@ struct ClientReport : lvsim::ClientStats {
     uint64_t goaway_retries = 0;
     uint64_t ping_failures = 0;
     uint64_t idle_trims = 0;
+    // UDP clients: stub resolvers and syslog senders.
+    uint64_t resolvers = 0;
+    uint64_t lookups = 0;
+    uint64_t lookups_answered = 0;
+    uint64_t lookups_failed = 0;
+    uint64_t lookups_pending = 0;  // under way when the report was made
+    uint64_t lookup_retries = 0;   // queries sent again
+    uint64_t lookup_timeouts = 0;  // tries that waited their whole timeout
+    uint64_t lookups_refused = 0;  // tries ended by ICMP port unreachable
+    double lookup_p50_ms = 0;
+    double lookup_p95_ms = 0;
+    double lookup_max_ms = 0;
+    uint64_t syslog_senders = 0;
+    uint64_t syslog_sent = 0;
+    uint64_t syslog_received = 0;  // by any collector
+    bool has_udp() const { return resolvers + syslog_senders > 0; }
+    bool has_browsers() const { return browsers > 0 || resolvers + syslog_senders == 0; }
 };
 
 // What the public report gives (lvsim::ServerStats), and what the runtime's own cross-checks
@@ -101,7 +121,15 @@ struct ClientReport : lvsim::ClientStats {
 struct ServerReport : lvsim::ServerStats {
     uint64_t busy_peak = 0;
     uint64_t idle_keepalive_peak = 0;
-    CapacityInput capacity;  // for the queueing cross-check
+    // UDP services.
+    bool dns = false;
+    uint64_t dns_queries = 0;
+    uint64_t dns_answers = 0;
+    bool syslog = false;
+    uint64_t syslog_received = 0;
+    uint64_t udp_no_ports = 0;      // datagrams for a port with no socket (Udp: NoPorts)
+    uint64_t icmp_unreachable = 0;  // port unreachable it sent (after the ICMP rate limits)
+    CapacityInput capacity;         // for the queueing cross-check
 };
 
 // One time-series row per sample time and realserver.
@@ -258,6 +286,8 @@ public:
         std::unique_ptr<net::Host> host;
         std::unique_ptr<http::WebServer> web;    // none on a scripted server
         std::unique_ptr<sock::Program> program;  // a scripted server (destroyed before its host)
+        std::unique_ptr<dns::DnsServer> dns;
+        std::unique_ptr<syslog::Collector> syslog;
     };
     std::vector<RealServer>& realservers() { return rs_; }
     struct ClientGroup {
@@ -266,6 +296,10 @@ public:
         std::vector<std::unique_ptr<net::Host>> hosts;
         std::vector<std::unique_ptr<http::Browser>> browsers;
         std::unique_ptr<sock::Program> program;  // a scripted client instead of browsers
+        // UDP clients instead of browsers (one per host).
+        dns::ResolverStats resolver_stats;
+        std::vector<std::unique_ptr<dns::StubResolver>> resolvers;
+        std::vector<std::unique_ptr<syslog::Sender>> senders;
         // Visitors that arrive (`arrivals:`) or a log's clients (`access_log:`): client hosts
         // are made as they come, and an arriving visitor takes a host whose visit is over.
         struct Visitors {
@@ -309,6 +343,9 @@ private:
     // build()'s steps, in the order a run is assembled (run_build.cpp).
     void build_realservers(net::NodeId lan, const net::LinkSpec& lan_link);
     void build_clients(net::NodeId internet);
+    void build_udp_clients(size_t group, uint32_t& next_client);  // run_udp.cpp
+    void build_udp_services(RealServer& rs, const RealServerSpec& spec);
+    void start_udp_clients();
     // Visitors and replayed logs (run_visitors.cpp).
     net::LinkSpec access_link() const;
     void build_visitors(size_t group);
@@ -336,6 +373,10 @@ private:
     void start_drain(const std::string& rs, const std::string& command, const ipvs::Dest* dest);
     void evaluate(size_t index);
     ClientReport client_report(const std::string& name, const std::vector<const ClientGroup*>& groups) const;
+    void udp_client_report(ClientReport& c, const std::vector<const ClientGroup*>& groups) const;
+    void udp_server_report(ServerReport& s, RealServer& rs) const;
+    void udp_server_verb(RealServer& rs, ServerVerb verb);
+    void udp_client_verb(ClientGroup& g, ClientVerb verb);
     std::string rs_name_of(net::Ipv4 addr) const;
 
     Scenario scenario_;
@@ -348,6 +389,7 @@ private:
     std::unique_ptr<ipvs::Director> director_;
     std::vector<RealServer> rs_;
     std::vector<ClientGroup> groups_;
+    syslog::Tally syslog_tally_;  // messages per client group: sent, received by any collector
     net::NodeId internet_ = net::kNoNode;
     uint32_t next_visitor_address_ = net::Ipv4::of(100, 64, 0, 1).value();
     std::vector<std::unique_ptr<ipvs::HealthChecker>> health_;
@@ -394,6 +436,9 @@ private:
     using ListedRowKey = std::pair<std::string, std::string>;
     std::map<ListedRowKey, ListedRow> listed_rows_;
 };
+
+// Nearest-rank percentile (p in 0..100) of `v`; 0 when empty.
+double percentile(std::vector<double> v, double p);
 
 // Writers.
 // `ss`: print every snapshot's `ss -tin` listings too.

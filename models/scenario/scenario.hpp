@@ -15,6 +15,8 @@
 #include <variant>
 #include <vector>
 
+#include "models/dns/dns_server.hpp"
+#include "models/dns/stub_resolver.hpp"
 #include "models/http/arrivals.hpp"
 #include "models/http/browser.hpp"
 #include "models/http/web_server.hpp"
@@ -23,6 +25,7 @@
 #include "models/ipvs/sysctl.hpp"
 #include "models/scenario/expr.hpp"
 #include "models/socket/program.hpp"
+#include "models/syslog/syslog.hpp"
 #include "models/tcp/tcp_profile.hpp"
 #include "sim/time.hpp"
 
@@ -75,6 +78,9 @@ struct RealServerSpec {
     tcp::TcpProfile tcp = tcp::linux6_profile();  // bundle plus `sysctl:`, `hz`, `jiffies_at_start`
     http::ServerConfig server;                    // preset plus overrides
     std::vector<sock::Step> script;               // a scripted server instead of the web server
+    // UDP services beside the web server (`dns:`, `syslog:`).
+    std::optional<dns::DnsServerConfig> dns;
+    std::optional<uint16_t> syslog_port;
     Mark mark;
 };
 
@@ -103,6 +109,17 @@ struct AccessLogSpec {
     std::vector<std::string> summary;  // what was read, what could not be mapped (the report's lines)
 };
 
+// A client group of UDP traffic instead of browsers: stub resolvers (`resolver:`) or syslog
+// senders (`syslog:`), one per host.
+enum class UdpClientKind : uint8_t { None, Resolver, Syslog };
+struct UdpClientSpec {
+    UdpClientKind kind = UdpClientKind::None;
+    dns::ResolverConfig resolver;
+    syslog::SenderConfig syslog;
+    sim::Time start;                // the first lookup or message (then staggered over one interval)
+    std::optional<sim::Time> stop;  // none: until the run ends
+};
+
 struct ClientGroupSpec {
     std::string name;
     uint32_t count = 1;
@@ -117,6 +134,8 @@ struct ClientGroupSpec {
     bool target_given = false;       // `target:` in the file (else the first TCP service)
     http::BrowserConfig browser;     // profile, page, schedule, request timeout
     std::vector<sock::Step> script;  // a scripted socket client instead of a browser (count 1)
+    UdpClientSpec udp;               // kind None: browsers (or the script)
+    bool is_udp() const { return udp.kind != UdpClientKind::None; }
     Mark mark;
 };
 
@@ -268,6 +287,7 @@ struct Rule {
 // An entry of the director's connection table at 0 s (`director.connections`: lines of an
 // operator's `ipvsadm -Lnc` or /proc/net/ip_vs_conn), resumed with its state and time left.
 struct InitialConnection {
+    ipvs::Proto proto = ipvs::Proto::Tcp;
     net::Endpoint client;  // port 0 with state NONE: a persistence template
     net::Endpoint vip;
     net::Endpoint dest;
@@ -295,6 +315,8 @@ struct Scenario {
     tcp::TcpProfile director_tcp = tcp::linux6_profile();  // the director's own stack (health checks)
     std::vector<Rule> rules;
     std::vector<SysctlSetting> sysctls;
+    // director.timeouts: `ipvsadm --set` seconds for tcp, tcpfin, udp (0: unchanged), before the rules.
+    std::optional<std::array<int64_t, 3>> timeouts;
     std::vector<HealthCheckSpec> health_checks;
     std::vector<InitialConnection> connections;  // templates first, then the entries they control
     std::vector<RealServerSpec> realservers;

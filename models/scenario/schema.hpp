@@ -16,7 +16,10 @@ inline const std::vector<std::string> kNetwork{
 inline const std::vector<std::string> kBurstLoss{"p", "r", "bad_loss", "good_loss"};
 inline const std::vector<std::string> kDrop{"host", "direction", "segment", "flags", "conn"};
 inline const std::vector<std::string> kDirector{"address", "rules",       "sysctl", "health_checks",
-                                                "tcp",     "connections", "hz",     "jiffies_at_start"};
+                                                "tcp",     "connections", "hz",     "jiffies_at_start",
+                                                "timeouts"};
+// `ipvsadm --set tcp tcpfin udp` as keys (seconds; a key left out: unchanged).
+inline const std::vector<std::string> kTimeouts{"tcp", "tcpfin", "udp"};
 inline const std::vector<std::string> kHealthCheck{
     "name",     "service",    "tool",     "interval", "type",      "timeout",         "retry_delay",
     "failures", "successes",  "status",   "path",     "quiescent", "alpha",           "omega",
@@ -50,7 +53,16 @@ inline const std::vector<std::string> kRealserver{"name",
                                                   "h2_max_streams",
                                                   "tls",
                                                   "drain_on_check_failure",
-                                                  "keepalive_time"};
+                                                  "keepalive_time",
+                                                  "dns",
+                                                  "syslog"};
+// UDP services of a realserver: a DNS server and a syslog collector.
+inline const std::vector<std::string> kDnsServer{"port", "answer_time", "answer_size"};
+inline const std::vector<std::string> kSyslogCollector{"port"};
+// UDP clients: a stub resolver (resolv.conf's timeout and attempts) and a syslog sender.
+inline const std::vector<std::string> kResolver{"every",      "timeout", "attempts", "source_port",
+                                                "query_size", "start",   "stop"};
+inline const std::vector<std::string> kSyslogSender{"every", "size", "start", "stop"};
 inline const std::vector<std::string> kServerTls{
     "version",     "session_timeout",    "shared_ticket_keys",
     "certificate", "full_handshake_cpu", "resumed_handshake_cpu"};
@@ -83,7 +95,9 @@ inline const std::vector<std::string> kClientGroup{"name",
                                                    "pages",
                                                    "arrivals",
                                                    "session",
-                                                   "access_log"};
+                                                   "access_log",
+                                                   "resolver",
+                                                   "syslog"};
 inline const std::vector<std::string> kPage{"html", "objects", "object_size", "request"};
 // One page of a page mix (`pages:`): a page with a name and a weight.
 inline const std::vector<std::string> kMixPage{"name", "weight", "html", "objects", "object_size", "request"};

@@ -44,6 +44,19 @@ constexpr FieldSpec kHttpPageDone[] = {
 constexpr FieldSpec kHttpPageStart[] = {
     {"page", I, kAlways, "the page load (1, 2, ...)"},
 };
+constexpr FieldSpec kDnsLookup[] = {
+    {"lookup", I, kAlways, "the lookup's number on this client (its DNS ID)"},
+    {"outcome", T, kAlways, "answered, or failed: every try timed out or was refused"},
+    {"ms", R, kAlways, "milliseconds from the lookup's start"},
+    {"tries", I, kAlways, "queries sent (at most options attempts:)"},
+    {"port", I, kAlways, "the source port of its last try (0: its socket was closed by a refusal)"},
+};
+constexpr FieldSpec kDnsTryFailed[] = {
+    {"lookup", I, kAlways, "the lookup's number on this client"},
+    {"try", I, kAlways, "which try (1, 2, ...)"},
+    {"reason", T, kAlways, "timeout (options timeout:), or port unreachable (ICMP: ECONNREFUSED)"},
+    {"server", T, kAlways, "the nameserver it asked"},
+};
 constexpr FieldSpec kHttpSessionStart[] = {
     {"address", T, kAlways, "the visitor's client address (a new one for every visit)"},
     {"pages", I, kAlways, "the pages this visit will load"},

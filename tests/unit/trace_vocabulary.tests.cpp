@@ -75,7 +75,8 @@ TEST_CASE("trace vocabulary: every record of the lessons conforms, and the table
                              "23-drain-shared-bottleneck.yaml",
                              "25-http2-drain.yaml",
                              "26-api-pool-drain.yaml",
-                             "27-capacity-daily-peak.yaml"};
+                             "27-capacity-daily-peak.yaml",
+                             "28-dns-backend-deleted.yaml"};
     for (const char* lesson : lessons) {
         INFO(lesson);
         const scenario::Scenario s =
