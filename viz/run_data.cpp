@@ -25,6 +25,7 @@ void derive(RunData& run, const TopologyInput* topology, const std::vector<RealS
     run.series = build_realserver_series(run.model, hints);
     run.notices = vocabulary_notices(run.model);
     run.queues = build_queue_series(run.model);
+    run.lookups = build_lookup_series(run.model);
     run.pages.build(run.model, run.conns);
     run.steps = lesson_steps(run.model);
     run.moments = key_moments(run.model, run.conns);

@@ -35,6 +35,7 @@ struct RunData {
     ConnectionSet conns;
     std::vector<RealServerSeries> series;
     std::vector<QueueSeries> queues;
+    std::vector<LookupSeries> lookups;
     PageLoadSet pages;
     std::vector<LessonStepView> steps;  // the guided lesson (none: PageDown walks the markers)
     std::vector<KeyMoment> moments;

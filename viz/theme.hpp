@@ -30,6 +30,7 @@ enum class ConnState : uint8_t {
     FinWait,
     Close,
     SynAck,
+    Udp,  // a UDP entry's one state (IPVS)
     Unknown,
     Count
 };
@@ -69,6 +70,7 @@ constexpr StateInfo kStates[kStateCount] = {
     {ConnState::FinWait, "FIN_WAIT", {250, 200, 40}},
     {ConnState::Close, "CLOSE", {150, 120, 100}},
     {ConnState::SynAck, "SYNACK", {60, 200, 230}},
+    {ConnState::Udp, "UDP", {100, 220, 200}},
     {ConnState::Unknown, "?", {200, 200, 200}},
 };
 

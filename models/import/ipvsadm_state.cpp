@@ -230,10 +230,14 @@ std::optional<Connection> parse_connection_line(const std::string& line, const S
         c.vip = ep(4);
         c.dest = ep(5);
     }
-    if (c.protocol == "TCP" && !ipvs::state_from_string(c.state))
+    if (c.protocol == "TCP" && (!ipvs::state_from_string(c.state) || c.state == "UDP"))
         throw ImportError(
             at, "'" + c.state + "' is no IPVS TCP state",
             "ESTABLISHED, SYN_RECV, FIN_WAIT, TIME_WAIT, CLOSE, CLOSE_WAIT, LAST_ACK, NONE, ...");
+    // A UDP entry's one state is UDP (ip_vs_proto_udp.c); a persistence template's is NONE.
+    if (c.protocol == "UDP" && c.state != "UDP" && c.state != "NONE")
+        throw ImportError(at, "'" + c.state + "' is no IPVS UDP state",
+                          "UDP entries show UDP, templates NONE");
     return c;
 }
 
@@ -241,10 +245,8 @@ void import_connections(const std::string& text, const std::string& origin, Dire
     each_line(text, [&](const std::string& line, int number) {
         const auto c = parse_connection_line(line, {origin, number, 1});
         if (!c) return;
-        if (c->protocol != "TCP") {
-            into.simplified.push_back({c->protocol + " entry",
-                                       "not restored: lvsim's " + c->protocol + " services carry no traffic",
-                                       c->from});
+        if (c->protocol == "SCTP") {
+            into.simplified.push_back({"SCTP entry", "not restored: lvsim has no SCTP", c->from});
             return;
         }
         into.connections.push_back(*c);

@@ -126,7 +126,8 @@ void emit_virtual_server(const VirtualServer& vs, const std::vector<net::Endpoin
             if (std::any_of(vs.reals.begin(), vs.reals.end(),
                             [](const RealServer& r) { return r.check.has_value(); }))
                 simplify(vs.at,
-                         "checks of a UDP service are not simulated (lvsim's UDP services carry no traffic)");
+                         "checks of a UDP service (UDP_CHECK, DNS_CHECK, MISC_CHECK) are not simulated: its "
+                         "realservers stay in the table; give them `dns:` or `syslog:` to answer");
             continue;
         }
         HealthCheck h;

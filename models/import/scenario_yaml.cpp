@@ -94,19 +94,21 @@ std::string check_type_name(ipvs::CheckType t) {
 
 void infer_services(Director& d) {
     // What the rules already define, read as ipvsadm reads them.
-    std::set<std::string> services;                       // TCP VIP:port
-    std::set<std::pair<std::string, std::string>> dests;  // (VIP:port, RIP:port)
+    // Services as "-t VIP:port" or "-u VIP:port" (the entry's protocol).
+    std::set<std::string> services;
+    std::set<std::pair<std::string, std::string>> dests;  // (service, RIP:port)
     for (const Rule& r : d.rules) {
         const auto cmd = ipvs::parse_ipvsadm(r.line, nullptr);
-        if (!cmd || !cmd->has_service || cmd->service.key.proto != ipvs::Proto::Tcp ||
-            cmd->service.key.fwmark != 0)
-            continue;
-        if (cmd->cmd == ipvs::IpvsadmCmd::AddService) services.insert(cmd->service.key.vip.str());
-        if (cmd->cmd == ipvs::IpvsadmCmd::AddDest)
-            dests.emplace(cmd->service.key.vip.str(), cmd->dest.addr.str());
+        if (!cmd || !cmd->has_service || cmd->service.key.fwmark != 0) continue;
+        const std::string svc =
+            (cmd->service.key.proto == ipvs::Proto::Udp ? "-u " : "-t ") + cmd->service.key.vip.str();
+        if (cmd->cmd == ipvs::IpvsadmCmd::AddService) services.insert(svc);
+        if (cmd->cmd == ipvs::IpvsadmCmd::AddDest) dests.emplace(svc, cmd->dest.addr.str());
     }
     for (const Connection& c : d.connections) {
-        const std::string vip = c.vip.str();
+        if (c.protocol != "TCP" && c.protocol != "UDP") continue;
+        const bool udp = c.protocol == "UDP";
+        const std::string vip = (udp ? "-u " : "-t ") + c.vip.str();
         // Templates (client port 0, NONE) mean persistence; so does a port-0 service (every port).
         const bool persistent =
             c.vip.port == 0 ||
@@ -114,16 +116,17 @@ void infer_services(Director& d) {
                 return x.vip == c.vip && x.client.port == 0 && x.state == "NONE";
             });
         if (services.insert(vip).second) {
-            d.rules.push_back({"-A -t " + vip + " -s wlc" + (persistent ? " -p 360" : ""), c.from, {}});
-            d.simplified.push_back({"service " + vip,
+            d.rules.push_back({"-A " + vip + " -s wlc" + (persistent ? " -p 360" : ""), c.from, {}});
+            d.simplified.push_back({"service " + c.protocol + " " + c.vip.str(),
                                     "inferred from the connection table (wlc" +
                                         std::string(persistent ? ", persistent 360 s" : "") +
                                         "): import the ipvsadm-save output for the real rules",
                                     c.from});
         }
         if (!dests.emplace(vip, c.dest.str()).second) continue;
-        d.rules.push_back({"-a -t " + vip + " -r " + c.dest.str() + " -m -w 1", c.from, {}});
-        add_realserver(d, c.dest, c.from);
+        d.rules.push_back({"-a " + vip + " -r " + c.dest.str() + " -m -w 1", c.from, {}});
+        // A UDP service's realserver runs no web server on its port (give it `dns:` or `syslog:`).
+        add_realserver(d, udp ? net::Endpoint{c.dest.addr, 0} : c.dest, c.from);
     }
     check_rules(d);
 }

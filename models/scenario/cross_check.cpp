@@ -57,7 +57,7 @@ public:
     void connections() {
         for (const InitialConnection& c : s_.connections) {
             const std::string err =
-                director_.restore_entry(ipvs::Proto::Tcp, c.client, c.vip, c.dest, c.state, c.remaining);
+                director_.restore_entry(c.proto, c.client, c.vip, c.dest, c.state, c.remaining);
             if (!err.empty())
                 r_.fail_at(c.mark, "connection entry " + c.client.str() + " -> " + c.dest.str() + ": " + err,
                            "its service and realserver must be in the rules (import the ipvsadm-save output "

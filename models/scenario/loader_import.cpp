@@ -128,9 +128,8 @@ void Loader::connections(const YAML::Node& list) {
             const Mark m = mark_of(n);
             const auto c = import::parse_connection_line(line, {r_.origin(), m.line, m.column});
             if (!c) return;
-            if (c->protocol != "TCP")
-                r_.fail(n, "only TCP entries can be restored",
-                        "lvsim's UDP services carry no traffic: leave it out");
+            if (c->protocol != "TCP" && c->protocol != "UDP")
+                r_.fail(n, "only TCP and UDP entries can be restored", "lvsim has no SCTP: leave it out");
             add_connection(*c, m);
         } catch (const import::ImportError& e) {
             throw from_import(e);
@@ -147,6 +146,7 @@ void Loader::connections(const YAML::Node& list) {
 
 void Loader::add_connection(const import::Connection& c, Mark at) {
     InitialConnection ic;
+    ic.proto = c.protocol == "UDP" ? ipvs::Proto::Udp : ipvs::Proto::Tcp;
     ic.client = c.client;
     ic.vip = c.vip;
     ic.dest = c.dest;

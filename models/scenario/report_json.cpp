@@ -72,6 +72,20 @@ void write_client(std::ostream& o, const ClientReport& c, const std::string& ind
         }
         o << "}";
     }
+    // UDP clients: only for groups that have them.
+    if (c.resolvers > 0)
+        o << ",\n"
+          << indent << "\"dns\": {\"resolvers\": " << c.resolvers << ", \"lookups\": " << c.lookups
+          << ", \"answered\": " << c.lookups_answered << ", \"failed\": " << c.lookups_failed
+          << ", \"pending\": " << c.lookups_pending << ", \"retries\": " << c.lookup_retries
+          << ", \"timeouts\": " << c.lookup_timeouts << ", \"refused\": " << c.lookups_refused
+          << ", \"answer_ms\": {\"p50\": " << num(c.lookup_p50_ms) << ", \"p95\": " << num(c.lookup_p95_ms)
+          << ", \"max\": " << num(c.lookup_max_ms) << "}}";
+    if (c.syslog_senders > 0)
+        o << ",\n"
+          << indent << "\"syslog\": {\"senders\": " << c.syslog_senders << ", \"sent\": " << c.syslog_sent
+          << ", \"received\": " << c.syslog_received
+          << ", \"lost\": " << c.syslog_sent - std::min(c.syslog_sent, c.syslog_received) << "}";
     if (c.replayed_requests > 0) {
         o << ",\n"
           << indent << "\"replayed_requests\": " << c.replayed_requests
@@ -104,6 +118,14 @@ void write_realservers(std::ostream& o, const Report& r) {
         json_str(o, s.address);
         o << ", \"connections_accepted\": " << s.connections_accepted << ", \"requests\": " << s.requests
           << ", \"time_wait_max\": " << s.time_wait_max << ", \"keepalive_closes\": " << s.keepalive_closes;
+        if (s.dns || s.syslog) {
+            o << ",\n     \"udp\": {";
+            if (s.dns)
+                o << "\"dns_queries\": " << s.dns_queries << ", \"dns_answers\": " << s.dns_answers << ", ";
+            if (s.syslog) o << "\"syslog_received\": " << s.syslog_received << ", ";
+            o << "\"no_ports\": " << s.udp_no_ports << ", \"icmp_unreachable\": " << s.icmp_unreachable
+              << "}";
+        }
         const CapacityCheck k = capacity_check(s.capacity);
         o << ",\n     \"capacity\": {\"offered_erlangs\": " << num(k.offered_erlangs, 6)
           << ", \"erlang_c_wait\": " << num(k.erlang_c_wait, 6)

@@ -150,4 +150,31 @@ std::vector<QueueSeries> build_queue_series(const TraceModel& m) {
     return out;
 }
 
+std::vector<LookupSeries> build_lookup_series(const TraceModel& m) {
+    std::vector<LookupSeries> out;
+    std::map<StrId, size_t> group_of;  // host entity -> series
+    std::map<std::string, size_t> by_group;
+    const StrId outcome = m.find_str("outcome");
+    for (uint32_t ri : m.of_kind(trace::kind::dns_lookup)) {
+        const Record& r = m.at(ri);
+        auto it = group_of.find(r.entity);
+        if (it == group_of.end()) {
+            // Hosts of a group of several are "NAME.1", "NAME.2", ...: the group is the name.
+            const std::string_view host = m.str(r.entity);
+            const size_t dot = host.rfind('.');
+            const bool numbered = dot != std::string_view::npos && dot + 1 < host.size() &&
+                                  host.find_first_not_of("0123456789", dot + 1) == std::string_view::npos;
+            const std::string group(numbered ? host.substr(0, dot) : host);
+            auto [g, fresh] = by_group.emplace(group, out.size());
+            if (fresh) out.push_back(LookupSeries{group, {}, {}});
+            it = group_of.emplace(r.entity, g->second).first;
+        }
+        LookupSeries& s = out[it->second];
+        const bool answered = m.get_text(r, outcome) == "answered";
+        StepSeries& series = answered ? s.answered : s.failed;
+        series.push(r.t, (series.empty() ? 0.0 : series.values().back()) + 1.0);
+    }
+    return out;
+}
+
 }  // namespace lvs::viz

@@ -61,4 +61,12 @@ struct QueueSeries {
 // Directions that never held a packet are left out.
 std::vector<QueueSeries> build_queue_series(const TraceModel& m);
 
+// A client group's DNS lookups (`dns.lookup` records of its hosts "NAME" or "NAME.i"): how many
+// were answered and how many failed so far, as steps.
+struct LookupSeries {
+    std::string group;
+    StepSeries answered, failed;
+};
+std::vector<LookupSeries> build_lookup_series(const TraceModel& m);
+
 }  // namespace lvs::viz

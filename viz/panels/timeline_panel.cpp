@@ -25,6 +25,16 @@ TimelinePanel::TimelinePanel(const RunData& run, const std::vector<Marker>& mark
         groups_.back().rows.push_back(std::make_unique<CounterRow>(
             q.to.empty() ? q.dir : "to " + q.to, &q.packets, colours::kQueue, q.packets.max()));
     }
+    // DNS lookups per client group: answered and failed so far (a deleted backend's stuck
+    // entries show as the failed line climbing).
+    for (const LookupSeries& l : run.lookups) {
+        Group g;
+        g.title = "DNS lookups " + l.group;
+        const double most = std::max({l.answered.max(), l.failed.max(), 1.0});
+        g.rows.push_back(std::make_unique<CounterRow>("answered", &l.answered, colours::kPass, most));
+        g.rows.push_back(std::make_unique<CounterRow>("failed", &l.failed, colours::kFail, most));
+        groups_.push_back(std::move(g));
+    }
     const size_t first_rs = groups_.size();
     for (const RealServerSeries& s : run.series) {
         Group g;

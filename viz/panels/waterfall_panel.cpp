@@ -14,6 +14,17 @@
 
 namespace lvs::viz {
 
+// DNS lookups per client group, as known at the cursor: what the users of getaddrinfo() saw.
+void WaterfallPanel::lookups(const ViewerState& st) {
+    for (const LookupSeries& l : run_.lookups) {
+        const double ok = l.answered.at(st.cursor.t, 0.0), failed = l.failed.at(st.cursor.t, 0.0);
+        ImGui::TextColored(
+            to_vec4(failed > 0 ? colours::kFail : colours::kDimText),
+            "DNS %s: lookups answered %.0f, failed %.0f (\"Temporary failure in name resolution\")",
+            l.group.c_str(), ok, failed);
+    }
+}
+
 void WaterfallPanel::draw(ViewerState& st, float width, float height) {
     const auto& browsers = run_.pages.browsers();
     if (totals_at_ != st.cursor.t) {
@@ -33,7 +44,12 @@ void WaterfallPanel::draw(ViewerState& st, float width, float height) {
                   static_cast<unsigned long long>(totals_.objects_failed),
                   static_cast<unsigned long long>(totals_.objects_aborted),
                   static_cast<unsigned long long>(totals_.retries), totals_.p50_ms, totals_.p95_ms);
+    if (browsers.empty() && !run_.lookups.empty()) {
+        lookups(st);
+        return;
+    }
     ImGui::TextColored(to_vec4(totals_.objects_failed > 0 ? colours::kFail : colours::kDimText), "%s", line);
+    lookups(st);
     if (browsers.empty()) {
         ImGui::TextColored(to_vec4(colours::kDimText), "no page loads in this run");
         return;

@@ -14,6 +14,7 @@ public:
 
 private:
     void page_strip(ViewerState& st, float width);
+    void lookups(const ViewerState& st);
     void waterfall(const ViewerState& st, const PageLoad& page, float width, float height);
 
     const RunData& run_;
