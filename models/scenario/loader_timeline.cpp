@@ -58,6 +58,9 @@ TimelineAction Loader::action(const YAML::Node& n) {
     if (const YAML::Node v = n["client"]) {
         const auto [who, what, value] = verb_entry(n, v, s_.clients, kClientVerbNames, "client group",
                                                    "client", ClientVerb::KeepaliveTimeout);
+        if (s_.clients[who].is_udp() && what == ClientVerb::KeepaliveTimeout)
+            r_.fail(n["action"], "client group " + s_.clients[who].name + " sends UDP: it has no keep-alive",
+                    "stop-reloading stops its lookups or messages, start-reloading resumes them");
         return ClientAction{who, what, value};
     }
     if (const YAML::Node v = n["drop"]) return drop(v);

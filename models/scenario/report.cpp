@@ -189,8 +189,8 @@ void write_udp_clients(std::ostream& o, const Report& r) {
     const auto lookups = [&](const ClientReport& g, const std::string& in) {
         o << in << "lookups " << g.lookups << ": answered " << g.lookups_answered << ", failed "
           << g.lookups_failed << ", under way at the end " << g.lookups_pending << "\n";
-        o << in << "  tries sent again " << g.lookup_retries << " (after a timeout " << g.lookup_timeouts
-          << ", after port unreachable " << g.lookups_refused << ")\n";
+        o << in << "  tries timed out " << g.lookup_timeouts << ", refused (ICMP port unreachable) "
+          << g.lookups_refused << "; queries sent again " << g.lookup_retries << "\n";
         o << in << "  answer ms: p50 " << num(g.lookup_p50_ms, 1) << ", p95 " << num(g.lookup_p95_ms, 1)
           << ", max " << num(g.lookup_max_ms, 1) << "\n";
     };

@@ -46,6 +46,15 @@ expect_bad "bad --set value"    "command line"         "unknown unit"           
 expect_bad "bad --until"        "--until"              "unknown unit"             -- run "$data/good.yaml" --until 5x
 expect_bad "unknown option"     "lvsim run"            "unrecognised option"      -- run "$data/good.yaml" --frobnicate
 expect_bad "unknown command"    "lvsim"                "unknown command"          -- frobnicate
+# UDP (issue 26): its keys, targets and values.
+expect_bad "udp key typo"       "bad-udp-key.yaml:14:27" "did you mean 'timeout'"    -- check "$data/bad-udp-key.yaml"
+expect_bad "no UDP service"     "bad-udp-no-service.yaml:12:5" "define no UDP service" -- check "$data/bad-udp-no-service.yaml"
+expect_bad "browser key, resolver" "bad-udp-browser-key.yaml:15:11" "is for browsers"  -- check "$data/bad-udp-browser-key.yaml"
+expect_bad "resolver timeout"   "bad-udp-timeout.yaml:14:36" "whole seconds from 1s to 30s" -- check "$data/bad-udp-timeout.yaml"
+expect_bad "udp port clash"     "bad-udp-port-clash.yaml:11:13" "both take UDP port 514" -- check "$data/bad-udp-port-clash.yaml"
+expect_bad "udp timeout 0"      "--set director.timeouts.udp=0s" "at least 1s"      -- check "$data/good-udp.yaml" --set director.timeouts.udp=0s
+expect_bad "attempts over 5"    "--set clients.pods.resolver.attempts=9" "allowed: 1 to 5" -- check "$data/good-udp.yaml" --set clients.pods.resolver.attempts=9
+expect_bad "source_port word"   "--set clients.pods.resolver.source_port=random" "known: per-lookup, fixed" -- check "$data/good-udp.yaml" --set clients.pods.resolver.source_port=random
 # Limits (issue 18): each names the option or the place, and the limit.
 expect_bad "nesting too deep"   "bad-nesting.yaml:3:74" "deeper than 64 levels" -- check "$data/bad-nesting.yaml"
 expect_bad "negative seed"      "--seed -1"            "a whole number from 0"    -- run "$data/good.yaml" --seed -1
