@@ -155,6 +155,7 @@ int cmd_drain_plan(const std::vector<std::string>& args) {
     plan.realserver = rs_name;
     plan.at = *at;
     plan.replications = replications;
+    for (const scenario::ClientGroupSpec& c : base.clients) plan.udp = plan.udp || c.is_udp();
     std::vector<scenario::DrainVariant> variants;
     for (size_t i = 0; i < methods.size(); ++i)
         variants.push_back(

@@ -162,6 +162,9 @@ DrainSample run_drain_sample(const Scenario& variant, size_t realserver, sim::Ti
     out.stalls = static_cast<double>(rep.clients.stalls);
     out.resets = static_cast<double>(rep.clients.errors_reset);
     out.longest_stall_s = rep.clients.longest_stall_s;
+    out.lookups_failed = static_cast<double>(rep.clients.lookups_failed);
+    out.syslog_lost = static_cast<double>(rep.clients.syslog_sent -
+                                          std::min(rep.clients.syslog_sent, rep.clients.syslog_received));
     return out;
 }
 
@@ -182,6 +185,8 @@ DrainOutcome summarise_drain(DrainMethod m, const DrainVariant& v, const std::ve
     o.stalls = of(&DrainSample::stalls);
     o.resets = of(&DrainSample::resets);
     o.longest_stall_s = of(&DrainSample::longest_stall_s);
+    o.lookups_failed = of(&DrainSample::lookups_failed);
+    o.syslog_lost = of(&DrainSample::syslog_lost);
     return o;
 }
 

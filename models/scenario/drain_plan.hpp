@@ -51,6 +51,8 @@ struct DrainSample {
     double stalls = 0;
     double resets = 0;
     double longest_stall_s = 0;
+    double lookups_failed = 0;  // UDP clients: DNS lookups that failed
+    double syslog_lost = 0;     // syslog messages sent and never received
 };
 DrainSample run_drain_sample(const Scenario& variant, size_t realserver, sim::Time at, uint64_t seed);
 
@@ -59,6 +61,7 @@ struct DrainOutcome {
     std::string how;
     std::string unavailable;
     Estimate no_active_s, no_entries_s, objects_failed, objects_aborted, stalls, resets, longest_stall_s;
+    Estimate lookups_failed, syslog_lost;
 };
 struct DrainPlan {
     std::string scenario;
@@ -66,6 +69,7 @@ struct DrainPlan {
     std::string realserver;
     sim::Time at;
     uint32_t replications = 0;
+    bool udp = false;  // the scenario has UDP clients: their columns are shown
     std::vector<std::string> removed;
     std::vector<DrainOutcome> methods;
 };

@@ -56,7 +56,9 @@ void write_drain_table(std::ostream& out, const DrainPlan& p) {
     out << "\n";
     out << pad("method", 15) << pad("no active (s)", 20) << pad("no entries (s)", 20)
         << pad("failed objs", 14) << pad("aborted objs", 14) << pad("stalls>=1s", 14) << pad("resets", 12)
-        << "longest stall (s)\n";
+        << (p.udp ? pad("longest stall (s)", 19) + pad("failed lookups", 16) + "lost syslog"
+                  : "longest stall (s)")
+        << "\n";
     for (const DrainOutcome& m : p.methods) {
         out << pad(std::string(kDrainMethodNames[static_cast<size_t>(m.method)]), 15);
         if (!m.unavailable.empty()) {
@@ -65,7 +67,12 @@ void write_drain_table(std::ostream& out, const DrainPlan& p) {
         }
         out << pad(cell(m.no_active_s, 1), 20) << pad(cell(m.no_entries_s, 1), 20)
             << pad(cell(m.objects_failed, 1), 14) << pad(cell(m.objects_aborted, 1), 14)
-            << pad(cell(m.stalls, 1), 14) << pad(cell(m.resets, 1), 12) << cell(m.longest_stall_s, 2) << "\n";
+            << pad(cell(m.stalls, 1), 14) << pad(cell(m.resets, 1), 12);
+        if (p.udp)
+            out << pad(cell(m.longest_stall_s, 2), 19) << pad(cell(m.lookups_failed, 1), 16)
+                << cell(m.syslog_lost, 1);
+        else out << cell(m.longest_stall_s, 2);
+        out << "\n";
     }
     out << "\nmethods:\n";
     for (const DrainOutcome& m : p.methods)
@@ -96,6 +103,10 @@ void write_drain_json(std::ostream& out, const DrainPlan& p) {
         json_estimate(out, "stalls", m.stalls);
         json_estimate(out, "resets", m.resets);
         json_estimate(out, "longest_stall_s", m.longest_stall_s);
+        if (p.udp) {
+            json_estimate(out, "lookups_failed", m.lookups_failed);
+            json_estimate(out, "syslog_lost", m.syslog_lost);
+        }
         out << "}";
     }
     out << "]}\n";
