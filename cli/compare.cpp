@@ -1,4 +1,5 @@
 // lvsim compare: scenarios (or variants of one) side by side, drains included.
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <iomanip>
 #include <iostream>
@@ -93,6 +94,24 @@ Rows figure_rows(const std::vector<scenario::Report>& reports) {
     });
     row("connections opened", [&](const scenario::Report& r) { return u(r.clients.connections_opened); });
     row("client TIME_WAIT max", [&](const scenario::Report& r) { return u(r.clients.time_wait_max); });
+    // UDP clients, when any run has them.
+    const bool dns = std::any_of(reports.begin(), reports.end(),
+                                 [](const scenario::Report& r) { return r.clients.resolvers > 0; });
+    const bool syslog = std::any_of(reports.begin(), reports.end(),
+                                    [](const scenario::Report& r) { return r.clients.syslog_senders > 0; });
+    if (dns) {
+        row("DNS lookups answered / failed", [&](const scenario::Report& r) {
+            return u(r.clients.lookups_answered) + " / " + u(r.clients.lookups_failed);
+        });
+        row("DNS answer p95 / max (ms)", [](const scenario::Report& r) {
+            return fixed(r.clients.lookup_p95_ms, 0) + " / " + fixed(r.clients.lookup_max_ms, 0);
+        });
+    }
+    if (syslog)
+        row("syslog sent / lost", [&](const scenario::Report& r) {
+            return u(r.clients.syslog_sent) + " / " +
+                   u(r.clients.syslog_sent - std::min(r.clients.syslog_sent, r.clients.syslog_received));
+        });
     if (!reports.empty())
         for (size_t i = 0; i < reports[0].realservers.size(); ++i) {
             const std::string name = reports[0].realservers[i].name;
