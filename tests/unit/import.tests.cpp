@@ -302,13 +302,12 @@ SCENARIO("connection tables: ipvsadm -Lnc and /proc/net/ip_vs_conn read alike", 
     CHECK(lnc.connections[0].client.str() == "203.0.113.7:51234");
     CHECK(lnc.connections[1].client.port == 0);  // a template
     const import::Director proc = read(Kind::Connections, "ip_vs_conn.txt");
-    REQUIRE(proc.connections.size() == 8);  // the UDP entry too, with its own service inferred
+    REQUIRE(proc.connections.size() == 8);  // the UDP entry too (its service is inferred when written)
     CHECK(proc.connections[0].client.str() == "203.0.113.7:51234");
     CHECK(proc.connections[0].vip.str() == "10.0.0.100:80");
     CHECK(proc.connections[0].expires_s == 896);
     CHECK(proc.connections[7].protocol == "UDP");
     CHECK(proc.connections[7].state == "UDP");
-    CHECK(noted(proc.simplified, "service UDP 10.0.0.108:53"));
     CHECK(error_of(Kind::Connections, "UDP 01:00 ESTABLISHED 1.2.3.4:5 10.0.0.1:53 10.1.1.1:53\n")
               .find("is no IPVS UDP state") != std::string::npos);
     CHECK(error_of(Kind::Connections, "TCP 1x:00 ESTABLISHED 1.2.3.4:5 10.0.0.1:80 10.1.1.1:80\n")
