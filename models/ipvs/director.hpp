@@ -123,13 +123,14 @@ struct DirectorCounters {
     uint64_t packets_out = 0;
     uint64_t scheduled = 0;
     uint64_t no_dest_icmp = 0;
-    uint64_t dropped_nodest = 0;     // packets for entries whose destination was deleted
-    uint64_t udp_packets_in = 0;     // of packets_in, UDP datagrams
-    uint64_t one_packet = 0;         // datagrams scheduled one by one (--ops)
-    uint64_t icmp_translated = 0;    // a NAT realserver's ICMP errors sent on as from the VIP
-    uint64_t dropped_conntrack = 0;  // SYNs dropped to redirect conntrack
-    uint64_t rescheduled_reuse = 0;  // SYNs that hit a reusable entry and were rescheduled
-    uint64_t stack_resets = 0;       // RSTs from the director's own stack
+    uint64_t no_dest_icmp_limited = 0;  // not sent: the ICMP rate limits
+    uint64_t dropped_nodest = 0;        // packets for entries whose destination was deleted
+    uint64_t udp_packets_in = 0;        // of packets_in, UDP datagrams
+    uint64_t one_packet = 0;            // datagrams scheduled one by one (--ops)
+    uint64_t icmp_translated = 0;       // a NAT realserver's ICMP errors sent on as from the VIP
+    uint64_t dropped_conntrack = 0;     // SYNs dropped to redirect conntrack
+    uint64_t rescheduled_reuse = 0;     // SYNs that hit a reusable entry and were rescheduled
+    uint64_t stack_resets = 0;          // RSTs from the director's own stack
     uint64_t expired = 0;
 };
 

@@ -85,8 +85,9 @@ Conn* Director::new_conn(Service& svc, Dest& d, const Packet& p, Conn* control) 
     cp.dest_addr = d.forward == Forward::Masq ? d.addr : net::Endpoint{d.addr.addr, p.dport};
     cp.state = ConnState::None;
     cp.flags = d.forward == Forward::Masq ? 0 : kConnNoOutput;
-    // --ops: each datagram is its own entry (ip_vs_schedule(): UDP only, never hashed).
-    const bool one_packet = svc.one_packet && cp.proto == Proto::Udp && control == nullptr;
+    // --ops: each datagram is its own entry (ip_vs_schedule(), and ip_vs_sched_persist() for the
+    // entries a template controls: UDP only, never hashed).
+    const bool one_packet = svc.one_packet && cp.proto == Proto::Udp;
     if (one_packet) {
         cp.flags |= kConnOnePacket;
         ++counters_.one_packet;

@@ -259,6 +259,11 @@ bool Director::ipvs_out_icmp(const Packet& p) {
 }
 
 void Director::send_icmp_unreachable(const Packet& p) {
+    // ip_vs_leave() -> icmp_send(): under the host's ICMP rate limits like any other.
+    if (!udp_.icmp_allowed(p.src())) {
+        ++counters_.no_dest_icmp_limited;
+        return;
+    }
     ++counters_.no_dest_icmp;
     Packet icmp;
     icmp.set_proto(net::Proto::Icmp);

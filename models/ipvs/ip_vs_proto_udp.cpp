@@ -8,6 +8,9 @@ namespace lvs::ipvs {
 
 void Director::udp_transition(Conn& cp, Dir dir) {
     enter_state(cp, ConnState::Udp, "datagram", to_string(dir));
+    // udp_state_transition(): a reply makes the persistence template ASSURED
+    // (ip_vs_control_assure_ct()), as an established connection does for TCP.
+    if (dir == Dir::Output && cp.control != nullptr && kernel_.template_assured) cp.control->assured = true;
 }
 
 }  // namespace lvs::ipvs

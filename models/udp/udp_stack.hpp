@@ -59,6 +59,9 @@ public:
 
     void receive(const net::Packet& p);
     void set_down(bool down) { down_ = down; }
+    // The host's ICMP rate limits (icmp_send()): true when an ICMP error to `peer` may go now
+    // (it is then counted against the limits). Anything on the host that sends ICMP errors asks.
+    bool icmp_allowed(net::Ipv4 peer);
     const UdpCounters& counters() const { return counters_; }
 
 private:
@@ -71,7 +74,6 @@ private:
     SocketId find(uint16_t port) const;
     uint16_t ephemeral_port();
     void port_unreachable(const net::Packet& p);
-    bool icmp_allowed(net::Ipv4 peer);
 
     net::Network& net_;
     net::NodeId node_;
