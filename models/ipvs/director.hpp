@@ -211,6 +211,7 @@ private:
     void ipvs_in(const net::Packet& p, Service* svc);
     bool ipvs_out(const net::Packet& p);
     bool ipvs_out_icmp(const net::Packet& p);
+    void ipvs_in_icmp(const net::Packet& p);
     void count_in(Conn& cp, const net::Packet& p);
     void count_out(Conn& cp, const net::Packet& p);
     Service* lookup_service(const net::Packet& p) const;

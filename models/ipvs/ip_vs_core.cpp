@@ -16,7 +16,11 @@ namespace {
 Proto proto_of(const Packet& p) { return p.is_udp() ? Proto::Udp : Proto::Tcp; }
 // What IPVS counts in InBytes/OutBytes: skb->len, the IP packet (20 bytes of IP header and 20
 // of TCP or 8 of UDP per frame; lvsim's segments carry no TCP options).
-uint64_t ip_bytes(const Packet& p) { return uint64_t{p.len} + uint64_t{p.frames()} * (p.is_udp() ? 28 : 40); }
+// An ICMP error is 20 + 8 bytes and the quoted IP header and 8 bytes of its payload.
+uint64_t ip_bytes(const Packet& p) {
+    if (p.is_icmp()) return 56;
+    return uint64_t{p.len} + uint64_t{p.frames()} * (p.is_udp() ? 28 : 40);
+}
 }  // namespace
 
 Service* Director::lookup_service(const Packet& p) const {
@@ -32,6 +36,7 @@ void Director::receive(const Packet& p) {
     if (p.is_icmp()) {
         if (p.dst() == own_address_ || is_vip(p.dst())) {
             if (!p.quotes_udp()) stack_.receive(p);
+            else if (is_vip(p.dst())) ipvs_in_icmp(p);
         } else if (!ipvs_out_icmp(p)) {
             net_.send(node_, p);
         }
@@ -258,6 +263,24 @@ bool Director::ipvs_out_icmp(const Packet& p) {
     return true;
 }
 
+void Director::ipvs_in_icmp(const Packet& p) {
+    // ip_vs_in_icmp(): a client's ICMP error about a datagram the VIP sent it (a late answer to
+    // a closed port) goes to the entry's realserver (ip_vs_icmp_xmit()), counted as input; with
+    // no entry (--ops) the director's own stack takes it, and it ends there.
+    Conn* cp = in_.find(key(Proto::Udp, p.saddr, p.dport, p.daddr, p.sport));
+    if (cp == nullptr || cp->dest == nullptr) return;
+    count_in(*cp, p);
+    if (cp->forward == Forward::Masq) {
+        Packet q = p;
+        q.daddr = cp->dest_addr.addr.value();
+        q.sport = cp->dest_addr.port;
+        if (!cp->to_dest.valid()) cp->to_dest = net_.resolve(node_, cp->dest_addr.addr);
+        net_.send(node_, cp->to_dest, q);
+        return;
+    }
+    net_.send_to(node_, cp->dest->node, p);
+}
+
 void Director::send_icmp_unreachable(const Packet& p) {
     // ip_vs_leave() -> icmp_send(): under the host's ICMP rate limits like any other.
     if (!udp_.icmp_allowed(p.src())) {
@@ -267,7 +290,10 @@ void Director::send_icmp_unreachable(const Packet& p) {
     ++counters_.no_dest_icmp;
     Packet icmp;
     icmp.set_proto(net::Proto::Icmp);
-    if (p.is_udp()) icmp.aux |= Packet::kQuotedUdp;
+    if (p.is_udp()) {
+        icmp.aux |= Packet::kQuotedUdp;
+        icmp.ack = 8 + p.len;  // the quoted UDP length (for captures)
+    }
     icmp.saddr = p.daddr;
     icmp.daddr = p.saddr;
     icmp.sport = p.sport;

@@ -22,6 +22,7 @@ FrameView frame_of(const Packet& p, uint32_t f) {
         --f;
     }
     if (p.len == 0) return {p.seq, 0, static_cast<uint8_t>(p.flags), false};
+    if (!p.is_tcp()) return {p.seq, p.len, 0, false};  // a datagram is one frame, whatever its size
     const uint32_t off = f * kMss;
     const uint32_t len = std::min(kMss, p.len - off);
     uint8_t flags = static_cast<uint8_t>(p.flags);

@@ -1,5 +1,6 @@
 #include "models/net/pcap.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace lvs::net {
@@ -39,6 +40,43 @@ void mac_of(std::vector<uint8_t>& b, NodeId n) {
                             static_cast<uint8_t>(n >> 8),
                             static_cast<uint8_t>(n)};
     b.insert(b.end(), mac, mac + 6);
+}
+
+// What a datagram's payload looks like to Wireshark: a DNS message for port 53 (RFC 1035: the
+// ID from the packet's message id, a question for www.example.com A, and an A record in an
+// answer, as far as the datagram's size allows), a syslog line for port 514 (RFC 5424), and
+// zeros otherwise. lvsim's datagrams carry sizes, not bytes; this is for reading captures.
+void fill_payload(uint8_t* d, uint32_t len, const Packet& p) {
+    if (p.sport == 53 || p.dport == 53) {
+        if (len < 12) return;
+        const bool answer = p.sport == 53;
+        const uint8_t header[12] = {static_cast<uint8_t>(p.msg >> 8),
+                                    static_cast<uint8_t>(p.msg),
+                                    static_cast<uint8_t>(answer ? 0x81 : 0x01),
+                                    static_cast<uint8_t>(answer ? 0x80 : 0x00),
+                                    0,
+                                    static_cast<uint8_t>(len >= 33 ? 1 : 0),
+                                    0,
+                                    static_cast<uint8_t>(answer && len >= 49 ? 1 : 0),
+                                    0,
+                                    0,
+                                    0,
+                                    0};
+        std::copy(header, header + 12, d);
+        static const uint8_t question[21] = {3,   'w', 'w', 'w', 7,   'e', 'x', 'a', 'm', 'p', 'l',
+                                             'e', 3,   'c', 'o', 'm', 0,   0,   1,   0,   1};
+        if (len >= 33) std::copy(question, question + 21, d + 12);
+        // The answer: a pointer to the question's name, A, IN, TTL 30 s, 4 bytes: 192.0.2.1.
+        static const uint8_t record[16] = {0xC0, 12, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 192, 0, 2, 1};
+        if (answer && len >= 49) std::copy(record, record + 16, d + 33);
+        return;
+    }
+    if (p.sport == 514 || p.dport == 514) {
+        static const char line[] = "<14>1 - lvsim - - - - message";
+        const uint32_t n = std::min<uint32_t>(len, sizeof line - 1);
+        std::copy(line, line + n, d);
+        std::fill(d + n, d + len, static_cast<uint8_t>('.'));
+    }
 }
 
 }  // namespace
@@ -129,9 +167,9 @@ std::vector<uint8_t> PcapWriter::frame(const Packet& p, NodeId from, NodeId to, 
         b[q + 11] = static_cast<uint8_t>(qsum);
         put16(b, p.sport);
         put16(b, p.dport);
-        // The quoted header's next four bytes: TCP's sequence number, or UDP's length and
-        // checksum (not kept; zero).
-        put32(b, p.quotes_udp() ? 0 : p.seq);
+        // The quoted header's next four bytes: TCP's sequence number, or UDP's length (kept in
+        // the ICMP packet's `ack`) and checksum (not kept: zero, "none").
+        put32(b, p.quotes_udp() ? (p.ack & 0xFFFF) << 16 : p.seq);
         const uint16_t isum = fold(sum16(&b[t], b.size() - t));
         b[t + 2] = static_cast<uint8_t>(isum >> 8);
         b[t + 3] = static_cast<uint8_t>(isum);
@@ -153,6 +191,7 @@ std::vector<uint8_t> PcapWriter::frame(const Packet& p, NodeId from, NodeId to, 
         put16(b, static_cast<uint16_t>(8 + len));
         put16(b, 0);
         b.resize(b.size() + len, 0);
+        fill_payload(&b[t + 8], len, p);
         uint16_t usum = fold(sum16(&b[t], 8 + len, sum16(pseudo, 12)));
         if (usum == 0) usum = 0xFFFF;  // zero means "no checksum"
         b[t + 6] = static_cast<uint8_t>(usum >> 8);

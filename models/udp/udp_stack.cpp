@@ -88,13 +88,14 @@ void UdpStack::receive(const Packet& p) {
         return;
     }
     const SocketId s = find(p.dport);
-    if (s == kNoSocket) {
+    // A connected socket matches its peer's datagrams only (__udp4_lib_lookup(): the remote
+    // address and port score too): from anyone else, no socket takes the datagram.
+    if (s == kNoSocket || (sockets_[s].connected && sockets_[s].peer != p.src_ep())) {
         ++counters_.no_ports;
         port_unreachable(p);
         return;
     }
     const Socket& k = sockets_[s];
-    if (k.connected && k.peer != p.src_ep()) return;  // a connected socket hears its peer only
     ++counters_.in_datagrams;
     k.owner->on_datagram(s, p);
 }
@@ -136,6 +137,7 @@ void UdpStack::port_unreachable(const Packet& p) {
     icmp.daddr = p.saddr;
     icmp.sport = p.sport;
     icmp.dport = p.dport;
+    icmp.ack = 8 + p.len;  // the quoted UDP header's length field (for captures)
     net_.send(node_, icmp);
 }
 
