@@ -7,9 +7,10 @@
 // socket for every lookup (a new ephemeral port) and keeps it for the lookup's tries; an ICMP
 // port unreachable ends the try at once and closes the socket, so the next try has a new port.
 //
-// `source_port: fixed` is the other kind of client: one socket for the client's life (a
-// caching forwarder's upstream socket, an application that keeps its resolver socket), not
-// connected, so ICMP errors go unnoticed and every query leaves from the same port.
+// `source_port: fixed` is the other kind of client: one socket for the client's life (dnsmasq
+// with `query-port`, BIND with a fixed `query-source port`, a program that keeps its socket),
+// not connected, so ICMP errors go unnoticed and every query leaves from the same port.
+// (CoreDNS, unbound and dnsmasq by default use a new random port per query.)
 //
 // Simplified: one query per lookup (glibc sends A and AAAA together on the same socket), one
 // nameserver, no search domains.
