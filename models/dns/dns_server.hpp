@@ -8,7 +8,7 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
+#include <vector>
 
 #include "models/net/host.hpp"
 #include "sim/timer.hpp"
@@ -55,7 +55,10 @@ private:
     DnsServerConfig config_;
     DnsServerStats stats_;
     udp::SocketId socket_ = udp::kNoSocket;
-    std::deque<Pending> pending_;  // in arrival order: every answer takes the same time
+    // Queries to answer, in arrival order (every answer takes the same time): a queue over a
+    // vector that keeps its capacity, so a busy server allocates nothing per query.
+    std::vector<Pending> pending_;
+    size_t head_ = 0;
     sim::Timer timer_;
 };
 

@@ -93,7 +93,7 @@ constexpr FieldSpec kIpvsDestRevived[] = {
 constexpr FieldSpec kIpvsDrop[] = {
     {"conn", I, kSometimes, "the entry the packet matched"},
     {"client", T, kAlways, "the client's address and port"},
-    {"flags", T, kSometimes, "the packet's TCP flags (`S`, `A`, `FA`, ...)"},
+    {"flags", T, kSometimes, "the packet's TCP flags (`S`, `A`, `FA`, ...), or `UDP`"},
     {"rule", T, kAlways, "the kernel rule that drops it"},
     {"text", T, kAlways, "what the client experiences"},
 };
@@ -171,7 +171,7 @@ constexpr FieldSpec kNetDrop[] = {
     {"rule", T, kSometimes, "the scenario's drop rule that matched"},
     {"src", T, kSometimes, "the packet's source address and port"},
     {"dst", T, kAlways, "its destination"},
-    {"flags", T, kSometimes, "its TCP flags"},
+    {"flags", T, kSometimes, "its TCP flags, `UDP` or `ICMP`"},
     {"seq", I, kSometimes, "its sequence number"},
     {"len", I, kSometimes, "its payload bytes"},
 };
@@ -179,7 +179,7 @@ constexpr FieldSpec kNetPacket[] = {
     {"to", T, kAlways, "the node the link delivers it to (the entity is the sender)"},
     {"src", T, kAlways, "the source address and port"},
     {"dst", T, kAlways, "the destination address and port"},
-    {"flags", T, kAlways, "TCP flags as letters (`S`, `SA`, `A`, `PA`, `FA`, `R`) or `ICMP`"},
+    {"flags", T, kAlways, "TCP flags as letters (`S`, `SA`, `A`, `PA`, `FA`, `R`), `UDP` or `ICMP`"},
     {"seq", I, kAlways, "the sequence number, as on the wire"},
     {"ack", I, kAlways, "the acknowledgement number"},
     {"len", I, kAlways, "payload bytes"},
