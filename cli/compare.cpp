@@ -109,8 +109,7 @@ Rows figure_rows(const std::vector<scenario::Report>& reports) {
     }
     if (syslog)
         row("syslog sent / lost", [&](const scenario::Report& r) {
-            return u(r.clients.syslog_sent) + " / " +
-                   u(r.clients.syslog_sent - std::min(r.clients.syslog_sent, r.clients.syslog_received));
+            return u(r.clients.syslog_sent) + " / " + u(r.clients.syslog_lost());
         });
     if (!reports.empty())
         for (size_t i = 0; i < reports[0].realservers.size(); ++i) {

@@ -379,6 +379,50 @@ void static_warnings(Scenario& s) {
     }
 }
 
+// UDP set-ups that run, but not as their author likely meant: one-packet scheduling with NAT
+// realservers (their answers find no entry and leave untranslated: ip_vs_out() has none), and
+// a UDP client group whose service's realservers run no matching daemon on the port.
+void udp_warnings(Scenario& s) {
+    for (const Rule& rule : s.rules) {
+        const ipvs::IpvsadmCommand& c = rule.command;
+        if (c.cmd != ipvs::IpvsadmCmd::AddService || c.service.key.proto != ipvs::Proto::Udp) continue;
+        bool masq = false;
+        for (const Rule& d : s.rules)
+            masq = masq ||
+                   (d.command.cmd == ipvs::IpvsadmCmd::AddDest && d.command.service.key == c.service.key &&
+                    d.command.dest.forward == ipvs::Forward::Masq);
+        if (c.service.one_packet && masq)
+            s.warnings.push_back({"UDP service " + c.service.key.vip.str() +
+                                      " schedules one packet at a time (-o) to NAT (-m) realservers: their "
+                                      "answers find no entry and leave with the realserver's address, which "
+                                      "a connected client drops; use -o with -g or -i",
+                                  rule.mark, std::nullopt});
+    }
+    for (const ClientGroupSpec& g : s.clients) {
+        if (!g.is_udp()) continue;
+        const bool dns = g.udp.kind == UdpClientKind::Resolver;
+        for (const Rule& d : s.rules) {
+            const ipvs::IpvsadmCommand& c = d.command;
+            if (c.cmd != ipvs::IpvsadmCmd::AddDest || c.service.key.proto != ipvs::Proto::Udp ||
+                c.service.key.vip != g.target)
+                continue;
+            const RealServerSpec* rs = s.realserver_at(c.dest.addr.addr);
+            if (rs == nullptr) continue;
+            const net::Port port = c.dest.forward == ipvs::Forward::Masq ? c.dest.addr.port : g.target.port;
+            const bool serves = dns ? rs->dns && rs->dns->port == port : rs->syslog_port == port;
+            if (!serves)
+                s.warnings.push_back({"client group " + g.name + " sends " +
+                                          (dns ? "DNS queries" : "syslog") + " to " + g.target.str() +
+                                          ", whose realserver " + rs->name + " has no " +
+                                          (dns ? "DNS server (dns:)" : "syslog collector (syslog:)") +
+                                          " on UDP port " + std::to_string(port) +
+                                          (rs->dns || rs->syslog_port ? " (another daemon may answer there)"
+                                                                      : ": it answers port unreachable"),
+                                      g.mark, std::nullopt});
+        }
+    }
+}
+
 }  // namespace
 
 void cross_check(Scenario& s, const Reader& r, const YAML::Node& root) {
@@ -392,6 +436,7 @@ void cross_check(Scenario& s, const Reader& r, const YAML::Node& root) {
     traffic_warnings(s);
     unused_realservers(s, r);
     static_warnings(s);
+    udp_warnings(s);
     std::stable_sort(s.warnings.begin(), s.warnings.end(),
                      [](const Warning& a, const Warning& b) { return a.mark.line < b.mark.line; });
 }

@@ -163,8 +163,7 @@ DrainSample run_drain_sample(const Scenario& variant, size_t realserver, sim::Ti
     out.resets = static_cast<double>(rep.clients.errors_reset);
     out.longest_stall_s = rep.clients.longest_stall_s;
     out.lookups_failed = static_cast<double>(rep.clients.lookups_failed);
-    out.syslog_lost = static_cast<double>(rep.clients.syslog_sent -
-                                          std::min(rep.clients.syslog_sent, rep.clients.syslog_received));
+    out.syslog_lost = static_cast<double>(rep.clients.syslog_lost());
     return out;
 }
 

@@ -2,6 +2,7 @@
 // to read it. Everything else about quantities (resolving a name, listing them) walks this one
 // array through quantity_table(), so a row added here is known everywhere at once.
 #include <array>
+#include <cmath>
 
 #include "models/scenario/quantity.hpp"
 #include "models/scenario/quantity_readers.hpp"
@@ -17,6 +18,11 @@ using R = Run&;
 using Q = const QuantityRef&;
 using K = const tcp::TcpCounters&;
 using W = tcp::TcpCounters;
+
+// A DNS answer time, or NaN when no lookup was answered (an expectation on it then fails).
+double answer_ms(const ClientReport& c, double ClientReport::*field) {
+    return c.lookups_answered == 0 ? std::nan("") : c.*field;
+}
 
 // The TCP rows, for a realserver host (RS) or a client group (GROUP).
 // The calls of a scripted program (models/socket/program.hpp).
@@ -299,20 +305,18 @@ const std::array kQuantities{
     QuantityDef{"GROUP.lookups_refused", U::Count, "DNS tries ended by ICMP port unreachable",
                 [](R r, Q q) { return n(clients_of(r, q).lookups_refused); }},
     QuantityDef{"GROUP.lookup_p50", U::Milliseconds, "median time to a DNS answer (answered lookups)",
-                [](R r, Q q) { return clients_of(r, q).lookup_p50_ms; }},
+                [](R r, Q q) { return answer_ms(clients_of(r, q), &ClientReport::lookup_p50_ms); }},
     QuantityDef{"GROUP.lookup_p95", U::Milliseconds, "95th percentile time to a DNS answer",
-                [](R r, Q q) { return clients_of(r, q).lookup_p95_ms; }},
+                [](R r, Q q) { return answer_ms(clients_of(r, q), &ClientReport::lookup_p95_ms); }},
     QuantityDef{"GROUP.lookup_max", U::Milliseconds, "the longest time to a DNS answer",
-                [](R r, Q q) { return clients_of(r, q).lookup_max_ms; }},
+                [](R r, Q q) { return answer_ms(clients_of(r, q), &ClientReport::lookup_max_ms); }},
     QuantityDef{"GROUP.syslog_sent", U::Count, "syslog messages sent (syslog:)",
                 [](R r, Q q) { return n(clients_of(r, q).syslog_sent); }},
     QuantityDef{"GROUP.syslog_received", U::Count, "of them, received by a collector",
                 [](R r, Q q) { return n(clients_of(r, q).syslog_received); }},
-    QuantityDef{"GROUP.syslog_lost", U::Count, "syslog messages sent and not received (so far)",
-                [](R r, Q q) {
-                    const ClientReport c = clients_of(r, q);
-                    return n(c.syslog_sent - std::min(c.syslog_sent, c.syslog_received));
-                }},
+    QuantityDef{"GROUP.syslog_lost", U::Count,
+                "syslog messages not received, of those sent more than one network round trip ago",
+                [](R r, Q q) { return n(clients_of(r, q).syslog_lost()); }},
     QuantityDef{"GROUP.requests_per_connection", U::Ratio,
                 "requests per connection opened (open ones included)",
                 [](R r, Q q) { return clients_of(r, q).requests_per_connection; }},
@@ -359,7 +363,8 @@ const std::array kQuantities{
                 [](R r, Q) { return proto_entries(r, ipvs::Proto::Tcp); }},
     QuantityDef{"director.udp_entries", U::Count, "UDP connection entries (templates left out)",
                 [](R r, Q) { return proto_entries(r, ipvs::Proto::Udp); }},
-    QuantityDef{"director.udp_packets", U::Count, "UDP datagrams IPVS took for its services",
+    QuantityDef{"director.udp_packets", U::Count,
+                "UDP datagrams from clients that IPVS took for its services (replies not counted)",
                 [](R r, Q) { return n(r.director().counters().udp_packets_in); }},
     QuantityDef{"director.one_packet", U::Count, "datagrams scheduled one by one (--ops)",
                 [](R r, Q) { return n(r.director().counters().one_packet); }},

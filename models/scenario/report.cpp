@@ -191,13 +191,15 @@ void write_udp_clients(std::ostream& o, const Report& r) {
           << g.lookups_failed << ", under way at the end " << g.lookups_pending << "\n";
         o << in << "  tries timed out " << g.lookup_timeouts << ", refused (ICMP port unreachable) "
           << g.lookups_refused << "; queries sent again " << g.lookup_retries << "\n";
-        o << in << "  answer ms: p50 " << num(g.lookup_p50_ms, 1) << ", p95 " << num(g.lookup_p95_ms, 1)
-          << ", max " << num(g.lookup_max_ms, 1) << "\n";
+        if (g.lookups_answered > 0)
+            o << in << "  answer ms: p50 " << num(g.lookup_p50_ms, 1) << ", p95 " << num(g.lookup_p95_ms, 1)
+              << ", max " << num(g.lookup_max_ms, 1) << "\n";
+        else o << in << "  answer ms: - (no lookup answered)\n";
     };
     const auto messages = [&](const ClientReport& g, const std::string& in) {
-        const uint64_t lost = g.syslog_sent - std::min(g.syslog_sent, g.syslog_received);
-        o << in << "syslog messages sent " << g.syslog_sent << ", received " << g.syslog_received << ", lost "
-          << lost << " (nobody is told)\n";
+        o << in << "syslog messages sent " << g.syslog_sent << ", received " << g.syslog_received
+          << ", on their way at the end " << g.syslog_in_flight << ", lost " << g.syslog_lost()
+          << " (nobody is told)\n";
     };
     for (const ClientReport& g : r.groups) {
         if (!g.has_udp()) continue;

@@ -84,8 +84,8 @@ void write_client(std::ostream& o, const ClientReport& c, const std::string& ind
     if (c.syslog_senders > 0)
         o << ",\n"
           << indent << "\"syslog\": {\"senders\": " << c.syslog_senders << ", \"sent\": " << c.syslog_sent
-          << ", \"received\": " << c.syslog_received
-          << ", \"lost\": " << c.syslog_sent - std::min(c.syslog_sent, c.syslog_received) << "}";
+          << ", \"received\": " << c.syslog_received << ", \"in_flight\": " << c.syslog_in_flight
+          << ", \"lost\": " << c.syslog_lost() << "}";
     if (c.replayed_requests > 0) {
         o << ",\n"
           << indent << "\"replayed_requests\": " << c.replayed_requests

@@ -102,6 +102,7 @@ void Run::udp_client_report(ClientReport& c, const std::vector<const ClientGroup
         for (const auto& x : g->resolvers) c.lookups_pending += x->pending();
         answers.insert(answers.end(), r.answer_ms.begin(), r.answer_ms.end());
         c.syslog_senders += g->senders.size();
+        for (const auto& s : g->senders) c.syslog_in_flight += s->sent_within(scenario_.network.rtt);
         const auto k = static_cast<size_t>(g - groups_.data());
         if (k < syslog_tally_.sent.size()) {
             c.syslog_sent += syslog_tally_.sent[k];

@@ -111,7 +111,12 @@ struct ClientReport : lvsim::ClientStats {
     double lookup_max_ms = 0;
     uint64_t syslog_senders = 0;
     uint64_t syslog_sent = 0;
-    uint64_t syslog_received = 0;  // by any collector
+    uint64_t syslog_received = 0;   // by any collector
+    uint64_t syslog_in_flight = 0;  // sent within one network round trip of the report
+    uint64_t syslog_lost() const {
+        const uint64_t settled = syslog_sent - std::min(syslog_sent, syslog_in_flight);
+        return settled - std::min(settled, syslog_received);
+    }
     bool has_udp() const { return resolvers + syslog_senders > 0; }
     bool has_browsers() const { return browsers > 0 || resolvers + syslog_senders == 0; }
 };

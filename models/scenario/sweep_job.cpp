@@ -79,18 +79,32 @@ bool is_sample_metric(const std::string& m) { return m.rfind("peak.", 0) == 0 ||
 
 std::vector<std::string> default_metrics(const Scenario& s) {
     std::vector<std::string> m;
-    if (!s.clients.empty()) {
+    bool browsers = false, resolvers = false, syslog = false;
+    for (const ClientGroupSpec& c : s.clients) {
+        browsers = browsers || !c.is_udp();
+        resolvers = resolvers || c.udp.kind == UdpClientKind::Resolver;
+        syslog = syslog || c.udp.kind == UdpClientKind::Syslog;
+    }
+    if (browsers) {
         m.push_back("clients.page_load_p50");
         m.push_back("clients.page_load_p95");
         m.push_back("clients.objects_failed");
     }
+    // UDP clients: each resolver group's failed lookups, all lost syslog, the UDP entries.
+    for (const ClientGroupSpec& c : s.clients)
+        if (c.udp.kind == UdpClientKind::Resolver) m.push_back(c.name + ".lookups_failed");
+    if (resolvers) m.push_back("clients.lookup_p95");
+    if (syslog) m.push_back("clients.syslog_lost");
+    if (resolvers || syslog) m.push_back("director.udp_entries");
     for (const RealServerSpec& rs : s.realservers) {
         m.push_back("drain." + rs.name + ".no_active_s");
         m.push_back("drain." + rs.name + ".no_entries_s");
     }
-    m.push_back("peak.servers.time_wait");
-    m.push_back("mean.servers.workers_busy");
-    m.push_back("mean.servers.workers_idle_keepalive");
+    if (browsers || s.clients.empty()) {
+        m.push_back("peak.servers.time_wait");
+        m.push_back("mean.servers.workers_busy");
+        m.push_back("mean.servers.workers_idle_keepalive");
+    }
     return m;
 }
 

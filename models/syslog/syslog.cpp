@@ -1,5 +1,7 @@
 #include "models/syslog/syslog.hpp"
 
+#include <algorithm>
+
 namespace lvs::syslog {
 
 // A sender owns no receiving side: its socket's owner is never told anything (unconnected).
@@ -34,12 +36,20 @@ void Sender::start(sim::Time first) {
 
 void Sender::stop() { timer_.disarm(); }
 
+uint32_t Sender::sent_within(sim::Duration window) const {
+    const sim::Time from = host_.network().simulator().now() - window;
+    uint32_t n = 0;
+    for (uint64_t k = 0; k < std::min<uint64_t>(count_, kRecent); ++k) n += recent_[k] > from ? 1 : 0;
+    return n;
+}
+
 uint16_t Sender::port() const { return socket_ != udp::kNoSocket ? host_.udp().port(socket_) : 0; }
 
 void Sender::send() {
     timer_.arm(http::sample_duration(config_.interval, rng_));
     if (socket_ == udp::kNoSocket || host_.down()) return;
     ++tally_.sent[group_];
+    recent_[count_++ % kRecent] = host_.network().simulator().now();
     host_.udp().send(socket_, host_.address(), target_, config_.message_bytes, group_ + 1);
 }
 

@@ -4,6 +4,7 @@
 // and nothing is sent again, so a message IPVS drops is lost without anyone noticing.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -35,8 +36,14 @@ public:
     void start(sim::Time first);
     void stop();
     uint16_t port() const;
+    // Messages sent within `window` before now (still on their way when the window is one
+    // network round trip): counted from the last kRecent sent.
+    uint32_t sent_within(sim::Duration window) const;
 
 private:
+    static constexpr size_t kRecent = 32;
+    std::array<sim::Time, kRecent> recent_{};  // send times, a ring
+    uint64_t count_ = 0;
     void send();
     net::Host& host_;
     net::Endpoint target_;

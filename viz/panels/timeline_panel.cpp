@@ -115,6 +115,11 @@ void TimelinePanel::draw(ViewerState& st, float width, float height) {
     state_legend({ConnState::SynSent, ConnState::SynReceived, ConnState::Established, ConnState::FinWait1,
                   ConnState::FinWait2, ConnState::CloseWait, ConnState::LastAck, ConnState::TimeWait,
                   ConnState::Close});
+    // UDP entries' one state, in runs that have them (a state record's "UDP").
+    if (run_.model.find_str("UDP") != kNoStr) {
+        ImGui::SameLine(0, 10);
+        state_legend({ConnState::Udp});
+    }
 
     // Axis and markers.
     ImDrawList* dl = ImGui::GetWindowDrawList();

@@ -18,10 +18,8 @@ namespace lvs::viz {
 void WaterfallPanel::lookups(const ViewerState& st) {
     for (const LookupSeries& l : run_.lookups) {
         const double ok = l.answered.at(st.cursor.t, 0.0), failed = l.failed.at(st.cursor.t, 0.0);
-        ImGui::TextColored(
-            to_vec4(failed > 0 ? colours::kFail : colours::kDimText),
-            "DNS %s: lookups answered %.0f, failed %.0f (\"Temporary failure in name resolution\")",
-            l.group.c_str(), ok, failed);
+        ImGui::TextColored(to_vec4(failed > 0 ? colours::kFail : colours::kDimText),
+                           "DNS %s: %.0f answered, %.0f failed", l.group.c_str(), ok, failed);
     }
 }
 
