@@ -33,10 +33,11 @@ constexpr uint64_t kMaxDatagram = 1472;
 }  // namespace
 
 void Loader::udp_services(const YAML::Node& n, RealServerSpec& rs) {
-    if (const YAML::Node d = n["dns"]) {
+    const auto off = [&](const YAML::Node& v, const char* what) {
+        return !v.IsMap() && r_.boolean(v, std::string(what) + " (on, off or a map)") == false;
+    };
+    if (const YAML::Node d = n["dns"]; d && !off(d, "dns")) {
         dns::DnsServerConfig cfg;
-        if (!d.IsMap() && r_.text(d, "dns") != "on")
-            r_.fail(d, "dns is `on` or a map", "e.g. dns: {port: 53, answer_time: 200us}");
         if (d.IsMap()) {
             r_.check_keys(d, schema::kDnsServer, "a realserver's dns");
             if (d["port"]) cfg.port = static_cast<net::Port>(r_.integer(d["port"], "dns.port", 1, 65535));
@@ -56,10 +57,8 @@ void Loader::udp_services(const YAML::Node& n, RealServerSpec& rs) {
         }
         rs.dns = cfg;
     }
-    if (const YAML::Node y = n["syslog"]) {
+    if (const YAML::Node y = n["syslog"]; y && !off(y, "syslog")) {
         uint16_t port = 514;
-        if (!y.IsMap() && r_.text(y, "syslog") != "on")
-            r_.fail(y, "syslog is `on` or a map", "e.g. syslog: {port: 514}");
         if (y.IsMap()) {
             r_.check_keys(y, schema::kSyslogCollector, "a realserver's syslog");
             if (y["port"]) port = static_cast<net::Port>(r_.integer(y["port"], "syslog.port", 1, 65535));
@@ -105,7 +104,10 @@ void Loader::udp_client(const YAML::Node& n, ClientGroupSpec& c) {
                         " of one host: at least 1ms on average",
                     "for more traffic, give the group more hosts (count:)");
     }
-    if (k["start"]) c.udp.start = sim::at(r_.duration(k["start"], kind + ".start"));
+    if (k["start"]) {
+        c.udp.start = sim::at(r_.duration(k["start"], kind + ".start"));
+        check_time(k["start"], c.udp.start, kind + ".start");
+    }
     if (k["stop"] && r_.text(k["stop"], kind + ".stop") != "never")
         c.udp.stop = sim::at(r_.duration(k["stop"], kind + ".stop"));
     if (c.udp.stop && *c.udp.stop <= c.udp.start)

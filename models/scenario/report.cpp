@@ -212,8 +212,15 @@ void write_udp_clients(std::ostream& o, const Report& r) {
 void write_udp_services(std::ostream& o, const Report& r) {
     bool any = false;
     for (const ServerReport& s : r.realservers) any = any || s.dns || s.syslog;
-    if (!any) return;
+    const DirectorUdpReport& d = r.director_udp;
+    if (!any && !d.any) return;
     o << "\nUDP services\n";
+    if (d.any)
+        o << "  director: UDP entries now " << d.entries << ", datagrams taken " << d.datagrams
+          << ", scheduled one by one (-o) " << d.one_packet << "; dropped for a deleted realserver "
+          << d.dropped_nodest << ", port unreachable for no destination " << d.icmp_no_dest
+          << ", NAT realservers' ICMP passed on " << d.icmp_translated << "\n";
+    if (!any) return;
     o << "  " << std::left << std::setw(10) << "name" << std::right << std::setw(12) << "dns queries"
       << std::setw(10) << "answers" << std::setw(16) << "syslog received" << std::setw(11) << "NoPorts"
       << std::setw(16) << "ICMP unreach"

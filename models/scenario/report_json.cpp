@@ -109,6 +109,15 @@ void write_client_groups(std::ostream& o, const Report& r) {
     }
 }
 
+// The director's UDP counters (only in runs with UDP, so TCP reports keep their shape).
+void write_director_udp(std::ostream& o, const Report& r) {
+    const DirectorUdpReport& d = r.director_udp;
+    if (!d.any) return;
+    o << "  \"director_udp\": {\"entries\": " << d.entries << ", \"datagrams\": " << d.datagrams
+      << ", \"one_packet\": " << d.one_packet << ", \"dropped_nodest\": " << d.dropped_nodest
+      << ", \"icmp_no_dest\": " << d.icmp_no_dest << ", \"icmp_translated\": " << d.icmp_translated << "},\n";
+}
+
 void write_realservers(std::ostream& o, const Report& r) {
     for (size_t i = 0; i < r.realservers.size(); ++i) {
         const ServerReport& s = r.realservers[i];
@@ -305,6 +314,7 @@ void write_programs(std::ostream& o, const Report& r) {
 // The outline of the report: its keys in order, and a helper per section for the entries.
 void write_json_report(std::ostream& o, const Report& r) {
     write_head(o, r);
+    write_director_udp(o, r);
     o << "  \"clients\": ";
     write_client(o, r.clients, "    ");
     o << ",\n  \"client_groups\": [";

@@ -128,4 +128,19 @@ void Run::udp_server_report(ServerReport& s, RealServer& rs) const {
     s.icmp_unreachable = rs.host->udp().counters().icmp_sent;
 }
 
+DirectorUdpReport Run::director_udp_report() const {
+    DirectorUdpReport d;
+    const ipvs::DirectorCounters& c = director_->counters();
+    for (const auto& svc : director_->services()) d.any = d.any || svc->proto == ipvs::Proto::Udp;
+    d.any = d.any || c.udp_packets_in > 0;
+    for (const ipvs::Conn* k : director_->connections())
+        d.entries += !k->is_template() && k->proto == ipvs::Proto::Udp ? 1 : 0;
+    d.datagrams = c.udp_packets_in;
+    d.one_packet = c.one_packet;
+    d.dropped_nodest = c.dropped_nodest;
+    d.icmp_translated = c.icmp_translated;
+    d.icmp_no_dest = c.no_dest_icmp;
+    return d;
+}
+
 }  // namespace lvs::scenario

@@ -305,6 +305,7 @@ Report Run::report() {
         r.realservers.push_back(s);
     }
     for (const Drain& d : drains_) r.drains.push_back(d.result);
+    r.director_udp = director_udp_report();
     r.snapshots = snapshots_;
     r.expectations = results_;
     r.samples = samples_;

@@ -201,6 +201,17 @@ struct ProgramReport {
     std::vector<sock::Call> calls;
 };
 
+// The director's UDP side, as its counters stand (the report's UDP sections).
+struct DirectorUdpReport {
+    bool any = false;  // the run has UDP services or traffic
+    uint64_t entries = 0;
+    uint64_t datagrams = 0;        // from clients, taken for a service
+    uint64_t one_packet = 0;       // scheduled one by one (--ops)
+    uint64_t dropped_nodest = 0;   // all protocols: packets for entries of deleted realservers
+    uint64_t icmp_translated = 0;  // NAT realservers' ICMP errors passed on as from the VIP
+    uint64_t icmp_no_dest = 0;     // all protocols: port unreachable for services with no destination
+};
+
 struct Report {
     bool complete = true;  // false: the run was stopped early (RunOptions::stop)
     std::string scenario;
@@ -224,6 +235,7 @@ struct Report {
     std::vector<LinkReport> links;        // links with loss configured or drops
     std::vector<WindowSample> windows;    // when the scenario asks (report_windows)
     std::vector<QueueReport> queues;      // links with a finite queue
+    DirectorUdpReport director_udp;
     std::vector<std::string> admin_log;   // "[20s] ipvsadm -e ... : ok" / errors
     bool capacity_check = false;          // print the queueing cross-check
     std::optional<uint64_t> fingerprint;  // the trace's digest, when asked for (RunOptions)
@@ -380,6 +392,7 @@ private:
     ClientReport client_report(const std::string& name, const std::vector<const ClientGroup*>& groups) const;
     void udp_client_report(ClientReport& c, const std::vector<const ClientGroup*>& groups) const;
     void udp_server_report(ServerReport& s, RealServer& rs) const;
+    DirectorUdpReport director_udp_report() const;
     void udp_server_verb(RealServer& rs, ServerVerb verb);
     void udp_client_verb(ClientGroup& g, ClientVerb verb);
     std::string rs_name_of(net::Ipv4 addr) const;
