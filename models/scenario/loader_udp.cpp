@@ -5,29 +5,10 @@
 namespace lvs::scenario::detail {
 
 namespace {
-// What a UDP client group cannot have: its hosts run no browser.
-constexpr const char* kBrowserKeys[] = {"browser",
-                                        "client",
-                                        "page",
-                                        "requests",
-                                        "pages",
-                                        "schedule",
-                                        "keepalive_timeout",
-                                        "max_connections",
-                                        "close",
-                                        "request_timeout",
-                                        "https",
-                                        "http2",
-                                        "tls",
-                                        "max_idle",
-                                        "h2_idle_timeout",
-                                        "max_streams",
-                                        "retry",
-                                        "script",
-                                        "arrivals",
-                                        "session",
-                                        "access_log",
-                                        "so_keepalive"};
+// What a UDP client group shares with a browser group: its hosts and where they send. Every
+// other key of a client group (schema::kClientGroup) is a browser's.
+constexpr const char* kHostKeys[] = {
+    "name", "count", "tcp", "ports", "target", "sysctl", "hz", "jiffies_at_start", "resolver", "syslog"};
 // A datagram larger than this would be fragmented on a 1500-byte MTU (IP 20 + UDP 8 bytes).
 constexpr uint64_t kMaxDatagram = 1472;
 }  // namespace
@@ -82,8 +63,8 @@ void Loader::udp_client(const YAML::Node& n, ClientGroupSpec& c) {
             "make two client groups");
     const YAML::Node k = res ? res : log;
     const std::string kind = res ? "resolver" : "syslog";
-    for (const char* key : kBrowserKeys)
-        if (n[key])
+    for (const std::string& key : schema::kClientGroup)
+        if (std::find(std::begin(kHostKeys), std::end(kHostKeys), key) == std::end(kHostKeys) && n[key])
             r_.fail(n[key],
                     "client group " + c.name + " runs a " + (res ? "DNS resolver" : "syslog sender") + ": `" +
                         key + ":` is for browsers",

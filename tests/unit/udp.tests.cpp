@@ -49,6 +49,15 @@ std::string lines_with(const std::string& text, const std::string& what) {
     return out;
 }
 
+// The realservers dns1..dnsN (192.168.10.11, .12, ...), each running a DNS server on port 53.
+std::string dns_servers(int n) {
+    std::string out = "realservers:\n";
+    for (int k = 1; k <= n; ++k)
+        out += "  - name: dns" + std::to_string(k) + "\n    address: 192.168.10." + std::to_string(10 + k) +
+               "\n    dns: on\n";
+    return out;
+}
+
 }  // namespace
 
 // ---- 1. UDP entries ----------------------------------------------------------------------------
@@ -63,11 +72,8 @@ director:
   rules: |
     -A -u 10.0.0.53:53 -s rr
     -a -u 10.0.0.53:53 -r 192.168.10.11:53 -m
-realservers:
-  - name: dns1
-    address: 192.168.10.11
-    dns: on
-clients:
+)" + dns_servers(1) +
+             R"(clients:
   - name: cache
     target: 10.0.0.53:53
     resolver: {every: 20s, source_port: fixed, start: 1s}
@@ -170,11 +176,8 @@ director:
   rules: |
     -A -u 10.0.0.53:53 -s rr
     -a -u 10.0.0.53:53 -r 192.168.10.11:53 -g
-realservers:
-  - name: dns1
-    address: 192.168.10.11
-    dns: on
-clients:
+)" + dns_servers(1) +
+             R"(clients:
   - name: cache
     target: 10.0.0.53:53
     resolver: {every: 10s, source_port: fixed, start: 1s, stop: 12s}
@@ -205,17 +208,8 @@ director:
     -a -u 10.0.0.53:53 -r 192.168.10.11:53 )") +
            forward + "\n    -a -u 10.0.0.53:53 -r 192.168.10.12:53 " + forward +
            "\n    -a -u 10.0.0.53:53 -r 192.168.10.13:53 " + forward + R"(
-realservers:
-  - name: dns1
-    address: 192.168.10.11
-    dns: on
-  - name: dns2
-    address: 192.168.10.12
-    dns: on
-  - name: dns3
-    address: 192.168.10.13
-    dns: on
-clients:
+)" + dns_servers(3) +
+           R"(clients:
   - name: cache
     target: 10.0.0.53:53
     resolver: {every: 100ms, source_port: fixed, start: 1s, stop: 4s}
@@ -282,14 +276,8 @@ director:
     -A -u 10.0.0.53:53 -s rr
     -a -u 10.0.0.53:53 -r 192.168.10.11:53 -g
     -a -u 10.0.0.53:53 -r 192.168.10.12:53 -g
-realservers:
-  - name: dns1
-    address: 192.168.10.11
-    dns: on
-  - name: dns2
-    address: 192.168.10.12
-    dns: on
-clients:
+)" + dns_servers(2) +
+           R"(clients:
   - name: cache
     target: 10.0.0.53:53
     resolver: {every: 100ms, source_port: fixed, start: 1s}
@@ -380,14 +368,8 @@ director:
     -A -u 10.0.0.53:53 -s rr
     -a -u 10.0.0.53:53 -r 192.168.10.11:53 -g
     -a -u 10.0.0.53:53 -r 192.168.10.12:53 -g
-realservers:
-  - name: dns1
-    address: 192.168.10.11
-    dns: on
-  - name: dns2
-    address: 192.168.10.12
-    dns: on
-clients:
+)" + dns_servers(2) +
+             R"(clients:
   - name: pod
     target: 10.0.0.53:53
     resolver: {every: 1s, start: 1s, stop: 10500ms}
@@ -431,11 +413,8 @@ director:
   rules: |
     -A -u 10.0.0.53:53 -s rr
     -a -u 10.0.0.53:53 -r 192.168.10.11:53 -m
-realservers:
-  - name: dns1
-    address: 192.168.10.11
-    dns: on
-clients:
+)" + dns_servers(1) +
+             R"(clients:
   - name: probe
     count: 2
     target: 192.168.10.11:53
@@ -473,11 +452,8 @@ director:
   rules: |
     -A -u 10.0.0.53:53 -s rr
     -a -u 10.0.0.53:53 -r 192.168.10.11:53 -g
-realservers:
-  - name: dns1
-    address: 192.168.10.11
-    dns: on
-clients:
+)" + dns_servers(1) +
+             R"(clients:
   - name: pod
     target: 10.0.0.53:53
     resolver: {every: 200ms, timeout: 1s, attempts: 1, start: 1s, stop: 2900ms}
@@ -504,11 +480,8 @@ director:
   rules: |
     -A -u 10.0.0.53:53 -s rr
     -a -u 10.0.0.53:53 -r 192.168.10.11:53 -g
-realservers:
-  - name: dns1
-    address: 192.168.10.11
-    dns: on
-clients:
+)" + dns_servers(1) +
+             R"(clients:
   - name: tuned
     target: 10.0.0.53:53
     resolver: {every: 10s, timeout: 2s, attempts: 3, start: 1s, stop: 12s}
@@ -559,14 +532,8 @@ director:
     -A -u 10.0.0.53:53 -s rr -p 60 )" +
            flags + "\n    -a -u 10.0.0.53:53 -r 192.168.10.11:53 " + forward +
            "\n    -a -u 10.0.0.53:53 -r 192.168.10.12:53 " + forward + R"(
-realservers:
-  - name: dns1
-    address: 192.168.10.11
-    dns: on
-  - name: dns2
-    address: 192.168.10.12
-    dns: on
-clients:
+)" + dns_servers(2) +
+           R"(clients:
   - name: pod
     target: 10.0.0.53:53
     resolver: {every: 1s, start: 1s, stop: 10500ms}
@@ -730,11 +697,8 @@ director:
   rules: |
     -A -u 10.0.0.53:53 -s rr
     -a -u 10.0.0.53:53 -r 192.168.10.11:53 -g -w 0
-realservers:
-  - name: dns1
-    address: 192.168.10.11
-    dns: on
-clients:
+)" + dns_servers(1) +
+             R"(clients:
   - name: pod
     target: 10.0.0.53:53
     resolver: {every: 100ms, timeout: 1s, attempts: 1, start: 1s, stop: 2950ms}
@@ -760,11 +724,8 @@ director:
   rules: |
     -A -u 10.0.0.53:53 -s rr
     -a -u 10.0.0.53:53 -r 192.168.10.11:53 -m
-realservers:
-  - name: dns1
-    address: 192.168.10.11
-    dns: on
-clients:
+)" + dns_servers(1) +
+             R"(clients:
   - name: pod
     target: 10.0.0.53:53
     resolver: {every: 2s, start: 1s, stop: 6s}
