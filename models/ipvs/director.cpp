@@ -51,7 +51,9 @@ Director::Director(net::Network& net, std::string name, net::Ipv4 own_address, c
       udp_(net, node_, tcp.sysctl.ip_local_port_range),
       rng_(sim_.stream(name + ":ipvs")),
       trash_timer_(sim_, [this] { trash_scan(); }),
-      rate_timer_(sim_, [this] { rate_tick(); }) {
+      rate_timer_(sim_, [this] { rate_tick(); }),
+      sync_timer_(sim_, [this] { sync_flush(); }),
+      sync_wakeup_(sim_, [this] { sync_send_queued(); }) {
     net.add_address(node_, own_address);
     rate_timer_.arm(sim::s(2));
 }

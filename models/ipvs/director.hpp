@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "models/ipvs/conn_hash.hpp"
+#include "models/ipvs/ip_vs_sync.hpp"
 #include "models/ipvs/kernel_profile.hpp"
 #include "models/ipvs/scheduler.hpp"
 #include "models/ipvs/types.hpp"
@@ -36,6 +37,7 @@ constexpr uint32_t kConnNoOutput = 0x0080;
 constexpr uint32_t kConnInactive = 0x0100;
 constexpr uint32_t kConnTemplate = 0x1000;
 constexpr uint32_t kConnOnePacket = 0x2000;
+constexpr uint32_t kConnSync = 0x0020;  // made by a sync message (IP_VS_CONN_F_SYNC)
 
 class Director;
 
@@ -60,6 +62,12 @@ struct Conn {
     bool client_rst_last = false;
     bool assured = false;  // templates: a connection through it got ESTABLISHED
     bool hashed = true;
+    // The sync daemon's bookkeeping (ip_vs_sync_conn_needed()): incoming packets counted,
+    // the state before the last packet, and when the entry was last sent (with retries).
+    ConnState old_state = ConnState::None;
+    uint8_t sync_tries = 0;
+    uint32_t in_pkts = 0;
+    sim::Time sync_endtime;
     sim::Time created;
     sim::Timer timer;
     // Routes resolved at the first packet each way (the director forwards without lookups).
@@ -132,6 +140,8 @@ struct DirectorCounters {
     uint64_t rescheduled_reuse = 0;     // SYNs that hit a reusable entry and were rescheduled
     uint64_t stack_resets = 0;          // RSTs from the director's own stack
     uint64_t expired = 0;
+    uint64_t not_vip_owner = 0;  // packets for a VIP this director does not hold (VRRP backup)
+    uint64_t lost_down = 0;      // packets that reached it while crashed
 };
 
 class Director final : public net::Node {
@@ -154,13 +164,32 @@ public:
     AdminResult set_timeouts(int64_t tcp_s, int64_t tcpfin_s, int64_t udp_s);
     // net.ipv4.vs.NAME=VALUE (the names and ranges of sysctl.hpp); an error message (sysctl's
     // words) or empty on success.
-    std::string set_sysctl(std::string_view name, int value);
+    // A pair (sync_threshold) takes its second number too; the first must stay below it
+    // unless it is 0 (proc_do_sync_threshold()).
+    std::string set_sysctl(std::string_view name, int value, std::optional<int> second = std::nullopt);
     std::optional<int> sysctl(std::string_view name) const;
 
     // Where a realserver lives (DR/TUN frames go to its node) and what reports call it.
     void add_realserver(net::Ipv4 addr, net::NodeId node, std::string name);
     // Packets carrying this fwmark rule's VIP:port are matched by fwmark services.
     void add_fwmark_rule(net::Endpoint vip, uint32_t mark);
+
+    // ---- high availability (a VRRP pair; ip_vs_sync.cpp) ----
+    // Whether this director holds the VIPs now (VRRP MASTER): a backup drops what still
+    // reaches it for them. A crashed director takes nothing at all.
+    void set_holds_vips(bool holds) { holds_vips_ = holds; }
+    bool holds_vips() const { return holds_vips_; }
+    void set_down(bool down);
+    bool down() const { return down_; }
+    // ipvsadm --start-daemon / --stop-daemon (kSyncMaster, kSyncBackup).
+    void start_sync_daemon(uint8_t role, uint8_t syncid);
+    void stop_sync_daemon(uint8_t role);
+    uint8_t sync_state() const { return sync_state_; }
+    // The master daemon's messages leave through this (the runtime carries them to the peers).
+    std::function<void(SyncMessage&&)> on_sync_send;
+    // A message reaching the backup daemon's socket.
+    void receive_sync(const SyncMessage& m);
+    const SyncCounters& sync_counters() const { return sync_counters_; }
 
     // ---- the node ----
     void receive(const net::Packet& p) override;
@@ -171,6 +200,7 @@ public:
 
     // ---- views ----
     const std::vector<std::unique_ptr<Service>>& services() const { return services_; }
+    const std::vector<net::Ipv4>& vips() const { return vips_; }
     Service* find_service(const ServiceKey& k) const;
     const Dest* find_dest(const ServiceKey& k, net::Endpoint addr) const;
     // All entries, templates included, in creation order.
@@ -233,7 +263,8 @@ private:
 
     // Entries.
     std::unique_ptr<Conn> take_conn();  // a recycled entry, or a new one
-    Conn* new_conn(Service& svc, Dest& d, const net::Packet& p, Conn* control);
+    // `scheduled`: placed by this director's scheduler (Conns and the scheduled counter count it).
+    Conn* new_conn(Service& svc, Dest& d, const net::Packet& p, Conn* control, bool scheduled = true);
     Conn* new_template(Service& svc, Dest& d, const InKey& key);
     void bind(Conn& cp, Dest& d);
     void unbind(Conn& cp);
@@ -250,6 +281,16 @@ private:
     void trash_scan();
     void flush_nodest(Dest* d);
     void rate_tick();
+    // The sync daemon (ip_vs_sync.cpp).
+    void sync_count_in(Conn& cp, uint32_t frames);
+    void sync_conn(Conn& cp, uint32_t pkts);
+    bool sync_needed(Conn& cp, uint32_t pkts);
+    void sync_append(const Conn& cp);
+    void sync_flush();
+    SyncMessage take_sync_buffer();
+    void sync_send_queued();
+    void drop_sync_buffers();
+    void sync_apply(const SyncEntry& e, uint8_t version);
     void changed() {
         if (on_change) on_change();
     }
@@ -290,6 +331,17 @@ private:
     uint64_t next_conn_id_ = 0;
     sim::Timer trash_timer_;
     sim::Timer rate_timer_;
+    bool holds_vips_ = true;
+    bool down_ = false;
+    uint8_t sync_state_ = 0;
+    uint8_t syncid_ = 0;
+    sim::Time sync_started_;  // the master thread's one-second checks count from here
+    SyncMessage sync_buffer_;
+    sim::Time sync_first_use_;
+    sim::Timer sync_timer_;   // the master thread's next look at a partly filled buffer
+    sim::Timer sync_wakeup_;  // full buffers waiting to be sent
+    std::vector<SyncMessage> sync_queue_;
+    SyncCounters sync_counters_;
 };
 
 }  // namespace lvs::ipvs

@@ -72,7 +72,7 @@ std::unique_ptr<Conn> Director::take_conn() {
     return owned;
 }
 
-Conn* Director::new_conn(Service& svc, Dest& d, const Packet& p, Conn* control) {
+Conn* Director::new_conn(Service& svc, Dest& d, const Packet& p, Conn* control, bool scheduled) {
     std::unique_ptr<Conn> owned = take_conn();
     Conn& cp = *owned;
     cp.id = ++next_conn_id_;
@@ -99,6 +99,10 @@ Conn* Director::new_conn(Service& svc, Dest& d, const Packet& p, Conn* control) 
     cp.saw_fin = false;
     cp.client_rst_last = false;
     cp.created = sim_.now();
+    cp.old_state = ConnState::None;
+    cp.in_pkts = 0;
+    cp.sync_tries = 0;
+    cp.sync_endtime = {};
     cp.timeout = sim::s(3);  // provisional until the first transition (ip_vs_conn_new)
     cp.hashed = !one_packet;
     bind(cp, d);
@@ -114,9 +118,11 @@ Conn* Director::new_conn(Service& svc, Dest& d, const Packet& p, Conn* control) 
         out_.put(key(cp.proto, cp.client.addr.value(), cp.client.port, cp.dest_addr.addr.value(),
                      cp.dest_addr.port),
                  &cp);
-    ++svc.stats.conns;
-    ++d.stats.conns;
-    ++counters_.scheduled;
+    if (scheduled) {
+        ++svc.stats.conns;
+        ++d.stats.conns;
+        ++counters_.scheduled;
+    }
     Conn* raw = owned.get();
     conns_.emplace(cp.id, std::move(owned));
     arm(*raw);
@@ -139,6 +145,10 @@ Conn* Director::new_template(Service& svc, Dest& d, const InKey& k) {
     ct.assured = false;
     ct.has_conntrack = false;
     ct.created = sim_.now();
+    ct.old_state = ConnState::None;
+    ct.in_pkts = 0;
+    ct.sync_tries = 0;
+    ct.sync_endtime = {};
     ct.timeout = sim::s(svc.persistence_s);
     ct.hashed = true;
     bind(ct, d);

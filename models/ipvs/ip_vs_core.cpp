@@ -33,6 +33,15 @@ Service* Director::lookup_service(const Packet& p) const {
 }
 
 void Director::receive(const Packet& p) {
+    if (down_) {
+        ++counters_.lost_down;
+        return;
+    }
+    if (!holds_vips_ && is_vip(p.dst())) {
+        // A VRRP backup has no VIP: what the router still sends here is lost.
+        ++counters_.not_vip_owner;
+        return;
+    }
     if (p.is_icmp()) {
         if (p.dst() == own_address_ || is_vip(p.dst())) {
             if (!p.quotes_udp()) stack_.receive(p);
@@ -183,6 +192,7 @@ void Director::ipvs_in(const Packet& p, Service* svc) {
     if (cp->proto == Proto::Udp) udp_transition(*cp, dir);
     else transition(*cp, dir, p);
     forward_to_dest(*cp, p);
+    sync_count_in(*cp, p.frames());
     if (cp->flags & kConnOnePacket) {
         // ip_vs_conn_put(): a one-packet entry is never hashed and expires as its packet leaves.
         expire_now(*cp);
@@ -218,7 +228,7 @@ void Director::forward_to_dest(Conn& cp, const Packet& p) {
         Packet q = p;
         q.daddr = cp.dest_addr.addr.value();
         q.dport = cp.dest_addr.port;
-        if (!cp.to_dest.valid()) cp.to_dest = net_.resolve(node_, cp.dest_addr.addr);
+        if (!net_.current(cp.to_dest)) cp.to_dest = net_.resolve(node_, cp.dest_addr.addr);
         net_.send(node_, cp.to_dest, q);
         return;
     }
@@ -240,7 +250,7 @@ bool Director::ipvs_out(const Packet& p) {
     Packet q = p;
     q.saddr = cp.vip.addr.value();
     q.sport = cp.vip.port;
-    if (!cp.to_client.valid()) cp.to_client = net_.resolve(node_, cp.client.addr);
+    if (!net_.current(cp.to_client)) cp.to_client = net_.resolve(node_, cp.client.addr);
     net_.send(node_, cp.to_client, q);
     arm(cp);
     return true;
@@ -258,7 +268,7 @@ bool Director::ipvs_out_icmp(const Packet& p) {
     Packet q = p;
     q.saddr = cp->vip.addr.value();
     q.dport = cp->vip.port;
-    if (!cp->to_client.valid()) cp->to_client = net_.resolve(node_, cp->client.addr);
+    if (!net_.current(cp->to_client)) cp->to_client = net_.resolve(node_, cp->client.addr);
     net_.send(node_, cp->to_client, q);
     return true;
 }
@@ -274,7 +284,7 @@ void Director::ipvs_in_icmp(const Packet& p) {
         Packet q = p;
         q.daddr = cp->dest_addr.addr.value();
         q.sport = cp->dest_addr.port;
-        if (!cp->to_dest.valid()) cp->to_dest = net_.resolve(node_, cp->dest_addr.addr);
+        if (!net_.current(cp->to_dest)) cp->to_dest = net_.resolve(node_, cp->dest_addr.addr);
         net_.send(node_, cp->to_dest, q);
         return;
     }

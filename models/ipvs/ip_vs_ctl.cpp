@@ -339,15 +339,20 @@ std::optional<int> Director::sysctl(std::string_view name) const {
     return sysctls_.*(def->field);
 }
 
-std::string Director::set_sysctl(std::string_view name, int value) {
+std::string Director::set_sysctl(std::string_view name, int value, std::optional<int> second) {
     const std::string path = "net.ipv4.vs." + std::string(name);
     const SysctlDef* def = find_sysctl(name);
     std::string error;
     if (def == nullptr || !def->exists_on(kernel_))
         error = "sysctl: cannot stat /proc/sys/" + path + ": No such file or directory" +
                 (def != nullptr ? " (absent before Linux 4.2: kernel profile " + kernel_.name + ")" : "");
-    else if (value < 0 || value > def->max) error = "sysctl: setting key \"" + path + "\": Invalid argument";
-    else sysctls_.*(def->field) = value;
+    else if (value < 0 || value > def->max || (second && def->second == nullptr) ||
+             (second && (*second < 0 || *second > def->max || (value >= *second && *second != 0))))
+        error = "sysctl: setting key \"" + path + "\": Invalid argument";
+    else {
+        sysctls_.*(def->field) = value;
+        if (second) sysctls_.*(def->second) = *second;
+    }
     LVS_TRACE(sim_, entity_, trace::kind::ipvs_sysctl).f("name", name).f("value", value).f("error", error);
     if (error.empty()) changed();
     return error;

@@ -8,7 +8,7 @@ namespace {
 
 // Ranges and defaults from Documentation/networking/ipvs-sysctl.rst and
 // net/netfilter/ipvs/ip_vs_ctl.c (proc_do_sync_mode / proc_dointvec_minmax bounds).
-constexpr std::array<SysctlDef, 7> kSysctls{{
+constexpr std::array<SysctlDef, 13> kSysctls{{
     {"expire_nodest_conn", 1, 0, &Sysctls::expire_nodest_conn, false,
      "1: a packet for an entry whose realserver was deleted expires the entry (else it is dropped)"},
     {"expire_quiescent_template", 1, 0, &Sysctls::expire_quiescent_template, false,
@@ -24,6 +24,21 @@ constexpr std::array<SysctlDef, 7> kSysctls{{
      "DoS defence: 3 always uses the secure TCP state table (1/2: on low memory, never here)"},
     {"nat_icmp_send", 1, 0, &Sysctls::nat_icmp_send, false,
      "1: NAT: ICMP unreachable to realservers sending packets that have no entry"},
+    {"sloppy_sctp", 1, 0, &Sysctls::sloppy_sctp, false,
+     "1: SCTP entries from any chunk, not only INIT (lvsim models no SCTP: kept for configurations)"},
+    // proc_do_sync_threshold(): two values, the threshold below the period unless the period is 0.
+    {"sync_threshold", 65535, 3, &Sysctls::sync_threshold, false,
+     "\"THRESHOLD PERIOD\": the sync daemon sends an entry at its THRESHOLD-th incoming packet and every "
+     "PERIOD packets after",
+     &Sysctls::sync_period, 50},
+    {"sync_refresh_period", 86400, 0, &Sysctls::sync_refresh_period, false,
+     "seconds: >0 sends an entry again only on a state change or when its timeout moved by this much"},
+    {"sync_retries", 3, 0, &Sysctls::sync_retries, false,
+     "with sync_refresh_period: how many times a refresh is sent again (sync_refresh_period/8 apart)"},
+    {"sync_version", 1, 1, &Sysctls::sync_version, false,
+     "message format: 1 carries each entry's timeout, 0 (before 2.6.39) does not"},
+    {"sync_persist_mode", 1, 0, &Sysctls::sync_persist_mode, false,
+     "1: entries under a persistence template are not sent, only the templates"},
 }};
 
 }  // namespace

@@ -21,6 +21,9 @@ struct SysctlDef {
     // conn_reuse_mode appeared with Linux 4.2 (commit d752c3645717): absent before.
     bool needs_conn_reuse_mode = false;
     std::string_view meaning;
+    // A sysctl of two numbers (sync_threshold "3 50"): where the second goes, its default.
+    int Sysctls::*second = nullptr;
+    int second_default = 0;
 
     bool exists_on(const KernelProfile& k) const { return !needs_conn_reuse_mode || k.has_conn_reuse_mode; }
 };

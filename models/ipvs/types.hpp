@@ -31,6 +31,14 @@ struct Sysctls {
     int conntrack = 0;
     int secure_tcp = 0;
     int nat_icmp_send = 0;
+    int sloppy_sctp = 0;
+    // The sync daemon's (ip_vs_sync.c): sync_threshold is a pair, "3 50" by default.
+    int sync_threshold = 3;
+    int sync_period = 50;
+    int sync_refresh_period = 0;  // seconds
+    int sync_retries = 0;
+    int sync_version = 1;
+    int sync_persist_mode = 0;
 };
 
 // ipvsadm --set tcp tcpfin udp: ESTABLISHED, FIN_WAIT and UDP timeouts (0 = unchanged).

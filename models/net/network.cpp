@@ -108,6 +108,17 @@ void Network::add_address(NodeId node, Ipv4 addr) {
 
 void Network::set_gateway(NodeId node, NodeId gateway) { nodes_.at(node).gateway = gateway; }
 
+void Network::move_address(Ipv4 addr, NodeId node) {
+    owners_[addr.value()] = node;
+    ++epoch_;
+}
+
+void Network::move_gateway(NodeId old_gateway, NodeId node) {
+    for (NodeRec& n : nodes_)
+        if (n.gateway == old_gateway) n.gateway = node;
+    ++epoch_;
+}
+
 NodeId Network::owner(Ipv4 addr) const {
     const auto it = owners_.find(addr.value());
     return it == owners_.end() ? kNoNode : it->second;
@@ -228,6 +239,7 @@ Network::RouteRef Network::resolve(NodeId from, Ipv4 dst_addr) {
     const std::vector<Hop>& hops = route(from, to);
     RouteRef r;
     r.to = to;
+    r.epoch = epoch_;
     r.count = static_cast<uint8_t>(std::min<size_t>(hops.size(), 255));
     if (hops.size() <= kInlineHops) {
         r.inline_hops = true;

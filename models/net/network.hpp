@@ -171,17 +171,25 @@ public:
         NodeId to = kNoNode;
         uint8_t count = 0;
         bool inline_hops = false;
+        uint16_t epoch = 0;  // the network's epoch when resolved (an address moved since: stale)
         Hop hops[kInlineHops]{};
         const std::vector<Hop>* more = nullptr;
         bool valid() const { return to != kNoNode; }
         const Hop* data() const { return inline_hops ? hops : more->data(); }
     };
     RouteRef resolve(NodeId from, Ipv4 dst);
+    // True while a route resolved before still leads where the addresses are now.
+    bool current(const RouteRef& r) const { return r.valid() && r.epoch == epoch_; }
+    // A VRRP address taking over: `addr` now belongs to `node` (the router learned it from a
+    // gratuitous ARP), and nodes whose gateway was `old_gateway` use `node` (a NAT realserver's
+    // default route through the inside VIP). Every route resolved before is resolved again.
+    void move_address(Ipv4 addr, NodeId node);
+    void move_gateway(NodeId old_gateway, NodeId node);
     // Sends from `from` to the next processing node chosen by gateway and destination.
     void send(NodeId from, const Packet& p);
     // Sends along a route resolved before (same result as send(), without the lookups).
     void send(NodeId from, const RouteRef& r, const Packet& p) {
-        if (r.valid()) transmit(from, r.to, r.data(), r.count, p);
+        if (current(r)) transmit(from, r.to, r.data(), r.count, p);
         else send(from, p);
     }
     // Sends to an explicit next processing node (IPVS direct routing and tunnelling).
@@ -299,6 +307,7 @@ private:
     std::vector<TrackedFlow> tracked_;
     std::vector<bool> alive_;  // scratch for apply_loss (no allocation per packet)
     std::unordered_map<uint32_t, NodeId> owners_;
+    uint16_t epoch_ = 0;  // bumped when an address or a gateway moves
     std::unordered_map<uint64_t, std::vector<Hop>> routes_;
     // Next hop toward each "core" node (routers, switches: degree > 1), from BGL's Dijkstra.
     std::unordered_map<NodeId, std::vector<NodeId>> toward_;

@@ -53,12 +53,13 @@ void apply_set(YAML::Node root, const std::string& assignment) {
             node[p] = v;
             return;
         }
-        if (p == "realservers" || p == "clients") {
+        if (p == "realservers" || p == "clients" || (p == "directors" && allowed == &schema::kHa)) {
+            const std::string kind =
+                p == "clients" ? "client group" : (p == "directors" ? "director" : "realserver");
             YAML::Node list = node[p];
             if (!list || !list.IsSequence()) fail(cols[i], "the scenario has no " + p);
             if (i + 2 >= parts.size())
-                fail(cols[i], "name a " + std::string(p == "clients" ? "client group" : "realserver") +
-                                  " and a key, e.g. " + p + ".NAME.KEY");
+                fail(cols[i], "name a " + kind + " and a key, e.g. " + p + ".NAME.KEY");
             const std::string& name = parts[i + 1];
             std::vector<std::string> names;
             YAML::Node found;
@@ -73,14 +74,13 @@ void apply_set(YAML::Node root, const std::string& assignment) {
             }
             if (!have) {
                 const std::string near = did_you_mean(name, names);
-                fail(cols[i + 1],
-                     "no " + std::string(p == "clients" ? "client group" : "realserver") + " named '" + name +
-                         "'",
+                fail(cols[i + 1], "no " + kind + " named '" + name + "'",
                      (near.empty() ? "" : "did you mean '" + near + "'? ") + "known: " + join(names));
             }
             node.reset(found);
-            allowed = p == "clients" ? &schema::kClientGroup : &schema::kRealserver;
-            context = p + "." + name;
+            allowed = p == "clients" ? &schema::kClientGroup
+                                     : (p == "directors" ? &schema::kHaDirector : &schema::kRealserver);
+            context = (p == "directors" ? "ha." : "") + p + "." + name;
             ++i;
             continue;
         }
@@ -104,6 +104,8 @@ void apply_set(YAML::Node root, const std::string& assignment) {
         else if (p == "session") allowed = &schema::kSession;
         else if (p == "access_log") allowed = &schema::kAccessLog;
         else if (p == "timeouts") allowed = &schema::kTimeouts;
+        else if (p == "ha") allowed = &schema::kHa;
+        else if (p == "sync" && allowed == &schema::kHa) allowed = &schema::kHaSync;
         else if (p == "resolver") allowed = &schema::kResolver;
         else if (p == "dns") allowed = &schema::kDnsServer;
         else if (p == "syslog")
@@ -234,9 +236,29 @@ std::vector<std::pair<std::string, std::string>> list_keys(const Scenario& s) {
     add("director.address", s.director_address.str());
     for (const ipvs::SysctlDef& def : ipvs::sysctl_table()) {
         int v = def.default_value;
+        std::optional<int> second;
+        if (def.second != nullptr) second = def.second_default;
         for (const SysctlSetting& x : s.sysctls)
-            if (x.sysctl == &def) v = x.value;
-        add("director.sysctl." + std::string(def.name), std::to_string(v));
+            if (x.sysctl == &def) v = x.value, second = x.second ? x.second : second;
+        add("director.sysctl." + std::string(def.name),
+            std::to_string(v) + (second ? " " + std::to_string(*second) : ""));
+    }
+    if (s.ha) {
+        for (const HaDirectorSpec& d : s.ha->directors) {
+            const std::string p = "ha.directors." + d.name + ".";
+            add(p + "address", d.address.str());
+            add(p + "priority", std::to_string(d.vrrp.priority));
+            add(p + "state", d.vrrp.initial_master ? "MASTER" : "BACKUP");
+            add(p + "preempt", d.vrrp.preempt ? "true" : "false");
+            add(p + "preempt_delay", sim::format_duration(d.vrrp.preempt_delay));
+        }
+        const ha::VrrpConfig& v = s.ha->directors[0].vrrp;
+        add("ha.advert_int", sim::format_duration(v.advert_int));
+        add("ha.version", std::to_string(v.version));
+        add("ha.garp_master_delay", sim::format_duration(v.garp_master_delay));
+        add("ha.sync.daemon", s.ha->sync ? "true" : "false");
+        add("ha.sync.follows_vrrp", s.ha->sync_follows_vrrp ? "true" : "false");
+        add("ha.sync.syncid", std::to_string(s.ha->syncid));
     }
     add_host_tcp("director.", s.director_tcp);
     for (size_t k = 0; k < 3; ++k) {

@@ -42,10 +42,9 @@ void Loader::director() {
         for (const auto& kv : sc) {
             if (tcp::find_tcp_sysctl(kv.first.as<std::string>()) != nullptr) continue;
             const ipvs::SysctlDef* def = sysctl_named(kv.first, kv.first.as<std::string>());
-            s_.sysctls.push_back({def,
-                                  static_cast<int>(r_.integer(
-                                      kv.second, "net.ipv4.vs." + std::string(def->name), 0, def->max)),
-                                  mark_of(kv.first)});
+            const auto [value, second] =
+                sysctl_value(kv.second, *def, r_.text(kv.second, "net.ipv4.vs." + std::string(def->name)));
+            s_.sysctls.push_back({def, value, second, mark_of(kv.first)});
         }
     }
 }

@@ -98,6 +98,14 @@ private:
     TimelineAction action(const YAML::Node& n);
     DropAction drop(const YAML::Node& v);
     void timeline();
+    // ha: (a VRRP pair of directors) and its timeline entries (loader_ha.cpp)
+    void ha();
+    void ha_director(const YAML::Node& n, const YAML::Node& shared, HaSpec& spec);
+    std::optional<size_t> director_on(const YAML::Node& entry);
+    TimelineAction ha_action(const YAML::Node& n);
+    // A sysctl's value: one number, or sync_threshold's pair ("3 50").
+    std::pair<int, std::optional<int>> sysctl_value(const YAML::Node& n, const ipvs::SysctlDef& def,
+                                                    const std::string& text, size_t column = 0);
     // expect: (the lesson's checks) (loader_expectations.cpp)
     void expectations();
     // steps: (the guided lesson the viewer walks) (loader_steps.cpp)

@@ -89,7 +89,13 @@ void Loader::merge_imported_director() {
         }
         const ipvs::SysctlDef* def = ipvs::find_sysctl(sc.name);
         if (def == nullptr) continue;
-        s_.sysctls.push_back({def, std::stoi(sc.value), at});
+        // sync_threshold is a pair ("3 50"); the import checked the numbers.
+        std::optional<int> second;
+        if (def->second != nullptr) {
+            const size_t sp = sc.value.find_first_of(" \t");
+            if (sp != std::string::npos) second = std::stoi(sc.value.substr(sp));
+        }
+        s_.sysctls.push_back({def, std::stoi(sc.value), second, at});
     }
     for (const import::HealthCheck& h : imported_.checks) {
         if (!names_.insert(h.name).second)

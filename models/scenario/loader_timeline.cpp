@@ -4,6 +4,36 @@
 
 namespace lvs::scenario::detail {
 
+namespace {
+constexpr const char* kActionKeys[] = {"ipvsadm",  "sysctl", "server",   "client",
+                                       "snapshot", "drop",   "director", "vrrp"};
+}  // namespace
+
+// One number from 0 to the sysctl's maximum, or for sync_threshold two ("3 50"), the first
+// below the second unless the second is 0 (proc_do_sync_threshold()).
+std::pair<int, std::optional<int>> Loader::sysctl_value(const YAML::Node& n, const ipvs::SysctlDef& def,
+                                                        const std::string& text, size_t column) {
+    const std::string name = "net.ipv4.vs." + std::string(def.name);
+    const auto number = [](const std::string& t) {
+        if (t.empty() || t.size() > 9 || t.find_first_not_of("0123456789") != std::string::npos) return -1;
+        return std::stoi(t);
+    };
+    if (def.second != nullptr) {
+        const size_t sp = text.find_first_of(" \t");
+        const int a = number(text.substr(0, sp));
+        const int b = sp == std::string::npos ? -1 : number(text.substr(text.find_first_not_of(" \t", sp)));
+        if (a < 0 || b < 0 || a > def.max || b > def.max || (b != 0 && a >= b))
+            r_.fail(n, name + " takes two numbers, THRESHOLD PERIOD, not '" + text + "'",
+                    "e.g. \"3 50\" (the default): the threshold below the period, or period 0", column);
+        return {a, b};
+    }
+    const int v = number(text);
+    if (v < 0 || v > def.max)
+        r_.fail(n, name + " takes 0 to " + std::to_string(def.max) + ", not '" + text + "'",
+                "values 0 to " + std::to_string(def.max) + "; " + std::string(def.meaning), column);
+    return {v, std::nullopt};
+}
+
 void Loader::check_time(const YAML::Node& n, sim::Time t, const std::string& what) {
     if (t > sim::at(s_.duration))
         r_.fail(n,
@@ -14,41 +44,29 @@ void Loader::check_time(const YAML::Node& n, sim::Time t, const std::string& wha
 
 TimelineAction Loader::action(const YAML::Node& n) {
     int actions = 0;
-    for (const char* k : {"ipvsadm", "sysctl", "server", "client", "snapshot", "drop"})
-        actions += n[k] ? 1 : 0;
+    for (const char* k : kActionKeys) actions += n[k] ? 1 : 0;
     if (actions != 1)
         r_.fail(n, "a timeline entry does exactly one thing",
-                "one of ipvsadm, sysctl, server, client, snapshot or drop");
-    if (n["action"] && !n["server"] && !n["client"])
-        r_.fail(n["action"], "`action:` belongs to server or client entries");
+                "one of ipvsadm, sysctl, server, client, snapshot, drop, director or vrrp");
+    if (n["action"] && !n["server"] && !n["client"] && !n["director"])
+        r_.fail(n["action"], "`action:` belongs to server, client or director entries");
+    const std::optional<size_t> on = director_on(n);
+    if (n["director"] || n["vrrp"]) return ha_action(n);
     if (n["value"] && !n["server"] && !n["client"])
         r_.fail(n["value"], "`value:` belongs to server or client entries");
     if (const YAML::Node v = n["ipvsadm"])
         return IpvsadmAction{ipvsadm(r_.text(v, "ipvsadm"), mark_of(v),
                                      "ipvsadm options as on the command line, e.g. -e -t 10.0.0.100:80 "
-                                     "-r 192.168.10.11:80 -m -w 0")};
+                                     "-r 192.168.10.11:80 -m -w 0"),
+                             on};
     if (const YAML::Node v = n["sysctl"]) {
         const std::string text = r_.text(v, "sysctl");
         const size_t eq = text.find('=');
         if (eq == std::string::npos)
             r_.fail(v, "sysctl needs NAME=VALUE", "e.g. net.ipv4.vs.expire_nodest_conn=1");
         const ipvs::SysctlDef* def = sysctl_named(v, text.substr(0, eq));
-        const std::string value = text.substr(eq + 1);
-        int parsed = -1;
-        try {
-            size_t end = 0;
-            parsed = std::stoi(value, &end);
-            if (end != value.size()) parsed = -1;
-        } catch (...) {
-            parsed = -1;
-        }
-        if (parsed < 0 || parsed > def->max)
-            r_.fail(v,
-                    "net.ipv4.vs." + std::string(def->name) + " takes 0 to " + std::to_string(def->max) +
-                        ", not '" + value + "'",
-                    "values 0 to " + std::to_string(def->max) + "; " + std::string(def->meaning),
-                    static_cast<size_t>(eq + 1));
-        return SysctlAction{def, parsed};
+        const auto [value, second] = sysctl_value(v, *def, text.substr(eq + 1), eq + 1);
+        return SysctlAction{def, value, second, on};
     }
     if (const YAML::Node v = n["server"]) {
         const auto [who, what, value] = verb_entry(n, v, s_.realservers, kServerVerbNames, "realserver",
@@ -130,7 +148,7 @@ void Loader::timeline() {
         e.at = sim::at(r_.duration(n["at"], "at"));
         check_time(n["at"], e.at, "the timeline entry");
         e.action = action(n);
-        for (const char* k : {"ipvsadm", "sysctl", "server", "client", "snapshot", "drop"})
+        for (const char* k : kActionKeys)
             if (n[k]) e.value_mark = mark_of(n[k]);
         s_.timeline.push_back(std::move(e));
     }

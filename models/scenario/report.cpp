@@ -367,6 +367,7 @@ void write_text_report(std::ostream& o, const Report& r, bool ss) {
     if (c.has_browsers()) write_browsers(o, r);
     write_realservers(o, r);
     write_udp_services(o, r);
+    write_ha_text(o, r);
     write_rest(o, r, ss);
 }
 

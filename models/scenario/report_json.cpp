@@ -315,6 +315,7 @@ void write_programs(std::ostream& o, const Report& r) {
 void write_json_report(std::ostream& o, const Report& r) {
     write_head(o, r);
     write_director_udp(o, r);
+    write_ha_json(o, r);
     o << "  \"clients\": ";
     write_client(o, r.clients, "    ");
     o << ",\n  \"client_groups\": [";

@@ -54,12 +54,14 @@ void Run::build() {
     director_ =
         std::make_unique<ipvs::Director>(net_, "director", s.director_address, *kernel, s.director_tcp);
     net_.add_link(director_->node(), lan, lan_link);
+    build_ha(lan, lan_link);
     build_realservers(lan, lan_link);
     build_clients(internet);
     group_time_wait_max_.assign(groups_.size(), 0);
     net_.finalize();
     if (!options_.pcap_path.empty()) pcap_ = std::make_unique<net::PcapWriter>(net_, options_.pcap_path);
-    configure_director();
+    for (size_t d = 0; d < director_count(); ++d) configure_director(director_at(d), d == 0);
+    start_ha();
     build_health_checks();
     // What the loader warned about (timeline entries say theirs when they are applied).
     for (const Warning& w : s.warnings)
@@ -98,7 +100,8 @@ void Run::build_realservers(net::NodeId lan, const net::LinkSpec& lan_link) {
         if (f.count(ipvs::Forward::Masq) != 0) net_.set_gateway(rs.host->node(), director_->node());
         if (f.count(ipvs::Forward::Route) != 0 || f.count(ipvs::Forward::Tunnel) != 0)
             for (net::Ipv4 v : vips) rs.host->add_local_address(v);
-        director_->add_realserver(spec.address, rs.host->node(), spec.name);
+        for (size_t d = 0; d < director_count(); ++d)
+            director_at(d).add_realserver(spec.address, rs.host->node(), spec.name);
         if (sim_.tracing()) {
             // Which name goes with which address, for readers of the trace (with direct
             // routing the realserver's connections carry the VIP, not its address).
@@ -185,23 +188,28 @@ void Run::build_clients(net::NodeId internet) {
 }
 
 // The director's configuration at t = 0, before anything else happens.
-void Run::configure_director() {
+// With a director pair, both get the same sysctls and rules (keepalived's one configuration);
+// the log names the director only then.
+void Run::configure_director(ipvs::Director& d, bool first) {
     const Scenario& s = scenario_;
+    const std::string at = "[0s] " + (peer_ ? director_label(d) + ": " : std::string());
     for (const SysctlSetting& x : s.sysctls) {
-        const std::string err = director_->set_sysctl(x.sysctl->name, x.value);
-        admin_log_.push_back("[0s] sysctl net.ipv4.vs." + std::string(x.sysctl->name) + "=" +
-                             std::to_string(x.value) + (err.empty() ? "" : ": " + err));
+        const std::string err = d.set_sysctl(x.sysctl->name, x.value, x.second);
+        admin_log_.push_back(at + "sysctl net.ipv4.vs." + std::string(x.sysctl->name) + "=" +
+                             std::to_string(x.value) + (x.second ? " " + std::to_string(*x.second) : "") +
+                             (err.empty() ? "" : ": " + err));
     }
     if (s.timeouts) {
         const auto& [tcp, fin, udp] = *s.timeouts;
-        director_->set_timeouts(tcp, fin, udp);
-        admin_log_.push_back("[0s] ipvsadm --set " + std::to_string(tcp) + " " + std::to_string(fin) + " " +
+        d.set_timeouts(tcp, fin, udp);
+        admin_log_.push_back(at + "ipvsadm --set " + std::to_string(tcp) + " " + std::to_string(fin) + " " +
                              std::to_string(udp) + " (director.timeouts)");
     }
     for (const Rule& rule : s.rules) {
-        const ipvs::AdminResult r = ipvs::apply_ipvsadm(*director_, rule.command);
-        admin_log_.push_back("[0s] ipvsadm " + rule.command.text + (r.ok() ? "" : ": " + r.message));
+        const ipvs::AdminResult r = ipvs::apply_ipvsadm(d, rule.command);
+        admin_log_.push_back(at + "ipvsadm " + rule.command.text + (r.ok() ? "" : ": " + r.message));
     }
+    if (!first) return;
     // The operator's connection table, resumed (checked against these rules by the loader).
     for (const InitialConnection& c : s.connections)
         director_->restore_entry(c.proto, c.client, c.vip, c.dest, c.state, c.remaining);
@@ -234,12 +242,14 @@ void Run::build_health_checks() {
         cfg.quorum = h.quorum;
         cfg.hysteresis = h.hysteresis;
         cfg.fallback = h.fallback;
-        // A removal or a quiescing by the health checker is a drain like an admin's.
-        auto hook = [this, cfg](const ipvs::HealthChange& c) {
+        // A removal or a quiescing by the health checker is a drain like an admin's (drains
+        // are followed on the first director).
+        auto hook = [this, cfg](const ipvs::HealthChange& c, size_t on) {
             const std::string command = "ipvsadm " + c.command.text;
-            admin_log_.push_back("[" + sim::format_time(sim_.now()) + "] " + cfg.name + ": " + command +
-                                 " (" + c.why + ")");
-            if (!c.drains()) return;
+            admin_log_.push_back("[" + sim::format_time(sim_.now()) + "] " +
+                                 (peer_ ? director_label(director_at(on)) + ": " : std::string()) + cfg.name +
+                                 ": " + command + " (" + c.why + ")");
+            if (!c.drains() || on != 0) return;
             const RealServerSpec* rs = scenario_.find_realserver(c.realserver);
             if (rs == nullptr) return;
             const ipvs::Service* svc = director_->find_service(cfg.service);
@@ -258,13 +268,19 @@ void Run::build_health_checks() {
                 if (r.host->address() == at.addr) return r.web != nullptr && r.web->checks_pass();
             return false;
         };
-        health_.push_back(std::make_unique<ipvs::HealthChecker>(*director_, cfg, hook, verdict));
-        if (!h.round.empty()) {
-            std::shared_ptr<ipvs::CheckRound>& round = rounds[h.round];
-            if (round == nullptr) round = std::make_shared<ipvs::CheckRound>(sim_, h.interval);
-            health_.back()->share_round(round);
+        // Each director of a pair runs its own checker on its own table.
+        // (health_ keeps the first director's, in the scenario's order: quantities index it).
+        for (size_t on = 0; on < director_count(); ++on) {
+            auto& list = on == 0 ? health_ : peer_health_;
+            list.push_back(std::make_unique<ipvs::HealthChecker>(
+                director_at(on), cfg, [hook, on](const ipvs::HealthChange& c) { hook(c, on); }, verdict));
+            if (!h.round.empty()) {
+                std::shared_ptr<ipvs::CheckRound>& round = rounds[h.round + "@" + std::to_string(on)];
+                if (round == nullptr) round = std::make_shared<ipvs::CheckRound>(sim_, h.interval);
+                list.back()->share_round(round);
+            }
+            list.back()->start();
         }
-        health_.back()->start();
     }
 }
 

@@ -64,22 +64,32 @@ void Run::apply_action(const IpvsadmAction& a, const std::string& when) {
     const bool drain = ipvs::drains_dest(c);
     const ipvs::Dest* before = director_->find_dest(c.service.key, c.dest.addr);
     const bool vanishes = c.cmd == ipvs::IpvsadmCmd::DelDest && before != nullptr && before->refcnt == 0;
-    const ipvs::AdminResult r = ipvs::apply_ipvsadm(*director_, c);
-    admin_log_.push_back(when + "ipvsadm " + c.text + (r.ok() ? "" : ": " + r.message));
-    LVS_TRACE(sim_, net_.entity(director_->node()), trace::kind::timeline_ipvsadm)
-        .f("command", c.text)
-        .f("result", r.ok() ? "ok" : r.message);
-    if (r.ok() && drain && before != nullptr)
+    // On each director it names (a pair: both unless `on:`); drains follow the first director.
+    bool first_ok = false;
+    for (ipvs::Director* d : directors_on(a.on)) {
+        const ipvs::AdminResult r = ipvs::apply_ipvsadm(*d, c);
+        if (d == director_.get()) first_ok = r.ok();
+        admin_log_.push_back(when + (peer_ ? director_label(*d) + ": " : std::string()) + "ipvsadm " +
+                             c.text + (r.ok() ? "" : ": " + r.message));
+        LVS_TRACE(sim_, net_.entity(d->node()), trace::kind::timeline_ipvsadm)
+            .f("command", c.text)
+            .f("result", r.ok() ? "ok" : r.message);
+    }
+    if (first_ok && drain && before != nullptr)
         start_drain(rs_name_of(c.dest.addr.addr), "ipvsadm " + c.text, vanishes ? nullptr : before);
 }
 
 void Run::apply_action(const SysctlAction& a, const std::string& when) {
-    const std::string setting = "net.ipv4.vs." + std::string(a.sysctl->name) + "=" + std::to_string(a.value);
-    const std::string err = director_->set_sysctl(a.sysctl->name, a.value);
-    admin_log_.push_back(when + "sysctl " + setting + (err.empty() ? "" : ": " + err));
-    LVS_TRACE(sim_, net_.entity(director_->node()), trace::kind::timeline_sysctl)
-        .f("setting", setting)
-        .f("result", err.empty() ? "ok" : err);
+    const std::string setting = "net.ipv4.vs." + std::string(a.sysctl->name) + "=" + std::to_string(a.value) +
+                                (a.second ? " " + std::to_string(*a.second) : "");
+    for (ipvs::Director* d : directors_on(a.on)) {
+        const std::string err = d->set_sysctl(a.sysctl->name, a.value, a.second);
+        admin_log_.push_back(when + (peer_ ? director_label(*d) + ": " : std::string()) + "sysctl " +
+                             setting + (err.empty() ? "" : ": " + err));
+        LVS_TRACE(sim_, net_.entity(d->node()), trace::kind::timeline_sysctl)
+            .f("setting", setting)
+            .f("result", err.empty() ? "ok" : err);
+    }
 }
 
 void Run::apply_action(const ServerAction& a, const std::string& when) {
@@ -178,6 +188,7 @@ void Run::trace_listings() {
     LVS_TRACE(sim_, net_.entity(director_->node()), trace::kind::director_connections)
         .f("ipvsadm_lnc", ipvs::ipvsadm_lnc(*director_));
     trace_service_table();
+    trace_peer_listings();
     if (sim_.now() + options_.listing_every <= end_) listing_timer_.arm(options_.listing_every);
 }
 

@@ -306,6 +306,7 @@ Report Run::report() {
     }
     for (const Drain& d : drains_) r.drains.push_back(d.result);
     r.director_udp = director_udp_report();
+    r.ha = ha_report();
     r.snapshots = snapshots_;
     r.expectations = results_;
     r.samples = samples_;

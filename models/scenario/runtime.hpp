@@ -17,6 +17,7 @@
 #include "lvsim/tables.hpp"
 #include "models/dns/dns_server.hpp"
 #include "models/dns/stub_resolver.hpp"
+#include "models/ha/vrrp.hpp"
 #include "models/http/browser.hpp"
 #include "models/http/web_server.hpp"
 #include "models/ipvs/director.hpp"
@@ -212,6 +213,33 @@ struct DirectorUdpReport {
     uint64_t icmp_no_dest = 0;     // all protocols: port unreachable for services with no destination
 };
 
+// A VRRP pair of directors (`ha:`): each director as it ended, and what moved between them.
+struct HaDirectorReport {
+    std::string name;
+    std::string address;
+    uint32_t priority = 0;
+    std::string vrrp_state;  // at the end: MASTER, BACKUP, STOPPED
+    double master_s = 0;     // seconds as MASTER
+    uint32_t became_master = 0;
+    uint64_t entries = 0;  // connection entries now (templates left out)
+    uint64_t active = 0, inactive = 0;
+    uint64_t resets = 0;          // RSTs from its own stack (packets of flows it has no entry for)
+    uint64_t not_vip_owner = 0;   // packets for the VIPs that reached it as BACKUP (dropped)
+    uint64_t lost_when_down = 0;  // packets that reached it while it was crashed
+    ipvs::SyncCounters sync;
+    std::string ipvsadm_ln;  // its services as it ended
+};
+struct HaReport {
+    bool any = false;
+    bool sync = false;
+    bool sync_follows_vrrp = true;
+    std::vector<HaDirectorReport> directors;
+    std::string vip_owner;  // where the router sends the VIPs at the end
+    uint32_t vip_moves = 0;
+    double split_brain_s = 0;         // both MASTER at once
+    std::vector<std::string> events;  // "[63.609s] lvs2: BACKUP -> MASTER (master-down timer expired)"
+};
+
 struct Report {
     bool complete = true;  // false: the run was stopped early (RunOptions::stop)
     std::string scenario;
@@ -236,6 +264,7 @@ struct Report {
     std::vector<WindowSample> windows;    // when the scenario asks (report_windows)
     std::vector<QueueReport> queues;      // links with a finite queue
     DirectorUdpReport director_udp;
+    HaReport ha;
     std::vector<std::string> admin_log;   // "[20s] ipvsadm -e ... : ok" / errors
     bool capacity_check = false;          // print the queueing cross-check
     std::optional<uint64_t> fingerprint;  // the trace's digest, when asked for (RunOptions)
@@ -297,6 +326,20 @@ public:
     sim::Simulator& sim() { return sim_; }
     net::Network& network() { return net_; }
     ipvs::Director& director() { return *director_; }
+    // The pair's directors (`ha:`) in the scenario's order; just the director without one.
+    size_t director_count() const { return peer_ ? 2 : 1; }
+    ipvs::Director& director_at(size_t i) { return i == 0 ? *director_ : *peer_; }
+    struct HaMember {
+        ipvs::Director* director = nullptr;
+        std::unique_ptr<ha::VrrpInstance> vrrp;
+        sim::Time master_since;
+        sim::Duration master_time;
+        uint32_t became_master = 0;
+    };
+    const std::vector<HaMember>& ha_members() const { return ha_; }
+    double ha_master_seconds(size_t i) const;
+    double ha_split_brain_seconds() const;
+    uint32_t ha_vip_moves() const { return vip_moves_; }
     const Scenario& scenario() const { return scenario_; }
     struct RealServer {
         std::string name;
@@ -369,7 +412,7 @@ private:
     void on_visitor(size_t group);
     uint32_t add_client_host(size_t group, const http::BrowserConfig& config);
     net::Ipv4 fresh_client_address();
-    void configure_director();
+    void configure_director(ipvs::Director& d, bool first);
     void build_health_checks();
     void schedule_timeline();
     void apply(size_t timeline_entry);
@@ -379,6 +422,25 @@ private:
     void apply_action(const ClientAction& a, const std::string& when);
     void apply_action(const SnapshotAction& a, const std::string& when);
     void apply_action(const DropAction& a, const std::string& when);
+    // The director pair (run_ha.cpp).
+    void build_ha(net::NodeId lan, const net::LinkSpec& lan_link);
+    void start_ha();
+    void apply_action(const DirectorAction& a, const std::string& when);
+    void apply_action(const VrrpLinkAction& a, const std::string& when);
+    void ha_send_advert(size_t from, const ha::Advert& a);
+    void ha_send_sync(size_t from, ipvs::SyncMessage&& m);
+    void ha_become_master(size_t i);
+    void ha_leave_master(size_t i);
+    void ha_gratuitous_arp(size_t i);
+    void ha_move_vips(size_t to, const char* why);
+    void ha_changed(size_t i, ha::VrrpState from, ha::VrrpState to, std::string_view why);
+    void ha_sync_daemons(size_t i, bool master);
+    void trace_peer_listings();
+    HaReport ha_report() const;
+    // The directors an admin command of the timeline runs on.
+    std::vector<ipvs::Director*> directors_on(std::optional<size_t> on);
+    // A director's name in logs: the pair's names (`ha:`); the node of the first is "director".
+    std::string director_label(const ipvs::Director& d) const;
     void sample_windows();
     void sample_queues();
     void trace_warning(const Warning& w);
@@ -405,12 +467,23 @@ private:
     std::unique_ptr<sim::FingerprintSink> fingerprint_;
     net::Network net_;
     std::unique_ptr<ipvs::Director> director_;
+    std::unique_ptr<ipvs::Director> peer_;  // the pair's second director (`ha:`)
+    std::vector<HaMember> ha_;
+    bool vrrp_partitioned_ = false;
+    size_t vip_owner_ = 0;  // the director the router sends the VIPs to
+    uint32_t vip_moves_ = 0;
+    sim::Time split_since_;
+    sim::Duration split_brain_;
+    bool split_ = false;
+    std::vector<std::string> ha_events_;
+    std::string last_peer_listing_;
     std::vector<RealServer> rs_;
     std::vector<ClientGroup> groups_;
     syslog::Tally syslog_tally_;  // messages per client group: sent, received by any collector
     net::NodeId internet_ = net::kNoNode;
     uint32_t next_visitor_address_ = net::Ipv4::of(100, 64, 0, 1).value();
     std::vector<std::unique_ptr<ipvs::HealthChecker>> health_;
+    std::vector<std::unique_ptr<ipvs::HealthChecker>> peer_health_;  // the pair's second director's
     std::unique_ptr<net::PcapWriter> pcap_;
     bool interrupted_ = false;
     sim::Time end_;
@@ -462,6 +535,9 @@ double percentile(std::vector<double> v, double p);
 // `ss`: print every snapshot's `ss -tin` listings too.
 void write_text_report(std::ostream& out, const Report& r, bool ss = false);
 void write_json_report(std::ostream& out, const Report& r);
+// The director pair's section (report_ha.cpp): nothing without `ha:`.
+void write_ha_text(std::ostream& out, const Report& r);
+void write_ha_json(std::ostream& out, const Report& r);
 void write_csv(std::ostream& out, const Report& r);
 // A trace fingerprint as 16 hex digits.
 std::string format_fingerprint(uint64_t fingerprint);

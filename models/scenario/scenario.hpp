@@ -17,6 +17,7 @@
 
 #include "models/dns/dns_server.hpp"
 #include "models/dns/stub_resolver.hpp"
+#include "models/ha/vrrp.hpp"
 #include "models/http/arrivals.hpp"
 #include "models/http/browser.hpp"
 #include "models/http/web_server.hpp"
@@ -166,12 +167,33 @@ struct HealthCheckSpec {
 
 // ---- the timeline: a closed set of actions, each parsed once by the loader ----------------------
 
+// With a director pair (`ha:`), an admin command runs on both directors (as keepalived's one
+// configuration does) unless `on:` names one.
 struct IpvsadmAction {
     ipvs::IpvsadmCommand command;  // parsed with ipvsadm's rules; `command.text` as written
+    std::optional<size_t> on;      // index into HaSpec::directors
 };
 struct SysctlAction {
     const ipvs::SysctlDef* sysctl = nullptr;  // from ipvs::sysctl_table()
     int value = 0;
+    std::optional<int> second;  // sync_threshold's period
+    std::optional<size_t> on;
+};
+// A director of the pair: crash (the host dies: no advert, its table is gone), stop (keepalived
+// stops: a priority-0 advert, the VIPs released, the sync daemon stopped), start (keepalived
+// starts again; a crashed host boots with an empty table).
+enum class DirectorVerb : uint8_t { Crash, Stop, Start, Count };
+constexpr std::array<std::string_view, static_cast<size_t>(DirectorVerb::Count)> kDirectorVerbNames{
+    "crash", "stop", "start"};
+inline std::string_view to_string(DirectorVerb v) { return kDirectorVerbNames[static_cast<size_t>(v)]; }
+struct DirectorAction {
+    size_t director = 0;  // index into HaSpec::directors
+    DirectorVerb verb = DirectorVerb::Crash;
+};
+// `vrrp: partition` loses every advert and sync message between the two directors (a broken
+// link, a firewall dropping protocol 112); `vrrp: heal` ends it.
+struct VrrpLinkAction {
+    bool partitioned = true;
 };
 // stop: SO_LINGER 0 close of every socket (RST); kill: the process dies and the kernel closes its
 // sockets (FIN, RST for unaccepted ones); crash: the host goes silent; graceful-stop: finish
@@ -217,8 +239,8 @@ struct DropAction {
     uint8_t flags = 0;
     std::string text;  // the rule, as the report and trace show it
 };
-using TimelineAction =
-    std::variant<IpvsadmAction, SysctlAction, ServerAction, ClientAction, SnapshotAction, DropAction>;
+using TimelineAction = std::variant<IpvsadmAction, SysctlAction, ServerAction, ClientAction, SnapshotAction,
+                                    DropAction, DirectorAction, VrrpLinkAction>;
 
 // The words a scenario file uses for the verbs (`action: graceful-stop`), indexed by the enums.
 constexpr std::array<std::string_view, static_cast<size_t>(ServerVerb::Count)> kServerVerbNames{
@@ -299,7 +321,31 @@ struct InitialConnection {
 struct SysctlSetting {
     const ipvs::SysctlDef* sysctl = nullptr;
     int value = 0;
+    std::optional<int> second;  // sync_threshold's period ("3 50")
     Mark mark;
+};
+
+// A highly available pair of directors (`ha:`): keepalived's VRRP on both, the same IPVS rules
+// and sysctls on both, and optionally the IPVS sync daemon between them (lvs_sync_daemon).
+struct HaDirectorSpec {
+    std::string name;
+    net::Ipv4 address;
+    ha::VrrpConfig vrrp;
+    Mark mark;
+};
+struct HaSpec {
+    std::vector<HaDirectorSpec> directors;  // two; the first is the `director:` section's own
+    bool sync = false;
+    // `lvs_sync_daemon IF INSTANCE`: the master daemon runs on the MASTER only, the backup
+    // daemon on the BACKUP, switched at each transition; off: both run on both all the time.
+    bool sync_follows_vrrp = true;
+    uint8_t syncid = 0;
+    Mark mark;
+    size_t index_of(std::string_view name) const {
+        for (size_t i = 0; i < directors.size(); ++i)
+            if (directors[i].name == name) return i;
+        return directors.size();
+    }
 };
 
 struct Scenario {
@@ -318,6 +364,7 @@ struct Scenario {
     // director.timeouts: `ipvsadm --set` seconds for tcp, tcpfin, udp (0: unchanged), before the rules.
     std::optional<std::array<int64_t, 3>> timeouts;
     std::vector<HealthCheckSpec> health_checks;
+    std::optional<HaSpec> ha;
     std::vector<InitialConnection> connections;  // templates first, then the entries they control
     std::vector<RealServerSpec> realservers;
     std::vector<ClientGroupSpec> clients;

@@ -10,7 +10,12 @@ namespace lvs::scenario::schema {
 inline const std::vector<std::string> kRoot{
     "name",         "lesson",         "seed",           "duration", "import",      "kernel",
     "sample_every", "capacity_check", "network",        "director", "realservers", "clients",
-    "timeline",     "expect",         "report_windows", "steps",    "exercise"};
+    "timeline",     "expect",         "report_windows", "steps",    "exercise",    "ha"};
+// A VRRP pair of directors (keepalived's vrrp_instance and lvs_sync_daemon).
+inline const std::vector<std::string> kHa{"directors", "advert_int", "version", "garp_master_delay", "sync"};
+inline const std::vector<std::string> kHaDirector{"name",  "address", "priority",
+                                                  "state", "preempt", "preempt_delay"};
+inline const std::vector<std::string> kHaSync{"daemon", "follows_vrrp", "syncid"};
 inline const std::vector<std::string> kNetwork{
     "rtt", "bandwidth", "lan_delay", "lan_bandwidth", "loss", "burst_loss", "lan_loss", "queue", "lan_queue"};
 inline const std::vector<std::string> kBurstLoss{"p", "r", "bad_loss", "good_loss"};
@@ -108,8 +113,9 @@ inline const std::vector<std::string> kAccessLog{"file", "default", "from", "dur
 // An API client's calls: `parallel` requests at once, each answered with `response` bytes.
 inline const std::vector<std::string> kRequests{"parallel", "response", "request", "method"};
 inline const std::vector<std::string> kSchedule{"reload_every", "think", "times", "start", "stop", "stagger"};
-inline const std::vector<std::string> kTimelineEntry{"at",     "ipvsadm", "sysctl",   "server", "client",
-                                                     "action", "value",   "snapshot", "drop"};
+inline const std::vector<std::string> kTimelineEntry{"at",     "ipvsadm",  "sysctl", "server",
+                                                     "client", "action",   "value",  "snapshot",
+                                                     "drop",   "director", "vrrp",   "on"};
 inline const std::vector<std::string> kExpectation{"at", "that"};
 inline const std::vector<std::string> kStep{"at", "caption", "question", "highlight", "reveal"};
 inline const std::vector<std::string> kExercise{"task", "questions"};
@@ -122,6 +128,6 @@ inline const std::vector<std::string> kAnswer{"exercise", "student", "answers", 
 // Names a realserver, client group or health check cannot take: the expectation language
 // uses them as the first part of a quantity.
 inline const std::vector<std::string> kReservedNames{"clients", "servers", "director", "drain",
-                                                     "health",  "kernel",  "time"};
+                                                     "health",  "kernel",  "time",     "ha"};
 
 }  // namespace lvs::scenario::schema

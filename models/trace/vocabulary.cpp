@@ -46,6 +46,25 @@ constexpr FieldSpec kExerciseGrade[] = {
     {"detail", T, kAlways, "what was answered, or which checks held after the fix"},
     {"hint", T, kAlways, "the key's hint for a wrong answer; empty when right"},
 };
+constexpr FieldSpec kHaPeerConnections[] = {
+    {"director", T, kAlways, "the second director of the VRRP pair"},
+    {"ipvsadm_lnc", T, kAlways, "its connection table as `ipvsadm -Lnc` prints it"},
+};
+constexpr FieldSpec kHaPeerListing[] = {
+    {"director", T, kAlways, "the second director of the VRRP pair"},
+    {"ipvsadm_ln", T, kAlways, "its services as `ipvsadm -Ln` prints them"},
+};
+constexpr FieldSpec kHaVip[] = {
+    {"owner", T, kAlways, "the director the router now sends the VIPs to (after its gratuitous ARP)"},
+    {"text", T, kAlways, "why"},
+};
+constexpr FieldSpec kHaVrrp[] = {
+    {"director", T, kAlways, "the director whose keepalived changed state"},
+    {"from", T, kAlways, "VRRP state before: INIT, BACKUP, MASTER, STOPPED"},
+    {"to", T, kAlways, "VRRP state after"},
+    {"priority", I, kAlways, "its priority"},
+    {"why", T, kAlways, "what made it change (advert, master-down timer, shutdown)"},
+};
 constexpr FieldSpec kHealthCheck[] = {
     {"server", T, kAlways, "the realserver checked"},
     {"result", T, kAlways, "`ok` or `fail`"},
@@ -136,6 +155,20 @@ constexpr FieldSpec kIpvsState[] = {
     {"to", T, kAlways, "the state after"},
     {"active", I, kAlways, "the realserver's ActiveConn after the change"},
     {"inactive", I, kAlways, "its InActConn after the change"},
+};
+constexpr FieldSpec kIpvsSyncDaemon[] = {
+    {"role", T, kAlways, "master or backup (ipvsadm --start-daemon)"},
+    {"running", I, kAlways, "started (true) or stopped"},
+    {"syncid", I, kAlways, "the daemon's syncid"},
+};
+constexpr FieldSpec kIpvsSyncReceive[] = {
+    {"entries", I, kAlways, "entries in the message"},
+    {"table", I, kAlways, "entries in this director's table after it"},
+};
+constexpr FieldSpec kIpvsSyncSend[] = {
+    {"entries", I, kAlways, "entries in the message (at most 40 at a 1500-byte MTU)"},
+    {"bytes", I, kAlways, "the message's size (8-byte header, 36 bytes per entry)"},
+    {"waited_ms", I, kAlways, "how long its first entry waited in the buffer"},
 };
 constexpr FieldSpec kIpvsSysctl[] = {
     {"name", T, kAlways, "the setting under net.ipv4.vs (`expire_nodest_conn`)"},
@@ -291,6 +324,14 @@ constexpr FieldSpec kTimelineServer[] = {
     {"action", T, kAlways,
      "the action: `stop`, `graceful-stop`, `crash`, `kill`, `start`, `keepalive-off`, ..."},
 };
+constexpr FieldSpec kTimelineDirector[] = {
+    {"director", T, kAlways, "the director of the pair"},
+    {"action", T, kAlways, "crash, stop or start"},
+};
+constexpr FieldSpec kTimelineVrrp[] = {
+    {"partitioned", I, kAlways,
+     "1: adverts and sync messages between the directors are lost from now; 0: heard again"},
+};
 constexpr FieldSpec kTimelineSysctl[] = {
     {"setting", T, kAlways, "`name=value` as written in the scenario"},
     {"result", T, kAlways, "`ok` or sysctl's message"},
@@ -321,6 +362,12 @@ constexpr KindSpec kKinds[] = {
      "One question of a break/fix exercise, graded (`lvsim grade --trace`, written after the run)",
      kExerciseGrade},
     {kind::expectation, "none", kGroupCheck, "One of the scenario's expectations, checked", kExpectation},
+    {kind::ha_peer_connections, "the second director", kGroupListing,
+     "The second director's connection table, every `listing_every`", kHaPeerConnections},
+    {kind::ha_peer_listing, "the second director", kGroupListing, "The second director's services changed",
+     kHaPeerListing},
+    {kind::ha_vip, "none", kGroupAdmin, "The VIPs move to another director", kHaVip},
+    {kind::ha_vrrp, "the director", kGroupState, "A director's VRRP instance changes state", kHaVrrp},
     {kind::health_check, "the health checker", 0, "One health check's result", kHealthCheck},
     {kind::health_state, "the health checker", kGroupAdmin, "The checker changes the service", kHealthState},
     {kind::host_sockets, kHost, kGroupListing, "A host's sockets, every `listing_every`", kHostSockets},
@@ -378,6 +425,9 @@ constexpr KindSpec kKinds[] = {
     {kind::ipvs_rst, kDirector, kGroupFault, "The director's own TCP answers with RST", kIpvsRst},
     {kind::ipvs_sched, kDirector, kGroupSched, "A scheduling decision", kIpvsSched},
     {kind::ipvs_state, kDirector, kGroupState, "A connection entry changes state", kIpvsState},
+    {kind::ipvs_sync_daemon, kDirector, kGroupAdmin, "A sync daemon started or stopped", kIpvsSyncDaemon},
+    {kind::ipvs_sync_receive, kDirector, 0, "A backup daemon applied a sync message", kIpvsSyncReceive},
+    {kind::ipvs_sync_send, kDirector, 0, "A master daemon sent a sync message", kIpvsSyncSend},
     {kind::ipvs_sysctl, kDirector, kGroupAdmin, "A net.ipv4.vs sysctl written", kIpvsSysctl},
     {kind::ipvs_template_invalid, kDirector, 0, "A persistence template no longer counts",
      kIpvsTemplateInvalid},
@@ -406,11 +456,15 @@ constexpr KindSpec kKinds[] = {
     {kind::tcp_state, kHost, kGroupState, "A socket changes TCP state", kTcpState},
     {kind::tcp_tw_overflow, kHost, 0, "No TIME_WAIT bucket left: the socket closes at once", kTcpTw},
     {kind::tcp_tw_reuse, kHost, 0, "A TIME_WAIT socket is re-used for a new connection", kTcpTw},
+    {kind::timeline_director, kDirector, kGroupAdmin, "The timeline crashes, stops or starts a director",
+     kTimelineDirector},
     {kind::timeline_ipvsadm, kDirector, kGroupAdmin, "The timeline runs an ipvsadm command",
      kTimelineIpvsadm},
     {kind::timeline_server, "the server's (or client's) host", kGroupAdmin, "The timeline acts on a server",
      kTimelineServer},
     {kind::timeline_sysctl, kDirector, kGroupAdmin, "The timeline writes a sysctl", kTimelineSysctl},
+    {kind::timeline_vrrp, "none", kGroupAdmin, "The timeline cuts or restores the link between the directors",
+     kTimelineVrrp},
 };
 
 constexpr bool sorted_by_kind() {

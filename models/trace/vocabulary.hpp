@@ -80,6 +80,10 @@ inline constexpr std::string_view dns_lookup = "dns.lookup";
 inline constexpr std::string_view dns_try_failed = "dns.try-failed";
 inline constexpr std::string_view exercise_grade = "exercise.grade";
 inline constexpr std::string_view expectation = "expectation";
+inline constexpr std::string_view ha_peer_connections = "ha.peer.connections";
+inline constexpr std::string_view ha_peer_listing = "ha.peer.listing";
+inline constexpr std::string_view ha_vip = "ha.vip";
+inline constexpr std::string_view ha_vrrp = "ha.vrrp";
 inline constexpr std::string_view health_check = "health.check";
 inline constexpr std::string_view health_state = "health.state";
 inline constexpr std::string_view host_sockets = "host.sockets";
@@ -119,6 +123,9 @@ inline constexpr std::string_view ipvs_reuse = "ipvs.reuse";
 inline constexpr std::string_view ipvs_rst = "ipvs.rst";
 inline constexpr std::string_view ipvs_sched = "ipvs.sched";
 inline constexpr std::string_view ipvs_state = "ipvs.state";
+inline constexpr std::string_view ipvs_sync_daemon = "ipvs.sync.daemon";
+inline constexpr std::string_view ipvs_sync_receive = "ipvs.sync.receive";
+inline constexpr std::string_view ipvs_sync_send = "ipvs.sync.send";
 inline constexpr std::string_view ipvs_sysctl = "ipvs.sysctl";
 inline constexpr std::string_view ipvs_template_invalid = "ipvs.template.invalid";
 inline constexpr std::string_view ipvs_template_new = "ipvs.template.new";
@@ -142,9 +149,11 @@ inline constexpr std::string_view tcp_rwnd = "tcp.rwnd";
 inline constexpr std::string_view tcp_state = "tcp.state";
 inline constexpr std::string_view tcp_tw_overflow = "tcp.tw-overflow";
 inline constexpr std::string_view tcp_tw_reuse = "tcp.tw-reuse";
+inline constexpr std::string_view timeline_director = "timeline.director";
 inline constexpr std::string_view timeline_ipvsadm = "timeline.ipvsadm";
 inline constexpr std::string_view timeline_server = "timeline.server";
 inline constexpr std::string_view timeline_sysctl = "timeline.sysctl";
+inline constexpr std::string_view timeline_vrrp = "timeline.vrrp";
 }  // namespace kind
 
 }  // namespace lvs::trace

@@ -1,0 +1,96 @@
+// The report's director-pair section (`ha:`), as text and as JSON: each director's VRRP state,
+// time as MASTER, table and counters, the sync daemons' work, and what happened when.
+#include <iomanip>
+#include <ostream>
+
+#include "models/scenario/report_format.hpp"
+#include "models/scenario/runtime.hpp"
+#include "sim/trace.hpp"
+
+namespace lvs::scenario {
+
+using report_format::num;
+
+void write_ha_text(std::ostream& o, const Report& r) {
+    const HaReport& h = r.ha;
+    if (!h.any) return;
+    o << "\nDirector pair (VRRP"
+      << (h.sync ? std::string(", sync daemon ") +
+                       (h.sync_follows_vrrp ? "following VRRP" : "master and backup on both")
+                 : ", no sync daemon")
+      << ")\n";
+    o << "  " << std::left << std::setw(8) << "name" << std::setw(12) << "address" << std::right
+      << std::setw(5) << "prio" << std::setw(9) << "state" << std::setw(10) << "master s" << std::setw(9)
+      << "entries" << std::setw(8) << "active" << std::setw(10) << "inactive" << std::setw(8) << "resets"
+      << std::setw(12) << "not owner" << std::setw(11) << "when down"
+      << "\n";
+    for (const HaDirectorReport& d : h.directors)
+        o << "  " << std::left << std::setw(8) << d.name << std::setw(12) << d.address << std::right
+          << std::setw(5) << d.priority << std::setw(9) << d.vrrp_state << std::setw(10) << num(d.master_s, 1)
+          << std::setw(9) << d.entries << std::setw(8) << d.active << std::setw(10) << d.inactive
+          << std::setw(8) << d.resets << std::setw(12) << d.not_vip_owner << std::setw(11) << d.lost_when_down
+          << "\n";
+    o << "  (resets: RSTs from the director's own stack, for packets of connections it has no entry "
+         "for; not owner: packets that reached it as BACKUP; when down: packets that reached it crashed)\n";
+    if (h.sync)
+        for (const HaDirectorReport& d : h.directors)
+            o << "  sync " << d.name << ": sent " << d.sync.entries_sent << " entries in "
+              << d.sync.messages_sent << " messages, discarded unsent " << d.sync.entries_discarded
+              << "; received " << d.sync.entries_received << " entries in " << d.sync.messages_received
+              << " messages (created " << d.sync.entries_created << ", no such realserver "
+              << d.sync.entries_unbound << ")\n";
+    o << "  VIPs with " << h.vip_owner << " at the end; moved " << h.vip_moves << " time"
+      << (h.vip_moves == 1 ? "" : "s") << "; both MASTER (split brain) for " << num(h.split_brain_s, 3)
+      << " s\n";
+    for (const std::string& e : h.events) o << "  " << e << "\n";
+    for (const HaDirectorReport& d : h.directors) {
+        o << "  " << d.name << " at the end: ipvsadm -Ln\n";
+        size_t start = 0;
+        while (start < d.ipvsadm_ln.size()) {
+            const size_t nl = d.ipvsadm_ln.find('\n', start);
+            o << "    " << d.ipvsadm_ln.substr(start, nl - start) << "\n";
+            if (nl == std::string::npos) break;
+            start = nl + 1;
+        }
+    }
+}
+
+void write_ha_json(std::ostream& o, const Report& r) {
+    const HaReport& h = r.ha;
+    if (!h.any) return;
+    o << "  \"ha\": {\"sync\": " << (h.sync ? "true" : "false")
+      << ", \"sync_follows_vrrp\": " << (h.sync_follows_vrrp ? "true" : "false") << ", \"vip_owner\": ";
+    sim::write_json_string(o, h.vip_owner);
+    o << ", \"vip_moves\": " << h.vip_moves << ", \"split_brain_s\": " << num(h.split_brain_s, 6)
+      << ",\n    \"directors\": [";
+    for (size_t i = 0; i < h.directors.size(); ++i) {
+        const HaDirectorReport& d = h.directors[i];
+        o << (i ? ",\n      " : "\n      ") << "{\"name\": ";
+        sim::write_json_string(o, d.name);
+        o << ", \"address\": ";
+        sim::write_json_string(o, d.address);
+        o << ", \"priority\": " << d.priority << ", \"vrrp_state\": ";
+        sim::write_json_string(o, d.vrrp_state);
+        o << ", \"master_s\": " << num(d.master_s, 6) << ", \"became_master\": " << d.became_master
+          << ", \"entries\": " << d.entries << ", \"active\": " << d.active
+          << ", \"inactive\": " << d.inactive << ", \"resets\": " << d.resets
+          << ", \"not_vip_owner\": " << d.not_vip_owner << ", \"lost_when_down\": " << d.lost_when_down
+          << ", \"sync\": {\"messages_sent\": " << d.sync.messages_sent
+          << ", \"entries_sent\": " << d.sync.entries_sent
+          << ", \"entries_discarded\": " << d.sync.entries_discarded
+          << ", \"messages_received\": " << d.sync.messages_received
+          << ", \"entries_received\": " << d.sync.entries_received
+          << ", \"entries_created\": " << d.sync.entries_created
+          << ", \"entries_unbound\": " << d.sync.entries_unbound << "}, \"ipvsadm_ln\": ";
+        sim::write_json_string(o, d.ipvsadm_ln);
+        o << "}";
+    }
+    o << "],\n    \"events\": [";
+    for (size_t i = 0; i < h.events.size(); ++i) {
+        o << (i ? ", " : "");
+        sim::write_json_string(o, h.events[i]);
+    }
+    o << "]},\n";
+}
+
+}  // namespace lvs::scenario
