@@ -31,6 +31,7 @@ struct VrrpConfig {
     sim::Duration preempt_delay;  // 0..1000 s
     uint8_t garp_master_repeat = 5;
     sim::Duration garp_master_delay = sim::s(5);  // the second burst of gratuitous ARPs
+    sim::Duration garp_master_refresh;            // 0: off; else gratuitous ARPs again this often as MASTER
 };
 
 // What an advert carries that the receiver uses.

@@ -143,6 +143,21 @@ void import_sysctl(const std::string& text, const std::string& origin, Director&
                 into.simplified.push_back({name, "not simulated by lvsim (it keeps its kernel default)", at});
                 return;
             }
+            if (def->second != nullptr) {
+                // sync_threshold: "THRESHOLD PERIOD", the first below the second unless it is 0.
+                const size_t sp = value.find_first_of(" \t");
+                const auto a = parse_uint(value.substr(0, sp));
+                const auto b = sp == std::string::npos
+                                   ? std::nullopt
+                                   : parse_uint(value.substr(
+                                         std::min(value.find_first_not_of(" \t", sp), value.size())));
+                if (!a || !b || *a > static_cast<uint64_t>(def->max) ||
+                    *b > static_cast<uint64_t>(def->max) || (*b != 0 && *a >= *b))
+                    throw ImportError(vat, name + " takes two numbers, THRESHOLD PERIOD, not '" + value + "'",
+                                      std::string(def->meaning));
+                into.sysctls.push_back({bare, std::to_string(*a) + " " + std::to_string(*b), at});
+                return;
+            }
             const auto v = parse_uint(value);
             if (v && def->max == 1 && *v > 1 && *v <= 2147483647) {
                 // An on/off switch is a proc_dointvec in ip_vs_ctl.c: any non-zero number turns it on.

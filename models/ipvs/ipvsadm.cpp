@@ -62,7 +62,9 @@ AdminResult apply_ipvsadm(Director& d, const IpvsadmCommand& c, std::string* out
         case IpvsadmCmd::StartDaemon:
         case IpvsadmCmd::StopDaemon:
         case IpvsadmCmd::Restore:
-            return {AdminCode::Invalid, "not simulated: the sync daemon and -R are out of lvsim's scope"};
+            return {
+                AdminCode::Invalid,
+                "not simulated here: the sync daemon runs from the scenario's ha.sync; -R is out of scope"};
     }
     return {};
 }

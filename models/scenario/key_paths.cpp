@@ -152,6 +152,28 @@ bool add_visitor_keys(const Add& add, const std::string& p, const ClientGroupSpe
     return c.access_log.has_value();
 }
 
+// A director pair's keys (`ha:`), when the scenario has one.
+template <class Add>
+void add_ha_keys(const Add& add, const Scenario& s) {
+    if (!s.ha) return;
+    for (const HaDirectorSpec& d : s.ha->directors) {
+        const std::string p = "ha.directors." + d.name + ".";
+        add(p + "address", d.address.str());
+        add(p + "priority", std::to_string(d.vrrp.priority));
+        add(p + "state", d.vrrp.initial_master ? "MASTER" : "BACKUP");
+        add(p + "preempt", d.vrrp.preempt ? "true" : "false");
+        add(p + "preempt_delay", sim::format_duration(d.vrrp.preempt_delay));
+    }
+    const ha::VrrpConfig& v = s.ha->directors[0].vrrp;
+    add("ha.advert_int", sim::format_duration(v.advert_int));
+    add("ha.version", std::to_string(v.version));
+    add("ha.garp_master_delay", sim::format_duration(v.garp_master_delay));
+    add("ha.garp_master_refresh", sim::format_duration(v.garp_master_refresh));
+    add("ha.sync.daemon", s.ha->sync ? "true" : "false");
+    add("ha.sync.follows_vrrp", s.ha->sync_follows_vrrp ? "true" : "false");
+    add("ha.sync.syncid", std::to_string(s.ha->syncid));
+}
+
 // A realserver's keys: its host, its web server and its UDP services.
 template <class Add, class AddTcp>
 void add_realserver_keys(Add& add, AddTcp& add_host_tcp, const RealServerSpec& rs) {
@@ -243,23 +265,7 @@ std::vector<std::pair<std::string, std::string>> list_keys(const Scenario& s) {
         add("director.sysctl." + std::string(def.name),
             std::to_string(v) + (second ? " " + std::to_string(*second) : ""));
     }
-    if (s.ha) {
-        for (const HaDirectorSpec& d : s.ha->directors) {
-            const std::string p = "ha.directors." + d.name + ".";
-            add(p + "address", d.address.str());
-            add(p + "priority", std::to_string(d.vrrp.priority));
-            add(p + "state", d.vrrp.initial_master ? "MASTER" : "BACKUP");
-            add(p + "preempt", d.vrrp.preempt ? "true" : "false");
-            add(p + "preempt_delay", sim::format_duration(d.vrrp.preempt_delay));
-        }
-        const ha::VrrpConfig& v = s.ha->directors[0].vrrp;
-        add("ha.advert_int", sim::format_duration(v.advert_int));
-        add("ha.version", std::to_string(v.version));
-        add("ha.garp_master_delay", sim::format_duration(v.garp_master_delay));
-        add("ha.sync.daemon", s.ha->sync ? "true" : "false");
-        add("ha.sync.follows_vrrp", s.ha->sync_follows_vrrp ? "true" : "false");
-        add("ha.sync.syncid", std::to_string(s.ha->syncid));
-    }
+    add_ha_keys(add, s);
     add_host_tcp("director.", s.director_tcp);
     for (size_t k = 0; k < 3; ++k) {
         const int64_t v = s.timeouts ? (*s.timeouts)[k] : 0;

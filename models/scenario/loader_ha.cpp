@@ -13,6 +13,14 @@ bool whole_seconds(sim::Duration d) { return d.ns() % 1'000'000'000 == 0; }
 
 }  // namespace
 
+// Whether `a` is a virtual address of the rules.
+bool Loader::vip_of_rules(net::Ipv4 a) const {
+    for (const Rule& r : s_.rules)
+        if (r.command.has_service && r.command.service.key.fwmark == 0 && r.command.service.key.vip.addr == a)
+            return true;
+    return false;
+}
+
 void Loader::ha_director(const YAML::Node& n, const YAML::Node& shared, HaSpec& spec) {
     r_.check_keys(n, schema::kHaDirector, "a director of ha.directors");
     HaDirectorSpec d;
@@ -22,6 +30,12 @@ void Loader::ha_director(const YAML::Node& n, const YAML::Node& shared, HaSpec& 
     const bool first = spec.directors.empty();
     if (n["address"]) d.address = r_.address(n["address"], "the director's address");
     else d.address = first ? s_.director_address : net::Ipv4(s_.director_address.value() + 1);
+    if (first && n["address"] && root_["director"] && root_["director"]["address"] &&
+        !(d.address == s_.director_address))
+        r_.fail(n["address"],
+                "the first director of the pair is the director: section's, whose address is " +
+                    s_.director_address.str(),
+                "write the address in one place only");
     if (first) s_.director_address = d.address;
     ha::VrrpConfig& v = d.vrrp;
     if (const YAML::Node adv = shared["advert_int"]) {
@@ -40,6 +54,11 @@ void Loader::ha_director(const YAML::Node& n, const YAML::Node& shared, HaSpec& 
         v.garp_master_delay = r_.duration(g, "ha.garp_master_delay");
         if (v.garp_master_delay < sim::Duration{} || v.garp_master_delay > sim::s(3600))
             r_.fail(g, "garp_master_delay is 0s (no second burst) to 3600s", "keepalived's default is 5s");
+    }
+    if (const YAML::Node g = shared["garp_master_refresh"]) {
+        v.garp_master_refresh = r_.duration(g, "ha.garp_master_refresh");
+        if (v.garp_master_refresh < sim::Duration{} || v.garp_master_refresh > sim::s(86400))
+            r_.fail(g, "garp_master_refresh is 0s (off, keepalived's default) to 86400s", "e.g. 10s");
     }
     std::string state = "BACKUP";
     if (n["state"]) state = r_.one_of(n["state"], "state", {"MASTER", "BACKUP"});
@@ -72,7 +91,12 @@ void Loader::ha_director(const YAML::Node& n, const YAML::Node& shared, HaSpec& 
             r_.fail(n["address"] ? n["address"] : n, "both directors have the address " + d.address.str(),
                     "give the second one its own, e.g. " + net::Ipv4(d.address.value() + 1).str());
     if (s_.realserver_at(d.address) != nullptr)
-        r_.fail(n["address"] ? n["address"] : n, "the address " + d.address.str() + " is a realserver's");
+        r_.fail(n["address"] ? n["address"] : n, "the address " + d.address.str() + " is a realserver's",
+                "give the director an address of its own, e.g. 10.0.0.2");
+    if (vip_of_rules(d.address))
+        r_.fail(n["address"] ? n["address"] : n,
+                "the address " + d.address.str() + " is a VIP: VRRP moves it, a director needs its own",
+                "e.g. 10.0.0.1 and 10.0.0.2 for the pair");
     spec.directors.push_back(std::move(d));
 }
 

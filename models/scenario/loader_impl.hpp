@@ -101,6 +101,7 @@ private:
     // ha: (a VRRP pair of directors) and its timeline entries (loader_ha.cpp)
     void ha();
     void ha_director(const YAML::Node& n, const YAML::Node& shared, HaSpec& spec);
+    bool vip_of_rules(net::Ipv4 a) const;
     std::optional<size_t> director_on(const YAML::Node& entry);
     TimelineAction ha_action(const YAML::Node& n);
     // A sysctl's value: one number, or sync_threshold's pair ("3 50").

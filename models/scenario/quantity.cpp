@@ -25,7 +25,7 @@ std::vector<std::string_view> split(std::string_view s) {
 }
 
 bool is_placeholder(std::string_view p) {
-    return p == "RS" || p == "GROUP" || p == "STATE" || p == "CHECK" || p == "N";
+    return p == "RS" || p == "GROUP" || p == "STATE" || p == "CHECK" || p == "N" || p == "LVS";
 }
 
 std::optional<size_t> index_of(const std::vector<std::string>& names, std::string_view name) {
@@ -42,6 +42,12 @@ std::vector<std::string> rs_names(const Scenario& s) {
 std::vector<std::string> group_names(const Scenario& s) {
     std::vector<std::string> v;
     for (const auto& c : s.clients) v.push_back(c.name);
+    return v;
+}
+std::vector<std::string> director_names(const Scenario& s) {
+    std::vector<std::string> v;
+    if (s.ha)
+        for (const auto& d : s.ha->directors) v.push_back(d.name);
     return v;
 }
 std::vector<std::string> check_names(const Scenario& s) {
@@ -104,6 +110,10 @@ Miss match(const Scenario& s, std::string_view pattern, const std::vector<std::s
                 if (!k) return Miss::Subject;
                 q->subject = *k;
             }
+        } else if (p == "LVS") {
+            const auto k = index_of(director_names(s), parts[i]);
+            if (!k) return Miss::Subject;
+            q->subject = *k;
         } else if (p == "CHECK") {
             const auto k = index_of(check_names(s), parts[i]);
             if (!k) return Miss::Subject;
@@ -159,7 +169,7 @@ std::optional<QuantityRef> resolve_quantity(std::string_view name, const Scenari
     }
     std::vector<std::string> heads = rs_names(s);
     for (const auto& g : group_names(s)) heads.push_back(g);
-    for (const char* h : {"clients", "servers", "director", "drain", "health", "kernel", "time"})
+    for (const char* h : {"clients", "servers", "director", "drain", "health", "kernel", "time", "ha"})
         heads.emplace_back(h);
     const std::string head(parts[0]);
     if (!index_of(heads, head)) {
@@ -167,7 +177,7 @@ std::optional<QuantityRef> resolve_quantity(std::string_view name, const Scenari
         *error = {"unknown name '" + head + "' in '" + what + "'",
                   (near_head.empty() ? std::string() : "did you mean '" + near_head + "'? ") +
                       "a quantity starts with a realserver, a client group, clients, servers, director, "
-                      "drain, health, kernel or time"};
+                      "drain, health, kernel, time or ha"};
         return std::nullopt;
     }
     const std::string near = did_you_mean(what, quantity_names(s));

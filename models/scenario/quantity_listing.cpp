@@ -11,7 +11,8 @@ using namespace quantity_detail;
 
 std::vector<std::string> quantity_names(const Scenario& s) {
     std::vector<std::string> out;
-    const std::vector<std::string> rs = rs_names(s), checks = check_names(s), states = state_names();
+    const std::vector<std::string> rs = rs_names(s), checks = check_names(s), states = state_names(),
+                                   lvs = director_names(s);
     std::vector<std::string> groups{"clients"};
     using Binding = std::pair<std::string_view, const std::vector<std::string>*>;
     for (const auto& g : group_names(s)) groups.push_back(g);
@@ -26,7 +27,7 @@ std::vector<std::string> quantity_names(const Scenario& s) {
         std::vector<std::string> names{std::string(d.pattern)};
         for (const auto& [word, values] :
              {Binding{"RS", &rs}, Binding{"GROUP", &groups}, Binding{"CHECK", &checks},
-              Binding{"STATE", &states}, Binding{"N", &numbers}}) {
+              Binding{"STATE", &states}, Binding{"N", &numbers}, Binding{"LVS", &lvs}}) {
             std::vector<std::string> next;
             for (const std::string& nm : names) {
                 std::vector<std::string_view> parts = split(nm);
@@ -60,8 +61,8 @@ std::string quantity_listing(const Scenario& s) {
     for (const auto& g : group_names(s)) groups.push_back(g);
     std::string out = "Quantities of " + s.name + " (expectations, sweep metrics, lvsim::Run::quantity)\n";
     out += "  RS = " + names(rs_names(s)) + "; GROUP = " + join(groups) +
-           "; CHECK = " + names(check_names(s)) + "; STATE = an IPVS state as ipvsadm -Lnc prints it (" +
-           join(state_names()) + ")\n\n";
+           "; CHECK = " + names(check_names(s)) + "; LVS = " + names(director_names(s)) +
+           "; STATE = an IPVS state as ipvsadm -Lnc prints it (" + join(state_names()) + ")\n\n";
     size_t width = 0;
     for (const QuantityDef& d : quantity_table()) width = std::max(width, d.pattern.size());
     for (const QuantityDef& d : quantity_table()) {

@@ -109,4 +109,17 @@ double call_time(const sock::Call& c, bool returned) {
     return (returned ? c.returned : c.started).seconds();
 }
 
+double ha_entries(const ipvs::Director& d) {
+    double k = 0;
+    for (const ipvs::Conn* c : d.connections()) k += c->is_template() ? 0 : 1;
+    return k;
+}
+
+double ha_conns(const ipvs::Director& d, bool active) {
+    double k = 0;
+    for (const auto& svc : d.services())
+        for (const ipvs::Dest* x : svc->dests) k += active ? x->activeconns : x->inactconns;
+    return k;
+}
+
 }  // namespace lvs::scenario::quantity_detail

@@ -105,5 +105,8 @@ double first_error(Run& r, const QuantityRef& q, bool realserver);
 // A scripted program's call (N), by the realserver's or the client group's program.
 const sock::Call& call_of(Run& r, const QuantityRef& q, bool realserver);
 double call_time(const sock::Call& c, bool returned);
+// A director's entries (templates left out), and its ActiveConn or InActConn over all services.
+double ha_entries(const ipvs::Director& d);
+double ha_conns(const ipvs::Director& d, bool active);
 
 }  // namespace lvs::scenario::quantity_detail

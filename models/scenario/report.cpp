@@ -315,10 +315,16 @@ void write_rest(std::ostream& o, const Report& r, bool ss) {
         for (const std::string& l : r.admin_log) o << "  " << l << "\n";
     }
     for (const Snapshot& s : r.snapshots) {
-        o << "\nSnapshot '" << s.label << "' at " << secs(s.at) << " s: ipvsadm -Ln\n";
+        o << "\nSnapshot '" << s.label << "' at " << secs(s.at) << " s: ipvsadm -Ln"
+          << (s.director.empty() ? "" : " on " + s.director) << "\n";
         std::istringstream in(s.ipvsadm_ln);
         std::string line;
         while (std::getline(in, line)) o << "  " << line << "\n";
+        if (!s.peer.empty()) {
+            o << "  ipvsadm -Ln on " << s.peer << "\n";
+            std::istringstream peer(s.peer_ln);
+            while (std::getline(peer, line)) o << "  " << line << "\n";
+        }
         if (!ss) continue;
         for (const HostSockets& h : s.sockets) {
             o << "\n  " << h.host << ": ss -tin\n";

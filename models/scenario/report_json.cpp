@@ -174,6 +174,15 @@ void write_snapshots(std::ostream& o, const Report& r) {
         json_str(o, s.ipvsadm_ln);
         o << ",\n     \"ipvsadm_lnc\": ";
         json_str(o, s.ipvsadm_lnc);
+        if (!s.peer.empty()) {
+            // A director pair: the listing above is the first director's; the second's follows.
+            o << ",\n     \"director\": ";
+            json_str(o, s.director);
+            o << ", \"peer\": ";
+            json_str(o, s.peer);
+            o << ", \"peer_ipvsadm_ln\": ";
+            json_str(o, s.peer_ln);
+        }
         o << ",\n     \"ss\": [";
         for (size_t k = 0; k < s.sockets.size(); ++k) {
             o << (k ? ",\n        " : "\n        ") << "{\"host\": ";

@@ -81,6 +81,7 @@ void Run::build() {
     schedule_timeline();
     sampler_.arm(sim::Duration{});
     director_->on_change = [this] { on_director_change(); };
+    if (peer_) peer_->on_change = [this] { on_director_change(); };
     if (sim_.tracing()) trace_listings();
     built_ = true;
 }

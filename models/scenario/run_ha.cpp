@@ -4,9 +4,9 @@
 //
 // What lvsim simplifies (README, limitations): adverts and sync messages travel as events with
 // the LAN's delay between the two directors, not as packets (no pcap of them); the router and the
-// NAT realservers learn a new owner from the first gratuitous ARP of a burst (a current kernel
-// takes a gratuitous ARP whatever the neighbour locktime, net/ipv4/arp.c arp_process()); the
-// run begins with the pair settled (the higher priority MASTER).
+// NAT realservers share one ARP entry for the VIPs (models/net/neighbour.hpp), which the first
+// gratuitous ARP of a burst overrides; the run begins with the pair settled (the higher priority
+// MASTER).
 #include "models/ipvs/ipvsadm.hpp"
 #include "models/scenario/runtime.hpp"
 #include "models/trace/vocabulary.hpp"
@@ -50,6 +50,25 @@ void Run::build_ha(net::NodeId lan, const net::LinkSpec& lan_link) {
 // tie) is MASTER and holds the VIPs; the sync daemons run as keepalived starts them.
 void Run::start_ha() {
     if (ha_.empty()) return;
+    net::NeighbourEntry::Hooks arp;
+    arp.answers = [this](int who) {
+        const ipvs::Director& d = *ha_[static_cast<size_t>(who)].director;
+        return !d.down() && d.holds_vips();
+    };
+    // Both answer a broadcast in a split brain; the first director's answer is taken.
+    arp.holder = [this]() -> int {
+        for (size_t i = 0; i < ha_.size(); ++i)
+            if (!ha_[i].director->down() && ha_[i].director->holds_vips()) return static_cast<int>(i);
+        return -1;
+    };
+    arp.moved = [this](int who) {
+        ha_move_vips(static_cast<size_t>(who),
+                     router_arp_->state() == net::NudState::Delay
+                         ? "gratuitous ARP"
+                         : "its ARP entry failed and a broadcast request found the VIP");
+    };
+    const sim::Duration rtt = sim::ns(2 * net_.path_delay(director_->node(), internet_).ns());
+    router_arp_ = std::make_unique<net::NeighbourEntry>(sim_, sim_.stream("router:arp"), rtt, std::move(arp));
     const auto& d = scenario_.ha->directors;
     const size_t master =
         (d[1].vrrp.priority > d[0].vrrp.priority ||
@@ -67,8 +86,10 @@ void Run::start_ha() {
         ha_move_vips(1, "the pair starts with this director MASTER");
         vip_moves_ = 0;
     }
+    router_arp_->start(static_cast<int>(master));
     for (size_t i = 0; i < 2; ++i) {
         ha_[i].vrrp->start_settled(i == master);
+        if (i == master) ha_garp_refresh(i, ha_[i].became_master);
         ha_sync_daemons(i, i == master);
         ha_events_.push_back(when_now(sim_) + d[i].name + ": " + (i == master ? "MASTER" : "BACKUP") +
                              " (priority " + std::to_string(d[i].vrrp.priority) + ")");
@@ -130,6 +151,18 @@ void Run::ha_become_master(size_t i) {
         sim_.post_after(again, [this, i] {
             if (ha_[i].vrrp->state() == ha::VrrpState::Master) ha_gratuitous_arp(i);
         });
+    ha_garp_refresh(i, ha_[i].became_master);
+}
+
+// garp_master_refresh: gratuitous ARPs every period for as long as this mastership lasts.
+void Run::ha_garp_refresh(size_t i, uint32_t mastership) {
+    const sim::Duration every = scenario_.ha->directors[i].vrrp.garp_master_refresh;
+    if (every <= sim::Duration{}) return;
+    sim_.post_after(every, [this, i, mastership] {
+        if (ha_[i].vrrp->state() != ha::VrrpState::Master || ha_[i].became_master != mastership) return;
+        ha_gratuitous_arp(i);
+        ha_garp_refresh(i, mastership);
+    });
 }
 
 void Run::ha_leave_master(size_t i) {
@@ -143,7 +176,7 @@ void Run::ha_gratuitous_arp(size_t i) {
     const sim::Duration delay = net_.path_delay(ha_[i].director->node(), internet_);
     sim_.post_after(delay, [this, i] {
         if (ha_[i].director->down() || !ha_[i].director->holds_vips()) return;
-        if (vip_owner_ != i) ha_move_vips(i, "gratuitous ARP");
+        router_arp_->gratuitous(static_cast<int>(i));
     });
 }
 

@@ -64,6 +64,10 @@ void Run::apply_action(const IpvsadmAction& a, const std::string& when) {
     const bool drain = ipvs::drains_dest(c);
     const ipvs::Dest* before = director_->find_dest(c.service.key, c.dest.addr);
     const bool vanishes = c.cmd == ipvs::IpvsadmCmd::DelDest && before != nullptr && before->refcnt == 0;
+    const ipvs::Dest* peer_before =
+        peer_ && (!a.on || *a.on == 1) ? peer_->find_dest(c.service.key, c.dest.addr) : nullptr;
+    if (peer_before != nullptr && c.cmd == ipvs::IpvsadmCmd::DelDest && peer_before->refcnt == 0)
+        peer_before = nullptr;
     // On each director it names (a pair: both unless `on:`); drains follow the first director.
     bool first_ok = false;
     for (ipvs::Director* d : directors_on(a.on)) {
@@ -76,7 +80,8 @@ void Run::apply_action(const IpvsadmAction& a, const std::string& when) {
             .f("result", r.ok() ? "ok" : r.message);
     }
     if (first_ok && drain && before != nullptr)
-        start_drain(rs_name_of(c.dest.addr.addr), "ipvsadm " + c.text, vanishes ? nullptr : before);
+        start_drain(rs_name_of(c.dest.addr.addr), "ipvsadm " + c.text, vanishes ? nullptr : before,
+                    peer_before);
 }
 
 void Run::apply_action(const SysctlAction& a, const std::string& when) {
@@ -146,13 +151,15 @@ std::string Run::rs_name_of(net::Ipv4 addr) const {
     return rs != nullptr ? rs->name : addr.str();
 }
 
-void Run::start_drain(const std::string& rs, const std::string& command, const ipvs::Dest* dest) {
+void Run::start_drain(const std::string& rs, const std::string& command, const ipvs::Dest* dest,
+                      const ipvs::Dest* peer_dest) {
     Drain d;
     d.result.realserver = rs;
     d.result.command = command;
     d.result.at = sim_.now();
     d.dest = dest;
-    if (dest == nullptr) {
+    d.peer_dest = peer_dest;
+    if (dest == nullptr && peer_dest == nullptr) {
         // Deleted with no entries at all: drained at once.
         d.result.no_active_after = sim::Duration{};
         d.result.no_entries_after = sim::Duration{};
@@ -233,9 +240,16 @@ void Run::trace_service_table() {
 void Run::watch_drains() {
     for (Drain& d : drains_) {
         if (d.done) continue;
-        if (!d.result.no_active_after && d.dest->activeconns == 0)
-            d.result.no_active_after = sim_.now() - d.result.at;
-        if (d.dest->refcnt == 0) {
+        uint32_t active = 0;
+        bool entries = false;
+        for (const ipvs::Dest** x : {&d.dest, &d.peer_dest}) {
+            if (*x == nullptr) continue;
+            active += (*x)->activeconns;
+            if ((*x)->refcnt == 0) *x = nullptr;
+            else entries = true;
+        }
+        if (!d.result.no_active_after && active == 0) d.result.no_active_after = sim_.now() - d.result.at;
+        if (!entries) {
             if (!d.result.no_active_after) d.result.no_active_after = sim_.now() - d.result.at;
             d.result.no_entries_after = sim_.now() - d.result.at;
             d.done = true;  // the destination may be freed from the trash from now on

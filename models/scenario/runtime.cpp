@@ -111,6 +111,15 @@ Snapshot Run::take_snapshot(const std::string& label) {
     s.ipvsadm_ln = ipvs::ipvsadm_ln(*director_);
     s.ipvsadm_lnc = ipvs::ipvsadm_lnc(*director_);
     s.services = service_tables();
+    if (peer_) {
+        const auto state = [&](size_t i) {
+            return scenario_.ha->directors[i].name + " (" + std::string(ha::to_string(ha_[i].vrrp->state())) +
+                   ")";
+        };
+        s.director = state(0);
+        s.peer = state(1);
+        s.peer_ln = ipvs::ipvsadm_ln(*peer_);
+    }
     for (const auto& [name, stack] : listed_hosts())
         s.sockets.push_back({name, tcp::ss_listing(*stack, false), tcp::ss_listing(*stack, true)});
     LVS_TRACE(sim_, net_.entity(director_->node()), trace::kind::snapshot)

@@ -23,8 +23,11 @@
 #include "models/ipvs/director.hpp"
 #include "models/ipvs/health_checker.hpp"
 #include "models/net/host.hpp"
+#include "models/net/neighbour.hpp"
 #include "models/net/pcap.hpp"
 #include "models/scenario/capacity.hpp"
+#include "models/scenario/ha_report.hpp"
+#include "models/scenario/run_options.hpp"
 #include "models/scenario/scenario.hpp"
 #include "models/socket/program.hpp"
 #include "models/syslog/syslog.hpp"
@@ -50,6 +53,10 @@ struct Snapshot {
     sim::Time at;
     std::string ipvsadm_ln;
     std::string ipvsadm_lnc;
+    // A director pair: whose listing ipvsadm_ln is ("lvs1 (MASTER)"), and the other's.
+    std::string director;
+    std::string peer;
+    std::string peer_ln;
     std::vector<ServiceTable> services;
     // The director, every realserver, and the client hosts when there are at most
     // kSocketListedClients of them.
@@ -213,33 +220,6 @@ struct DirectorUdpReport {
     uint64_t icmp_no_dest = 0;     // all protocols: port unreachable for services with no destination
 };
 
-// A VRRP pair of directors (`ha:`): each director as it ended, and what moved between them.
-struct HaDirectorReport {
-    std::string name;
-    std::string address;
-    uint32_t priority = 0;
-    std::string vrrp_state;  // at the end: MASTER, BACKUP, STOPPED
-    double master_s = 0;     // seconds as MASTER
-    uint32_t became_master = 0;
-    uint64_t entries = 0;  // connection entries now (templates left out)
-    uint64_t active = 0, inactive = 0;
-    uint64_t resets = 0;          // RSTs from its own stack (packets of flows it has no entry for)
-    uint64_t not_vip_owner = 0;   // packets for the VIPs that reached it as BACKUP (dropped)
-    uint64_t lost_when_down = 0;  // packets that reached it while it was crashed
-    ipvs::SyncCounters sync;
-    std::string ipvsadm_ln;  // its services as it ended
-};
-struct HaReport {
-    bool any = false;
-    bool sync = false;
-    bool sync_follows_vrrp = true;
-    std::vector<HaDirectorReport> directors;
-    std::string vip_owner;  // where the router sends the VIPs at the end
-    uint32_t vip_moves = 0;
-    double split_brain_s = 0;         // both MASTER at once
-    std::vector<std::string> events;  // "[63.609s] lvs2: BACKUP -> MASTER (master-down timer expired)"
-};
-
 struct Report {
     bool complete = true;  // false: the run was stopped early (RunOptions::stop)
     std::string scenario;
@@ -273,31 +253,6 @@ struct Report {
             if (!e.passed) return false;
         return true;
     }
-};
-
-struct RunOptions {
-    std::optional<sim::Time> until;  // stop earlier (or later) than the duration
-    std::vector<sim::Time> snapshot_at;
-    std::ostream* trace_jsonl = nullptr;  // JSON Lines trace
-    std::string pcap_path;
-    std::vector<sim::TraceSink*> extra_sinks;  // e.g. the viewer's recorder
-    // Digest every trace record into Report::fingerprint (turns tracing on).
-    bool fingerprint = false;
-    // Called every `progress_every` of simulated time (for progress lines).
-    std::function<void(sim::Time, uint64_t events)> progress;
-    sim::Duration progress_every = sim::s(5);
-    // Period of the `director.connections` (-Lnc) records when tracing.
-    sim::Duration listing_every = sim::s(1);
-    // Set asynchronously (by a signal handler) to end the run early: it stops after the
-    // current slice of `progress_every`, and the report says it is not complete.
-    const volatile std::sig_atomic_t* stop = nullptr;
-    // Check the invariants (Run::check_invariants) at every sample: on by default in the
-    // sanitizer build, on request otherwise (lvsim run --check-invariants).
-#ifdef LVSIM_CHECK_INVARIANTS
-    bool check_invariants = true;
-#else
-    bool check_invariants = false;
-#endif
 };
 
 class Run {
@@ -432,6 +387,7 @@ private:
     void ha_become_master(size_t i);
     void ha_leave_master(size_t i);
     void ha_gratuitous_arp(size_t i);
+    void ha_garp_refresh(size_t i, uint32_t mastership);
     void ha_move_vips(size_t to, const char* why);
     void ha_changed(size_t i, ha::VrrpState from, ha::VrrpState to, std::string_view why);
     void ha_sync_daemons(size_t i, bool master);
@@ -449,7 +405,8 @@ private:
     void on_director_change();
     void trace_listings();
     void trace_service_table();
-    void start_drain(const std::string& rs, const std::string& command, const ipvs::Dest* dest);
+    void start_drain(const std::string& rs, const std::string& command, const ipvs::Dest* dest,
+                     const ipvs::Dest* peer_dest = nullptr);
     void evaluate(size_t index);
     ClientReport client_report(const std::string& name, const std::vector<const ClientGroup*>& groups) const;
     void udp_client_report(ClientReport& c, const std::vector<const ClientGroup*>& groups) const;
@@ -470,7 +427,8 @@ private:
     std::unique_ptr<ipvs::Director> peer_;  // the pair's second director (`ha:`)
     std::vector<HaMember> ha_;
     bool vrrp_partitioned_ = false;
-    size_t vip_owner_ = 0;  // the director the router sends the VIPs to
+    std::unique_ptr<net::NeighbourEntry> router_arp_;  // the router's ARP entry for the VIPs
+    size_t vip_owner_ = 0;                             // the director the router sends the VIPs to
     uint32_t vip_moves_ = 0;
     sim::Time split_since_;
     sim::Duration split_brain_;
@@ -490,9 +448,13 @@ private:
     bool built_ = false;
 
     std::vector<Snapshot> snapshots_;
+    // With a director pair a drain ends when neither director has an entry for the realserver
+    // (either may carry its connections after a failover); a destination is let go (nullptr)
+    // once it has none, since a deleted one may then be freed.
     struct Drain {
         DrainResult result;
         const ipvs::Dest* dest;
+        const ipvs::Dest* peer_dest = nullptr;
         bool done = false;
     };
     std::vector<Drain> drains_;

@@ -12,7 +12,8 @@ inline const std::vector<std::string> kRoot{
     "sample_every", "capacity_check", "network",        "director", "realservers", "clients",
     "timeline",     "expect",         "report_windows", "steps",    "exercise",    "ha"};
 // A VRRP pair of directors (keepalived's vrrp_instance and lvs_sync_daemon).
-inline const std::vector<std::string> kHa{"directors", "advert_int", "version", "garp_master_delay", "sync"};
+inline const std::vector<std::string> kHa{"directors",         "advert_int",          "version",
+                                          "garp_master_delay", "garp_master_refresh", "sync"};
 inline const std::vector<std::string> kHaDirector{"name",  "address", "priority",
                                                   "state", "preempt", "preempt_delay"};
 inline const std::vector<std::string> kHaSync{"daemon", "follows_vrrp", "syncid"};

@@ -46,25 +46,6 @@ constexpr FieldSpec kExerciseGrade[] = {
     {"detail", T, kAlways, "what was answered, or which checks held after the fix"},
     {"hint", T, kAlways, "the key's hint for a wrong answer; empty when right"},
 };
-constexpr FieldSpec kHaPeerConnections[] = {
-    {"director", T, kAlways, "the second director of the VRRP pair"},
-    {"ipvsadm_lnc", T, kAlways, "its connection table as `ipvsadm -Lnc` prints it"},
-};
-constexpr FieldSpec kHaPeerListing[] = {
-    {"director", T, kAlways, "the second director of the VRRP pair"},
-    {"ipvsadm_ln", T, kAlways, "its services as `ipvsadm -Ln` prints them"},
-};
-constexpr FieldSpec kHaVip[] = {
-    {"owner", T, kAlways, "the director the router now sends the VIPs to (after its gratuitous ARP)"},
-    {"text", T, kAlways, "why"},
-};
-constexpr FieldSpec kHaVrrp[] = {
-    {"director", T, kAlways, "the director whose keepalived changed state"},
-    {"from", T, kAlways, "VRRP state before: INIT, BACKUP, MASTER, STOPPED"},
-    {"to", T, kAlways, "VRRP state after"},
-    {"priority", I, kAlways, "its priority"},
-    {"why", T, kAlways, "what made it change (advert, master-down timer, shutdown)"},
-};
 constexpr FieldSpec kHealthCheck[] = {
     {"server", T, kAlways, "the realserver checked"},
     {"result", T, kAlways, "`ok` or `fail`"},
@@ -155,20 +136,6 @@ constexpr FieldSpec kIpvsState[] = {
     {"to", T, kAlways, "the state after"},
     {"active", I, kAlways, "the realserver's ActiveConn after the change"},
     {"inactive", I, kAlways, "its InActConn after the change"},
-};
-constexpr FieldSpec kIpvsSyncDaemon[] = {
-    {"role", T, kAlways, "master or backup (ipvsadm --start-daemon)"},
-    {"running", I, kAlways, "started (true) or stopped"},
-    {"syncid", I, kAlways, "the daemon's syncid"},
-};
-constexpr FieldSpec kIpvsSyncReceive[] = {
-    {"entries", I, kAlways, "entries in the message"},
-    {"table", I, kAlways, "entries in this director's table after it"},
-};
-constexpr FieldSpec kIpvsSyncSend[] = {
-    {"entries", I, kAlways, "entries in the message (at most 40 at a 1500-byte MTU)"},
-    {"bytes", I, kAlways, "the message's size (8-byte header, 36 bytes per entry)"},
-    {"waited_ms", I, kAlways, "how long its first entry waited in the buffer"},
 };
 constexpr FieldSpec kIpvsSysctl[] = {
     {"name", T, kAlways, "the setting under net.ipv4.vs (`expire_nodest_conn`)"},
@@ -323,14 +290,6 @@ constexpr FieldSpec kTimelineServer[] = {
     {"server", T, kAlways, "the server (or client) acted on"},
     {"action", T, kAlways,
      "the action: `stop`, `graceful-stop`, `crash`, `kill`, `start`, `keepalive-off`, ..."},
-};
-constexpr FieldSpec kTimelineDirector[] = {
-    {"director", T, kAlways, "the director of the pair"},
-    {"action", T, kAlways, "crash, stop or start"},
-};
-constexpr FieldSpec kTimelineVrrp[] = {
-    {"partitioned", I, kAlways,
-     "1: adverts and sync messages between the directors are lost from now; 0: heard again"},
 };
 constexpr FieldSpec kTimelineSysctl[] = {
     {"setting", T, kAlways, "`name=value` as written in the scenario"},

@@ -117,4 +117,47 @@ constexpr FieldSpec kHttpServerWorkers[] = {
     {"idle_keepalive", I, kAlways, "workers held by an idle keep-alive connection"},
     {"workers", I, kAlways, "the pool's size"},
 };
+// The director pair (`ha:`) and the sync daemon.
+constexpr FieldSpec kHaPeerConnections[] = {
+    {"director", T, kAlways, "the second director of the VRRP pair"},
+    {"ipvsadm_lnc", T, kAlways, "its connection table as `ipvsadm -Lnc` prints it"},
+};
+constexpr FieldSpec kHaPeerListing[] = {
+    {"director", T, kAlways, "the second director of the VRRP pair"},
+    {"ipvsadm_ln", T, kAlways, "its services as `ipvsadm -Ln` prints them"},
+};
+constexpr FieldSpec kHaVip[] = {
+    {"owner", T, kAlways, "the director the router now sends the VIPs to (after its gratuitous ARP)"},
+    {"text", T, kAlways, "why"},
+};
+constexpr FieldSpec kHaVrrp[] = {
+    {"director", T, kAlways, "the director whose keepalived changed state"},
+    {"from", T, kAlways, "VRRP state before: INIT, BACKUP, MASTER, STOPPED"},
+    {"to", T, kAlways, "VRRP state after"},
+    {"priority", I, kAlways, "its priority"},
+    {"why", T, kAlways, "what made it change (advert, master-down timer, shutdown)"},
+};
+constexpr FieldSpec kIpvsSyncDaemon[] = {
+    {"role", T, kAlways, "master or backup (ipvsadm --start-daemon)"},
+    {"running", I, kAlways, "started (true) or stopped"},
+    {"syncid", I, kAlways, "the daemon's syncid"},
+};
+constexpr FieldSpec kIpvsSyncReceive[] = {
+    {"entries", I, kAlways, "entries in the message"},
+    {"table", I, kAlways, "entries in this director's table after it"},
+};
+constexpr FieldSpec kIpvsSyncSend[] = {
+    {"entries", I, kAlways, "entries in the message (at most 40 at a 1500-byte MTU)"},
+    {"bytes", I, kAlways, "the message's size (8-byte header, 36 bytes per entry)"},
+    {"waited_ms", I, kAlways, "how long its first entry waited in the buffer"},
+};
+constexpr FieldSpec kTimelineDirector[] = {
+    {"director", T, kAlways, "the director of the pair"},
+    {"action", T, kAlways, "crash, stop or start"},
+};
+constexpr FieldSpec kTimelineVrrp[] = {
+    {"partitioned", I, kAlways,
+     "1: adverts and sync messages between the directors are lost from now; 0: heard again"},
+};
+
 }  // namespace lvs::trace::fields

@@ -76,7 +76,9 @@ TEST_CASE("trace vocabulary: every record of the lessons conforms, and the table
                              "25-http2-drain.yaml",
                              "26-api-pool-drain.yaml",
                              "27-capacity-daily-peak.yaml",
-                             "28-dns-backend-deleted.yaml"};
+                             "28-dns-backend-deleted.yaml",
+                             "30-failover-mid-drain.yaml",
+                             "32-split-brain.yaml"};
     for (const char* lesson : lessons) {
         INFO(lesson);
         const scenario::Scenario s =
