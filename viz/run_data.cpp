@@ -29,6 +29,7 @@ void derive(RunData& run, const TopologyInput* topology, const std::vector<RealS
     run.pages.build(run.model, run.conns);
     run.steps = lesson_steps(run.model);
     run.moments = key_moments(run.model, run.conns);
+    run.ha.build(run.model);
     if (topology != nullptr) run.topology.build(*topology);
     else run.topology.build(Topology::infer(run.model));
 }

@@ -114,6 +114,9 @@ constexpr Rgb kObjectOk{90, 170, 235};
 constexpr Rgb kObjectReused{70, 130, 190};
 constexpr Rgb kObjectFailed{255, 60, 60};
 constexpr Rgb kObjectAborted{150, 150, 150};
+// A director pair: one colour per director (the VIP owner band, the listings' titles).
+constexpr Rgb kHaDirectors[] = {kDirector, kWorkers};
+constexpr Rgb ha_director(int32_t index) { return index < 0 ? kDimText : kHaDirectors[index % 2]; }
 }  // namespace colours
 
 }  // namespace lvs::viz

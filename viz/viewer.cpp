@@ -230,7 +230,7 @@ void Viewer::frame(double wall_dt) {
     if (st_.follow && (st_.playback.playing() || st_.cursor.t != before)) st_.view.follow(st_.cursor.t);
 
     const ImGuiIO& io = ImGui::GetIO();
-    layout_ = choose_presentation(io.DisplaySize.x);
+    layout_ = choose_presentation(io.DisplaySize.x, io.DisplaySize.y);
     if (layout_.font != nullptr) ImGui::PushFont(layout_.font);
     ImGui::SetNextWindowPos(ImVec2(0, 0));
     ImGui::SetNextWindowSize(io.DisplaySize);

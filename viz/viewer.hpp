@@ -92,6 +92,8 @@ private:
     void run_panels(RunView& v, float x, float y, float w, float h, bool picture_beside, bool wide);
     void set_presentation(bool on);
     int sockets_tab_flags(RunView& v);
+    // The -Lnc tab of each director (shared_bar: among the presentation's tabs).
+    void connection_tabs(RunView& v, bool shared_bar);
     int frames_ = 0;
 
     std::vector<std::unique_ptr<RunData>> runs_;
@@ -112,7 +114,7 @@ private:
         bool side_by_side = true;  // -Ln beside the picture (else above the tabs, picture in a tab)
         bool stack_runs = false;   // compare: one run above the other
     };
-    PresentationLayout choose_presentation(float width) const;
+    PresentationLayout choose_presentation(float width, float height) const;
     PresentationLayout layout_;
 };
 

@@ -59,12 +59,13 @@ void tab(const char* label, Draw&& draw, ImGuiTabItemFlags flags = 0) {
 
 void Viewer::begin_layout() { g_state = &st_; }
 
-Viewer::PresentationLayout Viewer::choose_presentation(float width) const {
+Viewer::PresentationLayout Viewer::choose_presentation(float width, float height) const {
     // Every run's `ipvsadm -Ln` must fit whole, in the largest font that allows it:
     // - one run: the listing beside the picture (preferred, at the large or middle size), else
     //   across the width with the picture in a tab;
     // - compare: the runs side by side when a listing fits half the width, else one above the
     //   other, each listing with the tabs beside it.
+    // A director pair's two listings must also fit the height run_panels() gives them.
     const float avail = width - 2 * ImGui::GetStyle().WindowPadding.x - 8;
     const bool compare = views_.size() == 2;
     std::vector<ImFont*> fonts;
@@ -74,33 +75,59 @@ Viewer::PresentationLayout Viewer::choose_presentation(float width) const {
     fonts.push_back(font_normal_);
     struct Sizes {
         float listing, picture, tabs;
+        bool tall = false;  // a pair's listings taller than their room
     };
     const auto sizes = [&](ImFont* f) {
         if (f != nullptr) ImGui::PushFont(f);
         Sizes z{0, std::max(avail * 0.3f, ImGui::GetFontSize() * 16),
                 std::max(avail * 0.36f, ImGui::GetFontSize() * 22)};
-        for (const auto& v : views_) z.listing = std::max(z.listing, v->director.listing_width(st_.cursor.t));
+        for (const auto& v : views_) {
+            z.listing = std::max(z.listing, v->director.listing_width(st_.cursor.t));
+            // The room under the header and the playback bar (about five lines).
+            const float room = (height - ImGui::GetFontSize() * 5) * (compare ? 0.5f : 1.0f) * 0.62f;
+            if (v->director.director_count() > 1 && v->director.listing_height(st_.cursor.t) + 8 > room)
+                z.tall = true;
+        }
         if (f != nullptr) ImGui::PopFont();
         return z;
     };
     if (!compare) {
         // A projector wants the large sizes: the picture gives way (into a tab) before they do.
         for (ImFont* f : fonts)
-            if (const Sizes z = sizes(f); f != font_normal_ && z.listing + z.picture + 4 <= avail)
+            if (const Sizes z = sizes(f); f != font_normal_ && !z.tall && z.listing + z.picture + 4 <= avail)
                 return {f, true, false};
         for (ImFont* f : fonts)
-            if (f != font_normal_ && sizes(f).listing <= avail) return {f, false, false};
+            if (const Sizes z = sizes(f); f != font_normal_ && !z.tall && z.listing <= avail)
+                return {f, false, false};
         const Sizes z = sizes(font_normal_);
         return {font_normal_, z.listing + z.picture + 4 <= avail, false};
     }
     const float column = (avail - 6) * 0.5f;
     for (ImFont* f : fonts) {
         const Sizes z = sizes(f);
+        if (z.tall && f != font_normal_) continue;
         if (z.listing + z.picture + 4 <= column) return {f, true, false};
         if (z.listing + z.tabs + 4 <= avail) return {f, false, true};
         if (z.listing <= column) return {f, false, false};
     }
     return {font_normal_, false, true};
+}
+
+void Viewer::connection_tabs(RunView& v, bool shared_bar) {
+    // One -Lnc tab per director. In a bar of its own, the VIP owner's comes up when the VIPs
+    // move (and on the first frame); in the shared bar (presentation, compare) only a lesson
+    // step brings one up, the owner's, so the timeline keeps its place.
+    const size_t n = v.director.director_count();
+    const int32_t owner = n > 1 ? std::max(0, v.director.owner(st_.cursor.t)) : 0;
+    const bool moved = !shared_bar && n > 1 && v.director.owner_changed(st_.cursor.t);
+    for (size_t d = 0; d < n; ++d) {
+        const bool mine = static_cast<int32_t>(d) == owner;
+        const ImGuiTabItemFlags flags = shared_bar ? (mine ? tab_flags("connections") : 0)
+                                                   : (moved && mine ? ImGuiTabItemFlags_SetSelected : 0);
+        tab(
+            v.director.connections_tab(d, st_.cursor.t).c_str(),
+            [&](float cw, float ch) { v.director.draw_connections(st_, cw, ch, d); }, flags);
+    }
 }
 
 int Viewer::sockets_tab_flags(RunView& v) {
@@ -115,9 +142,12 @@ void Viewer::layout_single(RunView& v, float x, float y, float w, float h) {
     const float fs = ImGui::GetFontSize();
     const float left_w = std::floor(std::clamp(w * 0.34f, fs * 34, fs * 52));
     const float right_w = w - left_w - gap;
-    // Left column: topology, -Ln, -Lnc.
-    const float topo_h = std::floor(h * 0.37f);
-    const float ln_h = std::floor(std::min(v.director.listing_height(st_.cursor.t) + 8, h * 0.28f));
+    // Left column: topology, -Ln, -Lnc. A director pair's two listings take some of the
+    // picture's room.
+    const bool pair = v.director.director_count() > 1;
+    const float topo_h = std::floor(h * (pair ? 0.31f : 0.37f));
+    const float ln_h =
+        std::floor(std::min(v.director.listing_height(st_.cursor.t) + 8, h * (pair ? 0.38f : 0.28f)));
     const float lnc_h = h - topo_h - ln_h - 2 * gap;
     mark_if("topology", x, y, left_w, topo_h);
     if (begin_region("##topology", x, y, left_w, topo_h, ImGuiWindowFlags_NoScrollbar)) {
@@ -133,7 +163,7 @@ void Viewer::layout_single(RunView& v, float x, float y, float w, float h) {
     if (begin_region("##lncregion", x, y + topo_h + ln_h + 2 * gap, left_w, lnc_h,
                      ImGuiWindowFlags_NoScrollbar)) {
         if (ImGui::BeginTabBar("##lnctabs")) {
-            tab("ipvsadm -Lnc", [&](float tw, float th) { v.director.draw_connections(st_, tw, th); });
+            connection_tabs(v, false);
             tab(
                 "ss -tin (hosts)", [&](float tw, float th) { v.sockets.draw(st_, tw, th); },
                 sockets_tab_flags(v));
@@ -180,7 +210,9 @@ void Viewer::run_panels(RunView& v, float x, float y, float w, float h, bool pic
     const float ln_w = std::floor(std::min(w, v.director.listing_width(st_.cursor.t)));
     // `wide`: a compare band (one run above the other): the listing on the left, the tabs
     // beside it. Otherwise the listing (and maybe the picture) on top, the tabs below.
-    const float top_h = wide ? h : std::floor(std::min(h * 0.55f, std::max(h * 0.40f, ln_h)));
+    // A director pair's two listings may take a little more of the height.
+    const float most = v.director.director_count() > 1 ? 0.62f : 0.55f;
+    const float top_h = wide ? h : std::floor(std::min(h * most, std::max(h * 0.40f, ln_h)));
     const float pic_w = picture_beside && !wide ? w - ln_w - gap : 0;
     if (pic_w > 0) {
         mark_if("topology", x, y, pic_w, top_h);
@@ -209,9 +241,7 @@ void Viewer::run_panels(RunView& v, float x, float y, float w, float h, bool pic
                     topology_tab_flags());
             tab(
                 "Event log", [&](float cw, float ch) { v.log.draw(st_, cw, ch); }, tab_flags("log"));
-            tab(
-                "ipvsadm -Lnc", [&](float cw, float ch) { v.director.draw_connections(st_, cw, ch); },
-                tab_flags("connections"));
+            connection_tabs(v, true);
             tab(
                 "ss -tin", [&](float cw, float ch) { v.sockets.draw(st_, cw, ch); }, sockets_tab_flags(v));
             tab(

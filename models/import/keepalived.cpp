@@ -33,8 +33,8 @@ public:
             else if (k == "vrrp_instance" || k == "vrrp_sync_group" || k == "vrrp_script" ||
                      k == "vrrp_track_process" || k == "lvs_sync_daemon" || k == "garp_group")
                 fail(st.keyword(), k + " is part of a director pair (VRRP, connection sync): not imported",
-                     "lvsim simulates one director; remove the VRRP sections to import the load balancing "
-                     "(a later issue brings director pairs)");
+                     "remove the VRRP sections to import the load balancing, then describe the pair in an "
+                     "ha: section (README: \"A highly available pair\")");
             else if (k == "include")
                 fail(st.keyword(), "include: lvsim imports one file",
                      "concatenate the included files into one and import that");

@@ -140,7 +140,8 @@ struct DirectorCounters {
     uint64_t rescheduled_reuse = 0;     // SYNs that hit a reusable entry and were rescheduled
     uint64_t stack_resets = 0;          // RSTs from the director's own stack
     uint64_t expired = 0;
-    uint64_t not_vip_owner = 0;  // packets for a VIP this director does not hold (VRRP backup)
+    uint64_t not_vip_owner = 0;  // packets for a VIP nobody holds that reached it (dropped)
+    uint64_t relayed = 0;        // packets for a VIP it no longer holds, forwarded to the holder
     uint64_t lost_down = 0;      // packets that reached it while crashed
 };
 
@@ -175,8 +176,10 @@ public:
     void add_fwmark_rule(net::Endpoint vip, uint32_t mark);
 
     // ---- high availability (a VRRP pair; ip_vs_sync.cpp) ----
-    // Whether this director holds the VIPs now (VRRP MASTER): a backup drops what still
-    // reaches it for them. A crashed director takes nothing at all.
+    // Whether this director holds the VIPs now (VRRP MASTER). A backup is a router like any
+    // (ip_forward=1): what still reaches it for them goes on to the director that holds them
+    // (`vip_holder`, as its ARP request would find it; the VIP is no longer local, so IPVS does
+    // not see it). A crashed director takes nothing at all.
     void set_holds_vips(bool holds) { holds_vips_ = holds; }
     bool holds_vips() const { return holds_vips_; }
     void set_down(bool down);
@@ -187,6 +190,7 @@ public:
     uint8_t sync_state() const { return sync_state_; }
     // The master daemon's messages leave through this (the runtime carries them to the peers).
     std::function<void(SyncMessage&&)> on_sync_send;
+    std::function<net::NodeId()> vip_holder;
     // A message reaching the backup daemon's socket.
     void receive_sync(const SyncMessage& m);
     const SyncCounters& sync_counters() const { return sync_counters_; }
@@ -288,6 +292,7 @@ private:
     void sync_append(const Conn& cp);
     void sync_flush();
     SyncMessage take_sync_buffer();
+    void queue_sync_buffer();
     void sync_send_queued();
     void drop_sync_buffers();
     void sync_apply(const SyncEntry& e, uint8_t version);

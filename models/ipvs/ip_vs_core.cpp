@@ -38,8 +38,15 @@ void Director::receive(const Packet& p) {
         return;
     }
     if (!holds_vips_ && is_vip(p.dst())) {
-        // A VRRP backup has no VIP: what the router still sends here is lost.
-        ++counters_.not_vip_owner;
+        // A VRRP backup has no VIP: it forwards what the router still sends here to whoever
+        // holds the VIP now, or loses it when nobody does (its ARP request goes unanswered).
+        const net::NodeId to = vip_holder ? vip_holder() : net::kNoNode;
+        if (to == net::kNoNode || to == node_) {
+            ++counters_.not_vip_owner;
+            return;
+        }
+        ++counters_.relayed;
+        net_.send_to(node_, to, p);
         return;
     }
     if (p.is_icmp()) {

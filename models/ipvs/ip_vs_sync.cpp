@@ -32,23 +32,27 @@ void Director::start_sync_daemon(uint8_t role, uint8_t syncid) {
     if ((role & kSyncMaster) != 0 && (sync_state_ & kSyncMaster) == 0) {
         sync_started_ = sim_.now();
         sync_buffer_.entries.clear();
-        sync_buffer_.entries.reserve(kSyncEntriesPerMessage);
+        sync_buffer_.entries.reserve(kSyncEntriesPerMessageV0);
     }
+    for (const uint8_t r : {kSyncMaster, kSyncBackup})
+        if ((role & r) != 0 && (sync_state_ & r) == 0)
+            LVS_TRACE(sim_, entity_, trace::kind::ipvs_sync_daemon)
+                .f("role", r == kSyncMaster ? "master" : "backup")
+                .f("running", 1)
+                .f("syncid", syncid);
     sync_state_ |= role;
     syncid_ = syncid;
-    LVS_TRACE(sim_, entity_, trace::kind::ipvs_sync_daemon)
-        .f("role", (role & kSyncMaster) != 0 ? "master" : "backup")
-        .f("running", 1)
-        .f("syncid", syncid);
 }
 
 void Director::stop_sync_daemon(uint8_t role) {
     if ((role & kSyncMaster) != 0 && (sync_state_ & kSyncMaster) != 0) drop_sync_buffers();
+    for (const uint8_t r : {kSyncMaster, kSyncBackup})
+        if ((role & r) != 0 && (sync_state_ & r) != 0)
+            LVS_TRACE(sim_, entity_, trace::kind::ipvs_sync_daemon)
+                .f("role", r == kSyncMaster ? "master" : "backup")
+                .f("running", 0)
+                .f("syncid", syncid_);
     sync_state_ &= static_cast<uint8_t>(~role);
-    LVS_TRACE(sim_, entity_, trace::kind::ipvs_sync_daemon)
-        .f("role", (role & kSyncMaster) != 0 ? "master" : "backup")
-        .f("running", 0)
-        .f("syncid", syncid_);
 }
 
 // ip_vs_in(), after the packet left: its count, and a master's check whether to send.
@@ -62,14 +66,17 @@ void Director::sync_count_in(Conn& cp, uint32_t frames) {
 }
 
 // ip_vs_sync_conn(): the entry if it is needed, then its persistence template (counted by its
-// own packets).
+// own packets). Version 0 (ip_vs_sync_conn_v0()) sends neither a one-packet entry nor, unless
+// the entry itself went, its template.
 void Director::sync_conn(Conn& cp, uint32_t pkts) {
     Conn* c = &cp;
-    // One-packet entries are never sent, their templates are (version 1).
+    const bool v0 = sysctls_.sync_version == 0;
     if ((c->flags & kConnOnePacket) != 0) {
-        if (sysctls_.sync_version == 0) return;
+        if (v0) return;
     } else if (sync_needed(*c, pkts)) {
         sync_append(*c);
+    } else if (v0) {
+        return;
     }
     c = c->control;
     if (c == nullptr) return;
@@ -129,6 +136,9 @@ bool Director::sync_needed(Conn& cp, uint32_t pkts) {
 }
 
 void Director::sync_append(const Conn& cp) {
+    // Version 1 queues a buffer when the next entry does not fit: a full one waits for one more.
+    if (sync_buffer_.entries.size() >= kSyncEntriesPerMessage && sysctls_.sync_version != 0)
+        queue_sync_buffer();
     if (sync_buffer_.entries.empty()) {
         sync_first_use_ = sim_.now();
         // The master thread looks once a second (from its start) and sends a buffer that is
@@ -146,17 +156,22 @@ void Director::sync_append(const Conn& cp) {
     e.client = cp.client;
     e.vip = cp.vip;
     e.dest = cp.dest_addr;
+    // A firewall-mark service is found by its mark on the backup.
+    e.fwmark = cp.dest != nullptr ? cp.dest->svc_fwmark : 0;
     e.timeout_s = sysctls_.sync_version == 0 ? 0 : static_cast<uint32_t>(whole_seconds(cp.timeout));
     sync_buffer_.entries.push_back(e);
     ++sync_counters_.entries_sent;
-    // A full buffer is queued (sb_queue_tail()) and the thread woken IPVS_SYNC_SEND_DELAY
-    // later, or at once when IPVS_SYNC_WAKEUP_RATE buffers wait.
-    if (sync_buffer_.entries.size() >= kSyncEntriesPerMessage) {
-        sync_timer_.disarm();
-        sync_queue_.push_back(take_sync_buffer());
-        if (sync_queue_.size() >= kSyncWakeupRate) sync_send_queued();
-        else if (!sync_wakeup_.armed()) sync_wakeup_.arm(kSyncSendDelay);
-    }
+    if (sysctls_.sync_version == 0 && sync_buffer_.entries.size() >= kSyncEntriesPerMessageV0)
+        queue_sync_buffer();
+}
+
+// sb_queue_tail(): the thread is woken IPVS_SYNC_SEND_DELAY later, or at once when
+// IPVS_SYNC_WAKEUP_RATE buffers wait.
+void Director::queue_sync_buffer() {
+    sync_timer_.disarm();
+    sync_queue_.push_back(take_sync_buffer());
+    if (sync_queue_.size() >= kSyncWakeupRate) sync_send_queued();
+    else if (!sync_wakeup_.armed()) sync_wakeup_.arm(kSyncSendDelay);
 }
 
 SyncMessage Director::take_sync_buffer() {
@@ -165,7 +180,7 @@ SyncMessage Director::take_sync_buffer() {
     m.version = static_cast<uint8_t>(sysctls_.sync_version);
     m.first_use = sync_first_use_;
     m.entries.swap(sync_buffer_.entries);
-    sync_buffer_.entries.reserve(kSyncEntriesPerMessage);
+    sync_buffer_.entries.reserve(kSyncEntriesPerMessageV0);
     return m;
 }
 
@@ -220,7 +235,7 @@ void Director::sync_apply(const SyncEntry& e, uint8_t version) {
                         ? key(e.proto, e.client.addr.value(), 0, e.vip.addr.value(), e.vip.port)
                         : key(e.proto, e.client.addr.value(), e.client.port, e.vip.addr.value(), e.vip.port);
     Conn* cp = is_template ? templates_.find(k) : in_.find(k);
-    if (cp != nullptr && !is_template && !(cp->dest_addr.addr == e.dest.addr)) {
+    if (cp != nullptr && !is_template && !(cp->dest_addr == e.dest)) {
         // The client's port now goes elsewhere on the master: a live entry replaces the old
         // one; an INACTIVE one is the old flow's late news and is ignored.
         if ((e.flags & kConnInactive) != 0) return;
@@ -236,8 +251,8 @@ void Director::sync_apply(const SyncEntry& e, uint8_t version) {
                     (x->addr.port == e.dest.port || x->forward != Forward::Masq))
                     d = x;
         if (d == nullptr) {
-            // The kernel keeps such an entry unbound until the realserver appears
-            // (ip_vs_try_bind_dest()); lvsim does not make it: its traffic would be dropped.
+            // The kernel keeps such an entry unbound and binds it when the realserver appears
+            // (ip_vs_try_bind_dest()); lvsim does not make it (README, limitations).
             ++sync_counters_.entries_unbound;
             return;
         }
@@ -275,8 +290,7 @@ void Director::set_down(bool down) {
     if (!down) return;
     // A crashed director's daemons and table are gone with it (it boots empty; its rules come
     // back from keepalived's configuration, which the runtime keeps).
-    drop_sync_buffers();
-    sync_state_ = 0;
+    if (sync_state_ != 0) stop_sync_daemon(sync_state_);
     std::vector<Conn*> entries, templates;
     for (auto& [id, c] : conns_) (c->is_template() ? templates : entries).push_back(c.get());
     for (Conn* c : entries) free_conn(*c);

@@ -23,15 +23,19 @@ namespace lvs::ipvs {
 
 // Version 1 of the message format (struct ip_vs_sync_mesg, struct ip_vs_sync_v4): an 8-byte
 // header, then one 36-byte record per IPv4 entry (persistence-engine data would add options;
-// lvsim's templates carry none). nr_conns is a u8, so at most 255 entries per message; the
-// buffer is sized from the multicast interface's MTU less the IP and UDP headers
-// (set_sync_mesg_maxlen()): 1500 - 20 - 8 = 1472 bytes, 40 entries.
+// lvsim's templates carry none). The master's buffer is 1500 bytes less the IP and UDP headers
+// (start_sync_thread(): a fixed 1500 for the master): 1472 bytes, 40 entries; nr_conns (a u8)
+// never limits it. Version 0 (struct ip_vs_sync_conn_v0): a 4-byte header and 24-byte entries,
+// 61 of them.
 constexpr uint32_t kSyncHeaderBytes = 8;
 constexpr uint32_t kSyncEntryBytes = 36;
 constexpr uint32_t kSyncMaxConnsField = 255;
 constexpr uint32_t kSyncMesgMaxLen = 1500 - 20 - 8;
 constexpr uint32_t kSyncEntriesPerMessage =
     std::min<uint32_t>(kSyncMaxConnsField, (kSyncMesgMaxLen - kSyncHeaderBytes) / kSyncEntryBytes);
+// Version 0 queues a buffer as soon as a full entry with options (48 bytes) would not fit after
+// the one just added (ip_vs_sync_conn_v0()): 60 entries, 1444 bytes.
+constexpr uint32_t kSyncEntriesPerMessageV0 = (kSyncMesgMaxLen - 4 - 48) / 24 + 1;
 // The master thread: a buffer is sent once it is IPVS_SYNC_FLUSH_TIME old, checked every
 // IPVS_SYNC_CHECK_PERIOD (ip_vs_sync.c).
 constexpr sim::Duration kSyncFlushTime = sim::s(2);

@@ -59,12 +59,16 @@ AdminResult apply_ipvsadm(Director& d, const IpvsadmCommand& c, std::string* out
         case IpvsadmCmd::Save:
             if (output != nullptr) *output = render_save(d, c.format.numeric);
             return {};
+        // libipvs ipvs_strerror(): EEXIST and ESRCH of the daemon commands.
         case IpvsadmCmd::StartDaemon:
+            if ((d.sync_state() & c.daemon_state) != 0) return {AdminCode::Exists, "Daemon has already run"};
+            d.start_sync_daemon(c.daemon_state, c.syncid);
+            return {};
         case IpvsadmCmd::StopDaemon:
-        case IpvsadmCmd::Restore:
-            return {
-                AdminCode::Invalid,
-                "not simulated here: the sync daemon runs from the scenario's ha.sync; -R is out of scope"};
+            if ((d.sync_state() & c.daemon_state) == 0) return {AdminCode::NoDest, "No daemon is running"};
+            d.stop_sync_daemon(c.daemon_state);
+            return {};
+        case IpvsadmCmd::Restore: return {AdminCode::Invalid, "not simulated: -R is out of lvsim's scope"};
     }
     return {};
 }

@@ -54,6 +54,8 @@ struct IpvsadmCommand {
     DestSpec dest;
     ListFormat format;
     int64_t tcp = 0, tcpfin = 0, udp = 0;  // --set
+    uint8_t daemon_state = 0;              // --start-daemon/--stop-daemon: kSyncMaster or kSyncBackup
+    uint8_t syncid = 0;                    // --syncid (0-255)
     // Which options the line gave; the rest hold ipvsadm's defaults (an -e without -w or
     // without a forwarding switch restates them: the loader warns).
     bool has_scheduler = false;

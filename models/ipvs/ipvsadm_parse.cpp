@@ -228,8 +228,19 @@ Parser::Step Parser::command_item(const Item& it) {
         return Step::Done;
     }
     if (it.is_long && n == "set") return done(cmd(it, IpvsadmCmd::SetTimeout));
-    if (it.is_long && n == "start-daemon") return done(cmd(it, IpvsadmCmd::StartDaemon));
-    if (it.is_long && n == "stop-daemon") return done(cmd(it, IpvsadmCmd::StopDaemon));
+    if (it.is_long && (n == "start-daemon" || n == "stop-daemon")) {
+        // ipvsadm.c parse_options(): the state is master or backup, with its own word for each.
+        if (!cmd(it, n == "start-daemon" ? IpvsadmCmd::StartDaemon : IpvsadmCmd::StopDaemon))
+            return Step::Failed;
+        const std::string arg = it.arg.value_or("");
+        if (arg == "master") c_.daemon_state = kSyncMaster;
+        else if (arg == "backup") c_.daemon_state = kSyncBackup;
+        else
+            return done(fail(n == "start-daemon" ? "illegal start-daemon parameter specified"
+                                                 : "illegal start_daemon specified",
+                             it.arg_tok));
+        return Step::Done;
+    }
     if (is(it, 'h', "help") || is(it, 'v', "version"))
         return done(fail("-h/-v print help: not a command for a scenario", it.tok));
     return Step::NotMine;
@@ -367,6 +378,13 @@ Parser::Step Parser::listing_option(const Item& it) {
         // the default; accepted for compatibility
     } else if (it.is_long && (n == "mcast-interface" || n == "syncid")) {
         if (!opt(it, n == "syncid" ? kSyncId : kMcast)) return Step::Failed;
+        if (n == "syncid") {
+            const std::string arg = it.arg.value_or("");
+            const bool digits =
+                !arg.empty() && arg.size() <= 3 && arg.find_first_not_of("0123456789") == std::string::npos;
+            if (!digits || std::stoi(arg) > 255) return done(fail("illegal syncid specified", it.arg_tok));
+            c_.syncid = static_cast<uint8_t>(std::stoi(arg));
+        }
     } else {
         return Step::NotMine;
     }

@@ -29,6 +29,8 @@ void NeighbourEntry::start(int who) {
 }
 
 void NeighbourEntry::gratuitous(int who) {
+    // __neigh_update(): the same link-layer address with a STALE update leaves the state alone.
+    if (who == who_ && state_ != NudState::Failed) return;
     const bool moves = who != who_;
     who_ = who;
     // A request leaves the entry STALE (arp_process()); in use, it goes to DELAY at once.
@@ -49,8 +51,25 @@ void NeighbourEntry::enter(NudState s) {
             probes_ = 0;
             timer_.arm(p_.retrans_time);
             break;
-        case NudState::Failed: timer_.arm(p_.retrans_time); break;
+        case NudState::Failed: broadcast(); break;
     }
+}
+
+// The next packet finds the entry FAILED: a broadcast request, answered by whoever holds the
+// address one round trip later, or asked again after retrans_time.
+void NeighbourEntry::broadcast() {
+    const int h = hooks_.holder ? hooks_.holder() : -1;
+    if (h < 0) {
+        timer_.arm(p_.retrans_time);
+        return;
+    }
+    sim_.post_after(rtt_, [this, h] {
+        if (state_ != NudState::Failed) return;
+        const bool moves = h != who_;
+        who_ = h;
+        enter(NudState::Reachable);
+        if (moves && hooks_.moved) hooks_.moved(h);
+    });
 }
 
 void NeighbourEntry::on_timer() {
@@ -70,23 +89,7 @@ void NeighbourEntry::on_timer() {
             }
             enter(NudState::Failed);
             return;
-        case NudState::Failed: {
-            // A broadcast request: the director holding the address answers.
-            const int h = hooks_.holder ? hooks_.holder() : -1;
-            if (h < 0) {
-                timer_.arm(p_.retrans_time);
-                return;
-            }
-            sim_.post_after(rtt_, [this, h] {
-                if (state_ != NudState::Failed) return;
-                if (h != who_) {
-                    who_ = h;
-                    if (hooks_.moved) hooks_.moved(h);
-                }
-                enter(NudState::Reachable);
-            });
-            return;
-        }
+        case NudState::Failed: broadcast(); return;
     }
 }
 

@@ -54,6 +54,7 @@ public:
 private:
     void enter(NudState s);
     void on_timer();
+    void broadcast();
     sim::Duration reachable_time();
 
     sim::Simulator& sim_;

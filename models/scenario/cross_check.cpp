@@ -42,15 +42,21 @@ public:
           r_(r),
           net_(sim_),
           director_(net_, "director", s.director_address, *ipvs::find_kernel_profile(s.kernel),
-                    tcp::linux6_profile()) {}
+                    tcp::linux6_profile()) {
+        // A pair's second director answers for itself (`on: lvs2`; the rules go to both).
+        if (s.ha)
+            peer_ =
+                std::make_unique<ipvs::Director>(net_, s.ha->directors[1].name, s.ha->directors[1].address,
+                                                 *ipvs::find_kernel_profile(s.kernel), tcp::linux6_profile());
+    }
 
     void rules() {
-        for (const Rule& rule : s_.rules) apply(rule.command, rule.mark, std::nullopt);
+        for (const Rule& rule : s_.rules) apply_on(std::nullopt, rule.command, rule.mark, std::nullopt);
     }
     void timeline() {
         for (size_t i = 0; i < s_.timeline.size(); ++i)
             if (const auto* a = std::get_if<IpvsadmAction>(&s_.timeline[i].action))
-                apply(a->command, s_.timeline[i].value_mark, i);
+                apply_on(a->on, a->command, s_.timeline[i].value_mark, i);
     }
     const ipvs::Director& director() const { return director_; }
     // director.connections resumed on the rules' table: each entry's service and realserver exist.
@@ -66,20 +72,29 @@ public:
     }
 
 private:
-    void apply(const ipvs::IpvsadmCommand& c, Mark at, std::optional<size_t> entry) {
+    // On the directors a command names; what it warns about is said once.
+    void apply_on(std::optional<size_t> on, const ipvs::IpvsadmCommand& c, Mark at,
+                  std::optional<size_t> entry) {
+        if (!on || *on == 0) apply(director_, c, at, entry, true);
+        if (peer_ && (!on || *on == 1)) apply(*peer_, c, at, entry, on.has_value());
+    }
+
+    void apply(ipvs::Director& dir, const ipvs::IpvsadmCommand& c, Mark at, std::optional<size_t> entry,
+               bool report) {
         check_address(c, at);
-        const ipvs::Service* svc_before = c.has_service ? director_.find_service(c.service.key) : nullptr;
+        const ipvs::Service* svc_before = c.has_service ? dir.find_service(c.service.key) : nullptr;
         const bool was_persistent = svc_before != nullptr && svc_before->persistent;
         const std::string scheduler_before = svc_before != nullptr ? svc_before->sched_name : "";
-        const ipvs::Dest* d = c.has_service ? director_.find_dest(c.service.key, c.dest.addr) : nullptr;
+        const ipvs::Dest* d = c.has_service ? dir.find_dest(c.service.key, c.dest.addr) : nullptr;
         // What the destination was before (plain, not an optional: GCC 12 then warns of a
         // "maybe uninitialized" copy it cannot follow).
         const bool existed = d != nullptr;
         const ipvs::DestSpec before =
             existed ? ipvs::DestSpec{d->addr, d->forward, d->weight, d->u_threshold, d->l_threshold}
                     : ipvs::DestSpec{};
-        const ipvs::AdminResult result = ipvs::apply_ipvsadm(director_, c);
+        const ipvs::AdminResult result = ipvs::apply_ipvsadm(dir, c);
         if (!result.ok()) fail(c, result, at);
+        if (!report) return;
         if (c.cmd == ipvs::IpvsadmCmd::EditDest && existed) restated_dest(c, before, at, entry);
         if (c.cmd == ipvs::IpvsadmCmd::EditService) {
             if (was_persistent && !c.has_persistent)
@@ -140,6 +155,13 @@ private:
             hint = "add the realserver first (-a ... -r ADDRESS:PORT), or check the address and port";
         else if (result.code == ipvs::AdminCode::Exists)
             hint = "it is already there: use -e (or -E) to change it";
+        if (c.cmd == ipvs::IpvsadmCmd::StartDaemon || c.cmd == ipvs::IpvsadmCmd::StopDaemon)
+            hint =
+                "each director runs at most one master and one backup daemon: --start-daemon before "
+                "--stop-daemon, once each" +
+                std::string(s_.ha && s_.ha->sync ? " (ha.sync starts and stops them too: turn it off to "
+                                                   "drive the daemons by hand)"
+                                                 : "");
         r_.fail_at(at, "ipvsadm: " + result.message, hint);
     }
 
@@ -152,6 +174,7 @@ private:
     sim::Simulator sim_{0};
     net::Network net_;
     ipvs::Director director_;
+    std::unique_ptr<ipvs::Director> peer_;
 };
 
 // The first service of the protocol in the rules: where clients without `target:` send to

@@ -52,13 +52,18 @@ void Loader::ha_director(const YAML::Node& n, const YAML::Node& shared, HaSpec& 
         r_.fail(shared["advert_int"], "VRRP version 3 sends advert_int in centiseconds, 10ms to 40.95s");
     if (const YAML::Node g = shared["garp_master_delay"]) {
         v.garp_master_delay = r_.duration(g, "ha.garp_master_delay");
-        if (v.garp_master_delay < sim::Duration{} || v.garp_master_delay > sim::s(3600))
-            r_.fail(g, "garp_master_delay is 0s (no second burst) to 3600s", "keepalived's default is 5s");
+        // keepalived reads whole seconds; the upper bound is lvsim's.
+        if (v.garp_master_delay < sim::Duration{} || v.garp_master_delay > sim::s(3600) ||
+            !whole_seconds(v.garp_master_delay))
+            r_.fail(g, "garp_master_delay is whole seconds, 0s (no second burst) to 3600s",
+                    "keepalived's default is 5s");
     }
     if (const YAML::Node g = shared["garp_master_refresh"]) {
         v.garp_master_refresh = r_.duration(g, "ha.garp_master_refresh");
-        if (v.garp_master_refresh < sim::Duration{} || v.garp_master_refresh > sim::s(86400))
-            r_.fail(g, "garp_master_refresh is 0s (off, keepalived's default) to 86400s", "e.g. 10s");
+        if (v.garp_master_refresh < sim::Duration{} || v.garp_master_refresh > sim::s(86400) ||
+            !whole_seconds(v.garp_master_refresh))
+            r_.fail(g, "garp_master_refresh is whole seconds, 0s (off, keepalived's default) to 86400s",
+                    "e.g. 10s");
     }
     std::string state = "BACKUP";
     if (n["state"]) state = r_.one_of(n["state"], "state", {"MASTER", "BACKUP"});
@@ -67,6 +72,8 @@ void Loader::ha_director(const YAML::Node& n, const YAML::Node& shared, HaSpec& 
     v.priority = 100;
     if (n["priority"]) v.priority = static_cast<uint8_t>(r_.integer(n["priority"], "priority", 1, 255));
     else if (v.initial_master) v.priority = 255;
+    // No state: MASTER exactly for the address owner (priority 255).
+    if (!n["state"] && v.priority == 255) v.initial_master = true;
     if (n["preempt"]) {
         v.preempt = r_.boolean(n["preempt"], "preempt");
         // vrrp_complete_instance(): nopreempt with state MASTER or priority 255 is cleared.

@@ -35,13 +35,17 @@ void Run::build_ha(net::NodeId lan, const net::LinkSpec& lan_link) {
         hooks.send_advert = [this, i](const ha::Advert& a) { ha_send_advert(i, a); };
         hooks.become_master = [this, i] { ha_become_master(i); };
         hooks.leave_master = [this, i] { ha_leave_master(i); };
-        hooks.refresh_arp = [this, i] { ha_gratuitous_arp(i); };
+        hooks.refresh_arp = [this, i] { ha_lower_priority_heard(i); };
         hooks.changed = [this, i](ha::VrrpState from, ha::VrrpState to, std::string_view why) {
             ha_changed(i, from, to, why);
         };
         m.vrrp = std::make_unique<ha::VrrpInstance>(sim_, s.ha->directors[i].address, s.ha->directors[i].vrrp,
                                                     std::move(hooks));
         m.director->on_sync_send = [this, i](ipvs::SyncMessage&& msg) { ha_send_sync(i, std::move(msg)); };
+        m.director->vip_holder = [this]() -> net::NodeId {
+            const int h = vip_holder_index();
+            return h < 0 ? net::kNoNode : ha_[static_cast<size_t>(h)].director->node();
+        };
         ha_.push_back(std::move(m));
     }
 }
@@ -55,12 +59,7 @@ void Run::start_ha() {
         const ipvs::Director& d = *ha_[static_cast<size_t>(who)].director;
         return !d.down() && d.holds_vips();
     };
-    // Both answer a broadcast in a split brain; the first director's answer is taken.
-    arp.holder = [this]() -> int {
-        for (size_t i = 0; i < ha_.size(); ++i)
-            if (!ha_[i].director->down() && ha_[i].director->holds_vips()) return static_cast<int>(i);
-        return -1;
-    };
+    arp.holder = [this] { return vip_holder_index(); };
     arp.moved = [this](int who) {
         ha_move_vips(static_cast<size_t>(who),
                      router_arp_->state() == net::NudState::Delay
@@ -89,7 +88,7 @@ void Run::start_ha() {
     router_arp_->start(static_cast<int>(master));
     for (size_t i = 0; i < 2; ++i) {
         ha_[i].vrrp->start_settled(i == master);
-        if (i == master) ha_garp_refresh(i, ha_[i].became_master);
+        if (i == master) ha_garp_refresh(i, ha_[i].became_master, sim::Duration{});
         ha_sync_daemons(i, i == master);
         ha_events_.push_back(when_now(sim_) + d[i].name + ": " + (i == master ? "MASTER" : "BACKUP") +
                              " (priority " + std::to_string(d[i].vrrp.priority) + ")");
@@ -151,23 +150,36 @@ void Run::ha_become_master(size_t i) {
         sim_.post_after(again, [this, i] {
             if (ha_[i].vrrp->state() == ha::VrrpState::Master) ha_gratuitous_arp(i);
         });
-    ha_garp_refresh(i, ha_[i].became_master);
+    ha_garp_refresh(i, ha_[i].became_master, again);
 }
 
 // garp_master_refresh: gratuitous ARPs every period for as long as this mastership lasts.
-void Run::ha_garp_refresh(size_t i, uint32_t mastership) {
+// garp_master_refresh: gratuitous ARPs every period for as long as this mastership lasts, the
+// first after the second burst (vrrp_state_become_master()).
+void Run::ha_garp_refresh(size_t i, uint32_t mastership, sim::Duration first) {
     const sim::Duration every = scenario_.ha->directors[i].vrrp.garp_master_refresh;
     if (every <= sim::Duration{}) return;
-    sim_.post_after(every, [this, i, mastership] {
+    sim_.post_after(first + every, [this, i, mastership] {
         if (ha_[i].vrrp->state() != ha::VrrpState::Master || ha_[i].became_master != mastership) return;
         ha_gratuitous_arp(i);
-        ha_garp_refresh(i, mastership);
+        ha_garp_refresh(i, mastership, sim::Duration{});
     });
+}
+
+// A MASTER that hears a lower priority refreshes the ARP caches: a burst now and another after
+// garp_lower_prio_delay (keepalived's default: garp_master_delay).
+void Run::ha_lower_priority_heard(size_t i) {
+    ha_gratuitous_arp(i);
+    const sim::Duration again = scenario_.ha->directors[i].vrrp.garp_master_delay;
+    if (again > sim::Duration{})
+        sim_.post_after(again, [this, i] {
+            if (ha_[i].vrrp->state() == ha::VrrpState::Master) ha_gratuitous_arp(i);
+        });
 }
 
 void Run::ha_leave_master(size_t i) {
     ha_[i].director->set_holds_vips(false);
-    ha_sync_daemons(i, false);
+    if (stopping_ != i) ha_sync_daemons(i, false);
 }
 
 // The router (and the NAT realservers, whose gateway is the inside VIP) hear the gratuitous
@@ -220,21 +232,30 @@ void Run::apply_action(const DirectorAction& a, const std::string& when) {
     const std::string& name = scenario_.ha->directors[a.director].name;
     switch (a.verb) {
         case DirectorVerb::Crash:
+            // The host dies; it boots without the VIPs (keepalived adds them as MASTER).
             m.vrrp->crash();
             m.director->set_down(true);
+            m.director->set_holds_vips(false);
             break;
         case DirectorVerb::Stop:
-            // keepalived's shutdown (vrrp_daemon.c): the priority-0 advert, the addresses
-            // released, and no sync daemon left running (what the master had not sent is lost).
+            // keepalived's shutdown (vrrp_daemon.c): the sync daemons first (what the master
+            // had not sent is lost), then the priority-0 advert and the addresses.
+            if (scenario_.ha->sync) m.director->stop_sync_daemon(m.director->sync_state());
+            stopping_ = a.director;
             m.vrrp->stop();
+            stopping_.reset();
             m.director->set_holds_vips(false);
-            if (scenario_.ha->sync) m.director->stop_sync_daemon(ipvs::kSyncMaster | ipvs::kSyncBackup);
             break;
-        case DirectorVerb::Start:
+        case DirectorVerb::Start: {
+            // keepalived starts: the backup daemon first (vrrp_init_state()), then VRRP, which
+            // switches it to master if the instance becomes MASTER at once. A running
+            // keepalived ignores it.
+            const bool stopped = m.vrrp->state() == ha::VrrpState::Stopped;
             if (m.director->down()) m.director->set_down(false);  // boots with an empty table
+            if (stopped && scenario_.ha->sync) ha_sync_daemons(a.director, false);
             m.vrrp->start();
-            if (scenario_.ha->sync) ha_sync_daemons(a.director, false);
             break;
+        }
         case DirectorVerb::Count: break;
     }
     admin_log_.push_back(when + "director " + name + " " + std::string(to_string(a.verb)));
@@ -269,6 +290,14 @@ void Run::trace_peer_listings() {
     if (ln == last_peer_listing_) return;
     last_peer_listing_ = std::move(ln);
     LVS_TRACE(sim_, e, trace::kind::ha_peer_listing).f("director", name).f("ipvsadm_ln", last_peer_listing_);
+}
+
+// Who answers an ARP request for the VIPs: a director holding them (both in a split brain:
+// the first one's answer is taken).
+int Run::vip_holder_index() const {
+    for (size_t i = 0; i < ha_.size(); ++i)
+        if (!ha_[i].director->down() && ha_[i].director->holds_vips()) return static_cast<int>(i);
+    return -1;
 }
 
 std::string Run::director_label(const ipvs::Director& d) const {
@@ -313,6 +342,7 @@ HaReport Run::ha_report() const {
                 x.inactive += dest->inactconns;
             }
         x.resets = d.counters().stack_resets;
+        x.relayed = d.counters().relayed;
         x.not_vip_owner = d.counters().not_vip_owner;
         x.lost_when_down = d.counters().lost_down;
         x.sync = d.sync_counters();

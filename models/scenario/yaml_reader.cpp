@@ -17,10 +17,13 @@ std::string ConfigError::format() const {
 }
 
 std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates) {
-    std::string best;
+    std::string best, longer;
     size_t best_d = 3;
     for (const std::string& c : candidates) {
         if (!word.empty() && c.rfind(word, 0) == 0) return c;
+        // A longer spelling of a key (advert_interval for advert_int), when nothing is closer.
+        if (c.size() >= 6 && word.size() > c.size() && word.rfind(c, 0) == 0 && c.size() > longer.size())
+            longer = c;
         std::vector<size_t> prev(c.size() + 1), cur(c.size() + 1);
         for (size_t j = 0; j <= c.size(); ++j) prev[j] = j;
         for (size_t i = 1; i <= word.size(); ++i) {
@@ -36,7 +39,7 @@ std::string did_you_mean(const std::string& word, const std::vector<std::string>
             best = c;
         }
     }
-    return best;
+    return best.empty() ? longer : best;
 }
 
 std::string join(const std::vector<std::string>& v) {

@@ -55,6 +55,19 @@ expect_bad "udp port clash"     "bad-udp-port-clash.yaml:11:13" "both take UDP p
 expect_bad "udp timeout 0"      "--set director.timeouts.udp=0s" "at least 1s"      -- check "$data/good-udp.yaml" --set director.timeouts.udp=0s
 expect_bad "attempts over 5"    "--set clients.pods.resolver.attempts=9" "allowed: 1 to 5" -- check "$data/good-udp.yaml" --set clients.pods.resolver.attempts=9
 expect_bad "source_port word"   "--set clients.pods.resolver.source_port=random" "known: per-lookup, fixed" -- check "$data/good-udp.yaml" --set clients.pods.resolver.source_port=random
+# HA (VRRP pair and sync daemon): the pair, keepalived's refusals, the timeline's names.
+expect_bad "ha one director"    "bad-ha-one-director.yaml:15:5" "lists the two directors" -- check "$data/bad-ha-one-director.yaml"
+expect_bad "ha same address"    "bad-ha-same-address.yaml:16:29" "give the second one its own" -- check "$data/bad-ha-same-address.yaml"
+expect_bad "vrrp priority 0"    "bad-ha-priority-0.yaml:16:49" "allowed: 1 to 255"    -- check "$data/bad-ha-priority-0.yaml"
+expect_bad "vrrp priority 256"  "bad-ha-priority-256.yaml:15:49" "allowed: 1 to 255"  -- check "$data/bad-ha-priority-256.yaml"
+expect_bad "nopreempt, MASTER"  "bad-ha-nopreempt-master.yaml:15:78" "ignores nopreempt" -- check "$data/bad-ha-nopreempt-master.yaml"
+expect_bad "preempt_delay, MASTER" "bad-ha-preempt-delay-master.yaml:15:84" "write state: BACKUP" -- check "$data/bad-ha-preempt-delay-master.yaml"
+expect_bad "v2 advert_int 1.5s" "bad-ha-advert-int.yaml:18:15" "version: 3 for centiseconds" -- check "$data/bad-ha-advert-int.yaml"
+expect_bad "ha key typo"        "bad-ha-key.yaml:17:3"   "advert_int"               -- check "$data/bad-ha-key.yaml"
+expect_bad "unknown director"   "bad-ha-director-name.yaml:19:15" "did you mean 'lvs1'" -- check "$data/bad-ha-director-name.yaml"
+expect_bad "vrrp verb"          "bad-ha-vrrp-verb.yaml:19:11" "known: partition, heal" -- check "$data/bad-ha-vrrp-verb.yaml"
+expect_bad "on: without a pair" "bad-ha-on-without-pair.yaml:16:9" "add an ha: section" -- check "$data/bad-ha-on-without-pair.yaml"
+expect_bad "sync_threshold 50 3" "bad-ha-sync-threshold.yaml:8:21" "the threshold below the period" -- check "$data/bad-ha-sync-threshold.yaml"
 # Limits (issue 18): each names the option or the place, and the limit.
 expect_bad "nesting too deep"   "bad-nesting.yaml:3:74" "deeper than 64 levels" -- check "$data/bad-nesting.yaml"
 expect_bad "negative seed"      "--seed -1"            "a whole number from 0"    -- run "$data/good.yaml" --seed -1

@@ -171,7 +171,7 @@ SCENARIO("keepalived.conf mistakes and director-pair sections are refused with t
         FAIL("a vrrp_instance was accepted");
     } catch (const import::ImportError& e) {
         CHECK(std::string(e.what()).find("vrrp_instance") != std::string::npos);
-        CHECK(e.hint().find("director pairs") != std::string::npos);
+        CHECK(e.hint().find("ha: section") != std::string::npos);
         CHECK(e.at().line > 0);
         CHECK(e.at().column == 1);
     }

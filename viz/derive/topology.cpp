@@ -125,6 +125,9 @@ TopologyInput Topology::infer(const TraceModel& m) {
         if (n.name == "director") n.role = NodeRole::Director;
     if (index.count("director") == 0 && !m.of_kind(m.kinds().ipvs_state).empty())
         node("director"), in.nodes.back().role = NodeRole::Director;
+    // A director pair: the second director is the entity of its own VRRP records.
+    for (uint32_t ri : m.of_kind(m.find_str("ha.vrrp")))
+        in.nodes[node(host_of(m.str(m.at(ri).entity)))].role = NodeRole::Director;
     in.links.assign(links.begin(), links.end());
     return in;
 }

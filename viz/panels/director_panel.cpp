@@ -9,21 +9,43 @@
 
 namespace lvs::viz {
 
+DirectorPanel::DirectorPanel(const RunData& run) : run_(run) {
+    const TraceModel& m = run.model;
+    if (!run.ha.present()) {
+        tables_.resize(1);
+        tables_[0].records = &m.of_kind(m.kinds().connections);
+        return;
+    }
+    tables_.resize(run.ha.directors().size());
+    for (size_t d = 0; d < tables_.size(); ++d) tables_[d].records = &run.ha.directors()[d].connections;
+}
+
+const std::vector<uint32_t>& DirectorPanel::listings(size_t d) const {
+    if (!run_.ha.present()) return run_.model.of_kind(run_.model.kinds().listing);
+    return run_.ha.directors()[d].listings;
+}
+
 float DirectorPanel::listing_height(int64_t t) const {
     const TraceModel& m = run_.model;
-    const int64_t rec = m.latest(m.of_kind(m.kinds().listing), t);
     int lines = 1;
-    if (rec >= 0)
-        for (char c : m.get_text(m.at(static_cast<size_t>(rec)), m.keys().ipvsadm_ln))
-            lines += c == '\n' ? 1 : 0;
+    for (size_t d = 0; d < director_count(); ++d) {
+        const int64_t rec = listing_at(d, t);
+        if (d > 0) lines += 2;  // the next director's title and the space above it
+        if (rec >= 0)
+            for (char c : m.get_text(m.at(static_cast<size_t>(rec)), m.keys().ipvsadm_ln))
+                lines += c == '\n' ? 1 : 0;
+    }
     return static_cast<float>(lines + 2) * ImGui::GetTextLineHeightWithSpacing();
 }
 
 float DirectorPanel::listing_width(int64_t t) const {
     const TraceModel& m = run_.model;
-    const int64_t rec = m.latest(m.of_kind(m.kinds().listing), t);
     float w = ImGui::CalcTextSize("# ipvsadm -Ln (listed at 000.000000 s)").x;
-    if (rec >= 0) {
+    if (run_.ha.present())
+        w = ImGui::CalcTextSize("# ipvsadm -Ln lvs1 - STOPPED (crashed) (listed at 000.000000 s)").x;
+    for (size_t d = 0; d < director_count(); ++d) {
+        const int64_t rec = listing_at(d, t);
+        if (rec < 0) continue;
         const std::string_view text = m.get_text(m.at(static_cast<size_t>(rec)), m.keys().ipvsadm_ln);
         size_t pos = 0;
         while (pos < text.size()) {
@@ -36,9 +58,33 @@ float DirectorPanel::listing_width(int64_t t) const {
     return w + ImGui::GetStyle().WindowPadding.x * 2 + 4;
 }
 
+void DirectorPanel::draw_listing_text(int64_t rec, bool dim) const {
+    const TraceModel& m = run_.model;
+    if (dim) ImGui::PushStyleColor(ImGuiCol_Text, to_vec4(colours::kDimText));
+    // Line by line, so that the layout check can hold each against the panel.
+    const std::string_view text = m.get_text(m.at(static_cast<size_t>(rec)), m.keys().ipvsadm_ln);
+    size_t pos = 0;
+    while (pos < text.size()) {
+        size_t nl = text.find('\n', pos);
+        if (nl == std::string_view::npos) nl = text.size();
+        std::string_view line = text.substr(pos, nl - pos);
+        while (!line.empty() && line.back() == ' ') line.remove_suffix(1);  // ipvsadm pads columns
+        ImGui::TextUnformatted(line.data(), line.data() + line.size());
+        if (LayoutAudit* audit = LayoutAudit::active()) audit->last_item(line);
+        pos = nl + 1;
+    }
+    if (dim) ImGui::PopStyleColor();
+}
+
 void DirectorPanel::draw_listing(const ViewerState& st, float width, float height) {
     const TraceModel& m = run_.model;
-    const int64_t rec = m.latest(m.of_kind(m.kinds().listing), st.cursor.t);
+    if (run_.ha.present()) {
+        ImGui::BeginChild("##ln", ImVec2(width, height), false, ImGuiWindowFlags_HorizontalScrollbar);
+        draw_pair_listings(st);
+        ImGui::EndChild();
+        return;
+    }
+    const int64_t rec = listing_at(0, st.cursor.t);
     char detail[96] = "";
     if (rec >= 0)
         std::snprintf(detail, sizeof detail, "(listed at %s)",
@@ -50,26 +96,67 @@ void DirectorPanel::draw_listing(const ViewerState& st, float width, float heigh
     } else if (rec < 0) {
         ImGui::TextColored(to_vec4(colours::kDimText), "(no listing yet: the run has no director records)");
     } else {
-        // Line by line, so that the layout check can hold each against the panel.
-        const std::string_view text = m.get_text(m.at(static_cast<size_t>(rec)), m.keys().ipvsadm_ln);
-        size_t pos = 0;
-        while (pos < text.size()) {
-            size_t nl = text.find('\n', pos);
-            if (nl == std::string_view::npos) nl = text.size();
-            std::string_view line = text.substr(pos, nl - pos);
-            while (!line.empty() && line.back() == ' ') line.remove_suffix(1);  // ipvsadm pads columns
-            ImGui::TextUnformatted(line.data(), line.data() + line.size());
-            if (LayoutAudit* audit = LayoutAudit::active()) audit->last_item(line);
-            pos = nl + 1;
-        }
+        draw_listing_text(rec, false);
     }
     ImGui::EndChild();
 }
 
-void DirectorPanel::refresh(int64_t record) {
-    if (record == parsed_record_) return;
-    parsed_record_ = record;
-    entries_.clear();
+void DirectorPanel::draw_pair_listings(const ViewerState& st) {
+    const TraceModel& m = run_.model;
+    const HaPair& ha = run_.ha;
+    for (size_t d = 0; d < director_count(); ++d) {
+        const int64_t rec = listing_at(d, st.cursor.t);
+        const VrrpState state = ha.state_at(d, st.cursor.t);
+        if (d > 0) ImGui::Spacing();
+        // "# ipvsadm -Ln  lvs2 - MASTER  (listed at ...)": the name in the director's colour
+        // (red while it is stopped), its listing dimmed while it is not running.
+        ImGui::TextColored(to_vec4(colours::kText), "# ipvsadm -Ln");
+        ImGui::SameLine();
+        const std::string label = ha.label_at(d, st.cursor.t);
+        const Rgb colour =
+            state == VrrpState::Stopped ? colours::kFail : colours::ha_director(static_cast<int32_t>(d));
+        ImGui::TextColored(to_vec4(colour), "%s", label.c_str());
+        if (LayoutAudit* audit = LayoutAudit::active()) audit->last_item(label);
+        char detail[96] = "";
+        if (rec >= 0)
+            std::snprintf(detail, sizeof detail, "(listed at %s)",
+                          format_seconds(m.at(static_cast<size_t>(rec)).t).c_str());
+        ImGui::SameLine();
+        const std::string shown = fit_text(detail, ImGui::GetContentRegionAvail().x);
+        ImGui::TextColored(to_vec4(colours::kDimText), "%s", shown.c_str());
+        if (LayoutAudit* audit = LayoutAudit::active()) audit->last_item(shown);
+        const ImVec2 p = ImGui::GetCursorScreenPos();
+        ImGui::GetWindowDrawList()->AddLine(ImVec2(p.x, p.y - 1),
+                                            ImVec2(p.x + ImGui::GetContentRegionAvail().x, p.y - 1),
+                                            colours::kGrid.abgr());
+        ImGui::Dummy(ImVec2(0, 1));
+        if (st.conceal == "listing") {
+            ImGui::TextColored(to_vec4(colours::kMarkerAdmin),
+                               "Hidden: predict it first (PageDown shows it).");
+        } else if (rec < 0) {
+            ImGui::TextColored(to_vec4(colours::kDimText), "(no listing yet)");
+        } else {
+            draw_listing_text(rec, state == VrrpState::Stopped);
+        }
+    }
+}
+
+std::string DirectorPanel::connections_tab(size_t d, int64_t t) const {
+    if (!run_.ha.present()) return "ipvsadm -Lnc";
+    return "ipvsadm -Lnc " + run_.ha.label_at(d, t) + "###lnc" + std::to_string(d);
+}
+
+bool DirectorPanel::owner_changed(int64_t t) {
+    const int32_t now = owner(t);
+    const bool changed = now != last_owner_;
+    last_owner_ = now;
+    return changed && now >= 0;
+}
+
+void DirectorPanel::refresh(Table& table, int64_t record) {
+    if (record == table.parsed_record) return;
+    table.parsed_record = record;
+    table.entries.clear();
     if (record >= 0) {
         const std::string_view text =
             run_.model.get_text(run_.model.at(static_cast<size_t>(record)), run_.model.keys().ipvsadm_lnc);
@@ -92,37 +179,47 @@ void DirectorPanel::refresh(int64_t record) {
                 i = j;
             }
             e.state = state_from_name(e.cols[2]);
-            entries_.push_back(std::move(e));
+            table.entries.push_back(std::move(e));
         }
     }
-    refilter();
+    refilter(table);
 }
 
-void DirectorPanel::refilter() {
-    shown_.clear();
-    for (uint32_t i = 0; i < entries_.size(); ++i)
-        if (filter_.PassFilter(entries_[i].line.data(), entries_[i].line.data() + entries_[i].line.size()))
-            shown_.push_back(i);
+void DirectorPanel::refilter(Table& table) {
+    table.shown.clear();
+    for (uint32_t i = 0; i < table.entries.size(); ++i) {
+        const std::string_view line = table.entries[i].line;
+        if (table.filter.PassFilter(line.data(), line.data() + line.size())) table.shown.push_back(i);
+    }
 }
 
-void DirectorPanel::draw_connections(ViewerState& st, float width, float height) {
+void DirectorPanel::draw_connections(ViewerState& st, float width, float height, size_t director) {
     const TraceModel& m = run_.model;
-    const int64_t rec = m.latest(m.of_kind(m.kinds().connections), st.cursor.t);
-    refresh(rec);
+    Table& table = tables_[std::min(director, tables_.size() - 1)];
+    const int64_t rec = m.latest(*table.records, st.cursor.t);
+    refresh(table, rec);
+    ImGui::PushID(static_cast<int>(director));
     ImGui::BeginChild("##lnc", ImVec2(width, height), false);
-    char detail[128];
-    std::snprintf(detail, sizeof detail, "%zu entries, %zu shown%s%s", entries_.size(), shown_.size(),
+    char detail[160];
+    std::snprintf(detail, sizeof detail, "%s%s%zu entries, %zu shown%s%s",
+                  run_.ha.present() ? run_.ha.directors()[director].name.c_str() : "",
+                  run_.ha.present() ? ": " : "", table.entries.size(), table.shown.size(),
                   rec >= 0 ? ", listed at " : "",
                   rec >= 0 ? format_seconds(m.at(static_cast<size_t>(rec)).t, 0).c_str() : "");
     panel_title("# ipvsadm -Lnc", detail);
     if (st.conceal == "connections") {
         ImGui::TextColored(to_vec4(colours::kMarkerAdmin), "Hidden: predict it first (PageDown shows it).");
-        ImGui::EndChild();
-        return;
+    } else {
+        draw_table(st, table);
     }
+    ImGui::EndChild();
+    ImGui::PopID();
+}
+
+void DirectorPanel::draw_table(ViewerState& st, Table& table) {
     ImGui::SetNextItemWidth(-1);
-    if (filter_.Draw("##lncfilter", -1)) refilter();
-    if (!filter_.IsActive() && !st.headless) {
+    if (table.filter.Draw("##lncfilter", -1)) refilter(table);
+    if (!table.filter.IsActive() && !st.headless) {
         // A hint inside the empty box.
         const ImVec2 r = ImGui::GetItemRectMin();
         ImGui::GetWindowDrawList()->AddText(ImVec2(r.x + 6, r.y + 3), colours::kDimText.abgr(110),
@@ -131,43 +228,40 @@ void DirectorPanel::draw_connections(ViewerState& st, float width, float height)
     // No alternating row backgrounds: full-width blended rows cost the software renderer.
     const ImGuiTableFlags flags =
         ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_BordersInnerV;
-    if (ImGui::BeginTable("##lnctable", 6, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) {
-        ImGui::TableSetupScrollFreeze(0, 1);
-        const char* names[6] = {"pro", "expire", "state", "source", "virtual", "destination"};
-        for (const char* n : names) ImGui::TableSetupColumn(n);
-        ImGui::TableHeadersRow();
-        ImGuiListClipper clip;
-        clip.Begin(static_cast<int>(shown_.size()));
-        while (clip.Step()) {
-            for (int row = clip.DisplayStart; row < clip.DisplayEnd; ++row) {
-                const Entry& e = entries_[shown_[static_cast<size_t>(row)]];
-                ImGui::TableNextRow();
-                // The row's connection (by its client address:port, open at the cursor):
-                // highlighted when selected, selected by a click.
-                const int32_t conn = run_.conns.connection_at(run_.model.find_str(e.cols[3]), st.cursor.t);
-                const bool selected = conn >= 0 && st.selected_run == &run_ && st.selected_conn == conn;
-                if (selected) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, colours::kDirector.abgr(90));
-                for (int c = 0; c < 6; ++c) {
-                    ImGui::TableSetColumnIndex(c);
-                    if (c == 0) {
-                        ImGui::PushID(row);
-                        if (ImGui::Selectable("##row", false, ImGuiSelectableFlags_SpanAllColumns) &&
-                            conn >= 0)
-                            st.selected_conn = conn, st.selected_run = &run_;
-                        ImGui::PopID();
-                        ImGui::SameLine(0, 0);
-                    }
-                    const std::string_view v = e.cols[c];
-                    if (c == 2) ImGui::PushStyleColor(ImGuiCol_Text, to_vec4(state_colour(e.state)));
-                    ImGui::TextUnformatted(v.data(), v.data() + v.size());
-                    if (LayoutAudit* audit = LayoutAudit::active()) audit->last_item(v);
-                    if (c == 2) ImGui::PopStyleColor();
+    if (!ImGui::BeginTable("##lnctable", 6, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) return;
+    ImGui::TableSetupScrollFreeze(0, 1);
+    const char* names[6] = {"pro", "expire", "state", "source", "virtual", "destination"};
+    for (const char* n : names) ImGui::TableSetupColumn(n);
+    ImGui::TableHeadersRow();
+    ImGuiListClipper clip;
+    clip.Begin(static_cast<int>(table.shown.size()));
+    while (clip.Step()) {
+        for (int row = clip.DisplayStart; row < clip.DisplayEnd; ++row) {
+            const Entry& e = table.entries[table.shown[static_cast<size_t>(row)]];
+            ImGui::TableNextRow();
+            // The row's connection (by its client address:port, open at the cursor):
+            // highlighted when selected, selected by a click.
+            const int32_t conn = run_.conns.connection_at(run_.model.find_str(e.cols[3]), st.cursor.t);
+            const bool selected = conn >= 0 && st.selected_run == &run_ && st.selected_conn == conn;
+            if (selected) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, colours::kDirector.abgr(90));
+            for (int c = 0; c < 6; ++c) {
+                ImGui::TableSetColumnIndex(c);
+                if (c == 0) {
+                    ImGui::PushID(row);
+                    if (ImGui::Selectable("##row", false, ImGuiSelectableFlags_SpanAllColumns) && conn >= 0)
+                        st.selected_conn = conn, st.selected_run = &run_;
+                    ImGui::PopID();
+                    ImGui::SameLine(0, 0);
                 }
+                const std::string_view v = e.cols[c];
+                if (c == 2) ImGui::PushStyleColor(ImGuiCol_Text, to_vec4(state_colour(e.state)));
+                ImGui::TextUnformatted(v.data(), v.data() + v.size());
+                if (LayoutAudit* audit = LayoutAudit::active()) audit->last_item(v);
+                if (c == 2) ImGui::PopStyleColor();
             }
         }
-        ImGui::EndTable();
     }
-    ImGui::EndChild();
+    ImGui::EndTable();
 }
 
 }  // namespace lvs::viz

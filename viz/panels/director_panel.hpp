@@ -1,5 +1,7 @@
 // The director at the cursor: `ipvsadm -Ln` exactly as the runtime printed it (the latest
 // listing at or before the cursor) and the `-Lnc` connection entries as a filterable table.
+// With a director pair (keepalived), both directors: each listing under its HA name and its
+// VRRP state at the cursor ("lvs1 - MASTER"), and one -Lnc table per director.
 #pragma once
 
 #include <imgui.h>
@@ -14,12 +16,21 @@ namespace lvs::viz {
 
 class DirectorPanel {
 public:
-    explicit DirectorPanel(const RunData& run) : run_(run) {}
+    explicit DirectorPanel(const RunData& run);
     // Height of the -Ln block for the listing at t (lines of text), for the layout.
     float listing_height(int64_t t) const;
     float listing_width(int64_t t) const;
     void draw_listing(const ViewerState& st, float width, float height);
-    void draw_connections(ViewerState& st, float width, float height);
+    // `director`: index into run.ha.directors() (0, the only one, in a single-director run).
+    void draw_connections(ViewerState& st, float width, float height, size_t director = 0);
+    // How many directors the panel shows (1, or the pair's size).
+    size_t director_count() const { return tables_.size(); }
+    // The -Lnc tab label of a director ("ipvsadm -Lnc lvs2 - MASTER###lnc1").
+    std::string connections_tab(size_t director, int64_t t) const;
+    // True on the first frame the VIPs have a new owner at the cursor (the owner's -Lnc tab
+    // comes up); call once a frame.
+    bool owner_changed(int64_t t);
+    int32_t owner(int64_t t) const { return run_.ha.owner_at(t); }
 
 private:
     // Views into the listing's text, which the model keeps for the whole session: a 10,000
@@ -29,15 +40,26 @@ private:
         std::string_view cols[6];  // pro expire state source virtual destination
         ConnState state;
     };
-    void refresh(int64_t listing_record);
-    void refilter();
+    // One director's -Lnc: the parsed listing at the cursor and its filter.
+    struct Table {
+        const std::vector<uint32_t>* records = nullptr;
+        int64_t parsed_record = -2;
+        std::vector<Entry> entries;
+        std::vector<uint32_t> shown;
+        ImGuiTextFilter filter;
+    };
+    // The -Ln records of director d (the run's director.listing in a single-director run).
+    const std::vector<uint32_t>& listings(size_t d) const;
+    int64_t listing_at(size_t d, int64_t t) const { return run_.model.latest(listings(d), t); }
+    void draw_listing_text(int64_t record, bool dim) const;
+    void draw_pair_listings(const ViewerState& st);
+    void refresh(Table& table, int64_t listing_record);
+    static void refilter(Table& table);
+    void draw_table(ViewerState& st, Table& table);
 
     const RunData& run_;
-    int64_t parsed_record_ = -2;
-    std::vector<Entry> entries_;
-    std::vector<uint32_t> shown_;
-    ImGuiTextFilter filter_;
-    std::string last_filter_;
+    std::vector<Table> tables_;
+    int32_t last_owner_ = -2;
 };
 
 }  // namespace lvs::viz

@@ -13,6 +13,25 @@
 
 namespace lvs::viz {
 
+namespace {
+
+// A director of a pair: its VRRP state at t under its box, with its HA name when the node is
+// named otherwise ("lvs1 - MASTER" under "director", "BACKUP" under "lvs2"), in the colour of
+// its listing's title; empty for a single director.
+std::pair<std::string, Rgb> ha_state_label(const RunData& run, std::string_view node, int64_t t) {
+    const auto& directors = run.ha.directors();
+    for (size_t d = 0; d < directors.size() && run.ha.present(); ++d) {
+        if (run.model.str(directors[d].entity) != node) continue;
+        const bool stopped = run.ha.state_at(d, t) == VrrpState::Stopped;
+        std::string text = run.ha.label_at(d, t);
+        if (directors[d].name == node) text.erase(0, node.size() + 3);  // "lvs2 - "
+        return {text, stopped ? colours::kFail : colours::ha_director(static_cast<int32_t>(d))};
+    }
+    return {};
+}
+
+}  // namespace
+
 TopologyPanel::TopologyPanel(const RunData& run) : run_(run) {
     const TraceModel& m = run.model;
     for (const Connection& c : run.conns.connections())
@@ -312,9 +331,11 @@ void TopologyPanel::draw_nodes(ImDrawList* dl, int64_t t, const std::string& hig
         float r;
         std::string text;
         uint32_t colour;
-        bool below;  // its preferred side: the name above the node, the counters below
+        bool below;             // its preferred side: the name above the node, the counters below
+        bool optional = false;  // left out when it finds no free side
     };
     std::vector<Pending> labels;
+    std::vector<Pending> last;  // placed after every other label
     for (uint32_t n = 0; n < run_.topology.nodes().size(); ++n) {
         const TopoNode& node = run_.topology.nodes()[n];
         const P c = node_pos(n);
@@ -327,6 +348,9 @@ void TopologyPanel::draw_nodes(ImDrawList* dl, int64_t t, const std::string& hig
         const bool router = node.role == NodeRole::Router;
         if (router && w_ < text_fs * 24) continue;  // a cramped picture keeps only the hosts' names
         labels.push_back({c, r, node.name, (router ? colours::kDimText : colours::kText).abgr(), false});
+        if (node.role == NodeRole::Director)
+            if (const auto [text, colour] = ha_state_label(run_, node.name, t); !text.empty())
+                last.push_back({c, r, text, colour.abgr(), true, true});
         if (node.role != NodeRole::RealServer || hide_counters) continue;  // hidden with -Ln by a step
         for (const RealServerSeries& s : run_.series) {
             if (s.name != node.name) continue;
@@ -337,6 +361,7 @@ void TopologyPanel::draw_nodes(ImDrawList* dl, int64_t t, const std::string& hig
             labels.push_back({c, r, buf, colours::kDimText.abgr(), true});
         }
     }
+    labels.insert(labels.end(), last.begin(), last.end());
     // Each label on the first side (preferred, then the other, right, left) where it covers no
     // node and no label placed before it, and stays inside the panel.
     const ImVec2 clip_min = dl->GetClipRectMin(), clip_max = dl->GetClipRectMax();
@@ -344,6 +369,7 @@ void TopologyPanel::draw_nodes(ImDrawList* dl, int64_t t, const std::string& hig
     for (const Pending& pending : labels) {
         Pending l = pending;
         ImVec2 ts, at;
+        bool found = false;
         // A label that finds no free side is tried again in its compact form ("w0 A3 I0").
         for (int attempt = 0; attempt < 2; ++attempt) {
             ts = ImGui::CalcTextSize(l.text.c_str());
@@ -369,7 +395,7 @@ void TopologyPanel::draw_nodes(ImDrawList* dl, int64_t t, const std::string& hig
                 return true;
             };
             at = order[0];
-            bool found = false;
+            found = false;
             for (const ImVec2& o : order)
                 if (free_at(o)) {
                     at = o;
@@ -386,6 +412,7 @@ void TopologyPanel::draw_nodes(ImDrawList* dl, int64_t t, const std::string& hig
             if (found || compact == l.text) break;
             l.text = compact;
         }
+        if (!found && l.optional) continue;
         // On a dark plate: readable where lines pass under it.
         dl->AddRectFilled(ImVec2(at.x - 2, at.y), ImVec2(at.x + ts.x + 2, at.y + ts.y),
                           colours::kBackground.abgr(190), 2.0f);

@@ -14,6 +14,9 @@ std::vector<Marker> collect_markers(const RunData& run) {
     const auto& K = m.keys();
     const auto& k = m.kinds();
     std::vector<Marker> out;
+    // A director pair's script: crashes, stops and starts, and cuts of the link between them.
+    const StrId director_action = m.find_str("timeline.director"), vrrp_link = m.find_str("timeline.vrrp");
+    const StrId partitioned = m.find_str("partitioned"), director = m.find_str("director");
     for (uint32_t i = 0; i < m.size(); ++i) {
         const Record& r = m.at(i);
         Marker mk;
@@ -23,6 +26,10 @@ std::vector<Marker> collect_markers(const RunData& run) {
         else if (r.kind == k.timeline_sysctl) mk.label = "sysctl " + std::string(m.get_text(r, K.setting));
         else if (r.kind == k.timeline_server)
             mk.label = std::string(m.get_text(r, K.server)) + " " + std::string(m.get_text(r, K.action));
+        else if (r.kind == director_action && director_action != kNoStr)
+            mk.label = std::string(m.get_text(r, director)) + " " + std::string(m.get_text(r, K.action));
+        else if (r.kind == vrrp_link && vrrp_link != kNoStr)
+            mk.label = m.get_int(r, partitioned) != 0 ? "VRRP link cut" : "VRRP link restored";
         else if (r.kind == k.snapshot)
             mk.kind = Marker::Kind::Snapshot, mk.label = "snapshot " + std::string(m.get_text(r, K.label));
         else if (r.kind == k.expectation) {

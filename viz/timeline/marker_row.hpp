@@ -1,5 +1,6 @@
 // The run's landmarks on the time axis: timeline actions (ipvsadm, sysctl, server and client
-// actions), snapshots and expectations (green when they held, red when not).
+// actions; a director pair's crashes, stops, starts and link cuts), snapshots and expectations (green when
+// they held, red when not).
 #pragma once
 
 #include <string>

@@ -1,14 +1,26 @@
-// The report's director-pair section (`ha:`), as data: what the runtime hands the writers
-// (report_ha.cpp).
+// A director pair (`ha:`) as data: each member as the runtime holds it (run_ha.cpp), and the
+// report's section it hands the writers (report_ha.cpp).
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "models/ha/vrrp.hpp"
+#include "models/ipvs/director.hpp"
 #include "models/ipvs/ip_vs_sync.hpp"
 
 namespace lvs::scenario {
+
+// One director of the pair: its VRRP instance and how long it has been MASTER.
+struct HaMember {
+    ipvs::Director* director = nullptr;
+    std::unique_ptr<ha::VrrpInstance> vrrp;
+    sim::Time master_since;
+    sim::Duration master_time;
+    uint32_t became_master = 0;
+};
 
 // A VRRP pair of directors (`ha:`): each director as it ended, and what moved between them.
 struct HaDirectorReport {
@@ -21,7 +33,8 @@ struct HaDirectorReport {
     uint64_t entries = 0;  // connection entries now (templates left out)
     uint64_t active = 0, inactive = 0;
     uint64_t resets = 0;          // RSTs from its own stack (packets of flows it has no entry for)
-    uint64_t not_vip_owner = 0;   // packets for the VIPs that reached it as BACKUP (dropped)
+    uint64_t relayed = 0;         // packets for the VIPs that reached it as BACKUP, sent on to the holder
+    uint64_t not_vip_owner = 0;   // ... when nobody held them (lost)
     uint64_t lost_when_down = 0;  // packets that reached it while it was crashed
     ipvs::SyncCounters sync;
     std::string ipvsadm_ln;  // its services as it ended
