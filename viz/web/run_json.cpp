@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "viz/derive/event_text.hpp"
+#include "viz/theme.hpp"
 
 namespace lvs::viz {
 
@@ -48,10 +49,9 @@ constexpr size_t kEventsPerSecond = 150;
 constexpr size_t kListings = 3000;
 constexpr int64_t kListingBucketNs = 100'000'000;
 
-// [[t, "text"], ...] for every record of `kind`, its `key` field.
-std::string texts(const TraceModel& m, StrId kind, StrId key) {
+// [[t, "text"], ...] for each of `records` (in time order), its `key` field.
+std::string texts(const TraceModel& m, const std::vector<uint32_t>& records, StrId key) {
     std::string out = "[";
-    const auto& records = m.of_kind(kind);
     const bool thin = records.size() > kListings;
     for (size_t k = 0; k < records.size(); ++k) {
         const Record& r = m.at(records[k]);
@@ -131,6 +131,63 @@ std::string events(const TraceModel& m) {
     return out + "]";
 }
 
+std::string colour_text(Rgb c) {
+    char colour[16];
+    std::snprintf(colour, sizeof colour, "#%02x%02x%02x", c.r, c.g, c.b);
+    return colour;
+}
+
+const char* ha_event_kind(HaEvent::Kind k) {
+    switch (k) {
+        case HaEvent::Kind::Vrrp: return "vrrp";
+        case HaEvent::Kind::Crash: return "crash";
+        case HaEvent::Kind::Stop: return "stop";
+        case HaEvent::Kind::Start: return "start";
+        case HaEvent::Kind::Partition: return "cut";
+        case HaEvent::Kind::Heal: return "heal";
+    }
+    return "?";
+}
+
+// The director pair (viz/derive/ha): each director's name, colour, VRRP states (with why a
+// STOPPED one stopped) and, past the first (whose listings are the run's "ln"/"lnc"), its own
+// -Ln and -Lnc; who owns the VIPs over time; the pair's events for the timeline's markers.
+std::string ha_json(const RunData& run) {
+    const TraceModel& m = run.model;
+    const HaPair& ha = run.ha;
+    std::string o = "{\"directors\":[";
+    for (size_t d = 0; d < ha.directors().size(); ++d) {
+        const HaDirector& hd = ha.directors()[d];
+        o += (d ? "," : "") + std::string("{\"name\":") + json_text(hd.name) + ",\"colour\":\"" +
+             colour_text(colours::ha_director(static_cast<int32_t>(d))) + "\",\"states\":[";
+        for (size_t i = 0; i < hd.states.size(); ++i)
+            o += (i ? "," : "") + std::string("[") + std::to_string(hd.states[i].t) + "," +
+                 json_text(vrrp_state_name(hd.states[i].state)) + "," +
+                 json_text(ha.stopped_why(d, hd.states[i].t)) + "]";
+        o += "]";
+        if (d > 0)
+            o += ",\"ln\":" + texts(m, hd.listings, m.keys().ipvsadm_ln) +
+                 ",\"lnc\":" + texts(m, hd.connections, m.keys().ipvsadm_lnc);
+        o += "}";
+    }
+    o += "],\"none\":\"" + colour_text(colours::ha_director(-1)) + "\",\"fail\":\"" +
+         colour_text(colours::kFail) + "\",\"vip\":[";
+    for (size_t i = 0; i < ha.vip().size(); ++i)
+        o += (i ? "," : "") + std::string("[") + std::to_string(ha.vip()[i].t) + "," +
+             std::to_string(ha.vip()[i].owner) + "," +
+             json_text(m.get_text(m.at(ha.vip()[i].record), m.keys().text)) + "]";
+    o += "],\"events\":[";
+    for (size_t i = 0; i < ha.events().size(); ++i) {
+        const HaEvent& e = ha.events()[i];
+        const Record& r = m.at(e.record);
+        const std::string why = e.kind == HaEvent::Kind::Vrrp ? std::string(m.get_text(r, m.keys().why)) : "";
+        o += (i ? "," : "") + std::string("[") + std::to_string(e.t) + ",\"" + ha_event_kind(e.kind) + "\"," +
+             std::to_string(e.director) + "," + json_text(vrrp_state_name(e.state)) + "," + json_text(why) +
+             "]";
+    }
+    return o + "]}";
+}
+
 }  // namespace
 
 std::string listing_head(std::string_view text) {
@@ -154,8 +211,8 @@ std::string run_json(const RunData& run) {
     std::string o = "{";
     o += "\"title\":" + json_text(run.title) + ",\"lesson\":" + json_text(run.lesson);
     o += ",\"end\":" + std::to_string(m.end_time());
-    o += ",\"ln\":" + texts(m, m.kinds().listing, K.ipvsadm_ln);
-    o += ",\"lnc\":" + texts(m, m.kinds().connections, K.ipvsadm_lnc);
+    o += ",\"ln\":" + texts(m, m.of_kind(m.kinds().listing), K.ipvsadm_ln);
+    o += ",\"lnc\":" + texts(m, m.of_kind(m.kinds().connections), K.ipvsadm_lnc);
     o += ",\"servers\":[";
     for (size_t i = 0; i < run.series.size(); ++i) {
         const RealServerSeries& s = run.series[i];
@@ -166,9 +223,8 @@ std::string run_json(const RunData& run) {
     o += "],\"states\":[";
     for (int s = 0; s < kStateCount; ++s) {
         const StateInfo& info = state_info(static_cast<ConnState>(s));
-        char colour[16];
-        std::snprintf(colour, sizeof colour, "#%02x%02x%02x", info.colour.r, info.colour.g, info.colour.b);
-        o += (s ? "," : "") + std::string("[") + json_text(info.name) + ",\"" + colour + "\"]";
+        o += (s ? "," : "") + std::string("[") + json_text(info.name) + ",\"" + colour_text(info.colour) +
+             "\"]";
     }
     o += "],\"conns\":" + lanes(run);
     o += ",\"events\":" + events(m);
@@ -192,7 +248,9 @@ std::string run_json(const RunData& run) {
     for (size_t i = 0; i < run.moments.size(); ++i)
         o += (i ? "," : "") + std::string("[") + std::to_string(run.moments[i].t) + "," +
              json_text(run.moments[i].label) + "]";
-    return o + "]}";
+    o += "]";
+    if (run.ha.present()) o += ",\"ha\":" + ha_json(run);  // a single director's page has none
+    return o + "}";
 }
 
 }  // namespace lvs::viz

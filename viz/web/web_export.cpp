@@ -1,5 +1,6 @@
 #include "viz/web/web_export.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -90,6 +91,10 @@ std::string web_page(const std::vector<const RunData*>& runs) {
     data += "]}";
     std::string page = kPageTemplate;
     replace(page, "/*LVSIM_TITLE*/", html(title) + " - lvsim");
+    // A director pair: the second director's listings and the VIP owner band (page_ha.html)
+    // join the page; a single director's page is the template alone.
+    if (std::any_of(runs.begin(), runs.end(), [](const RunData* r) { return r->ha.present(); }))
+        replace(page, "</body>", std::string(kPageHaTemplate) + "</body>");
     replace(page, "/*LVSIM_DATA*/", data);
     return page;
 }

@@ -19,5 +19,7 @@ std::string handout(const RunData& run);
 
 // The page template (page_html.cpp, generated from viz/web/page.html at configure time).
 extern const char* const kPageTemplate;
+// What a director pair adds to it (viz/web/page_ha.html: styles and a script, before </body>).
+extern const char* const kPageHaTemplate;
 
 }  // namespace lvs::viz
