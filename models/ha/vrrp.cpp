@@ -70,13 +70,14 @@ void VrrpInstance::start_settled(bool master) {
 }
 
 void VrrpInstance::stop() {
-    if (state_ == VrrpState::Master) {
+    const bool master = state_ == VrrpState::Master;
+    if (master) {
         send(0);
         if (hooks_.leave_master) hooks_.leave_master();
     }
     advert_timer_.disarm();
     down_timer_.disarm();
-    enter(VrrpState::Stopped, "keepalived stopped (priority-0 advert if it was MASTER)");
+    enter(VrrpState::Stopped, master ? "keepalived stopped: a priority-0 advert" : "keepalived stopped");
 }
 
 // A dead host sends nothing and releases nothing: the router keeps sending to it until another

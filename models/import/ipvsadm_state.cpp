@@ -151,8 +151,12 @@ void import_sysctl(const std::string& text, const std::string& origin, Director&
                                    ? std::nullopt
                                    : parse_uint(value.substr(
                                          std::min(value.find_first_not_of(" \t", sp), value.size())));
-                if (!a || !b || *a > static_cast<uint64_t>(def->max) ||
-                    *b > static_cast<uint64_t>(def->max) || (*b != 0 && *a >= *b))
+                if (a && b && *b != 0 && *a >= *b && *a <= static_cast<uint64_t>(def->max))
+                    throw ImportError(vat,
+                                      name + ": the threshold (" + std::to_string(*a) +
+                                          ") must be below the period (" + std::to_string(*b) + ")",
+                                      std::string(def->meaning));
+                if (!a || !b || *a > static_cast<uint64_t>(def->max) || *b > static_cast<uint64_t>(def->max))
                     throw ImportError(vat, name + " takes two numbers, THRESHOLD PERIOD, not '" + value + "'",
                                       std::string(def->meaning));
                 into.sysctls.push_back({bare, std::to_string(*a) + " " + std::to_string(*b), at});

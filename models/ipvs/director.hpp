@@ -140,9 +140,9 @@ struct DirectorCounters {
     uint64_t rescheduled_reuse = 0;     // SYNs that hit a reusable entry and were rescheduled
     uint64_t stack_resets = 0;          // RSTs from the director's own stack
     uint64_t expired = 0;
-    uint64_t not_vip_owner = 0;  // packets for a VIP nobody holds that reached it (dropped)
-    uint64_t relayed = 0;        // packets for a VIP it no longer holds, forwarded to the holder
-    uint64_t lost_down = 0;      // packets that reached it while crashed
+    uint64_t no_holder = 0;  // packets for a VIP nobody holds that reached it (dropped)
+    uint64_t relayed = 0;    // packets for a VIP it no longer holds, forwarded to the holder
+    uint64_t lost_down = 0;  // packets that reached it while crashed
 };
 
 class Director final : public net::Node {
@@ -270,6 +270,9 @@ private:
     // `scheduled`: placed by this director's scheduler (Conns and the scheduled counter count it).
     Conn* new_conn(Service& svc, Dest& d, const net::Packet& p, Conn* control, bool scheduled = true);
     Conn* new_template(Service& svc, Dest& d, const InKey& key);
+    Dest* dest_named(Service& svc, const net::Endpoint& dest) const;
+    Conn* adopt_conn(Service& svc, Dest& d, Proto proto, const net::Endpoint& client,
+                     const net::Endpoint& vip);
     void bind(Conn& cp, Dest& d);
     void unbind(Conn& cp);
     void expire_now(Conn& cp);

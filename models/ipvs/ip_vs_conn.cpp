@@ -206,13 +206,33 @@ void Director::on_expire(Conn& cp) {
 
 void Director::expire_now(Conn& cp) { on_expire(cp); }
 
+// The destination an entry made elsewhere names (an operator's listing, a sync message): DR and
+// TUN entries carry the virtual port, so only a NAT destination's port must match.
+Dest* Director::dest_named(Service& svc, const net::Endpoint& dest) const {
+    Dest* d = nullptr;
+    for (Dest* x : svc.dests)
+        if (x->addr.addr == dest.addr && (x->addr.port == dest.port || x->forward != Forward::Masq)) d = x;
+    return d;
+}
+
+// An entry for a flow this director did not schedule, as if its first packet had come now.
+Conn* Director::adopt_conn(Service& svc, Dest& d, Proto proto, const net::Endpoint& client,
+                           const net::Endpoint& vip) {
+    net::Packet p;
+    if (proto == Proto::Udp) p.set_proto(net::Proto::Udp);
+    p.saddr = client.addr.value();
+    p.sport = client.port;
+    p.daddr = vip.addr.value();
+    p.dport = vip.port;
+    Conn* control = templates_.find(key(proto, client.addr.value(), 0, vip.addr.value(), vip.port));
+    return new_conn(svc, d, p, control, false);
+}
+
 std::string Director::restore_entry(Proto proto, const net::Endpoint& client, const net::Endpoint& vip,
                                     const net::Endpoint& dest, ConnState state, sim::Duration remaining) {
     Service* svc = find_service({proto, vip, 0});
     if (svc == nullptr) return "no virtual service " + vip.str();
-    Dest* d = nullptr;
-    for (Dest* x : svc->dests)
-        if (x->addr.addr == dest.addr && (x->addr.port == dest.port || x->forward != Forward::Masq)) d = x;
+    Dest* d = dest_named(*svc, dest);
     if (d == nullptr) return "service " + vip.str() + " has no realserver " + dest.str();
     const bool is_template = client.port == 0 && state == ConnState::None;
     if (is_template) {
@@ -221,15 +241,10 @@ std::string Director::restore_entry(Proto proto, const net::Endpoint& client, co
         ct->timer.arm(remaining);  // its own timeout stays the service's, for later refreshes
         return {};
     }
-    net::Packet p;
-    if (proto == Proto::Udp) p.set_proto(net::Proto::Udp);
-    p.saddr = client.addr.value();
-    p.sport = client.port;
-    p.daddr = vip.addr.value();
-    p.dport = vip.port;
-    Conn* control = templates_.find(key(proto, client.addr.value(), 0, vip.addr.value(), vip.port));
-    Conn* cp = new_conn(*svc, *d, p, control);
-    --counters_.scheduled;  // placed by the operator's director, not by this run's scheduler
+    // Placed by the operator's director, not by this run's scheduler; Conns counts it.
+    Conn* cp = adopt_conn(*svc, *d, proto, client, vip);
+    ++svc->stats.conns;
+    ++d->stats.conns;
     enter_state(*cp, state, "restored", "in");
     cp->timer.arm(remaining);
     return {};

@@ -42,7 +42,7 @@ void Director::receive(const Packet& p) {
         // holds the VIP now, or loses it when nobody does (its ARP request goes unanswered).
         const net::NodeId to = vip_holder ? vip_holder() : net::kNoNode;
         if (to == net::kNoNode || to == node_) {
-            ++counters_.not_vip_owner;
+            ++counters_.no_holder;
             return;
         }
         ++counters_.relayed;

@@ -160,7 +160,6 @@ void Director::sync_append(const Conn& cp) {
     e.fwmark = cp.dest != nullptr ? cp.dest->svc_fwmark : 0;
     e.timeout_s = sysctls_.sync_version == 0 ? 0 : static_cast<uint32_t>(whole_seconds(cp.timeout));
     sync_buffer_.entries.push_back(e);
-    ++sync_counters_.entries_sent;
     if (sysctls_.sync_version == 0 && sync_buffer_.entries.size() >= kSyncEntriesPerMessageV0)
         queue_sync_buffer();
 }
@@ -194,6 +193,7 @@ void Director::sync_send_queued() {
     sync_wakeup_.disarm();
     for (SyncMessage& m : sync_queue_) {
         ++sync_counters_.messages_sent;
+        sync_counters_.entries_sent += m.entries.size();
         LVS_TRACE(sim_, entity_, trace::kind::ipvs_sync_send)
             .f("entries", m.entries.size())
             .f("bytes", m.bytes())
@@ -244,31 +244,14 @@ void Director::sync_apply(const SyncEntry& e, uint8_t version) {
     }
     if (cp == nullptr) {
         Service* svc = find_service({e.proto, e.vip, e.fwmark});
-        Dest* d = nullptr;
-        if (svc != nullptr)
-            for (Dest* x : svc->dests)
-                if (x->addr.addr == e.dest.addr &&
-                    (x->addr.port == e.dest.port || x->forward != Forward::Masq))
-                    d = x;
+        Dest* d = svc != nullptr ? dest_named(*svc, e.dest) : nullptr;
         if (d == nullptr) {
             // The kernel keeps such an entry unbound and binds it when the realserver appears
             // (ip_vs_try_bind_dest()); lvsim does not make it (README, limitations).
             ++sync_counters_.entries_unbound;
             return;
         }
-        if (is_template) {
-            cp = new_template(*svc, *d, k);
-        } else {
-            net::Packet p;
-            if (e.proto == Proto::Udp) p.set_proto(net::Proto::Udp);
-            p.saddr = e.client.addr.value();
-            p.sport = e.client.port;
-            p.daddr = e.vip.addr.value();
-            p.dport = e.vip.port;
-            Conn* control =
-                templates_.find(key(e.proto, e.client.addr.value(), 0, e.vip.addr.value(), e.vip.port));
-            cp = new_conn(*svc, *d, p, control, false);
-        }
+        cp = is_template ? new_template(*svc, *d, k) : adopt_conn(*svc, *d, e.proto, e.client, e.vip);
         ++sync_counters_.entries_created;
     }
     // The INACTIVE flag and the counters follow the state as on the master (enter_state(), as

@@ -75,6 +75,13 @@ private:
     // On the directors a command names; what it warns about is said once.
     void apply_on(std::optional<size_t> on, const ipvs::IpvsadmCommand& c, Mark at,
                   std::optional<size_t> entry) {
+        const bool daemon = c.cmd == ipvs::IpvsadmCmd::StartDaemon || c.cmd == ipvs::IpvsadmCmd::StopDaemon;
+        if (daemon && s_.ha && s_.ha->sync)
+            warn("ipvsadm " + c.text +
+                     ": ha.sync lets keepalived start and stop the sync daemons too, so this may find one "
+                     "running (\"Daemon has already run\") or gone; set ha.sync.daemon: off to drive them by "
+                     "hand",
+                 at, entry);
         if (!on || *on == 0) apply(director_, c, at, entry, true);
         if (peer_ && (!on || *on == 1)) apply(*peer_, c, at, entry, on.has_value());
     }

@@ -32,10 +32,10 @@ struct HaDirectorReport {
     uint32_t became_master = 0;
     uint64_t entries = 0;  // connection entries now (templates left out)
     uint64_t active = 0, inactive = 0;
-    uint64_t resets = 0;          // RSTs from its own stack (packets of flows it has no entry for)
-    uint64_t relayed = 0;         // packets for the VIPs that reached it as BACKUP, sent on to the holder
-    uint64_t not_vip_owner = 0;   // ... when nobody held them (lost)
-    uint64_t lost_when_down = 0;  // packets that reached it while it was crashed
+    uint64_t resets = 0;     // RSTs from its own stack (packets of flows it has no entry for)
+    uint64_t relayed = 0;    // packets for the VIPs that reached it as BACKUP, sent on to the holder
+    uint64_t no_holder = 0;  // ... when nobody held them (lost)
+    uint64_t lost_down = 0;  // packets that reached it while it was crashed
     ipvs::SyncCounters sync;
     std::string ipvsadm_ln;  // its services as it ended
 };

@@ -156,19 +156,22 @@ bool add_visitor_keys(const Add& add, const std::string& p, const ClientGroupSpe
 template <class Add>
 void add_ha_keys(const Add& add, const Scenario& s) {
     if (!s.ha) return;
+    const auto secs = [](sim::Duration d) {
+        return d == sim::Duration{} ? std::string("0s") : sim::format_duration(d);
+    };
     for (const HaDirectorSpec& d : s.ha->directors) {
         const std::string p = "ha.directors." + d.name + ".";
         add(p + "address", d.address.str());
         add(p + "priority", std::to_string(d.vrrp.priority));
         add(p + "state", d.vrrp.initial_master ? "MASTER" : "BACKUP");
         add(p + "preempt", d.vrrp.preempt ? "true" : "false");
-        add(p + "preempt_delay", sim::format_duration(d.vrrp.preempt_delay));
+        add(p + "preempt_delay", secs(d.vrrp.preempt_delay));
     }
     const ha::VrrpConfig& v = s.ha->directors[0].vrrp;
     add("ha.advert_int", sim::format_duration(v.advert_int));
     add("ha.version", std::to_string(v.version));
     add("ha.garp_master_delay", sim::format_duration(v.garp_master_delay));
-    add("ha.garp_master_refresh", sim::format_duration(v.garp_master_refresh));
+    add("ha.garp_master_refresh", secs(v.garp_master_refresh));
     add("ha.sync.daemon", s.ha->sync ? "true" : "false");
     add("ha.sync.follows_vrrp", s.ha->sync_follows_vrrp ? "true" : "false");
     add("ha.sync.syncid", std::to_string(s.ha->syncid));

@@ -114,6 +114,10 @@ void Loader::ha() {
     HaSpec spec;
     spec.mark = mark_of(h);
     const YAML::Node list = h["directors"];
+    if (list && list.IsSequence() && list.size() > 2)
+        r_.fail(list[2],
+                "ha.directors has " + std::to_string(list.size()) + " directors: lvsim models a pair (two)",
+                "a VRRP instance with more routers, or a fleet of directors, is not modelled");
     if (!list || !list.IsSequence() || list.size() != 2)
         r_.fail(list ? list : h, "ha.directors lists the two directors of the pair",
                 "e.g. directors: [{name: lvs1, priority: 150}, {name: lvs2, priority: 100}]");

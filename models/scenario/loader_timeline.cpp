@@ -22,7 +22,12 @@ std::pair<int, std::optional<int>> Loader::sysctl_value(const YAML::Node& n, con
         const size_t sp = text.find_first_of(" \t");
         const int a = number(text.substr(0, sp));
         const int b = sp == std::string::npos ? -1 : number(text.substr(text.find_first_not_of(" \t", sp)));
-        if (a < 0 || b < 0 || a > def.max || b > def.max || (b != 0 && a >= b))
+        if (a >= 0 && b > 0 && a >= b && a <= def.max && b <= def.max)
+            r_.fail(n,
+                    name + ": the threshold (" + std::to_string(a) + ") must be below the period (" +
+                        std::to_string(b) + ")",
+                    "e.g. \"3 50\" (the default), or a period of 0 (send once, at the threshold)", column);
+        if (a < 0 || b < 0 || a > def.max || b > def.max)
             r_.fail(n, name + " takes two numbers, THRESHOLD PERIOD, not '" + text + "'",
                     "e.g. \"3 50\" (the default): the threshold below the period, or period 0", column);
         return {a, b};

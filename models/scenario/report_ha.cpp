@@ -14,26 +14,30 @@ using report_format::num;
 void write_ha_text(std::ostream& o, const Report& r) {
     const HaReport& h = r.ha;
     if (!h.any) return;
+    bool synced = h.sync;
+    for (const HaDirectorReport& d : h.directors)
+        synced = synced || d.sync.messages_sent + d.sync.messages_received + d.sync.messages_dropped > 0;
     o << "\nDirector pair (VRRP"
-      << (h.sync ? std::string(", sync daemon ") +
-                       (h.sync_follows_vrrp ? "following VRRP" : "master and backup on both")
-                 : ", no sync daemon")
+      << (h.sync ? std::string(", sync daemons from keepalived: ") +
+                       (h.sync_follows_vrrp ? "master on the MASTER, backup on the BACKUP" : "both on both")
+                 : (synced ? ", sync daemons started by ipvsadm" : ", no sync daemon"))
       << ")\n";
     o << "  " << std::left << std::setw(8) << "name" << std::setw(12) << "address" << std::right
       << std::setw(5) << "prio" << std::setw(9) << "state" << std::setw(10) << "master s" << std::setw(9)
       << "entries" << std::setw(8) << "active" << std::setw(10) << "inactive" << std::setw(8) << "resets"
-      << std::setw(9) << "relayed" << std::setw(11) << "no holder" << std::setw(11) << "when down"
+      << std::setw(9) << "relayed" << std::setw(11) << "no holder" << std::setw(11) << "lost down"
       << "\n";
     for (const HaDirectorReport& d : h.directors)
         o << "  " << std::left << std::setw(8) << d.name << std::setw(12) << d.address << std::right
           << std::setw(5) << d.priority << std::setw(9) << d.vrrp_state << std::setw(10) << num(d.master_s, 1)
           << std::setw(9) << d.entries << std::setw(8) << d.active << std::setw(10) << d.inactive
-          << std::setw(8) << d.resets << std::setw(9) << d.relayed << std::setw(11) << d.not_vip_owner
-          << std::setw(11) << d.lost_when_down << "\n";
+          << std::setw(8) << d.resets << std::setw(9) << d.relayed << std::setw(11) << d.no_holder
+          << std::setw(11) << d.lost_down << "\n";
     o << "  (resets: RSTs from its own stack, for packets of connections it has no entry for; relayed: "
          "packets for the VIPs that reached it as BACKUP and went on to the MASTER; no holder: the same "
-         "when nobody held the VIPs, lost; when down: packets that reached it crashed)\n";
-    if (h.sync)
+         "when nobody held the VIPs, lost; lost down: packets that reached it crashed; master s: seconds "
+         "as VRRP MASTER; state: STOPPED after a crash or a keepalived stop)\n";
+    if (synced)
         for (const HaDirectorReport& d : h.directors)
             o << "  sync " << d.name << ": sent " << d.sync.entries_sent << " entries in "
               << d.sync.messages_sent << " messages, discarded unsent " << d.sync.entries_discarded
@@ -75,9 +79,8 @@ void write_ha_json(std::ostream& o, const Report& r) {
         o << ", \"master_s\": " << num(d.master_s, 6) << ", \"became_master\": " << d.became_master
           << ", \"entries\": " << d.entries << ", \"active\": " << d.active
           << ", \"inactive\": " << d.inactive << ", \"resets\": " << d.resets
-          << ", \"relayed\": " << d.relayed << ", \"not_vip_owner\": " << d.not_vip_owner
-          << ", \"lost_when_down\": " << d.lost_when_down
-          << ", \"sync\": {\"messages_sent\": " << d.sync.messages_sent
+          << ", \"relayed\": " << d.relayed << ", \"no_holder\": " << d.no_holder
+          << ", \"lost_down\": " << d.lost_down << ", \"sync\": {\"messages_sent\": " << d.sync.messages_sent
           << ", \"entries_sent\": " << d.sync.entries_sent
           << ", \"entries_discarded\": " << d.sync.entries_discarded
           << ", \"messages_received\": " << d.sync.messages_received

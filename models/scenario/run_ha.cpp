@@ -202,6 +202,7 @@ void Run::ha_move_vips(size_t to, const char* why) {
     const std::string& name = scenario_.ha->directors[to].name;
     ha_events_.push_back(when_now(sim_) + "the router sends the VIPs to " + name + " (" + why + ")");
     LVS_TRACE(sim_, sim::kNoEntity, trace::kind::ha_vip).f("owner", name).f("text", why);
+    if (built_) on_director_change();  // the traced -Ln rows now follow the new owner
 }
 
 void Run::ha_changed(size_t i, ha::VrrpState from, ha::VrrpState to, std::string_view why) {
@@ -251,7 +252,13 @@ void Run::apply_action(const DirectorAction& a, const std::string& when) {
             // switches it to master if the instance becomes MASTER at once. A running
             // keepalived ignores it.
             const bool stopped = m.vrrp->state() == ha::VrrpState::Stopped;
-            if (m.director->down()) m.director->set_down(false);  // boots with an empty table
+            if (m.director->down()) {
+                // The host boots: an empty table, and the rules and sysctls of keepalived.conf and
+                // sysctl.conf (the scenario file's), not the ipvsadm changes made while it ran.
+                m.director->set_down(false);
+                m.director->flush();
+                configure_director(*m.director, false);
+            }
             if (stopped && scenario_.ha->sync) ha_sync_daemons(a.director, false);
             m.vrrp->start();
             break;
@@ -343,8 +350,8 @@ HaReport Run::ha_report() const {
             }
         x.resets = d.counters().stack_resets;
         x.relayed = d.counters().relayed;
-        x.not_vip_owner = d.counters().not_vip_owner;
-        x.lost_when_down = d.counters().lost_down;
+        x.no_holder = d.counters().no_holder;
+        x.lost_down = d.counters().lost_down;
         x.sync = d.sync_counters();
         x.ipvsadm_ln = ipvs::ipvsadm_ln(d);
         r.directors.push_back(std::move(x));

@@ -201,15 +201,19 @@ void Run::trace_listings() {
 
 void Run::trace_service_table() {
     std::string ln = ipvs::ipvsadm_ln(*director_);
-    if (ln == last_listing_) return;
-    last_listing_ = std::move(ln);
-    const sim::EntityId director = net_.entity(director_->node());
-    LVS_TRACE(sim_, director, trace::kind::director_listing).f("ipvsadm_ln", last_listing_);
+    if (ln != last_listing_) {
+        last_listing_ = std::move(ln);
+        LVS_TRACE(sim_, net_.entity(director_->node()), trace::kind::director_listing)
+            .f("ipvsadm_ln", last_listing_);
+    }
     // The same rows as numbers, one record per row that changed, so that nobody has to read
-    // the listing's text back (the viewer's counters come from these).
+    // the listing's text back (the viewer's counters come from these). With a director pair,
+    // the rows of the director the router sends to: the one whose counts the clients live by.
+    const ipvs::Director& from = peer_ ? *ha_[vip_owner_].director : *director_;
+    const sim::EntityId director = net_.entity(from.node());
     const auto trace_row = [&](const ListedRowKey& key, const ListedRow& row, bool listed) {
-        LVS_TRACE(sim_, director, trace::kind::director_dest)
-            .f("service", key.first)
+        sim::TraceBuilder r(sim_, director, trace::kind::director_dest);
+        r.f("service", key.first)
             .f("address", key.second)
             .f("name", row.name)
             .f("forward", row.forward)
@@ -217,15 +221,16 @@ void Run::trace_service_table() {
             .f("active", row.active)
             .f("inactive", row.inactive)
             .f("listed", listed);
+        if (peer_) r.f("director", director_label(from));
     };
     std::map<ListedRowKey, ListedRow> now;
-    for (const auto& svc : director_->services()) {
+    for (const auto& svc : from.services()) {
         const std::string service = svc->fwmark != 0
                                         ? "FWM " + std::to_string(svc->fwmark)
                                         : (svc->proto == ipvs::Proto::Udp ? "UDP " : "TCP ") + svc->vip.str();
         for (const ipvs::Dest* d : svc->dests) {
             const ListedRowKey key{service, d->addr.str()};
-            const ListedRow row{director_->dest_name(*d), std::string(ipvs::to_string(d->forward)), d->weight,
+            const ListedRow row{from.dest_name(*d), std::string(ipvs::to_string(d->forward)), d->weight,
                                 d->activeconns, d->inactconns};
             const auto before = listed_rows_.find(key);
             if (before == listed_rows_.end() || !(before->second == row)) trace_row(key, row, true);

@@ -25,6 +25,8 @@ constexpr FieldSpec kDirectorDest[] = {
     {"active", I, kAlways, "ActiveConn: entries in ESTABLISHED"},
     {"inactive", I, kAlways, "InActConn: every other entry bound to it"},
     {"listed", I, kAlways, "1 while the row is in the listing; 0 in the one record saying it left (deleted)"},
+    {"director", T, kSometimes,
+     "with a director pair: whose row it is, the director the router sends the VIPs to now"},
 };
 constexpr FieldSpec kDirectorListing[] = {
     {"ipvsadm_ln", T, kAlways, "the output of `ipvsadm -Ln`, written whenever it changes"},

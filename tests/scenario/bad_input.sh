@@ -67,7 +67,8 @@ expect_bad "ha key typo"        "bad-ha-key.yaml:17:3"   "advert_int"           
 expect_bad "unknown director"   "bad-ha-director-name.yaml:19:15" "did you mean 'lvs1'" -- check "$data/bad-ha-director-name.yaml"
 expect_bad "vrrp verb"          "bad-ha-vrrp-verb.yaml:19:11" "known: partition, heal" -- check "$data/bad-ha-vrrp-verb.yaml"
 expect_bad "on: without a pair" "bad-ha-on-without-pair.yaml:16:9" "add an ha: section" -- check "$data/bad-ha-on-without-pair.yaml"
-expect_bad "sync_threshold 50 3" "bad-ha-sync-threshold.yaml:8:21" "the threshold below the period" -- check "$data/bad-ha-sync-threshold.yaml"
+expect_bad "sync_threshold 50 3" "bad-ha-sync-threshold.yaml:8:21" "must be below the period (3)" -- check "$data/bad-ha-sync-threshold.yaml"
+expect_bad "three directors"    "bad-ha-three-directors.yaml:17:7" "models a pair (two)" -- check "$data/bad-ha-three-directors.yaml"
 # Limits (issue 18): each names the option or the place, and the limit.
 expect_bad "nesting too deep"   "bad-nesting.yaml:3:74" "deeper than 64 levels" -- check "$data/bad-nesting.yaml"
 expect_bad "negative seed"      "--seed -1"            "a whole number from 0"    -- run "$data/good.yaml" --seed -1

@@ -278,7 +278,7 @@ SCENARIO("ipvsadm-save -n, ipvsadm -Ln --timeout and sysctl -a", "[import]") {
     CHECK(value("sync_threshold") == "3 50");
     CHECK(noted(sc.simplified, "net.ipv4.vs.sync_qlen_max"));
     CHECK(error_of(Kind::Sysctl, "net.ipv4.vs.sync_threshold = 50 3\n") ==
-          "1:30: net.ipv4.vs.sync_threshold takes two numbers, THRESHOLD PERIOD, not '50 3'");
+          "1:30: net.ipv4.vs.sync_threshold: the threshold (50) must be below the period (3)");
     CHECK(std::any_of(sc.ignored.begin(), sc.ignored.end(),
                       [](const auto& n) { return n.directive.find("other sysctls") != std::string::npos; }));
     CHECK(error_of(Kind::Sysctl, "net.ipv4.vs.expire_nodest_conn = on\n") ==
