@@ -160,6 +160,7 @@ void Director::sync_append(const Conn& cp) {
     e.fwmark = cp.dest != nullptr ? cp.dest->svc_fwmark : 0;
     e.timeout_s = sysctls_.sync_version == 0 ? 0 : static_cast<uint32_t>(whole_seconds(cp.timeout));
     sync_buffer_.entries.push_back(e);
+    ++sync_counters_.entries_chosen;
     if (sysctls_.sync_version == 0 && sync_buffer_.entries.size() >= kSyncEntriesPerMessageV0)
         queue_sync_buffer();
 }

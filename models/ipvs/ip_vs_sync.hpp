@@ -79,7 +79,8 @@ struct SyncMessage {
 // What the daemons did (the report's HA section).
 struct SyncCounters {
     uint64_t messages_sent = 0;
-    uint64_t entries_sent = 0;
+    uint64_t entries_chosen = 0;  // put in a buffer (ip_vs_sync_conn_needed() said yes)
+    uint64_t entries_sent = 0;    // in the messages that left
     uint64_t messages_received = 0;
     uint64_t entries_received = 0;
     uint64_t entries_created = 0;    // by a message, on a backup

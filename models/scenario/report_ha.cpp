@@ -82,6 +82,7 @@ void write_ha_json(std::ostream& o, const Report& r) {
           << ", \"relayed\": " << d.relayed << ", \"no_holder\": " << d.no_holder
           << ", \"lost_down\": " << d.lost_down << ", \"sync\": {\"messages_sent\": " << d.sync.messages_sent
           << ", \"entries_sent\": " << d.sync.entries_sent
+          << ", \"entries_chosen\": " << d.sync.entries_chosen
           << ", \"entries_discarded\": " << d.sync.entries_discarded
           << ", \"messages_received\": " << d.sync.messages_received
           << ", \"entries_received\": " << d.sync.entries_received

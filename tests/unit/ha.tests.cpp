@@ -264,7 +264,8 @@ struct SyncRig {
         in(port, net::tcpflag::kSyn);
         in(port, net::tcpflag::kAck);
     }
-    uint64_t entries_sent() const { return master.sync_counters().entries_sent; }
+    // What ip_vs_sync_conn_needed() chose, sent or still in the buffer.
+    uint64_t entries_sent() const { return master.sync_counters().entries_chosen; }
 };
 
 // A backup director in a world of its own, fed the master's messages by hand.
