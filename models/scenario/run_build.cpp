@@ -193,9 +193,7 @@ void Run::build_clients(net::NodeId internet) {
 // the log names the director only then.
 void Run::configure_director(ipvs::Director& d, bool first) {
     const Scenario& s = scenario_;
-    const std::string at = "[" +
-                           (sim_.now() == sim::Time{} ? std::string("0s") : sim::format_time(sim_.now())) +
-                           "] " + (peer_ ? director_label(d) + ": " : std::string());
+    const std::string at = when_label() + (peer_ ? director_label(d) + ": " : std::string());
     for (const SysctlSetting& x : s.sysctls) {
         const std::string err = d.set_sysctl(x.sysctl->name, x.value, x.second);
         admin_log_.push_back(at + "sysctl net.ipv4.vs." + std::string(x.sysctl->name) + "=" +

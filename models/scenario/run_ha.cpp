@@ -13,14 +13,6 @@
 
 namespace lvs::scenario {
 
-namespace {
-
-std::string when_now(const sim::Simulator& sim) {
-    return "[" + (sim.now() == sim::Time{} ? std::string("0s") : sim::format_time(sim.now())) + "] ";
-}
-
-}  // namespace
-
 void Run::build_ha(net::NodeId lan, const net::LinkSpec& lan_link) {
     const Scenario& s = scenario_;
     if (!s.ha) return;
@@ -35,7 +27,7 @@ void Run::build_ha(net::NodeId lan, const net::LinkSpec& lan_link) {
         hooks.send_advert = [this, i](const ha::Advert& a) { ha_send_advert(i, a); };
         hooks.become_master = [this, i] { ha_become_master(i); };
         hooks.leave_master = [this, i] { ha_leave_master(i); };
-        hooks.refresh_arp = [this, i] { ha_lower_priority_heard(i); };
+        hooks.refresh_arp = [this, i] { ha_garp_bursts(i); };
         hooks.changed = [this, i](ha::VrrpState from, ha::VrrpState to, std::string_view why) {
             ha_changed(i, from, to, why);
         };
@@ -90,7 +82,7 @@ void Run::start_ha() {
         ha_[i].vrrp->start_settled(i == master);
         if (i == master) ha_garp_refresh(i, ha_[i].became_master, sim::Duration{});
         ha_sync_daemons(i, i == master);
-        ha_events_.push_back(when_now(sim_) + d[i].name + ": " + (i == master ? "MASTER" : "BACKUP") +
+        ha_events_.push_back(when_label() + d[i].name + ": " + (i == master ? "MASTER" : "BACKUP") +
                              " (priority " + std::to_string(d[i].vrrp.priority) + ")");
         LVS_TRACE(sim_, net_.entity(ha_[i].director->node()), trace::kind::ha_vrrp)
             .f("director", d[i].name)
@@ -142,18 +134,10 @@ void Run::ha_send_sync(size_t from, ipvs::SyncMessage&& m) {
 void Run::ha_become_master(size_t i) {
     ha_[i].director->set_holds_vips(true);
     ha_sync_daemons(i, true);
-    ha_gratuitous_arp(i);
-    // The second burst (garp_master_delay): it matters when another director took the
-    // addresses meanwhile (a split brain).
-    const sim::Duration again = scenario_.ha->directors[i].vrrp.garp_master_delay;
-    if (again > sim::Duration{})
-        sim_.post_after(again, [this, i] {
-            if (ha_[i].vrrp->state() == ha::VrrpState::Master) ha_gratuitous_arp(i);
-        });
-    ha_garp_refresh(i, ha_[i].became_master, again);
+    ha_garp_bursts(i);
+    ha_garp_refresh(i, ha_[i].became_master, scenario_.ha->directors[i].vrrp.garp_master_delay);
 }
 
-// garp_master_refresh: gratuitous ARPs every period for as long as this mastership lasts.
 // garp_master_refresh: gratuitous ARPs every period for as long as this mastership lasts, the
 // first after the second burst (vrrp_state_become_master()).
 void Run::ha_garp_refresh(size_t i, uint32_t mastership, sim::Duration first) {
@@ -166,9 +150,10 @@ void Run::ha_garp_refresh(size_t i, uint32_t mastership, sim::Duration first) {
     });
 }
 
-// A MASTER that hears a lower priority refreshes the ARP caches: a burst now and another after
-// garp_lower_prio_delay (keepalived's default: garp_master_delay).
-void Run::ha_lower_priority_heard(size_t i) {
+// Gratuitous ARPs now and a second burst after garp_master_delay, on becoming MASTER and when a
+// MASTER hears a lower priority (garp_lower_prio_delay, keepalived's default: the same delay).
+// The second burst matters when another director took the addresses meanwhile (a split brain).
+void Run::ha_garp_bursts(size_t i) {
     ha_gratuitous_arp(i);
     const sim::Duration again = scenario_.ha->directors[i].vrrp.garp_master_delay;
     if (again > sim::Duration{})
@@ -200,14 +185,14 @@ void Run::ha_move_vips(size_t to, const char* why) {
     vip_owner_ = to;
     ++vip_moves_;
     const std::string& name = scenario_.ha->directors[to].name;
-    ha_events_.push_back(when_now(sim_) + "the router sends the VIPs to " + name + " (" + why + ")");
+    ha_events_.push_back(when_label() + "the router sends the VIPs to " + name + " (" + why + ")");
     LVS_TRACE(sim_, sim::kNoEntity, trace::kind::ha_vip).f("owner", name).f("text", why);
     if (built_) on_director_change();  // the traced -Ln rows now follow the new owner
 }
 
 void Run::ha_changed(size_t i, ha::VrrpState from, ha::VrrpState to, std::string_view why) {
     const std::string& name = scenario_.ha->directors[i].name;
-    ha_events_.push_back(when_now(sim_) + name + ": " + std::string(ha::to_string(from)) + " -> " +
+    ha_events_.push_back(when_label() + name + ": " + std::string(ha::to_string(from)) + " -> " +
                          std::string(ha::to_string(to)) + " (" + std::string(why) + ")");
     LVS_TRACE(sim_, net_.entity(ha_[i].director->node()), trace::kind::ha_vrrp)
         .f("director", name)

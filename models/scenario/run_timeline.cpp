@@ -50,11 +50,15 @@ void Run::trace_warning(const Warning& w) {
         .f("line", w.mark.line);
 }
 
+std::string Run::when_label() const {
+    return "[" + (sim_.now() == sim::Time{} ? std::string("0s") : sim::format_time(sim_.now())) + "] ";
+}
+
 void Run::apply(size_t index) {
     const TimelineEntry& e = scenario_.timeline[index];
     for (const Warning& w : scenario_.warnings)
         if (w.timeline_entry == index) trace_warning(w);
-    const std::string when = "[" + (sim_.now() == sim::Time{} ? "0s" : sim::format_time(sim_.now())) + "] ";
+    const std::string when = when_label();
     std::visit([&](const auto& a) { apply_action(a, when); }, e.action);
 }
 

@@ -163,7 +163,7 @@ private:
     void ha_leave_master(size_t i);
     void ha_gratuitous_arp(size_t i);
     void ha_garp_refresh(size_t i, uint32_t mastership, sim::Duration first);
-    void ha_lower_priority_heard(size_t i);
+    void ha_garp_bursts(size_t i);
     int vip_holder_index() const;
     void ha_move_vips(size_t to, const char* why);
     void ha_changed(size_t i, ha::VrrpState from, ha::VrrpState to, std::string_view why);
@@ -174,6 +174,8 @@ private:
     std::vector<ipvs::Director*> directors_on(std::optional<size_t> on);
     // A director's name in logs: the pair's names (`ha:`); the node of the first is "director".
     std::string director_label(const ipvs::Director& d) const;
+    // "[20s] ", "[0s] ": the time logs and the admin log put before a line.
+    std::string when_label() const;
     void sample_windows();
     void sample_queues();
     void trace_warning(const Warning& w);
