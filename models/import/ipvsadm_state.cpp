@@ -151,7 +151,8 @@ void import_sysctl(const std::string& text, const std::string& origin, Director&
                                    ? std::nullopt
                                    : parse_uint(value.substr(
                                          std::min(value.find_first_not_of(" \t", sp), value.size())));
-                if (a && b && *b != 0 && *a >= *b && *a <= static_cast<uint64_t>(def->max))
+                if (a && b && !ipvs::pair_in_order(static_cast<int64_t>(*a), static_cast<int64_t>(*b)) &&
+                    *a <= static_cast<uint64_t>(def->max))
                     throw ImportError(vat,
                                       name + ": the threshold (" + std::to_string(*a) +
                                           ") must be below the period (" + std::to_string(*b) + ")",

@@ -347,7 +347,7 @@ std::string Director::set_sysctl(std::string_view name, int value, std::optional
         error = "sysctl: cannot stat /proc/sys/" + path + ": No such file or directory" +
                 (def != nullptr ? " (absent before Linux 4.2: kernel profile " + kernel_.name + ")" : "");
     else if (value < 0 || value > def->max || (second && def->second == nullptr) ||
-             (second && (*second < 0 || *second > def->max || (value >= *second && *second != 0))))
+             (second && (*second < 0 || *second > def->max || !pair_in_order(value, *second))))
         error = "sysctl: setting key \"" + path + "\": Invalid argument";
     else {
         sysctls_.*(def->field) = value;

@@ -29,6 +29,8 @@ struct SysctlDef {
 };
 
 std::span<const SysctlDef> sysctl_table();
+// A pair's order (proc_do_sync_threshold()): the first below the second, unless the second is 0.
+inline bool pair_in_order(int64_t first, int64_t second) { return second == 0 || first < second; }
 // The entry for NAME, with or without the net.ipv4.vs. prefix; nullptr if unknown.
 const SysctlDef* find_sysctl(std::string_view name);
 

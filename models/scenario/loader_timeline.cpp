@@ -22,7 +22,7 @@ std::pair<int, std::optional<int>> Loader::sysctl_value(const YAML::Node& n, con
         const size_t sp = text.find_first_of(" \t");
         const int a = number(text.substr(0, sp));
         const int b = sp == std::string::npos ? -1 : number(text.substr(text.find_first_not_of(" \t", sp)));
-        if (a >= 0 && b > 0 && a >= b && a <= def.max && b <= def.max)
+        if (a >= 0 && b >= 0 && !ipvs::pair_in_order(a, b) && a <= def.max && b <= def.max)
             r_.fail(n,
                     name + ": the threshold (" + std::to_string(a) + ") must be below the period (" +
                         std::to_string(b) + ")",
