@@ -64,5 +64,6 @@ int cmd_grade(const std::vector<std::string>& args);
 int cmd_import(const std::vector<std::string>& args);
 int cmd_drain_plan(const std::vector<std::string>& args);
 int cmd_presets(const std::vector<std::string>& args);
+int cmd_hash_churn(const std::vector<std::string>& args);
 
 }  // namespace lvs::cli

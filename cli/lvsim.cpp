@@ -60,6 +60,7 @@ const char* kMainHelp =
     "  drain-plan F   drain one realserver every way (weight 0, -d, health check, ...): time to empty, "
     "errors\n"
     "  presets [NAME] the client and server presets (browsers, API clients, web servers) and their sources\n"
+    "  hash-churn     slots and flows that move when realservers leave sh, mh (Maglev) or dh\n"
     "  trace-vocabulary  print the trace's record kinds and fields (docs/trace.md)\n"
     "\n"
     "`lvsim COMMAND --help` shows a command's options. Exit status 2 means bad input.\n";
@@ -415,6 +416,7 @@ int main(int argc, char** argv) {
         if (cmd == "import") return cli::cmd_import(rest);
         if (cmd == "drain-plan") return cli::cmd_drain_plan(rest);
         if (cmd == "presets") return cli::cmd_presets(rest);
+        if (cmd == "hash-churn") return cli::cmd_hash_churn(rest);
         if (cmd == "view") {
 #ifdef LVSIM_VIEWER_PATH
             std::vector<char*> argv_view{const_cast<char*>(LVSIM_VIEWER_PATH)};

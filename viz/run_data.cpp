@@ -29,9 +29,12 @@ void derive(RunData& run, const TopologyInput* topology, const std::vector<RealS
     run.pages.build(run.model, run.conns);
     run.steps = lesson_steps(run.model);
     run.moments = key_moments(run.model, run.conns);
-    run.ha.build(run.model);
-    if (topology != nullptr) run.topology.build(*topology);
-    else run.topology.build(Topology::infer(run.model));
+    run.directors.build(run.model);
+    std::vector<std::string> fleet;  // its directors' entities, in the fleet's order
+    if (run.directors.fleet())
+        for (const DirectorTrack& d : run.directors.directors()) fleet.emplace_back(run.model.str(d.entity));
+    if (topology != nullptr) run.topology.build(*topology, fleet);
+    else run.topology.build(Topology::infer(run.model), fleet);
 }
 
 }  // namespace lvs::viz

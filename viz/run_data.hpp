@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "viz/derive/connections.hpp"
-#include "viz/derive/ha.hpp"
+#include "viz/derive/directors.hpp"
 #include "viz/derive/lesson.hpp"
 #include "viz/derive/pages.hpp"
 #include "viz/derive/series.hpp"
@@ -41,7 +41,7 @@ struct RunData {
     std::vector<LessonStepView> steps;  // the guided lesson (none: PageDown walks the markers)
     std::vector<KeyMoment> moments;
     Topology topology;
-    HaPair ha;  // the director pair (empty: one director)
+    DirectorSet directors;  // a director pair or a fleet (empty: one director)
 
     int64_t begin() const { return model.begin_time(); }
     int64_t end() const { return model.end_time(); }

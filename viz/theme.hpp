@@ -114,9 +114,10 @@ constexpr Rgb kObjectOk{90, 170, 235};
 constexpr Rgb kObjectReused{70, 130, 190};
 constexpr Rgb kObjectFailed{255, 60, 60};
 constexpr Rgb kObjectAborted{150, 150, 150};
-// A director pair: one colour per director (the VIP owner band, the listings' titles).
-constexpr Rgb kHaDirectors[] = {kDirector, kWorkers};
-constexpr Rgb ha_director(int32_t index) { return index < 0 ? kDimText : kHaDirectors[index % 2]; }
+// Several directors (a pair, a fleet): one colour per director (the VIP owner band, the
+// listings' titles); a pair takes the first two.
+constexpr Rgb kDirectorColours[] = {kDirector, kWorkers, {110, 200, 235}, {235, 130, 190}};
+constexpr Rgb of_director(int32_t index) { return index < 0 ? kDimText : kDirectorColours[index % 4]; }
 }  // namespace colours
 
 }  // namespace lvs::viz

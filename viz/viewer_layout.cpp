@@ -65,7 +65,8 @@ Viewer::PresentationLayout Viewer::choose_presentation(float width, float height
     //   across the width with the picture in a tab;
     // - compare: the runs side by side when a listing fits half the width, else one above the
     //   other, each listing with the tabs beside it.
-    // A director pair's two listings must also fit the height run_panels() gives them.
+    // Several directors' listings must also fit the height run_panels() gives them (more than
+    // two go in columns when the listing has the width to itself).
     const float avail = width - 2 * ImGui::GetStyle().WindowPadding.x - 8;
     const bool compare = views_.size() == 2;
     std::vector<ImFont*> fonts;
@@ -75,7 +76,8 @@ Viewer::PresentationLayout Viewer::choose_presentation(float width, float height
     fonts.push_back(font_normal_);
     struct Sizes {
         float listing, picture, tabs;
-        bool tall = false;  // a pair's listings taller than their room
+        bool tall = false;         // several directors' listings taller than their room
+        bool tall_across = false;  // the same across the whole width
     };
     const auto sizes = [&](ImFont* f) {
         if (f != nullptr) ImGui::PushFont(f);
@@ -85,8 +87,9 @@ Viewer::PresentationLayout Viewer::choose_presentation(float width, float height
             z.listing = std::max(z.listing, v->director.listing_width(st_.cursor.t));
             // The room under the header and the playback bar (about five lines).
             const float room = (height - ImGui::GetFontSize() * 5) * (compare ? 0.5f : 1.0f) * 0.62f;
-            if (v->director.director_count() > 1 && v->director.listing_height(st_.cursor.t) + 8 > room)
-                z.tall = true;
+            if (v->director.director_count() <= 1) continue;
+            if (v->director.listing_height(st_.cursor.t) + 8 > room) z.tall = true;
+            if (v->director.listing_height(st_.cursor.t, avail) + 8 > room) z.tall_across = true;
         }
         if (f != nullptr) ImGui::PopFont();
         return z;
@@ -97,8 +100,17 @@ Viewer::PresentationLayout Viewer::choose_presentation(float width, float height
             if (const Sizes z = sizes(f); f != font_normal_ && !z.tall && z.listing + z.picture + 4 <= avail)
                 return {f, true, false};
         for (ImFont* f : fonts)
-            if (const Sizes z = sizes(f); f != font_normal_ && !z.tall && z.listing <= avail)
+            if (const Sizes z = sizes(f); f != font_normal_ && !z.tall_across && z.listing <= avail)
                 return {f, false, false};
+        // A fleet's listings across the width, whole in the normal size, else scrolled in a size
+        // readable from the back of the room (a pair's two listings keep to the rule below).
+        if (st_.presentation && views_[0]->director.director_count() > 2) {
+            if (const Sizes z = sizes(font_normal_); !z.tall_across && z.listing <= avail)
+                return {font_normal_, false, false};
+            if (font_medium_ != nullptr)
+                if (const Sizes z = sizes(font_medium_); z.listing <= avail)
+                    return {font_medium_, false, false};
+        }
         const Sizes z = sizes(font_normal_);
         return {font_normal_, z.listing + z.picture + 4 <= avail, false};
     }
@@ -142,12 +154,12 @@ void Viewer::layout_single(RunView& v, float x, float y, float w, float h) {
     const float fs = ImGui::GetFontSize();
     const float left_w = std::floor(std::clamp(w * 0.34f, fs * 34, fs * 52));
     const float right_w = w - left_w - gap;
-    // Left column: topology, -Ln, -Lnc. A director pair's two listings take some of the
-    // picture's room.
-    const bool pair = v.director.director_count() > 1;
-    const float topo_h = std::floor(h * (pair ? 0.31f : 0.37f));
-    const float ln_h =
-        std::floor(std::min(v.director.listing_height(st_.cursor.t) + 8, h * (pair ? 0.38f : 0.28f)));
+    // Left column: topology, -Ln, -Lnc. Several directors' listings take some of the
+    // picture's room, a fleet's more than a pair's.
+    const size_t n = v.director.director_count();
+    const float topo_h = std::floor(h * (n > 2 ? 0.30f : n > 1 ? 0.31f : 0.37f));
+    const float ln_most = n > 2 ? 0.44f : n > 1 ? 0.38f : 0.28f;
+    const float ln_h = std::floor(std::min(v.director.listing_height(st_.cursor.t, left_w) + 8, h * ln_most));
     const float lnc_h = h - topo_h - ln_h - 2 * gap;
     mark_if("topology", x, y, left_w, topo_h);
     if (begin_region("##topology", x, y, left_w, topo_h, ImGuiWindowFlags_NoScrollbar)) {
@@ -162,7 +174,8 @@ void Viewer::layout_single(RunView& v, float x, float y, float w, float h) {
     mark_if("connections", x, y + topo_h + ln_h + 2 * gap, left_w, lnc_h);
     if (begin_region("##lncregion", x, y + topo_h + ln_h + 2 * gap, left_w, lnc_h,
                      ImGuiWindowFlags_NoScrollbar)) {
-        if (ImGui::BeginTabBar("##lnctabs")) {
+        // A fleet's many tabs scroll rather than shrink to unreadable stubs.
+        if (ImGui::BeginTabBar("##lnctabs", n > 2 ? ImGuiTabBarFlags_FittingPolicyScroll : 0)) {
             connection_tabs(v, false);
             tab(
                 "ss -tin (hosts)", [&](float tw, float th) { v.sockets.draw(st_, tw, th); },
@@ -206,14 +219,14 @@ void Viewer::layout_presentation(RunView& v, float x, float y, float w, float h)
 
 void Viewer::run_panels(RunView& v, float x, float y, float w, float h, bool picture_beside, bool wide) {
     const float gap = 4;
-    const float ln_h = v.director.listing_height(st_.cursor.t) + 8;
     const float ln_w = std::floor(std::min(w, v.director.listing_width(st_.cursor.t)));
     // `wide`: a compare band (one run above the other): the listing on the left, the tabs
     // beside it. Otherwise the listing (and maybe the picture) on top, the tabs below.
-    // A director pair's two listings may take a little more of the height.
+    // Several directors' listings may take a little more of the height.
+    const float pic_w = picture_beside && !wide ? w - ln_w - gap : 0;
+    const float ln_h = v.director.listing_height(st_.cursor.t, wide || pic_w > 0 ? ln_w : w) + 8;
     const float most = v.director.director_count() > 1 ? 0.62f : 0.55f;
     const float top_h = wide ? h : std::floor(std::min(h * most, std::max(h * 0.40f, ln_h)));
-    const float pic_w = picture_beside && !wide ? w - ln_w - gap : 0;
     if (pic_w > 0) {
         mark_if("topology", x, y, pic_w, top_h);
         if (begin_region("##ptopo", x, y, pic_w, top_h, ImGuiWindowFlags_NoScrollbar))

@@ -169,6 +169,10 @@ public:
     // unless it is 0 (proc_do_sync_threshold()).
     std::string set_sysctl(std::string_view name, int value, std::optional<int> second = std::nullopt);
     std::optional<int> sysctl(std::string_view name) const;
+    // The kernel's build settings for the schedulers it creates from now on (mh's table size and
+    // hsiphash); std::invalid_argument if check_scheduler_config() finds fault.
+    void set_scheduler_config(const SchedulerConfig& c);
+    const SchedulerConfig& scheduler_config() const { return sched_config_; }
 
     // Where a realserver lives (DR/TUN frames go to its node) and what reports call it.
     void add_realserver(net::Ipv4 addr, net::NodeId node, std::string name);
@@ -222,6 +226,8 @@ public:
 
     // Called after every admin command / state change that reports care about (drains).
     std::function<void()> on_change;
+    // Called for each connection a scheduler placed (the fleet's client placement; unset: free).
+    std::function<void(const Conn&)> on_scheduled;
 
     // For tests and teaching tools: puts an entry into a state as if a packet had moved it
     // there (counters and timeout follow, through the same code as real transitions).
@@ -334,6 +340,7 @@ private:
     std::unordered_map<uint32_t, std::pair<net::NodeId, std::string>> realservers_;
     std::vector<std::pair<net::Endpoint, uint32_t>> fwmark_rules_;
     Sysctls sysctls_;
+    SchedulerConfig sched_config_;
     Timeouts timeouts_;
     DirectorCounters counters_;
     uint64_t next_conn_id_ = 0;

@@ -126,6 +126,7 @@ Conn* Director::new_conn(Service& svc, Dest& d, const Packet& p, Conn* control, 
     Conn* raw = owned.get();
     conns_.emplace(cp.id, std::move(owned));
     arm(*raw);
+    if (scheduled && on_scheduled) on_scheduled(*raw);
     return raw;
 }
 

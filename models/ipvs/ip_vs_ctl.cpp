@@ -68,6 +68,12 @@ void Director::trace_admin(std::string_view what, const AdminResult& r) {
     LVS_TRACE(sim_, entity_, trace::kind::ipvs_admin).f("op", what).f("ok", r.ok()).f("error", r.message);
 }
 
+void Director::set_scheduler_config(const SchedulerConfig& c) {
+    const std::string wrong = check_scheduler_config(c);
+    if (!wrong.empty()) throw std::invalid_argument(wrong);
+    sched_config_ = c;
+}
+
 AdminResult Director::add_service(const ServiceSpec& s) {
     AdminResult r;
     if (find_service(s.key) != nullptr)
@@ -88,7 +94,7 @@ AdminResult Director::add_service(const ServiceSpec& s) {
     svc->persistence_s = s.persistence_s;
     svc->netmask = s.netmask;
     svc->one_packet = s.one_packet;
-    svc->scheduler = SchedulerRegistry::instance().create(s.scheduler);
+    svc->scheduler = SchedulerRegistry::instance().create(s.scheduler, sched_config_);
     svc->scheduler->on_service_init(*svc);
     if (s.key.fwmark == 0) index_vip(s.key.vip.addr);
     service_index_[index_key(s.key)] = svc.get();
@@ -110,7 +116,7 @@ AdminResult Director::edit_service(const ServiceSpec& s) {
     }
     if (svc->sched_name != s.scheduler) {
         svc->sched_name = s.scheduler;
-        svc->scheduler = SchedulerRegistry::instance().create(s.scheduler);
+        svc->scheduler = SchedulerRegistry::instance().create(s.scheduler, sched_config_);
         svc->scheduler->on_service_init(*svc);
     }
     svc->flags = s.sched_flags;

@@ -95,6 +95,12 @@ std::string render_timeout(const Director& d);
 // ipvsadm -S -n: the rules as commands (what ipvsadm-save writes).
 std::string render_save(const Director& d, bool numeric = true);
 
+// A service as `ipvsadm -Ln`'s rows name it: "TCP 10.0.0.100:80", "UDP ...", "FWM 1".
+inline std::string service_label(const Service& svc) {
+    if (svc.fwmark != 0) return "FWM " + std::to_string(svc.fwmark);
+    return (svc.proto == Proto::Udp ? "UDP " : "TCP ") + svc.vip.str();
+}
+
 // Conveniences for reports: `ipvsadm -Ln` and `ipvsadm -Lnc`.
 inline std::string ipvsadm_ln(const Director& d) {
     ListFormat f;

@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "models/trace/vocabulary.hpp"
+#include "sim/rng.hpp"
 
 namespace lvs::net {
 
@@ -235,6 +236,59 @@ Network::RouteRef Network::resolve(NodeId from, Ipv4 dst_addr) {
     NodeId to = nodes_[from].gateway;
     const NodeId dst = owner(dst_addr);
     if (to == kNoNode || dst == to) to = dst;
+    return resolve_to(from, to);
+}
+
+Network::RouteRef Network::resolve(NodeId from, const Packet& p) {
+    if (multipath_.empty() || nodes_[from].gateway != kNoNode || multipath_.count(p.daddr) == 0)
+        return resolve(from, p.dst());
+    return resolve_to(from, next_hop(p.src(), p.dst(), p.sport, p.dport, p.proto()));
+}
+
+void Network::set_multipath(Ipv4 addr, std::vector<NextHop> hops, bool l4, uint64_t seed) {
+    Multipath& m = multipath_[addr.value()];
+    m.l4 = l4;
+    m.seed = seed;
+    set_next_hops(addr, std::move(hops));
+}
+
+// fib_rebalance(): next hop i takes the hashes up to round(w_1 + ... + w_i) * 2^31 / total) - 1.
+void Network::set_next_hops(Ipv4 addr, std::vector<NextHop> hops) {
+    Multipath& m = multipath_.at(addr.value());
+    uint64_t total = 0;
+    for (const NextHop& h : hops) total += h.weight;
+    m.upper.clear();
+    uint64_t w = 0;
+    for (const NextHop& h : hops) {
+        w += h.weight;
+        m.upper.push_back(static_cast<int64_t>(((w << 31) + total / 2) / total) - 1);
+    }
+    m.hops = std::move(hops);
+    ++epoch_;
+}
+
+// The kernel hashes the flow with flow_hash_from_keys(), a siphash under a key drawn at boot, so
+// no two machines agree on which flow goes where; any well-mixed hash of the same fields is as
+// faithful. Ours mixes them with splitmix64 under the scenario's seed. The kernel's
+// fib_multipath_hash() returns the hash shifted right by one: 31 bits.
+NodeId Network::next_hop(Ipv4 src, Ipv4 dst, uint16_t sport, uint16_t dport, Proto proto) const {
+    const auto it = multipath_.find(dst.value());
+    if (it == multipath_.end()) return owner(dst);
+    const Multipath& m = it->second;
+    if (m.hops.empty()) return kNoNode;
+    uint64_t state = m.seed ^ (uint64_t{src.value()} << 32 | dst.value());
+    uint64_t mixed = sim::splitmix64(state);
+    if (m.l4) {
+        state = mixed ^ (uint64_t{sport} << 24 | uint64_t{dport} << 8 | static_cast<uint8_t>(proto));
+        mixed = sim::splitmix64(state);
+    }
+    const auto hash = static_cast<int64_t>(mixed >> 33);
+    for (size_t i = 0; i < m.hops.size(); ++i)
+        if (hash <= m.upper[i]) return m.hops[i].node;
+    return m.hops.back().node;
+}
+
+Network::RouteRef Network::resolve_to(NodeId from, NodeId to) {
     if (to == kNoNode) return RouteRef{};
     const std::vector<Hop>& hops = route(from, to);
     RouteRef r;
@@ -251,7 +305,7 @@ Network::RouteRef Network::resolve(NodeId from, Ipv4 dst_addr) {
 }
 
 void Network::send(NodeId from, const Packet& p) {
-    const RouteRef r = resolve(from, p.dst());
+    const RouteRef r = resolve(from, p);
     if (!r.valid()) {
         LVS_TRACE(sim_, nodes_[from].entity, trace::kind::net_drop)
             .f("reason", "no route")

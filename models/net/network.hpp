@@ -185,6 +185,25 @@ public:
     // default route through the inside VIP). Every route resolved before is resolved again.
     void move_address(Ipv4 addr, NodeId node);
     void move_gateway(NodeId old_gateway, NodeId node);
+    // ECMP toward `addr` (RFC 2992's hash-threshold, as Linux's fib_select_multipath() and
+    // fib_rebalance()): the router sends each flow to one of `hops`, chosen by a 31-bit hash of
+    // the flow (`l4`: addresses, ports and protocol, fib_multipath_hash_policy=1; otherwise the
+    // two addresses, policy 0) against each next hop's upper bound, its cumulative weight's
+    // share of 2^31. A flow stays on its next hop while the group is unchanged; a next hop
+    // withdrawn or added moves the boundaries (and so flows of the others too), and every route
+    // resolved before is resolved again.
+    struct NextHop {
+        NodeId node = kNoNode;
+        uint32_t weight = 1;
+    };
+    void set_multipath(Ipv4 addr, std::vector<NextHop> hops, bool l4, uint64_t seed);
+    void set_next_hops(Ipv4 addr, std::vector<NextHop> hops);
+    bool multipath(Ipv4 addr) const { return multipath_.count(addr.value()) != 0; }
+    // The next hop a flow toward a multipath address takes now (kNoNode: the group is empty).
+    NodeId next_hop(Ipv4 src, Ipv4 dst, uint16_t sport, uint16_t dport, Proto proto) const;
+    // A route for a packet: as resolve(from, p.dst()), with the flow's next hop toward a
+    // multipath address.
+    RouteRef resolve(NodeId from, const Packet& p);
     // Sends from `from` to the next processing node chosen by gateway and destination.
     void send(NodeId from, const Packet& p);
     // Sends along a route resolved before (same result as send(), without the lookups).
@@ -307,6 +326,14 @@ private:
     std::vector<TrackedFlow> tracked_;
     std::vector<bool> alive_;  // scratch for apply_loss (no allocation per packet)
     std::unordered_map<uint32_t, NodeId> owners_;
+    struct Multipath {
+        std::vector<NextHop> hops;
+        std::vector<int64_t> upper;  // per next hop: the largest hash it takes (-1: none)
+        bool l4 = false;
+        uint64_t seed = 0;
+    };
+    std::unordered_map<uint32_t, Multipath> multipath_;
+    RouteRef resolve_to(NodeId from, NodeId to);
     uint16_t epoch_ = 0;  // bumped when an address or a gateway moves
     std::unordered_map<uint64_t, std::vector<Hop>> routes_;
     // Next hop toward each "core" node (routers, switches: degree > 1), from BGL's Dijkstra.

@@ -53,7 +53,8 @@ void apply_set(YAML::Node root, const std::string& assignment) {
             node[p] = v;
             return;
         }
-        if (p == "realservers" || p == "clients" || (p == "directors" && allowed == &schema::kHa)) {
+        if (p == "realservers" || p == "clients" ||
+            (p == "directors" && (allowed == &schema::kHa || allowed == &schema::kFleet))) {
             const std::string kind =
                 p == "clients" ? "client group" : (p == "directors" ? "director" : "realserver");
             YAML::Node list = node[p];
@@ -78,9 +79,12 @@ void apply_set(YAML::Node root, const std::string& assignment) {
                      (near.empty() ? "" : "did you mean '" + near + "'? ") + "known: " + join(names));
             }
             node.reset(found);
-            allowed = p == "clients" ? &schema::kClientGroup
-                                     : (p == "directors" ? &schema::kHaDirector : &schema::kRealserver);
-            context = (p == "directors" ? "ha." : "") + p + "." + name;
+            const bool fleet = allowed == &schema::kFleet;
+            allowed = p == "clients"     ? &schema::kClientGroup
+                      : p != "directors" ? &schema::kRealserver
+                      : fleet            ? &schema::kFleetDirector
+                                         : &schema::kHaDirector;
+            context = (p == "directors" ? (fleet ? "fleet." : "ha.") : "") + p + "." + name;
             ++i;
             continue;
         }
@@ -105,6 +109,7 @@ void apply_set(YAML::Node root, const std::string& assignment) {
         else if (p == "access_log") allowed = &schema::kAccessLog;
         else if (p == "timeouts") allowed = &schema::kTimeouts;
         else if (p == "ha") allowed = &schema::kHa;
+        else if (p == "fleet") allowed = &schema::kFleet;
         else if (p == "sync" && allowed == &schema::kHa) allowed = &schema::kHaSync;
         else if (p == "resolver") allowed = &schema::kResolver;
         else if (p == "dns") allowed = &schema::kDnsServer;
@@ -175,6 +180,19 @@ void add_ha_keys(const Add& add, const Scenario& s) {
     add("ha.sync.daemon", s.ha->sync ? "true" : "false");
     add("ha.sync.follows_vrrp", s.ha->sync_follows_vrrp ? "true" : "false");
     add("ha.sync.syncid", std::to_string(s.ha->syncid));
+}
+
+// A fleet's keys (`fleet:`), when the scenario has one.
+template <class Add>
+void add_fleet_keys(const Add& add, const Scenario& s) {
+    if (!s.fleet) return;
+    for (const FleetDirectorSpec& d : s.fleet->directors) {
+        const std::string p = "fleet.directors." + d.name + ".";
+        add(p + "address", d.address.str());
+        add(p + "weight", std::to_string(d.weight));
+        add(p + "joined", d.joined ? "true" : "false");
+    }
+    add("fleet.hash", s.fleet->hash == MultipathHash::L3 ? "l3" : "l4");
 }
 
 // A realserver's keys: its host, its web server and its UDP services.
@@ -269,6 +287,7 @@ std::vector<std::pair<std::string, std::string>> list_keys(const Scenario& s) {
             std::to_string(v) + (second ? " " + std::to_string(*second) : ""));
     }
     add_ha_keys(add, s);
+    add_fleet_keys(add, s);
     add_host_tcp("director.", s.director_tcp);
     for (size_t k = 0; k < 3; ++k) {
         const int64_t v = s.timeouts ? (*s.timeouts)[k] : 0;

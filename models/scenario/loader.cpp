@@ -39,7 +39,8 @@ Scenario Loader::load() {
     realservers();  // first: the rules, clients and timeline refer to them
     merge_imported_realservers();
     director();
-    ha();  // after director: (its address) and realservers: (their names and addresses)
+    ha();     // after director: (its address) and realservers: (their names and addresses)
+    fleet();  // likewise
     clients();
     timeline();
     cross_check(s_, r_, root_);

@@ -149,13 +149,17 @@ std::optional<size_t> Loader::director_on(const YAML::Node& entry) {
     if (!entry["ipvsadm"] && !entry["sysctl"])
         r_.fail(on, "`on:` belongs to ipvsadm and sysctl entries",
                 "it names the director that runs the command");
+    if (s_.fleet) return index_named(on, s_.fleet->directors, "director");
     if (!s_.ha)
-        r_.fail(on, "`on:` names a director of the pair, and this scenario has one director",
-                "add an ha: section, or leave `on:` out");
+        r_.fail(on, "`on:` names a director of the pair or the fleet, and this scenario has one director",
+                "add an ha: or a fleet: section, or leave `on:` out");
     return index_named(on, s_.ha->directors, "director");
 }
 
 TimelineAction Loader::ha_action(const YAML::Node& n) {
+    if (const YAML::Node v = n["vrrp"]; v && s_.fleet)
+        r_.fail(v, "vrrp: acts on a VRRP pair (ha:), and a fleet behind ECMP runs no VRRP",
+                "make a director leave the router's group instead: director: NAME, action: leave");
     if (const YAML::Node v = n["vrrp"]) {
         if (!s_.ha)
             r_.fail(v, "vrrp: acts on a director pair, and this scenario has one director",
@@ -163,10 +167,13 @@ TimelineAction Loader::ha_action(const YAML::Node& n) {
         return VrrpLinkAction{r_.one_of(v, "vrrp", {"partition", "heal"}) == "partition"};
     }
     const YAML::Node v = n["director"];
+    if (s_.fleet) return fleet_action(n);
     if (n["value"]) r_.fail(n["value"], "director entries take no `value:`", "actions: crash, stop, start");
     if (!s_.ha)
-        r_.fail(v, "a director entry acts on a director of the pair, and this scenario has one director",
-                "add an ha: section with two directors");
+        r_.fail(v,
+                "a director entry acts on a director of the pair or the fleet, and this scenario has one "
+                "director",
+                "add an ha: section with two directors, or a fleet: section");
     const auto [who, what, value] =
         verb_entry(n, v, s_.ha->directors, kDirectorVerbNames, "director", "director", DirectorVerb::Count);
     (void)value;

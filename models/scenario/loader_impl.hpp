@@ -104,6 +104,10 @@ private:
     bool vip_of_rules(net::Ipv4 a) const;
     std::optional<size_t> director_on(const YAML::Node& entry);
     TimelineAction ha_action(const YAML::Node& n);
+    // fleet: (loader_fleet.cpp)
+    void fleet();
+    void fleet_director(const YAML::Node& n, FleetSpec& spec);
+    TimelineAction fleet_action(const YAML::Node& n);
     // A sysctl's value: one number, or sync_threshold's pair ("3 50").
     std::pair<int, std::optional<int>> sysctl_value(const YAML::Node& n, const ipvs::SysctlDef& def,
                                                     const std::string& text, size_t column = 0);

@@ -59,11 +59,19 @@ TimelineAction Loader::action(const YAML::Node& n) {
     if (n["director"] || n["vrrp"]) return ha_action(n);
     if (n["value"] && !n["server"] && !n["client"])
         r_.fail(n["value"], "`value:` belongs to server or client entries");
-    if (const YAML::Node v = n["ipvsadm"])
-        return IpvsadmAction{ipvsadm(r_.text(v, "ipvsadm"), mark_of(v),
-                                     "ipvsadm options as on the command line, e.g. -e -t 10.0.0.100:80 "
-                                     "-r 192.168.10.11:80 -m -w 0"),
-                             on};
+    if (const YAML::Node v = n["ipvsadm"]) {
+        IpvsadmAction a{ipvsadm(r_.text(v, "ipvsadm"), mark_of(v),
+                                "ipvsadm options as on the command line, e.g. -e -t 10.0.0.100:80 "
+                                "-r 192.168.10.11:80 -m -w 0"),
+                        on};
+        const auto cmd = a.command.cmd;
+        if (s_.fleet && (cmd == ipvs::IpvsadmCmd::AddDest || cmd == ipvs::IpvsadmCmd::EditDest) &&
+            a.command.dest.forward == ipvs::Forward::Masq)
+            r_.fail(v, "a fleet behind ECMP forwards by direct routing or tunnelling, not NAT (-m)",
+                    "write -g or -i: NAT replies would return through one gateway, not the director that "
+                    "translated them");
+        return a;
+    }
     if (const YAML::Node v = n["sysctl"]) {
         const std::string text = r_.text(v, "sysctl");
         const size_t eq = text.find('=');

@@ -44,10 +44,12 @@ std::vector<std::string> group_names(const Scenario& s) {
     for (const auto& c : s.clients) v.push_back(c.name);
     return v;
 }
-std::vector<std::string> director_names(const Scenario& s) {
+std::vector<std::string> director_names(const Scenario& s, std::string_view pattern) {
     std::vector<std::string> v;
-    if (s.ha)
+    if (s.ha && pattern.substr(0, 3) == "ha.")
         for (const auto& d : s.ha->directors) v.push_back(d.name);
+    if (s.fleet && pattern.substr(0, 6) == "fleet.")
+        for (const auto& d : s.fleet->directors) v.push_back(d.name);
     return v;
 }
 std::vector<std::string> check_names(const Scenario& s) {
@@ -111,7 +113,7 @@ Miss match(const Scenario& s, std::string_view pattern, const std::vector<std::s
                 q->subject = *k;
             }
         } else if (p == "LVS") {
-            const auto k = index_of(director_names(s), parts[i]);
+            const auto k = index_of(director_names(s, pattern), parts[i]);
             if (!k) return Miss::Subject;
             q->subject = *k;
         } else if (p == "CHECK") {
@@ -169,7 +171,8 @@ std::optional<QuantityRef> resolve_quantity(std::string_view name, const Scenari
     }
     std::vector<std::string> heads = rs_names(s);
     for (const auto& g : group_names(s)) heads.push_back(g);
-    for (const char* h : {"clients", "servers", "director", "drain", "health", "kernel", "time", "ha"})
+    for (const char* h :
+         {"clients", "servers", "director", "drain", "health", "kernel", "time", "ha", "fleet"})
         heads.emplace_back(h);
     const std::string head(parts[0]);
     if (!index_of(heads, head)) {
@@ -177,7 +180,7 @@ std::optional<QuantityRef> resolve_quantity(std::string_view name, const Scenari
         *error = {"unknown name '" + head + "' in '" + what + "'",
                   (near_head.empty() ? std::string() : "did you mean '" + near_head + "'? ") +
                       "a quantity starts with a realserver, a client group, clients, servers, director, "
-                      "drain, health, kernel, time or ha"};
+                      "drain, health, kernel, time, ha or fleet"};
         return std::nullopt;
     }
     const std::string near = did_you_mean(what, quantity_names(s));

@@ -11,8 +11,7 @@ using namespace quantity_detail;
 
 std::vector<std::string> quantity_names(const Scenario& s) {
     std::vector<std::string> out;
-    const std::vector<std::string> rs = rs_names(s), checks = check_names(s), states = state_names(),
-                                   lvs = director_names(s);
+    const std::vector<std::string> rs = rs_names(s), checks = check_names(s), states = state_names();
     std::vector<std::string> groups{"clients"};
     using Binding = std::pair<std::string_view, const std::vector<std::string>*>;
     for (const auto& g : group_names(s)) groups.push_back(g);
@@ -23,6 +22,7 @@ std::vector<std::string> quantity_names(const Scenario& s) {
     std::vector<std::string> numbers;
     for (size_t k = 1; k <= longest; ++k) numbers.push_back(std::to_string(k));
     for (const QuantityDef& d : quantity_table()) {
+        const std::vector<std::string> lvs = director_names(s, d.pattern);
         // Expand each placeholder in turn.
         std::vector<std::string> names{std::string(d.pattern)};
         for (const auto& [word, values] :
@@ -61,7 +61,8 @@ std::string quantity_listing(const Scenario& s) {
     for (const auto& g : group_names(s)) groups.push_back(g);
     std::string out = "Quantities of " + s.name + " (expectations, sweep metrics, lvsim::Run::quantity)\n";
     out += "  RS = " + names(rs_names(s)) + "; GROUP = " + join(groups) +
-           "; CHECK = " + names(check_names(s)) + "; LVS = " + names(director_names(s)) +
+           "; CHECK = " + names(check_names(s)) +
+           "; LVS = " + names(s.fleet ? director_names(s, "fleet.") : director_names(s, "ha.")) +
            "; STATE = an IPVS state as ipvsadm -Lnc prints it (" + join(state_names()) + ")\n\n";
     size_t width = 0;
     for (const QuantityDef& d : quantity_table()) width = std::max(width, d.pattern.size());

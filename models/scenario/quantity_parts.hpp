@@ -18,7 +18,8 @@ std::optional<size_t> index_of(const std::vector<std::string>& names, std::strin
 
 std::vector<std::string> rs_names(const Scenario& s);
 std::vector<std::string> group_names(const Scenario& s);
-std::vector<std::string> director_names(const Scenario& s);  // the pair's (`ha:`), or none
+// The directors a pattern's LVS stands for: the pair's (`ha.`) or the fleet's (`fleet.`), or none.
+std::vector<std::string> director_names(const Scenario& s, std::string_view pattern);
 std::vector<std::string> check_names(const Scenario& s);
 std::vector<std::string> state_names();
 

@@ -10,9 +10,12 @@ const ipvs::Dest* dest_of(Run& r, const QuantityRef& q) { return r.dest_of(q.sub
 double entries(Run& r, std::optional<size_t> only, std::optional<ipvs::ConnState> state) {
     const net::Ipv4 addr = only ? r.scenario().realservers[*only].address : net::Ipv4{};
     double count = 0;
-    for (const ipvs::Conn* c : r.director().connections())
-        if (!c->is_template() && (!only || c->dest_addr.addr == addr) && (!state || c->state == *state))
-            ++count;
+    // A fleet's entries are on all its directors (a pair's backup holds copies: the first only).
+    const size_t directors = r.fleet_members().empty() ? 1 : r.director_count();
+    for (size_t i = 0; i < directors; ++i)
+        for (const ipvs::Conn* c : r.director_at(i).connections())
+            if (!c->is_template() && (!only || c->dest_addr.addr == addr) && (!state || c->state == *state))
+                ++count;
     return count;
 }
 
@@ -120,6 +123,45 @@ double ha_conns(const ipvs::Director& d, bool active) {
     for (const auto& svc : d.services())
         for (const ipvs::Dest* x : svc->dests) k += active ? x->activeconns : x->inactconns;
     return k;
+}
+
+double fleet_members(Run& r) {
+    double k = 0;
+    for (const FleetMember& m : r.fleet_members()) k += m.joined ? 1 : 0;
+    return k;
+}
+
+PlacementCounts placement_of(Run& r, const QuantityRef& q) {
+    const ClientPlacement& p = r.client_placement();
+    if (q.all_groups) return p.all;
+    return q.subject < p.groups.size() ? p.groups[q.subject] : PlacementCounts{};
+}
+
+double fleet_imbalance(Run& r) {
+    double most = 0, sum = 0, count = 0;
+    for (const auto& svc : r.director().services())
+        for (const ipvs::Dest* d : svc->dests) {
+            double a = 0;
+            for (size_t i = 0; i < r.director_count(); ++i)
+                if (const ipvs::Dest* x =
+                        r.director_at(i).find_dest({svc->proto, svc->vip, svc->fwmark}, d->addr))
+                    a += x->activeconns;
+            most = std::max(most, a);
+            sum += a;
+            ++count;
+        }
+    return sum == 0 ? 1.0 : most / (sum / count);
+}
+
+double over_dests(Run& r, const QuantityRef& q, double (*f)(const ipvs::Dest&)) {
+    if (r.fleet_members().empty()) {
+        const ipvs::Dest* d = r.dest_of(q.subject);
+        return d != nullptr ? f(*d) : 0.0;
+    }
+    double sum = 0;
+    for (size_t i = 0; i < r.director_count(); ++i)
+        if (const ipvs::Dest* d = r.dest_on(i, q.subject)) sum += f(*d);
+    return sum;
 }
 
 }  // namespace lvs::scenario::quantity_detail

@@ -44,6 +44,15 @@ double health(Run& r, const QuantityRef& q, F f) {
 }
 
 double drain(Run& r, const QuantityRef& q, std::optional<sim::Duration> DrainResult::*field);
+
+// A fleet (`fleet:`): directors in the ECMP group, the share of needless moves, and the busiest
+// realserver's ActiveConn over the mean, summed over the directors.
+double fleet_members(Run& r);
+// Where a group's clients went (a fleet only: zeros otherwise); `clients`: every group.
+PlacementCounts placement_of(Run& r, const QuantityRef& q);
+double fleet_imbalance(Run& r);
+// A realserver's figure from its destination: on the director, or summed over a fleet's directors.
+double over_dests(Run& r, const QuantityRef& q, double (*f)(const ipvs::Dest&));
 double servers_sum(Run& r, double (*one)(Run::RealServer&));
 
 // Visits the TCP counters (tcp_stack.hpp) of the realserver's host, or of every host of the

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "models/scenario/quantity.hpp"
+#include "models/scenario/quantity_directors.hpp"
 #include "models/scenario/quantity_readers.hpp"
 
 namespace lvs::scenario {
@@ -136,36 +137,18 @@ const std::array kQuantities{
                     const auto* d = dest_of(r, q);
                     return d != nullptr && d->available() ? 1.0 : 0.0;
                 }},
-    QuantityDef{"RS.active", U::Count, "ActiveConn in ipvsadm -Ln",
-                [](R r, Q q) {
-                    const auto* d = dest_of(r, q);
-                    return d != nullptr ? double(d->activeconns) : 0.0;
-                }},
-    QuantityDef{"RS.inactive", U::Count, "InActConn in ipvsadm -Ln",
-                [](R r, Q q) {
-                    const auto* d = dest_of(r, q);
-                    return d != nullptr ? double(d->inactconns) : 0.0;
-                }},
-    QuantityDef{"RS.persistent", U::Count, "PersistConn in ipvsadm -Ln --persistent-conn",
-                [](R r, Q q) {
-                    const auto* d = dest_of(r, q);
-                    return d != nullptr ? double(d->persistconns) : 0.0;
-                }},
-    QuantityDef{"RS.conns", U::Count, "Conns in ipvsadm -Ln --stats (since the last -Z)",
-                [](R r, Q q) {
-                    const auto* d = dest_of(r, q);
-                    return d != nullptr ? n(d->stats.conns - d->zero_point.conns) : 0.0;
-                }},
-    QuantityDef{"RS.inpkts", U::Count, "InPkts in ipvsadm -Ln --stats",
-                [](R r, Q q) {
-                    const auto* d = dest_of(r, q);
-                    return d != nullptr ? n(d->stats.inpkts) : 0.0;
-                }},
-    QuantityDef{"RS.outpkts", U::Count, "OutPkts in ipvsadm -Ln --stats",
-                [](R r, Q q) {
-                    const auto* d = dest_of(r, q);
-                    return d != nullptr ? n(d->stats.outpkts) : 0.0;
-                }},
+    QuantityDef{"RS.active", U::Count, "ActiveConn in ipvsadm -Ln (a fleet: summed over its directors)",
+                [](R r, Q q) { return over_dests(r, q, [](const ipvs::Dest& d) { return double(d.activeconns); }); }},
+    QuantityDef{"RS.inactive", U::Count, "InActConn in ipvsadm -Ln (a fleet: summed over its directors)",
+                [](R r, Q q) { return over_dests(r, q, [](const ipvs::Dest& d) { return double(d.inactconns); }); }},
+    QuantityDef{"RS.persistent", U::Count, "PersistConn in ipvsadm -Ln --persistent-conn (a fleet: summed over its directors)",
+                [](R r, Q q) { return over_dests(r, q, [](const ipvs::Dest& d) { return double(d.persistconns); }); }},
+    QuantityDef{"RS.conns", U::Count, "Conns in ipvsadm -Ln --stats (since the last -Z) (a fleet: summed over its directors)",
+                [](R r, Q q) { return over_dests(r, q, [](const ipvs::Dest& d) { return n(d.stats.conns - d.zero_point.conns); }); }},
+    QuantityDef{"RS.inpkts", U::Count, "InPkts in ipvsadm -Ln --stats (a fleet: summed over its directors)",
+                [](R r, Q q) { return over_dests(r, q, [](const ipvs::Dest& d) { return n(d.stats.inpkts); }); }},
+    QuantityDef{"RS.outpkts", U::Count, "OutPkts in ipvsadm -Ln --stats (a fleet: summed over its directors)",
+                [](R r, Q q) { return over_dests(r, q, [](const ipvs::Dest& d) { return n(d.stats.outpkts); }); }},
     QuantityDef{"RS.entries", U::Count, "connection entries bound to the realserver (ipvsadm -Lnc)",
                 [](R r, Q q) { return entries(r, q.subject, std::nullopt); }},
     QuantityDef{"RS.state.STATE", U::Count,
@@ -377,40 +360,8 @@ const std::array kQuantities{
                     for (const ipvs::Conn* c : r.director().connections()) k += c->is_template() ? 1 : 0;
                     return k;
                 }},
-    // A director pair (`ha:`): LVS is one of its directors (ha.lvs2.master).
-    QuantityDef{"ha.LVS.master", U::Count, "1 while this director is VRRP MASTER, else 0",
-                [](R r, Q q) { return r.ha_members()[q.subject].vrrp->state() == ha::VrrpState::Master ? 1.0 : 0.0; }},
-    QuantityDef{"ha.LVS.master_s", U::Seconds, "seconds this director has been MASTER so far",
-                [](R r, Q q) { return r.ha_master_seconds(q.subject); }},
-    QuantityDef{"ha.LVS.became_master", U::Count, "times it became MASTER (the start counts for the first MASTER)",
-                [](R r, Q q) { return n(r.ha_members()[q.subject].became_master); }},
-    QuantityDef{"ha.LVS.entries", U::Count, "its connection entries (templates left out)",
-                [](R r, Q q) { return ha_entries(r.director_at(q.subject)); }},
-    QuantityDef{"ha.LVS.active", U::Count, "its ActiveConn, all realservers",
-                [](R r, Q q) { return ha_conns(r.director_at(q.subject), true); }},
-    QuantityDef{"ha.LVS.inactive", U::Count, "its InActConn, all realservers",
-                [](R r, Q q) { return ha_conns(r.director_at(q.subject), false); }},
-    QuantityDef{"ha.LVS.resets", U::Count, "RSTs from its own stack (packets of flows it has no entry for)",
-                [](R r, Q q) { return n(r.director_at(q.subject).counters().stack_resets); }},
-    QuantityDef{"ha.LVS.relayed", U::Count,
-                "packets for the VIPs that reached it as BACKUP and went on to the director holding them",
-                [](R r, Q q) { return n(r.director_at(q.subject).counters().relayed); }},
-    QuantityDef{"ha.LVS.no_holder", U::Count, "packets for the VIPs that reached it when nobody held them (lost)",
-                [](R r, Q q) { return n(r.director_at(q.subject).counters().no_holder); }},
-    QuantityDef{"ha.LVS.lost_down", U::Count, "packets that reached it while it was crashed",
-                [](R r, Q q) { return n(r.director_at(q.subject).counters().lost_down); }},
-    QuantityDef{"ha.LVS.sync_sent", U::Count, "entries its master sync daemon sent",
-                [](R r, Q q) { return n(r.director_at(q.subject).sync_counters().entries_sent); }},
-    QuantityDef{"ha.LVS.sync_messages", U::Count, "sync messages its master daemon sent",
-                [](R r, Q q) { return n(r.director_at(q.subject).sync_counters().messages_sent); }},
-    QuantityDef{"ha.LVS.sync_received", U::Count, "entries its backup sync daemon applied",
-                [](R r, Q q) { return n(r.director_at(q.subject).sync_counters().entries_received); }},
-    QuantityDef{"ha.LVS.sync_discarded", U::Count, "entries not yet sent when its master daemon stopped",
-                [](R r, Q q) { return n(r.director_at(q.subject).sync_counters().entries_discarded); }},
-    QuantityDef{"ha.vip_moves", U::Count, "times the router moved the VIPs to the other director",
-                [](R r, Q) { return n(r.ha_vip_moves()); }},
-    QuantityDef{"ha.split_brain_s", U::Seconds, "seconds both directors were MASTER at once",
-                [](R r, Q) { return r.ha_split_brain_seconds(); }},
+    LVSIM_HA_QUANTITIES,
+    LVSIM_FLEET_QUANTITIES,
     QuantityDef{"director.dropped_nodest", U::Count, "packets dropped because their realserver was deleted",
                 [](R r, Q) { return n(r.director().counters().dropped_nodest); }},
     QuantityDef{"director.dropped_conntrack", U::Count, "SYNs dropped to redirect a conntrack (conntrack=1)",
@@ -472,6 +423,8 @@ const std::array kQuantities{
 };
 
 #undef LVSIM_TCP_QUANTITIES
+#undef LVSIM_HA_QUANTITIES
+#undef LVSIM_FLEET_QUANTITIES
 #undef LVSIM_CALL_QUANTITIES
 
 }  // namespace

@@ -325,6 +325,8 @@ void write_rest(std::ostream& o, const Report& r, bool ss) {
             std::istringstream peer(s.peer_ln);
             while (std::getline(peer, line)) o << "  " << line << "\n";
         }
+        for (const auto& [name, ln] : s.fleet_ln)
+            o << "  ipvsadm -Ln on " << name << "\n" << report_format::indented(ln, "  ");
         if (!ss) continue;
         for (const HostSockets& h : s.sockets) {
             o << "\n  " << h.host << ": ss -tin\n";
@@ -374,6 +376,7 @@ void write_text_report(std::ostream& o, const Report& r, bool ss) {
     write_realservers(o, r);
     write_udp_services(o, r);
     write_ha_text(o, r);
+    write_fleet_text(o, r);
     write_rest(o, r, ss);
 }
 

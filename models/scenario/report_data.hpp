@@ -10,6 +10,7 @@
 #include "lvsim/stats.hpp"
 #include "lvsim/tables.hpp"
 #include "models/scenario/capacity.hpp"
+#include "models/scenario/fleet.hpp"
 #include "models/scenario/ha_pair.hpp"
 #include "models/scenario/scenario.hpp"
 #include "models/socket/program.hpp"
@@ -38,6 +39,8 @@ struct Snapshot {
     std::string director;
     std::string peer;
     std::string peer_ln;
+    // A fleet: the first director's name ("node1 (in)"), and the others' names and listings.
+    std::vector<std::pair<std::string, std::string>> fleet_ln;
     std::vector<ServiceTable> services;
     // The director, every realserver, and the client hosts when there are at most
     // kSocketListedClients of them.
@@ -226,6 +229,7 @@ struct Report {
     std::vector<QueueReport> queues;      // links with a finite queue
     DirectorUdpReport director_udp;
     HaReport ha;
+    FleetReport fleet;
     std::vector<std::string> admin_log;   // "[20s] ipvsadm -e ... : ok" / errors
     bool capacity_check = false;          // print the queueing cross-check
     std::optional<uint64_t> fingerprint;  // the trace's digest, when asked for (RunOptions)
@@ -243,6 +247,8 @@ void write_json_report(std::ostream& out, const Report& r);
 // The director pair's section (report_ha.cpp): nothing without `ha:`.
 void write_ha_text(std::ostream& out, const Report& r);
 void write_ha_json(std::ostream& out, const Report& r);
+void write_fleet_text(std::ostream& out, const Report& r);
+void write_fleet_json(std::ostream& out, const Report& r);
 void write_csv(std::ostream& out, const Report& r);
 // A trace fingerprint as 16 hex digits.
 std::string format_fingerprint(uint64_t fingerprint);

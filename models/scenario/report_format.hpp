@@ -33,4 +33,17 @@ inline std::string num(double v, int precision = 3) {
     return buf;
 }
 
+// Each line of `text` (a listing) behind `indent`.
+inline std::string indented(const std::string& text, const std::string& indent) {
+    std::string out;
+    size_t start = 0;
+    while (start < text.size()) {
+        const size_t nl = text.find('\n', start);
+        out += indent + text.substr(start, nl - start) + "\n";
+        if (nl == std::string::npos) break;
+        start = nl + 1;
+    }
+    return out;
+}
+
 }  // namespace lvs::scenario::report_format

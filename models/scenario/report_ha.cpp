@@ -49,14 +49,7 @@ void write_ha_text(std::ostream& o, const Report& r) {
       << " s\n";
     for (const std::string& e : h.events) o << "  " << e << "\n";
     for (const HaDirectorReport& d : h.directors) {
-        o << "  " << d.name << " at the end: ipvsadm -Ln\n";
-        size_t start = 0;
-        while (start < d.ipvsadm_ln.size()) {
-            const size_t nl = d.ipvsadm_ln.find('\n', start);
-            o << "    " << d.ipvsadm_ln.substr(start, nl - start) << "\n";
-            if (nl == std::string::npos) break;
-            start = nl + 1;
-        }
+        o << "  " << d.name << " at the end: ipvsadm -Ln\n" << report_format::indented(d.ipvsadm_ln, "    ");
     }
 }
 

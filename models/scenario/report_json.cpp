@@ -183,6 +183,20 @@ void write_snapshots(std::ostream& o, const Report& r) {
             o << ", \"peer_ipvsadm_ln\": ";
             json_str(o, s.peer_ln);
         }
+        if (!s.fleet_ln.empty()) {
+            // A fleet: the listing above is the first director's; the others' follow.
+            o << ",\n     \"director\": ";
+            json_str(o, s.director);
+            o << ", \"fleet\": [";
+            for (size_t k = 0; k < s.fleet_ln.size(); ++k) {
+                o << (k ? ", " : "") << "{\"director\": ";
+                json_str(o, s.fleet_ln[k].first);
+                o << ", \"ipvsadm_ln\": ";
+                json_str(o, s.fleet_ln[k].second);
+                o << "}";
+            }
+            o << "]";
+        }
         o << ",\n     \"ss\": [";
         for (size_t k = 0; k < s.sockets.size(); ++k) {
             o << (k ? ",\n        " : "\n        ") << "{\"host\": ";
@@ -325,6 +339,7 @@ void write_json_report(std::ostream& o, const Report& r) {
     write_head(o, r);
     write_director_udp(o, r);
     write_ha_json(o, r);
+    write_fleet_json(o, r);
     o << "  \"clients\": ";
     write_client(o, r.clients, "    ");
     o << ",\n  \"client_groups\": [";

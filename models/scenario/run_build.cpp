@@ -55,6 +55,7 @@ void Run::build() {
         std::make_unique<ipvs::Director>(net_, "director", s.director_address, *kernel, s.director_tcp);
     net_.add_link(director_->node(), lan, lan_link);
     build_ha(lan, lan_link);
+    build_fleet(lan, lan_link);
     build_realservers(lan, lan_link);
     build_clients(internet);
     group_time_wait_max_.assign(groups_.size(), 0);
@@ -62,6 +63,7 @@ void Run::build() {
     if (!options_.pcap_path.empty()) pcap_ = std::make_unique<net::PcapWriter>(net_, options_.pcap_path);
     for (size_t d = 0; d < director_count(); ++d) configure_director(director_at(d), d == 0);
     start_ha();
+    start_fleet();
     build_health_checks();
     // What the loader warned about (timeline entries say theirs when they are applied).
     for (const Warning& w : s.warnings)
@@ -81,7 +83,7 @@ void Run::build() {
     schedule_timeline();
     sampler_.arm(sim::Duration{});
     director_->on_change = [this] { on_director_change(); };
-    if (peer_) peer_->on_change = [this] { on_director_change(); };
+    for (size_t d = 1; d < director_count(); ++d) director_at(d).on_change = [this] { on_director_change(); };
     if (sim_.tracing()) trace_listings();
     built_ = true;
 }
@@ -193,7 +195,7 @@ void Run::build_clients(net::NodeId internet) {
 // the log names the director only then.
 void Run::configure_director(ipvs::Director& d, bool first) {
     const Scenario& s = scenario_;
-    const std::string at = when_label() + (peer_ ? director_label(d) + ": " : std::string());
+    const std::string at = when_label() + (director_count() > 1 ? director_label(d) + ": " : std::string());
     for (const SysctlSetting& x : s.sysctls) {
         const std::string err = d.set_sysctl(x.sysctl->name, x.value, x.second);
         admin_log_.push_back(at + "sysctl net.ipv4.vs." + std::string(x.sysctl->name) + "=" +
@@ -247,9 +249,10 @@ void Run::build_health_checks() {
         // are followed on the first director).
         auto hook = [this, cfg](const ipvs::HealthChange& c, size_t on) {
             const std::string command = "ipvsadm " + c.command.text;
-            admin_log_.push_back("[" + sim::format_time(sim_.now()) + "] " +
-                                 (peer_ ? director_label(director_at(on)) + ": " : std::string()) + cfg.name +
-                                 ": " + command + " (" + c.why + ")");
+            admin_log_.push_back(
+                "[" + sim::format_time(sim_.now()) + "] " +
+                (director_count() > 1 ? director_label(director_at(on)) + ": " : std::string()) + cfg.name +
+                ": " + command + " (" + c.why + ")");
             if (!c.drains() || on != 0) return;
             const RealServerSpec* rs = scenario_.find_realserver(c.realserver);
             if (rs == nullptr) return;
@@ -260,7 +263,9 @@ void Run::build_health_checks() {
                     if (x->addr.addr == rs->address) d = x;
             for (const ipvs::Dest* x : director_->trash())
                 if (d == nullptr && x->addr.addr == rs->address && x->svc_vip == cfg.service.vip) d = x;
-            start_drain(rs->name, cfg.name + ": " + command, d != nullptr && d->refcnt > 0 ? d : nullptr);
+            std::vector<const ipvs::Dest*> dests;
+            if (d != nullptr && d->refcnt > 0) dests.push_back(d);
+            start_drain(rs->name, cfg.name + ": " + command, std::move(dests));
         };
         // A check script's verdict (MISC_CHECK, checktype=external): the realserver is running
         // and nobody told it to fail its checks.

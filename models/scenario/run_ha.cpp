@@ -266,8 +266,8 @@ void Run::apply_action(const VrrpLinkAction& a, const std::string& when) {
 
 std::vector<ipvs::Director*> Run::directors_on(std::optional<size_t> on) {
     if (on) return {&director_at(*on)};
-    std::vector<ipvs::Director*> all{director_.get()};
-    if (peer_) all.push_back(peer_.get());
+    std::vector<ipvs::Director*> all;
+    for (size_t d = 0; d < director_count(); ++d) all.push_back(&director_at(d));
     return all;
 }
 
@@ -293,6 +293,8 @@ int Run::vip_holder_index() const {
 }
 
 std::string Run::director_label(const ipvs::Director& d) const {
+    for (size_t i = 0; i < fleet_state_.size(); ++i)
+        if (fleet_state_[i].director == &d) return scenario_.fleet->directors[i].name;
     if (!scenario_.ha) return d.name();
     return scenario_.ha->directors[&d == director_.get() ? 0 : 1].name;
 }

@@ -2,6 +2,8 @@
 // client actions, snapshots, dropped segments), the drains those commands start, and the
 // -Ln / -Lnc listings traced when the director changes.
 
+#include <tuple>
+
 #include "models/ipvs/ipvsadm.hpp"
 #include "models/scenario/runtime.hpp"
 #include "models/tcp/ss.hpp"
@@ -66,26 +68,26 @@ void Run::apply_action(const IpvsadmAction& a, const std::string& when) {
     const ipvs::IpvsadmCommand& c = a.command;
     // A weight of 0 or a deletion starts a drain of that realserver.
     const bool drain = ipvs::drains_dest(c);
-    const ipvs::Dest* before = director_->find_dest(c.service.key, c.dest.addr);
-    const bool vanishes = c.cmd == ipvs::IpvsadmCmd::DelDest && before != nullptr && before->refcnt == 0;
-    const ipvs::Dest* peer_before =
-        peer_ && (!a.on || *a.on == 1) ? peer_->find_dest(c.service.key, c.dest.addr) : nullptr;
-    if (peer_before != nullptr && c.cmd == ipvs::IpvsadmCmd::DelDest && peer_before->refcnt == 0)
-        peer_before = nullptr;
-    // On each director it names (a pair: both unless `on:`); drains follow the first director.
+    const bool listed = director_->find_dest(c.service.key, c.dest.addr) != nullptr;
+    // Each director's destination, to follow (none once a -d frees it at once: no entries).
+    std::vector<const ipvs::Dest*> dests;
+    for (ipvs::Director* d : directors_on(a.on)) {
+        const ipvs::Dest* x = d->find_dest(c.service.key, c.dest.addr);
+        if (x != nullptr && !(c.cmd == ipvs::IpvsadmCmd::DelDest && x->refcnt == 0)) dests.push_back(x);
+    }
+    // On each director it names (a pair or a fleet: all unless `on:`); drains follow the first.
     bool first_ok = false;
     for (ipvs::Director* d : directors_on(a.on)) {
         const ipvs::AdminResult r = ipvs::apply_ipvsadm(*d, c);
         if (d == director_.get()) first_ok = r.ok();
-        admin_log_.push_back(when + (peer_ ? director_label(*d) + ": " : std::string()) + "ipvsadm " +
-                             c.text + (r.ok() ? "" : ": " + r.message));
+        admin_log_.push_back(when + (director_count() > 1 ? director_label(*d) + ": " : std::string()) +
+                             "ipvsadm " + c.text + (r.ok() ? "" : ": " + r.message));
         LVS_TRACE(sim_, net_.entity(d->node()), trace::kind::timeline_ipvsadm)
             .f("command", c.text)
             .f("result", r.ok() ? "ok" : r.message);
     }
-    if (first_ok && drain && before != nullptr)
-        start_drain(rs_name_of(c.dest.addr.addr), "ipvsadm " + c.text, vanishes ? nullptr : before,
-                    peer_before);
+    if (first_ok && drain && listed)
+        start_drain(rs_name_of(c.dest.addr.addr), "ipvsadm " + c.text, std::move(dests));
 }
 
 void Run::apply_action(const SysctlAction& a, const std::string& when) {
@@ -93,8 +95,8 @@ void Run::apply_action(const SysctlAction& a, const std::string& when) {
                                 (a.second ? " " + std::to_string(*a.second) : "");
     for (ipvs::Director* d : directors_on(a.on)) {
         const std::string err = d->set_sysctl(a.sysctl->name, a.value, a.second);
-        admin_log_.push_back(when + (peer_ ? director_label(*d) + ": " : std::string()) + "sysctl " +
-                             setting + (err.empty() ? "" : ": " + err));
+        admin_log_.push_back(when + (director_count() > 1 ? director_label(*d) + ": " : std::string()) +
+                             "sysctl " + setting + (err.empty() ? "" : ": " + err));
         LVS_TRACE(sim_, net_.entity(d->node()), trace::kind::timeline_sysctl)
             .f("setting", setting)
             .f("result", err.empty() ? "ok" : err);
@@ -155,15 +157,14 @@ std::string Run::rs_name_of(net::Ipv4 addr) const {
     return rs != nullptr ? rs->name : addr.str();
 }
 
-void Run::start_drain(const std::string& rs, const std::string& command, const ipvs::Dest* dest,
-                      const ipvs::Dest* peer_dest) {
+void Run::start_drain(const std::string& rs, const std::string& command,
+                      std::vector<const ipvs::Dest*> dests) {
     Drain d;
     d.result.realserver = rs;
     d.result.command = command;
     d.result.at = sim_.now();
-    d.dest = dest;
-    d.peer_dest = peer_dest;
-    if (dest == nullptr && peer_dest == nullptr) {
+    d.dests = std::move(dests);
+    if (d.dests.empty()) {
         // Deleted with no entries at all: drained at once.
         d.result.no_active_after = sim::Duration{};
         d.result.no_entries_after = sim::Duration{};
@@ -200,6 +201,7 @@ void Run::trace_listings() {
         .f("ipvsadm_lnc", ipvs::ipvsadm_lnc(*director_));
     trace_service_table();
     trace_peer_listings();
+    trace_fleet_listings();
     if (sim_.now() + options_.listing_every <= end_) listing_timer_.arm(options_.listing_every);
 }
 
@@ -226,16 +228,16 @@ void Run::trace_service_table() {
             .f("inactive", row.inactive)
             .f("listed", listed);
         if (peer_) r.f("director", director_label(from));
+        else if (!fleet_.empty()) r.f("director", "fleet");
     };
     std::map<ListedRowKey, ListedRow> now;
     for (const auto& svc : from.services()) {
-        const std::string service = svc->fwmark != 0
-                                        ? "FWM " + std::to_string(svc->fwmark)
-                                        : (svc->proto == ipvs::Proto::Udp ? "UDP " : "TCP ") + svc->vip.str();
+        const std::string service = ipvs::service_label(*svc);
         for (const ipvs::Dest* d : svc->dests) {
             const ListedRowKey key{service, d->addr.str()};
-            const ListedRow row{from.dest_name(*d), std::string(ipvs::to_string(d->forward)), d->weight,
-                                d->activeconns, d->inactconns};
+            ListedRow row{from.dest_name(*d), std::string(ipvs::to_string(d->forward)), d->weight,
+                          d->activeconns, d->inactconns};
+            if (!fleet_.empty()) std::tie(row.active, row.inactive) = fleet_conns(service, d->addr);
             const auto before = listed_rows_.find(key);
             if (before == listed_rows_.end() || !(before->second == row)) trace_row(key, row, true);
             now.emplace(key, row);
@@ -251,10 +253,10 @@ void Run::watch_drains() {
         if (d.done) continue;
         uint32_t active = 0;
         bool entries = false;
-        for (const ipvs::Dest** x : {&d.dest, &d.peer_dest}) {
-            if (*x == nullptr) continue;
-            active += (*x)->activeconns;
-            if ((*x)->refcnt == 0) *x = nullptr;
+        for (const ipvs::Dest*& x : d.dests) {
+            if (x == nullptr) continue;
+            active += x->activeconns;
+            if (x->refcnt == 0) x = nullptr;
             else entries = true;
         }
         if (!d.result.no_active_after && active == 0) d.result.no_active_after = sim_.now() - d.result.at;

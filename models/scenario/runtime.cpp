@@ -94,12 +94,15 @@ Run::~Run() {
     if (pcap_) pcap_->flush_all();
 }
 
-const ipvs::Dest* Run::dest_of(size_t realserver) const {
+const ipvs::Dest* Run::dest_of(size_t realserver) const { return dest_on(0, realserver); }
+
+const ipvs::Dest* Run::dest_on(size_t director, size_t realserver) const {
     const net::Ipv4 addr = scenario_.realservers[realserver].address;
-    for (const auto& svc : director_->services())
+    const ipvs::Director& on = director_at(director);
+    for (const auto& svc : on.services())
         for (const ipvs::Dest* d : svc->dests)
             if (d->addr.addr == addr) return d;
-    for (const ipvs::Dest* d : director_->trash())
+    for (const ipvs::Dest* d : on.trash())
         if (d->addr.addr == addr) return d;
     return nullptr;
 }
@@ -119,6 +122,15 @@ Snapshot Run::take_snapshot(const std::string& label) {
         s.director = state(0);
         s.peer = state(1);
         s.peer_ln = ipvs::ipvsadm_ln(*peer_);
+    }
+    for (size_t i = 0; i < fleet_state_.size(); ++i) {
+        const std::string name = scenario_.fleet->directors[i].name + " (" +
+                                 (fleet_state_[i].director->down() ? "down"
+                                  : fleet_state_[i].joined         ? "in"
+                                                                   : "out") +
+                                 ")";
+        if (i == 0) s.director = name;
+        else s.fleet_ln.emplace_back(name, ipvs::ipvsadm_ln(*fleet_state_[i].director));
     }
     for (const auto& [name, stack] : listed_hosts())
         s.sockets.push_back({name, tcp::ss_listing(*stack, false), tcp::ss_listing(*stack, true)});
@@ -316,6 +328,7 @@ Report Run::report() {
     for (const Drain& d : drains_) r.drains.push_back(d.result);
     r.director_udp = director_udp_report();
     r.ha = ha_report();
+    r.fleet = fleet_report();
     r.snapshots = snapshots_;
     r.expectations = results_;
     r.samples = samples_;

@@ -26,6 +26,7 @@
 #include "models/net/neighbour.hpp"
 #include "models/net/pcap.hpp"
 #include "models/scenario/capacity.hpp"
+#include "models/scenario/fleet.hpp"
 #include "models/scenario/ha_pair.hpp"
 #include "models/scenario/report_data.hpp"
 #include "models/scenario/run_options.hpp"
@@ -63,9 +64,16 @@ public:
     sim::Simulator& sim() { return sim_; }
     net::Network& network() { return net_; }
     ipvs::Director& director() { return *director_; }
-    // The pair's directors (`ha:`) in the scenario's order; just the director without one.
-    size_t director_count() const { return peer_ ? 2 : 1; }
-    ipvs::Director& director_at(size_t i) { return i == 0 ? *director_ : *peer_; }
+    // The pair's (`ha:`) or the fleet's (`fleet:`) directors in the scenario's order; just the
+    // director without either.
+    size_t director_count() const { return peer_ ? 2 : 1 + fleet_.size(); }
+    ipvs::Director& director_at(size_t i) { return i == 0 ? *director_ : peer_ ? *peer_ : *fleet_[i - 1]; }
+    const ipvs::Director& director_at(size_t i) const {
+        return i == 0 ? *director_ : peer_ ? *peer_ : *fleet_[i - 1];
+    }
+    const std::vector<FleetMember>& fleet_members() const { return fleet_state_; }
+    const ClientPlacement& client_placement() const { return placement_; }
+    uint64_t fleet_moved_entries() const { return fleet_moved_; }
     const std::vector<HaMember>& ha_members() const { return ha_; }
     double ha_master_seconds(size_t i) const;
     double ha_split_brain_seconds() const;
@@ -124,7 +132,8 @@ public:
 
     // What the quantity table reads.
     const ipvs::Dest* dest_of(size_t realserver) const;  // listed, or in the trash; nullptr once gone
-    ClientReport client_report_now(std::optional<size_t> group) const;  // nullopt: all groups
+    const ipvs::Dest* dest_on(size_t director, size_t realserver) const;  // the same on director_at(director)
+    ClientReport client_report_now(std::optional<size_t> group) const;    // nullopt: all groups
     const DrainResult* first_drain(size_t realserver) const;
     CapacityInput capacity_input(RealServer& rs);
 
@@ -170,6 +179,17 @@ private:
     void ha_sync_daemons(size_t i, bool master);
     void trace_peer_listings();
     HaReport ha_report() const;
+    // The fleet behind ECMP (run_fleet.cpp).
+    void build_fleet(net::NodeId lan, const net::LinkSpec& lan_link);
+    void start_fleet();
+    void apply_action(const FleetAction& a, const std::string& when);
+    void fleet_regroup(size_t changed, const std::string& what);
+    std::vector<net::Network::NextHop> fleet_next_hops() const;
+    void fleet_placed(const ipvs::Director& d, const ipvs::Conn& c);
+    void trace_fleet_member(size_t i, const std::string& why);
+    void trace_fleet_listings();
+    std::pair<uint32_t, uint32_t> fleet_conns(const std::string& service, net::Endpoint rs) const;
+    FleetReport fleet_report() const;
     // The directors an admin command of the timeline runs on.
     std::vector<ipvs::Director*> directors_on(std::optional<size_t> on);
     // A director's name in logs: the pair's names (`ha:`); the node of the first is "director".
@@ -184,8 +204,7 @@ private:
     void on_director_change();
     void trace_listings();
     void trace_service_table();
-    void start_drain(const std::string& rs, const std::string& command, const ipvs::Dest* dest,
-                     const ipvs::Dest* peer_dest = nullptr);
+    void start_drain(const std::string& rs, const std::string& command, std::vector<const ipvs::Dest*> dests);
     void evaluate(size_t index);
     ClientReport client_report(const std::string& name, const std::vector<const ClientGroup*>& groups) const;
     void udp_client_report(ClientReport& c, const std::vector<const ClientGroup*>& groups) const;
@@ -205,6 +224,13 @@ private:
     std::unique_ptr<ipvs::Director> director_;
     std::unique_ptr<ipvs::Director> peer_;  // the pair's second director (`ha:`)
     std::vector<HaMember> ha_;
+    std::vector<std::unique_ptr<ipvs::Director>> fleet_;  // a fleet's directors after the first
+    std::vector<FleetMember> fleet_state_;                // all of the fleet's, the first included
+    std::vector<net::Ipv4> fleet_vips_;                   // the addresses the router spreads
+    std::vector<std::string> fleet_events_;
+    std::vector<std::string> last_fleet_listing_;
+    uint64_t fleet_moved_ = 0;
+    ClientPlacement placement_;
     bool vrrp_partitioned_ = false;
     std::optional<size_t> stopping_;                   // the director whose keepalived is stopping now
     std::unique_ptr<net::NeighbourEntry> router_arp_;  // the router's ARP entry for the VIPs
@@ -221,20 +247,19 @@ private:
     net::NodeId internet_ = net::kNoNode;
     uint32_t next_visitor_address_ = net::Ipv4::of(100, 64, 0, 1).value();
     std::vector<std::unique_ptr<ipvs::HealthChecker>> health_;
-    std::vector<std::unique_ptr<ipvs::HealthChecker>> peer_health_;  // the pair's second director's
+    std::vector<std::unique_ptr<ipvs::HealthChecker>> peer_health_;  // the other directors' (a pair, a fleet)
     std::unique_ptr<net::PcapWriter> pcap_;
     bool interrupted_ = false;
     sim::Time end_;
     bool built_ = false;
 
     std::vector<Snapshot> snapshots_;
-    // With a director pair a drain ends when neither director has an entry for the realserver
-    // (either may carry its connections after a failover); a destination is let go (nullptr)
-    // once it has none, since a deleted one may then be freed.
+    // With a director pair or a fleet a drain ends when no director has an entry for the
+    // realserver (either of a pair may carry its connections after a failover); a destination is
+    // let go (nullptr) once it has none, since a deleted one may then be freed.
     struct Drain {
         DrainResult result;
-        const ipvs::Dest* dest;
-        const ipvs::Dest* peer_dest = nullptr;
+        std::vector<const ipvs::Dest*> dests;  // one per director the command ran on
         bool done = false;
     };
     std::vector<Drain> drains_;

@@ -171,13 +171,25 @@ struct HealthCheckSpec {
 // configuration does) unless `on:` names one.
 struct IpvsadmAction {
     ipvs::IpvsadmCommand command;  // parsed with ipvsadm's rules; `command.text` as written
-    std::optional<size_t> on;      // index into HaSpec::directors
+    std::optional<size_t> on;      // index into the pair's or the fleet's directors
 };
 struct SysctlAction {
     const ipvs::SysctlDef* sysctl = nullptr;  // from ipvs::sysctl_table()
     int value = 0;
     std::optional<int> second;  // sync_threshold's period
     std::optional<size_t> on;
+};
+// A director of a fleet (`fleet:`): leave (the router withdraws its next hop: a BGP withdraw, a
+// node drained from the ECMP group), join (the router adds it), crash (the host dies: its table
+// is gone, and the router keeps hashing flows to it until a leave), start (it boots with an
+// empty table and the file's rules).
+enum class FleetVerb : uint8_t { Leave, Join, Crash, Start, Count };
+constexpr std::array<std::string_view, static_cast<size_t>(FleetVerb::Count)> kFleetVerbNames{
+    "leave", "join", "crash", "start"};
+inline std::string_view to_string(FleetVerb v) { return kFleetVerbNames[static_cast<size_t>(v)]; }
+struct FleetAction {
+    size_t director = 0;  // index into FleetSpec::directors
+    FleetVerb verb = FleetVerb::Leave;
 };
 // A director of the pair: crash (the host dies: no advert, its table is gone), stop (keepalived
 // stops: a priority-0 advert, the VIPs released, the sync daemon stopped), start (keepalived
@@ -240,7 +252,7 @@ struct DropAction {
     std::string text;  // the rule, as the report and trace show it
 };
 using TimelineAction = std::variant<IpvsadmAction, SysctlAction, ServerAction, ClientAction, SnapshotAction,
-                                    DropAction, DirectorAction, VrrpLinkAction>;
+                                    DropAction, DirectorAction, VrrpLinkAction, FleetAction>;
 
 // The words a scenario file uses for the verbs (`action: graceful-stop`), indexed by the enums.
 constexpr std::array<std::string_view, static_cast<size_t>(ServerVerb::Count)> kServerVerbNames{
@@ -348,6 +360,32 @@ struct HaSpec {
     }
 };
 
+// A fleet of directors behind ECMP (`fleet:`), as kube-proxy's IPVS mode runs a director on every
+// node: each director has its own connection table and scheduler state and runs the same rules;
+// the router in front spreads flows over them by a hash (RFC 2992's hash-threshold, Linux's
+// fib_select_multipath()).
+enum class MultipathHash : uint8_t {
+    L3,  // net.ipv4.fib_multipath_hash_policy=0 (Linux's default): source and destination address
+    L4,  // =1: the 5-tuple (addresses, ports, protocol)
+};
+struct FleetDirectorSpec {
+    std::string name;
+    net::Ipv4 address;
+    uint32_t weight = 1;  // the next hop's weight (`ip route add VIP nexthop via A weight W ...`)
+    bool joined = true;   // in the router's ECMP group when the run begins (else it joins later)
+    Mark mark;
+};
+struct FleetSpec {
+    std::vector<FleetDirectorSpec> directors;  // two or more; the first is the director: section's own
+    MultipathHash hash = MultipathHash::L3;
+    Mark mark;
+    size_t index_of(std::string_view name) const {
+        for (size_t i = 0; i < directors.size(); ++i)
+            if (directors[i].name == name) return i;
+        return directors.size();
+    }
+};
+
 struct Scenario {
     std::string file;
     std::string name;
@@ -365,6 +403,7 @@ struct Scenario {
     std::optional<std::array<int64_t, 3>> timeouts;
     std::vector<HealthCheckSpec> health_checks;
     std::optional<HaSpec> ha;
+    std::optional<FleetSpec> fleet;
     std::vector<InitialConnection> connections;  // templates first, then the entries they control
     std::vector<RealServerSpec> realservers;
     std::vector<ClientGroupSpec> clients;

@@ -8,9 +8,12 @@
 namespace lvs::scenario::schema {
 
 inline const std::vector<std::string> kRoot{
-    "name",         "lesson",         "seed",           "duration", "import",      "kernel",
-    "sample_every", "capacity_check", "network",        "director", "realservers", "clients",
-    "timeline",     "expect",         "report_windows", "steps",    "exercise",    "ha"};
+    "name",           "lesson",  "seed",     "duration",    "import",  "kernel",   "sample_every",
+    "capacity_check", "network", "director", "realservers", "clients", "timeline", "expect",
+    "report_windows", "steps",   "exercise", "ha",          "fleet"};
+// A fleet of directors behind ECMP (kube-proxy's IPVS mode: a director on every node).
+inline const std::vector<std::string> kFleet{"directors", "hash"};
+inline const std::vector<std::string> kFleetDirector{"name", "address", "weight", "joined"};
 // A VRRP pair of directors (keepalived's vrrp_instance and lvs_sync_daemon).
 inline const std::vector<std::string> kHa{"directors",         "advert_int",          "version",
                                           "garp_master_delay", "garp_master_refresh", "sync"};
@@ -128,7 +131,7 @@ inline const std::vector<std::string> kAnswer{"exercise", "student", "answers", 
 
 // Names a realserver, client group or health check cannot take: the expectation language
 // uses them as the first part of a quantity.
-inline const std::vector<std::string> kReservedNames{"clients", "servers", "director", "drain",
-                                                     "health",  "kernel",  "time",     "ha"};
+inline const std::vector<std::string> kReservedNames{"clients", "servers", "director", "drain", "health",
+                                                     "kernel",  "time",    "ha",       "fleet"};
 
 }  // namespace lvs::scenario::schema

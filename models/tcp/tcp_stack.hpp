@@ -155,7 +155,7 @@ private:
             });
             return;
         }
-        if (!net_.current(cached)) cached = net_.resolve(node_, p.dst());
+        if (!net_.current(cached)) cached = net_.resolve(node_, p);
         net_.send(node_, cached, p);
     }
     Listener* find_listener(net::Endpoint local);

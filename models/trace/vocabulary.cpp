@@ -26,7 +26,8 @@ constexpr FieldSpec kDirectorDest[] = {
     {"inactive", I, kAlways, "InActConn: every other entry bound to it"},
     {"listed", I, kAlways, "1 while the row is in the listing; 0 in the one record saying it left (deleted)"},
     {"director", T, kSometimes,
-     "with a director pair: whose row it is, the director the router sends the VIPs to now"},
+     "with a director pair: whose row it is, the director the router sends the VIPs to now; with a "
+     "fleet: `fleet`, the counts summed over its directors"},
 };
 constexpr FieldSpec kDirectorListing[] = {
     {"ipvsadm_ln", T, kAlways, "the output of `ipvsadm -Ln`, written whenever it changes"},
@@ -323,6 +324,12 @@ constexpr KindSpec kKinds[] = {
      "One question of a break/fix exercise, graded (`lvsim grade --trace`, written after the run)",
      kExerciseGrade},
     {kind::expectation, "none", kGroupCheck, "One of the scenario's expectations, checked", kExpectation},
+    {kind::fleet_connections, "that director", kGroupListing,
+     "A fleet director's connection table (the second and later), every `listing_every`", kFleetConnections},
+    {kind::fleet_listing, "that director", kGroupListing,
+     "A fleet director's services changed (the second and later)", kFleetListing},
+    {kind::fleet_member, "that director", kGroupAdmin,
+     "A director joins or leaves the router's ECMP group (and each one's place at the start)", kFleetMember},
     {kind::ha_peer_connections, "the second director", kGroupListing,
      "The second director's connection table, every `listing_every`", kHaPeerConnections},
     {kind::ha_peer_listing, "the second director", kGroupListing, "The second director's services changed",
@@ -417,7 +424,8 @@ constexpr KindSpec kKinds[] = {
     {kind::tcp_state, kHost, kGroupState, "A socket changes TCP state", kTcpState},
     {kind::tcp_tw_overflow, kHost, 0, "No TIME_WAIT bucket left: the socket closes at once", kTcpTw},
     {kind::tcp_tw_reuse, kHost, 0, "A TIME_WAIT socket is re-used for a new connection", kTcpTw},
-    {kind::timeline_director, kDirector, kGroupAdmin, "The timeline crashes, stops or starts a director",
+    {kind::timeline_director, kDirector, kGroupAdmin,
+     "The timeline crashes, stops or starts a director (or takes it out of, or into, a fleet's ECMP group)",
      kTimelineDirector},
     {kind::timeline_ipvsadm, kDirector, kGroupAdmin, "The timeline runs an ipvsadm command",
      kTimelineIpvsadm},

@@ -117,6 +117,22 @@ constexpr FieldSpec kHttpServerWorkers[] = {
     {"idle_keepalive", I, kAlways, "workers held by an idle keep-alive connection"},
     {"workers", I, kAlways, "the pool's size"},
 };
+// A fleet of directors behind ECMP (`fleet:`).
+constexpr FieldSpec kFleetConnections[] = {
+    {"director", T, kAlways, "the fleet's director"},
+    {"ipvsadm_lnc", T, kAlways, "its connection table as `ipvsadm -Lnc` prints it"},
+};
+constexpr FieldSpec kFleetListing[] = {
+    {"director", T, kAlways, "the fleet's director"},
+    {"ipvsadm_ln", T, kAlways, "its services as `ipvsadm -Ln` prints them"},
+};
+constexpr FieldSpec kFleetMember[] = {
+    {"director", T, kAlways, "the fleet's director"},
+    {"joined", I, kAlways, "1: the router's ECMP group holds it now; 0: it has left"},
+    {"next_hops", I, kAlways, "next hops in the group now"},
+    {"moved", I, kAlways, "entries, on any director, whose flows now hash to another director"},
+    {"why", T, kAlways, "what changed the group"},
+};
 // The director pair (`ha:`) and the sync daemon.
 constexpr FieldSpec kHaPeerConnections[] = {
     {"director", T, kAlways, "the second director of the VRRP pair"},
@@ -152,8 +168,8 @@ constexpr FieldSpec kIpvsSyncSend[] = {
     {"waited_ms", I, kAlways, "how long its first entry waited in the buffer"},
 };
 constexpr FieldSpec kTimelineDirector[] = {
-    {"director", T, kAlways, "the director of the pair"},
-    {"action", T, kAlways, "crash, stop or start"},
+    {"director", T, kAlways, "the director of the pair or the fleet"},
+    {"action", T, kAlways, "crash, stop or start (a pair); leave, join, crash or start (a fleet)"},
 };
 constexpr FieldSpec kTimelineVrrp[] = {
     {"partitioned", I, kAlways,

@@ -183,33 +183,33 @@ TEST_CASE("ipvs::sched dh: the packet's destination address decides, weights onl
 // mh
 
 TEST_CASE("ipvs::sched mh: slots follow last_weight / gcd, shifted to 6 bits", "[ipvs][sched]") {
-    SECTION("weights 1 and 3: rounds of 1 + 3 slots fill 251 as 63 and 188") {
+    SECTION("weights 1 and 3: rounds of 1 + 3 fill the kernel's 4093 slots as 1024 and 3069") {
         Rig r("mh");
         Dest& b = r.add("B", 3, 2);
-        Dest& a = r.add("A", 1, 1);
+        Dest& a = r.add("A", 1, 1);  // list order A, B: A takes the 4093rd slot
         const auto req = r.request(client(1));
-        CHECK(has(r.figure(a, req), "slots=63 "));
-        CHECK(has(r.figure(b, req), "slots=188 "));
+        CHECK(has(r.figure(a, req), "slots=1024 "));
+        CHECK(has(r.figure(b, req), "slots=3069 "));
     }
     SECTION("weights 2 and 6 have gcd 2: the same shares") {
         Rig r("mh");
         Dest& b = r.add("B", 6, 2);
         Dest& a = r.add("A", 2, 1);
         const auto req = r.request(client(1));
-        CHECK(has(r.figure(a, req), "slots=63 "));
-        CHECK(has(r.figure(b, req), "slots=188 "));
+        CHECK(has(r.figure(a, req), "slots=1024 "));
+        CHECK(has(r.figure(b, req), "slots=3069 "));
     }
-    SECTION("weights 1 and 100: 100 needs 7 bits, so turns are 1 (never 0) and 50; 251 = 4*51 + 47") {
+    SECTION("weights 1 and 100: 100 needs 7 bits, so turns are 1 (never 0) and 50; 4093 = 80*51 + 13") {
         Rig r("mh");
         Dest& b = r.add("B", 100, 2);
         Dest& a = r.add("A", 1, 1);
         const auto req = r.request(client(1));
-        CHECK(has(r.figure(a, req), "slots=5 "));
-        CHECK(has(r.figure(b, req), "slots=246 "));
+        CHECK(has(r.figure(a, req), "slots=81 "));
+        CHECK(has(r.figure(b, req), "slots=4012 "));
     }
 }
 
-TEST_CASE("ipvs::sched mh: deleting a destination moves its own clients and few others; sh reshuffles",
+TEST_CASE("ipvs::sched mh: deleting a destination moves its own clients and few others while sh reshuffles",
           "[ipvs][sched]") {
     for (const std::string name : {"mh", "sh"}) {
         Rig r(name);
@@ -229,9 +229,9 @@ TEST_CASE("ipvs::sched mh: deleting a destination moves its own clients and few 
         CAPTURE(name, own, moved_others);
         CHECK(own > 200);
         const int others = 2000 - own;
-        // Maglev's promise is minimal, not zero, disruption: refilling 251 slots without C
-        // lets a few of the others' slots change hands (48 of 1587 clients here, with our
-        // substitute hash). sh's A B C D E buckets become A B D E: most change hands.
+        // Maglev's promise is minimal, not zero, disruption: refilling the 4093 slots without C
+        // lets a few of the others' slots change hands (8 of 1578 clients here, with the
+        // kernel's hsiphash). sh's A B C D E buckets become A B D E: most change hands.
         if (name == "mh") CHECK(moved_others * 10 < others);
         else CHECK(moved_others * 2 > others);
     }

@@ -78,7 +78,8 @@ TEST_CASE("trace vocabulary: every record of the lessons conforms, and the table
                              "27-capacity-daily-peak.yaml",
                              "28-dns-backend-deleted.yaml",
                              "30-failover-mid-drain.yaml",
-                             "32-split-brain.yaml"};
+                             "32-split-brain.yaml",
+                             "34-fleet-director-leaves.yaml"};
     for (const char* lesson : lessons) {
         INFO(lesson);
         const scenario::Scenario s =

@@ -53,17 +53,22 @@ void ConnectionSet::build(const TraceModel& m) {
     // connection it is part of, for selecting a connection from any record.
     endpoint_index_.clear();
     for (int32_t i = 0; i < static_cast<int32_t>(endpoints_.size()); ++i)
-        endpoint_index_.emplace_back(endpoint_key(endpoints_[static_cast<size_t>(i)]), i);
+        if (!endpoints_[static_cast<size_t>(i)].merged)
+            endpoint_index_.emplace_back(endpoint_key(endpoints_[static_cast<size_t>(i)]), i);
     std::sort(endpoint_index_.begin(), endpoint_index_.end());
     conn_of_endpoint_.assign(endpoints_.size(), -1);
-    for (int32_t c = 0; c < static_cast<int32_t>(conns_.size()); ++c)
-        for (int32_t e : conns_[static_cast<size_t>(c)].side)
+    for (int32_t c = 0; c < static_cast<int32_t>(conns_.size()); ++c) {
+        const Connection& x = conns_[static_cast<size_t>(c)];
+        for (int32_t e : x.side)
             if (e >= 0) conn_of_endpoint_[static_cast<size_t>(e)] = c;
+        for (int32_t e = x.entries; e >= 0; e = endpoints_[static_cast<size_t>(e)].also)
+            conn_of_endpoint_[static_cast<size_t>(e)] = c;
+    }
     count_states(m.end_time());
 }
 
 uint64_t ConnectionSet::endpoint_key(const Endpoint& e) {
-    if (e.side == Side::Director) return kIpvsTag | static_cast<uint64_t>(e.id);
+    if (e.side == Side::Director) return entry_key(e.director, e.id);
     return (static_cast<uint64_t>(e.host) << 32) | static_cast<uint32_t>(e.id);
 }
 
@@ -73,7 +78,7 @@ int32_t ConnectionSet::connection_of(const TraceModel& m, const Record& r) const
     const std::string_view kind = m.str(r.kind);
     uint64_t key;
     if (kind.substr(0, 5) == "ipvs.") {
-        key = kIpvsTag | static_cast<uint64_t>(f->i);
+        key = entry_key(r.entity, f->i);
     } else {
         // tcp.* records come from the host; http.* from "host:browser" or "host:http".
         const std::string_view entity = m.str(r.entity);
@@ -86,6 +91,14 @@ int32_t ConnectionSet::connection_of(const TraceModel& m, const Record& r) const
         std::lower_bound(endpoint_index_.begin(), endpoint_index_.end(), std::make_pair(key, INT32_MIN));
     if (it == endpoint_index_.end() || it->first != key) return -1;
     return connection_of_endpoint(it->second);
+}
+
+int32_t ConnectionSet::entry_at(const Connection& c, int64_t t) const {
+    // The latest to open: an entry the flow left behind stays open until its timer ends.
+    int32_t best = -1;
+    for (int32_t e = c.entries; e >= 0; e = endpoints_[static_cast<size_t>(e)].also)
+        if (endpoints_[static_cast<size_t>(e)].t0 <= t && t < endpoints_[static_cast<size_t>(e)].t1) best = e;
+    return best;
 }
 
 int32_t ConnectionSet::connection_at(StrId client_addr, int64_t t) const {
@@ -162,11 +175,12 @@ void ConnectionSet::build_endpoints(const TraceModel& m) {
         e.host = m.get_text_id(r, K.dest);
         e.id = id;
         e.local = m.get_text_id(r, K.client);
-        transition(e, kIpvsTag | static_cast<uint64_t>(id), r.t, m.get_text(r, K.to), false);
+        e.director = r.entity;
+        transition(e, entry_key(r.entity, id), r.t, m.get_text(r, K.to), false);
     }
     for (uint32_t ri : m.of_kind(kinds.ipvs_conn_expire)) {
         const Record& r = m.at(ri);
-        const uint64_t key = kIpvsTag | static_cast<uint64_t>(m.get_int(r, K.conn));
+        const uint64_t key = entry_key(r.entity, m.get_int(r, K.conn));
         if (open.count(key) != 0) transition(Endpoint{}, key, r.t, {}, true);
     }
     // Whatever is still open at the end of the run stays open to the end.
@@ -220,14 +234,26 @@ void ConnectionSet::pair_endpoints() {
             if (ub != v.begin()) conn = conn_of[static_cast<size_t>(*(ub - 1))];
         }
         const int side = static_cast<int>(e.side);
-        if (conn < 0 || conns_[static_cast<size_t>(conn)].side[static_cast<size_t>(side)] >= 0) {
+        // The same connection's entry on another director (the flow moved to it) joins the
+        // first one's chain rather than making a connection of its own.
+        int32_t taken = conn < 0 ? -1 : conns_[static_cast<size_t>(conn)].side[static_cast<size_t>(side)];
+        if (taken >= 0 && e.side == Side::Director &&
+            endpoints_[static_cast<size_t>(taken)].director != e.director) {
+            while (endpoints_[static_cast<size_t>(taken)].also >= 0)
+                taken = endpoints_[static_cast<size_t>(taken)].also;
+            endpoints_[static_cast<size_t>(taken)].also = i;
+            continue;
+        }
+        if (conn < 0 || taken >= 0) {
             conn = static_cast<int32_t>(conns_.size());
             Connection c;
             c.client_addr = client_addr;
             conns_.push_back(c);
         }
         conns_[static_cast<size_t>(conn)].side[static_cast<size_t>(side)] = i;
+        if (e.side == Side::Director) conns_[static_cast<size_t>(conn)].entries = i;
     }
+    for (Connection& c : conns_) merge_entries(c);
     servers_.clear();
     for (Connection& c : conns_) {
         c.t0 = INT64_MAX;
@@ -247,6 +273,46 @@ void ConnectionSet::pair_endpoints() {
             servers_.push_back(c.server);
 }
 
+void ConnectionSet::merge_entries(Connection& c) {
+    if (c.entries < 0 || endpoints_[static_cast<size_t>(c.entries)].also < 0) return;
+    std::vector<int32_t> members;
+    std::vector<int64_t> cuts;
+    Endpoint merged = endpoints_[static_cast<size_t>(c.entries)];
+    for (int32_t e = c.entries; e >= 0; e = endpoints_[static_cast<size_t>(e)].also) {
+        Endpoint& x = endpoints_[static_cast<size_t>(e)];
+        x.folded = true;
+        members.push_back(e);
+        merged.t0 = std::min(merged.t0, x.t0), merged.t1 = std::max(merged.t1, x.t1);
+        merged.open_at_end = merged.open_at_end || x.open_at_end;
+        for (const StateSpan* sp = spans_begin(x); sp != spans_end(x); ++sp)
+            cuts.push_back(sp->t0), cuts.push_back(sp->t1);
+    }
+    std::sort(cuts.begin(), cuts.end());
+    cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+    merged.also = -1, merged.folded = false, merged.merged = true;
+    merged.first_span = static_cast<uint32_t>(spans_.size());
+    merged.span_count = 0;
+    // Between two consecutive changes of any member: the state of the span that began last.
+    for (size_t i = 0; i + 1 < cuts.size(); ++i) {
+        const int64_t a = cuts[i], b = cuts[i + 1];
+        StateSpan best{INT64_MIN, 0, ConnState::Closed};
+        for (int32_t e : members) {
+            const Endpoint& x = endpoints_[static_cast<size_t>(e)];
+            for (const StateSpan* sp = spans_begin(x); sp != spans_end(x); ++sp)
+                if (sp->t0 <= a && a < sp->t1 && sp->t0 >= best.t0) best = *sp;
+        }
+        if (best.t0 == INT64_MIN) continue;  // no entry open here
+        if (merged.span_count > 0 && spans_.back().state == best.state && spans_.back().t1 == a) {
+            spans_.back().t1 = b;
+            continue;
+        }
+        spans_.push_back({a, b, best.state});
+        ++merged.span_count;
+    }
+    c.side[1] = static_cast<int32_t>(endpoints_.size());
+    endpoints_.push_back(merged);
+}
+
 // State counts per side: +1 when a span starts, -1 when it ends.
 void ConnectionSet::count_states(int64_t run_end) {
     for (int s = 0; s < kSideCount; ++s) {
@@ -257,7 +323,7 @@ void ConnectionSet::count_states(int64_t run_end) {
         };
         std::vector<Change> ch;
         for (const Endpoint& e : endpoints_) {
-            if (static_cast<int>(e.side) != s) continue;
+            if (static_cast<int>(e.side) != s || e.folded) continue;
             for (const StateSpan* sp = spans_begin(e); sp != spans_end(e); ++sp) {
                 ch.push_back({sp->t0, +1, sp->state});
                 if (!(e.open_at_end && sp->t1 >= run_end)) ch.push_back({sp->t1, -1, sp->state});

@@ -8,6 +8,11 @@
 // rewrites the destination only; with direct routing the server's local address is the VIP,
 // so only the client's endpoint is common), taking the latest client endpoint opened at or
 // before the other side appeared, because ports are reused over a long run.
+//
+// With several directors a connection may have an entry on more than one (a pair's master and
+// the sync daemon's copy on its backup; a fleet member and the one the router moved the flow
+// to): its director side is then their merge, at each moment the state of the entry that
+// changed last, and the entries themselves stay reachable (entry_at()).
 #pragma once
 
 #include <array>
@@ -39,10 +44,15 @@ struct Endpoint {
     int64_t t0 = 0;
     int64_t t1 = 0;
     bool open_at_end = false;
+    StrId director = kNoStr;  // an IPVS entry: the director that holds it (its records' entity)
+    int32_t also = -1;        // an IPVS entry: the same connection's entry on another director
+    bool folded = false;      // an IPVS entry shown through its connection's merged side
+    bool merged = false;      // a connection's merged director side (no records of its own)
 };
 
 struct Connection {
     std::array<int32_t, kSideCount> side{-1, -1, -1};  // endpoint indices
+    int32_t entries = -1;  // its first IPVS entry; the others follow through Endpoint::also
     StrId client_host = kNoStr;
     StrId server = kNoStr;  // realserver (host name, or the entry's dest)
     StrId client_addr = kNoStr;
@@ -83,6 +93,10 @@ public:
     int32_t connection_of(const TraceModel& m, const Record& r) const;
     // The connection of a client address:port open at t (an `ipvsadm -Lnc` row), or -1.
     int32_t connection_at(StrId client_addr, int64_t t) const;
+    // The IPVS entry of connection `c` open at t: its first, or the latest one opened on another
+    // director that took the flow over (a fleet whose router moved it, a pair's backup); -1
+    // when none.
+    int32_t entry_at(const Connection& c, int64_t t) const;
     // The connection an endpoint belongs to, or -1.
     int32_t connection_of_endpoint(int32_t endpoint) const {
         return endpoint < 0 ? -1 : conn_of_endpoint_[static_cast<size_t>(endpoint)];
@@ -91,8 +105,13 @@ public:
 private:
     static constexpr uint64_t kIpvsTag = 1ull << 63;  // IPVS entry keys, apart from TCP keys
     static uint64_t endpoint_key(const Endpoint& e);
+    // An IPVS entry's key: entry ids count up per director, so the director is part of it.
+    static uint64_t entry_key(StrId director, int64_t id) {
+        return kIpvsTag | (static_cast<uint64_t>(director) << 32) | static_cast<uint32_t>(id);
+    }
     void build_endpoints(const TraceModel& m);
     void pair_endpoints();
+    void merge_entries(Connection& c);
     void count_states(int64_t run_end);
 
     std::vector<Endpoint> endpoints_;

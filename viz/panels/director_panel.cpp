@@ -11,38 +11,38 @@ namespace lvs::viz {
 
 DirectorPanel::DirectorPanel(const RunData& run) : run_(run) {
     const TraceModel& m = run.model;
-    if (!run.ha.present()) {
+    if (!run.directors.present()) {
         tables_.resize(1);
         tables_[0].records = &m.of_kind(m.kinds().connections);
         return;
     }
-    tables_.resize(run.ha.directors().size());
-    for (size_t d = 0; d < tables_.size(); ++d) tables_[d].records = &run.ha.directors()[d].connections;
+    tables_.resize(run.directors.directors().size());
+    for (size_t d = 0; d < tables_.size(); ++d)
+        tables_[d].records = &run.directors.directors()[d].connections;
 }
 
 const std::vector<uint32_t>& DirectorPanel::listings(size_t d) const {
-    if (!run_.ha.present()) return run_.model.of_kind(run_.model.kinds().listing);
-    return run_.ha.directors()[d].listings;
+    if (!run_.directors.present()) return run_.model.of_kind(run_.model.kinds().listing);
+    return run_.directors.directors()[d].listings;
 }
 
-float DirectorPanel::listing_height(int64_t t) const {
-    const TraceModel& m = run_.model;
-    int lines = 1;
-    for (size_t d = 0; d < director_count(); ++d) {
-        const int64_t rec = listing_at(d, t);
-        if (d > 0) lines += 2;  // the next director's title and the space above it
-        if (rec >= 0)
-            for (char c : m.get_text(m.at(static_cast<size_t>(rec)), m.keys().ipvsadm_ln))
-                lines += c == '\n' ? 1 : 0;
-    }
-    return static_cast<float>(lines + 2) * ImGui::GetTextLineHeightWithSpacing();
+size_t DirectorPanel::columns(int64_t t, float width) const {
+    const size_t n = director_count();
+    if (n <= 2 || width <= 0) return 1;
+    // A column holds the listing's lines as drawn (ipvsadm's padding trimmed) and the title up
+    // to the state (the time it was listed is shortened to fit).
+    float column = lines_width(t, true);
+    for (size_t d = 0; d < n; ++d)
+        column = std::max(
+            column, ImGui::CalcTextSize(("# ipvsadm -Ln " + run_.directors.label_at(d, t) + "  ").c_str()).x);
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float gap = style.CellPadding.x * 2 + 4, inside = width - style.WindowPadding.x * 2 - 4;
+    return std::clamp<size_t>(static_cast<size_t>((inside + gap) / (column + gap)), 1, n);
 }
 
-float DirectorPanel::listing_width(int64_t t) const {
+float DirectorPanel::lines_width(int64_t t, bool trimmed) const {
     const TraceModel& m = run_.model;
-    float w = ImGui::CalcTextSize("# ipvsadm -Ln (listed at 000.000000 s)").x;
-    if (run_.ha.present())
-        w = ImGui::CalcTextSize("# ipvsadm -Ln lvs1 - STOPPED (crashed) (listed at 000.000000 s)").x;
+    float w = 0;
     for (size_t d = 0; d < director_count(); ++d) {
         const int64_t rec = listing_at(d, t);
         if (rec < 0) continue;
@@ -51,11 +51,46 @@ float DirectorPanel::listing_width(int64_t t) const {
         while (pos < text.size()) {
             size_t nl = text.find('\n', pos);
             if (nl == std::string_view::npos) nl = text.size();
-            w = std::max(w, ImGui::CalcTextSize(text.data() + pos, text.data() + nl).x);
+            size_t end = nl;
+            while (trimmed && end > pos && text[end - 1] == ' ') --end;
+            w = std::max(w, ImGui::CalcTextSize(text.data() + pos, text.data() + end).x);
             pos = nl + 1;
         }
     }
-    return w + ImGui::GetStyle().WindowPadding.x * 2 + 4;
+    return w;
+}
+
+float DirectorPanel::listing_height(int64_t t, float width) const {
+    const TraceModel& m = run_.model;
+    const size_t cols = columns(t, width);
+    int lines = 1, row_lines = 0;
+    for (size_t d = 0; d < director_count(); ++d) {
+        const int64_t rec = listing_at(d, t);
+        int n = 0;
+        if (rec >= 0)
+            for (char c : m.get_text(m.at(static_cast<size_t>(rec)), m.keys().ipvsadm_ln))
+                n += c == '\n' ? 1 : 0;
+        // A row is as tall as its tallest listing; each row after the first has the next
+        // directors' titles and the space above them.
+        if (d % cols == 0) lines += row_lines + (d > 0 ? 2 : 0), row_lines = 0;
+        row_lines = std::max(row_lines, n);
+    }
+    lines += row_lines;
+    return static_cast<float>(lines + 2) * ImGui::GetTextLineHeightWithSpacing();
+}
+
+float DirectorPanel::listing_width(int64_t t) const {
+    float w = ImGui::CalcTextSize("# ipvsadm -Ln (listed at 000.000000 s)").x;
+    if (run_.directors.fleet())
+        for (size_t d = 0; d < director_count(); ++d)
+            w = std::max(
+                w,
+                ImGui::CalcTextSize(
+                    ("# ipvsadm -Ln " + run_.directors.label_at(d, t) + " (listed at 000.000000 s)").c_str())
+                    .x);
+    else if (run_.directors.present())
+        w = ImGui::CalcTextSize("# ipvsadm -Ln lvs1 - STOPPED (crashed) (listed at 000.000000 s)").x;
+    return std::max(w, lines_width(t, false)) + ImGui::GetStyle().WindowPadding.x * 2 + 4;
 }
 
 void DirectorPanel::draw_listing_text(int64_t rec, bool dim) const {
@@ -78,9 +113,9 @@ void DirectorPanel::draw_listing_text(int64_t rec, bool dim) const {
 
 void DirectorPanel::draw_listing(const ViewerState& st, float width, float height) {
     const TraceModel& m = run_.model;
-    if (run_.ha.present()) {
+    if (run_.directors.present()) {
         ImGui::BeginChild("##ln", ImVec2(width, height), false, ImGuiWindowFlags_HorizontalScrollbar);
-        draw_pair_listings(st);
+        draw_listings(st, width + ImGui::GetStyle().WindowPadding.x * 2);  // the region's width
         ImGui::EndChild();
         return;
     }
@@ -101,49 +136,67 @@ void DirectorPanel::draw_listing(const ViewerState& st, float width, float heigh
     ImGui::EndChild();
 }
 
-void DirectorPanel::draw_pair_listings(const ViewerState& st) {
-    const TraceModel& m = run_.model;
-    const HaPair& ha = run_.ha;
-    for (size_t d = 0; d < director_count(); ++d) {
-        const int64_t rec = listing_at(d, st.cursor.t);
-        const VrrpState state = ha.state_at(d, st.cursor.t);
-        if (d > 0) ImGui::Spacing();
-        // "# ipvsadm -Ln  lvs2 - MASTER  (listed at ...)": the name in the director's colour
-        // (red while it is stopped), its listing dimmed while it is not running.
-        ImGui::TextColored(to_vec4(colours::kText), "# ipvsadm -Ln");
-        ImGui::SameLine();
-        const std::string label = ha.label_at(d, st.cursor.t);
-        const Rgb colour =
-            state == VrrpState::Stopped ? colours::kFail : colours::ha_director(static_cast<int32_t>(d));
-        ImGui::TextColored(to_vec4(colour), "%s", label.c_str());
-        if (LayoutAudit* audit = LayoutAudit::active()) audit->last_item(label);
-        char detail[96] = "";
-        if (rec >= 0)
-            std::snprintf(detail, sizeof detail, "(listed at %s)",
-                          format_seconds(m.at(static_cast<size_t>(rec)).t).c_str());
-        ImGui::SameLine();
-        const std::string shown = fit_text(detail, ImGui::GetContentRegionAvail().x);
-        ImGui::TextColored(to_vec4(colours::kDimText), "%s", shown.c_str());
-        if (LayoutAudit* audit = LayoutAudit::active()) audit->last_item(shown);
-        const ImVec2 p = ImGui::GetCursorScreenPos();
-        ImGui::GetWindowDrawList()->AddLine(ImVec2(p.x, p.y - 1),
-                                            ImVec2(p.x + ImGui::GetContentRegionAvail().x, p.y - 1),
-                                            colours::kGrid.abgr());
-        ImGui::Dummy(ImVec2(0, 1));
-        if (st.conceal == "listing") {
-            ImGui::TextColored(to_vec4(colours::kMarkerAdmin),
-                               "Hidden: predict it first (PageDown shows it).");
-        } else if (rec < 0) {
-            ImGui::TextColored(to_vec4(colours::kDimText), "(no listing yet)");
-        } else {
-            draw_listing_text(rec, state == VrrpState::Stopped);
+void DirectorPanel::draw_listings(const ViewerState& st, float width) {
+    const size_t cols = columns(st.cursor.t, width);
+    if (cols <= 1) {
+        for (size_t d = 0; d < director_count(); ++d) {
+            if (d > 0) ImGui::Spacing();
+            draw_director_listing(st, d);
         }
+        return;
+    }
+    if (!ImGui::BeginTable("##lngrid", static_cast<int>(cols), ImGuiTableFlags_SizingStretchSame)) return;
+    for (size_t d = 0; d < director_count(); ++d) {
+        ImGui::TableNextColumn();
+        if (d >= cols) ImGui::Spacing();
+        draw_director_listing(st, d);
+    }
+    ImGui::EndTable();
+}
+
+void DirectorPanel::draw_director_listing(const ViewerState& st, size_t d) {
+    const TraceModel& m = run_.model;
+    const DirectorSet& ds = run_.directors;
+    const int64_t rec = listing_at(d, st.cursor.t);
+    // "# ipvsadm -Ln  lvs2 - MASTER  (listed at ...)": the name in the director's colour
+    // (red while it is down, grey while out of the router's group), its listing dimmed
+    // while it is not running.
+    ImGui::TextColored(to_vec4(colours::kText), "# ipvsadm -Ln");
+    ImGui::SameLine();
+    const std::string label = ds.label_at(d, st.cursor.t);
+    const Rgb colour = ds.colour_at(d, st.cursor.t);
+    ImGui::TextColored(to_vec4(colour), "%s", label.c_str());
+    if (LayoutAudit* audit = LayoutAudit::active()) audit->last_item(label);
+    char detail[96] = "";
+    if (rec >= 0)
+        std::snprintf(detail, sizeof detail, "(listed at %s)",
+                      format_seconds(m.at(static_cast<size_t>(rec)).t).c_str());
+    ImGui::SameLine();
+    const std::string shown = fit_text(detail, ImGui::GetContentRegionAvail().x);
+    ImGui::TextColored(to_vec4(colours::kDimText), "%s", shown.c_str());
+    if (LayoutAudit* audit = LayoutAudit::active()) audit->last_item(shown);
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    ImGui::GetWindowDrawList()->AddLine(
+        ImVec2(p.x, p.y - 1), ImVec2(p.x + ImGui::GetContentRegionAvail().x, p.y - 1), colours::kGrid.abgr());
+    ImGui::Dummy(ImVec2(0, 1));
+    if (st.conceal == "listing") {
+        ImGui::TextColored(to_vec4(colours::kMarkerAdmin), "Hidden: predict it first (PageDown shows it).");
+    } else if (rec < 0) {
+        ImGui::TextColored(to_vec4(colours::kDimText), "(no listing yet)");
+    } else {
+        draw_listing_text(rec, ds.down_at(d, st.cursor.t));
     }
 }
 
 std::string DirectorPanel::connections_tab(size_t d, int64_t t) const {
-    if (!run_.ha.present()) return "ipvsadm -Lnc";
-    return "ipvsadm -Lnc " + run_.ha.label_at(d, t) + "###lnc" + std::to_string(d);
+    const DirectorSet& ds = run_.directors;
+    if (!ds.present()) return "ipvsadm -Lnc";
+    const std::string id = "###lnc" + std::to_string(d);
+    if (!ds.fleet()) return "ipvsadm -Lnc " + ds.label_at(d, t) + id;
+    // A fleet's tabs are many: short ones ("-Lnc node3 (out)", "node3 (out)" past three); the
+    // table's title says it all.
+    const char* where = ds.down_at(d, t) ? "DOWN" : ds.out_at(d, t) ? "out" : "in";
+    return (director_count() > 3 ? "" : "-Lnc ") + ds.directors()[d].name + " (" + where + ")" + id;
 }
 
 bool DirectorPanel::owner_changed(int64_t t) {
@@ -200,10 +253,13 @@ void DirectorPanel::draw_connections(ViewerState& st, float width, float height,
     refresh(table, rec);
     ImGui::PushID(static_cast<int>(director));
     ImGui::BeginChild("##lnc", ImVec2(width, height), false);
-    char detail[160];
-    std::snprintf(detail, sizeof detail, "%s%s%zu entries, %zu shown%s%s",
-                  run_.ha.present() ? run_.ha.directors()[director].name.c_str() : "",
-                  run_.ha.present() ? ": " : "", table.entries.size(), table.shown.size(),
+    char detail[200];
+    const DirectorSet& ds = run_.directors;
+    const std::string who = !ds.present() ? ""
+                            : ds.fleet()  ? ds.label_at(director, st.cursor.t)
+                                          : ds.directors()[director].name;
+    std::snprintf(detail, sizeof detail, "%s%s%zu entries, %zu shown%s%s", who.c_str(),
+                  ds.present() ? ": " : "", table.entries.size(), table.shown.size(),
                   rec >= 0 ? ", listed at " : "",
                   rec >= 0 ? format_seconds(m.at(static_cast<size_t>(rec)).t, 0).c_str() : "");
     panel_title("# ipvsadm -Lnc", detail);

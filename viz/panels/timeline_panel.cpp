@@ -13,7 +13,7 @@ namespace lvs::viz {
 
 TimelinePanel::TimelinePanel(const RunData& run, const std::vector<Marker>& markers)
     : run_(run), marker_row_(markers), lane_(run) {
-    if (run.ha.present()) ha_row_ = std::make_unique<HaRow>(run);
+    if (run.directors.present()) directors_row_ = std::make_unique<DirectorsRow>(run);
     // Drop-tail queues first (in a lesson about queues they are the point), one group per link:
     // the backlog in packets toward each end that ever held one, scaled to the largest seen.
     for (const QueueSeries& q : run.queues) {
@@ -80,18 +80,18 @@ void TimelinePanel::cursor_line(ImDrawList* dl, const ViewerState& st, float y0,
     dl->AddRectFilled(ImVec2(std::floor(x), y0), ImVec2(std::floor(x) + 1, y1), colours::kCursor.abgr());
 }
 
-float TimelinePanel::draw_ha_row(ViewerState& st, ImDrawList* dl, float label_x, float y) {
-    if (!ha_row_) return 0;
-    const float h = ha_row_->height();
+float TimelinePanel::draw_directors_row(ViewerState& st, ImDrawList* dl, float label_x, float y) {
+    if (!directors_row_) return 0;
+    const float h = directors_row_->height();
     dl->AddLine(ImVec2(label_x, y + 0.5f), ImVec2(x1_, y + 0.5f), colours::kGrid.abgr());
-    ha_row_->set_show_future(st.show_future);
-    ha_row_->prepare(st.view, x0_, x1_, st.cursor.t);
-    ha_row_->draw(dl, RowGeometry{label_x, x0_, x1_, y, y + h});
+    directors_row_->set_show_future(st.show_future);
+    directors_row_->prepare(st.view, x0_, x1_, st.cursor.t);
+    directors_row_->draw(dl, RowGeometry{label_x, x0_, x1_, y, y + h});
     const ImVec2 mp = ImGui::GetIO().MousePos;
     if (!st.headless && ImGui::IsWindowHovered() &&
         ImGui::IsMouseHoveringRect(ImVec2(x0_, y), ImVec2(x1_, y + h))) {
         int64_t t = 0;
-        const std::string tip = ha_row_->tooltip(mp.x, mp.y, &t);
+        const std::string tip = directors_row_->tooltip(mp.x, mp.y, &t);
         if (!tip.empty()) {
             ImGui::SetTooltip("%s", tip.c_str());
             if (ImGui::IsMouseClicked(0)) st.cursor.t = t;  // snap to it
@@ -156,7 +156,7 @@ void TimelinePanel::draw(ViewerState& st, float width, float height) {
     marker_row_.set_show_future(st.show_future);
     marker_row_.prepare(st.view, x0_, x1_, st.cursor.t);
     marker_row_.draw(dl, mg);
-    const float top_h = axis_h + marker_row_.height() + draw_ha_row(st, dl, a.x, mg.y1);
+    const float top_h = axis_h + marker_row_.height() + draw_directors_row(st, dl, a.x, mg.y1);
     ImGui::Dummy(ImVec2(width, top_h));
     cursor_line(dl, st, a.y, a.y + top_h, false);
     strip_input(st, x0_, x1_, a.y, a.y + top_h);

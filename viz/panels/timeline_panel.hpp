@@ -10,7 +10,7 @@
 #include "viz/run_data.hpp"
 #include "viz/timeline/conn_row.hpp"
 #include "viz/timeline/counter_row.hpp"
-#include "viz/timeline/ha_row.hpp"
+#include "viz/timeline/directors_row.hpp"
 #include "viz/timeline/marker_row.hpp"
 #include "viz/timeline/state_stack_row.hpp"
 #include "viz/viewer_state.hpp"
@@ -34,12 +34,12 @@ private:
     // Mouse on a time strip: click or drag moves the cursor, wheel zooms, right-drag pans.
     void strip_input(ViewerState& st, float x0, float x1, float y0, float y1);
     void cursor_line(ImDrawList* dl, const ViewerState& st, float y0, float y1, bool curtain = true) const;
-    // The director pair's band under the markers (nothing in a single-director run); its height.
-    float draw_ha_row(ViewerState& st, ImDrawList* dl, float label_x, float y);
+    // Several directors' band under the markers (nothing in a single-director run); its height.
+    float draw_directors_row(ViewerState& st, ImDrawList* dl, float label_x, float y);
 
     const RunData& run_;
     MarkerRow marker_row_;
-    std::unique_ptr<HaRow> ha_row_;  // a director pair only
+    std::unique_ptr<DirectorsRow> directors_row_;  // several directors only
     std::vector<Group> groups_;
     std::vector<std::unique_ptr<StateStackRow>> stacks_;
     ConnRow lane_;

@@ -13,25 +13,6 @@
 
 namespace lvs::viz {
 
-namespace {
-
-// A director of a pair: its VRRP state at t under its box, with its HA name when the node is
-// named otherwise ("lvs1 - MASTER" under "director", "BACKUP" under "lvs2"), in the colour of
-// its listing's title; empty for a single director.
-std::pair<std::string, Rgb> ha_state_label(const RunData& run, std::string_view node, int64_t t) {
-    const auto& directors = run.ha.directors();
-    for (size_t d = 0; d < directors.size() && run.ha.present(); ++d) {
-        if (run.model.str(directors[d].entity) != node) continue;
-        const bool stopped = run.ha.state_at(d, t) == VrrpState::Stopped;
-        std::string text = run.ha.label_at(d, t);
-        if (directors[d].name == node) text.erase(0, node.size() + 3);  // "lvs2 - "
-        return {text, stopped ? colours::kFail : colours::ha_director(static_cast<int32_t>(d))};
-    }
-    return {};
-}
-
-}  // namespace
-
 TopologyPanel::TopologyPanel(const RunData& run) : run_(run) {
     const TraceModel& m = run.model;
     for (const Connection& c : run.conns.connections())
@@ -39,6 +20,51 @@ TopologyPanel::TopologyPanel(const RunData& run) : run_(run) {
     for (uint32_t ri : m.of_kind(m.kinds().net_packet)) {
         const Record& r = m.at(ri);
         max_flight_ = std::max(max_flight_, m.get_int(r, m.keys().arrive, r.t) - r.t);
+    }
+    // Each director of several by its node (the first director's node is "director").
+    node_director_.assign(run.topology.nodes().size(), -1);
+    node_entries_.assign(run.topology.nodes().size(), 0);
+    const auto& directors = run.directors.directors();
+    for (size_t d = 0; d < directors.size() && run.directors.present(); ++d)
+        if (const int32_t n = run.topology.node_of(m.str(directors[d].entity)); n >= 0)
+            node_director_[static_cast<size_t>(n)] = static_cast<int32_t>(d);
+}
+
+uint32_t TopologyPanel::conn_director(uint32_t conn, int64_t t, uint32_t dir) const {
+    if (!run_.directors.fleet()) return dir;
+    const int32_t e = run_.conns.entry_at(run_.conns.connections()[conn], t);
+    if (e < 0) return dir;
+    const int32_t n = node_of(run_.conns.endpoint(e).director);
+    return n >= 0 ? static_cast<uint32_t>(n) : dir;
+}
+
+void TopologyPanel::draw_links(ImDrawList* dl, int64_t t) const {
+    // A fleet's router -> member links are the router's next hops: solid while the member is
+    // in its group (red while it is down there: the router still sends it flows), dashed and
+    // faint once it has left.
+    const auto& ecmp = run_.topology.ecmp_links();
+    for (const auto& [a, b] : run_.topology.links()) {
+        const P pa = node_pos(a), pb = node_pos(b);
+        const auto hop = std::find_if(ecmp.begin(), ecmp.end(), [&](const auto& l) {
+            return (l.first == a && l.second == b) || (l.first == b && l.second == a);
+        });
+        if (hop == ecmp.end()) {
+            dl->AddLine(ImVec2(pa.x, pa.y), ImVec2(pb.x, pb.y), colours::kGrid.abgr(), 3.0f);
+            continue;
+        }
+        const Look look = director_look(hop->second, t);
+        if (look != Look::Out) {
+            const Rgb c = look == Look::Down ? colours::kFail : colours::kRouter;
+            dl->AddLine(ImVec2(pa.x, pa.y), ImVec2(pb.x, pb.y), c.abgr(look == Look::Down ? 150 : 120), 3.0f);
+            continue;
+        }
+        const float len = std::hypot(pb.x - pa.x, pb.y - pa.y);
+        for (float s = 0; s < len; s += 10) {
+            const float f0 = s / len, f1 = std::min(len, s + 5) / len;
+            dl->AddLine(ImVec2(pa.x + (pb.x - pa.x) * f0, pa.y + (pb.y - pa.y) * f0),
+                        ImVec2(pa.x + (pb.x - pa.x) * f1, pa.y + (pb.y - pa.y) * f1), colours::kGrid.abgr(),
+                        1.5f);
+        }
     }
 }
 
@@ -119,15 +145,12 @@ void TopologyPanel::draw(ViewerState& st, float width, float height) {
     entries_x_ = p.x + 4;
     entries_y_ = p.y + height - entries_h;
     dl->PushClipRect(p, ImVec2(p.x + width, p.y + height), true);
-    for (const auto& [a, b] : run_.topology.links()) {
-        const P pa = node_pos(a), pb = node_pos(b);
-        dl->AddLine(ImVec2(pa.x, pa.y), ImVec2(pb.x, pb.y), colours::kGrid.abgr(), 3.0f);
-    }
+    draw_links(dl, t);
     draw_connections(dl, t);
     if (!st.headless && ImGui::IsWindowHovered() && ImGui::IsMouseClicked(0))
         if (const int32_t hit = line_at(ImGui::GetIO().MousePos); hit >= 0)
             st.selected_conn = hit, st.selected_run = &run_;
-    if (st.selected_run == &run_ && st.selected_conn >= 0) draw_selected(dl, st.selected_conn);
+    if (st.selected_run == &run_ && st.selected_conn >= 0) draw_selected(dl, st.selected_conn, t);
     draw_packets(dl, t);
     draw_nodes(dl, t, st.highlight, st.conceal == "listing");
     draw_entries(dl, t);
@@ -155,11 +178,12 @@ int32_t TopologyPanel::line_at(ImVec2 m) const {
     return best;
 }
 
-void TopologyPanel::draw_selected(ImDrawList* dl, int32_t conn) {
+void TopologyPanel::draw_selected(ImDrawList* dl, int32_t conn, int64_t t) {
     // The inspector's connection, traced over its legs in the step's orange.
     const Topology& topo = run_.topology;
     if (topo.director() < 0 || conn >= static_cast<int32_t>(conn_nodes_.size())) return;
-    const uint32_t dir = static_cast<uint32_t>(topo.director());
+    const uint32_t dir =
+        conn_director(static_cast<uint32_t>(conn), t, static_cast<uint32_t>(topo.director()));
     const auto [cn, sn] = conn_nodes_[static_cast<size_t>(conn)];
     if (cn >= 0) polyline(dl, topo.path(static_cast<uint32_t>(cn), dir), 0, colours::kDirector.abgr(), 4.0f);
     if (sn >= 0) polyline(dl, topo.path(dir, static_cast<uint32_t>(sn)), 0, colours::kDirector.abgr(), 4.0f);
@@ -168,7 +192,7 @@ void TopologyPanel::draw_selected(ImDrawList* dl, int32_t conn) {
 void TopologyPanel::draw_connections(ImDrawList* dl, int64_t t) {
     const Topology& topo = run_.topology;
     if (topo.director() < 0) return;
-    const uint32_t dir = static_cast<uint32_t>(topo.director());
+    const uint32_t first = static_cast<uint32_t>(topo.director());
     run_.conns.alive_at(t, alive_);
     // Legs grouped per path: client -> director and director -> server.
     struct Group {
@@ -190,9 +214,17 @@ void TopologyPanel::draw_connections(ImDrawList* dl, int64_t t) {
         g->conns.push_back(conn);
         ++g->counts[static_cast<int>(s)];
     };
+    std::fill(node_entries_.begin(), node_entries_.end(), 0);
     for (uint32_t ci : alive_) {
         const Connection& c = run_.conns.connections()[ci];
         const auto [cn, sn] = conn_nodes_[ci];
+        // A fleet: through the member whose entry carries it now; each member counts the
+        // entries it holds (those the flow left behind too, as its -Ln does).
+        const uint32_t dir = conn_director(ci, t, first);
+        for (int32_t e = run_.directors.fleet() ? c.entries : -1; e >= 0; e = run_.conns.endpoint(e).also)
+            if (const int32_t n = node_of(run_.conns.endpoint(e).director);
+                n >= 0 && run_.conns.state_at(run_.conns.endpoint(e), t) != ConnState::Closed)
+                ++node_entries_[static_cast<size_t>(n)];
         if (cn >= 0 && c.side[0] >= 0) {
             const ConnState s = run_.conns.state_at(run_.conns.endpoint(c.side[0]), t);
             if (s != ConnState::Closed) leg(static_cast<uint32_t>(cn), dir, s, ci);
@@ -231,8 +263,9 @@ void TopologyPanel::draw_connections(ImDrawList* dl, int64_t t) {
             const float off = (static_cast<float>(k) - (kinds - 1) * 0.5f) * 10.0f;
             polyline(dl, path, off, state_colour(static_cast<ConnState>(s)).abgr(), thick);
             // Nearer the far end, so labels of paths sharing a switch do not pile up there.
+            const bool inbound = topo.nodes()[g.to].role == NodeRole::Director;
             labels.push_back(
-                {along(path, g.to == dir ? 0.15f : 0.8f, off), static_cast<ConnState>(s), g.counts[s]});
+                {along(path, inbound ? 0.15f : 0.8f, off), static_cast<ConnState>(s), g.counts[s]});
             ++k;
         }
     }
@@ -249,18 +282,22 @@ void TopologyPanel::draw_connections(ImDrawList* dl, int64_t t) {
 
 void TopologyPanel::draw_entries(ImDrawList* dl, int64_t t) {
     // The director's connection table: a square per entry (or per group of entries when
-    // there are more than fit), coloured by IPVS state, in proportion.
+    // there are more than fit), coloured by IPVS state, in proportion. A fleet's: every
+    // member's entries (those a moved flow left behind too, as the members' -Lnc list them).
     const Topology& topo = run_.topology;
     if (topo.director() < 0) return;
+    const bool fleet = run_.directors.fleet();
     int counts[kStateCount] = {};
     int total = 0;
     for (uint32_t ci : alive_) {
         const Connection& c = run_.conns.connections()[ci];
-        if (c.side[1] < 0) continue;
-        const ConnState s = run_.conns.state_at(run_.conns.endpoint(c.side[1]), t);
-        if (s == ConnState::Closed) continue;
-        ++counts[static_cast<int>(s)];
-        ++total;
+        for (int32_t e = fleet ? c.entries : c.side[1]; e >= 0;
+             e = fleet ? run_.conns.endpoint(e).also : -1) {
+            const ConnState s = run_.conns.state_at(run_.conns.endpoint(e), t);
+            if (s == ConnState::Closed) continue;
+            ++counts[static_cast<int>(s)];
+            ++total;
+        }
     }
     // In the strip along the bottom of the panel, clear of the picture.
     const float lh = ImGui::GetFontSize();
@@ -316,144 +353,6 @@ void TopologyPanel::draw_packets(ImDrawList* dl, int64_t t) {
                           ImVec2(std::floor(pos.x + radius), std::floor(pos.y + radius)), col.abgr());
         ++drawn;
     }
-}
-
-void TopologyPanel::draw_nodes(ImDrawList* dl, int64_t t, const std::string& highlight, bool hide_counters) {
-    const float text_fs = ImGui::GetFontSize();
-    // Node sizes follow the font, shrunk when the picture is small (large fonts, small panel).
-    const float fs = text_fs * std::clamp(std::min(w_, h_) / (text_fs * 14), 0.5f, 1.0f);
-    struct Placed {
-        ImVec2 min, max;
-    };
-    std::vector<Placed> taken;  // node shapes first, then each label as it is placed
-    struct Pending {
-        P c;
-        float r;
-        std::string text;
-        uint32_t colour;
-        bool below;             // its preferred side: the name above the node, the counters below
-        bool optional = false;  // left out when it finds no free side
-    };
-    std::vector<Pending> labels;
-    std::vector<Pending> last;  // placed after every other label
-    for (uint32_t n = 0; n < run_.topology.nodes().size(); ++n) {
-        const TopoNode& node = run_.topology.nodes()[n];
-        const P c = node_pos(n);
-        float r = draw_node_shape(dl, node, c, fs);
-        if (node.name == highlight) {  // the lesson step points at it; its labels go outside the ring
-            r = r * 1.6f + 4;
-            dl->AddCircle(ImVec2(c.x, c.y), r, colours::kDirector.abgr(), 24, 3.0f);
-        }
-        taken.push_back({ImVec2(c.x - r * 1.4f, c.y - r), ImVec2(c.x + r * 1.4f, c.y + r)});
-        const bool router = node.role == NodeRole::Router;
-        if (router && w_ < text_fs * 24) continue;  // a cramped picture keeps only the hosts' names
-        labels.push_back({c, r, node.name, (router ? colours::kDimText : colours::kText).abgr(), false});
-        if (node.role == NodeRole::Director)
-            if (const auto [text, colour] = ha_state_label(run_, node.name, t); !text.empty())
-                last.push_back({c, r, text, colour.abgr(), true, true});
-        if (node.role != NodeRole::RealServer || hide_counters) continue;  // hidden with -Ln by a step
-        for (const RealServerSeries& s : run_.series) {
-            if (s.name != node.name) continue;
-            const double w = s.weight.at(t), a = s.active.at(t), i = s.inactive.at(t);
-            char buf[64];
-            if (std::isnan(w)) std::snprintf(buf, sizeof buf, "not in service");
-            else std::snprintf(buf, sizeof buf, "w %g  A %g  I %g", w, a, i);
-            labels.push_back({c, r, buf, colours::kDimText.abgr(), true});
-        }
-    }
-    labels.insert(labels.end(), last.begin(), last.end());
-    // Each label on the first side (preferred, then the other, right, left) where it covers no
-    // node and no label placed before it, and stays inside the panel.
-    const ImVec2 clip_min = dl->GetClipRectMin(), clip_max = dl->GetClipRectMax();
-    const int group = LayoutAudit::active() != nullptr ? next_audit_group() : 0;
-    for (const Pending& pending : labels) {
-        Pending l = pending;
-        ImVec2 ts, at;
-        bool found = false;
-        // A label that finds no free side is tried again in its compact form ("w0 A3 I0").
-        for (int attempt = 0; attempt < 2; ++attempt) {
-            ts = ImGui::CalcTextSize(l.text.c_str());
-            const ImVec2 above(std::floor(l.c.x - ts.x * 0.5f), std::floor(l.c.y - l.r - ts.y - 2));
-            const ImVec2 below(std::floor(l.c.x - ts.x * 0.5f), std::floor(l.c.y + l.r + 2));
-            const ImVec2 right(std::floor(l.c.x + l.r * 1.4f + 4), std::floor(l.c.y - ts.y * 0.5f));
-            const ImVec2 left(std::floor(l.c.x - l.r * 1.4f - 4 - ts.x), std::floor(l.c.y - ts.y * 0.5f));
-            const float half = std::floor(ts.x * 0.5f + l.r);
-            const ImVec2 order[8] = {l.below ? below : above,
-                                     l.below ? above : below,
-                                     right,
-                                     left,
-                                     ImVec2(below.x + half, below.y),
-                                     ImVec2(below.x - half, below.y),
-                                     ImVec2(above.x + half, above.y),
-                                     ImVec2(above.x - half, above.y)};
-            const auto free_at = [&](ImVec2 a) {
-                const ImVec2 z(a.x + ts.x, a.y + ts.y);
-                if (a.x < clip_min.x || a.y < clip_min.y || z.x > clip_max.x || z.y > clip_max.y)
-                    return false;
-                for (const Placed& p : taken)
-                    if (!(z.x <= p.min.x || p.max.x <= a.x || z.y <= p.min.y || p.max.y <= a.y)) return false;
-                return true;
-            };
-            at = order[0];
-            found = false;
-            for (const ImVec2& o : order)
-                if (free_at(o)) {
-                    at = o;
-                    found = true;
-                    break;
-                }
-            std::string compact;
-            for (size_t i = 0; i < l.text.size(); ++i)
-                if (!(l.text[i] == ' ' && i > 0 &&
-                      std::isalpha(static_cast<unsigned char>(l.text[i - 1])) != 0 && i + 1 < l.text.size() &&
-                      std::isdigit(static_cast<unsigned char>(l.text[i + 1])) != 0) &&
-                    !(l.text[i] == ' ' && i + 1 < l.text.size() && l.text[i + 1] == ' '))
-                    compact += l.text[i];
-            if (found || compact == l.text) break;
-            l.text = compact;
-        }
-        if (!found && l.optional) continue;
-        // On a dark plate: readable where lines pass under it.
-        dl->AddRectFilled(ImVec2(at.x - 2, at.y), ImVec2(at.x + ts.x + 2, at.y + ts.y),
-                          colours::kBackground.abgr(190), 2.0f);
-        dl->AddText(at, l.colour, l.text.c_str());
-        taken.push_back({at, ImVec2(at.x + ts.x, at.y + ts.y)});
-        if (LayoutAudit* audit = LayoutAudit::active())
-            audit->text(l.text, at, ImVec2(at.x + ts.x, at.y + ts.y));
-    }
-    if (LayoutAudit* audit = LayoutAudit::active())
-        for (size_t i = 0; i < taken.size(); ++i)
-            audit->box(
-                i < run_.topology.nodes().size() ? "node " + run_.topology.nodes()[i].name : "topology label",
-                group, taken[i].min, taken[i].max);
-}
-
-float TopologyPanel::draw_node_shape(ImDrawList* dl, const TopoNode& node, P c, float fs) const {
-    float r = fs * 0.8f;
-    switch (node.role) {
-        case NodeRole::Client: dl->AddCircleFilled(ImVec2(c.x, c.y), r, colours::kClient.abgr(), 14); break;
-        case NodeRole::ClientCluster:
-            r = fs * 1.3f;
-            dl->AddCircleFilled(ImVec2(c.x, c.y), r, colours::kClient.abgr(), 16);
-            dl->AddCircle(ImVec2(c.x, c.y), r + 4, colours::kClient.abgr(150), 16, 2.0f);
-            break;
-        case NodeRole::Router:
-            r = fs * 0.45f;
-            dl->AddQuadFilled(ImVec2(c.x, c.y - r), ImVec2(c.x + r, c.y), ImVec2(c.x, c.y + r),
-                              ImVec2(c.x - r, c.y), colours::kRouter.abgr());
-            break;
-        case NodeRole::Director:
-            r = fs * 1.0f;
-            dl->AddRectFilled(ImVec2(c.x - r * 1.4f, c.y - r * 0.8f), ImVec2(c.x + r * 1.4f, c.y + r * 0.8f),
-                              colours::kDirector.abgr(), 4.0f);
-            break;
-        case NodeRole::RealServer:
-            r = fs * 0.9f;
-            dl->AddRectFilled(ImVec2(c.x - r, c.y - r), ImVec2(c.x + r, c.y + r), colours::kRealServer.abgr(),
-                              3.0f);
-            break;
-    }
-    return r;
 }
 
 }  // namespace lvs::viz

@@ -1,5 +1,6 @@
 #include "viz/web/run_json.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -137,53 +138,99 @@ std::string colour_text(Rgb c) {
     return colour;
 }
 
-const char* ha_event_kind(HaEvent::Kind k) {
+const char* event_kind(DirectorEvent::Kind k) {
     switch (k) {
-        case HaEvent::Kind::Vrrp: return "vrrp";
-        case HaEvent::Kind::Crash: return "crash";
-        case HaEvent::Kind::Stop: return "stop";
-        case HaEvent::Kind::Start: return "start";
-        case HaEvent::Kind::Partition: return "cut";
-        case HaEvent::Kind::Heal: return "heal";
+        case DirectorEvent::Kind::Vrrp: return "vrrp";
+        case DirectorEvent::Kind::Crash: return "crash";
+        case DirectorEvent::Kind::Stop: return "stop";
+        case DirectorEvent::Kind::Start: return "start";
+        case DirectorEvent::Kind::Partition: return "cut";
+        case DirectorEvent::Kind::Heal: return "heal";
+        case DirectorEvent::Kind::Leave: return "leave";
+        case DirectorEvent::Kind::Join: return "join";
     }
     return "?";
 }
 
-// The director pair (viz/derive/ha): each director's name, colour, VRRP states (with why a
-// STOPPED one stopped) and, past the first (whose listings are the run's "ln"/"lnc"), its own
-// -Ln and -Lnc; who owns the VIPs over time; the pair's events for the timeline's markers.
-std::string ha_json(const RunData& run) {
+// A director's states over time, [[t, state, why(, colour)], ...]: a pair's VRRP states (with
+// why a STOPPED one stopped); a fleet member's place in the router's group and its crashes,
+// as the viewer's title says it ("ECMP out", "DOWN (crashed), ECMP in"), in the title's colour.
+std::string director_states(const TraceModel& m, const DirectorSet& ds, size_t d) {
+    const DirectorTrack& track = ds.directors()[d];
+    std::string o = "[";
+    if (!ds.fleet()) {
+        for (size_t i = 0; i < track.states.size(); ++i)
+            o += (i ? "," : "") + std::string("[") + std::to_string(track.states[i].t) + "," +
+                 json_text(vrrp_state_name(track.states[i].state)) + "," +
+                 json_text(ds.down_why(d, track.states[i].t)) + "]";
+        return o + "]";
+    }
+    std::vector<int64_t> times;
+    for (const auto& x : track.membership) times.push_back(x.t);
+    for (const DirectorEvent& e : ds.events())
+        if (e.director == static_cast<int32_t>(d)) times.push_back(m.at(e.record).t);
+    std::sort(times.begin(), times.end());
+    std::string last;
+    for (int64_t t : times) {
+        const std::string item =
+            json_text(ds.status_at(d, t)) + ",\"\",\"" + colour_text(ds.colour_at(d, t)) + "\"";
+        if (item == last) continue;
+        o += (last.empty() ? "" : ",") + std::string("[") + std::to_string(t) + "," + item + "]";
+        last = item;
+    }
+    return o + "]";
+}
+
+// Several directors (viz/derive/directors): each director's name, colour, states and, past the
+// first (whose listings are the run's "ln"/"lnc"), its own -Ln and -Lnc; the band (who owns
+// the VIPs, or the router's ECMP group) and its legend; the directors' events for the markers.
+std::string directors_json(const RunData& run) {
     const TraceModel& m = run.model;
-    const HaPair& ha = run.ha;
-    std::string o = "{\"directors\":[";
-    for (size_t d = 0; d < ha.directors().size(); ++d) {
-        const HaDirector& hd = ha.directors()[d];
-        o += (d ? "," : "") + std::string("{\"name\":") + json_text(hd.name) + ",\"colour\":\"" +
-             colour_text(colours::ha_director(static_cast<int32_t>(d))) + "\",\"states\":[";
-        for (size_t i = 0; i < hd.states.size(); ++i)
-            o += (i ? "," : "") + std::string("[") + std::to_string(hd.states[i].t) + "," +
-                 json_text(vrrp_state_name(hd.states[i].state)) + "," +
-                 json_text(ha.stopped_why(d, hd.states[i].t)) + "]";
-        o += "]";
+    const DirectorSet& ds = run.directors;
+    std::string o = "{\"fleet\":" + std::string(ds.fleet() ? "true" : "false") +
+                    ",\"title\":" + json_text(ds.band_title()) + ",\"verb\":" + json_text(ds.band_verb()) +
+                    ",\"directors\":[";
+    for (size_t d = 0; d < ds.directors().size(); ++d) {
+        const DirectorTrack& track = ds.directors()[d];
+        o += (d ? "," : "") + std::string("{\"name\":") + json_text(track.name) + ",\"colour\":\"" +
+             colour_text(colours::of_director(static_cast<int32_t>(d))) +
+             "\",\"states\":" + director_states(m, ds, d);
         if (d > 0)
-            o += ",\"ln\":" + texts(m, hd.listings, m.keys().ipvsadm_ln) +
-                 ",\"lnc\":" + texts(m, hd.connections, m.keys().ipvsadm_lnc);
+            o += ",\"ln\":" + texts(m, track.listings, m.keys().ipvsadm_ln) +
+                 ",\"lnc\":" + texts(m, track.connections, m.keys().ipvsadm_lnc);
         o += "}";
     }
-    o += "],\"none\":\"" + colour_text(colours::ha_director(-1)) + "\",\"fail\":\"" +
-         colour_text(colours::kFail) + "\",\"vip\":[";
-    for (size_t i = 0; i < ha.vip().size(); ++i)
-        o += (i ? "," : "") + std::string("[") + std::to_string(ha.vip()[i].t) + "," +
-             std::to_string(ha.vip()[i].owner) + "," +
-             json_text(m.get_text(m.at(ha.vip()[i].record), m.keys().text)) + "]";
+    o += "],\"none\":\"" + colour_text(colours::of_director(-1)) + "\",\"fail\":\"" +
+         colour_text(colours::kFail) + "\",\"legend\":[";
+    if (ds.fleet())
+        o += "[\"" + colour_text(colours::kPass) + "\",\"all next hops\"],[\"" +
+             colour_text(colours::kMarkerAdmin) + "\",\"fewer\"],[\"" + colour_text(colours::kFail) +
+             "\",\"none, or a crashed one in it\"]";
+    else
+        for (size_t d = 0; d < ds.directors().size(); ++d)
+            o += (d ? "," : "") + std::string("[\"") +
+                 colour_text(colours::of_director(static_cast<int32_t>(d))) + "\"," +
+                 json_text(ds.directors()[d].name) + "]";
+    o += "],\"band\":[";
+    for (size_t i = 0; i < ds.band().size(); ++i) {
+        const BandSpan& b = ds.band()[i];
+        o += (i ? "," : "") + std::string("[") + std::to_string(b.t) + "," + json_text(b.label) + ",\"" +
+             colour_text(b.colour) + "\"," + json_text(b.why) + "]";
+    }
     o += "],\"events\":[";
-    for (size_t i = 0; i < ha.events().size(); ++i) {
-        const HaEvent& e = ha.events()[i];
+    for (size_t i = 0; i < ds.events().size(); ++i) {
+        const DirectorEvent& e = ds.events()[i];
         const Record& r = m.at(e.record);
-        const std::string why = e.kind == HaEvent::Kind::Vrrp ? std::string(m.get_text(r, m.keys().why)) : "";
-        o += (i ? "," : "") + std::string("[") + std::to_string(e.t) + ",\"" + ha_event_kind(e.kind) + "\"," +
+        const bool vrrp = e.kind == DirectorEvent::Kind::Vrrp,
+                   group = e.kind == DirectorEvent::Kind::Leave || e.kind == DirectorEvent::Kind::Join;
+        const std::string why = vrrp || group ? std::string(m.get_text(r, m.keys().why)) : "";
+        // What the script says before the cursor gets there (a leave's consequences wait).
+        const std::string script = group ? ds.directors()[static_cast<size_t>(e.director)].name +
+                                               (e.kind == DirectorEvent::Kind::Leave ? " leaves" : " joins")
+                                         : ds.event_label(e);
+        o += (i ? "," : "") + std::string("[") + std::to_string(e.t) + ",\"" + event_kind(e.kind) + "\"," +
              std::to_string(e.director) + "," + json_text(vrrp_state_name(e.state)) + "," + json_text(why) +
-             "]";
+             "," + json_text(ds.event_label(e)) + "," + json_text(script) + "]";
     }
     return o + "]}";
 }
@@ -249,7 +296,8 @@ std::string run_json(const RunData& run) {
         o += (i ? "," : "") + std::string("[") + std::to_string(run.moments[i].t) + "," +
              json_text(run.moments[i].label) + "]";
     o += "]";
-    if (run.ha.present()) o += ",\"ha\":" + ha_json(run);  // a single director's page has none
+    // A single director's page has none.
+    if (run.directors.present()) o += ",\"directors\":" + directors_json(run);
     return o + "}";
 }
 

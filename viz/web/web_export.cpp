@@ -91,10 +91,11 @@ std::string web_page(const std::vector<const RunData*>& runs) {
     data += "]}";
     std::string page = kPageTemplate;
     replace(page, "/*LVSIM_TITLE*/", html(title) + " - lvsim");
-    // A director pair: the second director's listings and the VIP owner band (page_ha.html)
-    // join the page; a single director's page is the template alone.
-    if (std::any_of(runs.begin(), runs.end(), [](const RunData* r) { return r->ha.present(); }))
-        replace(page, "</body>", std::string(kPageHaTemplate) + "</body>");
+    // Several directors: the others' listings and the band of the VIP owner or of the router's
+    // ECMP group (page_directors.html) join the page; a single director's page is the template
+    // alone.
+    if (std::any_of(runs.begin(), runs.end(), [](const RunData* r) { return r->directors.present(); }))
+        replace(page, "</body>", std::string(kPageDirectorsTemplate) + "</body>");
     replace(page, "/*LVSIM_DATA*/", data);
     return page;
 }

@@ -19,7 +19,8 @@ std::string handout(const RunData& run);
 
 // The page template (page_html.cpp, generated from viz/web/page.html at configure time).
 extern const char* const kPageTemplate;
-// What a director pair adds to it (viz/web/page_ha.html: styles and a script, before </body>).
-extern const char* const kPageHaTemplate;
+// What several directors (a pair, a fleet) add to it (viz/web/page_directors.html: styles and a
+// script, before </body>).
+extern const char* const kPageDirectorsTemplate;
 
 }  // namespace lvs::viz

@@ -13,11 +13,12 @@ void Scheduler::explain(const Service& svc, const ConnRequest&, std::vector<Cons
 }
 
 // Each family of schedulers registers itself from its own file (round_robin.cpp: rr, wrr;
-// least_connection.cpp: lc, wlc, sed, nq; hashing.cpp: sh, dh, mh; locality.cpp: lblc,
-// lblcr; weighted_failover.cpp: fo, ovf, twos).
+// least_connection.cpp: lc, wlc, sed, nq; hashing.cpp: sh, dh; maglev.cpp: mh; locality.cpp:
+// lblc, lblcr; weighted_failover.cpp: fo, ovf, twos).
 void register_round_robin(SchedulerRegistry& r);
 void register_least_connection(SchedulerRegistry& r);
 void register_hashing(SchedulerRegistry& r);
+void register_maglev(SchedulerRegistry& r);
 void register_locality(SchedulerRegistry& r);
 void register_weighted_failover(SchedulerRegistry& r);
 
@@ -25,6 +26,7 @@ void register_builtin_schedulers(SchedulerRegistry& r) {
     register_round_robin(r);
     register_least_connection(r);
     register_hashing(r);
+    register_maglev(r);
     register_locality(r);
     register_weighted_failover(r);
 }
@@ -37,6 +39,10 @@ SchedulerRegistry& SchedulerRegistry::instance() {
 }
 
 void SchedulerRegistry::add(std::string name, SchedulerFactory f) {
+    add_configured(std::move(name), [f = std::move(f)](const SchedulerConfig&) { return f(); });
+}
+
+void SchedulerRegistry::add_configured(std::string name, ConfiguredSchedulerFactory f) {
     if (factories_.count(name) != 0) throw std::logic_error("scheduler '" + name + "' registered twice");
     factories_.emplace(std::move(name), std::move(f));
 }
@@ -44,13 +50,20 @@ void SchedulerRegistry::add(std::string name, SchedulerFactory f) {
 bool SchedulerRegistry::has(std::string_view name) const { return factories_.find(name) != factories_.end(); }
 
 std::unique_ptr<Scheduler> SchedulerRegistry::create(std::string_view name) const {
+    return create(name, SchedulerConfig{});
+}
+
+std::unique_ptr<Scheduler> SchedulerRegistry::create(std::string_view name,
+                                                     const SchedulerConfig& config) const {
     const auto it = factories_.find(name);
     if (it == factories_.end()) {
         std::string list;
         for (const auto& [n, f] : factories_) list += (list.empty() ? "" : ", ") + n;
         throw std::invalid_argument("unknown scheduler '" + std::string(name) + "' (known: " + list + ")");
     }
-    return it->second();
+    const std::string wrong = check_scheduler_config(config);
+    if (!wrong.empty()) throw std::invalid_argument("scheduler '" + std::string(name) + "': " + wrong);
+    return it->second(config);
 }
 
 std::vector<std::string> SchedulerRegistry::names() const {

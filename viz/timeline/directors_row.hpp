@@ -1,6 +1,9 @@
-// A director pair on the timeline: a band coloured by the director the router sends the VIPs to,
-// and below it a strip of the pair's events (VRRP state changes; the timeline's crashes, stops,
-// starts and link cuts). Only runs with a director pair have it.
+// Several directors on the timeline: a band of what the router does with the VIPs (a pair:
+// coloured by the director it sends them to; a fleet: how many next hops its ECMP group has,
+// green with all of them, yellow with fewer, red with none or with a crashed one still in it),
+// and below it a strip of the directors' events (a pair's VRRP state changes, a fleet's leaves
+// and joins with what they moved, crashes, stops, starts, cuts of the VRRP link). Only runs with
+// several directors have it.
 #pragma once
 
 #include <string>
@@ -11,9 +14,9 @@
 
 namespace lvs::viz {
 
-class HaRow final : public TimelineRow {
+class DirectorsRow final : public TimelineRow {
 public:
-    explicit HaRow(const RunData& run) : run_(run) {}
+    explicit DirectorsRow(const RunData& run) : run_(run) {}
     void set_show_future(bool on) { show_future_ = on; }
     float height() const override;
     void prepare(const ViewTransform& view, float x0, float x1, int64_t cursor) override;
@@ -25,17 +28,21 @@ public:
 private:
     struct Band {
         float x0, x1;
-        int32_t owner;
-        size_t vip;  // index into HaPair::vip()
+        size_t span;  // index into DirectorSet::band()
     };
     struct Placed {
         float x;
-        size_t event;  // index into HaPair::events()
+        size_t event;  // index into DirectorSet::events()
     };
     bool hidden(int64_t t) const { return !show_future_ && t > cursor_; }
-    std::string event_label(const HaEvent& e) const;
+    // A VRRP change after the cursor is an outcome; crashes, leaves and link cuts are the script
+    // (but what a leave moved is an outcome: its label waits for the cursor).
+    bool glyph_hidden(const DirectorEvent& e) const {
+        return e.kind == DirectorEvent::Kind::Vrrp && hidden(e.t);
+    }
     void draw_band(ImDrawList* dl, const RowGeometry& g, float y0, float y1) const;
     void draw_events(ImDrawList* dl, const RowGeometry& g, float y0, float y1) const;
+    void draw_labels(ImDrawList* dl, const RowGeometry& g, float ty) const;
 
     const RunData& run_;
     bool show_future_ = true;
