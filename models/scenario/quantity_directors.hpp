@@ -4,6 +4,22 @@
 // and the readers of quantity_readers.hpp.
 #pragma once
 
+// One director's table and its own stack's counters, for a pair's (P "ha") or a fleet's ("fleet").
+#define LVSIM_DIRECTOR_TABLE_QUANTITIES(P)                                                         \
+    QuantityDef{P ".LVS.entries", U::Count, "its connection entries (templates left out)",         \
+                [](R r, Q q) { return ha_entries(r.director_at(q.subject)); }},                    \
+        QuantityDef{P ".LVS.active", U::Count, "its ActiveConn, all realservers",                  \
+                    [](R r, Q q) { return ha_conns(r.director_at(q.subject), true); }},            \
+        QuantityDef{P ".LVS.inactive", U::Count, "its InActConn, all realservers",                 \
+                    [](R r, Q q) { return ha_conns(r.director_at(q.subject), false); }},           \
+        QuantityDef{P ".LVS.resets", U::Count,                                                     \
+                    "RSTs from its own stack (packets of flows it has no entry for)",              \
+                    [](R r, Q q) { return n(r.director_at(q.subject).counters().stack_resets); }}, \
+        QuantityDef {                                                                              \
+        P ".LVS.lost_down", U::Count, "packets that reached it while it was crashed",              \
+            [](R r, Q q) { return n(r.director_at(q.subject).counters().lost_down); }              \
+    }
+
 #define LVSIM_HA_QUANTITIES                                                                                  \
     QuantityDef{"ha.LVS.master", U::Count, "1 while this director is VRRP MASTER, else 0",                   \
                 [](R r, Q q) {                                                                               \
@@ -14,15 +30,7 @@
         QuantityDef{"ha.LVS.became_master", U::Count,                                                        \
                     "times it became MASTER (the start counts for the first MASTER)",                        \
                     [](R r, Q q) { return n(r.ha_members()[q.subject].became_master); }},                    \
-        QuantityDef{"ha.LVS.entries", U::Count, "its connection entries (templates left out)",               \
-                    [](R r, Q q) { return ha_entries(r.director_at(q.subject)); }},                          \
-        QuantityDef{"ha.LVS.active", U::Count, "its ActiveConn, all realservers",                            \
-                    [](R r, Q q) { return ha_conns(r.director_at(q.subject), true); }},                      \
-        QuantityDef{"ha.LVS.inactive", U::Count, "its InActConn, all realservers",                           \
-                    [](R r, Q q) { return ha_conns(r.director_at(q.subject), false); }},                     \
-        QuantityDef{"ha.LVS.resets", U::Count,                                                               \
-                    "RSTs from its own stack (packets of flows it has no entry for)",                        \
-                    [](R r, Q q) { return n(r.director_at(q.subject).counters().stack_resets); }},           \
+        LVSIM_DIRECTOR_TABLE_QUANTITIES("ha"),                                                               \
         QuantityDef{                                                                                         \
             "ha.LVS.relayed", U::Count,                                                                      \
             "packets for the VIPs that reached it as BACKUP and went on to the director holding them",       \
@@ -30,8 +38,6 @@
         QuantityDef{"ha.LVS.no_holder", U::Count,                                                            \
                     "packets for the VIPs that reached it when nobody held them (lost)",                     \
                     [](R r, Q q) { return n(r.director_at(q.subject).counters().no_holder); }},              \
-        QuantityDef{"ha.LVS.lost_down", U::Count, "packets that reached it while it was crashed",            \
-                    [](R r, Q q) { return n(r.director_at(q.subject).counters().lost_down); }},              \
         QuantityDef{"ha.LVS.sync_sent", U::Count, "entries its master sync daemon sent",                     \
                     [](R r, Q q) { return n(r.director_at(q.subject).sync_counters().entries_sent); }},      \
         QuantityDef{"ha.LVS.sync_messages", U::Count, "sync messages its master daemon sent",                \
@@ -55,17 +61,7 @@
                     [](R r, Q q) { return n(r.director_at(q.subject).counters().packets_in); }},            \
         QuantityDef{"fleet.LVS.scheduled", U::Count, "connections its scheduler placed",                    \
                     [](R r, Q q) { return n(r.director_at(q.subject).counters().scheduled); }},             \
-        QuantityDef{"fleet.LVS.entries", U::Count, "its connection entries (templates left out)",           \
-                    [](R r, Q q) { return ha_entries(r.director_at(q.subject)); }},                         \
-        QuantityDef{"fleet.LVS.active", U::Count, "its ActiveConn, all realservers",                        \
-                    [](R r, Q q) { return ha_conns(r.director_at(q.subject), true); }},                     \
-        QuantityDef{"fleet.LVS.inactive", U::Count, "its InActConn, all realservers",                       \
-                    [](R r, Q q) { return ha_conns(r.director_at(q.subject), false); }},                    \
-        QuantityDef{"fleet.LVS.resets", U::Count,                                                           \
-                    "RSTs from its own stack (packets of flows it has no entry for)",                       \
-                    [](R r, Q q) { return n(r.director_at(q.subject).counters().stack_resets); }},          \
-        QuantityDef{"fleet.LVS.lost_down", U::Count, "packets that reached it while it was crashed",        \
-                    [](R r, Q q) { return n(r.director_at(q.subject).counters().lost_down); }},             \
+        LVSIM_DIRECTOR_TABLE_QUANTITIES("fleet"),                                                           \
         QuantityDef{"fleet.members", U::Count, "directors in the router's ECMP group now",                  \
                     [](R r, Q) { return fleet_members(r); }},                                               \
         QuantityDef{"fleet.moved_entries", U::Count,                                                        \
