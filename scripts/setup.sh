@@ -4,7 +4,9 @@
 #
 #   scripts/setup.sh [main|test] [BUILD_DIR] [extra cmake args...]
 #
-# `main` installs what the simulator, the command line and the viewer need; `test` adds the
+# `main` installs what the simulator, the command line and the viewer need and builds only the
+# `lvsim` command (what the main job runs; the viewer and the tests are built when asked for:
+# `cmake --build build`, or the test command); `test` builds everything and adds the
 # tools the test suite drives (Xvfb for viewer screenshots, tshark for pcap checks, OpenMPI for
 # the distributed sweep, clang-format for the formatting check, clang and its libFuzzer runtime
 # for the fuzzers).
@@ -47,4 +49,9 @@ elif [ "$(cat "$stamp" 2>/dev/null)" != "$optional_state" ]; then
   cmake --fresh -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
   echo "$optional_state" > "$stamp"
 fi
-cmake --build "$build_dir"
+# The main job needs only the command line; the test profile builds every target.
+if [ "$profile" = main ]; then
+  cmake --build "$build_dir" --target lvsim
+else
+  cmake --build "$build_dir"
+fi

@@ -248,7 +248,9 @@ private:
     }
 
     // The packet procedure.
-    void ipvs_in(const net::Packet& p, Service* svc);
+    // `cp`: the packet's entry as Director::receive() found it (nullptr: none), so that a
+    // packet costs one lookup in the connection table; `svc` is looked up only without one.
+    void ipvs_in(const net::Packet& p, Service* svc, Conn* cp);
     bool ipvs_out(const net::Packet& p);
     bool ipvs_out_icmp(const net::Packet& p);
     void ipvs_in_icmp(const net::Packet& p);

@@ -64,10 +64,9 @@ void Director::receive(const Packet& p) {
         Conn* entry = in_.find(key(proto_of(p), p.saddr, p.sport, p.daddr, p.dport));
         Service* svc = entry != nullptr ? nullptr : lookup_service(p);
         if (entry != nullptr || svc != nullptr) {
-            if (svc == nullptr) svc = lookup_service(p);
             ++counters_.packets_in;
             if (p.is_udp()) ++counters_.udp_packets_in;
-            ipvs_in(p, svc);
+            ipvs_in(p, svc, entry);
             return;
         }
     }
@@ -108,8 +107,7 @@ bool Director::reuse_reschedules(const Conn& cp) const {
            (cp.flags & kConnNoOutput) != 0;
 }
 
-void Director::ipvs_in(const Packet& p, Service* svc) {
-    Conn* cp = in_.find(key(proto_of(p), p.saddr, p.sport, p.daddr, p.dport));
+void Director::ipvs_in(const Packet& p, Service* svc, Conn* cp) {
     // Port reuse (is_new_conn()) is TCP's and SCTP's: a datagram never reopens an entry.
     const bool syn = p.is_tcp() && p.syn() && !p.rst();
 
@@ -177,6 +175,8 @@ void Director::ipvs_in(const Packet& p, Service* svc) {
         cp = nullptr;
     }
     if (cp == nullptr) {
+        // A packet of a known entry skips the service lookup until the entry is gone.
+        if (svc == nullptr) svc = lookup_service(p);
         if (svc == nullptr) {
             to_own_stack(p, "entry gone and no virtual service");
             return;

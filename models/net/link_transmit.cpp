@@ -66,15 +66,13 @@ void Network::transmit(NodeId from, NodeId to, const Hop* hops, size_t count, co
         const sim::Time arrival = t;
         const bool in_order = l.in_order(d, arrival);
         t = l.free_at(d, arrival);
-        const int64_t ser_ns = static_cast<int64_t>(wire_bytes * 8'000'000'000ull / l.bandwidth_bps);
-        const sim::Duration gap =
-            sim::ns(static_cast<int64_t>(uint64_t{kMss + kHeaderBytes} * 8'000'000'000ull / l.bandwidth_bps));
+        const sim::Duration gap = l.segment_gap;
         if (i == 0) {
             first_bit = t;
             seg_gap = gap;
         }
         widest_gap = std::max(widest_gap, gap);
-        t += sim::ns(ser_ns);
+        t += l.serialisation(d, wire_bytes);
         if (in_order) {
             l.busy[d] = t;
             l.last_arrival[d] = std::max(l.last_arrival[d], arrival);

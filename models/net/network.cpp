@@ -91,7 +91,9 @@ void Network::add_link(NodeId a, NodeId b, const LinkSpec& spec) {
                              a,
                              b,
                              spec.loss > 0 || spec.burst.enabled(),
-                             spec.queue.limited()});
+                             spec.queue.limited(),
+                             sim::ns(static_cast<int64_t>(uint64_t{kMss + kHeaderBytes} * 8'000'000'000ull /
+                                                          spec.bandwidth_bps))});
     link_rng_.push_back(sim_.stream("link:" + nodes_[a].name + "-" + nodes_[b].name));
     link_loss_.push_back(LossState{spec.burst, {false, false}, spec.queue, {}});
     link_stats_.push_back({});

@@ -278,12 +278,25 @@ private:
             const sim::Time early = std::max(arrival, early_busy[d]);
             return in_order(d, arrival) ? std::max(early, busy[d]) : early;
         }
+        // Serialisation time of `wire_bytes` (floor of bytes x 8 / bandwidth, in ns). A link
+        // sees few distinct sizes (ACKs, one- and two-segment trains), so the last one per
+        // direction is remembered: the 64-bit division it saves was a tenth of a packet's cost.
+        sim::Duration serialisation(size_t d, uint64_t wire_bytes) {
+            if (wire_bytes != memo_bytes[d]) {
+                memo_bytes[d] = wire_bytes;
+                memo_ns[d] = static_cast<int64_t>(wire_bytes * 8'000'000'000ull / bandwidth_bps);
+            }
+            return sim::ns(memo_ns[d]);
+        }
         sim::Duration delay;
         uint64_t bandwidth_bps;
         double loss;
         NodeId a, b;
-        bool lossy;   // random or burst loss configured
-        bool queued;  // a finite queue
+        bool lossy;                 // random or burst loss configured
+        bool queued;                // a finite queue
+        sim::Duration segment_gap;  // one full frame's serialisation (a train's segment spacing)
+        uint64_t memo_bytes[2] = {0, 0};
+        int64_t memo_ns[2] = {0, 0};
     };
     // Loss state that only lossy links touch.
     struct LossState {

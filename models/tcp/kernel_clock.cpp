@@ -26,9 +26,9 @@ KernelClock::KernelClock(uint32_t hz, Jiffies jiffies_at_start, sim::Duration ti
       tick_ns_(kNsPerSec % hz == 0 ? kNsPerSec / hz : 0),
       depth_(hz > 100 ? 9 : 8) {}
 
-Jiffies KernelClock::jiffies(sim::Time t) const {
+Jiffies KernelClock::count_at(int64_t ns) const {
     // Ticks come at offset + k/HZ seconds; the count steps by one at each.
-    const int64_t since = t.ns() - offset_ns_;
+    const int64_t since = ns - offset_ns_;
     if (since < 0) return start_;  // before the first tick after 0 s
     if (tick_ns_ != 0)
         return start_ + 1 + static_cast<Jiffies>(since / tick_ns_);  // whole ticks: no 128-bit division

@@ -27,8 +27,16 @@ public:
     KernelClock(uint32_t hz, Jiffies jiffies_at_start, sim::Duration tick_offset);
 
     uint32_t hz() const { return hz_; }
-    // The jiffies count at time t.
-    Jiffies jiffies(sim::Time t) const;
+    // The jiffies count at time t. A packet asks several times at one instant (RTT samples,
+    // timer arming, the delayed ACK), so the last answer is kept: the division it saves is a
+    // few percent of a packet's cost.
+    Jiffies jiffies(sim::Time t) const {
+        if (t.ns() != memo_ns_) {
+            memo_ns_ = t.ns();
+            memo_jiffies_ = count_at(t.ns());
+        }
+        return memo_jiffies_;
+    }
     // The moment the count becomes j.
     sim::Time time_of(Jiffies j) const;
 
@@ -46,11 +54,15 @@ public:
     sim::Duration duration(Jiffies j) const;       // j ticks as time
 
 private:
+    Jiffies count_at(int64_t ns) const;
+
     uint32_t hz_;
     Jiffies start_;
     int64_t offset_ns_;
     int64_t tick_ns_;  // 1e9 / HZ when that is whole (100, 250, 1000 Hz), else 0
     int depth_;        // LVL_DEPTH: 9 levels for HZ > 100, else 8
+    mutable int64_t memo_ns_ = -1;
+    mutable Jiffies memo_jiffies_ = 0;
 };
 
 }  // namespace lvs::tcp

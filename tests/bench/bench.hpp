@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,9 @@ inline double seconds_since(Clock::time_point t0) {
 }
 // Peak resident set size of this process in MiB (from /proc/self/status VmHWM).
 double peak_rss_mb();
+
+// The hold model's rate (events per second) with n pending events, over `events` events.
+double hold_events_per_s(uint64_t n, uint64_t events);
 
 int run_hold(const std::vector<std::string>& args);
 int run_tcp(const std::vector<std::string>& args);

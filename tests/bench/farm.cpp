@@ -1,6 +1,7 @@
 // lvsim-bench farm --clients N: N browsers (one 20 kB HTML object and 40 images of 10 kB per
 // page, then an exponential think time of mean 30 s), one NAT director with wlc and 10
 // event-MPM realservers, 20 ms round trips, 10 simulated minutes, one process.
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -37,27 +38,58 @@ scenario::Scenario farm_scenario(uint32_t clients, sim::Duration duration) {
     return scenario::load_scenario_text(yaml, "(lvsim-bench farm)");
 }
 
+// The goal of issue 29 is stated against the event kernel measured in the same run: the farm of
+// 10,000 browsers for 600 s within 4 x (54.7 M events / the hold model's rate at N = 1e5).
+// 54.7 M is the farm's event count when the goal was set; it stays fixed, so batching that
+// removes events counts towards the goal.
+constexpr double kGoalEvents = 54.7e6;
+constexpr double kGoalFactor = 4.0;
+
 int run_farm(const std::vector<std::string>& args) {
     uint32_t clients = 10'000;
     int64_t seconds = 600;
+    bool against_kernel = false;
     for (size_t i = 0; i < args.size(); ++i) {
         if (args[i] == "--clients" && i + 1 < args.size())
             clients = static_cast<uint32_t>(std::strtoul(args[++i].c_str(), nullptr, 10));
         else if (args[i] == "--seconds" && i + 1 < args.size()) seconds = std::atoll(args[++i].c_str());
+        else if (args[i] == "--against-kernel") against_kernel = true;
         else {
-            std::fprintf(stderr, "lvsim-bench farm: unknown argument '%s' (use --clients N, --seconds S)\n",
+            std::fprintf(stderr,
+                         "lvsim-bench farm: unknown argument '%s' (use --clients N, --seconds S, "
+                         "--against-kernel)\n",
                          args[i].c_str());
             return 2;
         }
     }
+    if (clients == 0 || seconds <= 0) {
+        std::fprintf(stderr, "lvsim-bench farm: --clients and --seconds must be positive\n");
+        return 2;
+    }
+    // The kernel is measured before and after the farm, and the two averaged, so that the
+    // machine's drift during the farm's minute weighs on both sides of the ratio.
+    const double hold_before = against_kernel ? hold_events_per_s(100'000, 10'000'000) : 0;
     const scenario::Scenario s = farm_scenario(clients, sim::s(seconds));
     const auto t0 = Clock::now();
     scenario::Run run(s);
     const scenario::Report r = run.run();
     const double wall = seconds_since(t0);
-    std::printf("farm clients=%u sim_s=%lld events=%llu wall_s=%.2f events_per_s=%.0f peak_rss_mb=%.0f\n",
-                clients, static_cast<long long>(seconds), static_cast<unsigned long long>(r.events), wall,
-                static_cast<double>(r.events) / wall, peak_rss_mb());
+    std::printf(
+        "farm clients=%u sim_s=%lld events=%llu pages=%llu wall_s=%.2f events_per_s=%.0f "
+        "wall_ms_per_page=%.4f peak_rss_mb=%.0f\n",
+        clients, static_cast<long long>(seconds), static_cast<unsigned long long>(r.events),
+        static_cast<unsigned long long>(r.clients.pages), wall, static_cast<double>(r.events) / wall,
+        r.clients.pages == 0 ? 0.0 : wall * 1000.0 / static_cast<double>(r.clients.pages), peak_rss_mb());
+    if (against_kernel) {
+        const double hold_after = hold_events_per_s(100'000, 10'000'000);
+        const double hold = (hold_before + hold_after) / 2;
+        const double kernel_s = kGoalEvents / hold;
+        std::printf(
+            "against-kernel hold_n=100000 events_per_s=%.0f..%.0f goal_s=%.2f (4 x 54.7M / hold) "
+            "ratio=%.2f (farm wall / (54.7M / hold); goal <= 4) model_cost_per_event=%.1fx kernel\n",
+            std::min(hold_before, hold_after), std::max(hold_before, hold_after), kGoalFactor * kernel_s,
+            wall / kernel_s, (wall / static_cast<double>(r.events)) * hold);
+    }
     std::fprintf(stderr, "  idle_wakeups=%llu scheduled=%llu\n",
                  static_cast<unsigned long long>(run.sim().idle_wakeups()),
                  static_cast<unsigned long long>(run.sim().events_scheduled()));

@@ -43,6 +43,11 @@ HoldResult run_once(uint64_t n, uint64_t events, uint64_t seed) {
 
 }  // namespace
 
+double hold_events_per_s(uint64_t n, uint64_t events) {
+    const HoldResult r = run_once(n, events, 1);
+    return static_cast<double>(r.events) / r.wall_s;
+}
+
 int run_hold(const std::vector<std::string>& args) {
     std::vector<uint64_t> sizes{1'000, 100'000, 1'000'000};
     uint64_t events = 10'000'000;
