@@ -183,8 +183,12 @@ void Network::attach_leaf(NodeId leaf) {
 std::vector<Network::Hop> Network::compute_route(NodeId from, NodeId to) {
     std::vector<Hop> hops;
     const auto link_between = [this](NodeId u, NodeId v) -> Hop {
+        // Scan the shorter of the two link lists: a router with a link to each of 100,000
+        // client hosts made every route cost a pass over all of them. Both lists hold the
+        // links in the order they were added, so the same link wins a tie either way.
+        const NodeId scan = nodes_[v].links.size() < nodes_[u].links.size() ? v : u;
         uint32_t best = UINT32_MAX;
-        for (uint32_t l : nodes_[u].links) {
+        for (uint32_t l : nodes_[scan].links) {
             const LinkRec& rec = links_[l];
             if ((rec.a == u && rec.b == v) || (rec.a == v && rec.b == u))
                 if (best == UINT32_MAX || rec.delay < links_[best].delay) best = l;
