@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # How the farm's cost grows with its size: 1,000, 10,000 and 100,000 browsers for 600 simulated
 # seconds (staggered first loads), one after the other on one core, each a process of its own
-# so that its peak resident memory is its own (/usr/bin/time -v). Prints the README's table:
+# so that its peak resident memory (VmHWM, as lvsim-bench reads it) is its own. Prints the
+# README's table:
 # wall time, events, pages, wall time per page and its ratio to the smallest farm, peak RSS.
 #
 #   tests/bench/growth.sh [BUILD_DIR] [SECONDS] [CLIENTS...]
@@ -21,13 +22,12 @@ echo "| browsers | simulated s | events | pages | wall s | wall ms per page | pe
 echo "|---|---|---|---|---|---|---|---|"
 first=""
 for n in "${sizes[@]}"; do
-  /usr/bin/time -v "$bench" farm --clients "$n" --seconds "$seconds" > "$out" 2>&1
+  "$bench" farm --clients "$n" --seconds "$seconds" > "$out" 2>/dev/null
   line=$(grep '^farm ' "$out")
   field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<< "$line"; }
-  rss_kb=$(sed -n 's/.*Maximum resident set size (kbytes): \([0-9]*\).*/\1/p' "$out")
   per_page=$(field wall_ms_per_page)
   [ -z "$first" ] && first=$per_page
   awk -v n="$n" -v s="$seconds" -v ev="$(field events)" -v pages="$(field pages)" -v wall="$(field wall_s)" \
-      -v pp="$per_page" -v first="$first" -v rss="$rss_kb" \
-      'BEGIN { printf "| %d | %d | %.1f M | %d | %.1f | %.3f | %.2fx | %.0f |\n", n, s, ev / 1e6, pages, wall, pp, pp / first, rss / 1024 }'
+      -v pp="$per_page" -v first="$first" -v rss="$(field peak_rss_mb)" \
+      'BEGIN { printf "| %d | %d | %.1f M | %d | %.1f | %.3f | %.2fx | %.0f |\n", n, s, ev / 1e6, pages, wall, pp, pp / first, rss }'
 done
