@@ -280,7 +280,8 @@ private:
         }
         // Serialisation time of `wire_bytes` (floor of bytes x 8 / bandwidth, in ns). A link
         // sees few distinct sizes (ACKs, one- and two-segment trains), so the last one per
-        // direction is remembered: the 64-bit division it saves was a tenth of a packet's cost.
+        // direction is remembered: the 64-bit divisions per hop were a fifth of the time
+        // Network::transmit took (perf, 1,000-browser farm).
         sim::Duration serialisation(size_t d, uint64_t wire_bytes) {
             if (wire_bytes != memo_bytes[d]) {
                 memo_bytes[d] = wire_bytes;
