@@ -2,8 +2,8 @@
 # How the farm's cost grows with its size: 1,000, 10,000 and 100,000 browsers for 600 simulated
 # seconds (staggered first loads), one after the other on one core, each a process of its own
 # so that its peak resident memory (VmHWM, as lvsim-bench reads it) is its own. Prints the
-# README's table:
-# wall time, events, pages, wall time per page and its ratio to the smallest farm, peak RSS.
+# README's table: events, pages, wall time, wall time per page and its ratio to the first
+# farm's, peak RSS.
 #
 #   tests/bench/growth.sh [BUILD_DIR] [SECONDS] [CLIENTS...]
 #
