@@ -5,16 +5,23 @@
 # them) in a clang build of its own.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Each phase says when it starts, so a slow CI log shows where the time went.
+phase() { echo "== $1 ($((SECONDS / 60)) min $((SECONDS % 60)) s since the start) ==" >&2; }
+phase "set-up and build"
 scripts/setup.sh test build >&2
+phase "the tests"
 ctest --test-dir build --output-on-failure -j2
 if [ "${LVSIM_SKIP_SANITIZERS:-0}" != 1 ]; then
-  echo "== the same tests under ASan + UBSan ==" >&2
+  phase "the sanitizer build"
   scripts/setup.sh test build-asan -DCMAKE_BUILD_TYPE=Debug -DLVSIM_SANITIZE=ON >&2
+  phase "the same tests under ASan + UBSan"
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --test-dir build-asan --output-on-failure -j2
 fi
 fuzz_seconds=${LVSIM_FUZZ_SECONDS:-60}
 if [ "$fuzz_seconds" != 0 ]; then
-  echo "== the fuzzers, ${fuzz_seconds} s each ==" >&2
+  phase "the fuzzing build"
   scripts/setup.sh test build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DLVSIM_FUZZ=ON >&2
+  phase "the fuzzers, ${fuzz_seconds} s each"
   scripts/fuzz.sh build-fuzz "$fuzz_seconds"
 fi
+phase "done"

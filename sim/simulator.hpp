@@ -25,6 +25,11 @@ enum class StopReason : uint8_t {
 };
 const char* to_string(StopReason r);
 
+// A logical process (LP): a part of the model that one process of a partitioned run executes
+// (conservative parallel simulation; tests/bench/pdes.cpp). kAnyLp: no part in particular.
+using Lp = uint16_t;
+constexpr Lp kAnyLp = UINT16_MAX;
+
 class Simulator {
 public:
     explicit Simulator(uint64_t seed = 1);
@@ -40,6 +45,8 @@ public:
     EventId at(Time t, F&& fn, Priority priority = Priority::Normal) {
         if (t < now_) [[unlikely]]
             past_error(t);
+        if (lp_context_ != kAnyLp && lp_context_ != own_lp_) [[unlikely]]
+            return EventId{};
         return queue_.push(t, priority, current_seq_, true, std::forward<F>(fn));
     }
     template <class F>
@@ -52,6 +59,8 @@ public:
     void post_at(Time t, F&& fn, Priority priority = Priority::Normal) {
         if (t < now_) [[unlikely]]
             past_error(t);
+        if (lp_context_ != kAnyLp && lp_context_ != own_lp_) [[unlikely]]
+            return;
         queue_.push(t, priority, current_seq_, false, std::forward<F>(fn));
     }
     template <class F>
@@ -105,6 +114,25 @@ public:
     TraceBus& trace() { return trace_; }
     bool tracing() const { return trace_.enabled(); }
 
+    // Partitioned runs. Every process builds the whole model and executes only its own LP's
+    // events: code that schedules on behalf of one LP (a browser's first page, a server's
+    // start) runs inside an LpScope, and what it schedules for another process's LP is left
+    // out here (that process schedules it). Events scheduled outside any scope (samplers, the
+    // timeline) run everywhere; so do the events they and this LP's events schedule.
+    void set_own_lp(Lp lp) { own_lp_ = lp; }
+    Lp own_lp() const { return own_lp_; }
+    class LpScope {
+    public:
+        LpScope(Simulator& sim, Lp lp) : sim_(sim), saved_(sim.lp_context_) { sim.lp_context_ = lp; }
+        ~LpScope() { sim_.lp_context_ = saved_; }
+        LpScope(const LpScope&) = delete;
+        LpScope& operator=(const LpScope&) = delete;
+
+    private:
+        Simulator& sim_;
+        Lp saved_;
+    };
+
 private:
     [[noreturn]] void past_error(Time t) const;
     StopReason loop(Time limit, uint64_t max_events);
@@ -117,6 +145,8 @@ private:
     uint64_t executed_ = 0;
     uint64_t idle_wakeups_ = 0;
     bool stop_requested_ = false;
+    Lp own_lp_ = kAnyLp;
+    Lp lp_context_ = kAnyLp;
     std::deque<std::string> names_;
     std::unordered_map<std::string_view, EntityId> by_name_;
     TraceBus trace_;

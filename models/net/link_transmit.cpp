@@ -34,6 +34,10 @@ uint64_t frame_bytes(const Packet& p, uint32_t f) { return uint64_t{frame_of(p, 
 }  // namespace
 
 void Network::transmit(NodeId from, NodeId to, const Hop* hops, size_t count, const Packet& p) {
+    // A partitioned run's copy of another process's node (a timeline action ran everywhere):
+    // that process sends the packet.
+    if (partitioned_ && node_lp_[from] != sim_.own_lp()) [[unlikely]]
+        return;
     ++packets_sent_;
     const uint32_t frames = p.frames();
     sim::Time t = sim_.now();
@@ -82,6 +86,8 @@ void Network::transmit(NodeId from, NodeId to, const Hop* hops, size_t count, co
         t += l.delay;
         if (slow && l.lossy) apply_loss(from, hops[i], p, alive_);
     }
+    if (partitioned_) [[unlikely]]
+        for (size_t i = 0; i < count; ++i) booked_[2 * size_t{hops[i].link} + hops[i].dir] = 1;
     for (PacketTap* tap : taps_) tap->on_transmit(p, from, to, first_bit, seg_gap, t);
     LVS_TRACE(sim_, nodes_[from].entity, trace::kind::net_packet)
         .f("to", nodes_[to].name)
@@ -104,7 +110,7 @@ void Network::transmit(NodeId from, NodeId to, const Hop* hops, size_t count, co
         }
     }
     if (target == nullptr) return;  // a router or switch as a final hop: nothing processes it
-    sim_.post_at(t, [target, p] { target->receive(p); });
+    post_arrival(t, to, target, p);
 }
 
 QueueOccupancy Network::queue_occupancy(uint32_t link, uint8_t dir) {
@@ -296,9 +302,52 @@ void Network::deliver_survivors(NodeId to, const Packet& p, const std::vector<bo
             }
         }
         const sim::Time at = std::max(sim_.now(), last - gap * static_cast<int64_t>(frames - 1 - g));
-        sim_.post_at(at, [target, q] { target->receive(q); });
+        if (target != nullptr) post_arrival(at, to, target, q);
         f = g + 1;
     }
+}
+
+void Network::set_partition(std::vector<sim::Lp> node_lp) {
+    if (node_lp.size() != nodes_.size())
+        throw std::invalid_argument("Network::set_partition: one LP per node (" +
+                                    std::to_string(nodes_.size()) + "), got " +
+                                    std::to_string(node_lp.size()));
+    node_lp_ = std::move(node_lp);
+    booked_.assign(2 * links_.size(), 0);
+    partitioned_ = true;
+}
+
+void Network::to_outbox(sim::Time t, NodeId to, const Packet& p) {
+    RemoteArrival& r = outbox_.emplace_back();
+    r.at = t;
+    r.to = to;
+    r.packet = p;
+    if (!p.is_tcp() || p.syn()) return;  // msg is a datagram's own id or the SYN's options
+    uint32_t msg = p.msg;
+    if (p.has_sack()) {
+        r.sack = sacks_.get(p.msg);
+        msg = r.sack.msg;
+    }
+    if (msg != 0) {
+        r.has_message = true;
+        r.message = messages_.get(msg);
+    }
+}
+
+void Network::arrive_remote(const RemoteArrival& r) {
+    Packet p = r.packet;
+    if (p.is_tcp() && !p.syn()) {
+        const uint32_t msg = r.has_message ? messages_.add_copy(r.message) : 0;
+        if (p.has_sack()) {
+            SackInfo s = r.sack;
+            s.msg = msg;
+            p.msg = sacks_.add(s);
+        } else {
+            p.msg = msg;
+        }
+    }
+    Node* target = nodes_[r.to].handler;
+    sim_.post_at(r.at, [target, p] { target->receive(p); });
 }
 
 }  // namespace lvs::net

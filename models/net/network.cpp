@@ -57,7 +57,24 @@ uint32_t MessageTable::add(const AppMessage& m) {
 }
 
 void MessageTable::release(uint32_t id) {
-    if (id != 0) free_.push_back(id);
+    if (id != 0 && (id & kCopyBit) == 0) free_.push_back(id);
+}
+
+uint32_t MessageTable::add_copy(const AppMessage& m) {
+    if (copies_.empty()) copies_.resize(kCopies);
+    next_copy_ = (next_copy_ + 1) & ~kCopyBit;
+    if (next_copy_ == 0) next_copy_ = 1;
+    const uint32_t id = next_copy_ | kCopyBit;
+    copies_[next_copy_ % kCopies] = {id, m};
+    return id;
+}
+
+const AppMessage& MessageTable::copy(uint32_t id) const {
+    const uint32_t n = id & ~kCopyBit;
+    if (copies_.empty() || copies_[n % kCopies].first != id)
+        throw std::runtime_error("message copy overrun: a segment outlived " + std::to_string(kCopies) +
+                                 " newer messages from other processes (a partitioned run's limit)");
+    return copies_[n % kCopies].second;
 }
 
 Network::Network(sim::Simulator& sim) : sim_(sim), entity_(sim.add_entity("network")) {}

@@ -118,13 +118,27 @@ struct AppMessage {
 class MessageTable {
 public:
     uint32_t add(const AppMessage& m);
-    const AppMessage& get(uint32_t id) const { return items_[id - 1]; }
+    const AppMessage& get(uint32_t id) const {
+        if ((id & kCopyBit) != 0) [[unlikely]]
+            return copy(id);
+        return items_[id - 1];
+    }
     void release(uint32_t id);
     size_t live() const { return items_.size() - free_.size(); }
+    // A partitioned run's copy of a message another process's sender holds (Network's
+    // RemoteArrival). Nobody releases it: copies live in a ring until 2^20 newer ones are
+    // written, far longer than a segment waits to be delivered; reading an overwritten copy
+    // is an error the run reports.
+    uint32_t add_copy(const AppMessage& m);
 
 private:
+    static constexpr uint32_t kCopyBit = 1u << 31;
+    static constexpr uint32_t kCopies = 1u << 20;
+    const AppMessage& copy(uint32_t id) const;
     std::vector<AppMessage> items_;
     std::vector<uint32_t> free_;
+    std::vector<std::pair<uint32_t, AppMessage>> copies_;  // (id, message) by id % kCopies
+    uint32_t next_copy_ = 0;
 };
 
 // Sees every packet transmission (for pcap files and the viewer's packets in flight).
@@ -245,6 +259,29 @@ public:
     uint64_t packets_sent() const { return packets_sent_; }
     uint64_t packets_lost() const { return packets_lost_; }
 
+    // Partitioned runs (sim::Simulator::LpScope): every process holds the whole network and
+    // sends only for its own LP's nodes. A packet toward a node of another LP is booked on
+    // every link of its path here, as always (each link direction is used by one LP's senders
+    // in the partitions the prototype makes), and waits in the outbox with what the receiver
+    // reads from this network's side tables, until the run hands it to the node's process
+    // (arrive_remote). Its arrival is at least the path's propagation delay after it was
+    // sent: the lookahead that lets the processes run a window of that length independently.
+    struct RemoteArrival {
+        sim::Time at;
+        NodeId to = kNoNode;
+        Packet packet;
+        bool has_message = false;
+        AppMessage message;  // the application message the packet (or its SACK entry) names
+        SackInfo sack;       // when packet.has_sack()
+    };
+    void set_partition(std::vector<sim::Lp> node_lp);
+    sim::Lp lp_of(NodeId n) const { return node_lp_.empty() ? sim::kAnyLp : node_lp_[n]; }
+    std::vector<RemoteArrival>& outbox() { return outbox_; }
+    // Per link direction (2 x link + direction): 1 when this process's packets booked it. A
+    // direction both parts booked makes the split inexact (run_partition.cpp).
+    const std::vector<uint8_t>& booked_links() const { return booked_; }
+    void arrive_remote(const RemoteArrival& r);
+
 private:
     struct NodeRec {
         std::string name;
@@ -328,6 +365,15 @@ private:
         transmit(from, to, hops.data(), hops.size(), p);
     }
     void transmit(NodeId from, NodeId to, const Hop* hops, size_t count, const Packet& p);
+    // The arrival of `p` at `to` at `t`: an event here, or the outbox in a partitioned run.
+    void post_arrival(sim::Time t, NodeId to, Node* target, const Packet& p) {
+        if (partitioned_ && node_lp_[to] != sim_.own_lp()) [[unlikely]] {
+            to_outbox(t, to, p);
+            return;
+        }
+        sim_.post_at(t, [target, p] { target->receive(p); });
+    }
+    void to_outbox(sim::Time t, NodeId to, const Packet& p);
 
     sim::Simulator& sim_;
     std::vector<NodeRec> nodes_;
@@ -356,6 +402,10 @@ private:
     MessageTable messages_;
     SackTable sacks_;
     std::vector<PacketTap*> taps_;
+    bool partitioned_ = false;
+    std::vector<sim::Lp> node_lp_;
+    std::vector<RemoteArrival> outbox_;
+    std::vector<uint8_t> booked_;
     uint64_t packets_sent_ = 0;
     uint64_t packets_lost_ = 0;
     sim::EntityId entity_;

@@ -45,6 +45,12 @@ Forwarding forwarding_of(const Scenario& s) {
 
 void Run::build() {
     const Scenario& s = scenario_;
+    // In a partitioned run, what the clients' and the servers' setup schedules belongs to its
+    // part (run_partition.cpp); the samplers and the timeline run in every process.
+    const sim::Lp clients = part_lp(kClientSideLp), directors = part_lp(kDirectorSideLp);
+    const sim::Lp realservers = options_.partition_cut == PartitionCut::Clients ? directors : clients;
+    std::optional<sim::Simulator::LpScope> scope;
+    scope.emplace(sim_, directors);
     const ipvs::KernelProfile* kernel = ipvs::find_kernel_profile(s.kernel);
     const net::NodeId internet = net_.add_node("internet", net::NodeKind::Router);
     const net::NodeId lan = net_.add_node("lan", net::NodeKind::Switch);
@@ -56,8 +62,14 @@ void Run::build() {
     net_.add_link(director_->node(), lan, lan_link);
     build_ha(lan, lan_link);
     build_fleet(lan, lan_link);
-    build_realservers(lan, lan_link);
-    build_clients(internet);
+    {
+        sim::Simulator::LpScope side(sim_, realservers);
+        build_realservers(lan, lan_link);
+    }
+    {
+        sim::Simulator::LpScope side(sim_, clients);
+        build_clients(internet);
+    }
     group_time_wait_max_.assign(groups_.size(), 0);
     net_.finalize();
     if (!options_.pcap_path.empty()) pcap_ = std::make_unique<net::PcapWriter>(net_, options_.pcap_path);
@@ -77,9 +89,12 @@ void Run::build() {
             .f("question", s.steps[i].question)
             .f("highlight", s.steps[i].highlight)
             .f("reveal", s.steps[i].reveal);
+    scope.emplace(sim_, clients);
     for (ClientGroup& g : groups_)
         for (auto& b : g.browsers) b->start();
     start_udp_clients();
+    scope.reset();
+    if (partitioned()) partition_network();
     schedule_timeline();
     sampler_.arm(sim::Duration{});
     director_->on_change = [this] { on_director_change(); };

@@ -63,6 +63,12 @@ Run::Run(const Scenario& s, RunOptions options)
         fingerprint_ = std::make_unique<sim::FingerprintSink>();
         sim_.trace().subscribe(*fingerprint_);
     }
+    if (partitioned()) {
+        if (const std::string why = partition_limits(s); !why.empty())
+            throw std::invalid_argument(
+                "this scenario cannot be split into a clients' and a servers' part: " + why);
+        sim_.set_own_lp(options_.partition_lp);
+    }
     build();
 }
 

@@ -137,7 +137,13 @@ public:
     const DrainResult* first_drain(size_t realserver) const;
     CapacityInput capacity_input(RealServer& rs);
 
+    // A partitioned run's (RunOptions::partition_lp).
+    bool partitioned() const { return options_.partition_lp != sim::kAnyLp; }
+
 private:
+    // `lp` in a partitioned run, kAnyLp (no part) otherwise (run_partition.cpp).
+    sim::Lp part_lp(sim::Lp lp) const { return partitioned() ? lp : sim::kAnyLp; }
+    void partition_network();
     void build();
     // build()'s steps, in the order a run is assembled (run_build.cpp).
     void build_realservers(net::NodeId lan, const net::LinkSpec& lan_link);
@@ -294,6 +300,9 @@ private:
     using ListedRowKey = std::pair<std::string, std::string>;
     std::map<ListedRowKey, ListedRow> listed_rows_;
 };
+
+// Why the scenario cannot be split into a clients' and a servers' part (empty: it can).
+std::string partition_limits(const Scenario& s);
 
 // Nearest-rank percentile (p in 0..100) of `v`; 0 when empty.
 double percentile(std::vector<double> v, double p);

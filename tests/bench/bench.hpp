@@ -6,6 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "models/scenario/scenario.hpp"
+#include "sim/time.hpp"
+
 namespace lvs::bench {
 
 using Clock = std::chrono::steady_clock;
@@ -17,6 +20,9 @@ double peak_rss_mb();
 
 // The hold model's rate (events per second) with n pending events, over `events` events.
 double hold_events_per_s(uint64_t n, uint64_t events);
+
+// The farm workload (farm.cpp): `clients` browsers behind one NAT director and 10 realservers.
+scenario::Scenario farm_scenario(uint32_t clients, sim::Duration duration);
 
 int run_hold(const std::vector<std::string>& args);
 int run_tcp(const std::vector<std::string>& args);

@@ -1,23 +1,10 @@
 // lvsim-bench MODE [options]: throughput benchmarks of the kernel and the models.
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <string>
 #include <vector>
 
 #include "bench.hpp"
-
-namespace lvs::bench {
-
-double peak_rss_mb() {
-    std::ifstream in("/proc/self/status");
-    std::string line;
-    while (std::getline(in, line))
-        if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
-    return 0;
-}
-
-}  // namespace lvs::bench
 
 namespace {
 void usage(std::FILE* out) {
