@@ -52,7 +52,7 @@ TEST_CASE("trace vocabulary: the check names what is wrong with a record", "[tra
 }
 
 TEST_CASE("trace vocabulary: every record of the lessons conforms, and the table has no unused kind",
-          "[trace][scenario]") {
+          "[trace][scenario][all-lessons]") {
     // Records the lessons cannot produce (each is published by a unit-tested model path).
     const std::set<std::string_view> not_in_lessons = {
         trace::kind::http_request_timeout, trace::kind::http_server_graceful_stop,
