@@ -14,16 +14,25 @@
 namespace lvs::bench {
 
 // Built as a scenario file would be, and read by the loader (which checks it like any file).
-scenario::Scenario farm_scenario(uint32_t clients, sim::Duration duration) {
+// With `fleet_directors`, the same site behind that many directors under an ECMP router, with
+// direct routing (lvsim-pdes's fleet workload).
+scenario::Scenario farm_scenario(uint32_t clients, sim::Duration duration, uint32_t fleet_directors) {
     std::string rules = "    -A -t 10.0.0.100:80 -s wlc\n";
     std::string realservers;
+    const char* forward = fleet_directors == 0 ? "-m" : "-g";
     for (int i = 0; i < 10; ++i) {
         const std::string name = "rs" + std::to_string(i + 1),
                           address = "192.168.10." + std::to_string(11 + i);
-        rules += "    -a -t 10.0.0.100:80 -r " + address + ":80 -m -w 1\n";
+        rules += "    -a -t 10.0.0.100:80 -r " + address + ":80 " + forward + " -w 1\n";
         // Event MPM (nginx-like), 1 ms per request.
         realservers +=
             "  - {name: " + name + ", address: " + address + ", server: nginx, service_time: 1ms}\n";
+    }
+    std::string fleet;
+    if (fleet_directors > 0) {
+        fleet = "fleet:\n  hash: l4\n  directors:\n";
+        for (uint32_t d = 1; d <= fleet_directors; ++d)
+            fleet += "    - {name: node" + std::to_string(d) + "}\n";
     }
     const std::string yaml = "name: farm\nseed: 1\nduration: " + sim::format_duration(duration) +
                              "\nsample_every: 10s\n"
@@ -35,7 +44,7 @@ scenario::Scenario farm_scenario(uint32_t clients, sim::Duration duration) {
                              std::to_string(std::max<uint32_t>(10, clients / 1000)) +
                              "Gbit}\n"
                              "director:\n  rules: |\n" +
-                             rules + "realservers:\n" + realservers +
+                             rules + fleet + "realservers:\n" + realservers +
                              "clients:\n  - name: users\n    count: " + std::to_string(clients) +
                              "\n    browser: ie8\n    page: {html: 20kB, objects: 40, object_size: 10kB}\n"
                              "    schedule: {think: exp(30s), start: 0s}\n";

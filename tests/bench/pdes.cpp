@@ -39,30 +39,8 @@
 namespace lvs::bench {
 namespace {
 
-// The fleet workload: the farm's browsers in front of four directors behind an ECMP router
-// (direct routing, so responses go from the realservers straight to the clients).
-scenario::Scenario fleet_scenario(uint32_t clients, sim::Duration duration) {
-    std::string rules = "    -A -t 10.0.0.100:80 -s wlc\n";
-    std::string realservers;
-    for (int i = 0; i < 10; ++i) {
-        const std::string name = "rs" + std::to_string(i + 1),
-                          address = "192.168.10." + std::to_string(11 + i);
-        rules += "    -a -t 10.0.0.100:80 -r " + address + ":80 -g -w 1\n";
-        realservers +=
-            "  - {name: " + name + ", address: " + address + ", server: nginx, service_time: 1ms}\n";
-    }
-    const std::string yaml =
-        "name: fleet\nseed: 1\nduration: " + sim::format_duration(duration) +
-        "\nsample_every: 10s\nnetwork: {lan_bandwidth: " +
-        std::to_string(std::max<uint32_t>(10, clients / 1000)) + "Gbit}\ndirector:\n  rules: |\n" + rules +
-        "fleet:\n  directors:\n    - {name: node1}\n    - {name: node2}\n"
-        "    - {name: node3}\n    - {name: node4}\n  hash: l4\n"
-        "realservers:\n" +
-        realservers + "clients:\n  - name: users\n    count: " + std::to_string(clients) +
-        "\n    browser: ie8\n    page: {html: 20kB, objects: 40, object_size: 10kB}\n"
-        "    schedule: {think: exp(30s), start: 0s}\n";
-    return scenario::load_scenario_text(yaml, "(lvsim-pdes fleet)");
-}
+// The fleet workload: the farm's site behind four directors under ECMP (direct routing).
+constexpr uint32_t kFleetDirectors = 4;
 
 uint64_t mix(uint64_t h, uint64_t v) {
     // splitmix64's finaliser over the running value: order-sensitive within one packet.
@@ -238,7 +216,7 @@ int run_pdes(const Options& o, int rank, int size) {
     scenario::Scenario s;
     try {
         if (o.workload == "farm") s = farm_scenario(o.clients, sim::s(o.seconds));
-        else if (o.workload == "fleet") s = fleet_scenario(o.clients, sim::s(o.seconds));
+        else if (o.workload == "fleet") s = farm_scenario(o.clients, sim::s(o.seconds), kFleetDirectors);
         else s = scenario::load_scenario_file(o.file);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "lvsim-pdes: %s\n", e.what());
