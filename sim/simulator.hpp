@@ -117,8 +117,9 @@ public:
     // Partitioned runs. Every process builds the whole model and executes only its own LP's
     // events: code that schedules on behalf of one LP (a browser's first page, a server's
     // start) runs inside an LpScope, and what it schedules for another process's LP is left
-    // out here (that process schedules it). Events scheduled outside any scope (samplers, the
-    // timeline) run everywhere; so do the events they and this LP's events schedule.
+    // out here (that process schedules it). Outside any scope everything is kept: the samplers
+    // and the timeline run in every process, and whatever an event schedules while it runs
+    // belongs with it (a process runs only its own LP's events and those of no LP).
     void set_own_lp(Lp lp) { own_lp_ = lp; }
     Lp own_lp() const { return own_lp_; }
     class LpScope {

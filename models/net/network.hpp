@@ -261,10 +261,10 @@ public:
 
     // Partitioned runs (sim::Simulator::LpScope): every process holds the whole network and
     // sends only for its own LP's nodes. A packet toward a node of another LP is booked on
-    // every link of its path here, as always (each link direction is used by one LP's senders
-    // in the partitions the prototype makes), and waits in the outbox with what the receiver
-    // reads from this network's side tables, until the run hands it to the node's process
-    // (arrive_remote). Its arrival is at least the path's propagation delay after it was
+    // every link of its path here, as always (exact only while no link direction is booked by
+    // two LPs: booked_links() lets the run check), and waits in the outbox with what the
+    // receiver reads from this network's side tables, until the run hands it to the node's
+    // process (arrive_remote). Its arrival is at least the path's propagation delay after it was
     // sent: the lookahead that lets the processes run a window of that length independently.
     struct RemoteArrival {
         sim::Time at;

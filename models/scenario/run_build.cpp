@@ -45,8 +45,9 @@ Forwarding forwarding_of(const Scenario& s) {
 
 void Run::build() {
     const Scenario& s = scenario_;
-    // In a partitioned run, what the clients' and the servers' setup schedules belongs to its
-    // part (run_partition.cpp); the samplers and the timeline run in every process.
+    // In a partitioned run, what the directors', the realservers' and the clients' setup
+    // schedules belongs to their part (run_partition.cpp); the samplers and the timeline run in
+    // every process.
     const sim::Lp clients = part_lp(kClientSideLp), directors = part_lp(kDirectorSideLp);
     const sim::Lp realservers = options_.partition_cut == PartitionCut::Clients ? directors : clients;
     std::optional<sim::Simulator::LpScope> scope;

@@ -12,13 +12,17 @@
 // port carries the clients' requests and the realservers' replies, so only the Directors cut
 // keeps it on one side; with direct routing the Clients cut does. The network records what
 // each part booked (Network::booked_links) so that the run can prove it; partition_limits()
-// refuses what is shared otherwise (random streams, drop rules, hosts made on the way).
+// refuses what is shared otherwise (random streams, drop rules, hosts made on the way, the
+// routes a VRRP failover changes).
 #include "models/scenario/runtime.hpp"
 
 namespace lvs::scenario {
 
 std::string partition_limits(const Scenario& s) {
     const NetworkSpec& n = s.network;
+    // A failover moves the VIP in the router's tables from a director-side event; the clients'
+    // side sends by those tables and would not see it.
+    if (s.ha) return "a director pair (ha:): a failover moves the VIP from the director's side";
     // A lossy link draws both directions' losses from one random stream, so both parts would.
     if (n.loss > 0 || n.burst.enabled() || n.lan_loss > 0)
         return "random loss on a link (network: loss, burst, lan_loss): both directions draw from one "

@@ -66,7 +66,7 @@ Run::Run(const Scenario& s, RunOptions options)
     if (partitioned()) {
         if (const std::string why = partition_limits(s); !why.empty())
             throw std::invalid_argument(
-                "this scenario cannot be split into a clients' and a servers' part: " + why);
+                "this scenario cannot be split into the clients' and the director's side: " + why);
         sim_.set_own_lp(options_.partition_lp);
     }
     build();

@@ -301,7 +301,7 @@ private:
     std::map<ListedRowKey, ListedRow> listed_rows_;
 };
 
-// Why the scenario cannot be split into a clients' and a servers' part (empty: it can).
+// Why the scenario cannot be split into the clients' and the director's side (empty: it can).
 std::string partition_limits(const Scenario& s);
 
 // Nearest-rank percentile (p in 0..100) of `v`; 0 when empty.

@@ -4,7 +4,7 @@
 # send over one link direction is refused with exit 3, and bad arguments with exit 2.
 set -euo pipefail
 mpiexec=$1
-pdes=$2
+pdes=$2  # $3: the lessons' folder
 d=$(mktemp -d)
 trap 'rm -rf "$d"' EXIT
 # Open MPI refuses root unless told; allowed here only, for the test machine's root user.
@@ -28,7 +28,12 @@ rc=0
 "${two[@]}" farm --clients 50 --seconds 5 --cut clients > /dev/null 2> "$d/shared.err" || rc=$?
 [ "$rc" -eq 3 ] || { echo "expected exit 3 for a shared link, got $rc"; cat "$d/shared.err"; exit 1; }
 grep -q "not exact: both parts sent packets over lan -> director" "$d/shared.err"
+# A director pair's failover changes the routes from the director's side: refused before the run.
+rc=0
+"${two[@]}" scenario "$3/30-failover-mid-drain.yaml" > /dev/null 2> "$d/ha.err" || rc=$?
+[ "$rc" -eq 2 ] || { echo "expected exit 2 for a director pair, got $rc"; cat "$d/ha.err"; exit 1; }
+grep -q "cannot be split into the clients' and the director's side: a director pair" "$d/ha.err"
 rc=0
 "$pdes" farm --clients 0 2> "$d/bad.err" || rc=$?
 [ "$rc" -eq 2 ] && grep -q -- "--clients takes" "$d/bad.err"
-echo "a shared link direction is refused (exit 3), a bad argument too (exit 2)"
+echo "a shared link direction is refused (exit 3), a director pair and a bad argument too (exit 2)"

@@ -204,4 +204,7 @@ TEST_CASE("partition: what the two parts would share is refused before the run")
     o.partition_lp = scenario::kClientSideLp;
     CHECK_THROWS_WITH(scenario::Run(s, o), Catch::Contains("random loss on a link"));
     CHECK_NOTHROW(scenario::Run(s));  // whole, the same scenario runs
+    const scenario::Scenario pair =
+        scenario::load_scenario_file(std::string(LVSIM_SCENARIO_DIR) + "/30-failover-mid-drain.yaml");
+    CHECK_THROWS_WITH(scenario::Run(pair, o), Catch::Contains("a director pair (ha:)"));
 }
