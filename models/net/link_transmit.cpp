@@ -317,6 +317,13 @@ void Network::set_partition(std::vector<sim::Lp> node_lp) {
     partitioned_ = true;
 }
 
+sim::Duration Network::lookahead() const {
+    sim::Duration best = sim::Duration::max();
+    for (const LinkRec& l : links_)
+        if (lp_of(l.a) != lp_of(l.b)) best = std::min(best, l.delay);
+    return best;
+}
+
 void Network::to_outbox(sim::Time t, NodeId to, const Packet& p) {
     RemoteArrival& r = outbox_.emplace_back();
     r.at = t;

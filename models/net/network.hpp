@@ -277,6 +277,10 @@ public:
     void set_partition(std::vector<sim::Lp> node_lp);
     sim::Lp lp_of(NodeId n) const { return node_lp_.empty() ? sim::kAnyLp : node_lp_[n]; }
     std::vector<RemoteArrival>& outbox() { return outbox_; }
+    // The lookahead: the shortest delay of a link whose ends are in different LPs. Every path
+    // from one part to another crosses one, so a packet arrives at least that long after it is
+    // sent. Duration::max() when no link joins two parts.
+    sim::Duration lookahead() const;
     // Per link direction (2 x link + direction): 1 when this process's packets booked it. A
     // direction both parts booked makes the split inexact (run_partition.cpp).
     const std::vector<uint8_t>& booked_links() const { return booked_; }

@@ -163,16 +163,6 @@ std::string realservers_result(scenario::Run& run) {
     return out;
 }
 
-// The lookahead: the shortest link between the two parts (every path from one to the other
-// crosses one, so a packet arrives at least that long after it is sent).
-sim::Duration lookahead(scenario::Run& run) {
-    net::Network& net = run.network();
-    sim::Duration best = sim::Duration::max();
-    for (const net::Network::LinkInfo& l : net.links())
-        if (net.lp_of(l.a) != net.lp_of(l.b)) best = std::min(best, l.spec.delay);
-    return best;
-}
-
 struct Options {
     std::string workload;
     std::string file;
@@ -244,7 +234,7 @@ int run_pdes(const Options& o, int rank, int size) {
     if (size == 1) {
         run->run_until(end);
     } else {
-        window = lookahead(*run);
+        window = run->network().lookahead();
         if (window <= sim::Duration{} || window == sim::Duration::max()) {
             std::fprintf(stderr, "lvsim-pdes: no lookahead (a zero-delay link between the parts)\n");
             return 2;

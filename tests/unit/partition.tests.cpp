@@ -91,11 +91,9 @@ Split split(const scenario::Scenario& s, PartitionCut cut) {
     b_opt.partition_lp = scenario::kDirectorSideLp;
     a_opt.partition_cut = b_opt.partition_cut = cut;
     scenario::Run a(s, a_opt), b(s, b_opt);
-    // The lookahead: the shortest link between the parts.
-    sim::Duration window = sim::Duration::max();
-    for (const auto& l : a.network().links())
-        if (a.network().lp_of(l.a) != a.network().lp_of(l.b)) window = std::min(window, l.spec.delay);
+    const sim::Duration window = a.network().lookahead();
     REQUIRE(window > sim::Duration{});
+    REQUIRE(window < sim::Duration::max());
     Split out;
     const sim::Time end = a.end();
     for (sim::Time from{}; from <= end; from = from + window) {
