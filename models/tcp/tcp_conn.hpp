@@ -238,7 +238,9 @@ private:
     void send_delayed_ack();                         // tcp_send_delayed_ack()
     void on_delack_timer();                          // tcp_delack_timer_handler()
     void on_timer();
-    void reschedule_timer();
+    void reschedule_timer();  // after rtx_at_ or delack_at_ changed: now, or at the batch's end
+    void apply_timer();       // arms timer_ for the earlier of rtx_at_ and delack_at_
+    friend class TimerBatch;  // timer_batch.hpp
     void set_rtx_at(sim::Time t);
     void clear_rtx();
     void set_delack_at(sim::Time t);
@@ -414,6 +416,8 @@ private:
     uint8_t backoff_ = 0;
     uint8_t keepalive_probes_ = 0;  // probes_out (keep-alive and zero-window probes)
     uint8_t total_rto_ = 0;         // RTO events (tcp_syn_linear_timeouts counts them)
+    uint8_t timer_batch_ = 0;       // open TimerBatch scopes
+    bool timer_dirty_ = false;      // rtx_at_ or delack_at_ changed inside them
 
     // Linux's ACK state (icsk_ack): ATO and last-receive time in jiffies, quick-ACK credit,
     // pingpong count, whether an ACK is scheduled and when its timer expires.

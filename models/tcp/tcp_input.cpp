@@ -7,6 +7,7 @@
 #include "models/tcp/seq.hpp"
 #include "models/tcp/tcp_conn.hpp"
 #include "models/tcp/tcp_stack.hpp"
+#include "models/tcp/timer_batch.hpp"
 #include "models/trace/vocabulary.hpp"
 
 namespace lvs::tcp {
@@ -19,6 +20,7 @@ void TcpConn::on_icmp_unreachable() {
 }
 
 void TcpConn::on_segment(const Packet& p) {
+    const TimerBatch batch(*this);
     const sim::Time now = stack_.sim().now();
     note_peer_heard();
     if (state_ == TcpState::TimeWait) {

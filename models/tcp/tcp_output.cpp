@@ -7,6 +7,7 @@
 #include "models/tcp/seq.hpp"
 #include "models/tcp/tcp_conn.hpp"
 #include "models/tcp/tcp_stack.hpp"
+#include "models/tcp/timer_batch.hpp"
 #include "models/trace/vocabulary.hpp"
 
 namespace lvs::tcp {
@@ -229,6 +230,7 @@ void TcpConn::send_fin() {
 }
 
 SocketError TcpConn::send(const net::AppMessage& m) {
+    const TimerBatch batch(*this);
     rate_check_app_limited();
     if (reset_seen_ || state_ == TcpState::Closed) return SocketError::BrokenPipe;
     if (state_ != TcpState::Established && state_ != TcpState::CloseWait) return SocketError::NotConnected;

@@ -11,6 +11,7 @@
 
 #include "models/tcp/tcp_conn.hpp"
 #include "models/tcp/tcp_stack.hpp"
+#include "models/tcp/timer_batch.hpp"
 
 namespace lvs::tcp {
 
@@ -48,6 +49,15 @@ void TcpConn::clear_delack() {
 }
 
 void TcpConn::reschedule_timer() {
+    if (timer_batch_ != 0) {
+        timer_dirty_ = true;
+        return;
+    }
+    apply_timer();
+}
+
+void TcpConn::apply_timer() {
+    timer_dirty_ = false;
     const sim::Time none{};
     if (rtx_at_ == none && delack_at_ == none) {
         timer_.disarm();
@@ -59,6 +69,7 @@ void TcpConn::reschedule_timer() {
 }
 
 void TcpConn::on_timer() {
+    const TimerBatch batch(*this);
     const sim::Time now = stack_.sim().now();
     const sim::Time none{};
     if (delack_at_ != none && delack_at_ <= now) {

@@ -106,8 +106,9 @@ int run_farm(const std::vector<std::string>& args) {
             std::max(hold_before, hold_after), kGoalFactor * kernel_s, kGoalFactor, kGoalEvents / 1e6,
             wall / kernel_s, kGoalEvents / 1e6, kGoalFactor, (wall / static_cast<double>(r.events)) * hold);
     }
-    std::fprintf(stderr, "  idle_wakeups=%llu scheduled=%llu\n",
+    std::fprintf(stderr, "  idle_wakeups=%llu packets=%llu scheduled=%llu\n",
                  static_cast<unsigned long long>(run.sim().idle_wakeups()),
+                 static_cast<unsigned long long>(run.network().packets_sent()),
                  static_cast<unsigned long long>(run.sim().events_scheduled()));
     std::fprintf(stderr, "  pages=%llu objects_ok=%llu failed=%llu p50=%.0fms p95=%.0fms\n",
                  static_cast<unsigned long long>(r.clients.pages),
