@@ -196,3 +196,29 @@ SCENARIO("repeated timeouts of one episode keep the first timeout's ssthresh (tc
     h.sim.run_until(h.sim.now() + s(10));
     CHECK(c.client_app.bytes == 4 * 200'000);
 }
+
+SCENARIO("timer changes within one segment's or one write's processing reach the simulator once",
+         "[tcp][timer]") {
+    // Within one segment's processing a connection may arm its delayed ACK and then send the
+    // ACK with data, or clear the retransmit slot and arm it again: applied one by one, each
+    // change would queue a wakeup and the next cancel it (TimerBatch applies them once).
+    TwoHosts h(ms(20));
+    ClientServer c(h, 10'000);
+    REQUIRE(c.client_app.conn != nullptr);
+    const uint64_t scheduled = h.sim.events_scheduled(),
+                   executed = h.sim.events_executed() + h.sim.idle_wakeups();
+    const size_t pending = h.sim.events_pending();
+    for (int i = 0; i < 3; ++i) {
+        c.request();
+        h.sim.run_until(h.sim.now() + ms(100));
+    }
+    REQUIRE(c.client_app.bytes == 30'000);
+    const uint64_t queued = h.sim.events_scheduled() - scheduled;
+    const uint64_t ran = h.sim.events_executed() + h.sim.idle_wakeups() - executed;
+    const uint64_t cancelled = queued - ran - (h.sim.events_pending() - pending);
+    UNSCOPED_INFO("wakeups and arrivals queued " << queued << ", run " << ran);
+    // Three keep-alive exchanges of 7 segments each: the only wakeups cancelled are each side's
+    // timer, disarmed once an exchange when everything it sent is acknowledged (8 before the
+    // batch).
+    CHECK(cancelled == 2 * 3);
+}
